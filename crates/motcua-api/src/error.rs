@@ -1,0 +1,168 @@
+//! The one error type of the HTTP layer, written as RFC 9457 `application/problem+json`
+//! with a stable `code`. Internal causes are logged once and never sent.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use motcua_auth::AuthError;
+use motcua_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One failing field of a validation problem.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// JSON pointer into the request (or the dossier's data), e.g. `/applicant/phone`.
+    pub pointer: String,
+    pub message: String,
+}
+
+/// The problem+json body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldProblem>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_actions: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldProblem>,
+    pub allowed_actions: Vec<String>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            detail: detail.into(),
+            errors: Vec::new(),
+            allowed_actions: Vec::new(),
+        }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
+    }
+
+    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, code, detail)
+    }
+
+    /// 404 for a dossier that does not exist *or* that the caller may not see: the two
+    /// must be indistinguishable.
+    pub fn dossier_not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "dossier_not_found",
+            "no such dossier",
+        )
+    }
+
+    pub fn validation(detail: impl Into<String>, errors: Vec<FieldProblem>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            detail,
+        )
+        .with_errors(errors)
+    }
+
+    /// An unexpected failure: logged with its cause, answered with an opaque 500.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error.message = %cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "an unexpected error occurred; it has been logged",
+        )
+    }
+
+    pub fn unavailable(what: &str, cause: impl std::fmt::Display) -> Self {
+        tracing::warn!(error.message = %cause, service = what, "service unavailable");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service_unavailable",
+            format!("{what} is unavailable; try again shortly"),
+        )
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(cause) => ApiError::unavailable("the database", cause),
+            StoreError::Conflict => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "the dossier changed meanwhile; read it again",
+            ),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> Self {
+        match e {
+            AuthError::InvalidToken(why) => {
+                tracing::info!(reason = %why, "access token refused");
+                ApiError::unauthorized("the access token is missing, invalid or expired")
+            }
+            AuthError::IdTokenRefused(why) => {
+                tracing::warn!(reason = %why, "ID token refused");
+                ApiError::new(StatusCode::UNAUTHORIZED, "id_token_refused", why)
+            }
+            AuthError::LoginRefused(why) => {
+                ApiError::new(StatusCode::FORBIDDEN, "login_refused", why)
+            }
+            AuthError::ProviderUnavailable(why) => {
+                ApiError::unavailable("the identity provider", why)
+            }
+        }
+    }
+}
+
+fn title(status: StatusCode) -> String {
+    status.canonical_reason().unwrap_or("Error").to_owned()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Problem {
+            type_: format!("https://motcua.invalid/problems/{}", self.code),
+            title: title(self.status),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            code: self.code.to_owned(),
+            errors: self.errors,
+            allowed_actions: self.allowed_actions,
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

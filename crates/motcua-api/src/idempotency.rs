@@ -1,0 +1,71 @@
+//! `Idempotency-Key` on POST (API.md): the same key with the same request replays the first
+//! answer; with a different request it is a 422 problem.
+
+use crate::error::ApiError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use motcua_auth::Principal;
+use motcua_store::idempotency::{self, Claim};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+
+/// A claimed key, to be completed with the answer in the same transaction.
+pub struct Claimed {
+    scope: String,
+    key: String,
+}
+
+/// Claims `key` for this request inside the caller's transaction. `Ok(Err(response))`
+/// carries the replayed first answer.
+pub async fn claim(
+    conn: &mut PgConnection,
+    principal: &Principal,
+    key: Option<String>,
+    method_and_path: &str,
+    body: &Value,
+) -> Result<Result<Option<Claimed>, Response>, ApiError> {
+    let Some(key) = key else {
+        return Ok(Ok(None));
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(method_and_path.as_bytes());
+    hasher.update([0]);
+    hasher.update(body.to_string().as_bytes());
+    let fingerprint: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let scope = principal.scope_key();
+    match idempotency::claim(conn, &scope, &key, &fingerprint).await? {
+        Claim::Fresh => Ok(Ok(Some(Claimed { scope, key }))),
+        Claim::Replay { status, body } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = (status, axum::Json(body)).into_response();
+            response.headers_mut().insert(
+                "idempotent-replayed",
+                axum::http::HeaderValue::from_static("true"),
+            );
+            Ok(Err(response))
+        }
+        Claim::Mismatch => Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "this Idempotency-Key was already used for a different request",
+        )),
+    }
+}
+
+/// Stores the answer of a claimed key; call before committing.
+pub async fn complete(
+    conn: &mut PgConnection,
+    claimed: Option<Claimed>,
+    status: StatusCode,
+    body: &Value,
+) -> Result<(), ApiError> {
+    if let Some(c) = claimed {
+        idempotency::save(conn, &c.scope, &c.key, status.as_u16(), body).await?;
+    }
+    Ok(())
+}

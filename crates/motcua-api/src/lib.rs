@@ -1,0 +1,95 @@
+//! The HTTP API of motcua: the axum router, its handlers, problem+json errors, OpenAPI.
+//!
+//! Handlers parse the request, ask `core` what the rules say, write through `store` in one
+//! transaction, and map the result. `router` is a plain function so tests can drive it.
+
+pub mod access;
+pub mod catalog;
+pub mod clock;
+pub mod dossier_view;
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod openapi;
+pub mod pagination;
+pub mod routes;
+pub mod state;
+pub mod time;
+
+pub use catalog::Catalog;
+pub use clock::Clock;
+pub use state::{AppState, Shared};
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use error::ApiError;
+use routes::{auth, dossiers, operations, procedures};
+use std::any::Any;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Request bodies above this are refused with 413 unless configured otherwise.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState, body_limit: usize) -> Router {
+    let v1 = Router::new()
+        .route("/auth/login", get(auth::login))
+        .route("/auth/callback", get(auth::callback))
+        .route("/me", get(auth::me))
+        .route("/procedures", get(procedures::list))
+        .route("/procedures/{code}", get(procedures::get))
+        .route("/dossiers", post(dossiers::create).get(dossiers::list))
+        .route("/dossiers/{id}", get(dossiers::get).patch(dossiers::patch))
+        .route("/dossiers/{id}/submit", post(dossiers::submit))
+        .route("/dossiers/{id}/actions/{action}", post(dossiers::act))
+        .route("/dossiers/{id}/events", get(dossiers::timeline));
+    Router::new()
+        .route("/", get(operations::index))
+        .route("/healthz", get(operations::healthz))
+        .route("/readyz", get(operations::readyz))
+        .route("/openapi.json", get(operations::openapi))
+        .nest("/v1", v1)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let request_id = request
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("-");
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(panic_to_problem))
+        .with_state(state)
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this resource does not take that method",
+    )
+}
+
+/// A panic is a bug: it is logged and the client gets the same opaque 500 as any other.
+fn panic_to_problem(cause: Box<dyn Any + Send + 'static>) -> Response {
+    let message = cause
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "unknown panic".into());
+    ApiError::internal(format!("panic: {message}")).into_response()
+}

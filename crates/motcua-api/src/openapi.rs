@@ -1,0 +1,37 @@
+//! The OpenAPI document, generated from the handlers' annotations.
+
+use crate::routes::{auth, dossiers, procedures};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "motcua", description = "Engine for Vietnamese online public services (dịch vụ công trực tuyến)."),
+    paths(
+        auth::login, auth::callback, auth::me,
+        procedures::list, procedures::get,
+        dossiers::create, dossiers::list, dossiers::get, dossiers::patch, dossiers::submit,
+        dossiers::act, dossiers::timeline,
+    ),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
+    modifiers(&BearerAuth),
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,623 @@
+//! Citizen dossiers: create a draft, read, list, patch, submit, act.
+
+use crate::access::{self, SUBMIT, WITHDRAW};
+use crate::catalog::Catalog;
+use crate::dossier_view::DossierView;
+use crate::error::{ApiError, FieldProblem};
+use crate::extract::{Auth, IdempotencyKey, Json, Path, Query};
+use crate::idempotency;
+use crate::pagination::{Cursor, Page, PageParams};
+use crate::state::AppState;
+use crate::time::in_vietnam;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, FixedOffset, Utc};
+use motcua_auth::Principal;
+use motcua_core::dossier_code::DossierCode;
+use motcua_core::procedure::{FieldError, Procedure};
+use motcua_store::dossiers::{self, AgencyFilter, Dossier, NewDraft, Submission, DRAFT};
+use motcua_store::events::{self, NewEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+const PROBLEM: &str = "application/problem+json";
+
+fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
+    errors
+        .into_iter()
+        .map(|e| FieldProblem {
+            pointer: e.pointer,
+            message: e.message,
+        })
+        .collect()
+}
+
+fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
+    match principal {
+        Principal::Citizen { pin, .. } => Ok(pin),
+        Principal::Staff { .. } => Err(ApiError::forbidden(
+            "citizens_only",
+            "only a citizen can do this for themself; staff use the counter endpoints",
+        )),
+    }
+}
+
+/// The procedure version a dossier is bound to.
+fn procedure_of<'a>(
+    catalog: &'a Catalog,
+    dossier: &Dossier,
+) -> Result<&'a Arc<Procedure>, ApiError> {
+    catalog
+        .version(&dossier.procedure_code, dossier.procedure_version)
+        .ok_or_else(|| {
+            ApiError::internal(format!(
+                "procedure {} v{} of dossier {} is not loaded",
+                dossier.procedure_code, dossier.procedure_version, dossier.id
+            ))
+        })
+}
+
+fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
+    let allowed = access::allowed_actions(principal, &dossier, procedure);
+    DossierView::new(dossier, procedure, allowed)
+}
+
+fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), ApiError> {
+    if procedure.is_open_at(now) {
+        return Ok(());
+    }
+    let window = procedure
+        .raw()
+        .get("open")
+        .map(Value::to_string)
+        .unwrap_or_default();
+    Err(ApiError::forbidden(
+        "procedure_not_open",
+        format!(
+            "procedure {} takes dossiers only within its window {window}",
+            procedure.code()
+        ),
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDossier {
+    /// The procedure code, e.g. `1.005142`.
+    procedure: String,
+}
+
+#[utoipa::path(post, path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
+    request_body = CreateDossier,
+    params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 201, body = DossierView),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    IdempotencyKey(key): IdempotencyKey,
+    Json(body): Json<CreateDossier>,
+) -> Result<Response, ApiError> {
+    let pin = citizen_pin(&principal)?;
+    let procedure = state.catalog.current(&body.procedure).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "procedure_not_found",
+            format!("no procedure with code {:?}", body.procedure),
+        )
+    })?;
+    refuse_if_closed(procedure, state.clock.now())?;
+    if let Principal::Citizen {
+        assurance_level, ..
+    } = &principal
+    {
+        if *assurance_level < procedure.assurance_level() {
+            return Err(ApiError::forbidden(
+                "assurance_level_too_low",
+                format!(
+                    "procedure {} needs a level-{} VNeID account (yours is level {}); \
+                     have your account verified to level 2 at the police (công an) or in the VNeID app",
+                    procedure.code(),
+                    procedure.assurance_level(),
+                    assurance_level
+                ),
+            ));
+        }
+    }
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(motcua_store::StoreError::from)?;
+    let claimed = match idempotency::claim(
+        &mut tx,
+        &principal,
+        key,
+        "POST /v1/dossiers",
+        &json!({ "procedure": body.procedure }),
+    )
+    .await?
+    {
+        Ok(claimed) => claimed,
+        Err(replay) => return Ok(replay),
+    };
+    let dossier = dossiers::insert_draft(
+        &mut tx,
+        NewDraft {
+            id: Uuid::now_v7(),
+            procedure_code: procedure.code(),
+            procedure_version: procedure.version(),
+            citizen_pin: pin,
+            data: &json!({}),
+            prefill: &json!({}),
+        },
+    )
+    .await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            dossier_id: dossier.id,
+            actor_kind: "citizen",
+            actor: pin,
+            action: "create_draft",
+            from_state: None,
+            to_state: DRAFT,
+            comment: None,
+            detail: json!({}),
+        },
+    )
+    .await?;
+    let answer =
+        serde_json::to_value(view(&principal, dossier, procedure)).map_err(ApiError::internal)?;
+    idempotency::complete(&mut tx, claimed, StatusCode::CREATED, &answer).await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+#[utoipa::path(get, path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = DossierView),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<Uuid>,
+) -> Result<Json<DossierView>, ApiError> {
+    let dossier = dossiers::find(&state.pool, id)
+        .await?
+        .filter(|d| access::may_see(&principal, d))
+        .ok_or_else(ApiError::dossier_not_found)?;
+    let procedure = procedure_of(&state.catalog, &dossier)?;
+    Ok(Json(view(&principal, dossier, procedure)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// 1 to 200, default 50.
+    limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    cursor: Option<String>,
+    /// Staff only: dossiers in this state.
+    state: Option<String>,
+    /// Staff only: dossiers of this procedure code.
+    procedure: Option<String>,
+    /// Staff only: dossiers past their due date and not finished.
+    overdue: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
+    params(ListParams),
+    responses((status = 200, body = Page<DossierView>),
+              (status = 400, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<DossierView>>, ApiError> {
+    let page = PageParams {
+        limit: params.limit,
+        cursor: params.cursor.clone(),
+    };
+    let limit = page.limit()?;
+    let after = page.after()?;
+    let rows = match &principal {
+        Principal::Citizen { pin, .. } => {
+            dossiers::list_for_citizen(&state.pool, pin, after, limit + 1).await?
+        }
+        Principal::Staff { agency, .. } => {
+            let filter = AgencyFilter {
+                state: params.state.as_deref(),
+                procedure_code: params.procedure.as_deref(),
+                overdue_at: params.overdue.unwrap_or(false).then(|| state.clock.now()),
+            };
+            dossiers::list_for_agency(&state.pool, agency, filter, after, limit + 1).await?
+        }
+    };
+    let next_cursor = (rows.len() as i64 > limit)
+        .then(|| rows.get(limit as usize - 1).map(Cursor::after))
+        .flatten();
+    let mut items = Vec::with_capacity(rows.len());
+    for dossier in rows.into_iter().take(limit as usize) {
+        let procedure = procedure_of(&state.catalog, &dossier)?;
+        items.push(view(&principal, dossier, procedure));
+    }
+    Ok(Json(Page { items, next_cursor }))
+}
+
+#[utoipa::path(patch, path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    request_body(content = Object, content_type = "application/merge-patch+json",
+                 description = "JSON Merge Patch (RFC 7396) of the dossier's data"),
+    responses((status = 200, body = DossierView),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 409, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn patch(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<Uuid>,
+    Json(patch): Json<Value>,
+) -> Result<Json<DossierView>, ApiError> {
+    if !patch.is_object() {
+        return Err(ApiError::validation(
+            "the body must be a JSON object (a merge patch of the dossier's data)",
+            vec![FieldProblem {
+                pointer: String::new(),
+                message: "expected an object".into(),
+            }],
+        ));
+    }
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(motcua_store::StoreError::from)?;
+    let dossier = dossiers::find_for_update(&mut tx, id)
+        .await?
+        .filter(|d| access::may_see(&principal, d))
+        .ok_or_else(ApiError::dossier_not_found)?;
+    let pin = citizen_pin(&principal)?;
+    let procedure = procedure_of(&state.catalog, &dossier)?;
+    // Supplement states (issue: one-stop flow) will also allow patching.
+    if dossier.state != DRAFT {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "dossier_not_editable",
+            format!("a dossier in state {:?} cannot be changed", dossier.state),
+        ));
+    }
+    let mut data = dossier.data.clone();
+    motcua_core::merge_patch::apply(&mut data, &patch);
+    let locked = locked_fields_changed(&dossier.prefill, &dossier.data, &data);
+    if !locked.is_empty() {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "prefilled_field_locked",
+            "these fields come from the population register and cannot be changed here",
+        )
+        .with_errors(locked));
+    }
+    let errors = procedure.validate_draft(&data);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(
+            "the patch does not fit the form",
+            field_problems(errors),
+        ));
+    }
+    let updated = dossiers::update_data(&mut tx, id, &data).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            dossier_id: id,
+            actor_kind: "citizen",
+            actor: pin,
+            action: "patch",
+            from_state: Some(DRAFT),
+            to_state: DRAFT,
+            comment: None,
+            detail: json!({ "fields": changed_top_level(&patch) }),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok(Json(view(&principal, updated, procedure)))
+}
+
+/// The prefilled, locked pointers whose value the patch would change.
+fn locked_fields_changed(prefill: &Value, before: &Value, after: &Value) -> Vec<FieldProblem> {
+    let Some(entries) = prefill.as_object() else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter(|(_, p)| p.get("locked").and_then(Value::as_bool).unwrap_or(false))
+        .filter(|(pointer, _)| before.pointer(pointer) != after.pointer(pointer))
+        .map(|(pointer, p)| FieldProblem {
+            pointer: pointer.clone(),
+            message: format!(
+                "filled from {} and locked",
+                p.get("source")
+                    .and_then(Value::as_str)
+                    .unwrap_or("the register")
+            ),
+        })
+        .collect()
+}
+
+/// Names of the top-level members a patch touches, for the timeline (not their values:
+/// the timeline must not copy personal data around).
+fn changed_top_level(patch: &Value) -> Vec<String> {
+    patch
+        .as_object()
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubmitAnswer {
+    id: Uuid,
+    code: String,
+    state: String,
+    status: Option<u8>,
+    submitted_at: DateTime<FixedOffset>,
+    /// 8 working hours after submission, by the legal calendar.
+    ack_due_at: DateTime<FixedOffset>,
+    /// Set when the desk receives the dossier.
+    due_at: Option<DateTime<FixedOffset>>,
+}
+
+#[utoipa::path(post, path = "/v1/dossiers/{id}/submit", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path),
+           ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
+    responses((status = 200, body = SubmitAnswer),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 409, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    IdempotencyKey(key): IdempotencyKey,
+    Path(id): Path<Uuid>,
+) -> Result<Response, ApiError> {
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(motcua_store::StoreError::from)?;
+    let claimed = match idempotency::claim(
+        &mut tx,
+        &principal,
+        key,
+        &format!("POST /v1/dossiers/{id}/submit"),
+        &Value::Null,
+    )
+    .await?
+    {
+        Ok(claimed) => claimed,
+        Err(replay) => return Ok(replay),
+    };
+    let dossier = dossiers::find_for_update(&mut tx, id)
+        .await?
+        .filter(|d| access::may_see(&principal, d))
+        .ok_or_else(ApiError::dossier_not_found)?;
+    let pin = citizen_pin(&principal)?.to_owned();
+    if dossier.state != DRAFT {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_submitted",
+            format!(
+                "this dossier was already submitted (state {:?})",
+                dossier.state
+            ),
+        ));
+    }
+    let procedure = procedure_of(&state.catalog, &dossier)?;
+    let now = state.clock.now();
+    refuse_if_closed(procedure, now)?;
+    let errors = procedure.validate_submission(&dossier.data);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(
+            "the dossier is not complete; nothing was submitted",
+            field_problems(errors),
+        ));
+    }
+    let agency = procedure.receiving_agency(&dossier.data).to_owned();
+    let reception_day = in_vietnam(now).date_naive();
+    let sequence = dossiers::next_code_sequence(&mut tx, &agency, reception_day).await?;
+    let code = DossierCode::new(&agency, reception_day, sequence).map_err(ApiError::internal)?;
+    let ack_due_at = state.calendar.ack_due_at(now).map_err(ApiError::internal)?;
+    let initial = procedure.initial_state().to_owned();
+    let submitted = dossiers::mark_submitted(
+        &mut tx,
+        Submission {
+            id,
+            agency_id: &agency,
+            state: &initial,
+            code: &code.to_string(),
+            submitted_at: now,
+            ack_due_at,
+        },
+    )
+    .await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            dossier_id: id,
+            actor_kind: "citizen",
+            actor: &pin,
+            action: SUBMIT,
+            from_state: Some(DRAFT),
+            to_state: &initial,
+            comment: None,
+            detail: json!({ "code": code.to_string(), "channel": "online" }),
+        },
+    )
+    .await?;
+    let answer = SubmitAnswer {
+        id,
+        code: code.to_string(),
+        status: procedure.portal_status(&initial),
+        state: initial,
+        submitted_at: in_vietnam(now),
+        ack_due_at: in_vietnam(ack_due_at),
+        due_at: submitted.due_at.map(in_vietnam),
+    };
+    let body = serde_json::to_value(&answer).map_err(ApiError::internal)?;
+    idempotency::complete(&mut tx, claimed, StatusCode::OK, &body).await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok((StatusCode::OK, axum::Json(body)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    comment: Option<String>,
+    #[schema(value_type = Object)]
+    data: Option<Value>,
+}
+
+#[utoipa::path(post, path = "/v1/dossiers/{id}/actions/{action}", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("action" = String, Path)),
+    request_body = ActionRequest,
+    responses((status = 200, body = DossierView),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 409, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn act(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path((id, action_name)): Path<(Uuid, String)>,
+    Json(request): Json<ActionRequest>,
+) -> Result<Json<DossierView>, ApiError> {
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(motcua_store::StoreError::from)?;
+    let dossier = dossiers::find_for_update(&mut tx, id)
+        .await?
+        .filter(|d| access::may_see(&principal, d))
+        .ok_or_else(ApiError::dossier_not_found)?;
+    let procedure = procedure_of(&state.catalog, &dossier)?;
+    let allowed = access::allowed_actions(&principal, &dossier, procedure);
+    let not_allowed = |allowed: Vec<String>| {
+        let mut e = ApiError::new(
+            StatusCode::CONFLICT,
+            "action_not_allowed",
+            format!(
+                "{action_name:?} is not allowed in state {:?}",
+                dossier.state
+            ),
+        );
+        e.allowed_actions = allowed;
+        e
+    };
+    let to_state = if dossier.state == DRAFT {
+        // Withdrawing a draft abandons it into the procedure's withdrawn state.
+        if action_name != WITHDRAW || !allowed.iter().any(|a| a == WITHDRAW) {
+            return Err(not_allowed(allowed));
+        }
+        procedure
+            .action(WITHDRAW)
+            .map(|a| a.to.clone())
+            .ok_or_else(|| not_allowed(allowed.clone()))?
+    } else {
+        let action = procedure
+            .actions_from(&dossier.state)
+            .find(|a| a.name == action_name)
+            .ok_or_else(|| not_allowed(allowed.clone()))?;
+        if !access::may_perform(&principal, &dossier, action) {
+            return Err(ApiError::forbidden(
+                "role_not_allowed",
+                format!("your roles may not {action_name:?} this dossier"),
+            ));
+        }
+        if action.requires_comment()
+            && request
+                .comment
+                .as_deref()
+                .is_none_or(|c| c.trim().is_empty())
+        {
+            return Err(ApiError::validation(
+                "this action needs a comment with its reasons",
+                vec![FieldProblem {
+                    pointer: "/comment".into(),
+                    message: "required".into(),
+                }],
+            ));
+        }
+        action.to.clone()
+    };
+    let closes = procedure.is_final(&to_state);
+    let updated = dossiers::set_state(&mut tx, id, &dossier.state, &to_state, closes).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            dossier_id: id,
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
+            action: &action_name,
+            from_state: Some(&dossier.state),
+            to_state: &to_state,
+            comment: request.comment.as_deref(),
+            detail: request.data.unwrap_or(json!({})),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok(Json(view(&principal, updated, procedure)))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    at: DateTime<FixedOffset>,
+    actor_kind: String,
+    action: String,
+    from_state: Option<String>,
+    to_state: String,
+    comment: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/dossiers/{id}/events", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Vec<EventView>),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM)))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<Uuid>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    dossiers::find(&state.pool, id)
+        .await?
+        .filter(|d| access::may_see(&principal, d))
+        .ok_or_else(ApiError::dossier_not_found)?;
+    let events = events::list_for_dossier(&state.pool, id).await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| EventView {
+                at: in_vietnam(e.at),
+                actor_kind: e.actor_kind,
+                action: e.action,
+                from_state: e.from_state,
+                to_state: e.to_state,
+                comment: e.comment,
+            })
+            .collect(),
+    ))
+}

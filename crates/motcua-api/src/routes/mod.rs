@@ -1,0 +1,4 @@
+pub mod auth;
+pub mod dossiers;
+pub mod operations;
+pub mod procedures;

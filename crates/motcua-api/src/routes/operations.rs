@@ -1,0 +1,44 @@
+//! Health, readiness, the OpenAPI document, and a small landing page for people.
+
+use crate::openapi::ApiDoc;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use serde_json::json;
+use utoipa::OpenApi;
+
+/// The process is up.
+pub async fn healthz() -> impl IntoResponse {
+    axum::Json(json!({ "status": "ok" }))
+}
+
+/// The engine can serve: the database answers and procedures are loaded.
+pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let database = motcua_store::ping(&state.pool).await;
+    let procedures = !state.catalog.is_empty();
+    let ready = database && procedures;
+    let status = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let word = |ok: bool| if ok { "ok" } else { "down" };
+    (
+        status,
+        axum::Json(json!({
+            "status": if ready { "ready" } else { "not_ready" },
+            "checks": { "database": word(database), "procedures": word(procedures) }
+        })),
+    )
+}
+
+pub async fn openapi() -> impl IntoResponse {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// A landing page so that a person can try the login: it starts `/v1/auth/login` and shows
+/// who logged in. The engine is an API; a portal's own front end replaces this page.
+pub async fn index() -> Html<&'static str> {
+    Html(include_str!("index.html"))
+}

@@ -1,0 +1,72 @@
+//! The loaded procedures, readable without login.
+
+use crate::error::ApiError;
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcedureSummary {
+    code: String,
+    version: i32,
+    #[schema(value_type = Object)]
+    name: Value,
+    #[schema(value_type = Option<String>)]
+    agency_kind: Value,
+    #[schema(value_type = Option<String>)]
+    online_level: Value,
+    assurance_level: u8,
+    #[schema(value_type = Option<String>)]
+    open_from: Value,
+    #[schema(value_type = Option<String>)]
+    open_until: Value,
+}
+
+#[utoipa::path(get, path = "/v1/procedures", tag = "procedures",
+    responses((status = 200, body = Vec<ProcedureSummary>)))]
+pub async fn list(State(state): State<AppState>) -> Json<Vec<ProcedureSummary>> {
+    let field = |raw: &Value, name: &str| raw.get(name).cloned().unwrap_or(Value::Null);
+    Json(
+        state
+            .catalog
+            .current_all()
+            .into_iter()
+            .map(|p| {
+                let raw = p.raw();
+                let open = raw.get("open").cloned().unwrap_or(Value::Null);
+                ProcedureSummary {
+                    code: p.code().to_owned(),
+                    version: p.version(),
+                    name: field(raw, "name"),
+                    agency_kind: field(raw, "agency_kind"),
+                    online_level: field(raw, "online_level"),
+                    assurance_level: p.assurance_level(),
+                    open_from: field(&open, "from"),
+                    open_until: field(&open, "until"),
+                }
+            })
+            .collect(),
+    )
+}
+
+#[utoipa::path(get, path = "/v1/procedures/{code}", tag = "procedures",
+    params(("code" = String, Path, description = "procedure code, e.g. 1.005142")),
+    responses((status = 200, description = "the whole loaded specification", body = Object),
+              (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn get(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let procedure = state.catalog.current(&code).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "procedure_not_found",
+            format!("no procedure with code {code:?}"),
+        )
+    })?;
+    Ok(Json(procedure.raw().clone()))
+}

@@ -1,0 +1,46 @@
+//! What every handler shares.
+
+use crate::catalog::Catalog;
+use crate::clock::Clock;
+use motcua_auth::{AccessTokens, LoginKind, RelyingParty};
+use motcua_core::calendar::Calendar;
+use sqlx::PgPool;
+use std::ops::Deref;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub pool: PgPool,
+    pub catalog: Catalog,
+    pub tokens: AccessTokens,
+    pub citizen_login: RelyingParty,
+    /// A separate provider for staff (`STAFF_OIDC_*`); `None` means the citizens' one.
+    pub staff_login: Option<RelyingParty>,
+    pub calendar: Calendar,
+    pub clock: Clock,
+    /// The engine's public base URL, without a trailing slash.
+    pub public_url: String,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        AppState(Arc::new(shared))
+    }
+
+    pub fn login_provider(&self, kind: LoginKind) -> &RelyingParty {
+        match (kind, &self.staff_login) {
+            (LoginKind::Staff, Some(staff)) => staff,
+            _ => &self.citizen_login,
+        }
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}

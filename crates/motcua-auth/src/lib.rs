@@ -1,0 +1,19 @@
+//! Who is calling: the OpenID Connect relying party that logs citizens and staff in with a
+//! VNeID-style provider, and the engine's own short-lived access tokens.
+//!
+//! The protocol part is written here over `jsonwebtoken` and `reqwest` rather than with the
+//! `openidconnect` crate: that crate brings its own JOSE stack and HTTP plumbing, while we
+//! need exactly four things it makes awkward — an algorithm allow-list we set, JWKS refreshed
+//! once on an unknown `kid`, the `acr` → assurance-level mapping, and the pending login kept
+//! in our database so that any `serve` process can finish a login another one started.
+
+pub mod access_token;
+pub mod error;
+pub mod oidc;
+pub mod pkce;
+pub mod principal;
+
+pub use access_token::AccessTokens;
+pub use error::AuthError;
+pub use oidc::{PendingLogin, RelyingParty, RelyingPartyConfig};
+pub use principal::{LoginKind, Principal};

@@ -1,0 +1,10 @@
+//! The pure domain of motcua: no I/O, no async.
+//!
+//! Procedure specifications and their checks, form validation, the workflow state machine,
+//! the working-day calendar and legal clock, personal identification numbers and dossier codes.
+
+pub mod calendar;
+pub mod dossier_code;
+pub mod merge_patch;
+pub mod pin;
+pub mod procedure;

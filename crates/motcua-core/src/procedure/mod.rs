@@ -1,0 +1,217 @@
+//! Procedures as data: a procedure file parsed, checked and compiled.
+//!
+//! `Procedure::parse` takes the text of one file (the binary reads the folder) and gives
+//! either a loaded procedure, with its form validators compiled once, or every problem
+//! found, each with its source and JSON pointer.
+
+mod check;
+mod form;
+mod spec;
+
+pub use spec::{
+    Action, Agency, DocumentRequirement, LocalizedName, OpeningWindow, ProcedureSpec, Role,
+    StateSpec, TimeLimit, TimeUnit, Workflow,
+};
+
+use chrono::{DateTime, Utc};
+use jsonschema::Validator;
+use serde_json::Value;
+use std::fmt;
+use std::sync::OnceLock;
+
+/// The meta-schema every procedure file obeys.
+const META_SCHEMA: &str = include_str!("../../../../procedures/procedure.schema.json");
+
+/// A problem of a procedure file, at a JSON pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub source: String,
+    pub pointer: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() {
+            "(whole file)"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{}: {}: {}", self.source, pointer, self.message)
+    }
+}
+
+/// A failing field of a dossier's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub pointer: String,
+    pub message: String,
+}
+
+/// A loaded procedure version.
+pub struct Procedure {
+    spec: ProcedureSpec,
+    raw: Value,
+    submission: Validator,
+    draft: Validator,
+}
+
+impl fmt::Debug for Procedure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Procedure({} v{})", self.spec.code, self.spec.version)
+    }
+}
+
+fn meta_validator() -> Result<&'static Validator, String> {
+    static META: OnceLock<Result<Validator, String>> = OnceLock::new();
+    META.get_or_init(|| {
+        let schema: Value = serde_json::from_str(META_SCHEMA)
+            .map_err(|e| format!("meta-schema is not JSON: {e}"))?;
+        form::compile(&schema).map_err(|e| format!("meta-schema does not compile: {e}"))
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+impl Procedure {
+    /// Parses and checks one procedure file. `source` names it in problems.
+    pub fn parse(source: &str, json: &str) -> Result<Procedure, Vec<Problem>> {
+        let problem = |pointer: &str, message: String| Problem {
+            source: source.to_owned(),
+            pointer: pointer.to_owned(),
+            message,
+        };
+        let raw: Value = serde_json::from_str(json).map_err(|e| {
+            vec![problem(
+                "",
+                format!(
+                    "not valid JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
+            )]
+        })?;
+        let meta = meta_validator().map_err(|e| vec![problem("", e)])?;
+        let shape: Vec<Problem> = form::validate(meta, &raw)
+            .into_iter()
+            .map(|e| problem(&e.pointer, e.message))
+            .collect();
+        if !shape.is_empty() {
+            return Err(shape);
+        }
+        let spec: ProcedureSpec = serde_json::from_value(raw.clone())
+            .map_err(|e| vec![problem("", format!("cannot be read: {e}"))])?;
+        let mut problems = check::check(source, &spec);
+        let compiled = match (
+            form::compile(&spec.form),
+            form::compile(&form::draft_schema(&spec.form)),
+        ) {
+            (Ok(submission), Ok(draft)) => Some((submission, draft)),
+            (Err(e), _) | (_, Err(e)) => {
+                problems.push(problem(
+                    &format!("/form{}", e.instance_path().as_str()),
+                    format!("the form schema does not compile: {e}"),
+                ));
+                None
+            }
+        };
+        match compiled {
+            Some((submission, draft)) if problems.is_empty() => Ok(Procedure {
+                spec,
+                raw,
+                submission,
+                draft,
+            }),
+            _ => Err(problems),
+        }
+    }
+
+    pub fn spec(&self) -> &ProcedureSpec {
+        &self.spec
+    }
+
+    /// The file as loaded, for storing and for `GET /v1/procedures/{code}`.
+    pub fn raw(&self) -> &Value {
+        &self.raw
+    }
+
+    pub fn code(&self) -> &str {
+        &self.spec.code
+    }
+
+    pub fn version(&self) -> i32 {
+        self.spec.version
+    }
+
+    pub fn assurance_level(&self) -> u8 {
+        self.spec.assurance_level
+    }
+
+    pub fn opening_window(&self) -> Option<&OpeningWindow> {
+        self.spec.open.as_ref()
+    }
+
+    /// Whether dossiers may be started or submitted at `at` (mass procedures have a window).
+    pub fn is_open_at(&self, at: DateTime<Utc>) -> bool {
+        self.spec
+            .open
+            .as_ref()
+            .is_none_or(|w| w.from.to_utc() <= at && at <= w.until.to_utc())
+    }
+
+    /// A draft may be incomplete; the fields it has must have the right types and formats.
+    pub fn validate_draft(&self, data: &Value) -> Vec<FieldError> {
+        form::validate(&self.draft, data)
+    }
+
+    /// The whole form must be satisfied.
+    pub fn validate_submission(&self, data: &Value) -> Vec<FieldError> {
+        form::validate(&self.submission, data)
+    }
+
+    /// The agency that receives a dossier: the one the citizen chose in `receiving_agency`
+    /// when the procedure offers a choice, else the procedure's first agency.
+    pub fn receiving_agency(&self, data: &Value) -> &str {
+        let chosen = data.get("receiving_agency").and_then(Value::as_str);
+        self.spec
+            .agencies
+            .iter()
+            .find(|a| Some(a.id.as_str()) == chosen)
+            .or_else(|| self.spec.agencies.first())
+            .map(|a| a.id.as_str())
+            .unwrap_or_default()
+    }
+
+    pub fn initial_state(&self) -> &str {
+        &self.spec.workflow.initial
+    }
+
+    pub fn state(&self, name: &str) -> Option<&StateSpec> {
+        self.spec.workflow.states.get(name)
+    }
+
+    pub fn is_final(&self, state: &str) -> bool {
+        self.state(state).is_some_and(|s| s.is_final)
+    }
+
+    /// The national portal status code (1–10) of a workflow state.
+    pub fn portal_status(&self, state: &str) -> Option<u8> {
+        self.state(state).map(|s| s.status)
+    }
+
+    pub fn actions_from<'a>(&'a self, state: &'a str) -> impl Iterator<Item = &'a Action> + 'a {
+        self.spec
+            .workflow
+            .actions
+            .iter()
+            .filter(move |a| a.from.iter().any(|f| f == state))
+    }
+
+    /// The first action of that name (actions may be declared per origin state).
+    pub fn action(&self, name: &str) -> Option<&Action> {
+        self.spec.workflow.actions.iter().find(|a| a.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,144 @@
+//! The typed shape of a procedure file (`procedures/procedure.schema.json` is its reference).
+
+use chrono::{DateTime, FixedOffset};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The roles that act in workflows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Công dân.
+    Citizen,
+    /// Cán bộ một cửa: receives, refuses, asks for supplements, returns results.
+    DeskClerk,
+    /// Chuyên viên: processes.
+    Specialist,
+    /// Lãnh đạo: approves.
+    Approver,
+    /// Watches figures and queues.
+    Supervisor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Citizen => "citizen",
+            Role::DeskClerk => "desk_clerk",
+            Role::Specialist => "specialist",
+            Role::Approver => "approver",
+            Role::Supervisor => "supervisor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LocalizedName {
+    pub vi: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Agency {
+    /// Electronic identifier, the first part of dossier codes.
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OpeningWindow {
+    pub from: DateTime<FixedOffset>,
+    pub until: DateTime<FixedOffset>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeUnit {
+    WorkingHours,
+    WorkingDays,
+    Days,
+    Months,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimeLimit {
+    pub amount: u32,
+    pub unit: TimeUnit,
+    pub cutoff: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocumentRequirement {
+    pub key: String,
+    pub name: String,
+    pub required: bool,
+    pub accept: Vec<String>,
+    pub max_bytes: u64,
+    pub must_digitise: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StateSpec {
+    /// National portal status code 1–10.
+    pub status: u8,
+    pub worked_by: Option<Role>,
+    #[serde(default, rename = "final")]
+    pub is_final: bool,
+    pub share: Option<f64>,
+    pub limit: Option<StepLimit>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct StepLimit {
+    pub working_hours: Option<u32>,
+    pub working_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Action {
+    pub name: String,
+    pub from: Vec<String>,
+    pub to: String,
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub requires: Vec<String>,
+    #[serde(default)]
+    pub once: bool,
+    #[serde(default)]
+    pub effects: Vec<String>,
+}
+
+impl Action {
+    /// Refusals, send-backs and supplement requests must state their reasons.
+    pub fn requires_comment(&self) -> bool {
+        self.requires.iter().any(|r| r == "comment")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Workflow {
+    pub initial: String,
+    pub states: BTreeMap<String, StateSpec>,
+    pub actions: Vec<Action>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProcedureSpec {
+    pub code: String,
+    pub version: i32,
+    pub name: LocalizedName,
+    pub agency_kind: String,
+    pub agencies: Vec<Agency>,
+    pub online_level: String,
+    pub channels: Vec<String>,
+    pub assurance_level: u8,
+    pub open: Option<OpeningWindow>,
+    pub time_limit: TimeLimit,
+    pub register_purpose: Option<String>,
+    pub form: Value,
+    #[serde(default)]
+    pub rules: Vec<String>,
+    pub documents: Vec<DocumentRequirement>,
+    pub workflow: Workflow,
+}

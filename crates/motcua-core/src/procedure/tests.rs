@@ -1,0 +1,148 @@
+use super::*;
+use serde_json::json;
+
+const THPT: &str = include_str!("../../../../procedures/1.005142.json");
+const DIPLOMA_COPY: &str = include_str!("../../../../procedures/3.000465.json");
+
+fn broken(change: impl FnOnce(&mut Value)) -> Vec<Problem> {
+    let mut spec: Value = serde_json::from_str(DIPLOMA_COPY).unwrap();
+    change(&mut spec);
+    Procedure::parse("broken.json", &spec.to_string()).unwrap_err()
+}
+
+fn pointers(problems: &[Problem]) -> Vec<&str> {
+    problems.iter().map(|p| p.pointer.as_str()).collect()
+}
+
+#[test]
+fn the_shipped_procedures_load() {
+    for (name, text) in [("1.005142.json", THPT), ("3.000465.json", DIPLOMA_COPY)] {
+        let p = Procedure::parse(name, text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(p.initial_state(), "submitted");
+        assert_eq!(p.portal_status("submitted"), Some(1));
+        assert_eq!(p.receiving_agency(&json!({})), "SGDDT-HN");
+    }
+}
+
+#[test]
+fn an_unreachable_state_is_named() {
+    let problems =
+        broken(|s| s["workflow"]["states"]["limbo"] = json!({ "status": 4, "final": true }));
+    assert!(
+        pointers(&problems).contains(&"/workflow/states/limbo"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_state_that_cannot_finish_is_named() {
+    let problems = broken(|s| {
+        s["workflow"]["states"]["stuck"] = json!({ "status": 4 });
+        s["workflow"]["actions"][0]["to"] = json!("stuck");
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.pointer == "/workflow/states/stuck" && p.message.contains("no final")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn an_unknown_role_is_named() {
+    let problems = broken(|s| s["workflow"]["actions"][2]["roles"] = json!(["janitor"]));
+    assert!(
+        pointers(&problems).contains(&"/workflow/actions/2/roles/0"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn an_action_to_a_missing_state_is_named() {
+    let problems =
+        broken(|s| s["workflow"]["actions"][1]["from"] = json!(["submitted", "nowhere"]));
+    assert!(
+        pointers(&problems).contains(&"/workflow/actions/1/from/1"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_form_that_does_not_compile_is_named() {
+    let problems = broken(|s| s["form"]["properties"]["copies"]["type"] = json!("integr"));
+    assert!(
+        problems.iter().any(|p| p.pointer.starts_with("/form")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn shares_over_the_limit_are_refused() {
+    let problems = broken(|s| s["workflow"]["states"]["processing"]["share"] = json!(0.9));
+    assert!(
+        problems.iter().any(|p| p.message.contains("shares")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn prefill_must_name_a_register_field_and_sensitive_ones_a_purpose() {
+    let problems = broken(|s| {
+        s["form"]["properties"]["applicant"]["properties"]["phone"]["x-prefill"] =
+            json!("shoe_size");
+        s["form"]["properties"]["applicant"]["properties"]["email"]["x-prefill"] =
+            json!("religion");
+    });
+    assert!(
+        pointers(&problems).contains(&"/form/properties/applicant/properties/phone/x-prefill"),
+        "{problems:?}"
+    );
+    assert!(
+        pointers(&problems).contains(&"/register_purpose"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn invalid_json_says_where() {
+    let problems = Procedure::parse("x.json", "{\n  \"code\": ").unwrap_err();
+    assert!(problems[0].message.contains("line 2"), "{problems:?}");
+}
+
+#[test]
+fn drafts_may_be_incomplete_but_must_be_well_typed() {
+    let p = Procedure::parse("3.000465.json", DIPLOMA_COPY).unwrap();
+    assert!(p.validate_draft(&json!({})).is_empty());
+    let wrong = json!({ "copies": "two", "applicant": { "phone": "12" } });
+    let draft_errors = p.validate_draft(&wrong);
+    assert_eq!(
+        draft_errors
+            .iter()
+            .map(|e| e.pointer.as_str())
+            .collect::<Vec<_>>(),
+        ["/applicant/phone", "/copies"]
+    );
+    let submit_errors = p.validate_submission(&wrong);
+    let all: Vec<&str> = submit_errors.iter().map(|e| e.pointer.as_str()).collect();
+    for pointer in [
+        "/applicant/phone",
+        "/copies",
+        "/applicant/pin",
+        "/diploma",
+        "/relationship",
+    ] {
+        assert!(all.contains(&pointer), "{pointer} missing from {all:?}");
+    }
+}
+
+#[test]
+fn the_opening_window_is_respected() {
+    let mut spec: Value = serde_json::from_str(THPT).unwrap();
+    spec["open"] =
+        json!({ "from": "2026-04-21T00:00:00+07:00", "until": "2026-04-28T17:00:00+07:00" });
+    let p = Procedure::parse("w.json", &spec.to_string()).unwrap();
+    let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+    assert!(p.is_open_at(at("2026-04-28T16:59:00+07:00")));
+    assert!(!p.is_open_at(at("2026-04-28T17:01:00+07:00")));
+    assert!(!p.is_open_at(at("2026-04-20T23:59:00+07:00")));
+}

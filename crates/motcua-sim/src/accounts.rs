@@ -1,0 +1,283 @@
+//! The simulator's accounts (API.md, "The simulator's accounts"). Every password is
+//! [`PASSWORD`]. Citizens log in with their 12-digit personal identification number (số định
+//! danh cá nhân), whose digits agree with the birth data: digits 1–3 the province of birth
+//! registration, digit 4 the sex and century (2 male / 3 female, born 2000–2099), digits 5–6
+//! the year of birth.
+
+/// The one password of every simulated account.
+pub const PASSWORD: &str = "matkhau";
+
+/// A person who can log in at the simulated provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Account {
+    /// The login name, and the ID token's `sub`.
+    pub username: &'static str,
+    pub kind: AccountKind,
+    /// Full name as on the citizen identity card (`name` claim).
+    pub name: &'static str,
+    /// `YYYY-MM-DD` (`birthdate` claim).
+    pub birthdate: &'static str,
+    pub gender: Gender,
+    /// Where the person lives, for people reading the account list.
+    pub province: &'static str,
+    /// Who this account is meant to play in tests and demos.
+    pub note: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    /// công dân
+    Citizen { level: AssuranceLevel },
+    /// cán bộ, công chức
+    Staff {
+        roles: &'static [&'static str],
+        /// The agency's code (cơ quan), `agency` claim.
+        agency: &'static str,
+    },
+}
+
+/// The VNeID identification level (mức độ 1 / mức độ 2), sent as the `acr` claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AssuranceLevel {
+    /// Registered online, identity not checked face to face (định danh mức 1).
+    Level1,
+    /// Identity checked against the card and the person's face (định danh mức 2).
+    Level2,
+}
+
+impl AssuranceLevel {
+    pub fn acr(self) -> &'static str {
+        match self {
+            AssuranceLevel::Level1 => "vneid:1",
+            AssuranceLevel::Level2 => "vneid:2",
+        }
+    }
+
+    pub fn number(self) -> u8 {
+        match self {
+            AssuranceLevel::Level1 => 1,
+            AssuranceLevel::Level2 => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gender {
+    Male,
+    Female,
+}
+
+impl Gender {
+    /// The OIDC `gender` claim value.
+    pub fn claim(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+        }
+    }
+}
+
+/// Staff of the Hà Nội Department of Education and Training (Sở Giáo dục và Đào tạo).
+const STAFF_AGENCY: &str = "SGDDT-HN";
+
+static ACCOUNTS: &[Account] = &[
+    Account {
+        username: "001207001234",
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Nguyễn Đức Minh",
+        birthdate: "2007-09-14",
+        gender: Gender::Male,
+        province: "Hà Nội",
+        note: "học sinh lớp 12 năm 2025 / 12th-grade student in 2025",
+    },
+    Account {
+        username: "079307004321",
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level1,
+        },
+        name: "Trần Thị Ngọc Hân",
+        birthdate: "2007-03-21",
+        gender: Gender::Female,
+        province: "Thành phố Hồ Chí Minh",
+        note: "định danh mức 1 / only level-1 identification",
+    },
+    Account {
+        username: "motcua.tiepnhan",
+        kind: AccountKind::Staff {
+            roles: &["desk_clerk"],
+            agency: STAFF_AGENCY,
+        },
+        name: "Phạm Thu Trang",
+        birthdate: "1990-05-12",
+        gender: Gender::Female,
+        province: "Hà Nội",
+        note: "cán bộ tiếp nhận một cửa / one-stop-shop desk clerk",
+    },
+    Account {
+        username: "motcua.chuyenvien",
+        kind: AccountKind::Staff {
+            roles: &["specialist"],
+            agency: STAFF_AGENCY,
+        },
+        name: "Lê Hoàng Nam",
+        birthdate: "1985-11-02",
+        gender: Gender::Male,
+        province: "Hà Nội",
+        note: "chuyên viên / specialist",
+    },
+    Account {
+        username: "motcua.lanhdao",
+        kind: AccountKind::Staff {
+            roles: &["approver"],
+            agency: STAFF_AGENCY,
+        },
+        name: "Đỗ Thị Minh Hằng",
+        birthdate: "1972-08-19",
+        gender: Gender::Female,
+        province: "Hà Nội",
+        note: "lãnh đạo phê duyệt / approver",
+    },
+    Account {
+        username: "motcua.giamsat",
+        kind: AccountKind::Staff {
+            roles: &["supervisor"],
+            agency: STAFF_AGENCY,
+        },
+        name: "Vũ Quốc Bảo",
+        birthdate: "1980-01-25",
+        gender: Gender::Male,
+        province: "Hà Nội",
+        note: "giám sát / supervisor",
+    },
+];
+
+/// Every account the simulated provider accepts.
+pub fn accounts() -> &'static [Account] {
+    ACCOUNTS
+}
+
+/// The account with this username, if any.
+pub fn find(username: &str) -> Option<&'static Account> {
+    ACCOUNTS.iter().find(|a| a.username == username)
+}
+
+impl Account {
+    /// The `acr` claim: staff accounts are checked face to face when they are issued.
+    pub fn acr(&self) -> &'static str {
+        match self.kind {
+            AccountKind::Citizen { level } => level.acr(),
+            AccountKind::Staff { .. } => AssuranceLevel::Level2.acr(),
+        }
+    }
+
+    /// One line for a list of test accounts.
+    pub fn describe(&self) -> String {
+        match self.kind {
+            AccountKind::Citizen { level } => format!(
+                "citizen, level {} ({}), {}, {}, born {}: {}",
+                level.number(),
+                level.acr(),
+                self.name,
+                self.province,
+                self.birthdate,
+                self.note
+            ),
+            AccountKind::Staff { roles, agency } => format!(
+                "staff of {agency}, roles {}, {}: {}",
+                roles.join(", "),
+                self.name,
+                self.note
+            ),
+        }
+    }
+
+    /// The username as it may appear in logs: a personal identification number keeps only its
+    /// last four digits (DESIGN.md: logs never carry a full one).
+    pub fn log_label(&self) -> String {
+        mask_username(self.username)
+    }
+}
+
+/// Masks a username that looks like a personal identification number, for logs.
+pub fn mask_username(username: &str) -> String {
+    if username.len() > 4 && username.bytes().all(|b| b.is_ascii_digit()) {
+        let (hidden, shown) = username.split_at(username.len() - 4);
+        format!("{}{shown}", "*".repeat(hidden.len()))
+    } else {
+        username.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_unique() {
+        for (i, a) in ACCOUNTS.iter().enumerate() {
+            assert!(ACCOUNTS[i + 1..].iter().all(|b| b.username != a.username));
+        }
+    }
+
+    #[test]
+    fn citizen_numbers_agree_with_birth_data() {
+        for account in ACCOUNTS {
+            let AccountKind::Citizen { .. } = account.kind else {
+                continue;
+            };
+            let pin = account.username.as_bytes();
+            assert_eq!(pin.len(), 12, "{}", account.username);
+            assert!(pin.iter().all(u8::is_ascii_digit));
+            let born_2000s = account.birthdate.starts_with("20");
+            let expected_sex_digit = match (account.gender, born_2000s) {
+                (Gender::Male, true) => b'2',
+                (Gender::Female, true) => b'3',
+                (Gender::Male, false) => b'0',
+                (Gender::Female, false) => b'1',
+            };
+            assert_eq!(pin[3], expected_sex_digit, "{}", account.username);
+            assert_eq!(&account.username[4..6], &account.birthdate[2..4]);
+        }
+    }
+
+    #[test]
+    fn birthdates_are_dates() {
+        for account in ACCOUNTS {
+            assert!(
+                chrono::NaiveDate::parse_from_str(account.birthdate, "%Y-%m-%d").is_ok(),
+                "{}",
+                account.birthdate
+            );
+        }
+    }
+
+    #[test]
+    fn contract_accounts_exist() {
+        let student = find("001207001234").unwrap();
+        assert_eq!(student.acr(), "vneid:2");
+        assert_eq!(student.province, "Hà Nội");
+        assert_eq!(find("079307004321").unwrap().acr(), "vneid:1");
+        for (username, role) in [
+            ("motcua.tiepnhan", "desk_clerk"),
+            ("motcua.chuyenvien", "specialist"),
+            ("motcua.lanhdao", "approver"),
+            ("motcua.giamsat", "supervisor"),
+        ] {
+            let account = find(username).unwrap();
+            let AccountKind::Staff { roles, agency } = account.kind else {
+                panic!("{username} is not staff");
+            };
+            assert_eq!(roles, [role]);
+            assert_eq!(agency, "SGDDT-HN");
+            assert_eq!(account.acr(), "vneid:2");
+        }
+    }
+
+    #[test]
+    fn numbers_are_masked_in_logs() {
+        assert_eq!(mask_username("001207001234"), "********1234");
+        assert_eq!(mask_username("motcua.tiepnhan"), "motcua.tiepnhan");
+    }
+}

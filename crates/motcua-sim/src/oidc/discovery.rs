@@ -1,0 +1,32 @@
+//! `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §3).
+
+use super::Provider;
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+pub async fn configuration(State(provider): State<Arc<Provider>>) -> Json<Value> {
+    Json(json!({
+        "issuer": provider.issuer,
+        "authorization_endpoint": provider.endpoint("/authorize"),
+        "token_endpoint": provider.endpoint("/token"),
+        "jwks_uri": provider.endpoint("/jwks"),
+        "userinfo_endpoint": provider.endpoint("/userinfo"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "code_challenge_methods_supported": ["S256"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic"],
+        "scopes_supported": ["openid", "profile"],
+        "claims_supported": [
+            "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "at_hash",
+            "name", "birthdate", "gender", "roles", "agency"
+        ],
+        "acr_values_supported": ["vneid:1", "vneid:2"],
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
+    }))
+}

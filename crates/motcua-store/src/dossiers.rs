@@ -1,0 +1,235 @@
+//! Dossiers (hồ sơ): drafts, submission, state changes.
+
+use crate::StoreError;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// The state a dossier is in before it enters its procedure's workflow.
+pub const DRAFT: &str = "draft";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Dossier {
+    pub id: Uuid,
+    pub procedure_code: String,
+    pub procedure_version: i32,
+    pub citizen_pin: String,
+    pub agency_id: Option<String>,
+    pub channel: String,
+    pub state: String,
+    pub data: Value,
+    pub prefill: Value,
+    pub code: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub ack_due_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
+    state, data, prefill, code, submitted_at, ack_due_at, due_at, closed_at, created_at, updated_at";
+
+pub struct NewDraft<'a> {
+    pub id: Uuid,
+    pub procedure_code: &'a str,
+    pub procedure_version: i32,
+    pub citizen_pin: &'a str,
+    pub data: &'a Value,
+    pub prefill: &'a Value,
+}
+
+pub async fn insert_draft(
+    conn: &mut PgConnection,
+    draft: NewDraft<'_>,
+) -> Result<Dossier, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill)
+         values ($1, $2, $3, $4, '{DRAFT}', $5, $6) returning {COLUMNS}"
+    ))
+    .bind(draft.id)
+    .bind(draft.procedure_code)
+    .bind(draft.procedure_version)
+    .bind(draft.citizen_pin)
+    .bind(draft.data)
+    .bind(draft.prefill)
+    .fetch_one(conn)
+    .await?)
+}
+
+pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Dossier>, StoreError> {
+    Ok(
+        sqlx::query_as(&format!("select {COLUMNS} from dossier where id = $1"))
+            .bind(id)
+            .fetch_optional(executor)
+            .await?,
+    )
+}
+
+/// Reads a dossier and locks it for the rest of the transaction, so that two changes to the
+/// same dossier happen one after the other.
+pub async fn find_for_update(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<Option<Dossier>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {COLUMNS} from dossier where id = $1 for update"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Where a page of a keyset-paginated list starts: after this (created_at, id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageAfter {
+    pub created_at: DateTime<Utc>,
+    pub id: Uuid,
+}
+
+/// A citizen's own dossiers, newest first.
+pub async fn list_for_citizen(
+    executor: impl PgExecutor<'_>,
+    citizen_pin: &str,
+    after: Option<PageAfter>,
+    limit: i64,
+) -> Result<Vec<Dossier>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {COLUMNS} from dossier
+         where citizen_pin = $1
+           and ($2::timestamptz is null or (created_at, id) < ($2, $3))
+         order by created_at desc, id desc
+         limit $4"
+    ))
+    .bind(citizen_pin)
+    .bind(after.map(|a| a.created_at))
+    .bind(after.map(|a| a.id))
+    .bind(limit)
+    .fetch_all(executor)
+    .await?)
+}
+
+pub async fn update_data(
+    conn: &mut PgConnection,
+    id: Uuid,
+    data: &Value,
+) -> Result<Dossier, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "update dossier set data = $2, updated_at = now() where id = $1 returning {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(data)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Takes the next number of the agency's sequence for the reception day. The row stays
+/// locked until the caller's transaction ends, so a rolled-back submission gives its number
+/// back and no number is used twice.
+pub async fn next_code_sequence(
+    conn: &mut PgConnection,
+    agency_id: &str,
+    day: NaiveDate,
+) -> Result<u32, StoreError> {
+    let (value,): (i32,) = sqlx::query_as(
+        "insert into dossier_code_sequence (agency_id, day, last_value) values ($1, $2, 1)
+         on conflict (agency_id, day)
+         do update set last_value = dossier_code_sequence.last_value + 1
+         returning last_value",
+    )
+    .bind(agency_id)
+    .bind(day)
+    .fetch_one(conn)
+    .await?;
+    Ok(u32::try_from(value).unwrap_or(0))
+}
+
+pub struct Submission<'a> {
+    pub id: Uuid,
+    pub agency_id: &'a str,
+    pub state: &'a str,
+    pub code: &'a str,
+    pub submitted_at: DateTime<Utc>,
+    pub ack_due_at: DateTime<Utc>,
+}
+
+pub async fn mark_submitted(
+    conn: &mut PgConnection,
+    submission: Submission<'_>,
+) -> Result<Dossier, StoreError> {
+    sqlx::query_as(&format!(
+        "update dossier set agency_id = $2, state = $3, code = $4, submitted_at = $5,
+                ack_due_at = $6, updated_at = now()
+         where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
+    ))
+    .bind(submission.id)
+    .bind(submission.agency_id)
+    .bind(submission.state)
+    .bind(submission.code)
+    .bind(submission.submitted_at)
+    .bind(submission.ack_due_at)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::Conflict)
+}
+
+/// Moves a dossier from `from_state` to `to_state`; `closes` when `to_state` is final.
+pub async fn set_state(
+    conn: &mut PgConnection,
+    id: Uuid,
+    from_state: &str,
+    to_state: &str,
+    closes: bool,
+) -> Result<Dossier, StoreError> {
+    sqlx::query_as(&format!(
+        "update dossier set state = $3, updated_at = now(),
+                closed_at = case when $4 then now() else closed_at end
+         where id = $1 and state = $2 returning {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(from_state)
+    .bind(to_state)
+    .bind(closes)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::Conflict)
+}
+
+/// Optional filters of a staff list; `None` means "any".
+#[derive(Debug, Default, Clone)]
+pub struct AgencyFilter<'a> {
+    pub state: Option<&'a str>,
+    pub procedure_code: Option<&'a str>,
+    pub overdue_at: Option<DateTime<Utc>>,
+}
+
+/// An agency's submitted dossiers, newest first, filtered in SQL.
+pub async fn list_for_agency(
+    executor: impl PgExecutor<'_>,
+    agency_id: &str,
+    filter: AgencyFilter<'_>,
+    after: Option<PageAfter>,
+    limit: i64,
+) -> Result<Vec<Dossier>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {COLUMNS} from dossier
+         where agency_id = $1
+           and ($2::text is null or state = $2)
+           and ($3::text is null or procedure_code = $3)
+           and ($4::timestamptz is null or (closed_at is null and coalesce(due_at, ack_due_at) < $4))
+           and ($5::timestamptz is null or (created_at, id) < ($5, $6))
+         order by created_at desc, id desc
+         limit $7"
+    ))
+    .bind(agency_id)
+    .bind(filter.state)
+    .bind(filter.procedure_code)
+    .bind(filter.overdue_at)
+    .bind(after.map(|a| a.created_at))
+    .bind(after.map(|a| a.id))
+    .bind(limit)
+    .fetch_all(executor)
+    .await?)
+}

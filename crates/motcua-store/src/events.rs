@@ -1,0 +1,64 @@
+//! The dossier timeline (append-only in the database itself).
+
+use crate::StoreError;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// One entry to append to a dossier's timeline.
+pub struct NewEvent<'a> {
+    pub dossier_id: Uuid,
+    pub actor_kind: &'a str,
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: &'a str,
+    pub comment: Option<&'a str>,
+    pub detail: Value,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Event {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: Option<String>,
+    pub detail: Value,
+}
+
+pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into dossier_event
+           (dossier_id, actor_kind, actor, action, from_state, to_state, comment, detail)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(event.dossier_id)
+    .bind(event.actor_kind)
+    .bind(event.actor)
+    .bind(event.action)
+    .bind(event.from_state)
+    .bind(event.to_state)
+    .bind(event.comment)
+    .bind(event.detail)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_for_dossier(
+    executor: impl PgExecutor<'_>,
+    dossier_id: Uuid,
+) -> Result<Vec<Event>, StoreError> {
+    Ok(sqlx::query_as(
+        "select id, at, actor_kind, action, from_state, to_state, comment, detail
+         from dossier_event where dossier_id = $1 order by id",
+    )
+    .bind(dossier_id)
+    .fetch_all(executor)
+    .await?)
+}

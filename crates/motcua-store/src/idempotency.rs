@@ -1,0 +1,80 @@
+//! `Idempotency-Key` on POST: the first successful answer is kept and replayed.
+//!
+//! The key is claimed inside the caller's transaction, before the work. A concurrent
+//! request with the same key waits on the primary key until the first one commits or rolls
+//! back, so the work is done once. An answer is stored only with a successful commit: a
+//! request that failed leaves no key behind and may be retried.
+
+use crate::StoreError;
+use serde_json::Value;
+use sqlx::PgConnection;
+
+/// What claiming a key found.
+pub enum Claim {
+    /// The key is new: do the work, then [`save`] the answer in the same transaction.
+    Fresh,
+    /// The key was used with the same request: here is the first answer.
+    Replay { status: u16, body: Value },
+    /// The key was used with a different request.
+    Mismatch,
+}
+
+pub async fn claim(
+    conn: &mut PgConnection,
+    principal: &str,
+    key: &str,
+    request_sha256: &str,
+) -> Result<Claim, StoreError> {
+    let inserted = sqlx::query(
+        "insert into idempotency_key (principal, key, request_sha256) values ($1, $2, $3)
+         on conflict (principal, key) do nothing",
+    )
+    .bind(principal)
+    .bind(key)
+    .bind(request_sha256)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if inserted == 1 {
+        return Ok(Claim::Fresh);
+    }
+    let (stored_hash, status, body): (String, Option<i16>, Option<Value>) = sqlx::query_as(
+        "select request_sha256, response_status, response_body
+         from idempotency_key where principal = $1 and key = $2",
+    )
+    .bind(principal)
+    .bind(key)
+    .fetch_one(&mut *conn)
+    .await?;
+    if stored_hash != request_sha256 {
+        return Ok(Claim::Mismatch);
+    }
+    match (status, body) {
+        (Some(status), Some(body)) => Ok(Claim::Replay {
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+        }),
+        // Only committed keys are visible and they always carry their answer.
+        _ => Err(StoreError::Conflict),
+    }
+}
+
+pub async fn save(
+    conn: &mut PgConnection,
+    principal: &str,
+    key: &str,
+    status: u16,
+    body: &Value,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "update idempotency_key set response_status = $3, response_body = $4
+         where principal = $1 and key = $2",
+    )
+    .bind(principal)
+    .bind(key)
+    .bind(i16::try_from(status).unwrap_or(200))
+    .bind(body)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! PostgreSQL storage of motcua, through sqlx.
+//!
+//! Store functions take an executor or a `&mut PgConnection`: the caller owns the
+//! transaction, so one workflow step is one transaction (STYLE.md, habit 7).
+//!
+//! SQL is written inline with the runtime `sqlx::query*` functions rather than the
+//! compile-checked macros: the macros need a live database or a committed `.sqlx/` cache at
+//! build time, and a newcomer's first `cargo build` must work without either. The black-box
+//! suite runs every statement against real PostgreSQL instead.
+
+pub mod dossiers;
+pub mod error;
+pub mod events;
+pub mod idempotency;
+pub mod logins;
+pub mod procedures;
+
+pub use error::StoreError;
+pub use sqlx::{PgPool, Postgres, Transaction};
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The migrations of the top-level `migrations/` folder, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+
+/// Opens a pool on `database_url`. Fails fast (a few seconds) when the database is down, so
+/// a request gets a 503 rather than hanging.
+pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, StoreError> {
+    let options = PgConnectOptions::from_str(database_url)?.application_name("motcua");
+    let pool = PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}
+
+/// Applies every migration not yet applied.
+pub async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    MIGRATOR.run(pool).await.map_err(StoreError::Migration)
+}
+
+/// Whether the database answers (for `/readyz`).
+pub async fn ping(pool: &PgPool) -> bool {
+    sqlx::query("select 1").execute(pool).await.is_ok()
+}

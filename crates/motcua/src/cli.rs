@@ -1,0 +1,81 @@
+//! The command line.
+
+use crate::{config::Config, dev, procedures_dir, server, telemetry};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "motcua",
+    version,
+    about = "Engine for Vietnamese online public services (dịch vụ công trực tuyến)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run for development: private PostgreSQL under ./var/pg, the built-in identity
+    /// provider and register (motcua-sim), no configuration needed.
+    Dev,
+    /// Run in production: every outside service comes from the environment.
+    Serve,
+    /// Apply the database migrations and exit.
+    Migrate,
+    /// Procedure files.
+    Procedures {
+        #[command(subcommand)]
+        command: ProceduresCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ProceduresCommand {
+    /// Load every procedure file of DIR (default: MOTCUA_PROCEDURES_DIR or ./procedures)
+    /// and print every problem with its file and JSON pointer.
+    Check { dir: Option<PathBuf> },
+}
+
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(problems) => {
+            eprintln!("motcua: the configuration has problems:");
+            for p in problems {
+                eprintln!("  - {p}");
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match cli.command {
+        Command::Procedures {
+            command: ProceduresCommand::Check { dir },
+        } => {
+            let dir = dir.unwrap_or(config.procedures_dir.clone());
+            return procedures_dir::check_command(&dir);
+        }
+        Command::Dev => {
+            telemetry::init(false);
+            dev::run(config).await
+        }
+        Command::Serve => {
+            telemetry::init(true);
+            server::serve_command(config).await
+        }
+        Command::Migrate => {
+            telemetry::init(false);
+            server::migrate_command(config).await
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("motcua: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Configuration: one typed struct read once from the environment (API.md names).
+//!
+//! `serve` needs every outside service configured and names each one that is not;
+//! `dev` fills what is missing with the built-in stand-ins.
+
+use secrecy::SecretString;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone)]
+pub struct OidcSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    pub access_key: String,
+    pub secret_key: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct RegistrySettings {
+    pub url: String,
+    pub token: SecretString,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub procedures_dir: PathBuf,
+    pub database_url: Option<SecretString>,
+    pub s3: Option<S3Settings>,
+    pub oidc: Option<OidcSettings>,
+    pub staff_oidc: Option<OidcSettings>,
+    pub registry: Option<RegistrySettings>,
+    /// Secret for the engine's own access tokens (at least 32 bytes).
+    pub token_secret: Option<SecretString>,
+    pub token_lifetime_secs: i64,
+    pub max_body_bytes: usize,
+    /// `motcua dev` only: the instant the engine's clock starts at.
+    pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
+    pub incomplete: Vec<String>,
+}
+
+/// Every variable motcua reads; any other `MOTCUA_*` is warned about (a typo, most likely).
+const KNOWN_MOTCUA_VARS: &[&str] = &[
+    "MOTCUA_LISTEN",
+    "MOTCUA_PUBLIC_URL",
+    "MOTCUA_DATA_DIR",
+    "MOTCUA_PROCEDURES_DIR",
+    "MOTCUA_TOKEN_SECRET",
+    "MOTCUA_TOKEN_LIFETIME_SECS",
+    "MOTCUA_MAX_BODY_BYTES",
+    "MOTCUA_DEV_CLOCK",
+];
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A group of variables that only make sense together: all set → `Some`, none → `None`,
+/// some → `None` and the missing ones named in `incomplete`.
+fn group<const N: usize>(names: [&str; N], incomplete: &mut Vec<String>) -> Option<[String; N]> {
+    let values = names.map(var);
+    let set = values.iter().filter(|v| v.is_some()).count();
+    if set == N {
+        Some(values.map(|v| v.unwrap_or_default()))
+    } else {
+        if set > 0 {
+            let missing: Vec<_> = names
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| v.is_none())
+                .map(|(n, _)| *n)
+                .collect();
+            incomplete.push(format!("{} set without {}", names[0], missing.join(", ")));
+        }
+        None
+    }
+}
+
+fn oidc(prefix: &str, incomplete: &mut Vec<String>) -> Option<OidcSettings> {
+    let names = [
+        format!("{prefix}OIDC_ISSUER"),
+        format!("{prefix}OIDC_CLIENT_ID"),
+        format!("{prefix}OIDC_CLIENT_SECRET"),
+    ];
+    group([&names[0] as &str, &names[1], &names[2]], incomplete).map(
+        |[issuer, client_id, secret]| OidcSettings {
+            issuer: issuer.trim_end_matches('/').to_owned(),
+            client_id,
+            client_secret: SecretString::from(secret),
+        },
+    )
+}
+
+impl Config {
+    pub fn from_env() -> Result<Config, Vec<String>> {
+        let mut problems = Vec::new();
+        let mut incomplete = Vec::new();
+        let listen = var("MOTCUA_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen = listen.parse().unwrap_or_else(|_| {
+            problems.push(format!(
+                "MOTCUA_LISTEN={listen:?} is not an address like 127.0.0.1:8080"
+            ));
+            SocketAddr::from(([127, 0, 0, 1], 8080))
+        });
+        let number = |name: &str, default: u64, problems: &mut Vec<String>| match var(name) {
+            None => default,
+            Some(v) => v.parse().unwrap_or_else(|_| {
+                problems.push(format!("{name}={v:?} is not a whole number"));
+                default
+            }),
+        };
+        let token_lifetime_secs = number("MOTCUA_TOKEN_LIFETIME_SECS", 900, &mut problems);
+        let max_body_bytes = number("MOTCUA_MAX_BODY_BYTES", 1024 * 1024, &mut problems);
+        let token_secret = var("MOTCUA_TOKEN_SECRET");
+        if token_secret.as_ref().is_some_and(|s| s.len() < 32) {
+            problems.push("MOTCUA_TOKEN_SECRET must be at least 32 characters".into());
+        }
+        let public_url = var("MOTCUA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
+        if let Some(url) = &public_url {
+            if url::Url::parse(url).is_err() {
+                problems.push(format!("MOTCUA_PUBLIC_URL={url:?} is not a URL"));
+            }
+        }
+        let s3 = group(
+            [
+                "S3_ENDPOINT",
+                "S3_REGION",
+                "S3_BUCKET",
+                "S3_ACCESS_KEY",
+                "S3_SECRET_KEY",
+            ],
+            &mut incomplete,
+        )
+        .map(
+            |[endpoint, region, bucket, access_key, secret_key]| S3Settings {
+                endpoint,
+                region,
+                bucket,
+                access_key,
+                secret_key: SecretString::from(secret_key),
+            },
+        );
+        let registry =
+            group(["REGISTRY_URL", "REGISTRY_TOKEN"], &mut incomplete).map(|[url, token]| {
+                RegistrySettings {
+                    url,
+                    token: SecretString::from(token),
+                }
+            });
+        let dev_clock =
+            var("MOTCUA_DEV_CLOCK").and_then(|v| match chrono::DateTime::parse_from_rfc3339(&v) {
+                Ok(t) => Some(t.to_utc()),
+                Err(_) => {
+                    problems.push(format!("MOTCUA_DEV_CLOCK={v:?} is not an RFC 3339 time"));
+                    None
+                }
+            });
+        let config = Config {
+            listen,
+            public_url,
+            data_dir: var("MOTCUA_DATA_DIR")
+                .unwrap_or_else(|| "./var".into())
+                .into(),
+            procedures_dir: var("MOTCUA_PROCEDURES_DIR")
+                .unwrap_or_else(|| "./procedures".into())
+                .into(),
+            database_url: var("DATABASE_URL").map(SecretString::from),
+            s3,
+            oidc: oidc("", &mut incomplete),
+            staff_oidc: oidc("STAFF_", &mut incomplete),
+            registry,
+            token_secret: token_secret.map(SecretString::from),
+            token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
+            max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(1024 * 1024),
+            dev_clock,
+            incomplete,
+        };
+        for (name, _) in std::env::vars() {
+            if name.starts_with("MOTCUA_") && !KNOWN_MOTCUA_VARS.contains(&name.as_str()) {
+                eprintln!("motcua: warning: unknown variable {name} is ignored");
+            }
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// What `serve` still needs, one line per outside service, naming the variables.
+    pub fn missing_for_serve(&self) -> Vec<String> {
+        let mut missing = Vec::new();
+        if self.database_url.is_none() {
+            missing.push("PostgreSQL: set DATABASE_URL".to_owned());
+        }
+        if self.s3.is_none() {
+            missing.push(
+                "attachment storage (S3/MinIO): set S3_ENDPOINT, S3_REGION, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY"
+                    .to_owned(),
+            );
+        }
+        if self.oidc.is_none() {
+            missing.push(
+                "identity provider (VNeID OpenID Connect): set OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET"
+                    .to_owned(),
+            );
+        }
+        if self.registry.is_none() {
+            missing.push("population register: set REGISTRY_URL, REGISTRY_TOKEN".to_owned());
+        }
+        if self.token_secret.is_none() {
+            missing.push(
+                "access-token signing secret: set MOTCUA_TOKEN_SECRET (32+ characters)".to_owned(),
+            );
+        }
+        if self.public_url.is_none() {
+            missing.push("public URL (for the login callback): set MOTCUA_PUBLIC_URL".to_owned());
+        }
+        if self.dev_clock.is_some() {
+            missing.push("MOTCUA_DEV_CLOCK is for `motcua dev` only: unset it".to_owned());
+        }
+        missing.extend(self.incomplete.iter().map(|i| format!("incomplete: {i}")));
+        missing
+    }
+}

@@ -1,0 +1,144 @@
+//! `motcua dev`: everything a newcomer needs, with no configuration. Each outside service
+//! that is not configured is replaced by its built-in stand-in: a private PostgreSQL
+//! cluster under `var/pg`, and motcua-sim's identity provider.
+
+use crate::config::{Config, OidcSettings};
+use crate::postgres_local::LocalCluster;
+use crate::server::{self, Services};
+use anyhow::{Context, Result};
+use rand::RngCore;
+use secrecy::SecretString;
+use std::path::Path;
+use tokio::net::TcpListener;
+
+/// Where the built-in identity provider listens when it can.
+const SIM_ADDRESS: &str = "127.0.0.1:8090";
+
+pub async fn run(config: Config) -> Result<()> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("cannot create {}", config.data_dir.display()))?;
+
+    let mut cluster = None;
+    let database_url = match &config.database_url {
+        Some(url) => url.clone(),
+        None => {
+            println!(
+                "Starting a private PostgreSQL cluster under {}/pg …",
+                config.data_dir.display()
+            );
+            let started = tokio::task::spawn_blocking({
+                let dir = config.data_dir.join("pg");
+                move || LocalCluster::start(&dir)
+            })
+            .await??;
+            started.ensure_database("motcua").await?;
+            let url = started.database_url("motcua");
+            cluster = Some(started);
+            SecretString::from(url)
+        }
+    };
+
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {} (set MOTCUA_LISTEN)", config.listen))?;
+    let address = listener.local_addr()?;
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{address}"));
+
+    let (oidc, simulated) = match &config.oidc {
+        Some(oidc) => (oidc.clone(), None),
+        None => {
+            let sim_listener = match TcpListener::bind(SIM_ADDRESS).await {
+                Ok(l) => l,
+                Err(_) => TcpListener::bind("127.0.0.1:0").await?,
+            };
+            let sim_config = motcua_sim::SimConfig::dev_default();
+            let client = sim_config
+                .clients
+                .first()
+                .cloned()
+                .context("the simulator has no client registered")?;
+            let sim = motcua_sim::serve(sim_listener, sim_config).await?;
+            let issuer = sim.issuer.clone();
+            (
+                OidcSettings {
+                    issuer,
+                    client_id: client.client_id,
+                    client_secret: SecretString::from(client.client_secret),
+                },
+                Some(sim),
+            )
+        }
+    };
+
+    let token_secret = match &config.token_secret {
+        Some(secret) => secret.clone(),
+        None => dev_token_secret(&config.data_dir)?,
+    };
+
+    print_banner(
+        &public_url,
+        &oidc.issuer,
+        simulated.is_some(),
+        cluster.is_some(),
+    );
+
+    let services = Services {
+        database_url,
+        oidc,
+        staff_oidc: config.staff_oidc.clone(),
+        token_secret,
+        public_url,
+    };
+    let result = server::run(&config, services, listener, server::shutdown_signal()).await;
+    if let Some(cluster) = cluster {
+        println!("Stopping the private PostgreSQL cluster …");
+        if let Err(e) = tokio::task::spawn_blocking(move || cluster.stop()).await? {
+            eprintln!("motcua: could not stop PostgreSQL cleanly: {e:#}");
+        }
+    }
+    drop(simulated);
+    result
+}
+
+/// The development token secret, kept in the data folder so that tokens survive a restart.
+fn dev_token_secret(data_dir: &Path) -> Result<SecretString> {
+    let path = data_dir.join("dev-token-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        if secret.trim().len() >= 32 {
+            return Ok(SecretString::from(secret.trim().to_owned()));
+        }
+    }
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(SecretString::from(secret))
+}
+
+fn print_banner(public_url: &str, issuer: &str, simulated: bool, private_pg: bool) {
+    println!();
+    println!("motcua is running (development mode)");
+    println!("  engine           {public_url}/");
+    println!("  readiness        {public_url}/readyz");
+    println!("  API description  {public_url}/openapi.json");
+    println!("  citizen login    {public_url}/v1/auth/login?kind=citizen&return_to=/");
+    println!("  staff login      {public_url}/v1/auth/login?kind=staff&return_to=/");
+    if simulated {
+        println!("  identity (SIMULATOR, stand-in for VNeID)  {issuer}");
+        println!();
+        println!("Test accounts (password for all: matkhau):");
+        for account in motcua_sim::accounts() {
+            println!("  {:<16} {}", account.username, account.describe());
+        }
+    } else {
+        println!("  identity provider {issuer}");
+    }
+    if private_pg {
+        println!("  database         private cluster under var/pg (stopped on exit)");
+    }
+    println!();
+    println!("Stop with Ctrl-C.");
+}

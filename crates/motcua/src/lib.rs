@@ -1,0 +1,12 @@
+//! The motcua binary's library part: configuration, wiring and the commands.
+//!
+//! `serve` runs against configured outside services; `dev` starts the stand-ins (a private
+//! PostgreSQL cluster, motcua-sim) first and then does what `serve` does.
+
+pub mod cli;
+pub mod config;
+pub mod dev;
+pub mod postgres_local;
+pub mod procedures_dir;
+pub mod server;
+pub mod telemetry;

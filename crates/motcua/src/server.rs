@@ -1,0 +1,151 @@
+//! Wiring the engine: database, procedures, identity, HTTP; and the `serve` and `migrate`
+//! commands.
+
+use crate::config::{Config, OidcSettings};
+use crate::procedures_dir;
+use anyhow::{bail, Context, Result};
+use motcua_api::{AppState, Catalog, Clock, Shared};
+use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
+use motcua_core::calendar::Calendar;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::net::TcpListener;
+
+/// The outside services the engine talks to, all resolved.
+pub struct Services {
+    pub database_url: SecretString,
+    pub oidc: OidcSettings,
+    pub staff_oidc: Option<OidcSettings>,
+    pub token_secret: SecretString,
+    pub public_url: String,
+}
+
+fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
+    Ok(RelyingParty::new(RelyingPartyConfig {
+        issuer: settings.issuer.clone(),
+        client_id: settings.client_id.clone(),
+        client_secret: settings.client_secret.expose_secret().to_owned(),
+        redirect_uri: format!("{public_url}/v1/auth/callback"),
+    })?)
+}
+
+/// Loads procedures, migrates, records the procedure versions, and serves on `listener`
+/// until `shutdown` completes.
+pub async fn run(
+    config: &Config,
+    services: Services,
+    listener: TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!(
+            "the procedures in {} have problems:\n  {}",
+            config.procedures_dir.display(),
+            list.join("\n  ")
+        )
+    })?;
+    let pool = motcua_store::connect(services.database_url.expose_secret(), 20)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    motcua_store::migrate(&pool).await?;
+    for procedure in &procedures {
+        motcua_store::procedures::record_version(
+            &pool,
+            procedure.code(),
+            procedure.version(),
+            procedure.raw(),
+        )
+        .await?;
+    }
+    let state = AppState::new(Shared {
+        catalog: Catalog::new(procedures),
+        tokens: AccessTokens::new(
+            services.token_secret.expose_secret().as_bytes(),
+            config.token_lifetime_secs,
+        )?,
+        citizen_login: relying_party(&services.oidc, &services.public_url)?,
+        staff_login: services
+            .staff_oidc
+            .as_ref()
+            .map(|s| relying_party(s, &services.public_url))
+            .transpose()?,
+        calendar: Calendar::vietnam().context("the legal calendar does not load")?,
+        clock: config
+            .dev_clock
+            .map(Clock::starting_at)
+            .unwrap_or_else(Clock::system),
+        public_url: services.public_url,
+        pool,
+    });
+    let app = motcua_api::router(state, config.max_body_bytes);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("the HTTP server stopped")?;
+    Ok(())
+}
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// `motcua serve`: production, every outside service from configuration.
+pub async fn serve_command(config: Config) -> Result<()> {
+    let missing = config.missing_for_serve();
+    if !missing.is_empty() {
+        bail!(
+            "refusing to start: these services are not configured (`motcua dev` starts built-in stand-ins instead):\n  - {}",
+            missing.join("\n  - ")
+        );
+    }
+    let (Some(database_url), Some(oidc), Some(token_secret), Some(public_url)) = (
+        config.database_url.clone(),
+        config.oidc.clone(),
+        config.token_secret.clone(),
+        config.public_url.clone(),
+    ) else {
+        bail!("configuration incomplete");
+    };
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.listen))?;
+    tracing::info!(listen = %config.listen, public_url = %public_url, "motcua serving");
+    let services = Services {
+        database_url,
+        oidc,
+        staff_oidc: config.staff_oidc.clone(),
+        token_secret,
+        public_url,
+    };
+    run(&config, services, listener, shutdown_signal()).await
+}
+
+/// `motcua migrate`.
+pub async fn migrate_command(config: Config) -> Result<()> {
+    let Some(url) = &config.database_url else {
+        bail!("set DATABASE_URL to the database to migrate");
+    };
+    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    motcua_store::migrate(&pool).await?;
+    println!("migrations applied");
+    Ok(())
+}

@@ -1,0 +1,178 @@
+//! The engine under test: the real `motcua` binary, run as `motcua dev` against this test's
+//! own database and an in-process motcua-sim, on a free port.
+
+use crate::postgres::fresh_database;
+use crate::TEST_TOKEN_SECRET;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The `motcua` binary, built once per test process from the current sources (cargo has
+/// released its build lock while tests run, so a nested build is safe).
+pub fn motcua_binary() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            // target/<profile>/deps/<test binary>
+            let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let lock = std::fs::File::create(profile_dir.join(".motcua-tests-build.lock")).unwrap();
+            lock.lock().unwrap();
+            let status = Command::new(cargo)
+                .args(["build", "--quiet", "-p", "motcua", "--bin", "motcua"])
+                .current_dir(crate::workspace_root())
+                .status()
+                .expect("cannot run cargo");
+            lock.unlock().unwrap();
+            assert!(status.success(), "building the motcua binary failed");
+            profile_dir.join("motcua")
+        })
+        .clone()
+}
+
+#[derive(Default)]
+pub struct EngineOptions {
+    /// `MOTCUA_DEV_CLOCK`: the engine's clock starts at this instant (RFC 3339).
+    pub clock: Option<String>,
+    pub procedures_dir: Option<PathBuf>,
+    pub extra_env: Vec<(String, String)>,
+}
+
+pub struct Engine {
+    pub url: String,
+    pub database_url: String,
+    pub issuer: String,
+    child: Child,
+    _data_dir: tempdir::TempDir,
+}
+
+mod tempdir {
+    /// A folder removed when dropped.
+    pub struct TempDir(pub std::path::PathBuf);
+
+    impl TempDir {
+        pub fn new() -> TempDir {
+            let dir =
+                std::env::temp_dir().join(format!("motcua-test-{}", uuid::Uuid::new_v4().simple()));
+            std::fs::create_dir_all(&dir).unwrap();
+            TempDir(dir)
+        }
+    }
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+impl Engine {
+    pub async fn start() -> Engine {
+        Engine::start_with(EngineOptions::default()).await
+    }
+
+    pub async fn start_with(options: EngineOptions) -> Engine {
+        let binary = tokio::task::spawn_blocking(motcua_binary).await.unwrap();
+        let database_url = fresh_database().await;
+        let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let sim_config = motcua_sim::SimConfig::dev_default();
+        let client = sim_config.clients[0].clone();
+        let sim = motcua_sim::serve(sim_listener, sim_config).await.unwrap();
+        let issuer = sim.issuer.clone();
+        // The simulator lives as long as the test's runtime.
+        std::mem::forget(sim);
+
+        let data_dir = tempdir::TempDir::new();
+        let mut command = Command::new(binary);
+        command
+            .arg("dev")
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("MOTCUA_LISTEN", "127.0.0.1:0")
+            .env("MOTCUA_DATA_DIR", &data_dir.0)
+            .env(
+                "MOTCUA_PROCEDURES_DIR",
+                options
+                    .procedures_dir
+                    .unwrap_or_else(|| crate::workspace_root().join("procedures")),
+            )
+            .env("DATABASE_URL", &database_url)
+            .env("OIDC_ISSUER", &issuer)
+            .env("OIDC_CLIENT_ID", &client.client_id)
+            .env("OIDC_CLIENT_SECRET", &client.client_secret)
+            .env("MOTCUA_TOKEN_SECRET", TEST_TOKEN_SECRET)
+            .env(
+                "RUST_LOG",
+                std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            });
+        if let Some(clock) = options.clock {
+            command.env("MOTCUA_DEV_CLOCK", clock);
+        }
+        for (k, v) in options.extra_env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().expect("cannot start motcua");
+        let stdout = child.stdout.take().unwrap();
+        let url = tokio::task::spawn_blocking(move || {
+            // The banner names the engine's URL; the rest of stdout is drained so the
+            // child never blocks on a full pipe.
+            let mut lines = BufReader::new(stdout).lines();
+            let mut url = None;
+            for line in lines.by_ref() {
+                let line = line.unwrap_or_default();
+                if let Some(rest) = line.trim().strip_prefix("engine") {
+                    url = Some(rest.trim().trim_end_matches('/').to_owned());
+                    break;
+                }
+            }
+            std::thread::spawn(move || for _ in lines {});
+            url
+        })
+        .await
+        .unwrap()
+        .expect("motcua dev printed no engine URL (did it fail to start?)");
+        let engine = Engine {
+            url,
+            database_url,
+            issuer,
+            child,
+            _data_dir: data_dir,
+        };
+        engine.wait_ready().await;
+        engine
+    }
+
+    async fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let client = reqwest::Client::new();
+        loop {
+            if let Ok(r) = client.get(format!("{}/readyz", self.url)).send().await {
+                if r.status() == 200 {
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "motcua did not become ready");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

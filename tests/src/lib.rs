@@ -1,0 +1,22 @@
+//! The black-box harness: a private PostgreSQL cluster shared by the run (one database per
+//! test), motcua-sim's identity provider in-process, and the real `motcua` binary started as
+//! a child process on a free port. Tests talk to it over HTTP only, as clients would.
+
+pub mod engine;
+pub mod html_form;
+pub mod login;
+pub mod postgres;
+
+pub use engine::{Engine, EngineOptions};
+pub use login::{login, Session};
+
+/// The secret the test engines sign access tokens with, so tests can forge and expire them.
+pub const TEST_TOKEN_SECRET: &str = "motcua-test-secret-0123456789abcdef0123456789";
+
+/// The workspace root (for `procedures/`).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}

@@ -1,0 +1,92 @@
+//! Logging in through the simulator's HTML form, as a browser does: authorization code with
+//! PKCE, the engine's state cookie, and the callback's JSON answer.
+
+use crate::html_form::read_form;
+use crate::Engine;
+use reqwest::header::LOCATION;
+use serde_json::Value;
+
+pub struct Session {
+    pub token: String,
+    pub principal: Value,
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .unwrap_or_else(|| panic!("expected a redirect, got {}", response.status()))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Logs `username` in (`kind` = citizen or staff) and returns the engine's access token.
+pub async fn login(engine: &Engine, kind: &str, username: &str) -> Session {
+    let browser = browser();
+    let start = browser
+        .get(engine.at(&format!("/v1/auth/login?kind={kind}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), 302, "login should redirect to the provider");
+    let authorize_url = location(&start);
+    let page = browser.get(&authorize_url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let (action, mut fields) = read_form(&html);
+    assert!(
+        fields.iter().any(|(n, _)| n == "username"),
+        "no username input: {html}"
+    );
+    assert!(
+        fields.iter().any(|(n, _)| n == "password"),
+        "no password input: {html}"
+    );
+    for (name, value) in fields.iter_mut() {
+        match name.as_str() {
+            "username" => *value = username.to_owned(),
+            "password" => *value = "matkhau".to_owned(),
+            _ => {}
+        }
+    }
+    let post_to = match action {
+        Some(a) if !a.is_empty() => url::Url::parse(&authorize_url)
+            .unwrap()
+            .join(&a)
+            .unwrap()
+            .to_string(),
+        _ => authorize_url.clone(),
+    };
+    let submitted = browser.post(&post_to).form(&fields).send().await.unwrap();
+    assert_eq!(
+        submitted.status(),
+        302,
+        "the provider should redirect back after a good login"
+    );
+    let callback = location(&submitted);
+    assert!(
+        callback.starts_with(&engine.url),
+        "redirected to {callback}"
+    );
+    let answer = browser.get(&callback).send().await.unwrap();
+    assert_eq!(
+        answer.status(),
+        200,
+        "callback failed: {}",
+        answer.text().await.unwrap()
+    );
+    let body: Value = answer.json().await.unwrap();
+    Session {
+        token: body["access_token"].as_str().unwrap().to_owned(),
+        principal: body["principal"].clone(),
+    }
+}

@@ -1,0 +1,180 @@
+//! The command line: `procedures check` and `serve`'s refusal to start half-configured.
+
+use motcua_tests::engine::motcua_binary;
+use motcua_tests::workspace_root;
+use std::path::Path;
+use std::process::Command;
+
+fn check(dir: &Path) -> (bool, String) {
+    let out = Command::new(motcua_binary())
+        .args(["procedures", "check"])
+        .arg(dir)
+        .env_clear()
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[test]
+fn shipped_procedures_pass_the_check() {
+    let (ok, output) = check(&workspace_root().join("procedures"));
+    assert!(ok, "procedures check failed:\n{output}");
+    assert!(output.contains("1.005142"), "{output}");
+    assert!(output.contains("3.000465"), "{output}");
+}
+
+/// A copy of the diploma-copy procedure with one thing broken by `breaks`.
+fn broken_procedure(dir: &Path, file: &str, breaks: impl FnOnce(&mut serde_json::Value)) {
+    let text = std::fs::read_to_string(workspace_root().join("procedures/3.000465.json")).unwrap();
+    let mut spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    breaks(&mut spec);
+    std::fs::write(dir.join(file), serde_json::to_string_pretty(&spec).unwrap()).unwrap();
+}
+
+fn temp_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("motcua-check-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn an_unreachable_state_is_named_with_file_and_pointer() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "unreachable.json", |spec| {
+        spec["workflow"]["states"]["limbo"] =
+            serde_json::json!({ "status": 4, "worked_by": "specialist" });
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "a broken procedure passed:\n{output}");
+    assert!(output.contains("unreachable.json"), "{output}");
+    assert!(output.contains("/workflow/states/limbo"), "{output}");
+}
+
+#[test]
+fn an_unknown_role_is_named_with_file_and_pointer() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "role.json", |spec| {
+        spec["workflow"]["actions"][0]["roles"] = serde_json::json!(["janitor"]);
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "a broken procedure passed:\n{output}");
+    assert!(output.contains("role.json"), "{output}");
+    assert!(output.contains("/workflow/actions/0/roles"), "{output}");
+    assert!(output.contains("janitor"), "{output}");
+}
+
+#[test]
+fn a_form_schema_that_does_not_compile_is_named_with_file_and_pointer() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "schema.json", |spec| {
+        spec["form"]["properties"]["copies"]["type"] = serde_json::json!("integr");
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "a broken procedure passed:\n{output}");
+    assert!(output.contains("schema.json"), "{output}");
+    assert!(output.contains("/form"), "{output}");
+}
+
+#[test]
+fn serve_with_nothing_configured_names_every_missing_service() {
+    let out = Command::new(motcua_binary())
+        .arg("serve")
+        .env_clear()
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success(),
+        "serve started with nothing configured"
+    );
+    for name in [
+        "DATABASE_URL",
+        "S3_ENDPOINT",
+        "OIDC_ISSUER",
+        "REGISTRY_URL",
+        "MOTCUA_TOKEN_SECRET",
+    ] {
+        assert!(stderr.contains(name), "{name} not named in:\n{stderr}");
+    }
+}
+
+/// The README's run command with nothing configured: a private PostgreSQL cluster, the
+/// built-in identity provider, `/readyz` 200, URLs and accounts printed; stopped cleanly.
+#[test]
+fn dev_with_nothing_configured_serves_and_prints_urls_and_accounts() {
+    use std::io::{BufRead, BufReader};
+    let data_dir = std::env::temp_dir().join(format!(
+        "motcua-dev-{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    ));
+    let mut child = Command::new(motcua_binary())
+        .arg("dev")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("MOTCUA_LISTEN", "127.0.0.1:0")
+        .env("MOTCUA_DATA_DIR", &data_dir)
+        .env("MOTCUA_PROCEDURES_DIR", workspace_root().join("procedures"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        banner.push_str(&line);
+        banner.push('\n');
+        if line.starts_with("Stop with") {
+            break;
+        }
+    }
+    let url = banner
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("engine"))
+        .map(|u| u.trim().trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| panic!("no engine URL in:\n{banner}"));
+    for expected in [
+        "/readyz",
+        "001207001234",
+        "079307004321",
+        "motcua.tiepnhan",
+        "matkhau",
+        "SIMULATOR",
+    ] {
+        assert!(
+            banner.contains(expected),
+            "{expected} missing from the banner:\n{banner}"
+        );
+    }
+    let ready = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        for _ in 0..300 {
+            if let Ok(r) = reqwest::get(format!("{url}/readyz")).await {
+                if r.status() == 200 {
+                    return true;
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        false
+    });
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-TERM", &pid]).status();
+    let status = child.wait().unwrap();
+    assert!(ready, "/readyz never answered 200");
+    assert!(
+        status.success(),
+        "motcua dev did not stop cleanly: {status}"
+    );
+    assert!(
+        !data_dir.join("pg/postmaster.pid").exists(),
+        "the private PostgreSQL cluster was left running"
+    );
+    let _ = std::fs::remove_dir_all(&data_dir);
+}

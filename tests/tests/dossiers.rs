@@ -1,0 +1,310 @@
+//! A citizen's dossier from draft to submitted, over HTTP against the real binary.
+
+use motcua_tests::{login, Engine, EngineOptions, Session};
+use serde_json::{json, Value};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+/// A complete, valid THPT exam registration (what only the candidate knows, plus the
+/// register fields the form asks for, until prefill fills those).
+fn valid_thpt_data() -> Value {
+    serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap()
+}
+
+async fn create_draft(engine: &Engine, session: &Session, procedure: &str) -> reqwest::Response {
+    client()
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&session.token)
+        .json(&json!({ "procedure": procedure }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn patch(engine: &Engine, session: &Session, id: &str, body: &Value) -> reqwest::Response {
+    client()
+        .patch(engine.at(&format!("/v1/dossiers/{id}")))
+        .bearer_auth(&session.token)
+        .header("content-type", "application/merge-patch+json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn submit(
+    engine: &Engine,
+    session: &Session,
+    id: &str,
+    key: Option<&str>,
+) -> reqwest::Response {
+    let mut request = client()
+        .post(engine.at(&format!("/v1/dossiers/{id}/submit")))
+        .bearer_auth(&session.token);
+    if let Some(key) = key {
+        request = request.header("Idempotency-Key", key);
+    }
+    request.send().await.unwrap()
+}
+
+async fn get(engine: &Engine, session: &Session, id: &str) -> reqwest::Response {
+    client()
+        .get(engine.at(&format!("/v1/dossiers/{id}")))
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Creates a THPT draft filled with valid data and returns its id.
+async fn filled_thpt_draft(engine: &Engine, session: &Session) -> String {
+    let created = create_draft(engine, session, "1.005142").await;
+    assert_eq!(created.status(), 201);
+    let draft: Value = created.json().await.unwrap();
+    assert_eq!(draft["state"], "draft");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let patched = patch(engine, session, &id, &valid_thpt_data()).await;
+    assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
+    id
+}
+
+fn assert_code_shape(code: &str, agency: &str, yymmdd: &str) {
+    let rest = code
+        .strip_prefix(&format!("{agency}-{yymmdd}-"))
+        .unwrap_or_else(|| panic!("code {code} is not {agency}-{yymmdd}-NNNN"));
+    assert!(
+        rest.len() >= 4 && rest.chars().all(|c| c.is_ascii_digit()),
+        "code {code}"
+    );
+}
+
+#[tokio::test]
+async fn submit_on_a_friday_at_16_is_acknowledged_by_monday_17() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-20T16:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let id = filled_thpt_draft(&engine, &citizen).await;
+
+    let first = submit(&engine, &citizen, &id, Some("submit-once")).await;
+    assert_eq!(first.status(), 200);
+    let answer: Value = first.json().await.unwrap();
+    assert_code_shape(answer["code"].as_str().unwrap(), "SGDDT-HN", "261120");
+    // After 15:00 on Friday the clock starts Monday 07:30; 8 working hours end at 17:00.
+    assert_eq!(answer["ack_due_at"], "2026-11-23T17:00:00+07:00");
+    assert_eq!(answer["state"], "submitted");
+    assert_eq!(answer["status"], 1);
+
+    // The same key replays the same answer; nothing is submitted twice.
+    let again = submit(&engine, &citizen, &id, Some("submit-once")).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap(), answer);
+
+    // Without the key, a second submit is a conflict, not a second dossier.
+    let conflict = submit(&engine, &citizen, &id, None).await;
+    assert_eq!(conflict.status(), 409);
+
+    // Another citizen cannot tell the dossier exists.
+    let other = login(&engine, "citizen", "079307004321").await;
+    let hidden = get(&engine, &other, &id).await;
+    assert_eq!(hidden.status(), 404);
+    assert_eq!(hidden.headers()["content-type"], "application/problem+json");
+    assert_eq!(submit(&engine, &other, &id, None).await.status(), 404);
+    let others_list: Value = client()
+        .get(engine.at("/v1/dossiers"))
+        .bearer_auth(&other.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(others_list["items"], json!([]));
+
+    // The owner sees it, with its timeline.
+    let mine: Value = get(&engine, &citizen, &id).await.json().await.unwrap();
+    assert_eq!(mine["code"], answer["code"]);
+    let events: Value = client()
+        .get(engine.at(&format!("/v1/dossiers/{id}/events")))
+        .bearer_auth(&citizen.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create_draft", "patch", "submit"]);
+}
+
+#[tokio::test]
+async fn submit_on_the_eve_of_tet_is_due_after_the_holiday() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-02-13T16:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let id = filled_thpt_draft(&engine, &citizen).await;
+    let answer: Value = submit(&engine, &citizen, &id, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_code_shape(answer["code"].as_str().unwrap(), "SGDDT-HN", "260213");
+    // Tết 2026 for public bodies: Saturday 14/02 to Sunday 22/02.
+    assert_eq!(answer["ack_due_at"], "2026-02-23T17:00:00+07:00");
+}
+
+#[tokio::test]
+async fn an_invalid_submission_lists_every_failing_pointer_and_changes_nothing() {
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let created: Value = create_draft(&engine, &citizen, "1.005142")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let mut data = valid_thpt_data();
+    data["contact"].as_object_mut().unwrap().remove("phone");
+    data["schooling"].as_object_mut().unwrap().remove("class");
+    assert_eq!(
+        patch(&engine, &citizen, id, &data).await.status(),
+        200,
+        "a draft may be incomplete"
+    );
+    let before: Value = get(&engine, &citizen, id).await.json().await.unwrap();
+
+    let refused = submit(&engine, &citizen, id, None).await;
+    assert_eq!(refused.status(), 422);
+    assert_eq!(
+        refused.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: Value = refused.json().await.unwrap();
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert!(pointers.contains(&"/contact/phone"), "{pointers:?}");
+    assert!(pointers.contains(&"/schooling/class"), "{pointers:?}");
+
+    let after: Value = get(&engine, &citizen, id).await.json().await.unwrap();
+    assert_eq!(after["state"], "draft");
+    assert_eq!(after["code"], Value::Null);
+    assert_eq!(after["data"], before["data"]);
+    assert_eq!(after["updated_at"], before["updated_at"]);
+}
+
+#[tokio::test]
+async fn a_patch_with_a_wrong_type_is_refused_with_its_pointer() {
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let created: Value = create_draft(&engine, &citizen, "3.000465")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap();
+    let refused = patch(&engine, &citizen, id, &json!({ "copies": "two" })).await;
+    assert_eq!(refused.status(), 422);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/copies");
+
+    let bad_format = patch(
+        &engine,
+        &citizen,
+        id,
+        &json!({ "applicant": { "email": "not-an-email" } }),
+    )
+    .await;
+    assert_eq!(bad_format.status(), 422);
+    let problem: Value = bad_format.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["pointer"], "/applicant/email");
+
+    let unknown = patch(&engine, &citizen, id, &json!({ "shoe_size": 42 })).await;
+    assert_eq!(
+        unknown.status(),
+        422,
+        "fields the form does not have are refused"
+    );
+
+    let after: Value = get(&engine, &citizen, id).await.json().await.unwrap();
+    assert_eq!(after["data"], json!({}), "refused patches change nothing");
+}
+
+#[tokio::test]
+async fn a_level_1_citizen_cannot_start_a_level_2_procedure() {
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "079307004321").await;
+    let refused = create_draft(&engine, &citizen, "1.005142").await;
+    assert_eq!(refused.status(), 403);
+    let problem: Value = refused.json().await.unwrap();
+    assert_eq!(problem["code"], "assurance_level_too_low");
+}
+
+#[tokio::test]
+async fn a_citizen_withdraws_a_draft_and_lists_their_dossiers_page_by_page() {
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        let d: Value = create_draft(&engine, &citizen, "3.000465")
+            .await
+            .json()
+            .await
+            .unwrap();
+        ids.push(d["id"].as_str().unwrap().to_owned());
+    }
+    let withdrawn = client()
+        .post(engine.at(&format!("/v1/dossiers/{}/actions/withdraw", ids[0])))
+        .bearer_auth(&citizen.token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), 200);
+    assert_eq!(
+        withdrawn.json::<Value>().await.unwrap()["state"],
+        "withdrawn"
+    );
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut url = engine.at("/v1/dossiers?limit=2");
+        if let Some(c) = &cursor {
+            url.push_str(&format!("&cursor={c}"));
+        }
+        let page: Value = client()
+            .get(url)
+            .bearer_auth(&citizen.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["id"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(seen, ids, "newest first, each once");
+}
