@@ -1,6 +1,6 @@
 //! Bad input gets a precise problem+json answer, never a panic or a plain-text error.
 
-use motcua_tests::{login, Engine};
+use motcua_tests::{login, Engine, EngineOptions};
 use serde_json::Value;
 
 async fn assert_problem(response: reqwest::Response, status: u16, code: &str) {
@@ -17,7 +17,11 @@ async fn assert_problem(response: reqwest::Response, status: u16, code: &str) {
 
 #[tokio::test]
 async fn malformed_bodies_wrong_types_and_unknown_routes_are_problems() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_with(EngineOptions {
+        extra_env: vec![("MOTCUA_MAX_BODY_BYTES".into(), "65536".into())],
+        ..Default::default()
+    })
+    .await;
     let citizen = login(&engine, "citizen", "001207001234").await;
     let http = reqwest::Client::new();
     let post = |body: Vec<u8>, content_type: &str| {
@@ -69,13 +73,17 @@ async fn malformed_bodies_wrong_types_and_unknown_routes_are_problems() {
         "invalid_body",
     )
     .await;
-    let huge = format!(r#"{{"procedure":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
-    assert_problem(
-        post(huge.into_bytes(), "application/json").await.unwrap(),
-        413,
-        "body_too_large",
-    )
-    .await;
+    // A fresh connection: the server closes one whose oversized body it did not read.
+    let huge = format!(r#"{{"procedure":"{}"}}"#, "x".repeat(200 * 1024));
+    let too_large = reqwest::Client::new()
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&citizen.token)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(too_large, 413, "body_too_large").await;
     assert_problem(
         post(br#"{"procedure":"9.999999"}"#.to_vec(), "application/json")
             .await

@@ -78,21 +78,26 @@ pub async fn run(config: Config) -> Result<()> {
         None => dev_token_secret(&config.data_dir)?,
     };
 
-    print_banner(
-        &public_url,
-        &oidc.issuer,
-        simulated.is_some(),
-        cluster.is_some(),
-    );
-
     let services = Services {
         database_url,
-        oidc,
+        oidc: oidc.clone(),
         staff_oidc: config.staff_oidc.clone(),
         token_secret,
-        public_url,
+        public_url: public_url.clone(),
     };
-    let result = server::run(&config, services, listener, server::shutdown_signal()).await;
+    // The banner comes once the engine is ready, so every URL it prints answers.
+    let result = match server::build_app(&config, services).await {
+        Ok(app) => {
+            print_banner(
+                &public_url,
+                &oidc.issuer,
+                simulated.is_some(),
+                cluster.is_some(),
+            );
+            server::serve_until(listener, app, server::shutdown_signal()).await
+        }
+        Err(e) => Err(e),
+    };
     if let Some(cluster) = cluster {
         println!("Stopping the private PostgreSQL cluster …");
         if let Err(e) = tokio::task::spawn_blocking(move || cluster.stop()).await? {

@@ -28,14 +28,8 @@ fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingPar
     })?)
 }
 
-/// Loads procedures, migrates, records the procedure versions, and serves on `listener`
-/// until `shutdown` completes.
-pub async fn run(
-    config: &Config,
-    services: Services,
-    listener: TcpListener,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-) -> Result<()> {
+/// Loads procedures, migrates, records the procedure versions: the engine, ready to serve.
+pub async fn build_app(config: &Config, services: Services) -> Result<axum::Router> {
     let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
@@ -77,7 +71,15 @@ pub async fn run(
         public_url: services.public_url,
         pool,
     });
-    let app = motcua_api::router(state, config.max_body_bytes);
+    Ok(motcua_api::router(state, config.max_body_bytes))
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, finishing requests in flight.
+pub async fn serve_until(
+    listener: TcpListener,
+    app: axum::Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
@@ -136,7 +138,8 @@ pub async fn serve_command(config: Config) -> Result<()> {
         token_secret,
         public_url,
     };
-    run(&config, services, listener, shutdown_signal()).await
+    let app = build_app(&config, services).await?;
+    serve_until(listener, app, shutdown_signal()).await
 }
 
 /// `motcua migrate`.

@@ -61,6 +61,30 @@ fn procedure_of<'a>(
         })
 }
 
+/// The dossier, if it exists and the principal may see it; 404 alike otherwise.
+async fn find_visible(
+    pool: &sqlx::PgPool,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Dossier, ApiError> {
+    dossiers::find(pool, id)
+        .await?
+        .filter(|d| access::may_see(principal, d))
+        .ok_or_else(ApiError::dossier_not_found)
+}
+
+/// Like [`find_visible`], and locked until the transaction ends.
+async fn lock_visible(
+    conn: &mut sqlx::PgConnection,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Dossier, ApiError> {
+    dossiers::find_for_update(conn, id)
+        .await?
+        .filter(|d| access::may_see(principal, d))
+        .ok_or_else(ApiError::dossier_not_found)
+}
+
 fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
     let allowed = access::allowed_actions(principal, &dossier, procedure);
     DossierView::new(dossier, procedure, allowed)
@@ -191,10 +215,7 @@ pub async fn get(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<DossierView>, ApiError> {
-    let dossier = dossiers::find(&state.pool, id)
-        .await?
-        .filter(|d| access::may_see(&principal, d))
-        .ok_or_else(ApiError::dossier_not_found)?;
+    let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     Ok(Json(view(&principal, dossier, procedure)))
 }
@@ -283,10 +304,7 @@ pub async fn patch(
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
-    let dossier = dossiers::find_for_update(&mut tx, id)
-        .await?
-        .filter(|d| access::may_see(&principal, d))
-        .ok_or_else(ApiError::dossier_not_found)?;
+    let dossier = lock_visible(&mut tx, &principal, id).await?;
     let pin = citizen_pin(&principal)?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     // Supplement states (issue: one-stop flow) will also allow patching.
@@ -408,10 +426,7 @@ pub async fn submit(
         Ok(claimed) => claimed,
         Err(replay) => return Ok(replay),
     };
-    let dossier = dossiers::find_for_update(&mut tx, id)
-        .await?
-        .filter(|d| access::may_see(&principal, d))
-        .ok_or_else(ApiError::dossier_not_found)?;
+    let dossier = lock_visible(&mut tx, &principal, id).await?;
     let pin = citizen_pin(&principal)?.to_owned();
     if dossier.state != DRAFT {
         return Err(ApiError::new(
@@ -508,10 +523,7 @@ pub async fn act(
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
-    let dossier = dossiers::find_for_update(&mut tx, id)
-        .await?
-        .filter(|d| access::may_see(&principal, d))
-        .ok_or_else(ApiError::dossier_not_found)?;
+    let dossier = lock_visible(&mut tx, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let allowed = access::allowed_actions(&principal, &dossier, procedure);
     let not_allowed = |allowed: Vec<String>| {
@@ -602,10 +614,7 @@ pub async fn timeline(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    dossiers::find(&state.pool, id)
-        .await?
-        .filter(|d| access::may_see(&principal, d))
-        .ok_or_else(ApiError::dossier_not_found)?;
+    find_visible(&state.pool, &principal, id).await?;
     let events = events::list_for_dossier(&state.pool, id).await?;
     Ok(Json(
         events
