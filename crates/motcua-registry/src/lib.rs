@@ -1,1 +1,52 @@
-//! motcua-registry: the resident-data adapter (client of the register API). Built in issue 3.
+//! motcua-registry: the resident-data adapter. The engine reads citizens' data from the
+//! national population register (CSDLQGvDC) through the [`Register`] trait; [`HttpRegister`]
+//! speaks the register API of API.md, with a timeout per attempt, bounded retries with
+//! jitter, an overall deadline and a circuit breaker, so that a slow or absent register gives
+//! a quick, clear "unavailable" instead of hanging requests.
+
+mod breaker;
+mod client;
+mod error;
+
+pub use breaker::CircuitBreaker;
+pub use client::{HttpRegister, HttpRegisterConfig};
+pub use error::RegistryError;
+
+use motcua_core::pin::Pin;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// Why the register is read: sent as `X-Purpose` and `X-Requester`, and recorded.
+#[derive(Debug, Clone)]
+pub struct Purpose {
+    pub procedure_code: String,
+    pub dossier_id: Uuid,
+    /// The subject of the actor (a citizen's PIN, a clerk's username).
+    pub requester: String,
+}
+
+impl Purpose {
+    pub fn header_value(&self) -> String {
+        format!("{}/{}", self.procedure_code, self.dossier_id)
+    }
+}
+
+/// What the register answered: only the fields asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResidentRecord {
+    pub fields: Map<String, Value>,
+    /// The request id we sent, to find the call again in both sides' logs.
+    pub request_id: Uuid,
+}
+
+/// A source of resident data.
+#[async_trait::async_trait]
+pub trait Register: Send + Sync {
+    /// Reads `fields` of the resident `pin`, for `purpose`.
+    async fn resident(
+        &self,
+        pin: &Pin,
+        fields: &[String],
+        purpose: &Purpose,
+    ) -> Result<ResidentRecord, RegistryError>;
+}
