@@ -16,13 +16,22 @@ pub fn motcua_binary() -> PathBuf {
     BUILT
         .get_or_init(|| {
             let exe = std::env::current_exe().unwrap();
-            // target/<profile>/deps/<test binary>
-            let profile_dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+            // A test is target/<profile>/deps/<test binary>; a tool (the benchmark) is
+            // target/<profile>/<binary>.
+            let mut profile_dir = exe.parent().unwrap().to_path_buf();
+            if profile_dir.ends_with("deps") {
+                profile_dir.pop();
+            }
+            let release = profile_dir.ends_with("release");
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let lock = std::fs::File::create(profile_dir.join(".motcua-tests-build.lock")).unwrap();
             lock.lock().unwrap();
+            let mut args = vec!["build", "--quiet", "-p", "motcua", "--bin", "motcua"];
+            if release {
+                args.push("--release");
+            }
             let status = Command::new(cargo)
-                .args(["build", "--quiet", "-p", "motcua", "--bin", "motcua"])
+                .args(args)
                 .current_dir(crate::workspace_root())
                 .status()
                 .expect("cannot run cargo");
@@ -38,6 +47,10 @@ pub struct EngineOptions {
     /// `MOTCUA_DEV_CLOCK`: the engine's clock starts at this instant (RFC 3339).
     pub clock: Option<String>,
     pub procedures_dir: Option<PathBuf>,
+    /// A population register other than the in-process simulator's (with its token).
+    pub registry: Option<(String, String)>,
+    /// Write the engine's logs, at debug level, to this file.
+    pub log_file: Option<PathBuf>,
     pub extra_env: Vec<(String, String)>,
 }
 
@@ -45,6 +58,8 @@ pub struct Engine {
     pub url: String,
     pub database_url: String,
     pub issuer: String,
+    /// The in-process simulator's register: its switches and the calls it received.
+    pub register: motcua_sim::RegisterControl,
     child: Child,
     _data_dir: tempdir::TempDir,
 }
@@ -80,8 +95,13 @@ impl Engine {
         let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sim_config = motcua_sim::SimConfig::dev_default();
         let client = sim_config.clients[0].clone();
+        let register_token = sim_config.register_token.clone();
         let sim = motcua_sim::serve(sim_listener, sim_config).await.unwrap();
         let issuer = sim.issuer.clone();
+        let register = sim.register();
+        let (registry_url, registry_token) = options
+            .registry
+            .unwrap_or_else(|| (format!("http://{}", sim.local_addr), register_token));
         // The simulator lives as long as the test's runtime.
         std::mem::forget(sim);
 
@@ -103,6 +123,8 @@ impl Engine {
             .env("OIDC_ISSUER", &issuer)
             .env("OIDC_CLIENT_ID", &client.client_id)
             .env("OIDC_CLIENT_SECRET", &client.client_secret)
+            .env("REGISTRY_URL", &registry_url)
+            .env("REGISTRY_TOKEN", &registry_token)
             .env("MOTCUA_TOKEN_SECRET", TEST_TOKEN_SECRET)
             .env(
                 "RUST_LOG",
@@ -114,6 +136,11 @@ impl Engine {
             } else {
                 Stdio::null()
             });
+        if let Some(path) = &options.log_file {
+            command
+                .env("RUST_LOG", "debug")
+                .stderr(std::fs::File::create(path).unwrap());
+        }
         if let Some(clock) = options.clock {
             command.env("MOTCUA_DEV_CLOCK", clock);
         }
@@ -144,6 +171,7 @@ impl Engine {
             url,
             database_url,
             issuer,
+            register,
             child,
             _data_dir: data_dir,
         };

@@ -31,6 +31,23 @@ fn location(response: &reqwest::Response) -> String {
 
 /// Logs `username` in (`kind` = citizen or staff) and returns the engine's access token.
 pub async fn login(engine: &Engine, kind: &str, username: &str) -> Session {
+    let answer = login_answer(engine, kind, username).await;
+    assert_eq!(
+        answer.status(),
+        200,
+        "callback failed: {}",
+        answer.text().await.unwrap()
+    );
+    let body: Value = answer.json().await.unwrap();
+    Session {
+        token: body["access_token"].as_str().unwrap().to_owned(),
+        principal: body["principal"].clone(),
+    }
+}
+
+/// Goes through the provider's login and returns the engine's answer at the callback,
+/// whatever it is.
+pub async fn login_answer(engine: &Engine, kind: &str, username: &str) -> reqwest::Response {
     let browser = browser();
     let start = browser
         .get(engine.at(&format!("/v1/auth/login?kind={kind}")))
@@ -77,16 +94,5 @@ pub async fn login(engine: &Engine, kind: &str, username: &str) -> Session {
         callback.starts_with(&engine.url),
         "redirected to {callback}"
     );
-    let answer = browser.get(&callback).send().await.unwrap();
-    assert_eq!(
-        answer.status(),
-        200,
-        "callback failed: {}",
-        answer.text().await.unwrap()
-    );
-    let body: Value = answer.json().await.unwrap();
-    Session {
-        token: body["access_token"].as_str().unwrap().to_owned(),
-        principal: body["principal"].clone(),
-    }
+    browser.get(&callback).send().await.unwrap()
 }

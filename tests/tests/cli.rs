@@ -178,3 +178,52 @@ fn dev_with_nothing_configured_serves_and_prints_urls_and_accounts() {
     );
     let _ = std::fs::remove_dir_all(&data_dir);
 }
+
+#[test]
+fn a_form_asking_for_the_full_name_without_prefill_fails_the_once_only_check() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "retyped.json", |spec| {
+        spec["form"]["properties"]["applicant"]["properties"]["full_name"] =
+            serde_json::json!({ "type": "string", "minLength": 1 });
+    });
+    let (ok, output) = check(&dir);
+    assert!(
+        !ok,
+        "a form re-asking the register's data passed:\n{output}"
+    );
+    assert!(output.contains("retyped.json"), "{output}");
+    assert!(output.contains("/form/applicant/full_name"), "{output}");
+    assert!(output.contains("x-prefill"), "{output}");
+}
+
+#[test]
+fn a_procedure_requiring_a_household_book_fails_the_once_only_check() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "hokhau.json", |spec| {
+        spec["documents"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({
+                "key": "so-ho-khau", "name": "Bản sao sổ hộ khẩu", "required": true,
+                "accept": ["application/pdf"], "max_bytes": 1000000, "must_digitise": true
+            }));
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "a household book requirement passed:\n{output}");
+    assert!(output.contains("hokhau.json"), "{output}");
+    assert!(output.contains("household book"), "{output}");
+}
+
+#[test]
+fn reading_ethnicity_without_a_declared_purpose_fails_the_check() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "ethnicity.json", |spec| {
+        spec["form"]["properties"]["applicant"]["properties"]["ethnicity"] =
+            serde_json::json!({ "type": "string", "x-prefill": "ethnicity" });
+        spec["register_purpose"] = serde_json::Value::Null;
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "a sensitive read without purpose passed:\n{output}");
+    assert!(output.contains("ethnicity.json"), "{output}");
+    assert!(output.contains("register_purpose"), "{output}");
+}

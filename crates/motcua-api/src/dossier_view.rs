@@ -43,6 +43,12 @@ pub struct DossierView {
     #[schema(value_type = Vec<Object>)]
     pub documents: Vec<Value>,
     pub allowed_actions: Vec<String>,
+    /// What the clerk must look at: `register_correction` (the citizen changed an editable
+    /// register value), `register_under_review`, `not_in_register`.
+    pub flags: Vec<String>,
+    /// When the register could not answer: the documents that replace its data.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallback_documents: Vec<crate::error::DocumentRef>,
     pub created_at: DateTime<FixedOffset>,
     pub updated_at: DateTime<FixedOffset>,
 }
@@ -59,7 +65,18 @@ impl DossierView {
         } else {
             serde_json::json!({ "state": "not_started" })
         };
+        let fallback_documents = if dossier
+            .flags
+            .iter()
+            .any(|f| f == crate::register::FLAG_NOT_IN_REGISTER)
+        {
+            crate::register::fallback_documents(procedure)
+        } else {
+            Vec::new()
+        };
         DossierView {
+            flags: dossier.flags,
+            fallback_documents,
             id: dossier.id,
             procedure: ProcedureRef {
                 code: dossier.procedure_code,

@@ -29,6 +29,16 @@ pub struct Problem {
     pub errors: Vec<FieldProblem>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed_actions: Vec<String>,
+    /// The documents the citizen can bring instead (when the register cannot answer).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fallback_documents: Vec<DocumentRef>,
+}
+
+/// A document requirement of a procedure, by key and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentRef {
+    pub key: String,
+    pub name: String,
 }
 
 #[derive(Debug)]
@@ -38,6 +48,15 @@ pub struct ApiError {
     pub detail: String,
     pub errors: Vec<FieldProblem>,
     pub allowed_actions: Vec<String>,
+    /// Rarely set, so boxed: errors travel in every `Result` of the HTTP layer.
+    pub extra: Option<Box<Extra>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Extra {
+    pub fallback_documents: Vec<DocumentRef>,
+    /// Sent as `Retry-After` (seconds) with a 503.
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ApiError {
@@ -48,7 +67,20 @@ impl ApiError {
             detail: detail.into(),
             errors: Vec::new(),
             allowed_actions: Vec::new(),
+            extra: None,
         }
+    }
+
+    pub fn with_fallback_documents(mut self, documents: Vec<DocumentRef>) -> Self {
+        self.extra
+            .get_or_insert_with(Default::default)
+            .fallback_documents = documents;
+        self
+    }
+
+    pub fn with_retry_after(mut self, after: std::time::Duration) -> Self {
+        self.extra.get_or_insert_with(Default::default).retry_after = Some(after);
+        self
     }
 
     pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Self {
@@ -144,6 +176,7 @@ fn title(status: StatusCode) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let extra = self.extra.map(|e| *e).unwrap_or_default();
         let body = Problem {
             type_: format!("https://motcua.invalid/problems/{}", self.code),
             title: title(self.status),
@@ -152,12 +185,20 @@ impl IntoResponse for ApiError {
             code: self.code.to_owned(),
             errors: self.errors,
             allowed_actions: self.allowed_actions,
+            fallback_documents: extra.fallback_documents,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let Some(after) = extra.retry_after {
+            // Whole seconds, rounded up: "0" would invite a retry storm.
+            let seconds = after.as_secs() + u64::from(after.subsec_nanos() > 0);
+            if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

@@ -28,33 +28,63 @@ pub async fn claim(
     let Some(key) = key else {
         return Ok(Ok(None));
     };
+    let fingerprint = fingerprint(method_and_path, body);
+    let scope = principal.scope_key();
+    match idempotency::claim(conn, &scope, &key, &fingerprint).await? {
+        Claim::Fresh => Ok(Ok(Some(Claimed { scope, key }))),
+        Claim::Replay { status, body } => Ok(Err(replayed(status, body))),
+        Claim::Mismatch => Err(reused()),
+    }
+}
+
+/// The replayed answer if `key` was already completed, without claiming it; a key used
+/// for another request is refused.
+pub async fn peek(
+    pool: &sqlx::PgPool,
+    principal: &Principal,
+    key: Option<&str>,
+    method_and_path: &str,
+    body: &Value,
+) -> Result<Option<Response>, ApiError> {
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    let fingerprint = fingerprint(method_and_path, body);
+    match idempotency::peek(pool, &principal.scope_key(), key, &fingerprint).await? {
+        None | Some(Claim::Fresh) => Ok(None),
+        Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
+        Some(Claim::Mismatch) => Err(reused()),
+    }
+}
+
+fn fingerprint(method_and_path: &str, body: &Value) -> String {
     let mut hasher = Sha256::new();
     hasher.update(method_and_path.as_bytes());
     hasher.update([0]);
     hasher.update(body.to_string().as_bytes());
-    let fingerprint: String = hasher
+    hasher
         .finalize()
         .iter()
         .map(|b| format!("{b:02x}"))
-        .collect();
-    let scope = principal.scope_key();
-    match idempotency::claim(conn, &scope, &key, &fingerprint).await? {
-        Claim::Fresh => Ok(Ok(Some(Claimed { scope, key }))),
-        Claim::Replay { status, body } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            let mut response = (status, axum::Json(body)).into_response();
-            response.headers_mut().insert(
-                "idempotent-replayed",
-                axum::http::HeaderValue::from_static("true"),
-            );
-            Ok(Err(response))
-        }
-        Claim::Mismatch => Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_key_reused",
-            "this Idempotency-Key was already used for a different request",
-        )),
-    }
+        .collect()
+}
+
+fn replayed(status: u16, body: Value) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        "idempotent-replayed",
+        axum::http::HeaderValue::from_static("true"),
+    );
+    response
+}
+
+fn reused() -> ApiError {
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency_key_reused",
+        "this Idempotency-Key was already used for a different request",
+    )
 }
 
 /// Stores the answer of a claimed key; call before committing.

@@ -12,6 +12,7 @@ pub mod extract;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
+pub mod register;
 pub mod routes;
 pub mod state;
 pub mod time;
@@ -26,7 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use error::ApiError;
-use routes::{auth, dossiers, operations, procedures};
+use routes::{auth, dossiers, me, operations, procedures};
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -45,6 +46,8 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/dossiers", post(dossiers::create).get(dossiers::list))
         .route("/dossiers/{id}", get(dossiers::get).patch(dossiers::patch))
         .route("/dossiers/{id}/submit", post(dossiers::submit))
+        .route("/dossiers/{id}/prefill", post(dossiers::refresh_prefill))
+        .route("/me/access-log", get(me::access_log))
         .route("/dossiers/{id}/actions/{action}", post(dossiers::act))
         .route("/dossiers/{id}/events", get(dossiers::timeline));
     Router::new()

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use crate::routes::{auth, dossiers, procedures};
+use crate::routes::{auth, dossiers, me, procedures};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -8,12 +8,12 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(title = "motcua", description = "Engine for Vietnamese online public services (dịch vụ công trực tuyến)."),
     paths(
-        auth::login, auth::callback, auth::me,
+        auth::login, auth::callback, auth::me, me::access_log,
         procedures::list, procedures::get,
         dossiers::create, dossiers::list, dossiers::get, dossiers::patch, dossiers::submit,
-        dossiers::act, dossiers::timeline,
+        dossiers::act, dossiers::timeline, dossiers::refresh_prefill,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldProblem)),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef)),
     modifiers(&BearerAuth),
     tags((name = "identity"), (name = "procedures"), (name = "dossiers"))
 )]

@@ -4,6 +4,7 @@ use crate::catalog::Catalog;
 use crate::clock::Clock;
 use motcua_auth::{AccessTokens, LoginKind, RelyingParty};
 use motcua_core::calendar::Calendar;
+use motcua_registry::Register;
 use sqlx::PgPool;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -18,6 +19,8 @@ pub struct Shared {
     pub citizen_login: RelyingParty,
     /// A separate provider for staff (`STAFF_OIDC_*`); `None` means the citizens' one.
     pub staff_login: Option<RelyingParty>,
+    /// The population register (CSDLQGvDC), read for prefill.
+    pub register: Arc<dyn Register>,
     pub calendar: Calendar,
     pub clock: Clock,
     /// The engine's public base URL, without a trailing slash.

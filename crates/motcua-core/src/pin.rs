@@ -2,6 +2,7 @@
 //! Nghị định 137/2015 as amended): 3 for the province of birth registration, 1 for century
 //! and sex, 2 for the year of birth, 6 random.
 
+use chrono::Datelike;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
@@ -81,6 +82,14 @@ pub enum PinError {
     NotADigit { position: usize },
     #[error("{0:?} is not a province code of birth registration")]
     UnknownProvince(String),
+    #[error("the century/sex digit (the 4th) is {digit}, which means born in {from}–{until}: no number of a living person has it")]
+    CenturyNotIssued { digit: u32, from: i32, until: i32 },
+    #[error("the century/sex digit (the 4th) is {digit} and the year digits are {year_digits:02}, which means born in {year}: that is in the future")]
+    BornInFuture {
+        digit: u32,
+        year_digits: u32,
+        year: i32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,7 +119,28 @@ impl Pin {
         if !PROVINCE_CODES.iter().any(|(code, _)| *code == province) {
             return Err(PinError::UnknownProvince(province.to_owned()));
         }
-        Ok(Pin(input.to_owned()))
+        let pin = Pin(input.to_owned());
+        // Digits 0–3 cover births 1900–2099; the others (1800s, 2100s, 2200s) belong to
+        // no living person, so such a number is a typo or a forgery.
+        let digit = pin.digit(3);
+        if digit > 3 {
+            let from = pin.birth_year() - pin.birth_year().rem_euclid(100);
+            return Err(PinError::CenturyNotIssued {
+                digit,
+                from,
+                until: from + 99,
+            });
+        }
+        // The 4th digit and the 5th–6th must agree: "2" with "45" says born in 2045.
+        let this_year = chrono::Utc::now().year();
+        if pin.birth_year() > this_year {
+            return Err(PinError::BornInFuture {
+                digit,
+                year_digits: pin.digit(4) * 10 + pin.digit(5),
+                year: pin.birth_year(),
+            });
+        }
+        Ok(pin)
     }
 
     pub fn as_str(&self) -> &str {
@@ -220,6 +250,27 @@ mod tests {
         assert_eq!(
             Pin::parse("00120700123٤"),
             Err(PinError::NotADigit { position: 12 })
+        );
+    }
+
+    #[test]
+    fn the_century_digit_must_agree_with_the_year() {
+        let err = Pin::parse("001245001234").unwrap_err();
+        assert_eq!(
+            err,
+            PinError::BornInFuture {
+                digit: 2,
+                year_digits: 45,
+                year: 2045
+            }
+        );
+        assert!(err.to_string().contains("born in 2045"), "{err}");
+        let err = Pin::parse("001807001234").unwrap_err();
+        assert!(matches!(err, PinError::CenturyNotIssued { digit: 8, .. }));
+        assert!(err.to_string().contains("1800–1899"), "{err}");
+        assert!(
+            Pin::parse("001107001234").is_ok(),
+            "a woman born in 1907 is possible"
         );
     }
 

@@ -2,7 +2,11 @@
 //! [`PASSWORD`]. Citizens log in with their 12-digit personal identification number (số định
 //! danh cá nhân), whose digits agree with the birth data: digits 1–3 the province of birth
 //! registration, digit 4 the sex and century (2 male / 3 female, born 2000–2099), digits 5–6
-//! the year of birth.
+//! the year of birth. Every citizen account except [`named::NOT_IN_REGISTER`] is also a
+//! resident of the population register, with the same data; the register's synthetic
+//! population can log in too (level 2, username = number, same password).
+
+use crate::register::named;
 
 /// The one password of every simulated account.
 pub const PASSWORD: &str = "matkhau";
@@ -82,7 +86,7 @@ const STAFF_AGENCY: &str = "SGDDT-HN";
 
 static ACCOUNTS: &[Account] = &[
     Account {
-        username: "001207001234",
+        username: named::STUDENT_HANOI,
         kind: AccountKind::Citizen {
             level: AssuranceLevel::Level2,
         },
@@ -93,7 +97,7 @@ static ACCOUNTS: &[Account] = &[
         note: "học sinh lớp 12 năm 2025 / 12th-grade student in 2025",
     },
     Account {
-        username: "079307004321",
+        username: named::STUDENT_HCMC,
         kind: AccountKind::Citizen {
             level: AssuranceLevel::Level1,
         },
@@ -102,6 +106,77 @@ static ACCOUNTS: &[Account] = &[
         gender: Gender::Female,
         province: "Thành phố Hồ Chí Minh",
         note: "định danh mức 1 / only level-1 identification",
+    },
+    Account {
+        username: named::MINORITY_STUDENT,
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Nông Văn Thắng",
+        birthdate: "2007-05-02",
+        gender: Gender::Male,
+        province: "Cao Bằng",
+        note:
+            "học sinh lớp 12, dân tộc Tày, thường trú từ khi sinh ở xã biên giới đặc biệt khó khăn \
+               / 12th-grader, Tày, living since birth in a border commune of zone III",
+    },
+    Account {
+        username: named::RECENT_MOVER_STUDENT,
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Vũ Thị Lan Anh",
+        birthdate: "2007-11-08",
+        gender: Gender::Female,
+        province: "Lào Cai",
+        note: "học sinh lớp 12, chuyển đến xã biên giới ngày 15/8/2024 (chưa đủ 3 năm) \
+               / 12th-grader, moved to a border commune on 2024-08-15 (under 3 years)",
+    },
+    Account {
+        username: named::DECEASED,
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Lê Văn Tâm",
+        birthdate: "1952-02-11",
+        gender: Gender::Male,
+        province: "Hà Nội",
+        note: "đã mất theo CSDL dân cư (03/12/2024), vẫn đăng nhập được để thử \
+               / deceased in the register; the login still works, for tests",
+    },
+    Account {
+        username: named::UNDER_REVIEW,
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Phạm Thị Thu Hà",
+        birthdate: "1995-06-30",
+        gender: Gender::Female,
+        province: "Hà Nội",
+        note: "thông tin đang được xác minh trong CSDL dân cư / register record under review",
+    },
+    Account {
+        username: named::NOT_IN_REGISTER,
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Đỗ Văn Hậu",
+        birthdate: "1999-12-05",
+        gender: Gender::Male,
+        province: "Nghệ An",
+        note: "không có trong CSDL dân cư (404) / not in the population register (404)",
+    },
+    Account {
+        username: named::BAD_CENTURY_DIGIT,
+        kind: AccountKind::Citizen {
+            level: AssuranceLevel::Level2,
+        },
+        name: "Trịnh Minh Quân",
+        birthdate: "1990-04-12",
+        gender: Gender::Male,
+        province: "Hà Nội",
+        note: "số định danh có chữ số thế kỷ không thể có (8) / number with an impossible \
+               century digit (8), refused by the register",
     },
     Account {
         username: "motcua.tiepnhan",
@@ -227,6 +302,11 @@ mod tests {
             let AccountKind::Citizen { .. } = account.kind else {
                 continue;
             };
+            if account.username == named::BAD_CENTURY_DIGIT {
+                // Wrong on purpose.
+                assert_eq!(account.username.as_bytes()[3], b'8');
+                continue;
+            }
             let pin = account.username.as_bytes();
             assert_eq!(pin.len(), 12, "{}", account.username);
             assert!(pin.iter().all(u8::is_ascii_digit));

@@ -1,18 +1,34 @@
-//! What the simulator is told at start: where it is reachable and which relying parties it
-//! knows.
+//! What the simulator is told at start: where it is reachable, which relying parties it
+//! knows, and the token the population register expects.
 
 use anyhow::{bail, Context};
 use std::fmt;
 use url::Url;
 
+/// The development token of the population register (`REGISTRY_TOKEN` on the engine's side).
+pub const DEV_REGISTER_TOKEN: &str = "motcua-dev-registry-token";
+
 /// The simulator's configuration.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SimConfig {
-    /// The URL the outside world reaches the simulator at (the OIDC issuer). When unset, the
-    /// issuer is `http://{listener address}`.
+    /// The URL the outside world reaches the simulator at (the OIDC issuer, and the
+    /// register's base URL). When unset, it is `http://{listener address}`.
     pub public_url: Option<String>,
     /// The relying parties registered with the identity provider.
     pub clients: Vec<OidcClient>,
+    /// The Bearer token the population register accepts.
+    pub register_token: String,
+}
+
+// Written by hand so that logging a configuration never prints the register token.
+impl fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("public_url", &self.public_url)
+            .field("clients", &self.clients)
+            .field("register_token", &"<redacted>")
+            .finish()
+    }
 }
 
 /// A relying party registered with the identity provider.
@@ -20,7 +36,7 @@ pub struct SimConfig {
 pub struct OidcClient {
     pub client_id: String,
     pub client_secret: String,
-    /// A redirect URI on a loopback host (127.0.0.1, localhost, [::1]) matches with any port
+    /// A redirect URI on a loopback host (127.0.0.1, localhost, `[::1]`) matches with any port
     /// (RFC 8252 §7.3); any other must match exactly.
     pub redirect_uris: Vec<String>,
 }
@@ -50,12 +66,13 @@ impl SimConfig {
                     "http://localhost/v1/auth/callback".to_owned(),
                 ],
             }],
+            register_token: DEV_REGISTER_TOKEN.to_owned(),
         }
     }
 
     /// The configuration of the `motcua-sim` binary: the development defaults, overridden by
-    /// `SIM_PUBLIC_URL`, `SIM_CLIENT_ID`, `SIM_CLIENT_SECRET` and `SIM_REDIRECT_URIS`
-    /// (comma-separated). `var` looks a variable up, so tests need not touch the process
+    /// `SIM_PUBLIC_URL`, `SIM_CLIENT_ID`, `SIM_CLIENT_SECRET`, `SIM_REDIRECT_URIS`
+    /// (comma-separated) and `SIM_REGISTER_TOKEN`. `var` looks a variable up, so tests need not touch the process
     /// environment.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         // An empty variable is treated as unset: compose files often write `VAR=`.
@@ -85,6 +102,9 @@ impl SimConfig {
                 .collect();
         }
         config.clients = vec![client];
+        if let Some(token) = var("SIM_REGISTER_TOKEN") {
+            config.register_token = token;
+        }
         config.check()?;
         Ok(config)
     }
@@ -96,6 +116,9 @@ impl SimConfig {
             if !matches!(parsed.scheme(), "http" | "https") {
                 bail!("public URL {url:?} is not http(s)");
             }
+        }
+        if self.register_token.trim().is_empty() {
+            bail!("the register token is empty");
         }
         if self.clients.is_empty() {
             bail!("no OIDC client is registered");
@@ -153,6 +176,18 @@ mod tests {
         assert_eq!(config.clients[0].client_id, "motcua");
         assert_eq!(config.clients[0].client_secret, "motcua-dev-secret");
         assert_eq!(config.clients[0].redirect_uris.len(), 2);
+        assert_eq!(config.register_token, "motcua-dev-registry-token");
+    }
+
+    #[test]
+    fn the_register_token_comes_from_the_environment() {
+        let config = SimConfig::from_env(env(&[("SIM_REGISTER_TOKEN", " t0ken ")])).unwrap();
+        assert_eq!(config.register_token, "t0ken");
+        let config = SimConfig {
+            register_token: " ".into(),
+            ..SimConfig::dev_default()
+        };
+        assert!(config.check().is_err());
     }
 
     #[test]
@@ -202,5 +237,6 @@ mod tests {
     fn debug_hides_the_secret() {
         let printed = format!("{:?}", SimConfig::dev_default());
         assert!(!printed.contains("motcua-dev-secret"));
+        assert!(!printed.contains(DEV_REGISTER_TOKEN));
     }
 }

@@ -3,18 +3,23 @@
 //! two separately written sides agree. **Not for production**: there, the real VNeID (and the
 //! real population register) take their place.
 //!
-//! Served so far: a VNeID-style OpenID Connect provider (discovery, a login form, the
-//! authorization code flow with PKCE S256, `client_secret_basic`, RS256 ID tokens, JWKS,
-//! userinfo) with the test accounts of [`accounts()`].
+//! Served from one listener:
+//! - a VNeID-style OpenID Connect provider (discovery, a login form, the authorization code
+//!   flow with PKCE S256, `client_secret_basic`, RS256 ID tokens, JWKS, userinfo) with the
+//!   test accounts of [`accounts()`] and every living resident of the synthetic population;
+//! - the population register's API (`GET /v1/residents/{pin}`), with switches that make it
+//!   slow, failing, down or hung ([`register`]).
 
 pub mod accounts;
 mod config;
 mod html;
 mod keys;
 mod oidc;
+pub mod register;
 
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
-pub use config::{OidcClient, SimConfig};
+pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
+pub use register::{RegisterCall, RegisterControl};
 
 use anyhow::Context;
 use axum::Router;
@@ -28,15 +33,26 @@ use tokio::task::JoinHandle;
 pub struct RunningSim {
     /// The OIDC issuer: `public_url`, or `http://{listener address}`; no trailing slash.
     pub issuer: String,
+    /// The population register's base URL (`REGISTRY_URL`): the same as the issuer, since
+    /// one listener serves both.
+    pub register_url: String,
     /// Where the listener is bound.
     pub local_addr: SocketAddr,
+    register: RegisterControl,
     task: Option<JoinHandle<std::io::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
 }
 
 impl RunningSim {
+    /// The register's switches and call record.
+    pub fn register(&self) -> RegisterControl {
+        self.register.clone()
+    }
+
     /// Stops taking connections, lets requests in flight finish, and waits for that.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
+        // A request hung on purpose would hold the graceful shutdown for a minute.
+        self.register.release();
         if let Some(stop) = self.stop.take() {
             // An error only means the server already ended.
             let _ = stop.send(());
@@ -59,6 +75,7 @@ impl RunningSim {
 
 impl Drop for RunningSim {
     fn drop(&mut self) {
+        self.register.release();
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -66,19 +83,24 @@ impl Drop for RunningSim {
 }
 
 /// Starts the simulator on `listener` and returns as soon as it is serving (after making its
-/// signing key, which takes a moment).
+/// signing key and, once per process, the population, which take a moment).
 pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<RunningSim> {
     config.check()?;
     let local_addr = listener
         .local_addr()
         .context("the listener has no local address")?;
     let issuer = config.issuer(local_addr);
-    // Key generation is seconds of CPU in an unoptimised build: keep it off the async threads.
-    let key = tokio::task::spawn_blocking(keys::SigningKey::generate)
-        .await
-        .context("the key generation task failed")??;
+    // Both are CPU work (key generation is seconds in an unoptimised build): keep them off the
+    // async threads, side by side.
+    let key = tokio::task::spawn_blocking(keys::SigningKey::generate);
+    let population = tokio::task::spawn_blocking(register::Population::shared);
+    let (key, population) = tokio::join!(key, population);
+    let key = key.context("the key generation task failed")??;
+    let population = population.context("the population task failed")?;
     let provider = Arc::new(oidc::Provider::new(issuer.clone(), config.clients, key));
-    let app = router(provider);
+    let control = RegisterControl::new();
+    let register = register::routes(population, config.register_token, control.clone());
+    let app = router(provider, register);
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -87,17 +109,19 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
             })
             .await
     });
-    tracing::info!(%issuer, "motcua-sim (VNeID stand-in) serving");
+    tracing::info!(%issuer, residents = population.len(), "motcua-sim (VNeID and population register stand-in) serving");
     Ok(RunningSim {
+        register_url: issuer.clone(),
         issuer,
         local_addr,
+        register: control,
         task: Some(task),
         stop: Some(stop),
     })
 }
 
-/// Everything the simulator serves, as one router: the population register's `/v1/residents`
-/// routes will be merged here beside the identity provider's.
-fn router(provider: Arc<oidc::Provider>) -> Router {
-    Router::new().merge(oidc::routes(provider))
+/// Everything the simulator serves, as one router: the identity provider's routes and the
+/// population register's.
+fn router(provider: Arc<oidc::Provider>, register: Router) -> Router {
+    Router::new().merge(oidc::routes(provider)).merge(register)
 }

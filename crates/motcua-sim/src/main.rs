@@ -1,5 +1,5 @@
-//! `motcua-sim` on its own (docker compose, manual trials): a STAND-IN for VNeID that the real
-//! provider replaces in production.
+//! `motcua-sim` on its own (docker compose, manual trials): a STAND-IN for VNeID and the
+//! population register, which the real services replace in production.
 
 use anyhow::Context;
 use motcua_sim::SimConfig;
@@ -23,10 +23,14 @@ async fn main() -> anyhow::Result<()> {
     let sim = motcua_sim::serve(listener, config.clone()).await?;
 
     tracing::warn!(
-        "motcua-sim is a SIMULATOR, a stand-in for VNeID for development and tests: \
-         in production, point OIDC_ISSUER at the real VNeID instead"
+        "motcua-sim is a SIMULATOR, a stand-in for VNeID and the population register for \
+         development and tests: in production, point OIDC_ISSUER and REGISTRY_URL at the real \
+         services instead"
     );
-    println!("motcua-sim: simulated VNeID identity provider (mô phỏng, NOT the real VNeID)");
+    println!(
+        "motcua-sim: simulated VNeID identity provider and population register \
+         (mô phỏng, NOT the real VNeID or CSDLQGvDC)"
+    );
     println!("  issuer     {}", sim.issuer);
     println!(
         "  discovery  {}/.well-known/openid-configuration",
@@ -39,6 +43,25 @@ async fn main() -> anyhow::Result<()> {
             client.redirect_uris.join(", ")
         );
     }
+    let population = motcua_sim::register::Population::shared();
+    println!(
+        "  register   {}/v1/residents/{{pin}}?fields=…  (REGISTRY_URL={})",
+        sim.register_url, sim.register_url
+    );
+    println!(
+        "  token      {}  (REGISTRY_TOKEN; set SIM_REGISTER_TOKEN to change)",
+        config.register_token
+    );
+    println!(
+        "  residents  {} synthetic people, from a fixed seed",
+        population.len()
+    );
+    println!(
+        "  switches   GET {0}/_sim/register/calls, POST {0}/_sim/register/switches \
+         {{\"latency_ms\",\"outage\",\"hang\",\"fail_next\":{{\"count\",\"status\"}}}}, \
+         POST {0}/_sim/register/reset",
+        sim.register_url
+    );
     println!(
         "Test accounts (password for all: {}):",
         motcua_sim::accounts::PASSWORD
@@ -46,6 +69,10 @@ async fn main() -> anyhow::Result<()> {
     for account in motcua_sim::accounts() {
         println!("  {:<18} {}", account.username, account.describe());
     }
+    println!(
+        "  …and every living resident of the population (level 2), e.g. {}",
+        sample_residents(population).join(", ")
+    );
 
     tokio::select! {
         result = sim.wait() => result,
@@ -55,6 +82,30 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// A few generated residents to try, of different kinds.
+fn sample_residents(population: &motcua_sim::register::Population) -> Vec<String> {
+    use motcua_sim::register::Status;
+    let mut samples = Vec::new();
+    let generated = || {
+        population
+            .iter()
+            .filter(|r| r.status() == Status::Alive)
+            .filter(|r| motcua_sim::accounts::find(&r.pin()).is_none())
+    };
+    if let Some(r) = generated().find(|r| !r.is_minority()) {
+        samples.push(format!("{} ({})", r.pin(), r.full_name()));
+    }
+    if let Some(r) = generated().find(|r| r.is_minority()) {
+        samples.push(format!(
+            "{} ({}, {})",
+            r.pin(),
+            r.full_name(),
+            r.ethnicity()
+        ));
+    }
+    samples
 }
 
 /// Ctrl-C, or SIGTERM from `docker stop`: as PID 1 in a container, an unhandled SIGTERM is

@@ -564,3 +564,44 @@ async fn userinfo_needs_a_token() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_of(response).await, "invalid_token");
 }
+
+#[tokio::test]
+async fn a_resident_of_the_population_logs_in_as_a_level_2_citizen() {
+    use motcua_sim::register::{Population, Status};
+    let sim = start().await;
+    let population = Population::shared();
+    let generated = || {
+        population
+            .iter()
+            .filter(|r| motcua_sim::accounts::find(&r.pin()).is_none())
+    };
+    let resident = generated()
+        .find(|r| r.status() == Status::Alive && r.is_minority())
+        .unwrap();
+    let pkce = pkce();
+    let code = log_in(&sim, &resident.pin(), &pkce, "n").await;
+    let tokens: Value = exchange(&sim, &code, &pkce.verifier)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let claims = verify_id_token(&sim, tokens["id_token"].as_str().unwrap()).await;
+    assert_eq!(claims["sub"], resident.pin());
+    assert_eq!(claims["name"], resident.full_name());
+    assert_eq!(claims["birthdate"], resident.birth_date().to_string());
+    assert_eq!(claims["gender"], resident.sex().as_str());
+    assert_eq!(claims["acr"], "vneid:2");
+
+    // VNeID closes the accounts of the dead.
+    let dead = generated()
+        .find(|r| r.status() == Status::Deceased)
+        .unwrap();
+    let params = standard_params(&pkce.challenge, "s", "n");
+    let response = submit_login(&sim, &params, &dead.pin(), "matkhau").await;
+    assert!(response.headers().get(header::LOCATION).is_none());
+    assert!(response
+        .text()
+        .await
+        .unwrap()
+        .contains("Wrong username or password"));
+}

@@ -25,15 +25,18 @@ pub struct Dossier {
     pub ack_due_at: Option<DateTime<Utc>>,
     pub due_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// What the clerk must look at (`register_correction`, `register_under_review`, …).
+    pub flags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
-    state, data, prefill, code, submitted_at, ack_due_at, due_at, closed_at, created_at, updated_at";
+    state, data, prefill, code, submitted_at, ack_due_at, due_at, closed_at, flags, created_at, updated_at";
 
 pub struct NewDraft<'a> {
     pub id: Uuid,
+    pub flags: &'a [String],
     pub procedure_code: &'a str,
     pub procedure_version: i32,
     pub citizen_pin: &'a str,
@@ -46,8 +49,8 @@ pub async fn insert_draft(
     draft: NewDraft<'_>,
 ) -> Result<Dossier, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill)
-         values ($1, $2, $3, $4, '{DRAFT}', $5, $6) returning {COLUMNS}"
+        "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill, flags)
+         values ($1, $2, $3, $4, '{DRAFT}', $5, $6, $7) returning {COLUMNS}"
     ))
     .bind(draft.id)
     .bind(draft.procedure_code)
@@ -55,6 +58,7 @@ pub async fn insert_draft(
     .bind(draft.citizen_pin)
     .bind(draft.data)
     .bind(draft.prefill)
+    .bind(draft.flags)
     .fetch_one(conn)
     .await?)
 }
@@ -111,16 +115,22 @@ pub async fn list_for_citizen(
     .await?)
 }
 
+/// Replaces a draft's data, its prefill provenance and its flags.
 pub async fn update_data(
     conn: &mut PgConnection,
     id: Uuid,
     data: &Value,
+    prefill: &Value,
+    flags: &[String],
 ) -> Result<Dossier, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "update dossier set data = $2, updated_at = now() where id = $1 returning {COLUMNS}"
+        "update dossier set data = $2, prefill = $3, flags = $4, updated_at = now()
+         where id = $1 returning {COLUMNS}"
     ))
     .bind(id)
     .bind(data)
+    .bind(prefill)
+    .bind(flags)
     .fetch_one(conn)
     .await?)
 }

@@ -59,6 +59,33 @@ pub async fn claim(
     }
 }
 
+/// What a key already holds, without claiming it: for requests that must not repeat outside
+/// work (a register read) when the answer would only be replayed.
+pub async fn peek(
+    executor: impl sqlx::PgExecutor<'_>,
+    principal: &str,
+    key: &str,
+    request_sha256: &str,
+) -> Result<Option<Claim>, StoreError> {
+    let row: Option<(String, Option<i16>, Option<Value>)> = sqlx::query_as(
+        "select request_sha256, response_status, response_body
+         from idempotency_key where principal = $1 and key = $2",
+    )
+    .bind(principal)
+    .bind(key)
+    .fetch_optional(executor)
+    .await?;
+    Ok(match row {
+        None => None,
+        Some((stored, _, _)) if stored != request_sha256 => Some(Claim::Mismatch),
+        Some((_, Some(status), Some(body))) => Some(Claim::Replay {
+            status: u16::try_from(status).unwrap_or(200),
+            body,
+        }),
+        Some(_) => None,
+    })
+}
+
 pub async fn save(
     conn: &mut PgConnection,
     principal: &str,

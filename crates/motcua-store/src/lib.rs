@@ -14,6 +14,7 @@ pub mod events;
 pub mod idempotency;
 pub mod logins;
 pub mod procedures;
+pub mod register_access;
 
 pub use error::StoreError;
 pub use sqlx::{PgPool, Postgres, Transaction};

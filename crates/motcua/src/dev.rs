@@ -2,10 +2,10 @@
 //! that is not configured is replaced by its built-in stand-in: a private PostgreSQL
 //! cluster under `var/pg`, and motcua-sim's identity provider.
 
-use crate::config::{Config, OidcSettings};
+use crate::config::{Config, OidcSettings, RegistrySettings};
 use crate::postgres_local::LocalCluster;
 use crate::server::{self, Services};
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use rand::RngCore;
 use secrecy::SecretString;
 use std::path::Path;
@@ -47,30 +47,41 @@ pub async fn run(config: Config) -> Result<()> {
         .clone()
         .unwrap_or_else(|| format!("http://{address}"));
 
-    let (oidc, simulated) = match &config.oidc {
-        Some(oidc) => (oidc.clone(), None),
-        None => {
-            let sim_listener = match TcpListener::bind(SIM_ADDRESS).await {
-                Ok(l) => l,
-                Err(_) => TcpListener::bind("127.0.0.1:0").await?,
-            };
-            let sim_config = motcua_sim::SimConfig::dev_default();
+    // One simulator stands in for both the identity provider and the population register,
+    // whichever of the two is not configured.
+    let simulated = if config.oidc.is_none() || config.registry.is_none() {
+        let sim_listener = match TcpListener::bind(SIM_ADDRESS).await {
+            Ok(l) => l,
+            Err(_) => TcpListener::bind("127.0.0.1:0").await?,
+        };
+        Some(motcua_sim::serve(sim_listener, motcua_sim::SimConfig::dev_default()).await?)
+    } else {
+        None
+    };
+    let sim_config = motcua_sim::SimConfig::dev_default();
+    let oidc = match (&config.oidc, &simulated) {
+        (Some(oidc), _) => oidc.clone(),
+        (None, Some(sim)) => {
             let client = sim_config
                 .clients
                 .first()
                 .cloned()
                 .context("the simulator has no client registered")?;
-            let sim = motcua_sim::serve(sim_listener, sim_config).await?;
-            let issuer = sim.issuer.clone();
-            (
-                OidcSettings {
-                    issuer,
-                    client_id: client.client_id,
-                    client_secret: SecretString::from(client.client_secret),
-                },
-                Some(sim),
-            )
+            OidcSettings {
+                issuer: sim.issuer.clone(),
+                client_id: client.client_id,
+                client_secret: SecretString::from(client.client_secret),
+            }
         }
+        (None, None) => bail!("no identity provider and no simulator"),
+    };
+    let registry = match (&config.registry, &simulated) {
+        (Some(registry), _) => registry.clone(),
+        (None, Some(sim)) => RegistrySettings {
+            url: format!("http://{}", sim.local_addr),
+            token: SecretString::from(sim_config.register_token.clone()),
+        },
+        (None, None) => bail!("no population register and no simulator"),
     };
 
     let token_secret = match &config.token_secret {
@@ -82,18 +93,14 @@ pub async fn run(config: Config) -> Result<()> {
         database_url,
         oidc: oidc.clone(),
         staff_oidc: config.staff_oidc.clone(),
+        registry: registry.clone(),
         token_secret,
         public_url: public_url.clone(),
     };
     // The banner comes once the engine is ready, so every URL it prints answers.
     let result = match server::build_app(&config, services).await {
         Ok(app) => {
-            print_banner(
-                &public_url,
-                &oidc.issuer,
-                simulated.is_some(),
-                cluster.is_some(),
-            );
+            print_banner(&public_url, &oidc, &registry, &config, cluster.is_some());
             server::serve_until(listener, app, server::shutdown_signal()).await
         }
         Err(e) => Err(e),
@@ -123,7 +130,13 @@ fn dev_token_secret(data_dir: &Path) -> Result<SecretString> {
     Ok(SecretString::from(secret))
 }
 
-fn print_banner(public_url: &str, issuer: &str, simulated: bool, private_pg: bool) {
+fn print_banner(
+    public_url: &str,
+    oidc: &OidcSettings,
+    registry: &RegistrySettings,
+    config: &Config,
+    private_pg: bool,
+) {
     println!();
     println!("motcua is running (development mode)");
     println!("  engine           {public_url}/");
@@ -131,15 +144,26 @@ fn print_banner(public_url: &str, issuer: &str, simulated: bool, private_pg: boo
     println!("  API description  {public_url}/openapi.json");
     println!("  citizen login    {public_url}/v1/auth/login?kind=citizen&return_to=/");
     println!("  staff login      {public_url}/v1/auth/login?kind=staff&return_to=/");
-    if simulated {
-        println!("  identity (SIMULATOR, stand-in for VNeID)  {issuer}");
+    if config.registry.is_none() {
+        println!(
+            "  population register (SIMULATOR, stand-in for CSDLQGvDC)  {}",
+            registry.url
+        );
+    } else {
+        println!("  population register {}", registry.url);
+    }
+    if config.oidc.is_none() {
+        println!(
+            "  identity (SIMULATOR, stand-in for VNeID)  {}",
+            oidc.issuer
+        );
         println!();
         println!("Test accounts (password for all: matkhau):");
         for account in motcua_sim::accounts() {
             println!("  {:<16} {}", account.username, account.describe());
         }
     } else {
-        println!("  identity provider {issuer}");
+        println!("  identity provider {}", oidc.issuer);
     }
     if private_pg {
         println!("  database         private cluster under var/pg (stopped on exit)");

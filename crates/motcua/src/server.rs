@@ -1,7 +1,7 @@
 //! Wiring the engine: database, procedures, identity, HTTP; and the `serve` and `migrate`
 //! commands.
 
-use crate::config::{Config, OidcSettings};
+use crate::config::{Config, OidcSettings, RegistrySettings};
 use crate::procedures_dir;
 use anyhow::{bail, Context, Result};
 use motcua_api::{AppState, Catalog, Clock, Shared};
@@ -15,6 +15,7 @@ pub struct Services {
     pub database_url: SecretString,
     pub oidc: OidcSettings,
     pub staff_oidc: Option<OidcSettings>,
+    pub registry: RegistrySettings,
     pub token_secret: SecretString,
     pub public_url: String,
 }
@@ -51,7 +52,13 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         )
         .await?;
     }
+    let register = motcua_registry::HttpRegister::new(motcua_registry::HttpRegisterConfig::new(
+        &services.registry.url,
+        services.registry.token.expose_secret(),
+    ))
+    .context("the population register client cannot be set up (check REGISTRY_URL)")?;
     let state = AppState::new(Shared {
+        register: std::sync::Arc::new(register),
         catalog: Catalog::new(procedures),
         tokens: AccessTokens::new(
             services.token_secret.expose_secret().as_bytes(),
@@ -119,9 +126,10 @@ pub async fn serve_command(config: Config) -> Result<()> {
             missing.join("\n  - ")
         );
     }
-    let (Some(database_url), Some(oidc), Some(token_secret), Some(public_url)) = (
+    let (Some(database_url), Some(oidc), Some(registry), Some(token_secret), Some(public_url)) = (
         config.database_url.clone(),
         config.oidc.clone(),
+        config.registry.clone(),
         config.token_secret.clone(),
         config.public_url.clone(),
     ) else {
@@ -135,6 +143,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         database_url,
         oidc,
         staff_oidc: config.staff_oidc.clone(),
+        registry,
         token_secret,
         public_url,
     };

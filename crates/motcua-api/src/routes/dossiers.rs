@@ -7,6 +7,7 @@ use crate::error::{ApiError, FieldProblem};
 use crate::extract::{Auth, IdempotencyKey, Json, Path, Query};
 use crate::idempotency;
 use crate::pagination::{Cursor, Page, PageParams};
+use crate::register::{self, Reason, Unanswered};
 use crate::state::AppState;
 use crate::time::in_vietnam;
 use axum::extract::State;
@@ -15,11 +16,12 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset, Utc};
 use motcua_auth::Principal;
 use motcua_core::dossier_code::DossierCode;
+use motcua_core::pin::Pin;
 use motcua_core::procedure::{FieldError, Procedure};
 use motcua_store::dossiers::{self, AgencyFilter, Dossier, NewDraft, Submission, DRAFT};
 use motcua_store::events::{self, NewEvent};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -113,6 +115,22 @@ fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Api
 pub struct CreateDossier {
     /// The procedure code, e.g. `1.005142`.
     procedure: String,
+    /// After a `not_in_register` answer: create the draft anyway, without prefill; the
+    /// procedure's fallback documents are then required and the clerk checks them.
+    #[serde(default)]
+    register_fallback: bool,
+}
+
+/// The citizen's PIN as a checked number (it was checked at login; a token minted before a
+/// rule changed is caught here).
+fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
+    Pin::parse(pin).map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_pin",
+            format!("your personal identification number is refused: {e}"),
+        )
+    })
 }
 
 #[utoipa::path(post, path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
@@ -122,14 +140,17 @@ pub struct CreateDossier {
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
               (status = 403, body = crate::error::Problem, content_type = PROBLEM),
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+              (status = 422, description = "invalid body, `not_in_register` (with `fallback_documents`), `person_deceased`",
+               body = crate::error::Problem, content_type = PROBLEM),
+              (status = 503, description = "`register_unavailable`, with `Retry-After`; nothing was created",
+               body = crate::error::Problem, content_type = PROBLEM)))]
 pub async fn create(
     State(state): State<AppState>,
     Auth(principal): Auth,
     IdempotencyKey(key): IdempotencyKey,
     Json(body): Json<CreateDossier>,
 ) -> Result<Response, ApiError> {
-    let pin = citizen_pin(&principal)?;
+    let pin = checked_pin(citizen_pin(&principal)?)?;
     let procedure = state.catalog.current(&body.procedure).ok_or_else(|| {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -155,32 +176,73 @@ pub async fn create(
             ));
         }
     }
+    let request =
+        json!({ "procedure": body.procedure, "register_fallback": body.register_fallback });
+    // A replayed request must not read the register again.
+    if let Some(replay) = idempotency::peek(
+        &state.pool,
+        &principal,
+        key.as_deref(),
+        "POST /v1/dossiers",
+        &request,
+    )
+    .await?
+    {
+        return Ok(replay);
+    }
+
+    // The register is read before the transaction: no connection is held across a call to
+    // another system, and the read is recorded even when no draft comes of it.
+    let id = Uuid::now_v7();
+    let read = register::read(
+        &state,
+        &principal,
+        procedure,
+        &pin,
+        id,
+        Reason::DraftCreation,
+    )
+    .await?;
+    let mut data = json!({});
+    let mut provenance = Map::new();
+    let (flags, register_outcome) = match read {
+        Ok(resident) => {
+            resident.fill(procedure, &mut data, &mut provenance);
+            let flags =
+                register::flags_after(Vec::new(), resident.under_review(), &provenance, &data);
+            (
+                flags,
+                json!({ "outcome": if resident.under_review() { "under_review" } else { "ok" },
+                            "request_id": resident.request_id() }),
+            )
+        }
+        Err(Unanswered::NotInRegister) if body.register_fallback => (
+            vec![register::FLAG_NOT_IN_REGISTER.to_owned()],
+            json!({ "outcome": "not_found" }),
+        ),
+        Err(unanswered) => return Err(unanswered.into_problem(procedure)),
+    };
+
     let mut tx = state
         .pool
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
-    let claimed = match idempotency::claim(
-        &mut tx,
-        &principal,
-        key,
-        "POST /v1/dossiers",
-        &json!({ "procedure": body.procedure }),
-    )
-    .await?
-    {
-        Ok(claimed) => claimed,
-        Err(replay) => return Ok(replay),
-    };
+    let claimed =
+        match idempotency::claim(&mut tx, &principal, key, "POST /v1/dossiers", &request).await? {
+            Ok(claimed) => claimed,
+            Err(replay) => return Ok(replay),
+        };
     let dossier = dossiers::insert_draft(
         &mut tx,
         NewDraft {
-            id: Uuid::now_v7(),
+            id,
             procedure_code: procedure.code(),
             procedure_version: procedure.version(),
-            citizen_pin: pin,
-            data: &json!({}),
-            prefill: &json!({}),
+            citizen_pin: pin.as_str(),
+            data: &data,
+            prefill: &Value::Object(provenance),
+            flags: &flags,
         },
     )
     .await?;
@@ -189,12 +251,12 @@ pub async fn create(
         NewEvent {
             dossier_id: dossier.id,
             actor_kind: "citizen",
-            actor: pin,
+            actor: pin.as_str(),
             action: "create_draft",
             from_state: None,
             to_state: DRAFT,
             comment: None,
-            detail: json!({}),
+            detail: json!({ "register": register_outcome, "flags": flags }),
         },
     )
     .await?;
@@ -203,6 +265,76 @@ pub async fn create(
     idempotency::complete(&mut tx, claimed, StatusCode::CREATED, &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
+}
+
+#[utoipa::path(post, path = "/v1/dossiers/{id}/prefill", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, description = "the draft with the register's current values", body = DossierView),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 409, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 503, body = crate::error::Problem, content_type = PROBLEM)))]
+/// Reads the register again for a draft (logged like the first read).
+pub async fn refresh_prefill(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(id): Path<Uuid>,
+) -> Result<Json<DossierView>, ApiError> {
+    let dossier = find_visible(&state.pool, &principal, id).await?;
+    let pin = checked_pin(citizen_pin(&principal)?)?;
+    let procedure = procedure_of(&state.catalog, &dossier)?;
+    let refuse_unless_draft = |d: &Dossier| {
+        if d.state == DRAFT {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "dossier_not_editable",
+                format!(
+                    "only a draft is filled from the register; this dossier is {:?}",
+                    d.state
+                ),
+            ))
+        }
+    };
+    refuse_unless_draft(&dossier)?;
+    let resident = register::read(&state, &principal, procedure, &pin, id, Reason::Refresh)
+        .await?
+        .map_err(|unanswered| unanswered.into_problem(procedure))?;
+
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(motcua_store::StoreError::from)?;
+    // The draft may have changed or been submitted during the read.
+    let dossier = lock_visible(&mut tx, &principal, id).await?;
+    refuse_unless_draft(&dossier)?;
+    let mut data = dossier.data.clone();
+    let mut provenance = dossier.prefill.as_object().cloned().unwrap_or_default();
+    resident.fill(procedure, &mut data, &mut provenance);
+    let mut flags = dossier.flags.clone();
+    register::set_flag(&mut flags, register::FLAG_NOT_IN_REGISTER, false);
+    let flags = register::flags_after(flags, resident.under_review(), &provenance, &data);
+    let updated =
+        dossiers::update_data(&mut tx, id, &data, &Value::Object(provenance), &flags).await?;
+    events::append(
+        &mut tx,
+        NewEvent {
+            dossier_id: id,
+            actor_kind: "citizen",
+            actor: pin.as_str(),
+            action: "refresh_prefill",
+            from_state: Some(DRAFT),
+            to_state: DRAFT,
+            comment: None,
+            detail: json!({ "register": { "request_id": resident.request_id() }, "flags": flags }),
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok(Json(view(&principal, updated, procedure)))
 }
 
 #[utoipa::path(get, path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
@@ -333,7 +465,14 @@ pub async fn patch(
             field_problems(errors),
         ));
     }
-    let updated = dossiers::update_data(&mut tx, id, &data).await?;
+    // A changed editable register value is a correction request for the clerk.
+    let provenance = dossier.prefill.as_object().cloned().unwrap_or_default();
+    let under_review = dossier
+        .flags
+        .iter()
+        .any(|f| f == register::FLAG_UNDER_REVIEW);
+    let flags = register::flags_after(dossier.flags.clone(), under_review, &provenance, &data);
+    let updated = dossiers::update_data(&mut tx, id, &data, &dossier.prefill, &flags).await?;
     events::append(
         &mut tx,
         NewEvent {

@@ -1,4 +1,5 @@
 pub mod auth;
 pub mod dossiers;
+pub mod me;
 pub mod operations;
 pub mod procedures;

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -55,7 +55,7 @@ pub async fn list(State(state): State<AppState>) -> Json<Vec<ProcedureSummary>> 
 
 #[utoipa::path(get, path = "/v1/procedures/{code}", tag = "procedures",
     params(("code" = String, Path, description = "procedure code, e.g. 1.005142")),
-    responses((status = 200, description = "the whole loaded specification", body = Object),
+    responses((status = 200, description = "the whole loaded specification, with `prefill_coverage` (the share of citizen-data fields filled from the register)", body = Object),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn get(
     State(state): State<AppState>,
@@ -68,5 +68,17 @@ pub async fn get(
             format!("no procedure with code {code:?}"),
         )
     })?;
-    Ok(Json(procedure.raw().clone()))
+    let mut spec = procedure.raw().clone();
+    if let Value::Object(members) = &mut spec {
+        // Once-only (Đề án 06): how much of the citizen's data comes from the register.
+        members.insert(
+            "prefill_coverage".into(),
+            json!({
+                "ratio": procedure.prefill_coverage(),
+                "prefilled": procedure.prefill_fields().iter().map(|f| &f.pointer).collect::<Vec<_>>(),
+                "register_fields": procedure.register_fields(),
+            }),
+        );
+    }
+    Ok(Json(spec))
 }

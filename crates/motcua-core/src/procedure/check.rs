@@ -215,6 +215,26 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
         );
     }
 
+    // Once-only: nothing the register holds is asked of the citizen.
+    for (pointer, field) in undeclared_register_fields(&spec.form) {
+        problem(
+            format!("/form{pointer}"),
+            format!("asks the citizen for {field:?}, which the population register holds: prefill it with \"x-prefill\""),
+        );
+    }
+    for (i, doc) in spec.documents.iter().enumerate() {
+        if let Some(paper) = abolished_paper(&doc.key, &doc.name) {
+            if !doc.fallback {
+                problem(
+                    format!("/documents/{i}"),
+                    format!(
+                        "requires {paper}, which the population register replaces; ask for it only as \"fallback\": true, when the register cannot answer"
+                    ),
+                );
+            }
+        }
+    }
+
     let mut keys = HashSet::new();
     for (i, doc) in spec.documents.iter().enumerate() {
         if !keys.insert(doc.key.as_str()) {
@@ -247,6 +267,87 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Form property names that mean a datum the register holds, and that datum.
+const REGISTER_HELD_NAMES: &[(&str, &str)] = &[
+    ("full_name", "full_name"),
+    ("ho_ten", "full_name"),
+    ("birth_date", "birth_date"),
+    ("date_of_birth", "birth_date"),
+    ("ngay_sinh", "birth_date"),
+    ("sex", "sex"),
+    ("gender", "sex"),
+    ("gioi_tinh", "sex"),
+    ("ethnicity", "ethnicity"),
+    ("dan_toc", "ethnicity"),
+    ("religion", "religion"),
+    ("ton_giao", "religion"),
+    ("nationality", "nationality"),
+    ("quoc_tich", "nationality"),
+    ("birth_place", "birth_place"),
+    ("place_of_birth", "birth_place"),
+    ("noi_sinh", "birth_place"),
+    ("hometown", "hometown"),
+    ("que_quan", "hometown"),
+    ("pin", "pin"),
+    ("so_dinh_danh", "pin"),
+    ("permanent_address", "permanent_address"),
+    ("thuong_tru", "permanent_address"),
+    ("household_head_pin", "household_head_pin"),
+    ("relation_to_head", "relation_to_head"),
+];
+
+/// Papers the register replaces (Luật Cư trú 2020, NĐ 104/2022; the ID card since 2026):
+/// the household book, the temporary-residence book, a copy of the ID card.
+const ABOLISHED_PAPERS: &[(&str, &str)] = &[
+    ("ho-khau", "a household book (sổ hộ khẩu)"),
+    ("hộ khẩu", "a household book (sổ hộ khẩu)"),
+    ("household", "a household book (sổ hộ khẩu)"),
+    ("tam-tru", "a residence book (sổ tạm trú)"),
+    ("tạm trú", "a residence book (sổ tạm trú)"),
+    ("residence book", "a residence book (sổ tạm trú)"),
+    ("residence-book", "a residence book (sổ tạm trú)"),
+    ("cccd", "a copy of the ID card"),
+    ("cmnd", "a copy of the ID card"),
+    ("căn cước", "a copy of the ID card"),
+    ("chứng minh nhân dân", "a copy of the ID card"),
+    ("id-card", "a copy of the ID card"),
+    ("id card", "a copy of the ID card"),
+];
+
+fn abolished_paper(key: &str, name: &str) -> Option<&'static str> {
+    let text = format!("{} {}", key.to_lowercase(), name.to_lowercase());
+    ABOLISHED_PAPERS
+        .iter()
+        .find(|(needle, _)| text.contains(needle))
+        .map(|(_, paper)| *paper)
+}
+
+/// (data pointer, register datum) of every form field that asks the citizen for something
+/// the register holds without prefilling it.
+pub fn undeclared_register_fields(form: &Value) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    undeclared(form, "", &mut out);
+    out
+}
+
+fn undeclared(schema: &Value, pointer: &str, out: &mut Vec<(String, &'static str)>) {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, child) in properties {
+        let child_pointer = format!("{pointer}/{name}");
+        let mut prefilled_below = Vec::new();
+        collect_prefills(child, "", &mut prefilled_below);
+        if prefilled_below.is_empty() {
+            if let Some((_, datum)) = REGISTER_HELD_NAMES.iter().find(|(n, _)| n == name) {
+                out.push((child_pointer.clone(), *datum));
+                continue;
+            }
+        }
+        undeclared(child, &child_pointer, out);
+    }
 }
 
 fn walk(start: &str, next: impl Fn(&str) -> Vec<String>) -> BTreeSet<String> {

@@ -6,8 +6,10 @@
 
 mod check;
 mod form;
+pub mod prefill;
 mod spec;
 
+pub use prefill::PrefillField;
 pub use spec::{
     Action, Agency, DocumentRequirement, LocalizedName, OpeningWindow, ProcedureSpec, Role,
     StateSpec, TimeLimit, TimeUnit, Workflow,
@@ -54,6 +56,7 @@ pub struct Procedure {
     raw: Value,
     submission: Validator,
     draft: Validator,
+    prefill: Vec<PrefillField>,
 }
 
 impl fmt::Debug for Procedure {
@@ -117,6 +120,7 @@ impl Procedure {
         };
         match compiled {
             Some((submission, draft)) if problems.is_empty() => Ok(Procedure {
+                prefill: prefill::prefill_fields(&spec.form),
                 spec,
                 raw,
                 submission,
@@ -167,6 +171,35 @@ impl Procedure {
     /// The whole form must be satisfied.
     pub fn validate_submission(&self, data: &Value) -> Vec<FieldError> {
         form::validate(&self.submission, data)
+    }
+
+    /// The form fields filled from the population register.
+    pub fn prefill_fields(&self) -> &[PrefillField] {
+        &self.prefill
+    }
+
+    /// The register fields this procedure reads: only these are asked for.
+    pub fn register_fields(&self) -> Vec<String> {
+        let mut fields: Vec<String> = self
+            .prefill
+            .iter()
+            .map(|f| f.register_field().to_owned())
+            .collect();
+        fields.sort();
+        fields.dedup();
+        fields
+    }
+
+    /// The share of the form's citizen-data fields (those the register could answer) that
+    /// are filled from it: 1.0 when the citizen re-declares nothing the register holds.
+    pub fn prefill_coverage(&self) -> f64 {
+        let citizen_fields =
+            self.prefill.len() + check::undeclared_register_fields(&self.spec.form).len();
+        if citizen_fields == 0 {
+            1.0
+        } else {
+            self.prefill.len() as f64 / citizen_fields as f64
+        }
     }
 
     /// The agency that receives a dossier: the one the citizen chose in `receiving_agency`

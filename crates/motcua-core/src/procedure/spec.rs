@@ -76,6 +76,9 @@ pub struct DocumentRequirement {
     pub accept: Vec<String>,
     pub max_bytes: u64,
     pub must_digitise: bool,
+    /// Asked only when the register cannot answer (the fallback the law allows).
+    #[serde(default)]
+    pub fallback: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

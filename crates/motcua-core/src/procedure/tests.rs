@@ -146,3 +146,60 @@ fn the_opening_window_is_respected() {
     assert!(!p.is_open_at(at("2026-04-28T17:01:00+07:00")));
     assert!(!p.is_open_at(at("2026-04-20T23:59:00+07:00")));
 }
+
+#[test]
+fn once_only_a_register_datum_must_be_prefilled() {
+    let problems = broken(|s| {
+        s["form"]["properties"]["applicant"]["properties"]["full_name"] =
+            json!({ "type": "string" });
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.pointer == "/form/applicant/full_name" && p.message.contains("x-prefill")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn once_only_no_household_book_except_as_fallback() {
+    let household_book = json!({
+        "key": "so-ho-khau", "name": "Bản sao sổ hộ khẩu", "required": true,
+        "accept": ["application/pdf"], "max_bytes": 1000, "must_digitise": true
+    });
+    let problems = broken(|s| {
+        s["documents"]
+            .as_array_mut()
+            .unwrap()
+            .push(household_book.clone())
+    });
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.pointer.starts_with("/documents/") && p.message.contains("household book")),
+        "{problems:?}"
+    );
+    let mut fallback = household_book;
+    fallback["fallback"] = json!(true);
+    let mut spec: Value = serde_json::from_str(DIPLOMA_COPY).unwrap();
+    spec["documents"].as_array_mut().unwrap().push(fallback);
+    assert!(Procedure::parse("ok.json", &spec.to_string()).is_ok());
+}
+
+#[test]
+fn the_register_is_asked_only_for_the_procedures_fields() {
+    let p = Procedure::parse("1.005142.json", THPT).unwrap();
+    assert_eq!(
+        p.register_fields(),
+        [
+            "birth_date",
+            "birth_place",
+            "ethnicity",
+            "full_name",
+            "permanent_address",
+            "pin",
+            "sex"
+        ]
+    );
+    assert!((p.prefill_coverage() - 1.0).abs() < 1e-9);
+}

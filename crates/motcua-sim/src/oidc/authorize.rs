@@ -5,12 +5,14 @@
 //! them all again exactly like the `GET` did: nothing is kept between the two, so the page can
 //! sit open for any time and the simulator can restart in between.
 
+use super::claims::Profile;
 use super::clients::accepts_redirect_uri;
 use super::grants::CodeGrant;
 use super::params::Params;
 use super::{login_page, pkce, Provider};
-use crate::accounts::{self, mask_username, Account, PASSWORD};
+use crate::accounts::{self, mask_username, PASSWORD};
 use crate::html;
+use crate::register::{Population, Status};
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -139,7 +141,7 @@ pub async fn log_in(
     };
     let username = params.get("username").unwrap_or_default().trim();
     let password = params.get("password").unwrap_or_default();
-    let Some(account) = check_credentials(username, password) else {
+    let Some(profile) = check_credentials(username, password) else {
         tracing::info!(user = %mask_username(username), client_id = %request.client_id, "login failed");
         // 200, not 401: a 401 must carry an HTTP authentication challenge, and a login form is
         // not one. What matters to a client is that no redirect (and no code) comes back.
@@ -155,11 +157,11 @@ pub async fn log_in(
         code_challenge: request.code_challenge.clone(),
         nonce: request.nonce.clone(),
         scope: request.scope.clone(),
-        account,
+        profile: profile.clone(),
         auth_time: chrono::Utc::now().timestamp(),
     };
     let code = provider.grants.issue_code(grant, Instant::now());
-    tracing::info!(user = %account.log_label(), client_id = %request.client_id, "login succeeded, code issued");
+    tracing::info!(user = %profile.log_label(), client_id = %request.client_id, "login succeeded, code issued");
     let mut pairs = vec![("code", code.as_str())];
     if let Some(state) = &request.state {
         pairs.push(("state", state));
@@ -167,9 +169,19 @@ pub async fn log_in(
     redirect_with(&request.redirect_uri, &pairs)
 }
 
-fn check_credentials(username: &str, password: &str) -> Option<&'static Account> {
-    let account = accounts::find(username)?;
-    super::clients::constant_time_eq(password.as_bytes(), PASSWORD.as_bytes()).then_some(account)
+/// The person behind a username and password: a test account, or else a living resident of
+/// the synthetic population (username = their number). VNeID closes the account of someone
+/// who has died, so a deceased resident cannot log in, except the named test account made
+/// for exactly that case.
+fn check_credentials(username: &str, password: &str) -> Option<Profile> {
+    if !super::clients::constant_time_eq(password.as_bytes(), PASSWORD.as_bytes()) {
+        return None;
+    }
+    if let Some(account) = accounts::find(username) {
+        return Some(Profile::of(account));
+    }
+    let resident = Population::shared().get(username)?;
+    (resident.status() != Status::Deceased).then(|| Profile::resident(&resident))
 }
 
 fn check_request(provider: &Provider, params: &Params) -> Result<AuthorizeRequest, Refusal> {
@@ -336,6 +348,27 @@ mod tests {
         assert!(check_credentials("001207001234", "matkhau").is_some());
         assert!(check_credentials("001207001234", "matkhau ").is_none());
         assert!(check_credentials("nobody", "matkhau").is_none());
+    }
+
+    #[test]
+    fn residents_of_the_population_log_in_as_level_2_citizens() {
+        let population = Population::shared();
+        let resident = population
+            .iter()
+            .find(|r| r.status() == Status::Alive && accounts::find(&r.pin()).is_none())
+            .unwrap();
+        let profile = check_credentials(&resident.pin(), "matkhau").unwrap();
+        assert_eq!(profile.sub, resident.pin());
+        assert_eq!(profile.name, resident.full_name());
+        assert_eq!(profile.gender, resident.sex().as_str());
+        assert_eq!(profile.birthdate, resident.birth_date().to_string());
+        assert_eq!(profile.acr, "vneid:2");
+        assert!(check_credentials(&resident.pin(), "sai").is_none());
+        let dead = population
+            .iter()
+            .find(|r| r.status() == Status::Deceased && accounts::find(&r.pin()).is_none())
+            .unwrap();
+        assert!(check_credentials(&dead.pin(), "matkhau").is_none());
     }
 
     #[test]

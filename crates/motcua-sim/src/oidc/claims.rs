@@ -1,8 +1,9 @@
 //! What the provider says about a person: the profile claims shared by the ID token and
 //! `/userinfo`, and the signed ID token itself.
 
-use crate::accounts::{Account, AccountKind};
+use crate::accounts::{mask_username, Account, AccountKind, AssuranceLevel};
 use crate::keys::SigningKey;
+use crate::register::ResidentView;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, Header};
@@ -49,6 +50,25 @@ impl Profile {
             agency,
         }
     }
+
+    /// A resident of the synthetic population: a level-2 citizen, with the register's name,
+    /// birth date and sex.
+    pub fn resident(resident: &ResidentView<'_>) -> Profile {
+        Profile {
+            sub: resident.pin(),
+            name: resident.full_name(),
+            birthdate: resident.birth_date().format("%Y-%m-%d").to_string(),
+            gender: resident.sex().as_str().to_owned(),
+            acr: AssuranceLevel::Level2.acr().to_owned(),
+            roles: None,
+            agency: None,
+        }
+    }
+
+    /// The subject as it may appear in logs (a personal identification number is masked).
+    pub fn log_label(&self) -> String {
+        mask_username(&self.sub)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -70,7 +90,7 @@ struct IdTokenClaims<'a> {
 pub struct IdTokenRequest<'a> {
     pub issuer: &'a str,
     pub client_id: &'a str,
-    pub account: &'a Account,
+    pub profile: &'a Profile,
     pub nonce: Option<&'a str>,
     pub auth_time: i64,
     pub access_token: &'a str,
@@ -88,7 +108,7 @@ pub fn sign_id_token(key: &SigningKey, request: &IdTokenRequest<'_>) -> anyhow::
         auth_time: request.auth_time,
         nonce: request.nonce,
         at_hash: at_hash(request.access_token),
-        profile: Profile::of(request.account),
+        profile: request.profile.clone(),
     };
     Ok(jsonwebtoken::encode(&header, &claims, &key.encoding)?)
 }

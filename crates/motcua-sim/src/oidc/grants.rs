@@ -1,7 +1,7 @@
 //! What the provider remembers between requests: authorization codes and access tokens.
 //! Memory is enough: a restarted stand-in simply makes people log in again.
 
-use crate::accounts::Account;
+use super::claims::Profile;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use rand::RngCore;
@@ -29,7 +29,8 @@ pub struct CodeGrant {
     pub code_challenge: String,
     pub nonce: Option<String>,
     pub scope: String,
-    pub account: &'static Account,
+    /// Who logged in, as the tokens will say.
+    pub profile: Profile,
     /// When the person entered their password (`auth_time`), seconds since the epoch.
     pub auth_time: i64,
 }
@@ -55,7 +56,7 @@ pub enum CodeRefusal {
 #[derive(Debug, Clone)]
 pub struct AccessGrant {
     pub client_id: String,
-    pub account: &'static Account,
+    pub profile: Profile,
 }
 
 struct TokenEntry {
@@ -153,6 +154,10 @@ mod tests {
     use super::*;
     use crate::accounts;
 
+    fn profile() -> Profile {
+        Profile::of(&accounts::accounts()[0])
+    }
+
     fn grant() -> CodeGrant {
         CodeGrant {
             client_id: "motcua".into(),
@@ -160,7 +165,7 @@ mod tests {
             code_challenge: "c".into(),
             nonce: Some("n".into()),
             scope: "openid".into(),
-            account: &accounts::accounts()[0],
+            profile: profile(),
             auth_time: 0,
         }
     }
@@ -168,7 +173,7 @@ mod tests {
     fn access() -> AccessGrant {
         AccessGrant {
             client_id: "motcua".into(),
-            account: &accounts::accounts()[0],
+            profile: profile(),
         }
     }
 

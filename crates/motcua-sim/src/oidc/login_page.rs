@@ -5,6 +5,7 @@ use crate::accounts::{accounts, AccountKind, PASSWORD};
 use crate::html::{self, escape};
 use axum::http::StatusCode;
 use axum::response::Response;
+use chrono::Datelike;
 use std::fmt::Write;
 
 pub fn render(request: &AuthorizeRequest, username: &str, error: Option<&str>) -> Response {
@@ -80,7 +81,34 @@ fn account_table() -> String {
         );
     }
     table.push_str("</table>\n");
+    let _ = writeln!(
+        table,
+        "<p>Ngoài ra, mọi người trong dân cư mô phỏng ({} người) đăng nhập bằng số định danh, \
+         ví dụ <code>{}</code>. / Besides, every living person of the simulated population ({} \
+         people) logs in with their number, e.g. <code>{}</code>.</p>",
+        population_size(),
+        escape(&sample_resident()),
+        population_size(),
+        escape(&sample_resident()),
+    );
     table
+}
+
+fn population_size() -> usize {
+    crate::register::Population::shared().len()
+}
+
+/// A generated resident (not a named account) to show as an example.
+fn sample_resident() -> String {
+    crate::register::Population::shared()
+        .iter()
+        .find(|r| {
+            r.status() == crate::register::Status::Alive
+                && crate::accounts::find(&r.pin()).is_none()
+                && r.birth_date().year() < 2005
+        })
+        .map(|r| r.pin())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -95,7 +95,7 @@ pub async fn exchange_code(
         code,
         AccessGrant {
             client_id: grant.client_id.clone(),
-            account: grant.account,
+            profile: grant.profile.clone(),
         },
         now,
     );
@@ -104,7 +104,7 @@ pub async fn exchange_code(
         &IdTokenRequest {
             issuer: &provider.issuer,
             client_id: &grant.client_id,
-            account: grant.account,
+            profile: &grant.profile,
             nonce: grant.nonce.as_deref(),
             auth_time: grant.auth_time,
             access_token: &access_token,
@@ -118,7 +118,7 @@ pub async fn exchange_code(
             return Ok(server_error());
         }
     };
-    tracing::info!(user = %grant.account.log_label(), client_id = %grant.client_id, "tokens issued");
+    tracing::info!(user = %grant.profile.log_label(), client_id = %grant.client_id, "tokens issued");
     let body = json!({
         "access_token": access_token,
         "token_type": "Bearer",

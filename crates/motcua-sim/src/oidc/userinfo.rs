@@ -19,8 +19,8 @@ pub async fn profile(
         .grants
         .access(token, Instant::now())
         .ok_or_else(|| OAuthError::invalid_token("the access token is unknown or expired"))?;
-    tracing::info!(user = %grant.account.log_label(), client_id = %grant.client_id, "userinfo served");
-    Ok(Json(Profile::of(grant.account)))
+    tracing::info!(user = %grant.profile.log_label(), client_id = %grant.client_id, "userinfo served");
+    Ok(Json(grant.profile))
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
