@@ -49,6 +49,8 @@ pub struct EngineOptions {
     pub procedures_dir: Option<PathBuf>,
     /// A population register other than the in-process simulator's (with its token).
     pub registry: Option<(String, String)>,
+    /// Document storage other than a fresh bucket of the shared S3 server.
+    pub s3: Option<crate::garage::S3Settings>,
     /// Write the engine's logs, at debug level, to this file.
     pub log_file: Option<PathBuf>,
     pub extra_env: Vec<(String, String)>,
@@ -60,6 +62,8 @@ pub struct Engine {
     pub issuer: String,
     /// The in-process simulator's register: its switches and the calls it received.
     pub register: motcua_sim::RegisterControl,
+    /// The engine's document storage.
+    pub s3: crate::garage::S3Settings,
     child: Child,
     _data_dir: tempdir::TempDir,
 }
@@ -105,6 +109,10 @@ impl Engine {
         // The simulator lives as long as the test's runtime.
         std::mem::forget(sim);
 
+        let s3 = match options.s3 {
+            Some(s3) => s3,
+            None => crate::garage::shared_bucket().await,
+        };
         let data_dir = tempdir::TempDir::new();
         let mut command = Command::new(binary);
         command
@@ -123,6 +131,11 @@ impl Engine {
             .env("OIDC_ISSUER", &issuer)
             .env("OIDC_CLIENT_ID", &client.client_id)
             .env("OIDC_CLIENT_SECRET", &client.client_secret)
+            .env("S3_ENDPOINT", &s3.endpoint)
+            .env("S3_REGION", &s3.region)
+            .env("S3_BUCKET", &s3.bucket)
+            .env("S3_ACCESS_KEY", &s3.access_key)
+            .env("S3_SECRET_KEY", &s3.secret_key)
             .env("REGISTRY_URL", &registry_url)
             .env("REGISTRY_TOKEN", &registry_token)
             .env("MOTCUA_TOKEN_SECRET", TEST_TOKEN_SECRET)
@@ -172,6 +185,7 @@ impl Engine {
             database_url,
             issuer,
             register,
+            s3,
             child,
             _data_dir: data_dir,
         };
@@ -191,6 +205,11 @@ impl Engine {
             assert!(Instant::now() < deadline, "motcua did not become ready");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// The engine's process id (to read its memory use).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn at(&self, path: &str) -> String {

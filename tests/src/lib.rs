@@ -3,6 +3,7 @@
 //! a child process on a free port. Tests talk to it over HTTP only, as clients would.
 
 pub mod engine;
+pub mod garage;
 pub mod html_form;
 pub mod login;
 pub mod postgres;

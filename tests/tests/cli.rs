@@ -227,3 +227,39 @@ fn reading_ethnicity_without_a_declared_purpose_fails_the_check() {
     assert!(output.contains("ethnicity.json"), "{output}");
     assert!(output.contains("register_purpose"), "{output}");
 }
+
+#[test]
+fn broken_document_requirements_are_named_with_file_and_pointer() {
+    let dir = temp_dir();
+    broken_procedure(&dir, "documents.json", |spec| {
+        let documents = spec["documents"].as_array_mut().unwrap();
+        documents.push(serde_json::json!({
+            "key": "transcript", "name": "Học bạ", "required": false,
+            "required_when": "no_such_field == true",
+            "accept": ["application/pdf"], "max_bytes": 1000000, "must_digitise": true
+        }));
+        documents.push(serde_json::json!({
+            "key": "certificate", "name": "Chứng chỉ", "required": false,
+            "accept": ["application/pdf"], "max_bytes": 1000000, "must_digitise": true,
+            "replaced_by": { "register_field": "household_book" }
+        }));
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "broken document requirements passed:\n{output}");
+    assert!(output.contains("documents.json"), "{output}");
+    assert!(output.contains("/documents/2/required_when"), "{output}");
+    assert!(output.contains("/no_such_field"), "{output}");
+    assert!(
+        output.contains("/documents/3/replaced_by/register_field"),
+        "{output}"
+    );
+
+    // A type the engine cannot recognise from a file's bytes cannot be accepted.
+    let dir = temp_dir();
+    broken_procedure(&dir, "exe.json", |spec| {
+        spec["documents"][0]["accept"] = serde_json::json!(["application/x-msdownload"]);
+    });
+    let (ok, output) = check(&dir);
+    assert!(!ok, "an unrecognisable media type passed:\n{output}");
+    assert!(output.contains("/documents/0/accept/0"), "{output}");
+}

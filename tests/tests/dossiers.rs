@@ -67,6 +67,17 @@ async fn filled_thpt_draft(engine: &Engine, session: &Session) -> String {
     let id = draft["id"].as_str().unwrap().to_owned();
     let patched = patch(engine, session, &id, &valid_thpt_data()).await;
     assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
+    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    photo.resize(2048, 0);
+    let uploaded = client()
+        .put(engine.at(&format!("/v1/dossiers/{id}/documents/photo")))
+        .bearer_auth(&session.token)
+        .header("content-type", "image/jpeg")
+        .body(photo)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
     id
 }
 
@@ -143,7 +154,7 @@ async fn submit_on_a_friday_at_16_is_acknowledged_by_monday_17() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["create_draft", "patch", "submit"]);
+    assert_eq!(actions, ["create_draft", "patch", "add_document", "submit"]);
 }
 
 #[tokio::test]

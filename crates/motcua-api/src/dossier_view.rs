@@ -40,8 +40,9 @@ pub struct DossierView {
     /// The legal clock (running, paused, stopped); kept from the one-stop flow on.
     #[schema(value_type = Object)]
     pub clock: Value,
-    #[schema(value_type = Vec<Object>)]
-    pub documents: Vec<Value>,
+    /// The dossier's documents (not in lists).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<crate::routes::documents::DossierDocumentView>>,
     pub allowed_actions: Vec<String>,
     /// What the clerk must look at: `register_correction` (the citizen changed an editable
     /// register value), `register_under_review`, `not_in_register`.
@@ -54,6 +55,14 @@ pub struct DossierView {
 }
 
 impl DossierView {
+    pub fn with_documents(
+        mut self,
+        documents: Vec<crate::routes::documents::DossierDocumentView>,
+    ) -> Self {
+        self.documents = Some(documents);
+        self
+    }
+
     pub fn new(dossier: Dossier, procedure: &Procedure, allowed_actions: Vec<String>) -> Self {
         let status = (dossier.state != DRAFT)
             .then(|| procedure.portal_status(&dossier.state))
@@ -93,7 +102,7 @@ impl DossierView {
             ack_due_at: dossier.ack_due_at.map(in_vietnam),
             due_at: dossier.due_at.map(in_vietnam),
             clock,
-            documents: Vec::new(),
+            documents: None,
             allowed_actions,
             created_at: in_vietnam(dossier.created_at),
             updated_at: in_vietnam(dossier.updated_at),

@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod register;
 pub mod routes;
 pub mod state;
+pub mod sweep;
 pub mod time;
 
 pub use catalog::Catalog;
@@ -24,10 +25,10 @@ pub use state::{AppState, Shared};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use error::ApiError;
-use routes::{auth, dossiers, me, operations, procedures};
+use routes::{auth, documents, dossiers, me, operations, procedures};
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -48,6 +49,18 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/dossiers/{id}/submit", post(dossiers::submit))
         .route("/dossiers/{id}/prefill", post(dossiers::refresh_prefill))
         .route("/me/access-log", get(me::access_log))
+        .route("/me/documents", get(me::documents))
+        .route(
+            "/dossiers/{id}/documents/{requirement}",
+            put(documents::upload)
+                .post(documents::attach_existing)
+                .delete(documents::remove),
+        )
+        .route("/attachments/{id}/content", get(documents::download))
+        .route(
+            "/dossiers/{id}/results/{result_code}",
+            put(documents::attach_result),
+        )
         .route("/dossiers/{id}/actions/{action}", post(dossiers::act))
         .route("/dossiers/{id}/events", get(dossiers::timeline));
     Router::new()

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use crate::routes::{auth, dossiers, me, procedures};
+use crate::routes::{auth, documents, dossiers, me, procedures};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -12,10 +12,11 @@ use utoipa::{Modify, OpenApi};
         procedures::list, procedures::get,
         dossiers::create, dossiers::list, dossiers::get, dossiers::patch, dossiers::submit,
         dossiers::act, dossiers::timeline, dossiers::refresh_prefill,
+        documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef)),
     modifiers(&BearerAuth),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"))
 )]
 pub struct ApiDoc;
 

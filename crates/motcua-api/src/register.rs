@@ -227,6 +227,8 @@ pub async fn read(
     register_access::record(
         &state.pool,
         NewRegisterAccess {
+            source: "register",
+            document_id: None,
             actor_kind: actor.kind().as_str(),
             actor: actor.subject(),
             actor_role: actor_role.as_deref(),

@@ -4,6 +4,7 @@ use crate::catalog::Catalog;
 use crate::clock::Clock;
 use motcua_auth::{AccessTokens, LoginKind, RelyingParty};
 use motcua_core::calendar::Calendar;
+use motcua_files::FileStore;
 use motcua_registry::Register;
 use sqlx::PgPool;
 use std::ops::Deref;
@@ -21,6 +22,8 @@ pub struct Shared {
     pub staff_login: Option<RelyingParty>,
     /// The population register (CSDLQGvDC), read for prefill.
     pub register: Arc<dyn Register>,
+    /// Where attachments and results are kept (S3, or a local folder in `motcua dev`).
+    pub files: Arc<dyn FileStore>,
     pub calendar: Calendar,
     pub clock: Clock,
     /// The engine's public base URL, without a trailing slash.

@@ -5,6 +5,8 @@
 
 pub mod calendar;
 pub mod dossier_code;
+pub mod file_name;
+pub mod media;
 pub mod merge_patch;
 pub mod pin;
 pub mod procedure;

@@ -6,6 +6,9 @@ use sqlx::PgExecutor;
 use uuid::Uuid;
 
 pub struct NewRegisterAccess<'a> {
+    /// `register` (a register read) or `document` (a staff download of a document).
+    pub source: &'a str,
+    pub document_id: Option<Uuid>,
     pub actor_kind: &'a str,
     pub actor: &'a str,
     pub actor_role: Option<&'a str>,
@@ -32,6 +35,8 @@ pub struct RegisterAccess {
     pub dossier_id: Uuid,
     pub purpose: String,
     pub outcome: String,
+    pub source: String,
+    pub document_id: Option<Uuid>,
 }
 
 pub async fn record(
@@ -40,8 +45,9 @@ pub async fn record(
 ) -> Result<(), StoreError> {
     sqlx::query(
         "insert into register_access (actor_kind, actor, actor_role, actor_agency, subject_pin, fields,
-                                      procedure_code, dossier_id, purpose, outcome, request_id)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                                      procedure_code, dossier_id, purpose, outcome, request_id,
+                                      source, document_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(access.actor_kind)
     .bind(access.actor)
@@ -54,6 +60,8 @@ pub async fn record(
     .bind(access.purpose)
     .bind(access.outcome)
     .bind(access.request_id)
+    .bind(access.source)
+    .bind(access.document_id)
     .execute(executor)
     .await?;
     Ok(())
@@ -68,7 +76,7 @@ pub async fn list_for_subject(
 ) -> Result<Vec<RegisterAccess>, StoreError> {
     Ok(sqlx::query_as(
         "select id, at, actor_kind, actor, actor_role, actor_agency, fields, procedure_code,
-                dossier_id, purpose, outcome
+                dossier_id, purpose, outcome, source, document_id
          from register_access
          where subject_pin = $1 and ($2::bigint is null or id < $2)
          order by id desc limit $3",

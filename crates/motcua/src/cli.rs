@@ -30,6 +30,18 @@ enum Command {
         #[command(subcommand)]
         command: ProceduresCommand,
     },
+    /// Stored files.
+    Files {
+        #[command(subcommand)]
+        command: FilesCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FilesCommand {
+    /// Remove objects no document holds (left by failed uploads), older than 10 minutes.
+    /// Uses DATABASE_URL and S3_* (or the local folder under MOTCUA_DATA_DIR).
+    Sweep,
 }
 
 #[derive(Debug, Subcommand)]
@@ -69,6 +81,12 @@ pub async fn run() -> ExitCode {
         Command::Migrate => {
             telemetry::init(false);
             server::migrate_command(config).await
+        }
+        Command::Files {
+            command: FilesCommand::Sweep,
+        } => {
+            telemetry::init(false);
+            server::sweep_command(config).await
         }
     };
     match result {

@@ -168,6 +168,16 @@ fn print_banner(
     if private_pg {
         println!("  database         private cluster under var/pg (stopped on exit)");
     }
+    match &config.s3 {
+        Some(s3) => println!(
+            "  documents        S3 bucket {} at {}",
+            s3.bucket, s3.endpoint
+        ),
+        None => println!(
+            "  documents        local folder {}",
+            config.data_dir.join("files").display()
+        ),
+    }
     println!();
     println!("Stop with Ctrl-C.");
 }

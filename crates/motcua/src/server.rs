@@ -7,7 +7,9 @@ use anyhow::{bail, Context, Result};
 use motcua_api::{AppState, Catalog, Clock, Shared};
 use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
+use motcua_files::FileStore;
 use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// The outside services the engine talks to, all resolved.
@@ -57,7 +59,10 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         services.registry.token.expose_secret(),
     ))
     .context("the population register client cannot be set up (check REGISTRY_URL)")?;
+    let files = file_store(config)?;
+    spawn_sweeper(pool.clone(), files.clone());
     let state = AppState::new(Shared {
+        files,
         register: std::sync::Arc::new(register),
         catalog: Catalog::new(procedures),
         tokens: AccessTokens::new(
@@ -149,6 +154,56 @@ pub async fn serve_command(config: Config) -> Result<()> {
     };
     let app = build_app(&config, services).await?;
     serve_until(listener, app, shutdown_signal()).await
+}
+
+/// The document storage: S3 when configured, else the local folder under the data dir
+/// (`motcua dev` only: `serve` refuses to start without S3).
+pub fn file_store(config: &Config) -> Result<Arc<dyn FileStore>> {
+    Ok(match &config.s3 {
+        Some(s3) => Arc::new(
+            motcua_files::S3Store::new(motcua_files::S3Config {
+                endpoint: s3.endpoint.clone(),
+                region: s3.region.clone(),
+                bucket: s3.bucket.clone(),
+                access_key: s3.access_key.clone(),
+                secret_key: s3.secret_key.expose_secret().to_owned(),
+            })
+            .context("the S3 settings do not work (check S3_*)")?,
+        ),
+        None => Arc::new(
+            motcua_files::LocalStore::new(config.data_dir.join("files"))
+                .context("cannot use the local file folder")?,
+        ),
+    })
+}
+
+/// `motcua files sweep`.
+pub async fn sweep_command(config: Config) -> Result<()> {
+    let Some(url) = &config.database_url else {
+        bail!("set DATABASE_URL to the engine's database");
+    };
+    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    let files = file_store(&config)?;
+    let removed =
+        motcua_api::sweep::sweep_orphans(&pool, files.as_ref(), motcua_api::sweep::GRACE).await?;
+    println!("removed {removed} orphan object(s)");
+    Ok(())
+}
+
+/// Sweeps orphan objects every hour, for as long as the engine runs.
+fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(e) =
+                motcua_api::sweep::sweep_orphans(&pool, files.as_ref(), motcua_api::sweep::GRACE)
+                    .await
+            {
+                tracing::warn!(error.message = %e, "the orphan sweep failed; it will run again");
+            }
+        }
+    });
 }
 
 /// `motcua migrate`.

@@ -38,7 +38,7 @@ fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
         .collect()
 }
 
-fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
+pub(crate) fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
     match principal {
         Principal::Citizen { pin, .. } => Ok(pin),
         Principal::Staff { .. } => Err(ApiError::forbidden(
@@ -49,7 +49,7 @@ fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
 }
 
 /// The procedure version a dossier is bound to.
-fn procedure_of<'a>(
+pub(crate) fn procedure_of<'a>(
     catalog: &'a Catalog,
     dossier: &Dossier,
 ) -> Result<&'a Arc<Procedure>, ApiError> {
@@ -64,7 +64,7 @@ fn procedure_of<'a>(
 }
 
 /// The dossier, if it exists and the principal may see it; 404 alike otherwise.
-async fn find_visible(
+pub(crate) async fn find_visible(
     pool: &sqlx::PgPool,
     principal: &Principal,
     id: Uuid,
@@ -76,7 +76,7 @@ async fn find_visible(
 }
 
 /// Like [`find_visible`], and locked until the transaction ends.
-async fn lock_visible(
+pub(crate) async fn lock_visible(
     conn: &mut sqlx::PgConnection,
     principal: &Principal,
     id: Uuid,
@@ -90,6 +90,19 @@ async fn lock_visible(
 fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
     let allowed = access::allowed_actions(principal, &dossier, procedure);
     DossierView::new(dossier, procedure, allowed)
+}
+
+/// The view of one dossier, with its documents.
+async fn full_view(
+    state: &AppState,
+    principal: &Principal,
+    dossier: Dossier,
+    procedure: &Procedure,
+) -> Result<DossierView, ApiError> {
+    let documents = crate::routes::documents::of_dossier(state, dossier.id).await?;
+    let mut view = view(principal, dossier, procedure);
+    view.documents = Some(documents);
+    Ok(view)
 }
 
 fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), ApiError> {
@@ -261,7 +274,8 @@ pub async fn create(
     )
     .await?;
     let answer =
-        serde_json::to_value(view(&principal, dossier, procedure)).map_err(ApiError::internal)?;
+        serde_json::to_value(view(&principal, dossier, procedure).with_documents(Vec::new()))
+            .map_err(ApiError::internal)?;
     idempotency::complete(&mut tx, claimed, StatusCode::CREATED, &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
@@ -334,7 +348,9 @@ pub async fn refresh_prefill(
     )
     .await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    Ok(Json(view(&principal, updated, procedure)))
+    Ok(Json(
+        full_view(&state, &principal, updated, procedure).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
@@ -349,7 +365,9 @@ pub async fn get(
 ) -> Result<Json<DossierView>, ApiError> {
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
-    Ok(Json(view(&principal, dossier, procedure)))
+    Ok(Json(
+        full_view(&state, &principal, dossier, procedure).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -488,7 +506,9 @@ pub async fn patch(
     )
     .await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    Ok(Json(view(&principal, updated, procedure)))
+    Ok(Json(
+        full_view(&state, &principal, updated, procedure).await?,
+    ))
 }
 
 /// The prefilled, locked pointers whose value the patch would change.
@@ -519,6 +539,32 @@ fn changed_top_level(patch: &Value) -> Vec<String> {
         .as_object()
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The required documents the dossier lacks, as `/documents/{requirement}` problems.
+async fn missing_documents(
+    conn: &mut sqlx::PgConnection,
+    procedure: &Procedure,
+    dossier: &Dossier,
+) -> Result<Vec<FieldProblem>, ApiError> {
+    let present = motcua_store::documents::list_for_dossier(&mut *conn, dossier.id).await?;
+    let register_fallback = dossier
+        .flags
+        .iter()
+        .any(|f| f == register::FLAG_NOT_IN_REGISTER);
+    Ok(procedure
+        .spec()
+        .documents
+        .iter()
+        .filter(|r| {
+            motcua_core::procedure::documents::is_required(r, &dossier.data, register_fallback)
+        })
+        .filter(|r| !present.iter().any(|p| p.requirement == r.key))
+        .map(|r| FieldProblem {
+            pointer: format!("/documents/{}", r.key),
+            message: format!("required: {}", r.name),
+        })
+        .collect())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -580,11 +626,12 @@ pub async fn submit(
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let now = state.clock.now();
     refuse_if_closed(procedure, now)?;
-    let errors = procedure.validate_submission(&dossier.data);
-    if !errors.is_empty() {
+    let mut problems = field_problems(procedure.validate_submission(&dossier.data));
+    problems.extend(missing_documents(&mut tx, procedure, &dossier).await?);
+    if !problems.is_empty() {
         return Err(ApiError::validation(
             "the dossier is not complete; nothing was submitted",
-            field_problems(errors),
+            problems,
         ));
     }
     let agency = procedure.receiving_agency(&dossier.data).to_owned();
@@ -730,7 +777,9 @@ pub async fn act(
     )
     .await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    Ok(Json(view(&principal, updated, procedure)))
+    Ok(Json(
+        full_view(&state, &principal, updated, procedure).await?,
+    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -29,8 +29,10 @@ pub struct AccessLogParams {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccessEntry {
     at: DateTime<FixedOffset>,
-    /// What was read: `register` (the national population database).
-    source: &'static str,
+    /// What was read: `register` (the national population database) or `document` (a
+    /// staff member opened one of the citizen's documents).
+    source: String,
+    document_id: Option<Uuid>,
     /// `citizen` (the citizen themself, through their dossier) or `staff`.
     actor_kind: String,
     /// The citizen's own number, or the staff member's username.
@@ -70,17 +72,7 @@ pub async fn access_log(
             "the access log shows a citizen the reads of their own data",
         ));
     };
-    let limit = match params.limit {
-        None => DEFAULT_LIMIT,
-        Some(n) if (1..=MAX_LIMIT).contains(&n) => n,
-        Some(_) => {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_limit",
-                format!("limit must be between 1 and {MAX_LIMIT}"),
-            ))
-        }
-    };
+    let limit = page_limit(params.limit)?;
     let before = params
         .cursor
         .as_deref()
@@ -103,7 +95,8 @@ pub async fn access_log(
         .take(limit as usize)
         .map(|r| AccessEntry {
             at: in_vietnam(r.at),
-            source: "register",
+            source: r.source,
+            document_id: r.document_id,
             actor_kind: r.actor_kind,
             actor: r.actor,
             actor_role: r.actor_role,
@@ -116,4 +109,77 @@ pub async fn access_log(
         })
         .collect();
     Ok(Json(AccessLog { items, next_cursor }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentStore {
+    items: Vec<crate::routes::documents::DocumentView>,
+    next_cursor: Option<String>,
+}
+
+#[utoipa::path(get, path = "/v1/me/documents", tag = "documents", security(("bearer" = [])),
+    params(AccessLogParams),
+    responses((status = 200, body = DocumentStore),
+              (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+/// The citizen's store of digitised documents and electronic results (NĐ 45/2020 Điều 16),
+/// newest first; any of them can be attached to a new dossier with `{"reuse": id}`.
+pub async fn documents(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(params): Query<AccessLogParams>,
+) -> Result<Json<DocumentStore>, ApiError> {
+    let Principal::Citizen { pin, .. } = &principal else {
+        return Err(ApiError::forbidden(
+            "citizens_only",
+            "the document store belongs to a citizen",
+        ));
+    };
+    let limit = page_limit(params.limit)?;
+    let bad_cursor = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_cursor",
+            "this cursor is not one we gave",
+        )
+    };
+    let before = params
+        .cursor
+        .as_deref()
+        .map(|c| {
+            let (micros, id) = c.split_once('_').ok_or_else(bad_cursor)?;
+            let micros: i64 = micros.parse().map_err(|_| bad_cursor())?;
+            let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad_cursor)?;
+            let id = Uuid::parse_str(id).map_err(|_| bad_cursor())?;
+            Ok::<_, ApiError>((at, id))
+        })
+        .transpose()?;
+    let rows = motcua_store::documents::list_for_owner(&state.pool, pin, before, limit + 1).await?;
+    let next_cursor = (rows.len() as i64 > limit)
+        .then(|| {
+            rows.get(limit as usize - 1)
+                .map(|d| format!("{}_{}", d.created_at.timestamp_micros(), d.id))
+        })
+        .flatten();
+    Ok(Json(DocumentStore {
+        items: rows
+            .into_iter()
+            .take(limit as usize)
+            .map(Into::into)
+            .collect(),
+        next_cursor,
+    }))
+}
+
+fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(DEFAULT_LIMIT),
+        Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        Some(_) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_limit",
+            format!("limit must be between 1 and {MAX_LIMIT}"),
+        )),
+    }
 }

@@ -1,4 +1,5 @@
 pub mod auth;
+pub mod documents;
 pub mod dossiers;
 pub mod me;
 pub mod operations;

@@ -13,11 +13,13 @@ pub async fn healthz() -> impl IntoResponse {
     axum::Json(json!({ "status": "ok" }))
 }
 
-/// The engine can serve: the database answers and procedures are loaded.
+/// The engine can serve: the database and the document storage answer, procedures are
+/// loaded.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let database = motcua_store::ping(&state.pool).await;
     let procedures = !state.catalog.is_empty();
-    let ready = database && procedures;
+    let storage = state.files.check().await.is_ok();
+    let ready = database && procedures && storage;
     let status = if ready {
         StatusCode::OK
     } else {
@@ -28,7 +30,11 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         status,
         axum::Json(json!({
             "status": if ready { "ready" } else { "not_ready" },
-            "checks": { "database": word(database), "procedures": word(procedures) }
+            "checks": {
+                "database": word(database),
+                "storage": word(storage),
+                "procedures": word(procedures)
+            }
         })),
     )
 }

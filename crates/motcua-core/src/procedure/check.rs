@@ -243,6 +243,25 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
                 format!("document key {:?} is used twice", doc.key),
             );
         }
+        if let Some(condition) = &doc.required_when {
+            match super::documents::Condition::parse(condition) {
+                Err(why) => problem(format!("/documents/{i}/required_when"), why),
+                Ok(c) if !form_has(&spec.form, &c.pointer) => problem(
+                    format!("/documents/{i}/required_when"),
+                    format!("the form has no field {}", c.pointer),
+                ),
+                Ok(_) => {}
+            }
+        }
+        if let Some(super::spec::ReplacedBy::RegisterField(field)) = &doc.replaced_by {
+            let top = field.split('.').next().unwrap_or(field);
+            if !REGISTER_FIELDS.contains(&top) {
+                problem(
+                    format!("/documents/{i}/replaced_by/register_field"),
+                    format!("{field:?} is not a register field"),
+                );
+            }
+        }
     }
     let mut agencies = HashSet::new();
     for (i, agency) in spec.agencies.iter().enumerate() {
@@ -267,6 +286,15 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Whether the form schema has a property at `pointer` (through `properties`).
+fn form_has(form: &Value, pointer: &str) -> bool {
+    pointer
+        .split('/')
+        .skip(1)
+        .try_fold(form, |schema, name| schema.get("properties")?.get(name))
+        .is_some()
 }
 
 /// Form property names that mean a datum the register holds, and that datum.

@@ -5,14 +5,15 @@
 //! found, each with its source and JSON pointer.
 
 mod check;
+pub mod documents;
 mod form;
 pub mod prefill;
 mod spec;
 
 pub use prefill::PrefillField;
 pub use spec::{
-    Action, Agency, DocumentRequirement, LocalizedName, OpeningWindow, ProcedureSpec, Role,
-    StateSpec, TimeLimit, TimeUnit, Workflow,
+    Action, Agency, DocumentRequirement, LocalizedName, OpeningWindow, ProcedureSpec, ReplacedBy,
+    Role, StateSpec, TimeLimit, TimeUnit, Workflow,
 };
 
 use chrono::{DateTime, Utc};

@@ -79,6 +79,17 @@ pub struct DocumentRequirement {
     /// Asked only when the register cannot answer (the fallback the law allows).
     #[serde(default)]
     pub fallback: bool,
+    /// Required only when this condition on the form holds (`language_exemption == true`).
+    pub required_when: Option<String>,
+    /// What can stand in for the paper: a register field, or a result of another procedure.
+    pub replaced_by: Option<ReplacedBy>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplacedBy {
+    RegisterField(String),
+    ProcedureResult(String),
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,0 +1,97 @@
+//! Document requirements: when one is required (`required_when`), and which are missing.
+
+use super::spec::DocumentRequirement;
+use serde_json::Value;
+
+/// `field == value` or `field != value` on the dossier's data; `field` is a dotted path
+/// (`subjects.foreign_language`), `value` a JSON literal or a bare word (a string).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub pointer: String,
+    pub equal: bool,
+    pub value: Value,
+}
+
+impl Condition {
+    pub fn parse(text: &str) -> Result<Condition, String> {
+        let (field, equal, value) = if let Some((f, v)) = text.split_once("!=") {
+            (f, false, v)
+        } else if let Some((f, v)) = text.split_once("==") {
+            (f, true, v)
+        } else {
+            return Err(format!(
+                "{text:?} is not `field == value` or `field != value`"
+            ));
+        };
+        let field = field.trim();
+        if field.is_empty()
+            || !field
+                .split('.')
+                .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        {
+            return Err(format!("{field:?} is not a dotted field name"));
+        }
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(format!("{text:?} has no value to compare with"));
+        }
+        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.into()));
+        Ok(Condition {
+            pointer: format!("/{}", field.replace('.', "/")),
+            equal,
+            value,
+        })
+    }
+
+    /// Whether the condition holds for `data`; a missing field equals nothing.
+    pub fn holds(&self, data: &Value) -> bool {
+        let is_equal = data.pointer(&self.pointer) == Some(&self.value);
+        is_equal == self.equal
+    }
+}
+
+/// Whether `requirement` must be present for `data`; `register_fallback` is set when the
+/// register could not answer for the citizen, which makes the fallback documents required.
+pub fn is_required(
+    requirement: &DocumentRequirement,
+    data: &Value,
+    register_fallback: bool,
+) -> bool {
+    if requirement.fallback {
+        return register_fallback;
+    }
+    match &requirement.required_when {
+        // An unparsable condition is refused when the procedure loads.
+        Some(condition) => Condition::parse(condition).is_ok_and(|c| c.holds(data)),
+        None => requirement.required,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn conditions_read_the_dossiers_data() {
+        let c = Condition::parse("language_exemption == true").unwrap();
+        assert!(c.holds(&json!({ "language_exemption": true })));
+        assert!(!c.holds(&json!({ "language_exemption": false })));
+        assert!(!c.holds(&json!({})));
+        let c = Condition::parse("relationship != holder").unwrap();
+        assert_eq!(c.value, json!("holder"));
+        assert!(c.holds(&json!({ "relationship": "parent" })));
+        assert!(!c.holds(&json!({ "relationship": "holder" })));
+        assert!(c.holds(&json!({})), "a missing field is not the holder");
+        let nested = Condition::parse("subjects.foreign_language == \"N1\"").unwrap();
+        assert!(nested.holds(&json!({ "subjects": { "foreign_language": "N1" } })));
+    }
+
+    #[test]
+    fn malformed_conditions_are_refused() {
+        assert!(Condition::parse("language_exemption").is_err());
+        assert!(Condition::parse("== true").is_err());
+        assert!(Condition::parse("a..b == 1").is_err());
+        assert!(Condition::parse("a ==").is_err());
+    }
+}
