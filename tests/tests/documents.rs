@@ -654,15 +654,35 @@ async fn an_electronic_result_goes_into_the_citizens_store_and_is_reused_as_a_re
     assert_eq!(issued["issuer"], "SGDDT-HN");
     assert_eq!(issued["sha256"], hex_sha256(&result));
 
-    let (_, store) = get_json(&engine, &minh, "/v1/me/documents").await;
-    let in_store = store["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["kind"] == "result")
-        .unwrap()
-        .clone();
-    assert_eq!(in_store["id"], issued["id"]);
+    let results_in_store = || async {
+        let (_, store) = get_json(&engine, &minh, "/v1/me/documents").await;
+        store["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["kind"] == "result")
+            .map(|d| d["id"].clone())
+            .collect::<Vec<_>>()
+    };
+    // Attached is not issued: the citizen's store has it once the result is issued.
+    assert!(results_in_store().await.is_empty());
+    let act = |session: &Session, action: &str| {
+        client()
+            .post(engine.at(&format!("/v1/dossiers/{id}/actions/{action}")))
+            .bearer_auth(&session.token)
+            .json(&json!({}))
+            .send()
+    };
+    let specialist = login(&engine, "staff", "motcua.chuyenvien").await;
+    let approver = login(&engine, "staff", "motcua.lanhdao").await;
+    assert_eq!(act(&clerk, "receive").await.unwrap().status(), 200);
+    assert_eq!(act(&specialist, "propose").await.unwrap().status(), 200);
+    assert_eq!(act(&approver, "approve").await.unwrap().status(), 200);
+    assert_eq!(
+        act(&specialist, "issue_result").await.unwrap().status(),
+        200
+    );
+    assert_eq!(results_in_store().await, [issued["id"].clone()]);
 
     // The next procedure takes it from the store.
     let copy = draft(&engine, &minh, "3.000465").await;

@@ -37,9 +37,16 @@ pub struct DossierView {
     pub ack_due_at: Option<DateTime<FixedOffset>>,
     /// The date the result is due; set when the desk receives the dossier.
     pub due_at: Option<DateTime<FixedOffset>>,
-    /// The legal clock (running, paused, stopped); kept from the one-stop flow on.
+    /// The legal clock: `state` (`not_started`, `running`, `paused` while a supplement is
+    /// owed, `stopped`), when the dossier was received and the clock started, the current
+    /// step's deadline, the return date before an apology moved it, the counts of supplement
+    /// requests and apologies.
     #[schema(value_type = Object)]
     pub clock: Value,
+    /// The staff member working the dossier now (a claim).
+    pub assigned_to: Option<String>,
+    /// The desk clerk who took a counter dossier.
+    pub taken_by: Option<String>,
     /// The dossier's documents (not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::routes::documents::DossierDocumentView>>,
@@ -67,13 +74,7 @@ impl DossierView {
         let status = (dossier.state != DRAFT)
             .then(|| procedure.portal_status(&dossier.state))
             .flatten();
-        let clock = if dossier.closed_at.is_some() {
-            serde_json::json!({ "state": "stopped" })
-        } else if dossier.due_at.is_some() {
-            serde_json::json!({ "state": "running" })
-        } else {
-            serde_json::json!({ "state": "not_started" })
-        };
+        let clock = clock_view(&dossier);
         let fallback_documents = if dossier
             .flags
             .iter()
@@ -100,12 +101,38 @@ impl DossierView {
             prefill: dossier.prefill,
             submitted_at: dossier.submitted_at.map(in_vietnam),
             ack_due_at: dossier.ack_due_at.map(in_vietnam),
-            due_at: dossier.due_at.map(in_vietnam),
+            due_at: dossier.clock.due_at.map(in_vietnam),
             clock,
+            assigned_to: dossier.assigned_to,
+            taken_by: dossier.taken_by,
             documents: None,
             allowed_actions,
             created_at: in_vietnam(dossier.created_at),
             updated_at: in_vietnam(dossier.updated_at),
         }
     }
+}
+
+fn clock_view(dossier: &Dossier) -> Value {
+    let c = &dossier.clock;
+    let state = if dossier.closed_at.is_some() {
+        "stopped"
+    } else if c.clock_paused_at.is_some() {
+        "paused"
+    } else if c.clock_started_at.is_some() {
+        "running"
+    } else {
+        "not_started"
+    };
+    serde_json::json!({
+        "state": state,
+        "received_at": c.received_at.map(in_vietnam),
+        "started_at": c.clock_started_at.map(in_vietnam),
+        "paused_since": c.clock_paused_at.map(in_vietnam),
+        "step_entered_at": c.state_entered_at.map(in_vietnam),
+        "step_due_at": c.step_due_at.map(in_vietnam),
+        "original_due_at": c.original_due_at.map(in_vietnam),
+        "supplement_requests": c.supplement_requests,
+        "apologies": c.apologies,
+    })
 }

@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod register;
 pub mod routes;
 pub mod state;
+pub mod step;
 pub mod sweep;
 pub mod time;
 
@@ -28,7 +29,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::Router;
 use error::ApiError;
-use routes::{auth, documents, dossiers, me, operations, procedures};
+use routes::{
+    actions, auth, counter, documents, dossiers, me, operations, procedures, queues, slips,
+};
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -61,8 +64,15 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
             "/dossiers/{id}/results/{result_code}",
             put(documents::attach_result),
         )
-        .route("/dossiers/{id}/actions/{action}", post(dossiers::act))
-        .route("/dossiers/{id}/events", get(dossiers::timeline));
+        .route("/dossiers/{id}/actions/{action}", post(actions::act))
+        .route("/dossiers/{id}/events", get(dossiers::timeline))
+        .route("/dossiers/{id}/slips", get(slips::list))
+        .route("/dossiers/{id}/slips/{kind}", get(slips::get))
+        .route("/dossiers/{id}/release", post(queues::release))
+        .route("/dossiers/{id}/assign", post(queues::assign))
+        .route("/queues", get(queues::list))
+        .route("/queues/{queue}/claim", post(queues::claim))
+        .route("/counter/dossiers", post(counter::create));
     Router::new()
         .route("/", get(operations::index))
         .route("/healthz", get(operations::healthz))

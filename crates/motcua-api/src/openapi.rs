@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use crate::routes::{auth, documents, dossiers, me, procedures};
+use crate::routes::{actions, auth, counter, documents, dossiers, me, procedures, queues, slips};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -11,12 +11,13 @@ use utoipa::{Modify, OpenApi};
         auth::login, auth::callback, auth::me, me::access_log,
         procedures::list, procedures::get,
         dossiers::create, dossiers::list, dossiers::get, dossiers::patch, dossiers::submit,
-        dossiers::act, dossiers::timeline, dossiers::refresh_prefill,
+        actions::act, dossiers::timeline, dossiers::refresh_prefill,
         documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
+        queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef)),
     modifiers(&BearerAuth),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"))
 )]
 pub struct ApiDoc;
 

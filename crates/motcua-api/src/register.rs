@@ -31,6 +31,8 @@ const STATUS_FIELD: &str = "status";
 pub enum Reason {
     DraftCreation,
     Refresh,
+    /// A desk clerk takes a dossier at the counter on the citizen's behalf.
+    CounterIntake,
 }
 
 impl Reason {
@@ -39,6 +41,9 @@ impl Reason {
             Reason::DraftCreation => "điền sẵn hồ sơ khi tạo / prefill of a new draft",
             Reason::Refresh => {
                 "đọc lại theo yêu cầu của công dân / fresh read asked by the citizen"
+            }
+            Reason::CounterIntake => {
+                "tiếp nhận hồ sơ trực tiếp tại Bộ phận Một cửa / dossier taken at the one-stop desk"
             }
         }
     }

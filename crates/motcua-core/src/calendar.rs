@@ -119,6 +119,11 @@ fn offset() -> FixedOffset {
     FixedOffset::east_opt(VIETNAM_OFFSET_SECS).unwrap_or(Utc.fix())
 }
 
+/// The local (UTC+07:00) date of an instant.
+pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
+    local(t).date()
+}
+
 fn local(t: DateTime<Utc>) -> NaiveDateTime {
     t.with_timezone(&offset()).naive_local()
 }
@@ -230,7 +235,19 @@ impl Calendar {
         start: DateTime<Utc>,
         hours: u32,
     ) -> Result<DateTime<Utc>, CalendarError> {
-        let mut remaining = Duration::hours(i64::from(hours));
+        self.add_working_minutes(start, i64::from(hours) * 60)
+    }
+
+    /// `minutes` working minutes after `start` (none or fewer: `start` itself).
+    pub fn add_working_minutes(
+        &self,
+        start: DateTime<Utc>,
+        minutes: i64,
+    ) -> Result<DateTime<Utc>, CalendarError> {
+        if minutes <= 0 {
+            return Ok(start);
+        }
+        let mut remaining = Duration::minutes(minutes);
         let mut cursor = local(start);
         loop {
             let day = cursor.date();
@@ -275,6 +292,17 @@ impl Calendar {
         for _ in 1..days.max(1) {
             day = self.next_working_day(day)?;
         }
+        Ok(utc(day.and_time(self.office.closing())))
+    }
+
+    /// The close of office hours on `day`, or on the first working day after it: where a
+    /// limit counted in calendar days or months ends.
+    pub fn close_on_or_after(&self, day: NaiveDate) -> Result<DateTime<Utc>, CalendarError> {
+        let day = if self.is_working_day(day)? {
+            day
+        } else {
+            self.next_working_day(day)?
+        };
         Ok(utc(day.and_time(self.office.closing())))
     }
 

@@ -75,6 +75,9 @@ pub async fn list_for_owner(
     Ok(sqlx::query_as(&format!(
         "select {DOCUMENT_COLUMNS} from document
          where owner_pin = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3))
+           and (kind <> 'result' or exists (select 1 from dossier_result r
+                                            where r.document_id = document.id
+                                              and r.published_at is not null))
          order by created_at desc, id desc limit $4"
     ))
     .bind(owner_pin)
@@ -239,4 +242,44 @@ pub async fn record_result(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Whether an electronic result is attached to the dossier.
+pub async fn has_result(conn: &mut PgConnection, dossier_id: Uuid) -> Result<bool, StoreError> {
+    Ok(
+        sqlx::query_scalar("select exists (select 1 from dossier_result where dossier_id = $1)")
+            .bind(dossier_id)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// The dossier's results go into the citizen's store (issued). Answers their documents.
+pub async fn publish_results(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "update dossier_result set published_at = $2
+         where dossier_id = $1 and published_at is null returning document_id",
+    )
+    .bind(dossier_id)
+    .bind(at)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Whether a result document has been issued to its owner (only issued results are reused).
+pub async fn is_published_result(
+    executor: impl PgExecutor<'_>,
+    document_id: Uuid,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select exists (select 1 from dossier_result
+                        where document_id = $1 and published_at is not null)",
+    )
+    .bind(document_id)
+    .fetch_one(executor)
+    .await?)
 }

@@ -23,19 +23,43 @@ pub struct Dossier {
     pub code: Option<String>,
     pub submitted_at: Option<DateTime<Utc>>,
     pub ack_due_at: Option<DateTime<Utc>>,
-    pub due_at: Option<DateTime<Utc>>,
     pub closed_at: Option<DateTime<Utc>>,
     /// What the clerk must look at (`register_correction`, `register_under_review`, …).
     pub flags: Vec<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The staff member working it now (a claim), and since when.
+    pub assigned_to: Option<String>,
+    pub assigned_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub clock: ClockFacts,
+    /// The desk clerk who took a counter dossier.
+    pub taken_by: Option<String>,
 }
 
-const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
-    state, data, prefill, code, submitted_at, ack_due_at, due_at, closed_at, flags, created_at, updated_at";
+/// The recorded instants the legal clock is computed from (`motcua_core::legal_clock`).
+#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
+pub struct ClockFacts {
+    pub received_at: Option<DateTime<Utc>>,
+    pub clock_started_at: Option<DateTime<Utc>>,
+    pub clock_paused_at: Option<DateTime<Utc>>,
+    pub state_entered_at: Option<DateTime<Utc>>,
+    pub step_due_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub original_due_at: Option<DateTime<Utc>>,
+    pub supplement_requests: i32,
+    pub apologies: i32,
+}
+
+pub(crate) const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
+    state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, \
+    assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, \
+    step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by";
 
 pub struct NewDraft<'a> {
     pub id: Uuid,
+    /// A counter dossier: the agency whose desk took it, and the clerk.
+    pub counter: Option<CounterIntake<'a>>,
     pub flags: &'a [String],
     pub procedure_code: &'a str,
     pub procedure_version: i32,
@@ -44,13 +68,19 @@ pub struct NewDraft<'a> {
     pub prefill: &'a Value,
 }
 
+pub struct CounterIntake<'a> {
+    pub agency_id: &'a str,
+    pub clerk: &'a str,
+}
+
 pub async fn insert_draft(
     conn: &mut PgConnection,
     draft: NewDraft<'_>,
 ) -> Result<Dossier, StoreError> {
     Ok(sqlx::query_as(&format!(
-        "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill, flags)
-         values ($1, $2, $3, $4, '{DRAFT}', $5, $6, $7) returning {COLUMNS}"
+        "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill,
+                              flags, channel, agency_id, taken_by)
+         values ($1, $2, $3, $4, '{DRAFT}', $5, $6, $7, $8, $9, $10) returning {COLUMNS}"
     ))
     .bind(draft.id)
     .bind(draft.procedure_code)
@@ -59,6 +89,9 @@ pub async fn insert_draft(
     .bind(draft.data)
     .bind(draft.prefill)
     .bind(draft.flags)
+    .bind(if draft.counter.is_some() { "counter" } else { "online" })
+    .bind(draft.counter.as_ref().map(|c| c.agency_id))
+    .bind(draft.counter.as_ref().map(|c| c.clerk))
     .fetch_one(conn)
     .await?)
 }
@@ -171,7 +204,7 @@ pub async fn mark_submitted(
 ) -> Result<Dossier, StoreError> {
     sqlx::query_as(&format!(
         "update dossier set agency_id = $2, state = $3, code = $4, submitted_at = $5,
-                ack_due_at = $6, updated_at = now()
+                ack_due_at = $6, state_entered_at = $5, step_due_at = $6, updated_at = now()
          where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
     ))
     .bind(submission.id)
@@ -185,23 +218,84 @@ pub async fn mark_submitted(
     .ok_or(StoreError::Conflict)
 }
 
-/// Moves a dossier from `from_state` to `to_state`; `closes` when `to_state` is final.
-pub async fn set_state(
-    conn: &mut PgConnection,
-    id: Uuid,
-    from_state: &str,
-    to_state: &str,
-    closes: bool,
-) -> Result<Dossier, StoreError> {
+/// A workflow step: the dossier moves from `from_state` to `to_state` at `at` with its
+/// clock facts as the legal clock computed them; whoever held it lets go.
+pub struct Step<'a> {
+    pub id: Uuid,
+    pub from_state: &'a str,
+    pub to_state: &'a str,
+    pub at: DateTime<Utc>,
+    /// `to_state` is final.
+    pub closes: bool,
+    pub clock: &'a ClockFacts,
+}
+
+pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Dossier, StoreError> {
+    let c = step.clock;
     sqlx::query_as(&format!(
         "update dossier set state = $3, updated_at = now(),
-                closed_at = case when $4 then now() else closed_at end
+                closed_at = case when $4 then $5 else closed_at end,
+                assigned_to = null, assigned_at = null,
+                received_at = $6, clock_started_at = $7, clock_paused_at = $8,
+                state_entered_at = $9, step_due_at = $10, due_at = $11, original_due_at = $12,
+                supplement_requests = $13, apologies = $14
          where id = $1 and state = $2 returning {COLUMNS}"
     ))
+    .bind(step.id)
+    .bind(step.from_state)
+    .bind(step.to_state)
+    .bind(step.closes)
+    .bind(step.at)
+    .bind(c.received_at)
+    .bind(c.clock_started_at)
+    .bind(c.clock_paused_at)
+    .bind(c.state_entered_at)
+    .bind(c.step_due_at)
+    .bind(c.due_at)
+    .bind(c.original_due_at)
+    .bind(c.supplement_requests)
+    .bind(c.apologies)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::Conflict)
+}
+
+/// Changes only the clock facts (an apology moves the return date), in the same state and
+/// with the same holder.
+pub async fn record_clock(
+    conn: &mut PgConnection,
+    id: Uuid,
+    c: &ClockFacts,
+) -> Result<Dossier, StoreError> {
+    sqlx::query_as(&format!(
+        "update dossier set updated_at = now(), step_due_at = $2, due_at = $3,
+                original_due_at = $4, apologies = $5
+         where id = $1 returning {COLUMNS}"
+    ))
     .bind(id)
-    .bind(from_state)
+    .bind(c.step_due_at)
+    .bind(c.due_at)
+    .bind(c.original_due_at)
+    .bind(c.apologies)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::Conflict)
+}
+
+/// Withdrawing a draft: it never entered the workflow, so there is no clock to keep.
+pub async fn abandon_draft(
+    conn: &mut PgConnection,
+    id: Uuid,
+    to_state: &str,
+    at: DateTime<Utc>,
+) -> Result<Dossier, StoreError> {
+    sqlx::query_as(&format!(
+        "update dossier set state = $2, closed_at = $3, state_entered_at = $3, updated_at = now()
+         where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
+    ))
+    .bind(id)
     .bind(to_state)
-    .bind(closes)
+    .bind(at)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::Conflict)
@@ -228,7 +322,8 @@ pub async fn list_for_agency(
          where agency_id = $1
            and ($2::text is null or state = $2)
            and ($3::text is null or procedure_code = $3)
-           and ($4::timestamptz is null or (closed_at is null and coalesce(due_at, ack_due_at) < $4))
+           and ($4::timestamptz is null or (closed_at is null and clock_paused_at is null
+                                             and coalesce(due_at, ack_due_at) < $4))
            and ($5::timestamptz is null or (created_at, id) < ($5, $6))
          order by created_at desc, id desc
          limit $7"

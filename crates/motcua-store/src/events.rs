@@ -10,6 +10,9 @@ use uuid::Uuid;
 /// One entry to append to a dossier's timeline.
 pub struct NewEvent<'a> {
     pub dossier_id: Uuid,
+    /// The engine's clock, not the database's: they agree in production, and the engine's
+    /// is the one `motcua dev` lets people set.
+    pub at: DateTime<Utc>,
     pub actor_kind: &'a str,
     pub actor: &'a str,
     pub action: &'a str,
@@ -24,6 +27,7 @@ pub struct Event {
     pub id: i64,
     pub at: DateTime<Utc>,
     pub actor_kind: String,
+    pub actor: String,
     pub action: String,
     pub from_state: Option<String>,
     pub to_state: String,
@@ -34,10 +38,11 @@ pub struct Event {
 pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), StoreError> {
     sqlx::query(
         "insert into dossier_event
-           (dossier_id, actor_kind, actor, action, from_state, to_state, comment, detail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+           (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(event.dossier_id)
+    .bind(event.at)
     .bind(event.actor_kind)
     .bind(event.actor)
     .bind(event.action)
@@ -55,10 +60,25 @@ pub async fn list_for_dossier(
     dossier_id: Uuid,
 ) -> Result<Vec<Event>, StoreError> {
     Ok(sqlx::query_as(
-        "select id, at, actor_kind, action, from_state, to_state, comment, detail
+        "select id, at, actor_kind, actor, action, from_state, to_state, comment, detail
          from dossier_event where dossier_id = $1 order by id",
     )
     .bind(dossier_id)
     .fetch_all(executor)
+    .await?)
+}
+
+/// How many times `action` was taken on the dossier (for actions allowed once).
+pub async fn count_action(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+    action: &str,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from dossier_event where dossier_id = $1 and action = $2",
+    )
+    .bind(dossier_id)
+    .bind(action)
+    .fetch_one(conn)
     .await?)
 }

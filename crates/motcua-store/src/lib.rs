@@ -15,6 +15,7 @@ pub mod events;
 pub mod idempotency;
 pub mod logins;
 pub mod procedures;
+pub mod queues;
 pub mod register_access;
 
 pub use error::StoreError;

@@ -11,14 +11,14 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, Utc};
 use futures::{StreamExt, TryStreamExt};
 use motcua_auth::Principal;
 use motcua_core::media::{essence, sniff, SNIFF_BYTES};
 use motcua_core::procedure::DocumentRequirement;
 use motcua_files::{ByteStream, FileError, PutError};
 use motcua_store::documents::{self, Attachment, Document, DossierDocument, NewDocument};
-use motcua_store::dossiers::{Dossier, DRAFT};
+use motcua_store::dossiers::Dossier;
 use motcua_store::events::{self, NewEvent};
 use motcua_store::register_access::{self, NewRegisterAccess};
 use serde::{Deserialize, Serialize};
@@ -129,17 +129,17 @@ fn requirement<'a>(
 
 /// How the principal adds a document now: a citizen to their draft, staff (scans, paper)
 /// to a dossier of their agency that is in progress.
-fn adding_as(principal: &Principal, dossier: &Dossier) -> Result<&'static str, ApiError> {
-    let editable = match principal {
-        Principal::Citizen { .. } => dossier.state == DRAFT,
-        Principal::Staff { .. } => dossier.state != DRAFT && dossier.closed_at.is_none(),
-    };
-    if !editable {
+fn adding_as(
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &motcua_core::procedure::Procedure,
+) -> Result<&'static str, ApiError> {
+    if !crate::access::may_edit(principal, dossier, procedure) {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "dossier_not_editable",
             format!(
-                "documents cannot be changed while the dossier is {:?}",
+                "documents cannot be changed by you while the dossier is {:?}",
                 dossier.state
             ),
         ));
@@ -290,7 +290,11 @@ pub async fn upload(
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let requirement = requirement(procedure, &key)?;
-    let source = adding_as(&principal, &dossier)?;
+    let source = adding_as(
+        &principal,
+        &dossier,
+        procedure_of(&state.catalog, &dossier)?,
+    )?;
     let declared = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -397,7 +401,7 @@ async fn record_upload(
         .map_err(motcua_store::StoreError::from)?;
     // The dossier may have been submitted while the file streamed.
     let locked = lock_visible(&mut tx, principal, dossier.id).await?;
-    adding_as(principal, &locked)?;
+    adding_as(principal, &locked, procedure_of(&state.catalog, &locked)?)?;
     let stored = documents::insert(&mut tx, document).await?;
     let previous = documents::attach(
         &mut tx,
@@ -417,6 +421,7 @@ async fn record_upload(
     let removed_key = remove_if_unreferenced(&mut tx, previous).await?;
     append_event(
         &mut tx,
+        state.clock.now(),
         principal,
         &locked,
         "add_document",
@@ -464,6 +469,7 @@ async fn delete_object(state: &AppState, key: Option<String>) {
 
 async fn append_event(
     conn: &mut sqlx::PgConnection,
+    at: DateTime<Utc>,
     principal: &Principal,
     dossier: &Dossier,
     action: &str,
@@ -473,6 +479,7 @@ async fn append_event(
         conn,
         NewEvent {
             dossier_id: dossier.id,
+            at,
             actor_kind: principal.kind().as_str(),
             actor: principal.subject(),
             action,
@@ -514,20 +521,32 @@ pub async fn attach_existing(
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let requirement = requirement(procedure, &key)?;
-    adding_as(&principal, &dossier)?;
+    adding_as(
+        &principal,
+        &dossier,
+        procedure_of(&state.catalog, &dossier)?,
+    )?;
     let attachment = match (request.reuse, request.paper, &principal) {
         (Some(document_id), None, Principal::Citizen { .. }) => {
             let pin = citizen_pin(&principal)?;
             let document = documents::find(&state.pool, document_id)
                 .await?
-                .filter(|d| d.owner_pin == pin)
-                .ok_or_else(|| {
-                    ApiError::new(
-                        StatusCode::NOT_FOUND,
-                        "document_not_found",
-                        "no such document in your store",
-                    )
-                })?;
+                .filter(|d| d.owner_pin == pin);
+            // A result is the citizen's once it was issued to them.
+            let document = match document {
+                Some(d) if d.kind == "result" => {
+                    let issued = documents::is_published_result(&state.pool, d.id).await?;
+                    issued.then_some(d)
+                }
+                other => other,
+            }
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    "document_not_found",
+                    "no such document in your store",
+                )
+            })?;
             if !requirement.accept.contains(&document.content_type) {
                 return Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -570,7 +589,7 @@ pub async fn attach_existing(
         .await
         .map_err(motcua_store::StoreError::from)?;
     let locked = lock_visible(&mut tx, &principal, id).await?;
-    adding_as(&principal, &locked)?;
+    adding_as(&principal, &locked, procedure_of(&state.catalog, &locked)?)?;
     let previous = documents::attach(
         &mut tx,
         Attachment {
@@ -591,6 +610,7 @@ pub async fn attach_existing(
     let removed_key = remove_if_unreferenced(&mut tx, previous).await?;
     append_event(
         &mut tx,
+        state.clock.now(),
         &principal,
         &locked,
         "add_document",
@@ -628,7 +648,11 @@ pub async fn remove(
         .await
         .map_err(motcua_store::StoreError::from)?;
     let dossier = lock_visible(&mut tx, &principal, id).await?;
-    adding_as(&principal, &dossier)?;
+    adding_as(
+        &principal,
+        &dossier,
+        procedure_of(&state.catalog, &dossier)?,
+    )?;
     let Some(previous) = documents::detach(&mut tx, id, &key).await? else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -639,6 +663,7 @@ pub async fn remove(
     let removed_key = remove_if_unreferenced(&mut tx, previous).await?;
     append_event(
         &mut tx,
+        state.clock.now(),
         &principal,
         &dossier,
         "remove_document",
@@ -818,8 +843,9 @@ fn checked_result_code(code: &str) -> Result<(), ApiError> {
               (status = 415, body = crate::error::Problem, content_type = PROBLEM),
               (status = 422, body = crate::error::Problem, content_type = PROBLEM),
               (status = 503, body = crate::error::Problem, content_type = PROBLEM)))]
-/// Staff attach an electronic result to a dossier of their agency; it goes into the
-/// citizen's store, ready to be reused by the next procedure.
+/// Staff attach an electronic result to a dossier of their agency; issuing it (the
+/// workflow's `result_to_store`) puts it into the citizen's store, ready to be reused by
+/// the next procedure.
 pub async fn attach_result(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -834,7 +860,11 @@ pub async fn attach_result(
         ));
     };
     let dossier = find_visible(&state.pool, &principal, id).await?;
-    adding_as(&principal, &dossier)?;
+    adding_as(
+        &principal,
+        &dossier,
+        procedure_of(&state.catalog, &dossier)?,
+    )?;
     checked_result_code(&result_code)?;
     let declared = headers
         .get(header::CONTENT_TYPE)
@@ -879,7 +909,7 @@ pub async fn attach_result(
             .await
             .map_err(motcua_store::StoreError::from)?;
         let locked = lock_visible(&mut tx, &principal, id).await?;
-        adding_as(&principal, &locked)?;
+        adding_as(&principal, &locked, procedure_of(&state.catalog, &locked)?)?;
         let document = documents::insert(
             &mut tx,
             NewDocument {
@@ -899,6 +929,7 @@ pub async fn attach_result(
         documents::record_result(&mut tx, id, document_id, principal.subject()).await?;
         append_event(
             &mut tx,
+            state.clock.now(),
             &principal,
             &locked,
             "attach_result",

@@ -1,6 +1,6 @@
 //! Citizen dossiers: create a draft, read, list, patch, submit, act.
 
-use crate::access::{self, SUBMIT, WITHDRAW};
+use crate::access::{self, SUBMIT};
 use crate::catalog::Catalog;
 use crate::dossier_view::DossierView;
 use crate::error::{ApiError, FieldProblem};
@@ -18,7 +18,9 @@ use motcua_auth::Principal;
 use motcua_core::dossier_code::DossierCode;
 use motcua_core::pin::Pin;
 use motcua_core::procedure::{FieldError, Procedure};
-use motcua_store::dossiers::{self, AgencyFilter, Dossier, NewDraft, Submission, DRAFT};
+use motcua_store::dossiers::{
+    self, AgencyFilter, CounterIntake, Dossier, NewDraft, Submission, DRAFT,
+};
 use motcua_store::events::{self, NewEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
@@ -87,13 +89,13 @@ pub(crate) async fn lock_visible(
         .ok_or_else(ApiError::dossier_not_found)
 }
 
-fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
+pub(crate) fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
     let allowed = access::allowed_actions(principal, &dossier, procedure);
     DossierView::new(dossier, procedure, allowed)
 }
 
 /// The view of one dossier, with its documents.
-async fn full_view(
+pub(crate) async fn full_view(
     state: &AppState,
     principal: &Principal,
     dossier: Dossier,
@@ -136,7 +138,7 @@ pub struct CreateDossier {
 
 /// The citizen's PIN as a checked number (it was checked at login; a token minted before a
 /// rule changed is caught here).
-fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
+pub(crate) fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
     Pin::parse(pin).map_err(|e| {
         ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -164,14 +166,7 @@ pub async fn create(
     Json(body): Json<CreateDossier>,
 ) -> Result<Response, ApiError> {
     let pin = checked_pin(citizen_pin(&principal)?)?;
-    let procedure = state.catalog.current(&body.procedure).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "procedure_not_found",
-            format!("no procedure with code {:?}", body.procedure),
-        )
-    })?;
-    refuse_if_closed(procedure, state.clock.now())?;
+    let procedure = current_procedure(&state, &body.procedure)?;
     if let Principal::Citizen {
         assurance_level, ..
     } = &principal
@@ -189,17 +184,55 @@ pub async fn create(
             ));
         }
     }
-    let request =
-        json!({ "procedure": body.procedure, "register_fallback": body.register_fallback });
-    // A replayed request must not read the register again.
-    if let Some(replay) = idempotency::peek(
-        &state.pool,
+    open_draft(
+        &state,
         &principal,
-        key.as_deref(),
+        key,
         "POST /v1/dossiers",
-        &request,
+        procedure,
+        &pin,
+        None,
+        body.register_fallback,
     )
-    .await?
+    .await
+}
+
+/// The current version of a procedure, open now.
+pub(crate) fn current_procedure<'a>(
+    state: &'a AppState,
+    code: &str,
+) -> Result<&'a Arc<Procedure>, ApiError> {
+    let procedure = state.catalog.current(code).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "procedure_not_found",
+            format!("no procedure with code {code:?}"),
+        )
+    })?;
+    refuse_if_closed(procedure, state.clock.now())?;
+    Ok(procedure)
+}
+
+/// Opens a draft of `procedure` for the citizen `pin`: reads the register once (recorded
+/// with the actor and purpose), fills and locks what it gives, and stores the draft with
+/// its `create_draft` event. A citizen opens their own; a desk clerk opens a counter one.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn open_draft(
+    state: &AppState,
+    principal: &Principal,
+    key: Option<String>,
+    route: &str,
+    procedure: &Procedure,
+    pin: &Pin,
+    counter: Option<CounterIntake<'_>>,
+    register_fallback: bool,
+) -> Result<Response, ApiError> {
+    let request = json!({
+        "procedure": procedure.code(), "citizen": pin.as_str(), "register_fallback": register_fallback,
+    });
+    // A replayed request must not read the register again.
+    if let Some(replay) =
+        idempotency::peek(&state.pool, principal, key.as_deref(), route, &request).await?
     {
         return Ok(replay);
     }
@@ -207,15 +240,12 @@ pub async fn create(
     // The register is read before the transaction: no connection is held across a call to
     // another system, and the read is recorded even when no draft comes of it.
     let id = Uuid::now_v7();
-    let read = register::read(
-        &state,
-        &principal,
-        procedure,
-        &pin,
-        id,
-        Reason::DraftCreation,
-    )
-    .await?;
+    let reason = if counter.is_some() {
+        Reason::CounterIntake
+    } else {
+        Reason::DraftCreation
+    };
+    let read = register::read(state, principal, procedure, pin, id, reason).await?;
     let mut data = json!({});
     let mut provenance = Map::new();
     let (flags, register_outcome) = match read {
@@ -229,7 +259,7 @@ pub async fn create(
                             "request_id": resident.request_id() }),
             )
         }
-        Err(Unanswered::NotInRegister) if body.register_fallback => (
+        Err(Unanswered::NotInRegister) if register_fallback => (
             vec![register::FLAG_NOT_IN_REGISTER.to_owned()],
             json!({ "outcome": "not_found" }),
         ),
@@ -241,15 +271,15 @@ pub async fn create(
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
-    let claimed =
-        match idempotency::claim(&mut tx, &principal, key, "POST /v1/dossiers", &request).await? {
-            Ok(claimed) => claimed,
-            Err(replay) => return Ok(replay),
-        };
+    let claimed = match idempotency::claim(&mut tx, principal, key, route, &request).await? {
+        Ok(claimed) => claimed,
+        Err(replay) => return Ok(replay),
+    };
     let dossier = dossiers::insert_draft(
         &mut tx,
         NewDraft {
             id,
+            counter,
             procedure_code: procedure.code(),
             procedure_version: procedure.version(),
             citizen_pin: pin.as_str(),
@@ -263,18 +293,19 @@ pub async fn create(
         &mut tx,
         NewEvent {
             dossier_id: dossier.id,
-            actor_kind: "citizen",
-            actor: pin.as_str(),
+            at: state.clock.now(),
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
             action: "create_draft",
             from_state: None,
             to_state: DRAFT,
             comment: None,
-            detail: json!({ "register": register_outcome, "flags": flags }),
+            detail: json!({ "register": register_outcome, "flags": flags, "channel": dossier.channel }),
         },
     )
     .await?;
     let answer =
-        serde_json::to_value(view(&principal, dossier, procedure).with_documents(Vec::new()))
+        serde_json::to_value(view(principal, dossier, procedure).with_documents(Vec::new()))
             .map_err(ApiError::internal)?;
     idempotency::complete(&mut tx, claimed, StatusCode::CREATED, &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
@@ -337,6 +368,7 @@ pub async fn refresh_prefill(
         &mut tx,
         NewEvent {
             dossier_id: id,
+            at: state.clock.now(),
             actor_kind: "citizen",
             actor: pin.as_str(),
             action: "refresh_prefill",
@@ -365,9 +397,48 @@ pub async fn get(
 ) -> Result<Json<DossierView>, ApiError> {
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
+    record_staff_read(&state, &principal, &dossier).await?;
     Ok(Json(
         full_view(&state, &principal, dossier, procedure).await?,
     ))
+}
+
+/// A staff member opening a dossier reads the citizen's personal data: the citizen sees it
+/// in their access log, with who, in which role and agency, and why.
+pub(crate) async fn record_staff_read(
+    state: &AppState,
+    principal: &Principal,
+    dossier: &Dossier,
+) -> Result<(), ApiError> {
+    let Principal::Staff {
+        subject,
+        roles,
+        agency,
+        ..
+    } = principal
+    else {
+        return Ok(());
+    };
+    motcua_store::register_access::record(
+        &state.pool,
+        motcua_store::register_access::NewRegisterAccess {
+            source: "dossier",
+            document_id: None,
+            actor_kind: "staff",
+            actor: subject,
+            actor_role: Some(&roles.join(",")),
+            actor_agency: Some(agency),
+            subject_pin: &dossier.citizen_pin,
+            fields: &[],
+            procedure_code: &dossier.procedure_code,
+            dossier_id: dossier.id,
+            purpose: "giải quyết hồ sơ / handling the dossier",
+            outcome: "opened",
+            request_id: Uuid::nil(),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -420,7 +491,13 @@ pub async fn list(
     let mut items = Vec::with_capacity(rows.len());
     for dossier in rows.into_iter().take(limit as usize) {
         let procedure = procedure_of(&state.catalog, &dossier)?;
-        items.push(view(&principal, dossier, procedure));
+        let mut item = view(&principal, dossier, procedure);
+        // Staff lists carry no personal data: opening a dossier does, and is logged.
+        if matches!(principal, Principal::Staff { .. }) {
+            item.data = Value::Null;
+            item.prefill = Value::Null;
+        }
+        items.push(item);
     }
     Ok(Json(Page { items, next_cursor }))
 }
@@ -455,14 +532,18 @@ pub async fn patch(
         .await
         .map_err(motcua_store::StoreError::from)?;
     let dossier = lock_visible(&mut tx, &principal, id).await?;
-    let pin = citizen_pin(&principal)?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
-    // Supplement states (issue: one-stop flow) will also allow patching.
-    if dossier.state != DRAFT {
+    // Staff change data only in the counter drafts they fill in for the citizen.
+    let editable = access::may_edit(&principal, &dossier, procedure)
+        && (dossier.state == DRAFT || matches!(principal, Principal::Citizen { .. }));
+    if !editable {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "dossier_not_editable",
-            format!("a dossier in state {:?} cannot be changed", dossier.state),
+            format!(
+                "a dossier in state {:?} cannot be changed by you",
+                dossier.state
+            ),
         ));
     }
     let mut data = dossier.data.clone();
@@ -495,11 +576,12 @@ pub async fn patch(
         &mut tx,
         NewEvent {
             dossier_id: id,
-            actor_kind: "citizen",
-            actor: pin,
+            at: state.clock.now(),
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
             action: "patch",
-            from_state: Some(DRAFT),
-            to_state: DRAFT,
+            from_state: Some(&dossier.state),
+            to_state: &dossier.state,
             comment: None,
             detail: json!({ "fields": changed_top_level(&patch) }),
         },
@@ -612,7 +694,12 @@ pub async fn submit(
         Err(replay) => return Ok(replay),
     };
     let dossier = lock_visible(&mut tx, &principal, id).await?;
-    let pin = citizen_pin(&principal)?.to_owned();
+    if dossier.state == DRAFT && !access::may_submit(&principal, &dossier) {
+        return Err(ApiError::forbidden(
+            "role_not_allowed",
+            "a draft is submitted by its citizen, or by the desk that took it at the counter",
+        ));
+    }
     if dossier.state != DRAFT {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
@@ -634,11 +721,25 @@ pub async fn submit(
             problems,
         ));
     }
-    let agency = procedure.receiving_agency(&dossier.data).to_owned();
+    // A counter dossier belongs to the desk that took it.
+    let agency = match &dossier.agency_id {
+        Some(agency) => agency.clone(),
+        None => procedure.receiving_agency(&dossier.data).to_owned(),
+    };
     let reception_day = in_vietnam(now).date_naive();
     let sequence = dossiers::next_code_sequence(&mut tx, &agency, reception_day).await?;
     let code = DossierCode::new(&agency, reception_day, sequence).map_err(ApiError::internal)?;
-    let ack_due_at = state.calendar.ack_due_at(now).map_err(ApiError::internal)?;
+    // Online dossiers are acknowledged within 8 working hours, counter ones within a day.
+    let ack_due_at = if dossier.channel == "counter" {
+        let start = state
+            .calendar
+            .clock_start(now)
+            .map_err(ApiError::internal)?;
+        state.calendar.add_working_days(start, 1)
+    } else {
+        state.calendar.ack_due_at(now)
+    }
+    .map_err(ApiError::internal)?;
     let initial = procedure.initial_state().to_owned();
     let submitted = dossiers::mark_submitted(
         &mut tx,
@@ -656,13 +757,14 @@ pub async fn submit(
         &mut tx,
         NewEvent {
             dossier_id: id,
-            actor_kind: "citizen",
-            actor: &pin,
+            at: now,
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
             action: SUBMIT,
             from_state: Some(DRAFT),
             to_state: &initial,
             comment: None,
-            detail: json!({ "code": code.to_string(), "channel": "online" }),
+            detail: json!({ "code": code.to_string(), "channel": dossier.channel }),
         },
     )
     .await?;
@@ -673,113 +775,12 @@ pub async fn submit(
         state: initial,
         submitted_at: in_vietnam(now),
         ack_due_at: in_vietnam(ack_due_at),
-        due_at: submitted.due_at.map(in_vietnam),
+        due_at: submitted.clock.due_at.map(in_vietnam),
     };
     let body = serde_json::to_value(&answer).map_err(ApiError::internal)?;
     idempotency::complete(&mut tx, claimed, StatusCode::OK, &body).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     Ok((StatusCode::OK, axum::Json(body)).into_response())
-}
-
-#[derive(Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ActionRequest {
-    comment: Option<String>,
-    #[schema(value_type = Object)]
-    data: Option<Value>,
-}
-
-#[utoipa::path(post, path = "/v1/dossiers/{id}/actions/{action}", tag = "dossiers", security(("bearer" = [])),
-    params(("id" = Uuid, Path), ("action" = String, Path)),
-    request_body = ActionRequest,
-    responses((status = 200, body = DossierView),
-              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 409, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
-pub async fn act(
-    State(state): State<AppState>,
-    Auth(principal): Auth,
-    Path((id, action_name)): Path<(Uuid, String)>,
-    Json(request): Json<ActionRequest>,
-) -> Result<Json<DossierView>, ApiError> {
-    let mut tx = state
-        .pool
-        .begin()
-        .await
-        .map_err(motcua_store::StoreError::from)?;
-    let dossier = lock_visible(&mut tx, &principal, id).await?;
-    let procedure = procedure_of(&state.catalog, &dossier)?;
-    let allowed = access::allowed_actions(&principal, &dossier, procedure);
-    let not_allowed = |allowed: Vec<String>| {
-        let mut e = ApiError::new(
-            StatusCode::CONFLICT,
-            "action_not_allowed",
-            format!(
-                "{action_name:?} is not allowed in state {:?}",
-                dossier.state
-            ),
-        );
-        e.allowed_actions = allowed;
-        e
-    };
-    let to_state = if dossier.state == DRAFT {
-        // Withdrawing a draft abandons it into the procedure's withdrawn state.
-        if action_name != WITHDRAW || !allowed.iter().any(|a| a == WITHDRAW) {
-            return Err(not_allowed(allowed));
-        }
-        procedure
-            .action(WITHDRAW)
-            .map(|a| a.to.clone())
-            .ok_or_else(|| not_allowed(allowed.clone()))?
-    } else {
-        let action = procedure
-            .actions_from(&dossier.state)
-            .find(|a| a.name == action_name)
-            .ok_or_else(|| not_allowed(allowed.clone()))?;
-        if !access::may_perform(&principal, &dossier, action) {
-            return Err(ApiError::forbidden(
-                "role_not_allowed",
-                format!("your roles may not {action_name:?} this dossier"),
-            ));
-        }
-        if action.requires_comment()
-            && request
-                .comment
-                .as_deref()
-                .is_none_or(|c| c.trim().is_empty())
-        {
-            return Err(ApiError::validation(
-                "this action needs a comment with its reasons",
-                vec![FieldProblem {
-                    pointer: "/comment".into(),
-                    message: "required".into(),
-                }],
-            ));
-        }
-        action.to.clone()
-    };
-    let closes = procedure.is_final(&to_state);
-    let updated = dossiers::set_state(&mut tx, id, &dossier.state, &to_state, closes).await?;
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: id,
-            actor_kind: principal.kind().as_str(),
-            actor: principal.subject(),
-            action: &action_name,
-            from_state: Some(&dossier.state),
-            to_state: &to_state,
-            comment: request.comment.as_deref(),
-            detail: request.data.unwrap_or(json!({})),
-        },
-    )
-    .await?;
-    tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    Ok(Json(
-        full_view(&state, &principal, updated, procedure).await?,
-    ))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

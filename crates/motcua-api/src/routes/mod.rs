@@ -1,6 +1,10 @@
+pub mod actions;
 pub mod auth;
+pub mod counter;
 pub mod documents;
 pub mod dossiers;
 pub mod me;
 pub mod operations;
 pub mod procedures;
+pub mod queues;
+pub mod slips;

@@ -9,11 +9,12 @@ pub mod documents;
 mod form;
 pub mod prefill;
 mod spec;
+pub mod workflow;
 
 pub use prefill::PrefillField;
 pub use spec::{
-    Action, Agency, DocumentRequirement, LocalizedName, OpeningWindow, ProcedureSpec, ReplacedBy,
-    Role, StateSpec, TimeLimit, TimeUnit, Workflow,
+    Action, Agency, DocumentRequirement, Effect, LocalizedName, Needs, OpeningWindow,
+    ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit, Workflow,
 };
 
 use chrono::{DateTime, Utc};

@@ -68,6 +68,18 @@ pub struct TimeLimit {
     pub cutoff: Option<String>,
 }
 
+impl TimeLimit {
+    /// The unit as the procedure file writes it.
+    pub fn unit_name(&self) -> &'static str {
+        match self.unit {
+            TimeUnit::WorkingHours => "working_hours",
+            TimeUnit::WorkingDays => "working_days",
+            TimeUnit::Days => "days",
+            TimeUnit::Months => "months",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct DocumentRequirement {
     pub key: String,
@@ -116,17 +128,55 @@ pub struct Action {
     pub to: String,
     pub roles: Vec<Role>,
     #[serde(default)]
-    pub requires: Vec<String>,
+    pub requires: Vec<Needs>,
+    /// At most once per dossier (a supplement request, NĐ 118/2025).
     #[serde(default)]
     pub once: bool,
     #[serde(default)]
-    pub effects: Vec<String>,
+    pub effects: Vec<Effect>,
+}
+
+/// What an action cannot be taken without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Needs {
+    /// The reasons, in `comment` (refusals, send-backs, supplement requests).
+    Comment,
+    /// The list of what is missing, in `data.items` (a supplement request).
+    Items,
+    /// The dossier's electronic result, attached before the result is issued.
+    ResultDocument,
+}
+
+/// What an action does besides moving the dossier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    /// Reception: the processing clock starts and the return date is set.
+    StartClock,
+    /// The citizen owes a supplement: the clock stops running.
+    PauseClock,
+    /// The supplement came: the clock runs again, the return date moves by the time owed.
+    ResumeClock,
+    /// The dossier is finished: its timeliness is final.
+    StopClock,
+    /// Slips of TT 03/2025 (Mẫu 01–05), issued when the action is taken.
+    Receipt,
+    SupplementSlip,
+    RefusalSlip,
+    ApologySlip,
+    StopNotice,
+    /// The electronic result goes into the citizen's document store.
+    ResultToStore,
 }
 
 impl Action {
-    /// Refusals, send-backs and supplement requests must state their reasons.
-    pub fn requires_comment(&self) -> bool {
-        self.requires.iter().any(|r| r == "comment")
+    pub fn needs(&self, need: Needs) -> bool {
+        self.requires.contains(&need)
+    }
+
+    pub fn has(&self, effect: Effect) -> bool {
+        self.effects.contains(&effect)
     }
 }
 

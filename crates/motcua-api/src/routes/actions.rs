@@ -1,0 +1,293 @@
+//! `POST /v1/dossiers/{id}/actions/{action}`: a step of the procedure's workflow (decided
+//! by `motcua_core::procedure::workflow`, timed by the legal clock), the withdrawal of a
+//! draft, or an apology with a new return date.
+
+use crate::access::{self, APOLOGISE, WITHDRAW};
+use crate::dossier_view::DossierView;
+use crate::error::{ApiError, FieldProblem};
+use crate::extract::{Auth, Json, Path};
+use crate::routes::dossiers::{full_view, lock_visible, procedure_of};
+use crate::state::AppState;
+use crate::step::{self, APOLOGY};
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_auth::Principal;
+use motcua_core::legal_clock::{self, ApologyRefused};
+use motcua_core::procedure::workflow::{self, Refusal, Request};
+use motcua_store::dossiers::{self, Dossier, Step, DRAFT};
+use motcua_store::events::{self, NewEvent};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+const PROBLEM: &str = "application/problem+json";
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    /// The reasons (required to refuse, send back, request a supplement, stop, apologise).
+    comment: Option<String>,
+    /// Action data: `items` (a supplement request: every missing or incorrect item),
+    /// `new_due_date` (`YYYY-MM-DD`, an apology's new return date).
+    #[schema(value_type = Object)]
+    data: Option<Value>,
+}
+
+impl ActionRequest {
+    fn items(&self) -> Vec<String> {
+        self.data
+            .as_ref()
+            .and_then(|d| d.get("items"))
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::trim)
+                    .filter(|i| !i.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+#[utoipa::path(post, path = "/v1/dossiers/{id}/actions/{action}", tag = "dossiers", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("action" = String, Path)),
+    request_body = ActionRequest,
+    responses((status = 200, body = DossierView),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, description = "`role_not_allowed`", body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 409, description = "`action_not_allowed` (with `allowed_actions`), `assigned_to_another`, `action_already_taken`, `apology_refused`",
+               body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// Takes a workflow action on a dossier.
+pub async fn act(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path((id, action_name)): Path<(Uuid, String)>,
+    Json(request): Json<ActionRequest>,
+) -> Result<Json<DossierView>, ApiError> {
+    let mut tx = state
+        .pool
+        .begin()
+        .await
+        .map_err(motcua_store::StoreError::from)?;
+    let dossier = lock_visible(&mut tx, &principal, id).await?;
+    let procedure = procedure_of(&state.catalog, &dossier)?;
+    let now = state.clock.now();
+
+    let (updated, event) = if dossier.state == DRAFT {
+        withdraw_draft(&mut tx, &principal, &dossier, procedure, &action_name, now).await?
+    } else if action_name == APOLOGISE {
+        apologise(
+            &state, &mut tx, &principal, &dossier, procedure, &request, now,
+        )
+        .await?
+    } else {
+        let has_result = motcua_store::documents::has_result(&mut tx, id).await?;
+        let times_taken = events::count_action(&mut tx, id, &action_name).await?;
+        let items = request.items();
+        let decided = access::with_actor(&principal, &dossier, |actor| {
+            workflow::decide(
+                procedure,
+                &access::facts(&dossier, has_result),
+                actor,
+                &action_name,
+                &Request {
+                    comment: request.comment.as_deref(),
+                    items: items.len(),
+                },
+                times_taken,
+            )
+        });
+        let action = decided.map_err(refusal_problem)?;
+        let planned = step::plan(&state.calendar, procedure, &dossier, action, now)?;
+        let updated = dossiers::record_step(
+            &mut tx,
+            Step {
+                id,
+                from_state: &dossier.state,
+                to_state: &action.to,
+                at: now,
+                closes: procedure.is_final(&action.to),
+                clock: &planned.clock,
+            },
+        )
+        .await?;
+        if planned.publish_results {
+            motcua_store::documents::publish_results(&mut tx, id, now).await?;
+        }
+        let mut detail = json!({ "slips": planned.slips, "handover": planned.handover });
+        if !items.is_empty() {
+            detail["items"] = json!(items);
+        }
+        if let Some(due) = updated.clock.due_at {
+            detail["due_at"] = json!(due);
+        }
+        (updated, detail)
+    };
+    events::append(
+        &mut tx,
+        NewEvent {
+            dossier_id: id,
+            at: now,
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
+            action: &action_name,
+            from_state: Some(&dossier.state),
+            to_state: &updated.state,
+            comment: request.comment.as_deref(),
+            detail: event,
+        },
+    )
+    .await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok(Json(
+        full_view(&state, &principal, updated, procedure).await?,
+    ))
+}
+
+fn refusal_problem(refusal: Refusal) -> ApiError {
+    let detail = refusal.to_string();
+    match refusal {
+        Refusal::NotAllowed { allowed, .. } => {
+            let mut e = ApiError::new(StatusCode::CONFLICT, "action_not_allowed", detail);
+            e.allowed_actions = allowed;
+            e
+        }
+        Refusal::WrongRole(_) => ApiError::forbidden("role_not_allowed", detail),
+        Refusal::AssignedToAnother(_) => {
+            ApiError::new(StatusCode::CONFLICT, "assigned_to_another", detail)
+        }
+        Refusal::AlreadyTaken(_) => {
+            ApiError::new(StatusCode::CONFLICT, "action_already_taken", detail)
+        }
+        Refusal::Missing { pointer, what } => ApiError::validation(
+            format!("this action needs {what}"),
+            vec![FieldProblem {
+                pointer: pointer.into(),
+                message: "required".into(),
+            }],
+        ),
+        Refusal::ResultDocumentMissing => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "result_document_missing",
+            format!("{detail}: PUT /v1/dossiers/{{id}}/results/{{result_code}}"),
+        ),
+    }
+}
+
+/// A citizen abandons their draft: it never entered the workflow.
+async fn withdraw_draft(
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &motcua_core::procedure::Procedure,
+    action_name: &str,
+    now: DateTime<Utc>,
+) -> Result<(Dossier, Value), ApiError> {
+    let allowed = access::allowed_actions(principal, dossier, procedure);
+    let to_state = procedure.action(WITHDRAW).map(|a| a.to.clone());
+    match to_state {
+        Some(to_state) if action_name == WITHDRAW && allowed.iter().any(|a| a == WITHDRAW) => {
+            let updated = dossiers::abandon_draft(tx, dossier.id, &to_state, now).await?;
+            Ok((updated, json!({})))
+        }
+        _ => Err(refusal_problem(Refusal::NotAllowed {
+            action: action_name.to_owned(),
+            state: DRAFT.to_owned(),
+            allowed,
+        })),
+    }
+}
+
+/// Xin lỗi và hẹn lại (Mẫu 04): once, at least one working day before the return date.
+async fn apologise(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &motcua_core::procedure::Procedure,
+    request: &ActionRequest,
+    now: DateTime<Utc>,
+) -> Result<(Dossier, Value), ApiError> {
+    if !matches!(principal, Principal::Staff { .. }) {
+        return Err(ApiError::forbidden(
+            "role_not_allowed",
+            "only the processing body apologises and sets a new return date",
+        ));
+    }
+    let reason = request
+        .comment
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let new_date = request
+        .data
+        .as_ref()
+        .and_then(|d| d.get("new_due_date"))
+        .and_then(Value::as_str)
+        .and_then(|d| d.parse::<NaiveDate>().ok());
+    let mut missing = Vec::new();
+    if reason.is_none() {
+        missing.push(FieldProblem {
+            pointer: "/comment".into(),
+            message: "required: the reason the dossier is late".into(),
+        });
+    }
+    if new_date.is_none() {
+        missing.push(FieldProblem {
+            pointer: "/data/new_due_date".into(),
+            message: "required: the new return date, YYYY-MM-DD".into(),
+        });
+    }
+    let (Some(new_date), true) = (new_date, missing.is_empty()) else {
+        return Err(ApiError::validation(
+            "an apology states its reason and one new return date",
+            missing,
+        ));
+    };
+    let refused = |why: ApologyRefused| {
+        ApiError::new(StatusCode::CONFLICT, "apology_refused", why.to_string())
+    };
+    let Some(due) = dossier
+        .clock
+        .due_at
+        .filter(|_| dossier.clock.clock_started_at.is_some() && dossier.closed_at.is_none())
+    else {
+        return Err(refused(ApologyRefused::NoRunningClock));
+    };
+    if dossier.clock.clock_paused_at.is_some() {
+        return Err(refused(ApologyRefused::NoRunningClock));
+    }
+    let works_it =
+        access::may_apologise(principal, dossier, procedure) || dossier.clock.apologies > 0;
+    if !works_it {
+        return Err(ApiError::forbidden(
+            "role_not_allowed",
+            "the apology comes from who works the dossier's current step, or an approver",
+        ));
+    }
+    let new_due = state
+        .calendar
+        .close_on_or_after(new_date)
+        .map_err(ApiError::internal)?;
+    legal_clock::check_apology(&state.calendar, now, due, new_due, dossier.clock.apologies)
+        .map_err(refused)?;
+    let mut clock = dossier.clock.clone();
+    clock.original_due_at = clock.original_due_at.or(Some(due));
+    clock.due_at = Some(new_due);
+    clock.apologies += 1;
+    if clock.step_due_at.is_some_and(|s| s > new_due) {
+        clock.step_due_at = Some(new_due);
+    }
+    let updated = dossiers::record_clock(tx, dossier.id, &clock).await?;
+    Ok((
+        updated,
+        json!({ "slips": [APOLOGY], "previous_due_at": due, "due_at": new_due }),
+    ))
+}

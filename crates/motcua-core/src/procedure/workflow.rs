@@ -1,0 +1,258 @@
+//! Whether an actor may take an action on a dossier now, by the procedure's state machine:
+//! the one place that decides, for the API's 409 (not from this state, or taken already),
+//! 403 (not this actor's role) and 422 (reasons or items missing). Who may *see* the
+//! dossier at all (ownership, agency) is decided before this, by the API's access layer.
+
+use super::spec::{Action, Needs};
+use super::Procedure;
+
+/// What the decision needs to know of the dossier.
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'a> {
+    pub state: &'a str,
+    /// The staff member who claimed it, if any: only they act on it.
+    pub assigned_to: Option<&'a str>,
+    pub has_result_document: bool,
+}
+
+/// Who acts: the workflow roles they hold on this dossier (`citizen` for its citizen).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub subject: &'a str,
+    pub roles: &'a [&'a str],
+    pub is_staff: bool,
+}
+
+/// What the actor sent with the action.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Request<'a> {
+    pub comment: Option<&'a str>,
+    /// How many items `data.items` lists.
+    pub items: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("{action:?} is not allowed in state {state:?}")]
+    NotAllowed {
+        action: String,
+        state: String,
+        allowed: Vec<String>,
+    },
+    #[error("your roles may not {0:?} this dossier")]
+    WrongRole(String),
+    #[error("this dossier is being worked by {0}; only they can act on it")]
+    AssignedToAnother(String),
+    #[error("{0:?} may be taken only once for a dossier, and it already was")]
+    AlreadyTaken(String),
+    #[error("{what} is required")]
+    Missing {
+        pointer: &'static str,
+        what: &'static str,
+    },
+    #[error("the electronic result must be attached before it is issued")]
+    ResultDocumentMissing,
+}
+
+fn holds_role(actor: &Actor<'_>, action: &Action) -> bool {
+    action
+        .roles
+        .iter()
+        .any(|role| actor.roles.contains(&role.as_str()))
+}
+
+fn blocked_by_assignment(facts: &Facts<'_>, actor: &Actor<'_>) -> Option<String> {
+    match facts.assigned_to {
+        Some(assignee) if actor.is_staff && assignee != actor.subject => Some(assignee.to_owned()),
+        _ => None,
+    }
+}
+
+/// The actions the actor may take now, by name.
+pub fn allowed_actions(procedure: &Procedure, facts: &Facts<'_>, actor: &Actor<'_>) -> Vec<String> {
+    if blocked_by_assignment(facts, actor).is_some() {
+        return Vec::new();
+    }
+    procedure
+        .actions_from(facts.state)
+        .filter(|action| holds_role(actor, action))
+        .map(|action| action.name.clone())
+        .collect()
+}
+
+/// The action to take, or why not. `times_taken` is how often this action was already
+/// taken on the dossier (for actions allowed once).
+pub fn decide<'p>(
+    procedure: &'p Procedure,
+    facts: &Facts<'_>,
+    actor: &Actor<'_>,
+    name: &str,
+    request: &Request<'_>,
+    times_taken: i64,
+) -> Result<&'p Action, Refusal> {
+    let action = procedure
+        .spec()
+        .workflow
+        .actions
+        .iter()
+        .find(|a| a.name == name && a.from.iter().any(|f| f == facts.state))
+        .ok_or_else(|| Refusal::NotAllowed {
+            action: name.to_owned(),
+            state: facts.state.to_owned(),
+            allowed: allowed_actions(procedure, facts, actor),
+        })?;
+    if !holds_role(actor, action) {
+        return Err(Refusal::WrongRole(name.to_owned()));
+    }
+    if let Some(assignee) = blocked_by_assignment(facts, actor) {
+        return Err(Refusal::AssignedToAnother(assignee));
+    }
+    if action.once && times_taken > 0 {
+        return Err(Refusal::AlreadyTaken(name.to_owned()));
+    }
+    if action.needs(Needs::Comment) && request.comment.is_none_or(|c| c.trim().is_empty()) {
+        return Err(Refusal::Missing {
+            pointer: "/comment",
+            what: "a comment with the reasons",
+        });
+    }
+    if action.needs(Needs::Items) && request.items == 0 {
+        return Err(Refusal::Missing {
+            pointer: "/data/items",
+            what: "the list of every missing or incorrect item",
+        });
+    }
+    if action.needs(Needs::ResultDocument) && !facts.has_result_document {
+        return Err(Refusal::ResultDocumentMissing);
+    }
+    Ok(action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn copy_procedure() -> Procedure {
+        let json = include_str!("../../../../procedures/3.000465.json");
+        Procedure::parse("3.000465.json", json).unwrap()
+    }
+
+    const CLERK: Actor<'static> = Actor {
+        subject: "clerk",
+        roles: &["desk_clerk"],
+        is_staff: true,
+    };
+    const SPECIALIST: Actor<'static> = Actor {
+        subject: "specialist",
+        roles: &["specialist"],
+        is_staff: true,
+    };
+    const CITIZEN: Actor<'static> = Actor {
+        subject: "001207001234",
+        roles: &["citizen"],
+        is_staff: false,
+    };
+
+    fn facts(state: &str) -> Facts<'_> {
+        Facts {
+            state,
+            assigned_to: None,
+            has_result_document: false,
+        }
+    }
+
+    #[test]
+    fn an_action_from_another_state_lists_the_allowed_ones() {
+        let p = copy_procedure();
+        let refused = decide(
+            &p,
+            &facts("submitted"),
+            &CLERK,
+            "return_result",
+            &Request::default(),
+            0,
+        );
+        match refused {
+            Err(Refusal::NotAllowed { allowed, .. }) => {
+                assert!(allowed.contains(&"receive".to_owned()), "{allowed:?}");
+                assert!(allowed.contains(&"refuse".to_owned()), "{allowed:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_specialist_cannot_approve_and_a_citizen_cannot_receive() {
+        let p = copy_procedure();
+        let approve = decide(
+            &p,
+            &facts("approval"),
+            &SPECIALIST,
+            "approve",
+            &Request::default(),
+            0,
+        );
+        assert!(matches!(approve, Err(Refusal::WrongRole(_))), "{approve:?}");
+        let receive = decide(
+            &p,
+            &facts("submitted"),
+            &CITIZEN,
+            "receive",
+            &Request::default(),
+            0,
+        );
+        assert!(matches!(receive, Err(Refusal::WrongRole(_))), "{receive:?}");
+    }
+
+    #[test]
+    fn only_the_assignee_acts_on_a_claimed_dossier() {
+        let p = copy_procedure();
+        let claimed = Facts {
+            assigned_to: Some("another.clerk"),
+            ..facts("submitted")
+        };
+        let refused = decide(&p, &claimed, &CLERK, "receive", &Request::default(), 0);
+        assert_eq!(
+            refused.map(|a| a.name.clone()),
+            Err(Refusal::AssignedToAnother("another.clerk".into()))
+        );
+        assert!(allowed_actions(&p, &claimed, &CLERK).is_empty());
+        // The citizen's own actions do not wait for the clerk.
+        assert_eq!(allowed_actions(&p, &claimed, &CITIZEN), ["withdraw"]);
+    }
+
+    #[test]
+    fn a_supplement_is_requested_once_with_reasons_and_items() {
+        let p = copy_procedure();
+        let asked = Request {
+            comment: Some("thiếu giấy ủy quyền"),
+            items: 1,
+        };
+        let state = facts("processing");
+        assert!(decide(&p, &state, &SPECIALIST, "request_supplement", &asked, 0).is_ok());
+        assert_eq!(
+            decide(&p, &state, &SPECIALIST, "request_supplement", &asked, 1)
+                .map(|a| a.name.clone()),
+            Err(Refusal::AlreadyTaken("request_supplement".into()))
+        );
+        let no_items = Request { items: 0, ..asked };
+        assert!(matches!(
+            decide(&p, &state, &SPECIALIST, "request_supplement", &no_items, 0),
+            Err(Refusal::Missing {
+                pointer: "/data/items",
+                ..
+            })
+        ));
+        let no_reason = Request {
+            comment: Some("  "),
+            ..asked
+        };
+        assert!(matches!(
+            decide(&p, &state, &SPECIALIST, "request_supplement", &no_reason, 0),
+            Err(Refusal::Missing {
+                pointer: "/comment",
+                ..
+            })
+        ));
+    }
+}

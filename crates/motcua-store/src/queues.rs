@@ -1,0 +1,101 @@
+//! Work queues: a procedure's state within an agency (each non-final state names the role
+//! that works it). Claims hand out the unassigned dossier due first, with `FOR UPDATE SKIP
+//! LOCKED` so that clerks claiming at once never wait for nor get the same dossier.
+
+use crate::dossiers::{Dossier, COLUMNS};
+use crate::StoreError;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// One queue's figures, for `GET /v1/queues`.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct QueueFigures {
+    pub procedure_code: String,
+    pub state: String,
+    /// Open dossiers in the state, claimed or not.
+    pub count: i64,
+    /// Of those, not claimed by anyone.
+    pub unclaimed: i64,
+    /// Of those, past the deadline of the step.
+    pub overdue: i64,
+    pub oldest_due_at: Option<DateTime<Utc>>,
+}
+
+/// The figures of the given queues (`(procedure code, state)` pairs) of one agency.
+pub async fn figures(
+    executor: impl PgExecutor<'_>,
+    agency_id: &str,
+    queues: &[(String, String)],
+    now: DateTime<Utc>,
+) -> Result<Vec<QueueFigures>, StoreError> {
+    let (codes, states): (Vec<&str>, Vec<&str>) =
+        queues.iter().map(|(c, s)| (c.as_str(), s.as_str())).unzip();
+    Ok(sqlx::query_as(
+        "select d.procedure_code, d.state,
+                count(*) as count,
+                count(*) filter (where d.assigned_to is null) as unclaimed,
+                count(*) filter (where d.step_due_at < $4) as overdue,
+                min(d.step_due_at) as oldest_due_at
+         from dossier d
+         join unnest($2::text[], $3::text[]) as q(code, state)
+           on d.procedure_code = q.code and d.state = q.state
+         where d.agency_id = $1 and d.closed_at is null and d.state <> 'draft'
+         group by d.procedure_code, d.state",
+    )
+    .bind(agency_id)
+    .bind(&codes)
+    .bind(&states)
+    .bind(now)
+    .fetch_all(executor)
+    .await?)
+}
+
+/// Assigns the unclaimed dossier of the queue that is due first to `staff`, if any.
+pub async fn claim_next(
+    conn: &mut PgConnection,
+    agency_id: &str,
+    procedure_code: &str,
+    state: &str,
+    staff: &str,
+    at: DateTime<Utc>,
+) -> Result<Option<Dossier>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "update dossier set assigned_to = $4, assigned_at = $5, updated_at = now()
+         where id = (
+             select id from dossier
+             where agency_id = $1 and procedure_code = $2 and state = $3
+               and closed_at is null and assigned_to is null
+             order by step_due_at nulls last, id
+             limit 1
+             for update skip locked)
+         returning {COLUMNS}"
+    ))
+    .bind(agency_id)
+    .bind(procedure_code)
+    .bind(state)
+    .bind(staff)
+    .bind(at)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// Sets who works a dossier (`None`: back to its queue).
+pub async fn assign(
+    conn: &mut PgConnection,
+    id: Uuid,
+    staff: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<Dossier, StoreError> {
+    sqlx::query_as(&format!(
+        "update dossier set assigned_to = $2, assigned_at = case when $2::text is null then null else $3 end,
+                updated_at = now()
+         where id = $1 returning {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(staff)
+    .bind(at)
+    .fetch_optional(conn)
+    .await?
+    .ok_or(StoreError::Conflict)
+}
