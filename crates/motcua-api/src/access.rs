@@ -105,13 +105,10 @@ pub fn with_actor<T>(
     })
 }
 
-/// Whether the principal may apologise for this dossier: staff who may act on it in its
-/// current step (the role that works it, or an approver), while the clock runs.
-pub fn may_apologise(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
-    let running = dossier.clock.clock_started_at.is_some()
-        && dossier.clock.clock_paused_at.is_none()
-        && dossier.closed_at.is_none()
-        && dossier.clock.apologies == 0;
+/// Whether the principal is who apologises for this dossier: staff who may act on it in
+/// its current step (the role that works it, or an approver) and do not find it held by
+/// someone else.
+pub fn apologises_for(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
     let works_it = procedure
         .state(&dossier.state)
         .and_then(|s| s.worked_by)
@@ -121,11 +118,15 @@ pub fn may_apologise(principal: &Principal, dossier: &Dossier, procedure: &Proce
         .assigned_to
         .as_deref()
         .is_none_or(|a| a == principal.subject());
-    running
-        && works_it
-        && free
-        && may_see(principal, dossier)
-        && matches!(principal, Principal::Staff { .. })
+    works_it && free && may_see(principal, dossier) && matches!(principal, Principal::Staff { .. })
+}
+
+/// Whether `apologise` is offered now: the clock runs and no apology was issued yet.
+fn may_apologise(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
+    let running = dossier.clock.clock_started_at.is_some()
+        && dossier.clock.clock_paused_at.is_none()
+        && dossier.closed_at.is_none();
+    running && dossier.clock.apologies == 0 && apologises_for(principal, dossier, procedure)
 }
 
 /// The actions the principal may take now, by name, for `allowed_actions`.

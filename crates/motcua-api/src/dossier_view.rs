@@ -27,11 +27,14 @@ pub struct DossierView {
     pub code: Option<String>,
     pub channel: String,
     pub agency: Option<String>,
-    #[schema(value_type = Object)]
-    pub data: Value,
+    /// The form's data; not in staff lists (opening the dossier reads it, and is logged).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub data: Option<Value>,
     /// JSON pointer → `{source, fetched_at, locked}` of each prefilled value.
-    #[schema(value_type = Object)]
-    pub prefill: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub prefill: Option<Value>,
     pub submitted_at: Option<DateTime<FixedOffset>>,
     /// The 8-working-hour acknowledgement deadline.
     pub ack_due_at: Option<DateTime<FixedOffset>>,
@@ -97,8 +100,8 @@ impl DossierView {
             code: dossier.code,
             channel: dossier.channel,
             agency: dossier.agency_id,
-            data: dossier.data,
-            prefill: dossier.prefill,
+            data: Some(dossier.data),
+            prefill: Some(dossier.prefill),
             submitted_at: dossier.submitted_at.map(in_vietnam),
             ack_due_at: dossier.ack_due_at.map(in_vietnam),
             due_at: dossier.clock.due_at.map(in_vietnam),

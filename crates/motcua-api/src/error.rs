@@ -27,8 +27,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldProblem>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub allowed_actions: Vec<String>,
+    /// With `action_not_allowed`: what the caller may do instead (possibly nothing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_actions: Option<Vec<String>>,
     /// The documents the citizen can bring instead (when the register cannot answer).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub fallback_documents: Vec<DocumentRef>,
@@ -47,7 +48,7 @@ pub struct ApiError {
     pub code: &'static str,
     pub detail: String,
     pub errors: Vec<FieldProblem>,
-    pub allowed_actions: Vec<String>,
+    pub allowed_actions: Option<Vec<String>>,
     /// Rarely set, so boxed: errors travel in every `Result` of the HTTP layer.
     pub extra: Option<Box<Extra>>,
 }
@@ -66,7 +67,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             errors: Vec::new(),
-            allowed_actions: Vec::new(),
+            allowed_actions: None,
             extra: None,
         }
     }

@@ -26,8 +26,10 @@ pub struct Planned {
     pub handover: Value,
 }
 
+/// A date past the calendar's last year cannot be counted: the operator must add the
+/// year's file. Nothing is written meanwhile.
 fn calendar_error(e: motcua_core::calendar::CalendarError) -> ApiError {
-    ApiError::internal(format!("legal calendar: {e}"))
+    ApiError::unavailable("the legal calendar", e)
 }
 
 /// When the step `state`, entered `now`, must be done.

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 const EMBEDDED_YEARS: &[&str] = &[
     include_str!("../calendar/2025.json"),
     include_str!("../calendar/2026.json"),
+    include_str!("../calendar/2027.json"),
 ];
 
 /// Vietnam is UTC+07:00 all year.
@@ -418,7 +419,7 @@ mod tests {
         );
         // Walking off the end of the data is an error too.
         assert!(c
-            .add_working_hours(vn("2026-12-31T16:00:00+07:00"), 8)
+            .add_working_hours(vn("2027-12-31T16:00:00+07:00"), 8)
             .is_err());
     }
 

@@ -229,6 +229,18 @@ mod tests {
     }
 
     #[test]
+    fn a_deadline_crossing_into_2027_is_counted_over_its_tet() {
+        let cal = cal();
+        let start = cal.clock_start(vn("2026-12-30T10:00:00+07:00")).unwrap();
+        let due = due_at(&cal, &days(15), start).unwrap();
+        // 30 and 31 December, then 1 January off: 13 working days from 4 January.
+        assert_eq!(show(due), "2027-01-20T17:00:00+07:00");
+        let start = vn("2027-02-04T10:00:00+07:00");
+        let due = due_at(&cal, &days(2), start).unwrap();
+        assert_eq!(show(due), "2027-02-12T17:00:00+07:00");
+    }
+
+    #[test]
     fn calendar_days_and_months_end_on_a_working_day() {
         let cal = cal();
         let start = vn("2026-11-23T08:00:00+07:00");

@@ -226,16 +226,63 @@ static ACCOUNTS: &[Account] = &[
         province: "Hà Nội",
         note: "giám sát / supervisor",
     },
+    Account {
+        username: "motcua.hcm.tiepnhan",
+        kind: AccountKind::Staff {
+            roles: &["desk_clerk"],
+            agency: "SGDDT-HCM",
+        },
+        name: "Nguyễn Văn Phúc",
+        birthdate: "1988-03-09",
+        gender: Gender::Male,
+        province: "Thành phố Hồ Chí Minh",
+        note: "cán bộ một cửa của cơ quan khác (Sở GD&ĐT TP.HCM) / a desk clerk of another agency",
+    },
 ];
 
-/// Every account the simulated provider accepts.
+/// Every named account the simulated provider accepts (the desk-clerk pool of
+/// [`pool_clerk`] aside).
 pub fn accounts() -> &'static [Account] {
     ACCOUNTS
 }
 
 /// The account with this username, if any.
 pub fn find(username: &str) -> Option<&'static Account> {
-    ACCOUNTS.iter().find(|a| a.username == username)
+    ACCOUNTS
+        .iter()
+        .find(|a| a.username == username)
+        .or_else(|| pool_clerk(username))
+}
+
+/// How many extra desk clerks of `SGDDT-HN` there are, for tests and benchmarks of many
+/// clerks working one queue: `motcua.tiepnhan.01` to `motcua.tiepnhan.50`.
+pub const CLERK_POOL: usize = 50;
+
+/// A desk clerk of the pool, by username.
+pub fn pool_clerk(username: &str) -> Option<&'static Account> {
+    static POOL: std::sync::OnceLock<Vec<Account>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        (1..=CLERK_POOL)
+            .map(|n| Account {
+                // Built once for the process: fifty short strings, never freed.
+                username: Box::leak(format!("motcua.tiepnhan.{n:02}").into_boxed_str()),
+                kind: AccountKind::Staff {
+                    roles: &["desk_clerk"],
+                    agency: STAFF_AGENCY,
+                },
+                name: Box::leak(format!("Cán bộ một cửa số {n:02}").into_boxed_str()),
+                birthdate: "1992-06-15",
+                gender: if n % 2 == 0 {
+                    Gender::Female
+                } else {
+                    Gender::Male
+                },
+                province: "Hà Nội",
+                note: "one of a pool of desk clerks / cán bộ một cửa",
+            })
+            .collect()
+    });
+    pool.iter().find(|a| a.username == username)
 }
 
 impl Account {
@@ -353,6 +400,20 @@ mod tests {
             assert_eq!(agency, "SGDDT-HN");
             assert_eq!(account.acr(), "vneid:2");
         }
+    }
+
+    #[test]
+    fn the_clerk_pool_logs_in_as_desk_clerks_of_the_named_agency() {
+        let clerk = find("motcua.tiepnhan.16").unwrap();
+        assert_eq!(
+            clerk.kind,
+            AccountKind::Staff {
+                roles: &["desk_clerk"],
+                agency: "SGDDT-HN"
+            }
+        );
+        assert!(find("motcua.tiepnhan.51").is_none());
+        assert!(find("motcua.tiepnhan.1").is_none());
     }
 
     #[test]

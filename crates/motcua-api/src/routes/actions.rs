@@ -156,7 +156,7 @@ fn refusal_problem(refusal: Refusal) -> ApiError {
     match refusal {
         Refusal::NotAllowed { allowed, .. } => {
             let mut e = ApiError::new(StatusCode::CONFLICT, "action_not_allowed", detail);
-            e.allowed_actions = allowed;
+            e.allowed_actions = Some(allowed);
             e
         }
         Refusal::WrongRole(_) => ApiError::forbidden("role_not_allowed", detail),
@@ -264,9 +264,7 @@ async fn apologise(
     if dossier.clock.clock_paused_at.is_some() {
         return Err(refused(ApologyRefused::NoRunningClock));
     }
-    let works_it =
-        access::may_apologise(principal, dossier, procedure) || dossier.clock.apologies > 0;
-    if !works_it {
+    if !access::apologises_for(principal, dossier, procedure) {
         return Err(ApiError::forbidden(
             "role_not_allowed",
             "the apology comes from who works the dossier's current step, or an approver",

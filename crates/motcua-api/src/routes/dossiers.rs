@@ -494,8 +494,8 @@ pub async fn list(
         let mut item = view(&principal, dossier, procedure);
         // Staff lists carry no personal data: opening a dossier does, and is logged.
         if matches!(principal, Principal::Staff { .. }) {
-            item.data = Value::Null;
-            item.prefill = Value::Null;
+            item.data = None;
+            item.prefill = None;
         }
         items.push(item);
     }

@@ -234,8 +234,10 @@ fn find_field<'a>(data: &'a Value, key: &str) -> Option<&'a Value> {
 
 fn applicant(dossier: &Dossier) -> Value {
     let text = |key: &str| find_field(&dossier.data, key).cloned();
+    // The register's permanent address when the form has it, else the address given.
     let address = find_field(&dossier.data, "permanent_address")
         .and_then(|a| a.get("text"))
+        .or_else(|| find_field(&dossier.data, "address").filter(|a| a.is_string()))
         .cloned();
     json!({
         "full_name": text("full_name"),

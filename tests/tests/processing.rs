@@ -1,0 +1,964 @@
+//! One-stop processing (issue 5): staff queues and claims, the NĐ 118 workflow with its
+//! roles, the legal clock and the slips of TT 03/2025, counter intake, and who may see what.
+
+use motcua_tests::{login, Engine, EngineOptions, Session};
+use serde_json::{json, Value};
+
+const THPT: &str = "1.005142";
+const COPY: &str = "3.000465";
+const MINH: &str = "001207001234";
+const CLERK: &str = "motcua.tiepnhan";
+const SPECIALIST: &str = "motcua.chuyenvien";
+const APPROVER: &str = "motcua.lanhdao";
+const SUPERVISOR: &str = "motcua.giamsat";
+const OTHER_AGENCY_CLERK: &str = "motcua.hcm.tiepnhan";
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+async fn call(
+    engine: &Engine,
+    session: &Session,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut request = client()
+        .request(method, engine.at(path))
+        .bearer_auth(&session.token);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+async fn get(engine: &Engine, session: &Session, path: &str) -> (u16, Value) {
+    call(engine, session, reqwest::Method::GET, path, None).await
+}
+
+async fn act(
+    engine: &Engine,
+    session: &Session,
+    id: &str,
+    action: &str,
+    body: Value,
+) -> (u16, Value) {
+    let path = format!("/v1/dossiers/{id}/actions/{action}");
+    call(engine, session, reqwest::Method::POST, &path, Some(body)).await
+}
+
+async fn patch(engine: &Engine, session: &Session, id: &str, data: Value) -> (u16, Value) {
+    let answer = client()
+        .patch(engine.at(&format!("/v1/dossiers/{id}")))
+        .bearer_auth(&session.token)
+        .header("content-type", "application/merge-patch+json")
+        .body(data.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+async fn put_file(
+    engine: &Engine,
+    session: &Session,
+    path: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> u16 {
+    client()
+        .put(engine.at(path))
+        .bearer_auth(&session.token)
+        .header("content-type", content_type)
+        .body(bytes.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn copy_data() -> Value {
+    json!({
+        "applicant": { "phone": "0912345678", "email": "khoi@example.vn" },
+        "diploma": { "kind": "thpt", "year_awarded": 2025, "issued_by": "Sở GD&ĐT Hà Nội",
+                     "serial": "HN-2025-001234" },
+        "copies": 2,
+        "relationship": "holder",
+        "delivery": "electronic"
+    })
+}
+
+/// A submitted diploma-copy dossier of `citizen` (the holder: no document needed).
+async fn submitted_copy(engine: &Engine, citizen: &Session) -> String {
+    let (status, draft) = call(
+        engine,
+        citizen,
+        reqwest::Method::POST,
+        "/v1/dossiers",
+        Some(json!({ "procedure": COPY })),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let (status, body) = patch(engine, citizen, &id, copy_data()).await;
+    assert_eq!(status, 200, "{body}");
+    let path = format!("/v1/dossiers/{id}/submit");
+    let (status, body) = call(engine, citizen, reqwest::Method::POST, &path, None).await;
+    assert_eq!(status, 200, "{body}");
+    id
+}
+
+fn slip_kinds(slips: &Value) -> Vec<String> {
+    slips["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn result_ids_in_store(engine: &Engine, citizen: &Session) -> Vec<Value> {
+    let (_, store) = get(engine, citizen, "/v1/me/documents").await;
+    store["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["kind"] == "result")
+        .map(|d| d["id"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_diploma_copy_goes_the_whole_way_online_with_one_supplement() {
+    // Monday 08:00: the copy is a same-day service (1 working day).
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let second_clerk = login(&engine, "staff", "motcua.tiepnhan.01").await;
+    let specialist = login(&engine, "staff", SPECIALIST).await;
+    let approver = login(&engine, "staff", APPROVER).await;
+    let id = submitted_copy(&engine, &minh).await;
+
+    // The desk's queue shows it; the clerk claims it.
+    let (status, queues) = get(&engine, &clerk, "/v1/queues").await;
+    assert_eq!(status, 200);
+    let desk = queues["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"] == "3.000465:submitted")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (desk["count"].as_i64(), desk["unclaimed"].as_i64()),
+        (Some(1), Some(1))
+    );
+    // 8 working hours from Monday 08:00 (07:30–11:30, 13:00–17:00): Tuesday 08:00.
+    let oldest = desk["oldest_due_at"].as_str().unwrap();
+    assert!(oldest.starts_with("2026-11-24T08:00:"), "{oldest}");
+    let (status, claimed) = call(
+        &engine,
+        &clerk,
+        reqwest::Method::POST,
+        "/v1/queues/3.000465:submitted/claim",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{claimed}");
+    assert_eq!(claimed["id"], id.as_str());
+    assert_eq!(claimed["assigned_to"], CLERK);
+    assert_eq!(
+        claimed["allowed_actions"],
+        json!(["receive", "request_supplement", "refuse"])
+    );
+    let empty = client()
+        .post(engine.at("/v1/queues/3.000465:submitted/claim"))
+        .bearer_auth(&second_clerk.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 204);
+    // Only the one who holds it acts on it.
+    let (status, problem) = act(&engine, &second_clerk, &id, "receive", json!({})).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("assigned_to_another"))
+    );
+
+    // Reception starts the clock: received before 15:00, due at today's close.
+    let (status, received) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(status, 200, "{received}");
+    assert_eq!(
+        (received["state"].as_str(), received["status"].as_i64()),
+        (Some("processing"), Some(4))
+    );
+    assert_eq!(received["due_at"], "2026-11-23T17:00:00+07:00");
+    assert_eq!(received["clock"]["state"], "running");
+    assert_eq!(
+        received["assigned_to"],
+        Value::Null,
+        "the step is handed over"
+    );
+    let (_, receipt) = get(&engine, &minh, &format!("/v1/dossiers/{id}/slips/receipt")).await;
+    assert_eq!(receipt["form"], "Mẫu số 01");
+    assert_eq!(receipt["dossier_code"], received["code"]);
+    assert_eq!(receipt["applicant"]["pin"], MINH);
+    assert_eq!(
+        receipt["applicant"]["full_name"],
+        received["data"]["applicant"]["full_name"]
+    );
+    assert_eq!(receipt["applicant"]["phone"], "0912345678");
+    assert_eq!(receipt["due_at"], "2026-11-23T17:00:00+07:00");
+    assert_eq!(receipt["received_by"], CLERK);
+    assert_eq!(receipt["agency"]["name"], "Sở Giáo dục và Đào tạo Hà Nội");
+
+    // The clerk's read is in the citizen's access log.
+    let (_, log) = get(&engine, &minh, "/v1/me/access-log").await;
+    let opened = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["source"] == "dossier" && r["actor"] == CLERK)
+        .unwrap_or_else(|| panic!("no staff read in {log}"));
+    assert_eq!(opened["actor_agency"], "SGDDT-HN");
+    assert_eq!(opened["dossier_id"], id.as_str());
+
+    // A supplement: reasons and items required; the clock pauses.
+    let (status, problem) = act(
+        &engine,
+        &specialist,
+        &id,
+        "request_supplement",
+        json!({ "comment": "thiếu" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["pointer"], "/data/items");
+    let asked = json!({ "comment": "Số hiệu văn bằng không khớp sổ gốc",
+                        "data": { "items": ["Số hiệu văn bằng (serial)"] } });
+    let (status, paused) = act(
+        &engine,
+        &specialist,
+        &id,
+        "request_supplement",
+        asked.clone(),
+    )
+    .await;
+    assert_eq!(status, 200, "{paused}");
+    assert_eq!(
+        (paused["state"].as_str(), paused["status"].as_i64()),
+        (Some("supplement"), Some(5))
+    );
+    assert_eq!(paused["clock"]["state"], "paused");
+    let (_, supplement) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{id}/slips/supplement"),
+    )
+    .await;
+    assert_eq!(supplement["form"], "Mẫu số 02");
+    assert_eq!(supplement["items"], json!(["Số hiệu văn bằng (serial)"]));
+    assert_eq!(supplement["reason"], "Số hiệu văn bằng không khớp sổ gốc");
+
+    // The citizen corrects and resubmits; the clock runs again, the date does not shrink.
+    let (status, body) = patch(
+        &engine,
+        &minh,
+        &id,
+        json!({ "diploma": { "serial": "HN-2025-004321" } }),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, resumed) = act(&engine, &minh, &id, "resubmit", json!({})).await;
+    assert_eq!(status, 200, "{resumed}");
+    assert_eq!(resumed["state"], "processing");
+    assert_eq!(resumed["clock"]["state"], "running");
+    assert!(resumed["due_at"].as_str().unwrap() >= "2026-11-23T17:00:00+07:00");
+    // Once only.
+    let (status, problem) = act(&engine, &specialist, &id, "request_supplement", asked).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("action_already_taken"))
+    );
+
+    // Process, approve; a specialist cannot approve.
+    assert_eq!(
+        act(&engine, &specialist, &id, "propose", json!({})).await.0,
+        200
+    );
+    let (status, problem) = act(&engine, &specialist, &id, "approve", json!({})).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("role_not_allowed"))
+    );
+    let (status, approved) = act(&engine, &approver, &id, "approve", json!({})).await;
+    assert_eq!(
+        (status, approved["state"].as_str()),
+        (200, Some("approved"))
+    );
+
+    // Issuing needs the electronic result.
+    let (status, problem) = act(&engine, &specialist, &id, "issue_result", json!({})).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("result_document_missing"))
+    );
+    let result = b"%PDF-1.7 Ban sao van bang tu so goc";
+    let path = format!("/v1/dossiers/{id}/results/BS-2026-000042");
+    assert_eq!(
+        put_file(&engine, &specialist, &path, "application/pdf", result).await,
+        201
+    );
+    assert!(result_ids_in_store(&engine, &minh).await.is_empty());
+    let (status, ready) = act(&engine, &specialist, &id, "issue_result", json!({})).await;
+    assert_eq!((status, ready["status"].as_i64()), (200, Some(9)));
+    assert_eq!(result_ids_in_store(&engine, &minh).await.len(), 1);
+
+    // Returned: status 10, the clock stops.
+    let (status, returned) = act(&engine, &clerk, &id, "return_result", json!({})).await;
+    assert_eq!(status, 200, "{returned}");
+    assert_eq!(
+        (returned["state"].as_str(), returned["status"].as_i64()),
+        (Some("returned"), Some(10))
+    );
+    assert_eq!(returned["clock"]["state"], "stopped");
+    assert_eq!(returned["allowed_actions"], json!([]));
+    let (status, problem) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(status, 409);
+    assert_eq!(problem["allowed_actions"], json!([]));
+
+    // The slips and the timeline.
+    let (_, slips) = get(&engine, &minh, &format!("/v1/dossiers/{id}/slips")).await;
+    assert_eq!(slip_kinds(&slips), ["receipt", "supplement", "control"]);
+    let (_, control) = get(&engine, &minh, &format!("/v1/dossiers/{id}/slips/control")).await;
+    let steps: Vec<(&str, &str)> = control["handovers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (
+                h["action"].as_str().unwrap(),
+                h["timing"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("submit", "-"),
+            ("receive", "early"),
+            ("request_supplement", "on_time"),
+            ("resubmit", "-"),
+            ("propose", "on_time"),
+            ("approve", "on_time"),
+            ("issue_result", "on_time"),
+            ("return_result", "on_time"),
+        ]
+    );
+    let (_, events) = get(&engine, &minh, &format!("/v1/dossiers/{id}/events")).await;
+    let actions: Vec<&str> = events
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "create_draft",
+            "patch",
+            "submit",
+            "claim",
+            "receive",
+            "request_supplement",
+            "patch",
+            "resubmit",
+            "propose",
+            "approve",
+            "attach_result",
+            "issue_result",
+            "return_result"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_thpt_registration_taken_at_the_counter_goes_the_whole_way() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T09:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let specialist = login(&engine, "staff", SPECIALIST).await;
+    let approver = login(&engine, "staff", APPROVER).await;
+
+    // Only a desk clerk takes dossiers at the counter.
+    let intake = json!({ "procedure": THPT, "citizen": MINH });
+    let (status, _) = call(
+        &engine,
+        &minh,
+        reqwest::Method::POST,
+        "/v1/counter/dossiers",
+        Some(intake.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &engine,
+        &specialist,
+        reqwest::Method::POST,
+        "/v1/counter/dossiers",
+        Some(intake.clone()),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let (status, draft) = call(
+        &engine,
+        &clerk,
+        reqwest::Method::POST,
+        "/v1/counter/dossiers",
+        Some(intake),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    assert_eq!(draft["channel"], "counter");
+    assert_eq!(draft["taken_by"], CLERK);
+    assert_eq!(
+        draft["data"]["candidate"]["pin"], MINH,
+        "prefilled from the register"
+    );
+    let id = draft["id"].as_str().unwrap().to_owned();
+    // The register read is the clerk's, with its purpose, in the citizen's log.
+    let (_, log) = get(&engine, &minh, "/v1/me/access-log").await;
+    let read = &log["items"][0];
+    assert_eq!(
+        (read["source"].as_str(), read["actor"].as_str()),
+        (Some("register"), Some(CLERK))
+    );
+    assert!(
+        read["purpose"].as_str().unwrap().contains("Một cửa"),
+        "{read}"
+    );
+
+    // The clerk fills the form, scans the photo, records the paper received.
+    let data: Value = serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap();
+    let (status, body) = patch(&engine, &clerk, &id, data).await;
+    assert_eq!(status, 200, "{body}");
+    let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0x42; 2000][..]].concat();
+    let path = format!("/v1/dossiers/{id}/documents/photo");
+    assert_eq!(
+        put_file(&engine, &clerk, &path, "image/jpeg", &photo).await,
+        201
+    );
+    let path = format!("/v1/dossiers/{id}/documents/residence-confirmation");
+    let (status, paper) = call(
+        &engine,
+        &clerk,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({ "paper": true })),
+    )
+    .await;
+    assert_eq!((status, paper["source"].as_str()), (201, Some("paper")));
+
+    let path = format!("/v1/dossiers/{id}/submit");
+    let (status, submitted) = call(&engine, &clerk, reqwest::Method::POST, &path, None).await;
+    assert_eq!(status, 200, "{submitted}");
+    // A counter dossier is acknowledged within one working day.
+    assert_eq!(submitted["ack_due_at"], "2026-11-23T17:00:00+07:00");
+
+    let (status, received) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(status, 200, "{received}");
+    // 5 working days from Monday: Friday's close.
+    assert_eq!(received["due_at"], "2026-11-27T17:00:00+07:00");
+    let (_, receipt) = get(&engine, &clerk, &format!("/v1/dossiers/{id}/slips/receipt")).await;
+    assert_eq!(receipt["channel"], "counter");
+    let documents: Vec<(&str, &str)> = receipt["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["requirement"].as_str().unwrap(),
+                d["source"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        documents,
+        [("photo", "clerk_scan"), ("residence-confirmation", "paper")]
+    );
+
+    assert_eq!(
+        act(&engine, &specialist, &id, "propose", json!({})).await.0,
+        200
+    );
+    assert_eq!(
+        act(&engine, &approver, &id, "approve", json!({})).await.0,
+        200
+    );
+    let path = format!("/v1/dossiers/{id}/results/PDK-2026-000007");
+    assert_eq!(
+        put_file(
+            &engine,
+            &clerk,
+            &path,
+            "application/pdf",
+            b"%PDF-1.7 Phieu da xac nhan"
+        )
+        .await,
+        201
+    );
+    assert_eq!(
+        act(&engine, &clerk, &id, "issue_result", json!({})).await.0,
+        200
+    );
+    let (status, returned) = act(&engine, &clerk, &id, "return_result", json!({})).await;
+    assert_eq!((status, returned["status"].as_i64()), (200, Some(10)));
+
+    // The citizen follows their counter dossier and finds the result in their store.
+    let (_, mine) = get(&engine, &minh, "/v1/dossiers").await;
+    assert_eq!(mine["items"][0]["id"], id.as_str());
+    assert_eq!(mine["items"][0]["status"], 10);
+    assert_eq!(result_ids_in_store(&engine, &minh).await.len(), 1);
+}
+
+#[tokio::test]
+async fn other_agencies_specialists_and_citizens_get_only_what_the_rules_allow() {
+    let engine = Engine::start().await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let specialist = login(&engine, "staff", SPECIALIST).await;
+    let outsider = login(&engine, "staff", OTHER_AGENCY_CLERK).await;
+    let id = submitted_copy(&engine, &minh).await;
+
+    // Another agency's clerk: not found, not listed, not counted, nothing to claim.
+    let (status, problem) = get(&engine, &outsider, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("dossier_not_found"))
+    );
+    assert_eq!(
+        act(&engine, &outsider, &id, "receive", json!({})).await.0,
+        404
+    );
+    let (_, list) = get(&engine, &outsider, "/v1/dossiers").await;
+    assert_eq!(list["items"], json!([]));
+    let (_, queues) = get(&engine, &outsider, "/v1/queues").await;
+    assert!(
+        queues["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|q| q["count"] == 0),
+        "{queues}"
+    );
+    let claim = client()
+        .post(engine.at("/v1/queues/3.000465:submitted/claim"))
+        .bearer_auth(&outsider.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(claim.status(), 204);
+    let (_, slips) = get(&engine, &outsider, &format!("/v1/dossiers/{id}/slips")).await;
+    assert_eq!(slips["code"], "dossier_not_found");
+
+    // The agency's clerk lists it, without personal data (opening it is logged).
+    let (_, list) = get(&engine, &clerk, "/v1/dossiers").await;
+    assert_eq!(list["items"][0]["id"], id.as_str());
+    assert_eq!(list["items"][0]["data"], Value::Null);
+    let (_, log) = get(&engine, &minh, "/v1/me/access-log").await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["source"] != "dossier"),
+        "a list is not a read of the dossier: {log}"
+    );
+
+    // A specialist cannot receive; a citizen cannot call staff actions or queues.
+    let (status, problem) = act(&engine, &specialist, &id, "receive", json!({})).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (403, Some("role_not_allowed"))
+    );
+    let (status, _) = act(&engine, &minh, &id, "receive", json!({})).await;
+    assert_eq!(status, 403);
+    let (status, _) = get(&engine, &minh, "/v1/queues").await;
+    assert_eq!(status, 403);
+    let (status, _) = call(
+        &engine,
+        &minh,
+        reqwest::Method::POST,
+        "/v1/queues/3.000465:submitted/claim",
+        None,
+    )
+    .await;
+    assert_eq!(status, 403);
+    // An action that does not exist from this state is 409 with the allowed ones.
+    let (status, problem) = act(&engine, &clerk, &id, "approve", json!({})).await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        problem["allowed_actions"],
+        json!(["receive", "request_supplement", "refuse"])
+    );
+    // A queue the clerk does not work is not theirs.
+    let (status, _) = call(
+        &engine,
+        &clerk,
+        reqwest::Method::POST,
+        "/v1/queues/3.000465:processing/claim",
+        None,
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    // Claims: only the holder or a supervisor gives a dossier back; a supervisor reassigns.
+    let (status, _) = call(
+        &engine,
+        &clerk,
+        reqwest::Method::POST,
+        "/v1/queues/3.000465:submitted/claim",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    let second = login(&engine, "staff", "motcua.tiepnhan.02").await;
+    let release = format!("/v1/dossiers/{id}/release");
+    let (status, problem) = call(&engine, &second, reqwest::Method::POST, &release, None).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("assigned_to_another"))
+    );
+    let assign = format!("/v1/dossiers/{id}/assign");
+    let to_second = Some(json!({ "to": "motcua.tiepnhan.02" }));
+    let (status, _) = call(
+        &engine,
+        &clerk,
+        reqwest::Method::POST,
+        &assign,
+        to_second.clone(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    let supervisor = login(&engine, "staff", SUPERVISOR).await;
+    let (status, moved) = call(
+        &engine,
+        &supervisor,
+        reqwest::Method::POST,
+        &assign,
+        to_second,
+    )
+    .await;
+    assert_eq!(
+        (status, moved["assigned_to"].as_str()),
+        (200, Some("motcua.tiepnhan.02"))
+    );
+    let (status, released) = call(&engine, &second, reqwest::Method::POST, &release, None).await;
+    assert_eq!(
+        (status, released["assigned_to"].clone()),
+        (200, Value::Null)
+    );
+}
+
+#[tokio::test]
+async fn one_apology_at_least_a_working_day_before_the_return_date() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let specialist = login(&engine, "staff", SPECIALIST).await;
+
+    // THPT: 5 working days, due Friday; an apology on Monday is in time, once.
+    let thpt = {
+        let (_, draft) = call(
+            &engine,
+            &minh,
+            reqwest::Method::POST,
+            "/v1/dossiers",
+            Some(json!({ "procedure": THPT })),
+        )
+        .await;
+        let id = draft["id"].as_str().unwrap().to_owned();
+        let data: Value = serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap();
+        assert_eq!(patch(&engine, &minh, &id, data).await.0, 200);
+        let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0x42; 2000][..]].concat();
+        let path = format!("/v1/dossiers/{id}/documents/photo");
+        assert_eq!(
+            put_file(&engine, &minh, &path, "image/jpeg", &photo).await,
+            201
+        );
+        let path = format!("/v1/dossiers/{id}/submit");
+        assert_eq!(
+            call(&engine, &minh, reqwest::Method::POST, &path, None)
+                .await
+                .0,
+            200
+        );
+        id
+    };
+    let (_, received) = act(&engine, &clerk, &thpt, "receive", json!({})).await;
+    assert_eq!(received["due_at"], "2026-11-27T17:00:00+07:00");
+    assert!(received["allowed_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a != "apologise"));
+    let (_, opened) = get(&engine, &specialist, &format!("/v1/dossiers/{thpt}")).await;
+    assert!(
+        opened["allowed_actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a == "apologise"),
+        "{opened}"
+    );
+
+    let (status, problem) = act(
+        &engine,
+        &specialist,
+        &thpt,
+        "apologise",
+        json!({ "data": { "new_due_date": "2026-12-02" } }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(problem["errors"][0]["pointer"], "/comment");
+    let apology = json!({ "comment": "Cần xác minh với trường THPT", "data": { "new_due_date": "2026-12-02" } });
+    let (status, moved) = act(&engine, &specialist, &thpt, "apologise", apology.clone()).await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["due_at"], "2026-12-02T17:00:00+07:00");
+    assert_eq!(
+        moved["clock"]["original_due_at"],
+        "2026-11-27T17:00:00+07:00"
+    );
+    let (_, slip) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{thpt}/slips/apology"),
+    )
+    .await;
+    assert_eq!(slip["form"], "Mẫu số 04");
+    assert_eq!(slip["previous_due_at"], "2026-11-27T17:00:00+07:00");
+    assert_eq!(slip["new_due_at"], "2026-12-02T17:00:00+07:00");
+    assert_eq!(slip["reason"], "Cần xác minh với trường THPT");
+    let again = json!({ "comment": "Lần nữa", "data": { "new_due_date": "2026-12-09" } });
+    let (status, problem) = act(&engine, &specialist, &thpt, "apologise", again).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("apology_refused"))
+    );
+    assert!(
+        problem["detail"].as_str().unwrap().contains("already"),
+        "{problem}"
+    );
+
+    // The copy is due today at 17:00: on the due date an apology is too late.
+    let copy = submitted_copy(&engine, &minh).await;
+    let (_, received) = act(&engine, &clerk, &copy, "receive", json!({})).await;
+    assert_eq!(received["due_at"], "2026-11-23T17:00:00+07:00");
+    let (status, problem) = act(&engine, &specialist, &copy, "apologise", apology).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("apology_refused"))
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("at least one working day"),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn received_on_friday_after_15_the_clock_counts_from_monday() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-20T16:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let id = submitted_copy(&engine, &minh).await;
+    let (status, received) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(status, 200, "{received}");
+    assert_eq!(received["clock"]["started_at"], "2026-11-23T07:30:00+07:00");
+    // The same-day copy is due at Monday's close.
+    assert_eq!(received["due_at"], "2026-11-23T17:00:00+07:00");
+}
+
+#[tokio::test]
+async fn sixteen_clerks_drain_a_queue_of_1000_without_ever_sharing_a_dossier() {
+    let engine = Engine::start().await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let total = 1000;
+    // Submit the backlog, 16 at a time.
+    let mut submitted = Vec::new();
+    for _ in 0..total / 16 + 1 {
+        let batch = (0..16.min(total - submitted.len())).map(|_| submitted_copy(&engine, &minh));
+        submitted.extend(futures::future::join_all(batch).await);
+        if submitted.len() == total {
+            break;
+        }
+    }
+    assert_eq!(submitted.len(), total);
+
+    let mut clerks = Vec::new();
+    for n in 1..=16 {
+        clerks.push(login(&engine, "staff", &format!("motcua.tiepnhan.{n:02}")).await);
+    }
+    let work = clerks.iter().map(|clerk| {
+        let engine = &engine;
+        async move {
+            let mut mine = Vec::new();
+            loop {
+                let answer = client()
+                    .post(engine.at("/v1/queues/3.000465:submitted/claim"))
+                    .bearer_auth(&clerk.token)
+                    .send()
+                    .await
+                    .unwrap();
+                if answer.status() == 204 {
+                    return mine;
+                }
+                assert_eq!(answer.status(), 200);
+                let dossier: Value = answer.json().await.unwrap();
+                let id = dossier["id"].as_str().unwrap().to_owned();
+                assert_eq!(dossier["assigned_to"], clerk.principal["subject"]);
+                let (status, body) = act(engine, clerk, &id, "receive", json!({})).await;
+                assert_eq!(status, 200, "{body}");
+                mine.push(id);
+            }
+        }
+    });
+    let claims: Vec<Vec<String>> = futures::future::join_all(work).await;
+    let mut all: Vec<&String> = claims.iter().flatten().collect();
+    assert_eq!(all.len(), total, "every dossier claimed once");
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), total, "no dossier claimed twice");
+    assert!(
+        claims.iter().filter(|c| !c.is_empty()).count() > 1,
+        "the work was shared"
+    );
+    let (_, queues) = get(&engine, &clerks[0], "/v1/queues").await;
+    let desk = queues["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"] == "3.000465:submitted")
+        .unwrap()
+        .clone();
+    assert_eq!(desk["count"], 0, "the queue is drained");
+}
+
+#[tokio::test]
+async fn refusal_withdrawal_and_stop_each_end_the_dossier_with_their_slip() {
+    let engine = Engine::start().await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let specialist = login(&engine, "staff", SPECIALIST).await;
+    let approver = login(&engine, "staff", APPROVER).await;
+
+    // Refused at the desk, always with reasons (Mẫu 03): status 3.
+    let refused = submitted_copy(&engine, &minh).await;
+    let (status, problem) = act(&engine, &clerk, &refused, "refuse", json!({})).await;
+    assert_eq!(
+        (status, problem["errors"][0]["pointer"].as_str()),
+        (422, Some("/comment"))
+    );
+    let reasons = json!({ "comment": "Văn bằng không do Sở cấp" });
+    let (status, body) = act(&engine, &clerk, &refused, "refuse", reasons).await;
+    assert_eq!((status, body["status"].as_i64()), (200, Some(3)));
+    let (_, slip) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{refused}/slips/refusal"),
+    )
+    .await;
+    assert_eq!(
+        (slip["form"].as_str(), slip["reasons"].as_str()),
+        (Some("Mẫu số 03"), Some("Văn bằng không do Sở cấp"))
+    );
+
+    // Withdrawn by the citizen while processed: status 7, the notice (Mẫu 05).
+    let withdrawn = submitted_copy(&engine, &minh).await;
+    assert_eq!(
+        act(&engine, &clerk, &withdrawn, "receive", json!({}))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = act(
+        &engine,
+        &minh,
+        &withdrawn,
+        "withdraw",
+        json!({ "comment": "Không cần nữa" }),
+    )
+    .await;
+    assert_eq!((status, body["status"].as_i64()), (200, Some(7)));
+    let (_, slip) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{withdrawn}/slips/stop"),
+    )
+    .await;
+    assert_eq!(slip["form"], "Mẫu số 05");
+    assert_eq!(slip["withdrawn_by_citizen"], true);
+
+    // Stopped by the approver: status 8; the specialist may not stop.
+    let stopped = submitted_copy(&engine, &minh).await;
+    assert_eq!(
+        act(&engine, &clerk, &stopped, "receive", json!({})).await.0,
+        200
+    );
+    let reason = json!({ "comment": "Sổ gốc bị thất lạc, chuyển cơ quan lưu trữ" });
+    assert_eq!(
+        act(&engine, &specialist, &stopped, "stop", reason.clone())
+            .await
+            .0,
+        403
+    );
+    let (status, body) = act(&engine, &approver, &stopped, "stop", reason).await;
+    assert_eq!((status, body["status"].as_i64()), (200, Some(8)));
+    let (_, slip) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{stopped}/slips/stop"),
+    )
+    .await;
+    assert_eq!(
+        (slip["by"].as_str(), slip["withdrawn_by_citizen"].as_bool()),
+        (Some(APPROVER), Some(false))
+    );
+    let (_, slips) = get(&engine, &minh, &format!("/v1/dossiers/{stopped}/slips")).await;
+    assert_eq!(slip_kinds(&slips), ["receipt", "stop", "control"]);
+    // A slip that was not issued is not found.
+    let (status, problem) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{stopped}/slips/apology"),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("slip_not_issued"))
+    );
+}
