@@ -638,7 +638,20 @@ async fn an_electronic_result_goes_into_the_citizens_store_and_is_reused_as_a_re
         .unwrap();
     assert_eq!(by_citizen.status(), 403);
 
+    // Staff attach the result when the dossier is approved and the result is issued.
     let clerk = login(&engine, "staff", "motcua.tiepnhan").await;
+    let act = |session: &Session, action: &str| {
+        client()
+            .post(engine.at(&format!("/v1/dossiers/{id}/actions/{action}")))
+            .bearer_auth(&session.token)
+            .json(&json!({}))
+            .send()
+    };
+    let specialist = login(&engine, "staff", "motcua.chuyenvien").await;
+    let approver = login(&engine, "staff", "motcua.lanhdao").await;
+    assert_eq!(act(&clerk, "receive").await.unwrap().status(), 200);
+    assert_eq!(act(&specialist, "propose").await.unwrap().status(), 200);
+    assert_eq!(act(&approver, "approve").await.unwrap().status(), 200);
     let issued = client()
         .put(engine.at(&format!("/v1/dossiers/{id}/results/KQ-2026-000123")))
         .bearer_auth(&clerk.token)
@@ -666,18 +679,6 @@ async fn an_electronic_result_goes_into_the_citizens_store_and_is_reused_as_a_re
     };
     // Attached is not issued: the citizen's store has it once the result is issued.
     assert!(results_in_store().await.is_empty());
-    let act = |session: &Session, action: &str| {
-        client()
-            .post(engine.at(&format!("/v1/dossiers/{id}/actions/{action}")))
-            .bearer_auth(&session.token)
-            .json(&json!({}))
-            .send()
-    };
-    let specialist = login(&engine, "staff", "motcua.chuyenvien").await;
-    let approver = login(&engine, "staff", "motcua.lanhdao").await;
-    assert_eq!(act(&clerk, "receive").await.unwrap().status(), 200);
-    assert_eq!(act(&specialist, "propose").await.unwrap().status(), 200);
-    assert_eq!(act(&approver, "approve").await.unwrap().status(), 200);
     assert_eq!(
         act(&specialist, "issue_result").await.unwrap().status(),
         200

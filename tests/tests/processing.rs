@@ -355,6 +355,7 @@ async fn a_diploma_copy_goes_the_whole_way_online_with_one_supplement() {
         steps,
         [
             ("submit", "-"),
+            ("claim", "-"),
             ("receive", "early"),
             ("request_supplement", "on_time"),
             ("resubmit", "-"),
@@ -960,5 +961,101 @@ async fn refusal_withdrawal_and_stop_each_end_the_dossier_with_their_slip() {
     assert_eq!(
         (status, problem["code"].as_str()),
         (404, Some("slip_not_issued"))
+    );
+}
+
+#[tokio::test]
+async fn a_supplement_asked_at_reception_brings_the_completed_dossier_back_to_the_desk() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let approver = login(&engine, "staff", APPROVER).await;
+    let id = submitted_copy(&engine, &minh).await;
+
+    // Texts the database cannot keep are refused before anything is written.
+    let nul = json!({ "comment": "thiếu\u{0}", "data": { "items": ["số hiệu"] } });
+    let (status, problem) = act(&engine, &clerk, &id, "request_supplement", nul).await;
+    assert_eq!(
+        (status, problem["errors"][0]["pointer"].as_str()),
+        (422, Some("/comment"))
+    );
+    let (status, _) = act(&engine, &clerk, &id, "no%20such", json!({})).await;
+    assert_eq!(status, 409);
+
+    // Asked at the desk, before reception; a retry with the same key is the same answer.
+    let asked =
+        json!({ "comment": "Thiếu số hiệu văn bằng", "data": { "items": ["Số hiệu văn bằng"] } });
+    let retry = |body: Value| {
+        client()
+            .post(engine.at(&format!("/v1/dossiers/{id}/actions/request_supplement")))
+            .bearer_auth(&clerk.token)
+            .header("idempotency-key", "ask-once")
+            .json(&body)
+            .send()
+    };
+    let first = retry(asked.clone()).await.unwrap();
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.unwrap();
+    let again = retry(asked).await.unwrap();
+    assert_eq!(again.status(), 200);
+    assert_eq!(again.json::<Value>().await.unwrap(), first);
+    assert_eq!(first["clock"]["state"], "not_started");
+
+    // Staff who do not work the step cannot touch the documents.
+    let scan = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0x42; 100][..]].concat();
+    let path = format!("/v1/dossiers/{id}/documents/id-card-copy");
+    assert_eq!(
+        put_file(&engine, &approver, &path, "image/jpeg", &scan).await,
+        409
+    );
+
+    // Resubmitting an incomplete dossier is refused; completed, it goes back to the desk.
+    let (status, _) = patch(&engine, &minh, &id, json!({ "copies": null })).await;
+    assert_eq!(status, 200);
+    let (status, problem) = act(&engine, &minh, &id, "resubmit", json!({})).await;
+    assert_eq!(
+        (status, problem["errors"][0]["pointer"].as_str()),
+        (422, Some("/copies"))
+    );
+    assert_eq!(
+        patch(
+            &engine,
+            &minh,
+            &id,
+            json!({ "copies": 1, "diploma": { "serial": "HN-1" } })
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, back) = act(&engine, &minh, &id, "resubmit", json!({})).await;
+    assert_eq!(status, 200, "{back}");
+    assert_eq!(
+        (back["state"].as_str(), back["status"].as_i64()),
+        (Some("submitted"), Some(1))
+    );
+    assert_eq!(back["clock"]["state"], "not_started");
+    assert!(
+        back["ack_due_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2026-11-24T08:00"),
+        "{back}"
+    );
+    let (status, received) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(
+        (status, received["due_at"].as_str()),
+        (200, Some("2026-11-23T17:00:00+07:00"))
+    );
+    // The one supplement was used.
+    let ask_again = json!({ "comment": "Lại thiếu", "data": { "items": ["x"] } });
+    let (status, problem) = act(&engine, &clerk, &id, "request_supplement", ask_again).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("action_already_taken"))
     );
 }

@@ -3,7 +3,7 @@
 
 use motcua_auth::Principal;
 use motcua_core::procedure::workflow::{self, Actor, Facts};
-use motcua_core::procedure::{Procedure, Role};
+use motcua_core::procedure::{Needs, Procedure, Role};
 use motcua_store::dossiers::{Dossier, DRAFT};
 
 /// The workflow role a citizen acts in.
@@ -53,10 +53,41 @@ pub fn may_edit(principal: &Principal, dossier: &Dossier, procedure: &Procedure)
             if dossier.state == DRAFT {
                 is_counter_draft(dossier) && holds(principal, Role::DeskClerk)
             } else {
-                true
+                works_current_step(principal, dossier, procedure)
             }
         }
     }
+}
+
+/// Staff who hold the role that works the dossier's current step and do not find it
+/// claimed by someone else: they scan papers and record what came at the counter.
+fn works_current_step(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
+    procedure
+        .state(&dossier.state)
+        .and_then(|s| s.worked_by)
+        .is_some_and(|role| role != Role::Citizen && holds(principal, role))
+        && not_held_by_another(principal, dossier)
+}
+
+fn not_held_by_another(principal: &Principal, dossier: &Dossier) -> bool {
+    dossier
+        .assigned_to
+        .as_deref()
+        .is_none_or(|a| a == principal.subject())
+}
+
+/// Whether the principal may attach the electronic result now: staff who may take the
+/// action that issues it, in the state it is issued from.
+pub fn may_attach_result(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
+    let issues_here = procedure.actions_from(&dossier.state).any(|action| {
+        action.needs(Needs::ResultDocument)
+            && action.roles.iter().any(|role| holds(principal, *role))
+    });
+    matches!(principal, Principal::Staff { .. })
+        && may_see(principal, dossier)
+        && dossier.closed_at.is_none()
+        && issues_here
+        && not_held_by_another(principal, dossier)
 }
 
 /// Whether the principal may submit this draft: its citizen, or the desk for a counter draft.
@@ -114,11 +145,10 @@ pub fn apologises_for(principal: &Principal, dossier: &Dossier, procedure: &Proc
         .and_then(|s| s.worked_by)
         .is_some_and(|role| holds(principal, role))
         || holds(principal, Role::Approver);
-    let free = dossier
-        .assigned_to
-        .as_deref()
-        .is_none_or(|a| a == principal.subject());
-    works_it && free && may_see(principal, dossier) && matches!(principal, Principal::Staff { .. })
+    works_it
+        && not_held_by_another(principal, dossier)
+        && may_see(principal, dossier)
+        && matches!(principal, Principal::Staff { .. })
 }
 
 /// Whether `apologise` is offered now: the clock runs and no apology was issued yet.

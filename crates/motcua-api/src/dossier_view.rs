@@ -120,12 +120,13 @@ fn clock_view(dossier: &Dossier) -> Value {
     let c = &dossier.clock;
     let state = if dossier.closed_at.is_some() {
         "stopped"
+    } else if c.clock_started_at.is_none() {
+        // A supplement asked for at the desk, before reception, pauses nothing.
+        "not_started"
     } else if c.clock_paused_at.is_some() {
         "paused"
-    } else if c.clock_started_at.is_some() {
-        "running"
     } else {
-        "not_started"
+        "running"
     };
     serde_json::json!({
         "state": state,

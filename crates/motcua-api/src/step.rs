@@ -19,6 +19,11 @@ pub const STOP: &str = "stop";
 
 /// The dossier's clock after the step, and what else the step brings.
 pub struct Planned {
+    /// Where the dossier goes: the action's `to`, except that a supplement asked for at
+    /// reception brings the completed dossier back to the desk, not past it.
+    pub to_state: String,
+    /// A new acknowledgement deadline, when the dossier goes back to the desk.
+    pub ack_due_at: Option<DateTime<Utc>>,
     pub clock: ClockFacts,
     pub slips: Vec<&'static str>,
     pub publish_results: bool,
@@ -28,7 +33,7 @@ pub struct Planned {
 
 /// A date past the calendar's last year cannot be counted: the operator must add the
 /// year's file. Nothing is written meanwhile.
-fn calendar_error(e: motcua_core::calendar::CalendarError) -> ApiError {
+pub fn calendar_error(e: motcua_core::calendar::CalendarError) -> ApiError {
     ApiError::unavailable("the legal calendar", e)
 }
 
@@ -59,9 +64,14 @@ pub fn step_due(
         ));
     }
     match (clock.clock_started_at, clock.due_at, spec.share) {
-        (Some(start), Some(due), Some(share)) => Ok(Some(
-            legal_clock::step_due_at(calendar, start, due, share, now).map_err(calendar_error)?,
-        )),
+        (Some(start), Some(due), Some(share)) => {
+            let limit = legal_clock::limit_minutes(calendar, &procedure.spec().time_limit, start)
+                .map_err(calendar_error)?;
+            Ok(Some(
+                legal_clock::step_due_at(calendar, limit, due, share, now)
+                    .map_err(calendar_error)?,
+            ))
+        }
         (_, due, _) => Ok(due),
     }
 }
@@ -76,19 +86,35 @@ pub fn plan(
 ) -> Result<Planned, ApiError> {
     let mut clock = dossier.clock.clone();
     let mut slips = Vec::new();
-    let starts = action.has(Effect::StartClock)
-        // A supplement asked for at reception: the dossier is received when it comes back.
-        || (action.has(Effect::ResumeClock) && clock.clock_started_at.is_none());
+    let mut to_state = action.to.clone();
+    let mut ack_due_at = None;
     if action.has(Effect::ResumeClock) {
-        if let (Some(asked), Some(due)) = (clock.clock_paused_at, clock.due_at) {
-            clock.due_at = Some(
-                legal_clock::due_after_supplement(calendar, due, asked, now)
+        match (clock.clock_paused_at, clock.due_at) {
+            (Some(asked), Some(due)) => {
+                clock.due_at = Some(
+                    legal_clock::due_after_supplement(calendar, due, asked, now)
+                        .map_err(calendar_error)?,
+                );
+            }
+            // Asked for at reception: the clock never started. The completed dossier goes
+            // back to the desk, to be received (or not) like a new one.
+            (_, None) => {
+                to_state = procedure.initial_state().to_owned();
+                ack_due_at = Some(
+                    if dossier.channel == "counter" {
+                        let start = calendar.clock_start(now).map_err(calendar_error)?;
+                        calendar.add_working_days(start, 1)
+                    } else {
+                        calendar.ack_due_at(now)
+                    }
                     .map_err(calendar_error)?,
-            );
+                );
+            }
+            (None, Some(_)) => {}
         }
         clock.clock_paused_at = None;
     }
-    if starts {
+    if action.has(Effect::StartClock) {
         let start = calendar.clock_start(now).map_err(calendar_error)?;
         clock.received_at = Some(now);
         clock.clock_started_at = Some(start);
@@ -113,9 +139,18 @@ pub fn plan(
         }
     }
     let handover = handover(dossier, now);
-    clock.state_entered_at = Some(now);
-    clock.step_due_at = step_due(calendar, procedure, dossier, &clock, &action.to, now)?;
+    // Forwarding within a step hands the work to someone else; the step keeps its time.
+    if to_state != dossier.state {
+        clock.state_entered_at = Some(now);
+        let mut with_ack = dossier.clone();
+        if ack_due_at.is_some() {
+            with_ack.ack_due_at = ack_due_at;
+        }
+        clock.step_due_at = step_due(calendar, procedure, &with_ack, &clock, &to_state, now)?;
+    }
     Ok(Planned {
+        to_state,
+        ack_due_at,
         clock,
         slips,
         publish_results: action.has(Effect::ResultToStore),

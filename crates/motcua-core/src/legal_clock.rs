@@ -48,19 +48,29 @@ pub fn due_after_supplement(
     calendar.add_working_minutes(due_at, owed)
 }
 
-/// When a step that may use `share` of the whole time limit, entered at `entered_at`,
-/// should be done; never after the return date itself.
+/// The procedure's time limit in working minutes for a clock started at `clock_start`: the
+/// base of every step's share (a supplement or an apology moves the return date, not the
+/// time a step may take).
+pub fn limit_minutes(
+    calendar: &Calendar,
+    limit: &TimeLimit,
+    clock_start: DateTime<Utc>,
+) -> Result<i64, CalendarError> {
+    calendar.working_minutes_between(clock_start, due_at(calendar, limit, clock_start)?)
+}
+
+/// When a step that may use `share` of the time limit (`limit_minutes`), entered at
+/// `entered_at`, should be done; never after the return date `due_at`.
 pub fn step_due_at(
     calendar: &Calendar,
-    clock_start: DateTime<Utc>,
+    limit_minutes: i64,
     due_at: DateTime<Utc>,
     share: f64,
     entered_at: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, CalendarError> {
-    let whole = calendar.working_minutes_between(clock_start, due_at)?;
     // Shares are fractions of minutes counted in the hundreds or thousands: rounding up
     // to the minute is exact enough and never shortens a step.
-    let minutes = (whole as f64 * share.clamp(0.0, 1.0)).ceil() as i64;
+    let minutes = (limit_minutes as f64 * share.clamp(0.0, 1.0)).ceil() as i64;
     let start = calendar.clock_start(entered_at)?.max(entered_at);
     Ok(calendar.add_working_minutes(start, minutes)?.min(due_at))
 }
@@ -263,12 +273,18 @@ mod tests {
         let cal = cal();
         let start = vn("2026-11-23T07:30:00+07:00");
         let due = due_at(&cal, &days(5), start).unwrap();
+        let limit = limit_minutes(&cal, &days(5), start).unwrap();
+        assert_eq!(limit, 40 * 60);
         // 60 % of 40 working hours is 24: three working days.
-        let step = step_due_at(&cal, start, due, 0.6, start).unwrap();
+        let step = step_due_at(&cal, limit, due, 0.6, start).unwrap();
         assert_eq!(show(step), "2026-11-25T17:00:00+07:00");
         let late_entry = vn("2026-11-27T16:00:00+07:00");
-        let step = step_due_at(&cal, start, due, 0.6, late_entry).unwrap();
+        let step = step_due_at(&cal, limit, due, 0.6, late_entry).unwrap();
         assert_eq!(step, due);
+        // A supplement moved the return date a week: the step still gets its 24 hours.
+        let moved = vn("2026-12-04T17:00:00+07:00");
+        let step = step_due_at(&cal, limit, moved, 0.6, start).unwrap();
+        assert_eq!(show(step), "2026-11-25T17:00:00+07:00");
     }
 
     #[test]

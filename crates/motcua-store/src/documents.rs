@@ -283,3 +283,22 @@ pub async fn is_published_result(
     .fetch_one(executor)
     .await?)
 }
+
+/// Whether the citizen holds an issued electronic result of a dossier of `procedure_code`.
+pub async fn holds_result_of(
+    executor: impl PgExecutor<'_>,
+    owner_pin: &str,
+    procedure_code: &str,
+) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select exists (
+             select 1 from dossier_result r
+             join dossier d on d.id = r.dossier_id
+             join document doc on doc.id = r.document_id
+             where doc.owner_pin = $1 and d.procedure_code = $2 and r.published_at is not null)",
+    )
+    .bind(owner_pin)
+    .bind(procedure_code)
+    .fetch_one(executor)
+    .await?)
+}

@@ -228,6 +228,8 @@ pub struct Step<'a> {
     /// `to_state` is final.
     pub closes: bool,
     pub clock: &'a ClockFacts,
+    /// A new acknowledgement deadline (the dossier is back at the desk).
+    pub ack_due_at: Option<DateTime<Utc>>,
 }
 
 pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Dossier, StoreError> {
@@ -238,7 +240,8 @@ pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Doss
                 assigned_to = null, assigned_at = null,
                 received_at = $6, clock_started_at = $7, clock_paused_at = $8,
                 state_entered_at = $9, step_due_at = $10, due_at = $11, original_due_at = $12,
-                supplement_requests = $13, apologies = $14
+                supplement_requests = $13, apologies = $14,
+                ack_due_at = coalesce($15, ack_due_at)
          where id = $1 and state = $2 returning {COLUMNS}"
     ))
     .bind(step.id)
@@ -255,6 +258,7 @@ pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Doss
     .bind(c.original_due_at)
     .bind(c.supplement_requests)
     .bind(c.apologies)
+    .bind(step.ack_due_at)
     .fetch_optional(conn)
     .await?
     .ok_or(StoreError::Conflict)

@@ -5,16 +5,21 @@
 use crate::access::{self, APOLOGISE, WITHDRAW};
 use crate::dossier_view::DossierView;
 use crate::error::{ApiError, FieldProblem};
-use crate::extract::{Auth, Json, Path};
-use crate::routes::dossiers::{full_view, lock_visible, procedure_of};
+use crate::extract::{Auth, IdempotencyKey, Json, Path};
+use crate::idempotency;
+use crate::routes::dossiers::{
+    field_problems, full_view, lock_visible, missing_documents, procedure_of, record_staff_read,
+};
 use crate::state::AppState;
 use crate::step::{self, APOLOGY};
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_auth::Principal;
 use motcua_core::legal_clock::{self, ApologyRefused};
 use motcua_core::procedure::workflow::{self, Refusal, Request};
+use motcua_core::procedure::{Effect, Procedure};
 use motcua_store::dossiers::{self, Dossier, Step, DRAFT};
 use motcua_store::events::{self, NewEvent};
 use serde::Deserialize;
@@ -35,7 +40,49 @@ pub struct ActionRequest {
     data: Option<Value>,
 }
 
+/// Longest comment or item kept: a slip's reasons, not a document.
+const MAX_TEXT: usize = 4000;
+
 impl ActionRequest {
+    /// Text the database and the slips can hold: no control characters (PostgreSQL refuses
+    /// NUL), bounded length.
+    fn check(&self) -> Result<(), ApiError> {
+        let bad = |text: &str| {
+            text.chars().count() > MAX_TEXT
+                || text
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t')
+        };
+        let mut problems = Vec::new();
+        if self.comment.as_deref().is_some_and(bad) {
+            problems.push(FieldProblem {
+                pointer: "/comment".into(),
+                message: format!("at most {MAX_TEXT} characters, no control characters"),
+            });
+        }
+        if let Some(items) = self.data.as_ref().and_then(|d| d.get("items")) {
+            let fine = items.as_array().is_some_and(|items| {
+                items.len() <= 100 && items.iter().all(|i| i.as_str().is_some_and(|t| !bad(t)))
+            });
+            if !fine {
+                problems.push(FieldProblem {
+                    pointer: "/data/items".into(),
+                    message: format!(
+                        "a list of at most 100 texts of at most {MAX_TEXT} characters, no control characters"
+                    ),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(
+                "the action's text cannot be kept",
+                problems,
+            ))
+        }
+    }
+
     fn items(&self) -> Vec<String> {
         self.data
             .as_ref()
@@ -64,21 +111,37 @@ impl ActionRequest {
               (status = 409, description = "`action_not_allowed` (with `allowed_actions`), `assigned_to_another`, `action_already_taken`, `apology_refused`",
                body = crate::error::Problem, content_type = PROBLEM),
               (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
-/// Takes a workflow action on a dossier.
+/// Takes a workflow action on a dossier. With an `Idempotency-Key`, a retry gets the
+/// first answer instead of taking the action twice.
 pub async fn act(
     State(state): State<AppState>,
     Auth(principal): Auth,
+    IdempotencyKey(key): IdempotencyKey,
     Path((id, action_name)): Path<(Uuid, String)>,
     Json(request): Json<ActionRequest>,
-) -> Result<Json<DossierView>, ApiError> {
+) -> Result<Response, ApiError> {
+    request.check()?;
     let mut tx = state
         .pool
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
+    let route = format!("POST /v1/dossiers/{id}/actions/{action_name}");
+    let body = json!({ "comment": request.comment, "data": request.data });
+    let claimed = match idempotency::claim(&mut tx, &principal, key, &route, &body).await? {
+        Ok(claimed) => claimed,
+        Err(replay) => return Ok(replay),
+    };
     let dossier = lock_visible(&mut tx, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let now = state.clock.now();
+    if !is_action_name(&action_name) {
+        return Err(refusal_problem(Refusal::NotAllowed {
+            action: action_name.chars().take(64).collect(),
+            state: dossier.state.clone(),
+            allowed: access::allowed_actions(&principal, &dossier, procedure),
+        }));
+    }
 
     let (updated, event) = if dossier.state == DRAFT {
         withdraw_draft(&mut tx, &principal, &dossier, procedure, &action_name, now).await?
@@ -88,47 +151,17 @@ pub async fn act(
         )
         .await?
     } else {
-        let has_result = motcua_store::documents::has_result(&mut tx, id).await?;
-        let times_taken = events::count_action(&mut tx, id, &action_name).await?;
-        let items = request.items();
-        let decided = access::with_actor(&principal, &dossier, |actor| {
-            workflow::decide(
-                procedure,
-                &access::facts(&dossier, has_result),
-                actor,
-                &action_name,
-                &Request {
-                    comment: request.comment.as_deref(),
-                    items: items.len(),
-                },
-                times_taken,
-            )
-        });
-        let action = decided.map_err(refusal_problem)?;
-        let planned = step::plan(&state.calendar, procedure, &dossier, action, now)?;
-        let updated = dossiers::record_step(
+        workflow_step(
+            &state,
             &mut tx,
-            Step {
-                id,
-                from_state: &dossier.state,
-                to_state: &action.to,
-                at: now,
-                closes: procedure.is_final(&action.to),
-                clock: &planned.clock,
-            },
+            &principal,
+            &dossier,
+            procedure,
+            &action_name,
+            &request,
+            now,
         )
-        .await?;
-        if planned.publish_results {
-            motcua_store::documents::publish_results(&mut tx, id, now).await?;
-        }
-        let mut detail = json!({ "slips": planned.slips, "handover": planned.handover });
-        if !items.is_empty() {
-            detail["items"] = json!(items);
-        }
-        if let Some(due) = updated.clock.due_at {
-            detail["due_at"] = json!(due);
-        }
-        (updated, detail)
+        .await?
     };
     events::append(
         &mut tx,
@@ -145,10 +178,89 @@ pub async fn act(
         },
     )
     .await?;
+    // The answer carries the dossier's data: for staff, a read the citizen sees.
+    record_staff_read(&mut *tx, &principal, &updated).await?;
+    let view = full_view(&state, &principal, updated, procedure).await?;
+    let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
+    idempotency::complete(&mut tx, claimed, StatusCode::OK, &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    Ok(Json(
-        full_view(&state, &principal, updated, procedure).await?,
-    ))
+    Ok((StatusCode::OK, axum::Json(answer)).into_response())
+}
+
+/// Action names are the procedure files' (`^[a-z][a-z_]*$`); anything else is no action.
+fn is_action_name(name: &str) -> bool {
+    name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+}
+
+/// A transition of the procedure's state machine, decided by `core` and timed by the legal
+/// clock.
+#[allow(clippy::too_many_arguments)]
+async fn workflow_step(
+    state: &AppState,
+    tx: &mut sqlx::PgConnection,
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &Procedure,
+    action_name: &str,
+    request: &ActionRequest,
+    now: DateTime<Utc>,
+) -> Result<(Dossier, Value), ApiError> {
+    let id = dossier.id;
+    let has_result = motcua_store::documents::has_result(&mut *tx, id).await?;
+    let times_taken = events::count_action(&mut *tx, id, action_name).await?;
+    let items = request.items();
+    let decided = access::with_actor(principal, dossier, |actor| {
+        workflow::decide(
+            procedure,
+            &access::facts(dossier, has_result),
+            actor,
+            action_name,
+            &Request {
+                comment: request.comment.as_deref(),
+                items: items.len(),
+            },
+            times_taken,
+        )
+    });
+    let action = decided.map_err(refusal_problem)?;
+    // Coming back from a supplement, the dossier must be complete again.
+    if action.has(Effect::ResumeClock) {
+        let mut problems = field_problems(procedure.validate_submission(&dossier.data));
+        problems.extend(missing_documents(&mut *tx, procedure, dossier).await?);
+        if !problems.is_empty() {
+            return Err(ApiError::validation(
+                "the dossier is not complete; nothing was resubmitted",
+                problems,
+            ));
+        }
+    }
+    let planned = step::plan(&state.calendar, procedure, dossier, action, now)?;
+    let updated = dossiers::record_step(
+        &mut *tx,
+        Step {
+            id,
+            from_state: &dossier.state,
+            to_state: &planned.to_state,
+            at: now,
+            closes: procedure.is_final(&planned.to_state),
+            clock: &planned.clock,
+            ack_due_at: planned.ack_due_at,
+        },
+    )
+    .await?;
+    if planned.publish_results {
+        motcua_store::documents::publish_results(&mut *tx, id, now).await?;
+    }
+    let mut detail = json!({ "slips": planned.slips, "handover": planned.handover });
+    if !items.is_empty() {
+        detail["items"] = json!(items);
+    }
+    if let Some(due) = updated.clock.due_at {
+        detail["due_at"] = json!(due);
+    }
+    Ok((updated, detail))
 }
 
 fn refusal_problem(refusal: Refusal) -> ApiError {
@@ -186,7 +298,7 @@ async fn withdraw_draft(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     dossier: &Dossier,
-    procedure: &motcua_core::procedure::Procedure,
+    procedure: &Procedure,
     action_name: &str,
     now: DateTime<Utc>,
 ) -> Result<(Dossier, Value), ApiError> {
@@ -211,7 +323,7 @@ async fn apologise(
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     dossier: &Dossier,
-    procedure: &motcua_core::procedure::Procedure,
+    procedure: &Procedure,
     request: &ActionRequest,
     now: DateTime<Utc>,
 ) -> Result<(Dossier, Value), ApiError> {
@@ -270,10 +382,15 @@ async fn apologise(
             "the apology comes from who works the dossier's current step, or an approver",
         ));
     }
-    let new_due = state
-        .calendar
-        .close_on_or_after(new_date)
-        .map_err(ApiError::internal)?;
+    let new_due = state.calendar.close_on_or_after(new_date).map_err(|e| {
+        ApiError::validation(
+            "the new return date cannot be counted",
+            vec![FieldProblem {
+                pointer: "/data/new_due_date".into(),
+                message: e.to_string(),
+            }],
+        )
+    })?;
     legal_clock::check_apology(&state.calendar, now, due, new_due, dossier.clock.apologies)
         .map_err(refused)?;
     let mut clock = dossier.clock.clone();

@@ -811,6 +811,24 @@ pub async fn download(
     Ok(response)
 }
 
+fn result_may_be_attached(
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &motcua_core::procedure::Procedure,
+) -> Result<(), ApiError> {
+    if crate::access::may_attach_result(principal, dossier, procedure) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "result_not_expected",
+        format!(
+            "a result is attached by who issues it, in the step it is issued from; the dossier is {:?}",
+            dossier.state
+        ),
+    ))
+}
+
 /// Electronic results are written documents: these types only.
 const RESULT_TYPES: &[&str] = &["application/pdf", "application/xml", "application/json"];
 const RESULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
@@ -860,7 +878,7 @@ pub async fn attach_result(
         ));
     };
     let dossier = find_visible(&state.pool, &principal, id).await?;
-    adding_as(
+    result_may_be_attached(
         &principal,
         &dossier,
         procedure_of(&state.catalog, &dossier)?,
@@ -909,7 +927,7 @@ pub async fn attach_result(
             .await
             .map_err(motcua_store::StoreError::from)?;
         let locked = lock_visible(&mut tx, &principal, id).await?;
-        adding_as(&principal, &locked, procedure_of(&state.catalog, &locked)?)?;
+        result_may_be_attached(&principal, &locked, procedure_of(&state.catalog, &locked)?)?;
         let document = documents::insert(
             &mut tx,
             NewDocument {

@@ -30,7 +30,7 @@ use uuid::Uuid;
 
 const PROBLEM: &str = "application/problem+json";
 
-fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
+pub(crate) fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
     errors
         .into_iter()
         .map(|e| FieldProblem {
@@ -397,7 +397,7 @@ pub async fn get(
 ) -> Result<Json<DossierView>, ApiError> {
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
-    record_staff_read(&state, &principal, &dossier).await?;
+    record_staff_read(&state.pool, &principal, &dossier).await?;
     Ok(Json(
         full_view(&state, &principal, dossier, procedure).await?,
     ))
@@ -406,7 +406,7 @@ pub async fn get(
 /// A staff member opening a dossier reads the citizen's personal data: the citizen sees it
 /// in their access log, with who, in which role and agency, and why.
 pub(crate) async fn record_staff_read(
-    state: &AppState,
+    executor: impl sqlx::PgExecutor<'_>,
     principal: &Principal,
     dossier: &Dossier,
 ) -> Result<(), ApiError> {
@@ -420,7 +420,7 @@ pub(crate) async fn record_staff_read(
         return Ok(());
     };
     motcua_store::register_access::record(
-        &state.pool,
+        executor,
         motcua_store::register_access::NewRegisterAccess {
             source: "dossier",
             document_id: None,
@@ -624,7 +624,7 @@ fn changed_top_level(patch: &Value) -> Vec<String> {
 }
 
 /// The required documents the dossier lacks, as `/documents/{requirement}` problems.
-async fn missing_documents(
+pub(crate) async fn missing_documents(
     conn: &mut sqlx::PgConnection,
     procedure: &Procedure,
     dossier: &Dossier,
@@ -634,19 +634,26 @@ async fn missing_documents(
         .flags
         .iter()
         .any(|f| f == register::FLAG_NOT_IN_REGISTER);
-    Ok(procedure
-        .spec()
-        .documents
-        .iter()
-        .filter(|r| {
-            motcua_core::procedure::documents::is_required(r, &dossier.data, register_fallback)
-        })
-        .filter(|r| !present.iter().any(|p| p.requirement == r.key))
-        .map(|r| FieldProblem {
+    let mut missing = Vec::new();
+    for r in &procedure.spec().documents {
+        if !motcua_core::procedure::documents::is_required(r, &dossier.data, register_fallback)
+            || present.iter().any(|p| p.requirement == r.key)
+        {
+            continue;
+        }
+        // An earlier procedure's result the state issued to the citizen stands in for it.
+        if let Some(code) = motcua_core::procedure::documents::replacing_procedure(r) {
+            let pin = &dossier.citizen_pin;
+            if motcua_store::documents::holds_result_of(&mut *conn, pin, code).await? {
+                continue;
+            }
+        }
+        missing.push(FieldProblem {
             pointer: format!("/documents/{}", r.key),
             message: format!("required: {}", r.name),
-        })
-        .collect())
+        });
+    }
+    Ok(missing)
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -739,7 +746,7 @@ pub async fn submit(
     } else {
         state.calendar.ack_due_at(now)
     }
-    .map_err(ApiError::internal)?;
+    .map_err(crate::step::calendar_error)?;
     let initial = procedure.initial_state().to_owned();
     let submitted = dossiers::mark_submitted(
         &mut tx,

@@ -5,7 +5,8 @@
 use crate::access;
 use crate::dossier_view::DossierView;
 use crate::error::ApiError;
-use crate::extract::{Auth, Json, Path};
+use crate::extract::{Auth, IdempotencyKey, Json, Path};
+use crate::idempotency;
 use crate::routes::dossiers::{full_view, lock_visible, procedure_of, record_staff_read};
 use crate::state::AppState;
 use crate::time::in_vietnam;
@@ -18,7 +19,7 @@ use motcua_core::procedure::Role;
 use motcua_store::events::{self, NewEvent};
 use motcua_store::queues;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{json, Value};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -136,6 +137,7 @@ pub async fn list(
 pub async fn claim(
     State(state): State<AppState>,
     Auth(principal): Auth,
+    IdempotencyKey(key): IdempotencyKey,
     Path(queue): Path<String>,
 ) -> Result<Response, ApiError> {
     let (agency, roles) = staff_only(&principal)?;
@@ -152,6 +154,12 @@ pub async fn claim(
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
+    // A retried claim gets the dossier the first one handed over, not a second one.
+    let route = format!("POST /v1/queues/{queue}/claim");
+    let claimed = match idempotency::claim(&mut tx, &principal, key, &route, &Value::Null).await? {
+        Ok(claimed) => claimed,
+        Err(replay) => return Ok(replay),
+    };
     let Some(dossier) =
         queues::claim_next(&mut tx, agency, code, st, principal.subject(), now).await?
     else {
@@ -172,11 +180,14 @@ pub async fn claim(
         },
     )
     .await?;
-    tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    record_staff_read(&state, &principal, &dossier).await?;
+    // Handing the dossier over is opening it: in the same transaction as the claim.
+    record_staff_read(&mut *tx, &principal, &dossier).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let view = full_view(&state, &principal, dossier, procedure).await?;
-    Ok((StatusCode::OK, axum::Json(view)).into_response())
+    let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
+    idempotency::complete(&mut tx, claimed, StatusCode::OK, &answer).await?;
+    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    Ok((StatusCode::OK, axum::Json(answer)).into_response())
 }
 
 #[utoipa::path(post, path = "/v1/dossiers/{id}/release", tag = "queues", security(("bearer" = [])),
@@ -218,12 +229,13 @@ pub async fn assign(
     Json(request): Json<AssignRequest>,
 ) -> Result<Json<DossierView>, ApiError> {
     let to = request.to.trim();
-    if to.is_empty() || to.len() > 128 {
+    let username = |c: char| c.is_ascii_alphanumeric() || "._-@".contains(c);
+    if to.is_empty() || to.len() > 128 || !to.chars().all(username) {
         return Err(ApiError::validation(
             "name the staff member to assign",
             vec![crate::error::FieldProblem {
                 pointer: "/to".into(),
-                message: "a username of 1 to 128 characters".into(),
+                message: "a username: 1 to 128 letters, digits, '.', '_', '-' or '@'".into(),
             }],
         ));
     }
@@ -276,6 +288,7 @@ async fn reassign(
         });
     }
     let updated = queues::assign(&mut tx, id, to, now).await?;
+    record_staff_read(&mut *tx, principal, &updated).await?;
     events::append(
         &mut tx,
         NewEvent {

@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use crate::extract::{Auth, Json, Path};
-use crate::routes::dossiers::{find_visible, procedure_of};
+use crate::routes::dossiers::{find_visible, procedure_of, record_staff_read};
 use crate::state::AppState;
 use crate::step::{APOLOGY, RECEIPT, REFUSAL, STOP, SUPPLEMENT};
 use crate::time::in_vietnam;
@@ -137,6 +137,8 @@ pub async fn get(
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let events = events::list_for_dossier(&state.pool, id).await?;
+    // A slip names the applicant with their number and address: a staff read of them.
+    record_staff_read(&state.pool, &principal, &dossier).await?;
     let not_issued = || {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -286,15 +288,16 @@ fn receipt(
     })
 }
 
-/// Mẫu 06: every handover between steps, with its deadline and how it went.
+/// Events that pass a dossier to someone without a workflow step.
+const HANDOVERS_OF_PEOPLE: &[&str] = &["submit", "claim", "release", "assign"];
+
+/// Mẫu 06: every handover between steps and people, with the step's deadline and how it
+/// went.
 fn control(events: &[Event], procedure: &Procedure) -> Value {
     let rows: Vec<Value> = events
         .iter()
         .filter(|e| {
-            e.from_state
-                .as_deref()
-                .is_some_and(|from| from != e.to_state)
-                || e.action == "submit"
+            e.detail.get("handover").is_some() || HANDOVERS_OF_PEOPLE.contains(&e.action.as_str())
         })
         .map(|e| {
             let handover = e.detail.get("handover");

@@ -1,6 +1,6 @@
 //! Document requirements: when one is required (`required_when`), and which are missing.
 
-use super::spec::DocumentRequirement;
+use super::spec::{DocumentRequirement, ReplacedBy};
 use serde_json::Value;
 
 /// `field == value` or `field != value` on the dossier's data; `field` is a dotted path
@@ -60,10 +60,24 @@ pub fn is_required(
     if requirement.fallback {
         return register_fallback;
     }
-    match &requirement.required_when {
+    let asked = match &requirement.required_when {
         // An unparsable condition is refused when the procedure loads.
         Some(condition) => Condition::parse(condition).is_ok_and(|c| c.holds(data)),
         None => requirement.required,
+    };
+    // A paper the register replaces is asked for only when the register could not answer.
+    if let Some(ReplacedBy::RegisterField(_)) = &requirement.replaced_by {
+        return asked && register_fallback;
+    }
+    asked
+}
+
+/// The procedure whose electronic result, issued to the citizen, stands in for this
+/// requirement (then it is not asked for either).
+pub fn replacing_procedure(requirement: &DocumentRequirement) -> Option<&str> {
+    match &requirement.replaced_by {
+        Some(ReplacedBy::ProcedureResult(code)) => Some(code),
+        _ => None,
     }
 }
 
@@ -85,6 +99,25 @@ mod tests {
         assert!(c.holds(&json!({})), "a missing field is not the holder");
         let nested = Condition::parse("subjects.foreign_language == \"N1\"").unwrap();
         assert!(nested.holds(&json!({ "subjects": { "foreign_language": "N1" } })));
+    }
+
+    #[test]
+    fn a_paper_the_register_replaces_is_asked_only_when_it_cannot_answer() {
+        let requirement: DocumentRequirement = serde_json::from_value(json!({
+            "key": "birth-certificate", "name": "Giấy khai sinh", "required": true,
+            "accept": ["application/pdf"], "max_bytes": 1000, "must_digitise": true,
+            "replaced_by": { "register_field": "birth_date" }
+        }))
+        .unwrap();
+        assert!(!is_required(&requirement, &json!({}), false));
+        assert!(is_required(&requirement, &json!({}), true));
+        let by_result: DocumentRequirement = serde_json::from_value(json!({
+            "key": "diploma-copy", "name": "Bản sao bằng", "required": true,
+            "accept": ["application/pdf"], "max_bytes": 1000, "must_digitise": true,
+            "replaced_by": { "procedure_result": "3.000465" }
+        }))
+        .unwrap();
+        assert_eq!(replacing_procedure(&by_result), Some("3.000465"));
     }
 
     #[test]
