@@ -9,6 +9,7 @@ pub mod clock;
 pub mod dossier_view;
 pub mod error;
 pub mod extract;
+pub mod facts;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
@@ -30,7 +31,7 @@ use axum::routing::{get, post, put};
 use axum::Router;
 use error::ApiError;
 use routes::{
-    actions, auth, counter, documents, dossiers, me, operations, procedures, queues, slips,
+    actions, auth, counter, documents, dossiers, me, operations, procedures, queues, reports, slips,
 };
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -72,7 +73,10 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/dossiers/{id}/assign", post(queues::assign))
         .route("/queues", get(queues::list))
         .route("/queues/{queue}/claim", post(queues::claim))
-        .route("/counter/dossiers", post(counter::create));
+        .route("/counter/dossiers", post(counter::create))
+        .route("/reports/indicators", get(reports::indicators_report))
+        .route("/reports/digitisation", get(reports::digitisation))
+        .route("/reports/timeliness", get(reports::timeliness));
     Router::new()
         .route("/", get(operations::index))
         .route("/healthz", get(operations::healthz))

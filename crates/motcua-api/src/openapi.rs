@@ -1,6 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use crate::routes::{actions, auth, counter, documents, dossiers, me, procedures, queues, slips};
+use crate::routes::{
+    actions, auth, counter, documents, dossiers, me, procedures, queues, reports, slips,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -14,10 +16,11 @@ use utoipa::{Modify, OpenApi};
         actions::act, dossiers::timeline, dossiers::refresh_prefill,
         documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
+        reports::indicators_report, reports::digitisation, reports::timeliness,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef)),
     modifiers(&BearerAuth),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"))
 )]
 pub struct ApiDoc;
 

@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod dossier_code;
 pub mod file_name;
+pub mod indicators;
 pub mod legal_clock;
 pub mod media;
 pub mod merge_patch;

@@ -342,3 +342,20 @@ pub async fn list_for_agency(
     .fetch_all(executor)
     .await?)
 }
+
+/// Submitted dossiers in id order, `limit` after `after` (to walk them all in batches).
+pub async fn submitted_batch(
+    executor: impl PgExecutor<'_>,
+    after: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Dossier>, StoreError> {
+    Ok(sqlx::query_as(&format!(
+        "select {COLUMNS} from dossier
+         where submitted_at is not null and ($1::uuid is null or id > $1)
+         order by id limit $2"
+    ))
+    .bind(after)
+    .bind(limit)
+    .fetch_all(executor)
+    .await?)
+}

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod error;
 pub mod events;
+pub mod facts;
 pub mod idempotency;
 pub mod logins;
 pub mod procedures;

@@ -35,6 +35,18 @@ enum Command {
         #[command(subcommand)]
         command: FilesCommand,
     },
+    /// The facts the scored indicators are computed from.
+    Facts {
+        #[command(subcommand)]
+        command: FactsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FactsCommand {
+    /// Recompute every submitted dossier's indicator facts from the dossier itself.
+    /// Uses DATABASE_URL and the procedures of MOTCUA_PROCEDURES_DIR.
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -87,6 +99,12 @@ pub async fn run() -> ExitCode {
         } => {
             telemetry::init(false);
             server::sweep_command(config).await
+        }
+        Command::Facts {
+            command: FactsCommand::Rebuild,
+        } => {
+            telemetry::init(false);
+            server::rebuild_facts_command(config).await
         }
     };
     match result {

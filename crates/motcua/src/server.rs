@@ -206,6 +206,23 @@ fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
     });
 }
 
+/// `motcua facts rebuild`.
+pub async fn rebuild_facts_command(config: Config) -> Result<()> {
+    let Some(url) = &config.database_url else {
+        bail!("set DATABASE_URL to the engine's database");
+    };
+    let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the procedures have problems:\n  {}", list.join("\n  "))
+    })?;
+    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    let written = motcua_api::facts::rebuild_all(&pool, &Catalog::new(procedures))
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail))?;
+    println!("rebuilt the facts of {written} dossier(s)");
+    Ok(())
+}
+
 /// `motcua migrate`.
 pub async fn migrate_command(config: Config) -> Result<()> {
     let Some(url) = &config.database_url else {

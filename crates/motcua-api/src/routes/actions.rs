@@ -178,6 +178,7 @@ pub async fn act(
         },
     )
     .await?;
+    crate::facts::refresh(&mut tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.
     record_staff_read(&mut *tx, &principal, &updated).await?;
     let view = full_view(&state, &principal, updated, procedure).await?;

@@ -431,6 +431,7 @@ async fn record_upload(
         }),
     )
     .await?;
+    crate::facts::refresh(&mut tx, procedure_of(&state.catalog, &locked)?, &locked).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     delete_object(state, removed_key).await;
     let view = documents::list_for_dossier(&state.pool, dossier.id)
@@ -619,6 +620,7 @@ pub async fn attach_existing(
         }),
     )
     .await?;
+    crate::facts::refresh(&mut tx, procedure, &locked).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     delete_object(&state, removed_key).await;
     let view = documents::list_for_dossier(&state.pool, id)
@@ -670,6 +672,7 @@ pub async fn remove(
         json!({ "requirement": key }),
     )
     .await?;
+    crate::facts::refresh(&mut tx, procedure_of(&state.catalog, &dossier)?, &dossier).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     delete_object(&state, removed_key).await;
     Ok(StatusCode::NO_CONTENT)

@@ -784,6 +784,7 @@ pub async fn submit(
         ack_due_at: in_vietnam(ack_due_at),
         due_at: submitted.clock.due_at.map(in_vietnam),
     };
+    crate::facts::refresh(&mut tx, procedure, &submitted).await?;
     let body = serde_json::to_value(&answer).map_err(ApiError::internal)?;
     idempotency::complete(&mut tx, claimed, StatusCode::OK, &body).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;

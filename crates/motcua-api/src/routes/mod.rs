@@ -7,4 +7,5 @@ pub mod me;
 pub mod operations;
 pub mod procedures;
 pub mod queues;
+pub mod reports;
 pub mod slips;

@@ -204,5 +204,16 @@ pub struct ProcedureSpec {
     #[serde(default)]
     pub rules: Vec<String>,
     pub documents: Vec<DocumentRequirement>,
+    pub result: ResultSpec,
     pub workflow: Workflow,
+}
+
+/// What the procedure gives the citizen in the end.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ResultSpec {
+    /// `document`, `decision` or `confirmation`.
+    pub kind: String,
+    pub name: String,
+    /// A written result is issued (then an electronic one is due).
+    pub written: bool,
 }

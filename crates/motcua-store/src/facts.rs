@@ -1,0 +1,190 @@
+//! The per-dossier facts of the scored indicators (`dossier_fact`), and their sums for a
+//! report. What counts where is decided by `motcua_core::indicators`; SQL only adds up.
+
+use crate::StoreError;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// Whether a dossier counts in an indicator's denominator and numerator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub den: bool,
+    pub num: bool,
+}
+
+/// One dossier's row.
+#[derive(Debug, Clone)]
+pub struct Fact<'a> {
+    pub dossier_id: Uuid,
+    pub agency_id: &'a str,
+    pub procedure_code: &'a str,
+    pub submitted_at: DateTime<Utc>,
+    pub channel: &'a str,
+    pub received: bool,
+    pub withdrawn: bool,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub due_at: Option<DateTime<Utc>>,
+    pub supplement_requests: i32,
+    /// 2.1 of a finished dossier (an unfinished one is judged when reported).
+    pub on_time: Flags,
+    pub online: Flags,
+    pub eresult: Flags,
+    pub digitised: Flags,
+    pub reuse: Flags,
+    pub store: Flags,
+    pub register: Flags,
+    pub prefill_fields: i32,
+    pub prefilled: i32,
+}
+
+pub async fn upsert(conn: &mut PgConnection, f: &Fact<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
+             received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
+             online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num,
+             reuse_den, reuse_num, store_den, store_num, register_den, register_num,
+             prefill_fields, prefilled, withdrawn)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                 $18, $19, $20, $21, $22, $23, $24, $25, $26)
+         on conflict (dossier_id) do update set
+             agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
+             submitted_at = excluded.submitted_at, channel = excluded.channel,
+             received = excluded.received, withdrawn = excluded.withdrawn,
+             finished_at = excluded.finished_at,
+             due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
+             on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
+             online_den = excluded.online_den, online_num = excluded.online_num,
+             eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
+             digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
+             reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
+             store_den = excluded.store_den, store_num = excluded.store_num,
+             register_den = excluded.register_den, register_num = excluded.register_num,
+             prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
+             updated_at = now()",
+    )
+    .bind(f.dossier_id)
+    .bind(f.agency_id)
+    .bind(f.procedure_code)
+    .bind(f.submitted_at)
+    .bind(f.channel)
+    .bind(f.received)
+    .bind(f.finished_at)
+    .bind(f.due_at)
+    .bind(f.supplement_requests)
+    .bind(f.on_time.den)
+    .bind(f.on_time.num)
+    .bind(f.online.den)
+    .bind(f.online.num)
+    .bind(f.eresult.den)
+    .bind(f.eresult.num)
+    .bind(f.digitised.den)
+    .bind(f.digitised.num)
+    .bind(f.reuse.den)
+    .bind(f.reuse.num)
+    .bind(f.store.den)
+    .bind(f.store.num)
+    .bind(f.register.den)
+    .bind(f.register.num)
+    .bind(f.prefill_fields)
+    .bind(f.prefilled)
+    .bind(f.withdrawn)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The sums of one agency × procedure over a period.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct Sums {
+    pub agency_id: String,
+    pub procedure_code: String,
+    pub dossiers: i64,
+    pub online: i64,
+    pub counter: i64,
+    pub post: i64,
+    pub received: i64,
+    pub finished: i64,
+    /// Received, unfinished and past the return date when judged.
+    pub in_progress_overdue: i64,
+    /// Received, unfinished, not yet due.
+    pub in_progress: i64,
+    pub on_time_den: i64,
+    pub on_time_num: i64,
+    pub online_den: i64,
+    pub online_num: i64,
+    pub eresult_den: i64,
+    pub eresult_num: i64,
+    pub digitised_den: i64,
+    pub digitised_num: i64,
+    pub reuse_den: i64,
+    pub reuse_num: i64,
+    pub store_den: i64,
+    pub store_num: i64,
+    pub register_den: i64,
+    pub register_num: i64,
+    pub prefill_fields: i64,
+    pub prefilled: i64,
+}
+
+/// Which dossiers a report covers: submitted in `[from, until)`, of one agency or all,
+/// of one procedure or all; unfinished ones are judged at `judged_at`.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub agency_id: Option<&'a str>,
+    pub procedure_code: Option<&'a str>,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub judged_at: DateTime<Utc>,
+}
+
+/// The sums per agency × procedure, ordered by agency then procedure.
+pub async fn sums(
+    executor: impl PgExecutor<'_>,
+    scope: Scope<'_>,
+) -> Result<Vec<Sums>, StoreError> {
+    Ok(sqlx::query_as(
+        "select agency_id, procedure_code,
+                count(*) as dossiers,
+                count(*) filter (where channel = 'online') as online,
+                count(*) filter (where channel = 'counter') as counter,
+                count(*) filter (where channel = 'post') as post,
+                count(*) filter (where received) as received,
+                count(*) filter (where finished_at is not null) as finished,
+                count(*) filter (where received and finished_at is null and due_at < $5)
+                    as in_progress_overdue,
+                count(*) filter (where received and not withdrawn and finished_at is null
+                                   and (due_at is null or due_at >= $5)) as in_progress,
+                count(*) filter (where on_time_den
+                                   or (received and finished_at is null and due_at < $5))
+                    as on_time_den,
+                count(*) filter (where on_time_num) as on_time_num,
+                count(*) filter (where online_den) as online_den,
+                count(*) filter (where online_num) as online_num,
+                count(*) filter (where eresult_den) as eresult_den,
+                count(*) filter (where eresult_num) as eresult_num,
+                count(*) filter (where digitised_den) as digitised_den,
+                count(*) filter (where digitised_num) as digitised_num,
+                count(*) filter (where reuse_den) as reuse_den,
+                count(*) filter (where reuse_num) as reuse_num,
+                count(*) filter (where store_den) as store_den,
+                count(*) filter (where store_num) as store_num,
+                count(*) filter (where register_den) as register_den,
+                count(*) filter (where register_num) as register_num,
+                coalesce(sum(prefill_fields), 0)::bigint as prefill_fields,
+                coalesce(sum(prefilled), 0)::bigint as prefilled
+         from dossier_fact
+         where ($1::text is null or agency_id = $1)
+           and ($2::text is null or procedure_code = $2)
+           and submitted_at >= $3 and submitted_at < $4
+         group by agency_id, procedure_code
+         order by agency_id, procedure_code",
+    )
+    .bind(scope.agency_id)
+    .bind(scope.procedure_code)
+    .bind(scope.from)
+    .bind(scope.until)
+    .bind(scope.judged_at)
+    .fetch_all(executor)
+    .await?)
+}
