@@ -558,3 +558,80 @@ async fn the_facts_follow_a_dossier_through_the_api_and_only_staff_read_the_figu
         (422, Some("/from"))
     );
 }
+
+#[tokio::test]
+async fn the_generator_fills_every_state_channel_agency_and_month_with_their_facts() {
+    let engine = Engine::start().await;
+    let out = std::process::Command::new(motcua_tests::engine::motcua_binary())
+        .args(["generate", "--dossiers", "3000", "--seed", "7"])
+        .env_clear()
+        .env("DATABASE_URL", &engine.database_url)
+        .env(
+            "MOTCUA_PROCEDURES_DIR",
+            motcua_tests::workspace_root().join("procedures"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count("select count(*) from dossier").await, 3000);
+    assert_eq!(count("select count(*) from dossier_fact").await, 3000);
+    assert_eq!(
+        count("select count(distinct state) from dossier").await,
+        10,
+        "every state"
+    );
+    assert_eq!(
+        count("select count(distinct channel) from dossier").await,
+        3
+    );
+    assert_eq!(
+        count("select count(distinct agency_id) from dossier").await,
+        34
+    );
+    assert_eq!(
+        count("select count(distinct date_trunc('month', submitted_at at time zone '+07')) from dossier").await,
+        12
+    );
+    assert!(count("select count(*) from dossier where supplement_requests = 2").await > 0);
+    assert!(
+        count("select count(*) from dossier_fact where finished_at > due_at").await > 0,
+        "some late"
+    );
+    // The facts agree with what the engine would compute from the dossier's own columns.
+    assert_eq!(
+        count(
+            "select count(*) from dossier d join dossier_fact f on f.dossier_id = d.id
+               where f.received <> (d.received_at is not null) or f.agency_id <> d.agency_id"
+        )
+        .await,
+        0
+    );
+    let supervisor = login(&engine, "staff", "motcua.giamsat").await;
+    let (status, body) = report(
+        &engine,
+        &supervisor,
+        "/v1/reports/indicators?from=2026-01-01&to=2026-12-31",
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["totals"]["dossiers"], 3000);
+    assert_eq!(
+        body["rows"].as_array().unwrap().len(),
+        34 * 2,
+        "agencies x procedures"
+    );
+}

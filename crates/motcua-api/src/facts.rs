@@ -20,6 +20,35 @@ fn flags(counts: Counts) -> Flags {
     }
 }
 
+/// Where one dossier counts, indicator by indicator, as `dossier_fact` keeps it.
+#[derive(Debug, Clone, Copy)]
+pub struct Figures {
+    /// 2.1 of a finished dossier; an unfinished one depends on when it is judged, which
+    /// the report decides from its return date.
+    pub on_time: Flags,
+    pub online: Flags,
+    pub eresult: Flags,
+    pub digitised: Flags,
+    pub reuse: Flags,
+    pub store: Flags,
+    pub register: Flags,
+}
+
+pub fn figures(f: &DossierFacts) -> Figures {
+    Figures {
+        on_time: match f.finished_at {
+            Some(done) => flags(f.on_time(done)),
+            None => flags(Counts::default()),
+        },
+        online: flags(f.counts(Id::Online)),
+        eresult: flags(f.counts(Id::ElectronicResult)),
+        digitised: flags(f.counts(Id::Digitisation)),
+        reuse: flags(f.counts(Id::Reuse)),
+        store: flags(f.counts(Id::FromStore)),
+        register: flags(f.counts(Id::RegisterUsed)),
+    }
+}
+
 /// Rewrites the facts of `dossier` (as it is now in this transaction). Drafts have none.
 pub async fn refresh(
     conn: &mut PgConnection,
@@ -53,11 +82,7 @@ pub async fn refresh(
         result_to_store: electronic_result,
         register_used: prefilled > 0,
     };
-    // 2.1 of an unfinished dossier depends on when it is judged: the report decides it.
-    let on_time = match finished_at {
-        Some(done) => f.on_time(done),
-        None => Counts::default(),
-    };
+    let figures = figures(&f);
     facts::upsert(
         conn,
         &Fact {
@@ -71,13 +96,13 @@ pub async fn refresh(
             finished_at,
             due_at: f.due_at,
             supplement_requests: f.supplement_requests,
-            on_time: flags(on_time),
-            online: flags(f.counts(Id::Online)),
-            eresult: flags(f.counts(Id::ElectronicResult)),
-            digitised: flags(f.counts(Id::Digitisation)),
-            reuse: flags(f.counts(Id::Reuse)),
-            store: flags(f.counts(Id::FromStore)),
-            register: flags(f.counts(Id::RegisterUsed)),
+            on_time: figures.on_time,
+            online: figures.online,
+            eresult: figures.eresult,
+            digitised: figures.digitised,
+            reuse: figures.reuse,
+            store: figures.store,
+            register: figures.register,
             prefill_fields: i32::try_from(procedure.prefill_fields().len()).unwrap_or(i32::MAX),
             prefilled: i32::try_from(prefilled).unwrap_or(i32::MAX),
         },

@@ -35,6 +35,20 @@ enum Command {
         #[command(subcommand)]
         command: FilesCommand,
     },
+    /// Fill the database (DATABASE_URL) with synthetic dossiers of the procedures of
+    /// MOTCUA_PROCEDURES_DIR, in every state, across agencies and months, with their
+    /// indicator facts: for report tests and benchmarks.
+    Generate {
+        /// How many dossiers.
+        #[arg(long)]
+        dossiers: u64,
+        /// The year they are submitted in (the legal calendar covers 2025 to 2027).
+        #[arg(long, default_value_t = 2026)]
+        year: i32,
+        /// The same seed gives the same dossiers.
+        #[arg(long, default_value_t = 766)]
+        seed: u64,
+    },
     /// The facts the scored indicators are computed from.
     Facts {
         #[command(subcommand)]
@@ -99,6 +113,22 @@ pub async fn run() -> ExitCode {
         } => {
             telemetry::init(false);
             server::sweep_command(config).await
+        }
+        Command::Generate {
+            dossiers,
+            year,
+            seed,
+        } => {
+            telemetry::init(false);
+            server::generate_command(
+                config,
+                crate::generate::Options {
+                    dossiers,
+                    year,
+                    seed,
+                },
+            )
+            .await
         }
         Command::Facts {
             command: FactsCommand::Rebuild,

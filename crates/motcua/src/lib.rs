@@ -6,6 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod dev;
+pub mod generate;
 pub mod postgres_local;
 pub mod procedures_dir;
 pub mod server;

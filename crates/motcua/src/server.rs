@@ -223,6 +223,33 @@ pub async fn rebuild_facts_command(config: Config) -> Result<()> {
     Ok(())
 }
 
+/// `motcua generate`.
+pub async fn generate_command(config: Config, options: crate::generate::Options) -> Result<()> {
+    let Some(url) = &config.database_url else {
+        bail!("set DATABASE_URL to the database to fill");
+    };
+    let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("the procedures have problems:\n  {}", list.join("\n  "))
+    })?;
+    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    motcua_store::migrate(&pool).await?;
+    for procedure in &procedures {
+        motcua_store::procedures::record_version(
+            &pool,
+            procedure.code(),
+            procedure.version(),
+            procedure.raw(),
+        )
+        .await?;
+    }
+    let mut conn = pool.acquire().await?;
+    let count = options.dossiers;
+    crate::generate::run(&mut conn, &procedures, options).await?;
+    println!("generated {count} dossier(s) with their indicator facts");
+    Ok(())
+}
+
 /// `motcua migrate`.
 pub async fn migrate_command(config: Config) -> Result<()> {
     let Some(url) = &config.database_url else {
