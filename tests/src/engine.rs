@@ -54,6 +54,8 @@ pub struct EngineOptions {
     /// Write the engine's logs, at debug level, to this file.
     pub log_file: Option<PathBuf>,
     pub extra_env: Vec<(String, String)>,
+    /// Another build of `motcua` (a benchmark's baseline); default: this source tree's.
+    pub binary: Option<PathBuf>,
 }
 
 pub struct Engine {
@@ -94,7 +96,10 @@ impl Engine {
     }
 
     pub async fn start_with(options: EngineOptions) -> Engine {
-        let binary = tokio::task::spawn_blocking(motcua_binary).await.unwrap();
+        let binary = match options.binary.clone() {
+            Some(binary) => binary,
+            None => tokio::task::spawn_blocking(motcua_binary).await.unwrap(),
+        };
         let database_url = fresh_database().await;
         let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sim_config = motcua_sim::SimConfig::dev_default();

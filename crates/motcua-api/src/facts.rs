@@ -5,7 +5,6 @@
 use crate::error::ApiError;
 use motcua_core::indicators::{Channel, Counts, DossierFacts, Id};
 use motcua_core::procedure::Procedure;
-use motcua_store::documents;
 use motcua_store::dossiers::Dossier;
 use motcua_store::facts::{self, Fact, Flags};
 use sqlx::PgConnection;
@@ -58,8 +57,8 @@ pub async fn refresh(
     let (Some(submitted_at), Some(agency_id)) = (dossier.submitted_at, &dossier.agency_id) else {
         return Ok(());
     };
-    let attached = documents::list_for_dossier(&mut *conn, dossier.id).await?;
-    let electronic_result = documents::has_published_result(&mut *conn, dossier.id).await?;
+    let attached = facts::document_facts(&mut *conn, dossier.id).await?;
+    let electronic_result = attached.result_published;
     // A withdrawn dossier is neither handled nor judged on time.
     let withdrawn = procedure.portal_status(&dossier.state) == Some(WITHDRAWN_STATUS);
     let finished_at = dossier.closed_at.filter(|_| !withdrawn);
@@ -74,11 +73,10 @@ pub async fn refresh(
         written_result_due: procedure.spec().result.written,
         result_is_document: procedure.spec().result.written,
         electronic_result,
-        documents: u32::try_from(attached.len()).unwrap_or(u32::MAX),
-        paper_only_documents: u32::try_from(attached.iter().filter(|d| !d.digitised).count())
-            .unwrap_or(u32::MAX),
-        reused: attached.iter().any(|d| d.reused),
-        from_store: attached.iter().any(|d| d.from_store),
+        documents: u32::try_from(attached.documents).unwrap_or(u32::MAX),
+        paper_only_documents: u32::try_from(attached.paper_only).unwrap_or(u32::MAX),
+        reused: attached.reused,
+        from_store: attached.from_store,
         result_to_store: electronic_result,
         register_used: prefilled > 0,
     };

@@ -302,17 +302,3 @@ pub async fn holds_result_of(
     .fetch_one(executor)
     .await?)
 }
-
-/// Whether an electronic result of the dossier was issued (published to the citizen).
-pub async fn has_published_result(
-    conn: &mut PgConnection,
-    dossier_id: Uuid,
-) -> Result<bool, StoreError> {
-    Ok(sqlx::query_scalar(
-        "select exists (select 1 from dossier_result
-                        where dossier_id = $1 and published_at is not null)",
-    )
-    .bind(dossier_id)
-    .fetch_one(conn)
-    .await?)
-}

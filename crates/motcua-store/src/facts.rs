@@ -188,3 +188,31 @@ pub async fn sums(
     .fetch_all(executor)
     .await?)
 }
+
+/// What a dossier's documents and results say for the indicators, in one query.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct DocumentFacts {
+    pub documents: i64,
+    pub paper_only: i64,
+    pub reused: bool,
+    pub from_store: bool,
+    pub result_published: bool,
+}
+
+pub async fn document_facts(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+) -> Result<DocumentFacts, StoreError> {
+    Ok(sqlx::query_as(
+        "select count(*) as documents,
+                count(*) filter (where not digitised) as paper_only,
+                coalesce(bool_or(reused), false) as reused,
+                coalesce(bool_or(from_store), false) as from_store,
+                exists (select 1 from dossier_result
+                        where dossier_id = $1 and published_at is not null) as result_published
+         from dossier_document where dossier_id = $1",
+    )
+    .bind(dossier_id)
+    .fetch_one(conn)
+    .await?)
+}

@@ -32,28 +32,42 @@ fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingPar
 }
 
 /// Loads procedures, migrates, records the procedure versions: the engine, ready to serve.
-pub async fn build_app(config: &Config, services: Services) -> Result<axum::Router> {
-    let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
+/// The procedures of MOTCUA_PROCEDURES_DIR, or every problem they have.
+fn load_procedures(config: &Config) -> Result<Vec<motcua_core::procedure::Procedure>> {
+    procedures_dir::load(&config.procedures_dir).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
         anyhow::anyhow!(
             "the procedures in {} have problems:\n  {}",
             config.procedures_dir.display(),
             list.join("\n  ")
         )
-    })?;
-    let pool = motcua_store::connect(services.database_url.expose_secret(), 20)
-        .await
-        .context("cannot connect to PostgreSQL")?;
-    motcua_store::migrate(&pool).await?;
-    for procedure in &procedures {
+    })
+}
+
+/// Migrates, and records the loaded procedure versions (refusing a changed one).
+async fn prepare_database(
+    pool: &sqlx::PgPool,
+    procedures: &[motcua_core::procedure::Procedure],
+) -> Result<()> {
+    motcua_store::migrate(pool).await?;
+    for procedure in procedures {
         motcua_store::procedures::record_version(
-            &pool,
+            pool,
             procedure.code(),
             procedure.version(),
             procedure.raw(),
         )
         .await?;
     }
+    Ok(())
+}
+
+pub async fn build_app(config: &Config, services: Services) -> Result<axum::Router> {
+    let procedures = load_procedures(config)?;
+    let pool = motcua_store::connect(services.database_url.expose_secret(), 20)
+        .await
+        .context("cannot connect to PostgreSQL")?;
+    prepare_database(&pool, &procedures).await?;
     let register = motcua_registry::HttpRegister::new(motcua_registry::HttpRegisterConfig::new(
         &services.registry.url,
         services.registry.token.expose_secret(),
@@ -211,10 +225,7 @@ pub async fn rebuild_facts_command(config: Config) -> Result<()> {
     let Some(url) = &config.database_url else {
         bail!("set DATABASE_URL to the engine's database");
     };
-    let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("the procedures have problems:\n  {}", list.join("\n  "))
-    })?;
+    let procedures = load_procedures(&config)?;
     let pool = motcua_store::connect(url.expose_secret(), 2).await?;
     let written = motcua_api::facts::rebuild_all(&pool, &Catalog::new(procedures))
         .await
@@ -228,21 +239,9 @@ pub async fn generate_command(config: Config, options: crate::generate::Options)
     let Some(url) = &config.database_url else {
         bail!("set DATABASE_URL to the database to fill");
     };
-    let procedures = procedures_dir::load(&config.procedures_dir).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        anyhow::anyhow!("the procedures have problems:\n  {}", list.join("\n  "))
-    })?;
+    let procedures = load_procedures(&config)?;
     let pool = motcua_store::connect(url.expose_secret(), 2).await?;
-    motcua_store::migrate(&pool).await?;
-    for procedure in &procedures {
-        motcua_store::procedures::record_version(
-            &pool,
-            procedure.code(),
-            procedure.version(),
-            procedure.raw(),
-        )
-        .await?;
-    }
+    prepare_database(&pool, &procedures).await?;
     let mut conn = pool.acquire().await?;
     let count = options.dossiers;
     crate::generate::run(&mut conn, &procedures, options).await?;
