@@ -28,6 +28,9 @@ pub struct Shared {
     pub clock: Clock,
     /// The engine's public base URL, without a trailing slash.
     pub public_url: String,
+    /// The digitisation target of the reports (indicator 4.2's threshold is 80 %; an
+    /// operator may aim higher, e.g. the 2030 goal of 100 %).
+    pub digitisation_target: f64,
 }
 
 impl AppState {

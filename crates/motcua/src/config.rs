@@ -46,6 +46,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// `motcua dev` only: the instant the engine's clock starts at.
     pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
+    /// The digitisation target reports measure 4.2 against (default 0.8; 1.0 for 2030).
+    pub digitisation_target: f64,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -60,6 +62,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_TOKEN_LIFETIME_SECS",
     "MOTCUA_MAX_BODY_BYTES",
     "MOTCUA_DEV_CLOCK",
+    "MOTCUA_DIGITISATION_TARGET",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -166,6 +169,18 @@ impl Config {
                     None
                 }
             });
+        let digitisation_target = match var("MOTCUA_DIGITISATION_TARGET") {
+            None => 0.8,
+            Some(v) => match v.parse::<f64>() {
+                Ok(t) if t > 0.0 && t <= 1.0 => t,
+                _ => {
+                    problems.push(format!(
+                        "MOTCUA_DIGITISATION_TARGET={v:?} is not a share between 0 and 1 (0.8 for 80 %)"
+                    ));
+                    0.8
+                }
+            },
+        };
         let config = Config {
             listen,
             public_url,
@@ -184,6 +199,7 @@ impl Config {
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
             max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(1024 * 1024),
             dev_clock,
+            digitisation_target,
             incomplete,
         };
         for (name, _) in std::env::vars() {

@@ -95,6 +95,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
             .map(Clock::starting_at)
             .unwrap_or_else(Clock::system),
         public_url: services.public_url,
+        digitisation_target: config.digitisation_target,
         pool,
     });
     Ok(motcua_api::router(state, config.max_body_bytes))
