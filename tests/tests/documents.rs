@@ -760,3 +760,120 @@ async fn paper_received_at_the_counter_becomes_digitised_when_its_scan_is_upload
     assert_eq!(residence["sha256"], hex_sha256(&scan));
     assert_eq!(objects(&engine, &format!("dossiers/{id}/")).await.len(), 2);
 }
+
+#[tokio::test]
+async fn papers_the_register_replaces_are_asked_only_when_it_cannot_answer() {
+    const CORRECTION: &str = "3.000466";
+    let engine = Engine::start().await;
+    let submit_names = |session: &Session, id: String| {
+        let engine = &engine;
+        let token = session.token.clone();
+        async move {
+            let answer = client()
+                .post(engine.at(&format!("/v1/dossiers/{id}/submit")))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            let status = answer.status().as_u16();
+            let problem: Value = answer.json().await.unwrap();
+            let mut pointers: Vec<String> = problem["errors"]
+                .as_array()
+                .map(|errors| {
+                    errors
+                        .iter()
+                        .map(|e| e["pointer"].as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            pointers.sort();
+            (status, pointers)
+        }
+    };
+    let data = json!({
+        "applicant": { "phone": "0912345678" },
+        "diploma": { "kind": "thpt", "serial": "HN-2025-001234", "year_awarded": 2025,
+                     "issued_by": "Sở GD&ĐT Hà Nội" },
+        "correction": { "item": "holder_name", "printed": "Nguyen Van A",
+                        "corrected": "Nguyễn Văn A", "grounds": "issuer_error" }
+    });
+    let fill = |session: &Session, id: String, data: Value| {
+        let engine = &engine;
+        let token = session.token.clone();
+        async move {
+            let patched = client()
+                .patch(engine.at(&format!("/v1/dossiers/{id}")))
+                .bearer_auth(&token)
+                .header("content-type", "application/merge-patch+json")
+                .body(data.to_string())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
+        }
+    };
+
+    // The register answers for Minh: only the diploma itself is asked for.
+    let minh = login(&engine, "citizen", MINH).await;
+    let id = draft(&engine, &minh, CORRECTION).await;
+    fill(&minh, id.clone(), data.clone()).await;
+    assert_eq!(
+        submit_names(&minh, id.clone()).await,
+        (422, vec!["/documents/diploma".to_owned()])
+    );
+    let scan = b"%PDF-1.7 van bang".to_vec();
+    assert_eq!(
+        put_document(
+            &engine,
+            &minh,
+            &id,
+            "diploma",
+            "application/pdf",
+            scan.clone()
+        )
+        .await
+        .status(),
+        201
+    );
+    assert_eq!(submit_names(&minh, id).await.0, 200);
+
+    // A person the register does not know brings the birth certificate and the ID card.
+    let unknown = login(
+        &engine,
+        "citizen",
+        motcua_sim::register::named::NOT_IN_REGISTER,
+    )
+    .await;
+    let created = client()
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&unknown.token)
+        .json(&json!({ "procedure": CORRECTION, "register_fallback": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let id = created.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut theirs = data;
+    theirs["applicant"] = json!({ "pin": motcua_sim::register::named::NOT_IN_REGISTER,
+        "full_name": "Đặng Thị Lan", "birth_date": "1999-09-09", "phone": "0987654321" });
+    fill(&unknown, id.clone(), theirs).await;
+    assert_eq!(
+        put_document(&engine, &unknown, &id, "diploma", "application/pdf", scan)
+            .await
+            .status(),
+        201
+    );
+    assert_eq!(
+        submit_names(&unknown, id).await,
+        (
+            422,
+            vec![
+                "/documents/birth-certificate".to_owned(),
+                "/documents/id-card-copy".to_owned()
+            ]
+        )
+    );
+}

@@ -224,11 +224,15 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
     }
     for (i, doc) in spec.documents.iter().enumerate() {
         if let Some(paper) = abolished_paper(&doc.key, &doc.name) {
-            if !doc.fallback {
+            let replaced = matches!(
+                doc.replaced_by,
+                Some(super::spec::ReplacedBy::RegisterField(_))
+            );
+            if !doc.fallback && !replaced {
                 problem(
                     format!("/documents/{i}"),
                     format!(
-                        "requires {paper}, which the population register replaces; ask for it only as \"fallback\": true, when the register cannot answer"
+                        "requires {paper}, which the population register replaces; ask for it only as \"fallback\": true or \"replaced_by\": {{\"register_field\": …}}, when the register cannot answer"
                     ),
                 );
             }
