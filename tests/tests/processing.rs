@@ -1,11 +1,11 @@
 //! One-stop processing (issue 5): staff queues and claims, the NĐ 118 workflow with its
 //! roles, the legal clock and the slips of TT 03/2025, counter intake, and who may see what.
 
+use motcua_tests::dossiers;
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 
 const THPT: &str = "1.005142";
-const COPY: &str = "3.000465";
 const MINH: &str = "001207001234";
 const CLERK: &str = "motcua.tiepnhan";
 const SPECIALIST: &str = "motcua.chuyenvien";
@@ -82,35 +82,9 @@ async fn put_file(
         .as_u16()
 }
 
-fn copy_data() -> Value {
-    json!({
-        "applicant": { "phone": "0912345678", "email": "khoi@example.vn" },
-        "diploma": { "kind": "thpt", "year_awarded": 2025, "issued_by": "Sở GD&ĐT Hà Nội",
-                     "serial": "HN-2025-001234" },
-        "copies": 2,
-        "relationship": "holder",
-        "delivery": "electronic"
-    })
-}
-
 /// A submitted diploma-copy dossier of `citizen` (the holder: no document needed).
 async fn submitted_copy(engine: &Engine, citizen: &Session) -> String {
-    let (status, draft) = call(
-        engine,
-        citizen,
-        reqwest::Method::POST,
-        "/v1/dossiers",
-        Some(json!({ "procedure": COPY })),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    let id = draft["id"].as_str().unwrap().to_owned();
-    let (status, body) = patch(engine, citizen, &id, copy_data()).await;
-    assert_eq!(status, 200, "{body}");
-    let path = format!("/v1/dossiers/{id}/submit");
-    let (status, body) = call(engine, citizen, reqwest::Method::POST, &path, None).await;
-    assert_eq!(status, 200, "{body}");
-    id
+    dossiers::submitted_copy(engine, &client(), citizen).await
 }
 
 fn slip_kinds(slips: &Value) -> Vec<String> {

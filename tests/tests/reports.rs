@@ -477,38 +477,8 @@ async fn the_facts_follow_a_dossier_through_the_api_and_only_staff_read_the_figu
     let outsider = login(&engine, "staff", "motcua.hcm.tiepnhan").await;
     let supervisor = login(&engine, "staff", "motcua.giamsat").await;
     let client = reqwest::Client::new();
-    let draft: Value = client
-        .post(engine.at("/v1/dossiers"))
-        .bearer_auth(&minh.token)
-        .json(&json!({ "procedure": COPY }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = draft["id"].as_str().unwrap();
-    let data = json!({
-        "applicant": { "phone": "0912345678" },
-        "diploma": { "kind": "thpt", "year_awarded": 2025, "issued_by": "Sở GD&ĐT Hà Nội" },
-        "copies": 1, "relationship": "holder"
-    });
-    let patched = client
-        .patch(engine.at(&format!("/v1/dossiers/{id}")))
-        .bearer_auth(&minh.token)
-        .header("content-type", "application/merge-patch+json")
-        .body(data.to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patched.status(), 200);
-    let submitted = client
-        .post(engine.at(&format!("/v1/dossiers/{id}/submit")))
-        .bearer_auth(&minh.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(submitted.status(), 200);
+    let id = motcua_tests::dossiers::submitted_copy(&engine, &client, &minh).await;
+    let id = id.as_str();
 
     // The clerk reads their own agency's figures; submitted, not yet received.
     let (status, body) = report(&engine, &clerk, "/v1/reports/indicators").await;

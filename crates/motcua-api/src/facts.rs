@@ -3,11 +3,13 @@
 //! document added or removed, a result issued), so that reports never scan dossiers.
 
 use crate::error::ApiError;
+use chrono::{DateTime, Utc};
 use motcua_core::indicators::{Channel, Counts, DossierFacts, Id};
 use motcua_core::procedure::Procedure;
 use motcua_store::dossiers::Dossier;
 use motcua_store::facts::{self, Fact, Flags};
 use sqlx::PgConnection;
+use uuid::Uuid;
 
 /// The portal status of a dossier the citizen withdrew: not a handled dossier.
 const WITHDRAWN_STATUS: u8 = 7;
@@ -19,32 +21,47 @@ fn flags(counts: Counts) -> Flags {
     }
 }
 
-/// Where one dossier counts, indicator by indicator, as `dossier_fact` keeps it.
-#[derive(Debug, Clone, Copy)]
-pub struct Figures {
-    /// 2.1 of a finished dossier; an unfinished one depends on when it is judged, which
-    /// the report decides from its return date.
-    pub on_time: Flags,
-    pub online: Flags,
-    pub eresult: Flags,
-    pub digitised: Flags,
-    pub reuse: Flags,
-    pub store: Flags,
-    pub register: Flags,
+/// Which dossier a row of facts is about, and what the indicators do not decide.
+pub struct Subject<'a> {
+    pub dossier_id: Uuid,
+    pub agency_id: &'a str,
+    pub procedure_code: &'a str,
+    pub submitted_at: DateTime<Utc>,
+    pub channel: &'a str,
+    pub withdrawn: bool,
+    /// The form's citizen-data fields, and how many the register filled.
+    pub prefill_fields: usize,
+    pub prefilled: usize,
 }
 
-pub fn figures(f: &DossierFacts) -> Figures {
-    Figures {
-        on_time: match f.finished_at {
-            Some(done) => flags(f.on_time(done)),
-            None => flags(Counts::default()),
-        },
+/// The `dossier_fact` row of a dossier: where it counts, indicator by indicator, as
+/// `motcua_core::indicators` decides. 2.1 of an unfinished dossier depends on when it is
+/// judged, which the report decides from its return date.
+pub fn row<'a>(subject: Subject<'a>, f: &DossierFacts) -> Fact<'a> {
+    let on_time = match f.finished_at {
+        Some(done) => f.on_time(done),
+        None => Counts::default(),
+    };
+    Fact {
+        dossier_id: subject.dossier_id,
+        agency_id: subject.agency_id,
+        procedure_code: subject.procedure_code,
+        submitted_at: subject.submitted_at,
+        channel: subject.channel,
+        received: f.received,
+        withdrawn: subject.withdrawn,
+        finished_at: f.finished_at,
+        due_at: f.due_at,
+        supplement_requests: f.supplement_requests,
+        on_time: flags(on_time),
         online: flags(f.counts(Id::Online)),
         eresult: flags(f.counts(Id::ElectronicResult)),
         digitised: flags(f.counts(Id::Digitisation)),
         reuse: flags(f.counts(Id::Reuse)),
         store: flags(f.counts(Id::FromStore)),
         register: flags(f.counts(Id::RegisterUsed)),
+        prefill_fields: i32::try_from(subject.prefill_fields).unwrap_or(i32::MAX),
+        prefilled: i32::try_from(subject.prefilled).unwrap_or(i32::MAX),
     }
 }
 
@@ -80,32 +97,17 @@ pub async fn refresh(
         result_to_store: electronic_result,
         register_used: prefilled > 0,
     };
-    let figures = figures(&f);
-    facts::upsert(
-        conn,
-        &Fact {
-            dossier_id: dossier.id,
-            agency_id,
-            procedure_code: &dossier.procedure_code,
-            submitted_at,
-            channel: &dossier.channel,
-            received: f.received,
-            withdrawn,
-            finished_at,
-            due_at: f.due_at,
-            supplement_requests: f.supplement_requests,
-            on_time: figures.on_time,
-            online: figures.online,
-            eresult: figures.eresult,
-            digitised: figures.digitised,
-            reuse: figures.reuse,
-            store: figures.store,
-            register: figures.register,
-            prefill_fields: i32::try_from(procedure.prefill_fields().len()).unwrap_or(i32::MAX),
-            prefilled: i32::try_from(prefilled).unwrap_or(i32::MAX),
-        },
-    )
-    .await?;
+    let subject = Subject {
+        dossier_id: dossier.id,
+        agency_id,
+        procedure_code: &dossier.procedure_code,
+        submitted_at,
+        channel: &dossier.channel,
+        withdrawn,
+        prefill_fields: procedure.prefill_fields().len(),
+        prefilled,
+    };
+    facts::upsert(conn, &row(subject, &f)).await?;
     Ok(())
 }
 

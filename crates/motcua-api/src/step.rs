@@ -5,7 +5,7 @@
 use crate::error::ApiError;
 use chrono::{DateTime, Utc};
 use motcua_core::calendar::Calendar;
-use motcua_core::legal_clock::{self, Timing};
+use motcua_core::legal_clock;
 use motcua_core::procedure::{Action, Effect, Procedure, Role};
 use motcua_store::dossiers::{ClockFacts, Dossier};
 use serde_json::{json, Value};
@@ -38,10 +38,10 @@ pub fn calendar_error(e: motcua_core::calendar::CalendarError) -> ApiError {
 }
 
 /// When the step `state`, entered `now`, must be done.
-pub fn step_due(
+fn step_due(
     calendar: &Calendar,
     procedure: &Procedure,
-    dossier: &Dossier,
+    ack_due_at: Option<DateTime<Utc>>,
     clock: &ClockFacts,
     state: &str,
     now: DateTime<Utc>,
@@ -53,7 +53,7 @@ pub fn step_due(
         return Ok(None);
     }
     if state == procedure.initial_state() {
-        return Ok(dossier.ack_due_at);
+        return Ok(ack_due_at);
     }
     if let Some(hours) = spec.limit.as_ref().and_then(|l| l.working_hours) {
         let start = calendar.clock_start(now).map_err(calendar_error)?;
@@ -101,13 +101,8 @@ pub fn plan(
             (_, None) => {
                 to_state = procedure.initial_state().to_owned();
                 ack_due_at = Some(
-                    if dossier.channel == "counter" {
-                        let start = calendar.clock_start(now).map_err(calendar_error)?;
-                        calendar.add_working_days(start, 1)
-                    } else {
-                        calendar.ack_due_at(now)
-                    }
-                    .map_err(calendar_error)?,
+                    legal_clock::acknowledgement_due(calendar, dossier.channel == "counter", now)
+                        .map_err(calendar_error)?,
                 );
             }
             (None, Some(_)) => {}
@@ -142,11 +137,8 @@ pub fn plan(
     // Forwarding within a step hands the work to someone else; the step keeps its time.
     if to_state != dossier.state {
         clock.state_entered_at = Some(now);
-        let mut with_ack = dossier.clone();
-        if ack_due_at.is_some() {
-            with_ack.ack_due_at = ack_due_at;
-        }
-        clock.step_due_at = step_due(calendar, procedure, &with_ack, &clock, &to_state, now)?;
+        let ack = ack_due_at.or(dossier.ack_due_at);
+        clock.step_due_at = step_due(calendar, procedure, ack, &clock, &to_state, now)?;
     }
     Ok(Planned {
         to_state,
@@ -171,11 +163,4 @@ pub fn handover(dossier: &Dossier, now: DateTime<Utc>) -> Value {
         "timing": timing,
         "held_by": dossier.assigned_to,
     })
-}
-
-/// How the dossier as a whole stands or ended against its return date.
-pub fn overall_timing(dossier: &Dossier, now: DateTime<Utc>) -> Option<Timing> {
-    let due = dossier.clock.due_at?;
-    let done = dossier.closed_at.unwrap_or(now);
-    Some(legal_clock::timing(done, due))
 }

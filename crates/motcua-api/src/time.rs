@@ -2,12 +2,6 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-/// UTC+07:00; Vietnam has no daylight saving time.
-const VIETNAM_OFFSET_SECS: i32 = 7 * 3600;
-
 pub fn in_vietnam(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    match FixedOffset::east_opt(VIETNAM_OFFSET_SECS) {
-        Some(offset) => t.with_timezone(&offset),
-        None => t.fixed_offset(),
-    }
+    t.with_timezone(&motcua_core::calendar::vietnam_offset())
 }

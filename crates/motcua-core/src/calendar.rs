@@ -116,8 +116,19 @@ pub struct Calendar {
     office: OfficeHours,
 }
 
-fn offset() -> FixedOffset {
+/// Vietnam's time, UTC+07:00 (no daylight saving time).
+pub fn vietnam_offset() -> FixedOffset {
     FixedOffset::east_opt(VIETNAM_OFFSET_SECS).unwrap_or(Utc.fix())
+}
+
+/// The instant Vietnam's `day` begins.
+pub fn vietnam_midnight(day: NaiveDate) -> DateTime<Utc> {
+    utc(day.and_time(NaiveTime::MIN))
+}
+
+/// The instant of a local (UTC+07:00) date and time.
+pub fn from_vietnam(t: NaiveDateTime) -> DateTime<Utc> {
+    utc(t)
 }
 
 /// The local (UTC+07:00) date of an instant.
@@ -126,7 +137,7 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
 }
 
 fn local(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&offset()).naive_local()
+    t.with_timezone(&vietnam_offset()).naive_local()
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
@@ -346,7 +357,7 @@ mod tests {
     }
 
     fn show(t: DateTime<Utc>) -> String {
-        t.with_timezone(&offset()).to_rfc3339()
+        t.with_timezone(&vietnam_offset()).to_rfc3339()
     }
 
     fn cal() -> Calendar {

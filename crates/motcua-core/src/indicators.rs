@@ -1,7 +1,7 @@
 //! The indicators agencies are scored on (Quyết định 766/QĐ-TTg; DOMAIN.md "The scored
 //! indicators"), as pure functions over one dossier's facts: each dossier says, for each
 //! indicator, whether it counts in the denominator and in the numerator. A report sums
-//! those over the dossiers of a period, agency and procedure, and [`Indicator::score`]s.
+//! those over the dossiers of a period, agency and procedure into [`Indicator`]s.
 //!
 //! How the rules are read here (the decisions the wording leaves open):
 //! - A dossier belongs to the period in which it was submitted (online) or taken at the
@@ -111,18 +111,6 @@ impl Id {
         }
     }
 
-    pub fn name_vi(self) -> &'static str {
-        match self {
-            Id::OnTime => "Tỷ lệ hồ sơ giải quyết đúng hạn",
-            Id::Online => "Tỷ lệ hồ sơ trực tuyến có kết quả điện tử",
-            Id::ElectronicResult => "Tỷ lệ hồ sơ có kết quả điện tử",
-            Id::Digitisation => "Tỷ lệ số hóa hồ sơ, kết quả giải quyết TTHC",
-            Id::Reuse => "Tỷ lệ khai thác, sử dụng lại dữ liệu đã số hóa",
-            Id::FromStore => "Tỷ lệ sử dụng Kho quản lý dữ liệu điện tử của tổ chức, cá nhân",
-            Id::RegisterUsed => "Tỷ lệ hồ sơ sử dụng CSDL quốc gia về dân cư, VNeID",
-        }
-    }
-
     /// The scoring threshold, where the rule has one.
     pub fn threshold(self) -> Option<f64> {
         match self {
@@ -195,18 +183,6 @@ impl DossierFacts {
             }
         }
     }
-
-    /// Every indicator's counts, 2.1 judged at `judged_at`.
-    pub fn all_counts(&self, judged_at: DateTime<Utc>) -> [(Id, Counts); 7] {
-        ALL.map(|id| {
-            let counts = if id == Id::OnTime {
-                self.on_time(judged_at)
-            } else {
-                self.counts(id)
-            };
-            (id, counts)
-        })
-    }
 }
 
 /// An indicator over a set of dossiers.
@@ -258,21 +234,6 @@ impl Indicator {
             meets_target,
         }
     }
-}
-
-/// Sums the dossiers' counts into every indicator.
-pub fn compute(facts: &[DossierFacts], judged_at: DateTime<Utc>) -> Vec<Indicator> {
-    let mut sums = [(0u64, 0u64); 7];
-    for f in facts {
-        for (i, (_, counts)) in f.all_counts(judged_at).iter().enumerate() {
-            sums[i].0 += u64::from(counts.numerator);
-            sums[i].1 += u64::from(counts.denominator);
-        }
-    }
-    ALL.iter()
-        .zip(sums)
-        .map(|(id, (n, d))| Indicator::new(*id, n, d))
-        .collect()
 }
 
 #[cfg(test)]

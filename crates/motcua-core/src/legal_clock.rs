@@ -36,6 +36,20 @@ pub fn due_at(
     }
 }
 
+/// By when the desk must acknowledge a dossier that came in at `at` (NĐ 118/2025): an
+/// online one within 8 working hours, one taken at the counter within a working day.
+pub fn acknowledgement_due(
+    calendar: &Calendar,
+    at_counter: bool,
+    at: DateTime<Utc>,
+) -> Result<DateTime<Utc>, CalendarError> {
+    if at_counter {
+        calendar.add_working_days(calendar.clock_start(at)?, 1)
+    } else {
+        calendar.ack_due_at(at)
+    }
+}
+
 /// The return date once a supplement has been answered: the working time between the
 /// request and the answer is not counted, so the date moves by exactly that much.
 pub fn due_after_supplement(
@@ -166,7 +180,7 @@ mod tests {
     }
 
     fn show(t: DateTime<Utc>) -> String {
-        t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
+        t.with_timezone(&crate::calendar::vietnam_offset())
             .to_rfc3339()
     }
 

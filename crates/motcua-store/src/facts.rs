@@ -94,11 +94,73 @@ pub async fn upsert(conn: &mut PgConnection, f: &Fact<'_>) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The sums of one agency × procedure over a period.
+/// Writes many rows at once with `COPY` (the data generator); rows must be new.
+pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), StoreError> {
+    fn time(t: Option<DateTime<Utc>>) -> String {
+        t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "\\N".into())
+    }
+    fn b(v: bool) -> char {
+        if v {
+            't'
+        } else {
+            'f'
+        }
+    }
+    let mut text = String::with_capacity(rows.len() * 200);
+    for f in rows {
+        let flags = [
+            f.on_time,
+            f.online,
+            f.eresult,
+            f.digitised,
+            f.reuse,
+            f.store,
+            f.register,
+        ];
+        let mut line = format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            f.dossier_id,
+            f.agency_id,
+            f.procedure_code,
+            f.submitted_at.to_rfc3339(),
+            f.channel,
+            b(f.received),
+            b(f.withdrawn),
+            time(f.finished_at),
+            time(f.due_at),
+            f.supplement_requests,
+        );
+        for flag in flags {
+            line.push('\t');
+            line.push(b(flag.den));
+            line.push('\t');
+            line.push(b(flag.num));
+        }
+        line.push_str(&format!("\t{}\t{}\n", f.prefill_fields, f.prefilled));
+        text.push_str(&line);
+    }
+    let mut copy = conn
+        .copy_in_raw(
+            "copy dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
+                received, withdrawn, finished_at, due_at, supplement_requests,
+                on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
+                digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
+                register_den, register_num, prefill_fields, prefilled) from stdin",
+        )
+        .await?;
+    copy.send(text.into_bytes()).await?;
+    copy.finish().await?;
+    Ok(())
+}
+
+/// The sums of one agency × procedure over a period, or of the whole scope.
 #[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct Sums {
+    /// Empty in the totals.
     pub agency_id: String,
     pub procedure_code: String,
+    /// The row of the whole scope (`grouping sets`' empty set).
+    pub is_total: bool,
     pub dossiers: i64,
     pub online: i64,
     pub counter: i64,
@@ -138,13 +200,17 @@ pub struct Scope<'a> {
     pub judged_at: DateTime<Utc>,
 }
 
-/// The sums per agency × procedure, ordered by agency then procedure.
-pub async fn sums(
-    executor: impl PgExecutor<'_>,
-    scope: Scope<'_>,
-) -> Result<Vec<Sums>, StoreError> {
-    Ok(sqlx::query_as(
-        "select agency_id, procedure_code,
+/// The sums per agency × procedure (ordered by agency then procedure), and the totals.
+pub struct Report {
+    pub rows: Vec<Sums>,
+    pub totals: Sums,
+}
+
+/// The sums per agency × procedure and over the whole scope, in one scan.
+pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Report, StoreError> {
+    let mut rows: Vec<Sums> = sqlx::query_as(
+        "select coalesce(agency_id, '') as agency_id, coalesce(procedure_code, '') as procedure_code,
+                grouping(agency_id, procedure_code) <> 0 as is_total,
                 count(*) as dossiers,
                 count(*) filter (where channel = 'online') as online,
                 count(*) filter (where channel = 'counter') as counter,
@@ -177,8 +243,8 @@ pub async fn sums(
          where ($1::text is null or agency_id = $1)
            and ($2::text is null or procedure_code = $2)
            and submitted_at >= $3 and submitted_at < $4
-         group by agency_id, procedure_code
-         order by agency_id, procedure_code",
+         group by grouping sets ((agency_id, procedure_code), ())
+         order by is_total, agency_id, procedure_code",
     )
     .bind(scope.agency_id)
     .bind(scope.procedure_code)
@@ -186,7 +252,16 @@ pub async fn sums(
     .bind(scope.until)
     .bind(scope.judged_at)
     .fetch_all(executor)
-    .await?)
+    .await?;
+    // The empty grouping set always answers, with zeros when no dossier matched.
+    let totals = match rows.last() {
+        Some(last) if last.is_total => rows.pop().unwrap_or_default(),
+        _ => Sums {
+            is_total: true,
+            ..Sums::default()
+        },
+    };
+    Ok(Report { rows, totals })
 }
 
 /// What a dossier's documents and results say for the indicators, in one query.

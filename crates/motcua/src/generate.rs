@@ -10,9 +10,9 @@
 //! (`motcua facts rebuild` would recompute them from what is stored, i.e. none).
 
 use anyhow::{bail, Context, Result};
-use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use motcua_api::facts::figures;
-use motcua_core::calendar::Calendar;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use motcua_api::facts::Subject;
+use motcua_core::calendar::{self, Calendar};
 use motcua_core::indicators::{Channel, DossierFacts};
 use motcua_core::legal_clock;
 use motcua_core::procedure::Procedure;
@@ -136,7 +136,7 @@ fn submitted_in(
         if calendar.is_working_day(day)? {
             let minutes = rng.gen_range(7 * 60 + 30..17 * 60);
             let local = day.and_hms_opt(0, 0, 0).context("midnight")? + Duration::minutes(minutes);
-            return Ok(Utc.from_utc_datetime(&(local - Duration::hours(7))));
+            return Ok(calendar::from_vietnam(local));
         }
     }
     bail!("no working day found in {year}-{month:02}")
@@ -144,14 +144,6 @@ fn submitted_in(
 
 fn opt(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "\\N".into())
-}
-
-fn b(v: bool) -> &'static str {
-    if v {
-        "t"
-    } else {
-        "f"
-    }
 }
 
 pub async fn run(
@@ -170,7 +162,7 @@ pub async fn run(
     while written < options.dossiers {
         let n = batch.min(options.dossiers - written);
         let mut dossiers = String::with_capacity(n as usize * 300);
-        let mut facts = String::with_capacity(n as usize * 200);
+        let mut facts = Vec::with_capacity(n as usize);
         for i in 0..n {
             let serial = written + i;
             let procedure = &procedures[rng.gen_range(0..procedures.len())];
@@ -254,14 +246,13 @@ pub async fn run(
                 result_to_store: electronic_result,
                 register_used,
             };
-            let g = figures(&f);
             let id = uuid::Builder::from_random_bytes(rng.gen()).into_uuid();
             let channel_name = match channel {
                 Channel::Online => "online",
                 Channel::Counter => "counter",
                 Channel::Post => "post",
             };
-            let local_day = (submitted_at + Duration::hours(7)).date_naive();
+            let local_day = calendar::local_date(submitted_at);
             // Unique across runs with different seeds, like the engine's codes per agency and day.
             let code = format!(
                 "{agency}-{}-{:04}{serial:09}",
@@ -297,20 +288,19 @@ pub async fn run(
                 supplement_requests,
                 opt(Some(submitted_at)),
             );
-            let _ = writeln!(
-                facts,
-                "{id}\t{agency}\t{}\t{}\t{channel_name}\t{}\t{}\t{}\t{}\t{supplement_requests}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{prefill_fields}\t{prefilled}",
-                procedure.code(),
-                submitted_at.to_rfc3339(),
-                b(received),
-                b(withdrawn),
-                opt(f.finished_at),
-                opt(f.due_at),
-                b(g.on_time.den), b(g.on_time.num), b(g.online.den), b(g.online.num),
-                b(g.eresult.den), b(g.eresult.num), b(g.digitised.den), b(g.digitised.num),
-                b(g.reuse.den), b(g.reuse.num), b(g.store.den), b(g.store.num),
-                b(g.register.den), b(g.register.num),
-            );
+            facts.push(motcua_api::facts::row(
+                Subject {
+                    dossier_id: id,
+                    agency_id: agency,
+                    procedure_code: procedure.code(),
+                    submitted_at,
+                    channel: channel_name,
+                    withdrawn,
+                    prefill_fields,
+                    prefilled,
+                },
+                &f,
+            ));
         }
         let mut copy = conn
             .copy_in_raw(
@@ -321,17 +311,7 @@ pub async fn run(
             .await?;
         copy.send(dossiers.into_bytes()).await?;
         copy.finish().await?;
-        let mut copy = conn
-            .copy_in_raw(
-                "copy dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
-                    received, withdrawn, finished_at, due_at, supplement_requests,
-                    on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
-                    digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
-                    register_den, register_num, prefill_fields, prefilled) from stdin",
-            )
-            .await?;
-        copy.send(facts.into_bytes()).await?;
-        copy.finish().await?;
+        motcua_store::facts::copy_in(conn, &facts).await?;
         written += n;
         eprintln!(
             "  {written} / {} dossiers ({:.0}/s)",

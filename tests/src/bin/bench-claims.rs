@@ -8,7 +8,9 @@
 //!
 //! Run it with `scripts/bench-claims [--backlog N] [--clerks C]`.
 
-use motcua_tests::{login, Engine, Session};
+use motcua_tests::bench::{ms, percentile};
+use motcua_tests::dossiers::submitted_copy;
+use motcua_tests::{login, Engine};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -37,15 +39,6 @@ fn args() -> Args {
     parsed
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
 async fn post(
     client: &reqwest::Client,
     url: String,
@@ -61,41 +54,6 @@ async fn post(
     (status, answer.json().await.unwrap_or(Value::Null))
 }
 
-/// One submitted diploma-copy dossier (draft with the register read, patch, submit).
-async fn submit_one(engine: &Engine, client: &reqwest::Client, citizen: &Session) {
-    let (status, draft) = post(
-        client,
-        engine.at("/v1/dossiers"),
-        &citizen.token,
-        Some(json!({ "procedure": "3.000465" })),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    let id = draft["id"].as_str().expect("an id").to_owned();
-    let data = json!({
-        "applicant": { "phone": "0912345678" },
-        "diploma": { "kind": "thpt", "year_awarded": 2025, "issued_by": "Sở GD&ĐT Hà Nội" },
-        "copies": 1, "relationship": "holder"
-    });
-    let patched = client
-        .patch(engine.at(&format!("/v1/dossiers/{id}")))
-        .bearer_auth(&citizen.token)
-        .header("content-type", "application/merge-patch+json")
-        .body(data.to_string())
-        .send()
-        .await
-        .expect("the engine answers");
-    assert_eq!(patched.status(), 200);
-    let (status, body) = post(
-        client,
-        engine.at(&format!("/v1/dossiers/{id}/submit")),
-        &citizen.token,
-        None,
-    )
-    .await;
-    assert_eq!(status, 200, "{body}");
-}
-
 #[tokio::main]
 async fn main() {
     let args = args();
@@ -109,7 +67,8 @@ async fn main() {
     let mut done = 0;
     while done < args.backlog {
         let batch = 16.min(args.backlog - done);
-        futures::future::join_all((0..batch).map(|_| submit_one(&engine, &client, &citizen))).await;
+        futures::future::join_all((0..batch).map(|_| submitted_copy(&engine, &client, &citizen)))
+            .await;
         done += batch;
     }
     eprintln!("  backlog ready in {:.1} s", filled.elapsed().as_secs_f64());

@@ -6,10 +6,11 @@
 //!
 //! Run it with `scripts/bench-drafts [--requests N] [--concurrency C]`.
 
+use motcua_tests::bench::{ms, percentile};
 use motcua_tests::{login, Engine};
 use serde_json::json;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 struct Args {
     requests: usize,
@@ -34,15 +35,6 @@ fn args() -> Args {
         }
     }
     parsed
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 #[tokio::main]

@@ -6,8 +6,9 @@
 //!
 //! Run it with `scripts/bench-submit-ab --baseline PATH [--submits N]`.
 
+use motcua_tests::bench::{ms, percentile};
+use motcua_tests::dossiers::filled_copy_draft;
 use motcua_tests::{login, Engine, EngineOptions, Session};
-use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -33,46 +34,12 @@ fn args() -> (PathBuf, usize) {
     (baseline, submits)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
-
 /// `count` filled drafts of the diploma copy, ready to submit.
 async fn drafts(engine: &Engine, citizen: &Session, count: usize) -> Vec<String> {
     let client = reqwest::Client::new();
     let mut ids = Vec::new();
     for _ in 0..count {
-        let draft: serde_json::Value = client
-            .post(engine.at("/v1/dossiers"))
-            .bearer_auth(&citizen.token)
-            .json(&json!({ "procedure": "3.000465" }))
-            .send()
-            .await
-            .expect("the engine answers")
-            .json()
-            .await
-            .expect("a draft");
-        let id = draft["id"].as_str().expect("an id").to_owned();
-        let data = json!({
-            "applicant": { "phone": "0912345678" },
-            "diploma": { "kind": "thpt", "year_awarded": 2025, "issued_by": "Sở GD&ĐT Hà Nội" },
-            "copies": 1, "relationship": "holder"
-        });
-        let patched = client
-            .patch(engine.at(&format!("/v1/dossiers/{id}")))
-            .bearer_auth(&citizen.token)
-            .header("content-type", "application/merge-patch+json")
-            .body(data.to_string())
-            .send()
-            .await
-            .expect("the engine answers");
-        assert_eq!(patched.status(), 200);
-        ids.push(id);
+        ids.push(filled_copy_draft(engine, &client, citizen).await);
     }
     ids
 }

@@ -19,7 +19,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_auth::Principal;
 use motcua_core::legal_clock::{self, ApologyRefused};
 use motcua_core::procedure::workflow::{self, Refusal, Request};
-use motcua_core::procedure::{Effect, Procedure};
+use motcua_core::procedure::{Effect, Needs, Procedure};
 use motcua_store::dossiers::{self, Dossier, Step, DRAFT};
 use motcua_store::events::{self, NewEvent};
 use serde::Deserialize;
@@ -209,8 +209,18 @@ async fn workflow_step(
     now: DateTime<Utc>,
 ) -> Result<(Dossier, Value), ApiError> {
     let id = dossier.id;
-    let has_result = motcua_store::documents::has_result(&mut *tx, id).await?;
-    let times_taken = events::count_action(&mut *tx, id, action_name).await?;
+    // Ask the database only what this action depends on: most steps need neither.
+    let candidate = procedure.action_from(&dossier.state, action_name);
+    let has_result = match candidate {
+        Some(a) if a.needs(Needs::ResultDocument) => {
+            motcua_store::documents::has_result(&mut *tx, id).await?
+        }
+        _ => false,
+    };
+    let times_taken = match candidate {
+        Some(a) if a.once => events::count_action(&mut *tx, id, action_name).await?,
+        _ => 0,
+    };
     let items = request.items();
     let decided = access::with_actor(principal, dossier, |actor| {
         workflow::decide(

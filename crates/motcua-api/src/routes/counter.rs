@@ -47,18 +47,15 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     Json(body): Json<CounterDossier>,
 ) -> Result<Response, ApiError> {
-    let Principal::Staff { agency, .. } = &principal else {
-        return Err(ApiError::forbidden(
-            "desk_clerks_only",
-            "dossiers are taken at the counter by a desk clerk",
-        ));
+    let agency = match &principal {
+        Principal::Staff { agency, .. } if access::holds(&principal, Role::DeskClerk) => agency,
+        _ => {
+            return Err(ApiError::forbidden(
+                "desk_clerks_only",
+                "dossiers are taken at the counter by a desk clerk",
+            ))
+        }
     };
-    if !access::holds(&principal, Role::DeskClerk) {
-        return Err(ApiError::forbidden(
-            "desk_clerks_only",
-            "dossiers are taken at the counter by a desk clerk",
-        ));
-    }
     let pin = checked_pin(&body.citizen).map_err(|_| {
         ApiError::validation(
             "not a personal identification number",

@@ -736,16 +736,11 @@ pub async fn submit(
     let reception_day = in_vietnam(now).date_naive();
     let sequence = dossiers::next_code_sequence(&mut tx, &agency, reception_day).await?;
     let code = DossierCode::new(&agency, reception_day, sequence).map_err(ApiError::internal)?;
-    // Online dossiers are acknowledged within 8 working hours, counter ones within a day.
-    let ack_due_at = if dossier.channel == "counter" {
-        let start = state
-            .calendar
-            .clock_start(now)
-            .map_err(ApiError::internal)?;
-        state.calendar.add_working_days(start, 1)
-    } else {
-        state.calendar.ack_due_at(now)
-    }
+    let ack_due_at = motcua_core::legal_clock::acknowledgement_due(
+        &state.calendar,
+        dossier.channel == "counter",
+        now,
+    )
     .map_err(crate::step::calendar_error)?;
     let initial = procedure.initial_state().to_owned();
     let submitted = dossiers::mark_submitted(

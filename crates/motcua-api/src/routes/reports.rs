@@ -10,10 +10,11 @@ use crate::time::in_vietnam;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, Duration, NaiveDate};
 use motcua_auth::Principal;
+use motcua_core::calendar::vietnam_midnight;
 use motcua_core::indicators::{Id, Indicator, ALL};
-use motcua_store::facts::{self, Scope, Sums};
+use motcua_store::facts::{self, Report, Scope, Sums};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -55,19 +56,14 @@ fn bad_param(pointer: &str, message: impl Into<String>) -> ApiError {
     )
 }
 
-fn vietnam_midnight(day: NaiveDate) -> DateTime<Utc> {
-    // Vietnam is UTC+07:00 all year.
-    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(7)
-}
-
 fn check(state: &AppState, principal: &Principal, params: ReportParams) -> Result<Asked, ApiError> {
-    let Principal::Staff { agency, roles, .. } = principal else {
+    let Principal::Staff { agency, .. } = principal else {
         return Err(ApiError::forbidden(
             "staff_only",
             "reports are for supervisors and the staff of an agency",
         ));
     };
-    let supervisor = roles.iter().any(|r| r == "supervisor");
+    let supervisor = crate::access::holds(principal, motcua_core::procedure::Role::Supervisor);
     let agency = match params.agency {
         Some(asked) if asked != *agency && !supervisor => {
             return Err(ApiError::forbidden(
@@ -107,7 +103,7 @@ fn check(state: &AppState, principal: &Principal, params: ReportParams) -> Resul
     })
 }
 
-async fn sums_for(state: &AppState, asked: &Asked) -> Result<Vec<Sums>, ApiError> {
+async fn sums_for(state: &AppState, asked: &Asked) -> Result<Report, ApiError> {
     let until = vietnam_midnight(asked.to + Duration::days(1));
     Ok(facts::sums(
         &state.pool,
@@ -121,37 +117,6 @@ async fn sums_for(state: &AppState, asked: &Asked) -> Result<Vec<Sums>, ApiError
         },
     )
     .await?)
-}
-
-fn total(rows: &[Sums]) -> Sums {
-    let mut t = Sums::default();
-    for r in rows {
-        t.dossiers += r.dossiers;
-        t.online += r.online;
-        t.counter += r.counter;
-        t.post += r.post;
-        t.received += r.received;
-        t.finished += r.finished;
-        t.in_progress_overdue += r.in_progress_overdue;
-        t.in_progress += r.in_progress;
-        t.on_time_den += r.on_time_den;
-        t.on_time_num += r.on_time_num;
-        t.online_den += r.online_den;
-        t.online_num += r.online_num;
-        t.eresult_den += r.eresult_den;
-        t.eresult_num += r.eresult_num;
-        t.digitised_den += r.digitised_den;
-        t.digitised_num += r.digitised_num;
-        t.reuse_den += r.reuse_den;
-        t.reuse_num += r.reuse_num;
-        t.store_den += r.store_den;
-        t.store_num += r.store_num;
-        t.register_den += r.register_den;
-        t.register_num += r.register_num;
-        t.prefill_fields += r.prefill_fields;
-        t.prefilled += r.prefilled;
-    }
-    t
 }
 
 fn count(n: i64) -> u64 {
@@ -263,16 +228,16 @@ pub async fn indicators_report(
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
     let asked = check(&state, &principal, params)?;
-    let sums = sums_for(&state, &asked).await?;
+    let report = sums_for(&state, &asked).await?;
     let names = Names::of(&state);
     if asked.csv {
-        return csv_report(&asked, &sums, &names);
+        return csv_report(&asked, &report.rows, &names);
     }
     let report = IndicatorReport {
         from: asked.from,
         to: asked.to,
-        rows: sums.iter().map(|s| row(s, Some(&names))).collect(),
-        totals: row(&total(&sums), None),
+        rows: report.rows.iter().map(|s| row(s, Some(&names))).collect(),
+        totals: row(&report.totals, None),
     };
     Ok(axum::Json(report).into_response())
 }
@@ -349,12 +314,12 @@ pub async fn digitisation(
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
     let asked = check(&state, &principal, params)?;
-    let sums = sums_for(&state, &asked).await?;
+    let report = sums_for(&state, &asked).await?;
     if asked.csv {
-        return csv_report(&asked, &sums, &Names::of(&state));
+        return csv_report(&asked, &report.rows, &Names::of(&state));
     }
     let target = state.digitisation_target;
-    let whole = digitisation_row(&total(&sums), false, target);
+    let whole = digitisation_row(&report.totals, false, target);
     Ok(axum::Json(DigitisationReport {
         from: asked.from,
         to: asked.to,
@@ -363,7 +328,8 @@ pub async fn digitisation(
         digitised: whole.digitised,
         ratio: whole.ratio,
         meets_target: whole.meets_target,
-        rows: sums
+        rows: report
+            .rows
             .iter()
             .map(|s| digitisation_row(s, true, target))
             .collect(),
@@ -428,12 +394,16 @@ pub async fn timeliness(
             "the CSV report is /v1/reports/indicators?format=csv",
         ));
     }
-    let sums = sums_for(&state, &asked).await?;
+    let report = sums_for(&state, &asked).await?;
     Ok(axum::Json(TimelinessReport {
         from: asked.from,
         to: asked.to,
-        totals: timeliness_row(&total(&sums), false),
-        rows: sums.iter().map(|s| timeliness_row(s, true)).collect(),
+        totals: timeliness_row(&report.totals, false),
+        rows: report
+            .rows
+            .iter()
+            .map(|s| timeliness_row(s, true))
+            .collect(),
     })
     .into_response())
 }

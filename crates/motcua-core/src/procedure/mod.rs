@@ -246,6 +246,15 @@ impl Procedure {
     pub fn action(&self, name: &str) -> Option<&Action> {
         self.spec.workflow.actions.iter().find(|a| a.name == name)
     }
+
+    /// The action `name` as it may be taken from `state`, if it may.
+    pub fn action_from(&self, state: &str, name: &str) -> Option<&Action> {
+        self.spec
+            .workflow
+            .actions
+            .iter()
+            .find(|a| a.name == name && a.from.iter().any(|f| f == state))
+    }
 }
 
 #[cfg(test)]

@@ -91,11 +91,7 @@ pub fn decide<'p>(
     times_taken: i64,
 ) -> Result<&'p Action, Refusal> {
     let action = procedure
-        .spec()
-        .workflow
-        .actions
-        .iter()
-        .find(|a| a.name == name && a.from.iter().any(|f| f == facts.state))
+        .action_from(facts.state, name)
         .ok_or_else(|| Refusal::NotAllowed {
             action: name.to_owned(),
             state: facts.state.to_owned(),

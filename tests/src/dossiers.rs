@@ -1,0 +1,70 @@
+//! Dossiers the tests and benchmarks need again and again, made over HTTP like a client.
+
+use crate::{Engine, Session};
+use serde_json::{json, Value};
+
+/// The diploma copy (3.000465): the same-day service, no document needed by the holder.
+pub const COPY: &str = "3.000465";
+
+/// What the holder of a THPT diploma fills in to ask for a copy.
+pub fn copy_data() -> Value {
+    json!({
+        "applicant": { "phone": "0912345678", "email": "khoi@example.vn" },
+        "diploma": { "kind": "thpt", "year_awarded": 2025, "issued_by": "Sở GD&ĐT Hà Nội",
+                     "serial": "HN-2025-001234" },
+        "copies": 1,
+        "relationship": "holder",
+        "delivery": "electronic"
+    })
+}
+
+/// A diploma-copy draft of `citizen`, filled in, not submitted. Panics on any other answer:
+/// for tests and benchmarks.
+pub async fn filled_copy_draft(
+    engine: &Engine,
+    client: &reqwest::Client,
+    citizen: &Session,
+) -> String {
+    let created = client
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&citizen.token)
+        .json(&json!({ "procedure": COPY }))
+        .send()
+        .await
+        .expect("the engine answers");
+    assert_eq!(created.status(), 201);
+    let draft: Value = created.json().await.expect("a draft");
+    let id = draft["id"].as_str().expect("an id").to_owned();
+    let patched = client
+        .patch(engine.at(&format!("/v1/dossiers/{id}")))
+        .bearer_auth(&citizen.token)
+        .header("content-type", "application/merge-patch+json")
+        .body(copy_data().to_string())
+        .send()
+        .await
+        .expect("the engine answers");
+    assert_eq!(patched.status(), 200);
+    id
+}
+
+/// Submits a draft of `citizen`, expecting 200.
+pub async fn submit(engine: &Engine, client: &reqwest::Client, citizen: &Session, id: &str) {
+    let answer = client
+        .post(engine.at(&format!("/v1/dossiers/{id}/submit")))
+        .bearer_auth(&citizen.token)
+        .send()
+        .await
+        .expect("the engine answers");
+    assert_eq!(answer.status(), 200);
+}
+
+/// A submitted diploma-copy dossier of `citizen`.
+pub async fn submitted_copy(
+    engine: &Engine,
+    client: &reqwest::Client,
+    citizen: &Session,
+) -> String {
+    let id = filled_copy_draft(engine, client, citizen).await;
+    submit(engine, client, citizen, &id).await;
+    id
+}
