@@ -68,3 +68,55 @@ pub async fn submitted_copy(
     submit(engine, client, citizen, &id).await;
     id
 }
+
+/// The correction of a diploma's content (3.000466): 5 working days.
+pub const CORRECTION: &str = "3.000466";
+
+/// A holder asking to correct a name the issuer misprinted.
+pub fn correction_data() -> Value {
+    json!({
+        "applicant": { "phone": "0912345678" },
+        "diploma": { "kind": "thpt", "serial": "HN-2025-001234", "year_awarded": 2025,
+                     "issued_by": "Sở GD&ĐT Hà Nội" },
+        "correction": { "item": "holder_name", "printed": "Nguyen Duc Minh",
+                        "corrected": "Nguyễn Đức Minh", "grounds": "issuer_error" }
+    })
+}
+
+/// A submitted correction dossier of `citizen`, with the diploma scanned.
+pub async fn submitted_correction(
+    engine: &Engine,
+    client: &reqwest::Client,
+    citizen: &Session,
+) -> String {
+    let created = client
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&citizen.token)
+        .json(&json!({ "procedure": CORRECTION }))
+        .send()
+        .await
+        .expect("the engine answers");
+    assert_eq!(created.status(), 201);
+    let draft: Value = created.json().await.expect("a draft");
+    let id = draft["id"].as_str().expect("an id").to_owned();
+    let patched = client
+        .patch(engine.at(&format!("/v1/dossiers/{id}")))
+        .bearer_auth(&citizen.token)
+        .header("content-type", "application/merge-patch+json")
+        .body(correction_data().to_string())
+        .send()
+        .await
+        .expect("the engine answers");
+    assert_eq!(patched.status(), 200);
+    let uploaded = client
+        .put(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
+        .bearer_auth(&citizen.token)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.7 van bang tot nghiep".to_vec())
+        .send()
+        .await
+        .expect("the engine answers");
+    assert_eq!(uploaded.status(), 201);
+    submit(engine, client, citizen, &id).await;
+    id
+}

@@ -42,6 +42,10 @@ pub fn motcua_binary() -> PathBuf {
         .clone()
 }
 
+/// A moment inside the THPT exam's 2025 online registration window (21/04 to 17:00
+/// 28/04/2025, `procedures/1.005142.json`): the cycle the simulator's students belong to.
+pub const THPT_WINDOW_2025: &str = "2025-04-22T09:00:00+07:00";
+
 #[derive(Default)]
 pub struct EngineOptions {
     /// `MOTCUA_DEV_CLOCK`: the engine's clock starts at this instant (RFC 3339).
@@ -93,6 +97,15 @@ mod tempdir {
 impl Engine {
     pub async fn start() -> Engine {
         Engine::start_with(EngineOptions::default()).await
+    }
+
+    /// An engine whose clock is in the THPT registration window ([`THPT_WINDOW_2025`]).
+    pub async fn start_in_thpt_window() -> Engine {
+        Engine::start_with(EngineOptions {
+            clock: Some(THPT_WINDOW_2025.into()),
+            ..Default::default()
+        })
+        .await
     }
 
     pub async fn start_with(options: EngineOptions) -> Engine {

@@ -54,7 +54,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
         .await
         .unwrap();
     let (content,): (serde_json::Value,) = sqlx::query_as(
-        "select content from procedure_version where code = '3.000465' and version = 2",
+        "select content from procedure_version where code = '3.000465' and version = 3",
     )
     .fetch_one(&mut db)
     .await
@@ -91,7 +91,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     assert!(
-        stderr.contains("3.000465") && stderr.contains("version 2"),
+        stderr.contains("3.000465") && stderr.contains("version 3"),
         "{stderr}"
     );
 }

@@ -117,7 +117,7 @@ async fn submitted_thpt(engine: &Engine, session: &Session) -> String {
 
 #[tokio::test]
 async fn an_upload_is_stored_hashed_and_downloaded_as_an_attachment() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let id = draft(&engine, &minh, THPT).await;
     let bytes = jpeg(300_000);
@@ -205,7 +205,7 @@ async fn an_upload_is_stored_hashed_and_downloaded_as_an_attachment() {
 
 #[tokio::test]
 async fn refused_uploads_leave_nothing_in_the_bucket_or_the_database() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let id = draft(&engine, &minh, THPT).await;
     let problem_code = |r: reqwest::Response| async move {
@@ -282,6 +282,7 @@ async fn with_storage_stopped_an_upload_is_503_and_leaves_no_row_then_works_agai
     let mut storage = PrivateS3::start().await;
     let engine = Engine::start_with(EngineOptions {
         s3: Some(storage.settings()),
+        clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
     .await;
@@ -305,7 +306,7 @@ async fn with_storage_stopped_an_upload_is_503_and_leaves_no_row_then_works_agai
 
 #[tokio::test]
 async fn another_citizen_cannot_upload_list_or_download() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let id = draft(&engine, &minh, THPT).await;
     let document: Value = put_document(&engine, &minh, &id, "photo", "image/jpeg", jpeg(2000))
@@ -341,7 +342,7 @@ async fn another_citizen_cannot_upload_list_or_download() {
 
 #[tokio::test]
 async fn a_document_of_the_store_is_reused_without_uploading_again() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let first = draft(&engine, &minh, THPT).await;
     let bytes = jpeg(4000);
@@ -391,7 +392,7 @@ async fn a_document_of_the_store_is_reused_without_uploading_again() {
 
 #[tokio::test]
 async fn submit_refuses_a_dossier_missing_a_required_document_naming_it() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let id = draft(&engine, &minh, THPT).await;
     let data: Value = serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap();
@@ -487,6 +488,7 @@ fn procedures_with_a_large_photo_limit() -> std::path::PathBuf {
 async fn a_50_mib_upload_streams_with_bounded_memory_and_the_right_hash() {
     let engine = Engine::start_with(EngineOptions {
         procedures_dir: Some(procedures_with_a_large_photo_limit()),
+        clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
     .await;
@@ -575,7 +577,7 @@ async fn a_50_mib_upload_streams_with_bounded_memory_and_the_right_hash() {
 
 #[tokio::test]
 async fn the_sweep_removes_orphan_objects_and_keeps_documents() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let id = draft(&engine, &minh, THPT).await;
     put_document(&engine, &minh, &id, "photo", "image/jpeg", jpeg(1000)).await;
@@ -622,9 +624,9 @@ async fn the_sweep_removes_orphan_objects_and_keeps_documents() {
 
 #[tokio::test]
 async fn an_electronic_result_goes_into_the_citizens_store_and_is_reused_as_a_result() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
-    let id = submitted_thpt(&engine, &minh).await;
+    let id = motcua_tests::dossiers::submitted_copy(&engine, &client(), &minh).await;
 
     // A citizen cannot issue results.
     let result = b"%PDF-1.7 Phieu dang ky du thi da xac nhan".to_vec();
@@ -703,7 +705,7 @@ async fn an_electronic_result_goes_into_the_citizens_store_and_is_reused_as_a_re
 
 #[tokio::test]
 async fn paper_received_at_the_counter_becomes_digitised_when_its_scan_is_uploaded() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let paper = |session: &Session, id: &str| {
         client()
@@ -764,7 +766,7 @@ async fn paper_received_at_the_counter_becomes_digitised_when_its_scan_is_upload
 #[tokio::test]
 async fn papers_the_register_replaces_are_asked_only_when_it_cannot_answer() {
     const CORRECTION: &str = "3.000466";
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let submit_names = |session: &Session, id: String| {
         let engine = &engine;
         let token = session.token.clone();

@@ -58,29 +58,6 @@ async fn get(engine: &Engine, session: &Session, id: &str) -> reqwest::Response 
         .unwrap()
 }
 
-/// Creates a THPT draft filled with valid data and returns its id.
-async fn filled_thpt_draft(engine: &Engine, session: &Session) -> String {
-    let created = create_draft(engine, session, "1.005142").await;
-    assert_eq!(created.status(), 201);
-    let draft: Value = created.json().await.unwrap();
-    assert_eq!(draft["state"], "draft");
-    let id = draft["id"].as_str().unwrap().to_owned();
-    let patched = patch(engine, session, &id, &valid_thpt_data()).await;
-    assert_eq!(patched.status(), 200, "{}", patched.text().await.unwrap());
-    let mut photo = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    photo.resize(2048, 0);
-    let uploaded = client()
-        .put(engine.at(&format!("/v1/dossiers/{id}/documents/photo")))
-        .bearer_auth(&session.token)
-        .header("content-type", "image/jpeg")
-        .body(photo)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(uploaded.status(), 201);
-    id
-}
-
 fn assert_code_shape(code: &str, agency: &str, yymmdd: &str) {
     let rest = code
         .strip_prefix(&format!("{agency}-{yymmdd}-"))
@@ -99,7 +76,7 @@ async fn submit_on_a_friday_at_16_is_acknowledged_by_monday_17() {
     })
     .await;
     let citizen = login(&engine, "citizen", "001207001234").await;
-    let id = filled_thpt_draft(&engine, &citizen).await;
+    let id = motcua_tests::dossiers::filled_copy_draft(&engine, &client(), &citizen).await;
 
     let first = submit(&engine, &citizen, &id, Some("submit-once")).await;
     assert_eq!(first.status(), 200);
@@ -154,7 +131,7 @@ async fn submit_on_a_friday_at_16_is_acknowledged_by_monday_17() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, ["create_draft", "patch", "add_document", "submit"]);
+    assert_eq!(actions, ["create_draft", "patch", "submit"]);
 }
 
 #[tokio::test]
@@ -165,7 +142,7 @@ async fn submit_on_the_eve_of_tet_is_due_after_the_holiday() {
     })
     .await;
     let citizen = login(&engine, "citizen", "001207001234").await;
-    let id = filled_thpt_draft(&engine, &citizen).await;
+    let id = motcua_tests::dossiers::filled_copy_draft(&engine, &client(), &citizen).await;
     let answer: Value = submit(&engine, &citizen, &id, None)
         .await
         .json()
@@ -178,7 +155,7 @@ async fn submit_on_the_eve_of_tet_is_due_after_the_holiday() {
 
 #[tokio::test]
 async fn an_invalid_submission_lists_every_failing_pointer_and_changes_nothing() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let citizen = login(&engine, "citizen", "001207001234").await;
     let created: Value = create_draft(&engine, &citizen, "1.005142")
         .await
@@ -221,7 +198,7 @@ async fn an_invalid_submission_lists_every_failing_pointer_and_changes_nothing()
 
 #[tokio::test]
 async fn a_patch_with_a_wrong_type_is_refused_with_its_pointer() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let citizen = login(&engine, "citizen", "001207001234").await;
     let created: Value = create_draft(&engine, &citizen, "3.000465")
         .await
@@ -261,7 +238,7 @@ async fn a_patch_with_a_wrong_type_is_refused_with_its_pointer() {
 
 #[tokio::test]
 async fn a_level_1_citizen_cannot_start_a_level_2_procedure() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let citizen = login(&engine, "citizen", "079307004321").await;
     let refused = create_draft(&engine, &citizen, "1.005142").await;
     assert_eq!(refused.status(), 403);
@@ -271,7 +248,7 @@ async fn a_level_1_citizen_cannot_start_a_level_2_procedure() {
 
 #[tokio::test]
 async fn a_citizen_withdraws_a_draft_and_lists_their_dossiers_page_by_page() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let citizen = login(&engine, "citizen", "001207001234").await;
     let mut ids = Vec::new();
     for _ in 0..3 {

@@ -181,5 +181,5 @@ async fn operations_endpoints_answer() {
         .iter()
         .map(|p| p["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["1.005142", "3.000465", "3.000466"]);
+    assert_eq!(codes, ["1.004889", "1.005142", "3.000465", "3.000466"]);
 }

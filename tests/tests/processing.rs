@@ -5,7 +5,6 @@ use motcua_tests::dossiers;
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 
-const THPT: &str = "1.005142";
 const MINH: &str = "001207001234";
 const CLERK: &str = "motcua.tiepnhan";
 const SPECIALIST: &str = "motcua.chuyenvien";
@@ -367,149 +366,6 @@ async fn a_diploma_copy_goes_the_whole_way_online_with_one_supplement() {
 }
 
 #[tokio::test]
-async fn a_thpt_registration_taken_at_the_counter_goes_the_whole_way() {
-    let engine = Engine::start_with(EngineOptions {
-        clock: Some("2026-11-23T09:00:00+07:00".into()),
-        ..Default::default()
-    })
-    .await;
-    let minh = login(&engine, "citizen", MINH).await;
-    let clerk = login(&engine, "staff", CLERK).await;
-    let specialist = login(&engine, "staff", SPECIALIST).await;
-    let approver = login(&engine, "staff", APPROVER).await;
-
-    // Only a desk clerk takes dossiers at the counter.
-    let intake = json!({ "procedure": THPT, "citizen": MINH });
-    let (status, _) = call(
-        &engine,
-        &minh,
-        reqwest::Method::POST,
-        "/v1/counter/dossiers",
-        Some(intake.clone()),
-    )
-    .await;
-    assert_eq!(status, 403);
-    let (status, _) = call(
-        &engine,
-        &specialist,
-        reqwest::Method::POST,
-        "/v1/counter/dossiers",
-        Some(intake.clone()),
-    )
-    .await;
-    assert_eq!(status, 403);
-    let (status, draft) = call(
-        &engine,
-        &clerk,
-        reqwest::Method::POST,
-        "/v1/counter/dossiers",
-        Some(intake),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    assert_eq!(draft["channel"], "counter");
-    assert_eq!(draft["taken_by"], CLERK);
-    assert_eq!(
-        draft["data"]["candidate"]["pin"], MINH,
-        "prefilled from the register"
-    );
-    let id = draft["id"].as_str().unwrap().to_owned();
-    // The register read is the clerk's, with its purpose, in the citizen's log.
-    let (_, log) = get(&engine, &minh, "/v1/me/access-log").await;
-    let read = &log["items"][0];
-    assert_eq!(
-        (read["source"].as_str(), read["actor"].as_str()),
-        (Some("register"), Some(CLERK))
-    );
-    assert!(
-        read["purpose"].as_str().unwrap().contains("Một cửa"),
-        "{read}"
-    );
-
-    // The clerk fills the form, scans the photo, records the paper received.
-    let data: Value = serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap();
-    let (status, body) = patch(&engine, &clerk, &id, data).await;
-    assert_eq!(status, 200, "{body}");
-    let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0x42; 2000][..]].concat();
-    let path = format!("/v1/dossiers/{id}/documents/photo");
-    assert_eq!(
-        put_file(&engine, &clerk, &path, "image/jpeg", &photo).await,
-        201
-    );
-    let path = format!("/v1/dossiers/{id}/documents/residence-confirmation");
-    let (status, paper) = call(
-        &engine,
-        &clerk,
-        reqwest::Method::POST,
-        &path,
-        Some(json!({ "paper": true })),
-    )
-    .await;
-    assert_eq!((status, paper["source"].as_str()), (201, Some("paper")));
-
-    let path = format!("/v1/dossiers/{id}/submit");
-    let (status, submitted) = call(&engine, &clerk, reqwest::Method::POST, &path, None).await;
-    assert_eq!(status, 200, "{submitted}");
-    // A counter dossier is acknowledged within one working day.
-    assert_eq!(submitted["ack_due_at"], "2026-11-23T17:00:00+07:00");
-
-    let (status, received) = act(&engine, &clerk, &id, "receive", json!({})).await;
-    assert_eq!(status, 200, "{received}");
-    // 5 working days from Monday: Friday's close.
-    assert_eq!(received["due_at"], "2026-11-27T17:00:00+07:00");
-    let (_, receipt) = get(&engine, &clerk, &format!("/v1/dossiers/{id}/slips/receipt")).await;
-    assert_eq!(receipt["channel"], "counter");
-    let documents: Vec<(&str, &str)> = receipt["documents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["requirement"].as_str().unwrap(),
-                d["source"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        documents,
-        [("photo", "clerk_scan"), ("residence-confirmation", "paper")]
-    );
-
-    assert_eq!(
-        act(&engine, &specialist, &id, "propose", json!({})).await.0,
-        200
-    );
-    assert_eq!(
-        act(&engine, &approver, &id, "approve", json!({})).await.0,
-        200
-    );
-    let path = format!("/v1/dossiers/{id}/results/PDK-2026-000007");
-    assert_eq!(
-        put_file(
-            &engine,
-            &clerk,
-            &path,
-            "application/pdf",
-            b"%PDF-1.7 Phieu da xac nhan"
-        )
-        .await,
-        201
-    );
-    assert_eq!(
-        act(&engine, &clerk, &id, "issue_result", json!({})).await.0,
-        200
-    );
-    let (status, returned) = act(&engine, &clerk, &id, "return_result", json!({})).await;
-    assert_eq!((status, returned["status"].as_i64()), (200, Some(10)));
-
-    // The citizen follows their counter dossier and finds the result in their store.
-    let (_, mine) = get(&engine, &minh, "/v1/dossiers").await;
-    assert_eq!(mine["items"][0]["id"], id.as_str());
-    assert_eq!(mine["items"][0]["status"], 10);
-    assert_eq!(result_ids_in_store(&engine, &minh).await.len(), 1);
-}
-
-#[tokio::test]
 async fn other_agencies_specialists_and_citizens_get_only_what_the_rules_allow() {
     let engine = Engine::start().await;
     let minh = login(&engine, "citizen", MINH).await;
@@ -659,42 +515,16 @@ async fn one_apology_at_least_a_working_day_before_the_return_date() {
     let clerk = login(&engine, "staff", CLERK).await;
     let specialist = login(&engine, "staff", SPECIALIST).await;
 
-    // THPT: 5 working days, due Friday; an apology on Monday is in time, once.
-    let thpt = {
-        let (_, draft) = call(
-            &engine,
-            &minh,
-            reqwest::Method::POST,
-            "/v1/dossiers",
-            Some(json!({ "procedure": THPT })),
-        )
-        .await;
-        let id = draft["id"].as_str().unwrap().to_owned();
-        let data: Value = serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap();
-        assert_eq!(patch(&engine, &minh, &id, data).await.0, 200);
-        let photo = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0x42; 2000][..]].concat();
-        let path = format!("/v1/dossiers/{id}/documents/photo");
-        assert_eq!(
-            put_file(&engine, &minh, &path, "image/jpeg", &photo).await,
-            201
-        );
-        let path = format!("/v1/dossiers/{id}/submit");
-        assert_eq!(
-            call(&engine, &minh, reqwest::Method::POST, &path, None)
-                .await
-                .0,
-            200
-        );
-        id
-    };
-    let (_, received) = act(&engine, &clerk, &thpt, "receive", json!({})).await;
+    // A correction: 5 working days, due Friday; an apology on Monday is in time, once.
+    let correction = dossiers::submitted_correction(&engine, &client(), &minh).await;
+    let (_, received) = act(&engine, &clerk, &correction, "receive", json!({})).await;
     assert_eq!(received["due_at"], "2026-11-27T17:00:00+07:00");
     assert!(received["allowed_actions"]
         .as_array()
         .unwrap()
         .iter()
         .all(|a| a != "apologise"));
-    let (_, opened) = get(&engine, &specialist, &format!("/v1/dossiers/{thpt}")).await;
+    let (_, opened) = get(&engine, &specialist, &format!("/v1/dossiers/{correction}")).await;
     assert!(
         opened["allowed_actions"]
             .as_array()
@@ -707,7 +537,7 @@ async fn one_apology_at_least_a_working_day_before_the_return_date() {
     let (status, problem) = act(
         &engine,
         &specialist,
-        &thpt,
+        &correction,
         "apologise",
         json!({ "data": { "new_due_date": "2026-12-02" } }),
     )
@@ -715,7 +545,14 @@ async fn one_apology_at_least_a_working_day_before_the_return_date() {
     assert_eq!(status, 422);
     assert_eq!(problem["errors"][0]["pointer"], "/comment");
     let apology = json!({ "comment": "Cần xác minh với trường THPT", "data": { "new_due_date": "2026-12-02" } });
-    let (status, moved) = act(&engine, &specialist, &thpt, "apologise", apology.clone()).await;
+    let (status, moved) = act(
+        &engine,
+        &specialist,
+        &correction,
+        "apologise",
+        apology.clone(),
+    )
+    .await;
     assert_eq!(status, 200, "{moved}");
     assert_eq!(moved["due_at"], "2026-12-02T17:00:00+07:00");
     assert_eq!(
@@ -725,7 +562,7 @@ async fn one_apology_at_least_a_working_day_before_the_return_date() {
     let (_, slip) = get(
         &engine,
         &minh,
-        &format!("/v1/dossiers/{thpt}/slips/apology"),
+        &format!("/v1/dossiers/{correction}/slips/apology"),
     )
     .await;
     assert_eq!(slip["form"], "Mẫu số 04");
@@ -733,7 +570,7 @@ async fn one_apology_at_least_a_working_day_before_the_return_date() {
     assert_eq!(slip["new_due_at"], "2026-12-02T17:00:00+07:00");
     assert_eq!(slip["reason"], "Cần xác minh với trường THPT");
     let again = json!({ "comment": "Lần nữa", "data": { "new_due_date": "2026-12-09" } });
-    let (status, problem) = act(&engine, &specialist, &thpt, "apologise", again).await;
+    let (status, problem) = act(&engine, &specialist, &correction, "apologise", again).await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (409, Some("apology_refused"))

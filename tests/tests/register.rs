@@ -58,7 +58,7 @@ fn strings(value: &Value) -> Vec<String> {
 
 #[tokio::test]
 async fn a_thpt_draft_is_filled_from_the_register_with_provenance_and_locked() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let created = create(&engine, &minh, json!({ "procedure": THPT })).await;
     assert_eq!(created.status(), 201);
@@ -151,7 +151,7 @@ async fn a_thpt_draft_is_filled_from_the_register_with_provenance_and_locked() {
 
 #[tokio::test]
 async fn the_register_is_asked_only_for_the_procedures_fields_with_the_purpose() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let spec = get_json(&engine, &minh, &format!("/v1/procedures/{THPT}")).await;
     assert_eq!(spec["prefill_coverage"]["ratio"], 1.0);
@@ -253,6 +253,7 @@ async fn with_the_register_down_no_draft_is_made_and_it_recovers_without_restart
             format!("http://{}", register.address),
             motcua_sim::SimConfig::dev_default().register_token,
         )),
+        clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
     .await;
@@ -296,7 +297,7 @@ async fn with_the_register_down_no_draft_is_made_and_it_recovers_without_restart
 
 #[tokio::test]
 async fn a_register_that_hangs_gives_503_within_three_seconds() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     engine.register.set_hang(true);
     let started = Instant::now();
@@ -320,7 +321,7 @@ async fn a_register_that_hangs_gives_503_within_three_seconds() {
 
 #[tokio::test]
 async fn the_access_log_shows_the_citizen_every_read_with_its_purpose() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let minh = login(&engine, "citizen", MINH).await;
     let draft: Value = create(&engine, &minh, json!({ "procedure": THPT }))
         .await
@@ -368,7 +369,7 @@ async fn the_access_log_shows_the_citizen_every_read_with_its_purpose() {
 
 #[tokio::test]
 async fn a_person_the_register_does_not_know_gets_not_in_register_and_the_fallback() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let unknown = login(&engine, "citizen", named::NOT_IN_REGISTER).await;
     let refused = create(&engine, &unknown, json!({ "procedure": THPT })).await;
     assert_eq!(refused.status(), 422);
@@ -416,7 +417,7 @@ async fn a_person_the_register_does_not_know_gets_not_in_register_and_the_fallba
 
 #[tokio::test]
 async fn a_deceased_person_is_refused_and_one_under_review_is_filled_and_flagged() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let deceased = login(&engine, "citizen", named::DECEASED).await;
     let refused = create(&engine, &deceased, json!({ "procedure": "3.000465" })).await;
     assert_eq!(refused.status(), 422);
@@ -456,6 +457,7 @@ fn procedures_with_an_editable_address() -> std::path::PathBuf {
 async fn an_editable_register_value_keeps_both_and_flags_a_correction_request() {
     let engine = Engine::start_with(EngineOptions {
         procedures_dir: Some(procedures_with_an_editable_address()),
+        clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
     .await;
@@ -503,7 +505,7 @@ async fn an_editable_register_value_keeps_both_and_flags_a_correction_request() 
 
 #[tokio::test]
 async fn a_login_whose_number_has_an_impossible_century_digit_is_refused_saying_so() {
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let answer = login_answer(&engine, "citizen", named::BAD_CENTURY_DIGIT).await;
     assert!(
         answer.status().is_client_error(),
@@ -521,6 +523,7 @@ async fn the_engines_logs_never_carry_a_full_pin() {
         std::env::temp_dir().join(format!("motcua-log-{}.txt", uuid::Uuid::new_v4().simple()));
     let engine = Engine::start_with(EngineOptions {
         log_file: Some(log_file.clone()),
+        clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
     .await;

@@ -14,6 +14,34 @@ pub struct FieldProblem {
     /// JSON pointer into the request (or the dossier's data), e.g. `/applicant/phone`.
     pub pointer: String,
     pub message: String,
+    /// With a named rule's finding: its own stable code, e.g. `too_many_electives`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The named rule (`crate::rules` in motcua-core) that found it, e.g. `thpt_subjects`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl FieldProblem {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldProblem {
+            pointer: pointer.into(),
+            message: message.into(),
+            code: None,
+            rule: None,
+        }
+    }
+}
+
+impl From<motcua_core::rules::Violation> for FieldProblem {
+    fn from(v: motcua_core::rules::Violation) -> Self {
+        FieldProblem {
+            pointer: v.pointer,
+            message: v.message,
+            code: Some(v.code.to_owned()),
+            rule: Some(v.rule.to_owned()),
+        }
+    }
 }
 
 /// The problem+json body.

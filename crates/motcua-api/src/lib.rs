@@ -14,6 +14,7 @@ pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
 pub mod register;
+pub mod registration_slips;
 pub mod routes;
 pub mod state;
 pub mod step;

@@ -57,10 +57,12 @@ pub struct Resident {
 }
 
 impl Resident {
-    /// Fills the procedure's prefilled fields into `data` and `provenance`.
+    /// Fills the procedure's prefilled fields into `data` and `provenance`, and the fields
+    /// it derives from the register as they stand on `on` (the day in Vietnam).
     pub fn fill(
         &self,
         procedure: &Procedure,
+        on: chrono::NaiveDate,
         data: &mut Value,
         provenance: &mut Map<String, Value>,
     ) {
@@ -71,6 +73,7 @@ impl Resident {
             data,
             provenance,
         );
+        procedure.derive(&self.fields, on, &self.stamp, data, provenance);
     }
 
     pub fn under_review(&self) -> bool {

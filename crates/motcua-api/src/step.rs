@@ -119,6 +119,13 @@ pub fn plan(
         );
         slips.push(RECEIPT);
     }
+    if action.has(Effect::ExtendDeadline) {
+        if let (Some(extension), Some(due)) = (&procedure.spec().time_limit.extension, clock.due_at)
+        {
+            clock.due_at =
+                Some(legal_clock::extended_due(calendar, extension, due).map_err(calendar_error)?);
+        }
+    }
     if action.has(Effect::PauseClock) {
         clock.clock_paused_at = Some(now);
         clock.supplement_requests += 1;

@@ -5,7 +5,7 @@
 //! computed from recorded instants; nothing is stored by hand.
 
 use crate::calendar::{local_date, Calendar, CalendarError};
-use crate::procedure::{TimeLimit, TimeUnit};
+use crate::procedure::{Extension, TimeLimit, TimeUnit};
 use chrono::{DateTime, Datelike, Duration, Months, Utc};
 
 /// One working day, in working minutes (8 working hours).
@@ -34,6 +34,21 @@ pub fn due_at(
             calendar.close_on_or_after(day)
         }
     }
+}
+
+/// The return date after a complex case's extension (NĐ 23/2015 Điều 7: "+2 working days"):
+/// the extra working time counted on from the current return date.
+pub fn extended_due(
+    calendar: &Calendar,
+    extension: &Extension,
+    due_at: DateTime<Utc>,
+) -> Result<DateTime<Utc>, CalendarError> {
+    let minutes = match extension.unit {
+        TimeUnit::WorkingHours => i64::from(extension.amount) * 60,
+        // The schema allows only working hours or days for an extension.
+        _ => i64::from(extension.amount) * WORKING_DAY_MINUTES,
+    };
+    calendar.add_working_minutes(due_at, minutes)
 }
 
 /// By when the desk must acknowledge a dossier that came in at `at` (NĐ 118/2025): an
@@ -193,6 +208,7 @@ mod tests {
             amount,
             unit: TimeUnit::WorkingDays,
             cutoff: None,
+            extension: None,
         }
     }
 
@@ -204,6 +220,47 @@ mod tests {
         // 5 working days: Monday to Friday of the next week.
         let due = due_at(&cal, &days(5), start).unwrap();
         assert_eq!(show(due), "2026-11-27T17:00:00+07:00");
+    }
+
+    #[test]
+    fn a_same_day_copy_received_friday_at_15_05_is_due_the_next_working_day() {
+        let cal = cal();
+        let one_day = days(1);
+        let monday = due_at(
+            &cal,
+            &one_day,
+            cal.clock_start(vn("2026-11-20T15:05:00+07:00")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(show(monday), "2026-11-23T17:00:00+07:00");
+        // Around Giỗ Tổ (Monday 27/04/2026 off): Tuesday.
+        let tuesday = due_at(
+            &cal,
+            &one_day,
+            cal.clock_start(vn("2026-04-24T15:05:00+07:00")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(show(tuesday), "2026-04-28T17:00:00+07:00");
+        let same_day = due_at(
+            &cal,
+            &one_day,
+            cal.clock_start(vn("2026-11-20T14:55:00+07:00")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(show(same_day), "2026-11-20T17:00:00+07:00");
+    }
+
+    #[test]
+    fn a_complex_case_extension_adds_working_days_past_the_weekend() {
+        let cal = cal();
+        let extension = Extension {
+            amount: 2,
+            unit: TimeUnit::WorkingDays,
+            when: "complex case".into(),
+        };
+        let due = vn("2026-11-20T17:00:00+07:00");
+        let extended = extended_due(&cal, &extension, due).unwrap();
+        assert_eq!(show(extended), "2026-11-24T17:00:00+07:00");
     }
 
     #[test]
@@ -272,6 +329,7 @@ mod tests {
             amount,
             unit,
             cutoff: None,
+            extension: None,
         };
         // 5 days from Monday is Saturday: the next working day, Monday.
         let due = due_at(&cal, &limit(5, TimeUnit::Days), start).unwrap();

@@ -12,3 +12,4 @@ pub mod media;
 pub mod merge_patch;
 pub mod pin;
 pub mod procedure;
+pub mod rules;

@@ -238,6 +238,18 @@ static ACCOUNTS: &[Account] = &[
         province: "Thành phố Hồ Chí Minh",
         note: "cán bộ một cửa của cơ quan khác (Sở GD&ĐT TP.HCM) / a desk clerk of another agency",
     },
+    Account {
+        username: "motcua.thpt.chuvanan",
+        kind: AccountKind::Staff {
+            roles: &["desk_clerk", "specialist"],
+            agency: "THPT-HN-CVA",
+        },
+        name: "Đặng Minh Châu",
+        birthdate: "1985-10-20",
+        gender: Gender::Female,
+        province: "Hà Nội",
+        note: "cán bộ đơn vị đăng ký dự thi, Trường THPT Chu Văn An / the exam registration unit of a school",
+    },
 ];
 
 /// Every named account the simulated provider accepts (the desk-clerk pool of

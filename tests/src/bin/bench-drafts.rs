@@ -41,7 +41,7 @@ fn args() -> Args {
 async fn main() {
     let args = args();
     eprintln!("starting the engine (release build) …");
-    let engine = Engine::start().await;
+    let engine = Engine::start_in_thpt_window().await;
     let session = login(&engine, "citizen", "001207001234").await;
     let client = reqwest::Client::new();
     let url = engine.at("/v1/dossiers");

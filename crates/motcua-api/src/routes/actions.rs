@@ -8,10 +8,11 @@ use crate::error::{ApiError, FieldProblem};
 use crate::extract::{Auth, IdempotencyKey, Json, Path};
 use crate::idempotency;
 use crate::routes::dossiers::{
-    field_problems, full_view, lock_visible, missing_documents, procedure_of, record_staff_read,
+    form_problems, full_view, lock_visible, missing_documents, procedure_of, record_staff_read,
 };
 use crate::state::AppState;
 use crate::step::{self, APOLOGY};
+use crate::time::in_vietnam;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -56,6 +57,8 @@ impl ActionRequest {
         let mut problems = Vec::new();
         if self.comment.as_deref().is_some_and(bad) {
             problems.push(FieldProblem {
+                code: None,
+                rule: None,
                 pointer: "/comment".into(),
                 message: format!("at most {MAX_TEXT} characters, no control characters"),
             });
@@ -65,7 +68,7 @@ impl ActionRequest {
                 items.len() <= 100 && items.iter().all(|i| i.as_str().is_some_and(|t| !bad(t)))
             });
             if !fine {
-                problems.push(FieldProblem {
+                problems.push(FieldProblem { code: None, rule: None,
                     pointer: "/data/items".into(),
                     message: format!(
                         "a list of at most 100 texts of at most {MAX_TEXT} characters, no control characters"
@@ -126,45 +129,73 @@ pub async fn act(
         .begin()
         .await
         .map_err(motcua_store::StoreError::from)?;
+    let taken = take_action(&state, &principal, key, id, action_name, &request, &mut tx).await;
+    match taken {
+        Ok(answer) => {
+            tx.commit().await.map_err(motcua_store::StoreError::from)?;
+            Ok(answer)
+        }
+        Err(refused) => {
+            // Release the dossier's row lock before answering: left to the dropped
+            // transaction, the rollback runs later, and a claim sent right after this
+            // answer would skip the still-locked dossier and find the queue empty.
+            if let Err(e) = tx.rollback().await {
+                tracing::warn!(error.message = %e, "rollback after a refused action failed");
+            }
+            Err(refused)
+        }
+    }
+}
+
+/// The action, in `tx`: committed by the caller when it succeeds.
+async fn take_action(
+    state: &AppState,
+    principal: &Principal,
+    key: Option<String>,
+    id: Uuid,
+    action_name: String,
+    request: &ActionRequest,
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+) -> Result<Response, ApiError> {
     let route = format!("POST /v1/dossiers/{id}/actions/{action_name}");
     let body = json!({ "comment": request.comment, "data": request.data });
-    let claimed = match idempotency::claim(&mut tx, &principal, key, &route, &body).await? {
+    let claimed = match idempotency::claim(&mut *tx, principal, key, &route, &body).await? {
         Ok(claimed) => claimed,
         Err(replay) => return Ok(replay),
     };
-    let dossier = lock_visible(&mut tx, &principal, id).await?;
+    let dossier = lock_visible(&mut *tx, principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let now = state.clock.now();
     if !is_action_name(&action_name) {
         return Err(refusal_problem(Refusal::NotAllowed {
             action: action_name.chars().take(64).collect(),
             state: dossier.state.clone(),
-            allowed: access::allowed_actions(&principal, &dossier, procedure),
+            allowed: access::allowed_actions(principal, &dossier, procedure),
         }));
     }
 
     let (updated, event) = if dossier.state == DRAFT {
-        withdraw_draft(&mut tx, &principal, &dossier, procedure, &action_name, now).await?
+        withdraw_draft(&mut *tx, principal, &dossier, procedure, &action_name, now).await?
     } else if action_name == APOLOGISE {
         apologise(
-            &state, &mut tx, &principal, &dossier, procedure, &request, now,
+            state, &mut *tx, principal, &dossier, procedure, request, now,
         )
         .await?
     } else {
         workflow_step(
-            &state,
-            &mut tx,
-            &principal,
+            state,
+            &mut *tx,
+            principal,
             &dossier,
             procedure,
             &action_name,
-            &request,
+            request,
             now,
         )
         .await?
     };
     events::append(
-        &mut tx,
+        &mut *tx,
         NewEvent {
             dossier_id: id,
             at: now,
@@ -178,16 +209,14 @@ pub async fn act(
         },
     )
     .await?;
-    crate::facts::refresh(&mut tx, procedure, &updated).await?;
+    crate::facts::refresh(&mut *tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.
-    record_staff_read(&mut *tx, &principal, &updated).await?;
-    let view = full_view(&state, &principal, updated, procedure).await?;
+    record_staff_read(&mut **tx, principal, &updated).await?;
+    let view = full_view(state, principal, updated, procedure).await?;
     let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
-    idempotency::complete(&mut tx, claimed, StatusCode::OK, &answer).await?;
-    tx.commit().await.map_err(motcua_store::StoreError::from)?;
+    idempotency::complete(&mut *tx, claimed, StatusCode::OK, &answer).await?;
     Ok((StatusCode::OK, axum::Json(answer)).into_response())
 }
-
 /// Action names are the procedure files' (`^[a-z][a-z_]*$`); anything else is no action.
 fn is_action_name(name: &str) -> bool {
     name.len() <= 64
@@ -238,7 +267,9 @@ async fn workflow_step(
     let action = decided.map_err(refusal_problem)?;
     // Coming back from a supplement, the dossier must be complete again.
     if action.has(Effect::ResumeClock) {
-        let mut problems = field_problems(procedure.validate_submission(&dossier.data));
+        // Rules are judged on the day the dossier was first registered.
+        let registered_on = in_vietnam(dossier.submitted_at.unwrap_or(now)).date_naive();
+        let mut problems = form_problems(procedure, &dossier.data, registered_on);
         problems.extend(missing_documents(&mut *tx, procedure, dossier).await?);
         if !problems.is_empty() {
             return Err(ApiError::validation(
@@ -261,6 +292,10 @@ async fn workflow_step(
         },
     )
     .await?;
+    if action.has(Effect::RegistrationSlips) {
+        crate::registration_slips::issue(state, &mut *tx, principal, &updated, procedure, now)
+            .await?;
+    }
     if planned.publish_results {
         motcua_store::documents::publish_results(&mut *tx, id, now).await?;
     }
@@ -292,6 +327,8 @@ fn refusal_problem(refusal: Refusal) -> ApiError {
         Refusal::Missing { pointer, what } => ApiError::validation(
             format!("this action needs {what}"),
             vec![FieldProblem {
+                code: None,
+                rule: None,
                 pointer: pointer.into(),
                 message: "required".into(),
             }],
@@ -358,12 +395,16 @@ async fn apologise(
     let mut missing = Vec::new();
     if reason.is_none() {
         missing.push(FieldProblem {
+            code: None,
+            rule: None,
             pointer: "/comment".into(),
             message: "required: the reason the dossier is late".into(),
         });
     }
     if new_date.is_none() {
         missing.push(FieldProblem {
+            code: None,
+            rule: None,
             pointer: "/data/new_due_date".into(),
             message: "required: the new return date, YYYY-MM-DD".into(),
         });
@@ -397,6 +438,8 @@ async fn apologise(
         ApiError::validation(
             "the new return date cannot be counted",
             vec![FieldProblem {
+                code: None,
+                rule: None,
                 pointer: "/data/new_due_date".into(),
                 message: e.to_string(),
             }],

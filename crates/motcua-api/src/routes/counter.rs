@@ -60,6 +60,8 @@ pub async fn create(
         ApiError::validation(
             "not a personal identification number",
             vec![crate::error::FieldProblem {
+                code: None,
+                rule: None,
                 pointer: "/citizen".into(),
                 message: "12 digits: province, century and sex, year, serial".into(),
             }],

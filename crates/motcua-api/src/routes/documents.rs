@@ -217,7 +217,7 @@ fn content_disposition(file_name: &str) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
 }
 
-fn storage_unavailable(cause: impl std::fmt::Display) -> ApiError {
+pub(crate) fn storage_unavailable(cause: impl std::fmt::Display) -> ApiError {
     ApiError::unavailable("the document storage", cause)
         .with_retry_after(std::time::Duration::from_secs(5))
 }

@@ -13,7 +13,7 @@ use crate::time::in_vietnam;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use motcua_auth::Principal;
 use motcua_core::dossier_code::DossierCode;
 use motcua_core::pin::Pin;
@@ -34,10 +34,29 @@ pub(crate) fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
     errors
         .into_iter()
         .map(|e| FieldProblem {
+            code: None,
+            rule: None,
             pointer: e.pointer,
             message: e.message,
         })
         .collect()
+}
+
+/// What keeps `data` from being submitted: the form's schema, then the procedure's named
+/// rules, judged on the registration day `on`.
+pub(crate) fn form_problems(
+    procedure: &Procedure,
+    data: &Value,
+    on: NaiveDate,
+) -> Vec<FieldProblem> {
+    let mut problems = field_problems(procedure.validate_submission(data));
+    problems.extend(
+        procedure
+            .check_rules(data, on)
+            .into_iter()
+            .map(FieldProblem::from),
+    );
+    problems
 }
 
 pub(crate) fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
@@ -107,22 +126,34 @@ pub(crate) async fn full_view(
     Ok(view)
 }
 
+/// A mass procedure (exam registration) takes drafts and submissions only in its window.
 fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let Some(window) = procedure.opening_window() else {
+        return Ok(());
+    };
     if procedure.is_open_at(now) {
         return Ok(());
     }
-    let window = procedure
-        .raw()
-        .get("open")
-        .map(Value::to_string)
-        .unwrap_or_default();
+    let format = "%H:%M %d/%m/%Y";
+    let window = format!(
+        "from {} to {} (Vietnam time)",
+        in_vietnam(window.from.to_utc()).format(format),
+        in_vietnam(window.until.to_utc()).format(format)
+    );
     Err(ApiError::forbidden(
         "procedure_not_open",
         format!(
-            "procedure {} takes dossiers only within its window {window}",
-            procedure.code()
+            "procedure {} takes dossiers only {window}; it is now {}",
+            procedure.code(),
+            in_vietnam(now).format(format)
         ),
-    ))
+    )
+    .with_errors(vec![FieldProblem {
+        pointer: String::new(),
+        message: format!("open {window}"),
+        code: Some("outside_window".into()),
+        rule: Some("opening_window".into()),
+    }]))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -250,7 +281,12 @@ pub(crate) async fn open_draft(
     let mut provenance = Map::new();
     let (flags, register_outcome) = match read {
         Ok(resident) => {
-            resident.fill(procedure, &mut data, &mut provenance);
+            resident.fill(
+                procedure,
+                in_vietnam(state.clock.now()).date_naive(),
+                &mut data,
+                &mut provenance,
+            );
             let flags =
                 register::flags_after(Vec::new(), resident.under_review(), &provenance, &data);
             (
@@ -358,7 +394,12 @@ pub async fn refresh_prefill(
     refuse_unless_draft(&dossier)?;
     let mut data = dossier.data.clone();
     let mut provenance = dossier.prefill.as_object().cloned().unwrap_or_default();
-    resident.fill(procedure, &mut data, &mut provenance);
+    resident.fill(
+        procedure,
+        in_vietnam(state.clock.now()).date_naive(),
+        &mut data,
+        &mut provenance,
+    );
     let mut flags = dossier.flags.clone();
     register::set_flag(&mut flags, register::FLAG_NOT_IN_REGISTER, false);
     let flags = register::flags_after(flags, resident.under_review(), &provenance, &data);
@@ -521,6 +562,8 @@ pub async fn patch(
         return Err(ApiError::validation(
             "the body must be a JSON object (a merge patch of the dossier's data)",
             vec![FieldProblem {
+                code: None,
+                rule: None,
                 pointer: String::new(),
                 message: "expected an object".into(),
             }],
@@ -603,6 +646,8 @@ fn locked_fields_changed(prefill: &Value, before: &Value, after: &Value) -> Vec<
         .filter(|(_, p)| p.get("locked").and_then(Value::as_bool).unwrap_or(false))
         .filter(|(pointer, _)| before.pointer(pointer) != after.pointer(pointer))
         .map(|(pointer, p)| FieldProblem {
+            code: None,
+            rule: None,
             pointer: pointer.clone(),
             message: format!(
                 "filled from {} and locked",
@@ -649,6 +694,8 @@ pub(crate) async fn missing_documents(
             }
         }
         missing.push(FieldProblem {
+            code: None,
+            rule: None,
             pointer: format!("/documents/{}", r.key),
             message: format!("required: {}", r.name),
         });
@@ -720,7 +767,7 @@ pub async fn submit(
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let now = state.clock.now();
     refuse_if_closed(procedure, now)?;
-    let mut problems = field_problems(procedure.validate_submission(&dossier.data));
+    let mut problems = form_problems(procedure, &dossier.data, in_vietnam(now).date_naive());
     problems.extend(missing_documents(&mut tx, procedure, &dossier).await?);
     if !problems.is_empty() {
         return Err(ApiError::validation(

@@ -234,6 +234,8 @@ pub async fn assign(
         return Err(ApiError::validation(
             "name the staff member to assign",
             vec![crate::error::FieldProblem {
+                code: None,
+                rule: None,
                 pointer: "/to".into(),
                 message: "a username: 1 to 128 letters, digits, '.', '_', '-' or '@'".into(),
             }],

@@ -41,13 +41,11 @@ const REGISTER_FIELDS: &[&str] = &[
     "mother.pin",
     "mother.full_name",
     "status",
+    "residence_history",
 ];
 
 /// Sensitive personal data (Luật BVDLCN 2025): read only with a declared purpose.
 const SENSITIVE_FIELDS: &[&str] = &["ethnicity", "religion"];
-
-/// Named rules implemented in core. None yet: a rule a file names must exist.
-const KNOWN_RULES: &[&str] = &[];
 
 /// Every problem of the (meta-schema-valid) spec, in no particular order.
 pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
@@ -267,6 +265,15 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
             }
         }
     }
+    for (i, action) in workflow.actions.iter().enumerate() {
+        if action.has(super::spec::Effect::ExtendDeadline) && spec.time_limit.extension.is_none() {
+            problem(
+                format!("/workflow/actions/{i}/effects"),
+                "extend_deadline needs time_limit.extension: how much the law allows, and when"
+                    .into(),
+            );
+        }
+    }
     let mut agencies = HashSet::new();
     for (i, agency) in spec.agencies.iter().enumerate() {
         if !agencies.insert(agency.id.as_str()) {
@@ -277,10 +284,42 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
         }
     }
     for (i, rule) in spec.rules.iter().enumerate() {
-        if !KNOWN_RULES.contains(&rule.as_str()) {
+        if crate::rules::rule(rule).is_none() {
             problem(
                 format!("/rules/{i}"),
                 format!("no rule named {rule:?} is implemented"),
+            );
+        }
+    }
+    for (i, derived) in spec.derived.iter().enumerate() {
+        match crate::rules::derivation(&derived.rule) {
+            None => problem(
+                format!("/derived/{i}/rule"),
+                format!("no derivation named {:?} is implemented", derived.rule),
+            ),
+            Some(derivation) => {
+                let sensitive: Vec<&str> = derivation
+                    .reads
+                    .iter()
+                    .copied()
+                    .filter(|f| SENSITIVE_FIELDS.contains(f))
+                    .collect();
+                if !sensitive.is_empty() && spec.register_purpose.is_none() {
+                    problem(
+                        format!("/derived/{i}/rule"),
+                        format!(
+                            "{:?} reads sensitive data ({}): declare register_purpose",
+                            derived.rule,
+                            sensitive.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        if !form_has(&spec.form, &derived.pointer) {
+            problem(
+                format!("/derived/{i}/pointer"),
+                format!("the form has no field at {:?}", derived.pointer),
             );
         }
     }

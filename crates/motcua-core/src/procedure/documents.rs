@@ -3,13 +3,19 @@
 use super::spec::{DocumentRequirement, ReplacedBy};
 use serde_json::Value;
 
-/// `field == value` or `field != value` on the dossier's data; `field` is a dotted path
-/// (`subjects.foreign_language`), `value` a JSON literal or a bare word (a string).
+/// `field == value`, `field != value` or `field in [a, b]` on the dossier's data; `field`
+/// is a dotted path (`subjects.foreign_language`), `value` a JSON literal or a bare word (a
+/// string), the list's items bare words or JSON literals.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition {
     pub pointer: String,
     pub equal: bool,
-    pub value: Value,
+    /// One value to compare with, or (for `in`) any of several.
+    pub values: Vec<Value>,
+}
+
+fn literal(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.into()))
 }
 
 impl Condition {
@@ -18,9 +24,11 @@ impl Condition {
             (f, false, v)
         } else if let Some((f, v)) = text.split_once("==") {
             (f, true, v)
+        } else if let Some((f, v)) = text.split_once(" in ") {
+            (f, true, v)
         } else {
             return Err(format!(
-                "{text:?} is not `field == value` or `field != value`"
+                "{text:?} is not `field == value`, `field != value` or `field in [a, b]`"
             ));
         };
         let field = field.trim();
@@ -35,17 +43,29 @@ impl Condition {
         if value.is_empty() {
             return Err(format!("{text:?} has no value to compare with"));
         }
-        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.into()));
+        let values = match value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(literal)
+                .collect(),
+            None => vec![literal(value)],
+        };
+        if values.is_empty() {
+            return Err(format!("{text:?} lists no value"));
+        }
         Ok(Condition {
             pointer: format!("/{}", field.replace('.', "/")),
             equal,
-            value,
+            values,
         })
     }
 
     /// Whether the condition holds for `data`; a missing field equals nothing.
     pub fn holds(&self, data: &Value) -> bool {
-        let is_equal = data.pointer(&self.pointer) == Some(&self.value);
+        let found = data.pointer(&self.pointer);
+        let is_equal = self.values.iter().any(|v| found == Some(v));
         is_equal == self.equal
     }
 }
@@ -93,12 +113,16 @@ mod tests {
         assert!(!c.holds(&json!({ "language_exemption": false })));
         assert!(!c.holds(&json!({})));
         let c = Condition::parse("relationship != holder").unwrap();
-        assert_eq!(c.value, json!("holder"));
+        assert_eq!(c.values, [json!("holder")]);
         assert!(c.holds(&json!({ "relationship": "parent" })));
         assert!(!c.holds(&json!({ "relationship": "holder" })));
         assert!(c.holds(&json!({})), "a missing field is not the holder");
         let nested = Condition::parse("subjects.foreign_language == \"N1\"").unwrap();
         assert!(nested.holds(&json!({ "subjects": { "foreign_language": "N1" } })));
+        let relatives = Condition::parse("relationship in [parent, child, spouse]").unwrap();
+        assert!(relatives.holds(&json!({ "relationship": "child" })));
+        assert!(!relatives.holds(&json!({ "relationship": "holder" })));
+        assert!(!relatives.holds(&json!({})));
     }
 
     #[test]
@@ -126,5 +150,6 @@ mod tests {
         assert!(Condition::parse("== true").is_err());
         assert!(Condition::parse("a..b == 1").is_err());
         assert!(Condition::parse("a ==").is_err());
+        assert!(Condition::parse("a in []").is_err());
     }
 }

@@ -13,13 +13,14 @@ pub mod workflow;
 
 pub use prefill::PrefillField;
 pub use spec::{
-    Action, Agency, DocumentRequirement, Effect, LocalizedName, Needs, OpeningWindow,
-    ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit, Workflow,
+    Action, Agency, Derived, DocumentRequirement, Effect, Extension, LocalizedName, Needs,
+    OpeningWindow, ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit, Workflow,
 };
 
-use chrono::{DateTime, Utc};
+use crate::rules::{self, Violation};
+use chrono::{DateTime, NaiveDate, Utc};
 use jsonschema::Validator;
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -175,6 +176,42 @@ impl Procedure {
         form::validate(&self.submission, data)
     }
 
+    /// What the procedure's named rules find wrong with `data`, for a dossier registered on
+    /// `on` (the day in Vietnam).
+    pub fn check_rules(&self, data: &Value, on: NaiveDate) -> Vec<Violation> {
+        self.spec
+            .rules
+            .iter()
+            .filter_map(|name| rules::rule(name))
+            .flat_map(|rule| rule.check(data, on))
+            .collect()
+    }
+
+    /// Writes the derived fields computed from a register `answer` on `on` into `data`,
+    /// locked, with their provenance.
+    pub fn derive(
+        &self,
+        answer: &Map<String, Value>,
+        on: NaiveDate,
+        stamp: &prefill::Stamp,
+        data: &mut Value,
+        provenance: &mut Map<String, Value>,
+    ) {
+        for derived in &self.spec.derived {
+            if let Some(derivation) = rules::derivation(&derived.rule) {
+                let value = derivation.derive(answer, on);
+                prefill::fill_derived(
+                    &derived.pointer,
+                    derivation.name,
+                    value,
+                    stamp,
+                    data,
+                    provenance,
+                );
+            }
+        }
+    }
+
     /// The form fields filled from the population register.
     pub fn prefill_fields(&self) -> &[PrefillField] {
         &self.prefill
@@ -186,6 +223,13 @@ impl Procedure {
             .prefill
             .iter()
             .map(|f| f.register_field().to_owned())
+            .chain(
+                self.spec
+                    .derived
+                    .iter()
+                    .filter_map(|d| rules::derivation(&d.rule))
+                    .flat_map(|d| d.reads.iter().map(|f| (*f).to_owned())),
+            )
             .collect();
         fields.sort();
         fields.dedup();

@@ -115,6 +115,25 @@ pub fn fill(
     }
 }
 
+/// Writes a value a named derivation computed from the register at `pointer`, locked: the
+/// citizen sees it and its reasons but cannot change it.
+pub fn fill_derived(
+    pointer: &str,
+    derivation: &str,
+    value: Value,
+    stamp: &Stamp,
+    data: &mut Value,
+    provenance: &mut Map<String, Value>,
+) {
+    set_at(data, pointer, value);
+    let mut entry = Map::new();
+    entry.insert("source".into(), Value::String(format!("rule:{derivation}")));
+    entry.insert("fetched_at".into(), Value::String(stamp.fetched_at.clone()));
+    entry.insert("locked".into(), Value::Bool(true));
+    entry.insert("request_id".into(), Value::String(stamp.request_id.clone()));
+    provenance.insert(pointer.to_owned(), Value::Object(entry));
+}
+
 /// The pointers where the citizen's value differs from the register's: a register
 /// correction request for the clerk.
 pub fn corrections(provenance: &Map<String, Value>, data: &Value) -> Vec<String> {

@@ -66,6 +66,16 @@ pub struct TimeLimit {
     pub amount: u32,
     pub unit: TimeUnit,
     pub cutoff: Option<String>,
+    /// Extra time the law allows for complex cases, granted by an `extend_deadline` action.
+    pub extension: Option<Extension>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Extension {
+    pub amount: u32,
+    pub unit: TimeUnit,
+    /// When the law allows it (NĐ 23/2015 Điều 7: many registers to search, a complex case).
+    pub when: String,
 }
 
 impl TimeLimit {
@@ -168,6 +178,11 @@ pub enum Effect {
     StopNotice,
     /// The electronic result goes into the citizen's document store.
     ResultToStore,
+    /// The exam's registration slips (Phiếu ĐKDT số 1 and số 2) are rendered from the
+    /// confirmed registration and become the dossier's results.
+    RegistrationSlips,
+    /// A complex case: the return date moves by the time limit's `extension`.
+    ExtendDeadline,
 }
 
 impl Action {
@@ -201,11 +216,23 @@ pub struct ProcedureSpec {
     pub time_limit: TimeLimit,
     pub register_purpose: Option<String>,
     pub form: Value,
+    /// Named rules of `crate::rules` the form must also satisfy at submission.
     #[serde(default)]
     pub rules: Vec<String>,
+    /// Values derived from the register by named derivations, written into the form.
+    #[serde(default)]
+    pub derived: Vec<Derived>,
     pub documents: Vec<DocumentRequirement>,
     pub result: ResultSpec,
     pub workflow: Workflow,
+}
+
+/// A form field the engine computes from the register (`crate::rules::DERIVATIONS`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Derived {
+    /// JSON pointer into the form, e.g. `/priority`.
+    pub pointer: String,
+    pub rule: String,
 }
 
 /// What the procedure gives the citizen in the end.

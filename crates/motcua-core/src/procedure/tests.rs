@@ -20,8 +20,17 @@ fn the_shipped_procedures_load() {
         let p = Procedure::parse(name, text).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(p.initial_state(), "submitted");
         assert_eq!(p.portal_status("submitted"), Some(1));
-        assert_eq!(p.receiving_agency(&json!({})), "SGDDT-HN");
+        assert_eq!(
+            p.receiving_agency(&json!({ "receiving_agency": "SGDDT-HN" })),
+            "SGDDT-HN"
+        );
     }
+    let thpt = Procedure::parse("1.005142.json", THPT).unwrap();
+    assert_eq!(
+        thpt.receiving_agency(&json!({ "receiving_agency": "THPT-HN-YENHOA" })),
+        "THPT-HN-YENHOA",
+        "the candidate's registration unit receives the dossier"
+    );
 }
 
 #[test]
@@ -196,8 +205,10 @@ fn the_register_is_asked_only_for_the_procedures_fields() {
             "birth_place",
             "ethnicity",
             "full_name",
+            "nationality",
             "permanent_address",
             "pin",
+            "residence_history",
             "sex"
         ]
     );

@@ -21,7 +21,8 @@ pub const STUDENT_HCMC: &str = "079307004321";
 pub const MINORITY_STUDENT: &str = "004207005678";
 /// Vũ Thị Lan Anh, born 2007-11-08, female, Kinh: a 12th-grader whose family moved from
 /// Phường Đống Đa, Hà Nội, to Xã Bát Xát, Lào Cai (border, zone III, đặc biệt khó khăn) on
-/// 2024-08-15: less than 3 years there, so no residence priority (until 2027-08-15).
+/// 2023-04-15: two years there at the 2025 exam registration, less than the 3 the residence
+/// priority asks (she would qualify from 2026-04-15).
 pub const RECENT_MOVER_STUDENT: &str = "001307002468";
 /// Lê Văn Tâm, born 1952-02-11 in Thanh Hóa, male: deceased on 2024-12-03 (status
 /// `deceased`). He can still log in at the simulated provider, to test what the engine does.
@@ -41,7 +42,7 @@ pub const BAD_CENTURY_DIGIT: &str = "001890012345";
 /// Day of death of [`DECEASED`].
 pub const DECEASED_ON: NaiveDate = date(2024, 12, 3);
 /// When [`RECENT_MOVER_STUDENT`]'s family moved to Xã Bát Xát.
-pub const RECENT_MOVE_ON: NaiveDate = date(2024, 8, 15);
+pub const RECENT_MOVE_ON: NaiveDate = date(2023, 4, 15);
 
 /// Commune indices, checked when the crate is compiled.
 const CAU_GIAY: u8 = commune_index("00167") as u8;
