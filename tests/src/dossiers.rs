@@ -18,17 +18,19 @@ pub fn copy_data() -> Value {
     })
 }
 
-/// A diploma-copy draft of `citizen`, filled in, not submitted. Panics on any other answer:
-/// for tests and benchmarks.
-pub async fn filled_copy_draft(
+/// A draft of `procedure` for `citizen`, filled with `data`, not submitted. Panics on any
+/// other answer: for tests and benchmarks.
+pub async fn filled_draft(
     engine: &Engine,
     client: &reqwest::Client,
     citizen: &Session,
+    procedure: &str,
+    data: &Value,
 ) -> String {
     let created = client
         .post(engine.at("/v1/dossiers"))
         .bearer_auth(&citizen.token)
-        .json(&json!({ "procedure": COPY }))
+        .json(&json!({ "procedure": procedure }))
         .send()
         .await
         .expect("the engine answers");
@@ -39,12 +41,21 @@ pub async fn filled_copy_draft(
         .patch(engine.at(&format!("/v1/dossiers/{id}")))
         .bearer_auth(&citizen.token)
         .header("content-type", "application/merge-patch+json")
-        .body(copy_data().to_string())
+        .body(data.to_string())
         .send()
         .await
         .expect("the engine answers");
     assert_eq!(patched.status(), 200);
     id
+}
+
+/// A diploma-copy draft of `citizen`, filled in, not submitted.
+pub async fn filled_copy_draft(
+    engine: &Engine,
+    client: &reqwest::Client,
+    citizen: &Session,
+) -> String {
+    filled_draft(engine, client, citizen, COPY, &copy_data()).await
 }
 
 /// Submits a draft of `citizen`, expecting 200.
@@ -89,25 +100,7 @@ pub async fn submitted_correction(
     client: &reqwest::Client,
     citizen: &Session,
 ) -> String {
-    let created = client
-        .post(engine.at("/v1/dossiers"))
-        .bearer_auth(&citizen.token)
-        .json(&json!({ "procedure": CORRECTION }))
-        .send()
-        .await
-        .expect("the engine answers");
-    assert_eq!(created.status(), 201);
-    let draft: Value = created.json().await.expect("a draft");
-    let id = draft["id"].as_str().expect("an id").to_owned();
-    let patched = client
-        .patch(engine.at(&format!("/v1/dossiers/{id}")))
-        .bearer_auth(&citizen.token)
-        .header("content-type", "application/merge-patch+json")
-        .body(correction_data().to_string())
-        .send()
-        .await
-        .expect("the engine answers");
-    assert_eq!(patched.status(), 200);
+    let id = filled_draft(engine, client, citizen, CORRECTION, &correction_data()).await;
     let uploaded = client
         .put(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
         .bearer_auth(&citizen.token)

@@ -2,6 +2,7 @@
 //! test), motcua-sim's identity provider in-process, and the real `motcua` binary started as
 //! a child process on a free port. Tests talk to it over HTTP only, as clients would.
 
+pub mod api;
 pub mod bench;
 pub mod dossiers;
 pub mod engine;

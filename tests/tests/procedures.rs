@@ -3,6 +3,7 @@
 //! derived from the register; the diploma copy with who may ask and the 15:00 rule; the
 //! correction of a diploma; the recognition of a foreign diploma.
 
+use motcua_tests::api::{act, call, get, patch, post};
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 
@@ -20,61 +21,6 @@ const APPROVER: &str = "motcua.lanhdao";
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
-}
-
-async fn call(
-    engine: &Engine,
-    session: &Session,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = client()
-        .request(method, engine.at(path))
-        .bearer_auth(&session.token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let answer = request.send().await.unwrap();
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(engine: &Engine, session: &Session, path: &str) -> (u16, Value) {
-    call(engine, session, reqwest::Method::GET, path, None).await
-}
-
-async fn post(engine: &Engine, session: &Session, path: &str, body: Value) -> (u16, Value) {
-    call(engine, session, reqwest::Method::POST, path, Some(body)).await
-}
-
-async fn act(
-    engine: &Engine,
-    session: &Session,
-    id: &str,
-    action: &str,
-    body: Value,
-) -> (u16, Value) {
-    post(
-        engine,
-        session,
-        &format!("/v1/dossiers/{id}/actions/{action}"),
-        body,
-    )
-    .await
-}
-
-async fn patch(engine: &Engine, session: &Session, id: &str, data: &Value) -> (u16, Value) {
-    let answer = client()
-        .patch(engine.at(&format!("/v1/dossiers/{id}")))
-        .bearer_auth(&session.token)
-        .header("content-type", "application/merge-patch+json")
-        .body(data.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
 }
 
 async fn put_file(
@@ -134,6 +80,18 @@ fn thpt_data(unit: &str) -> Value {
     let mut data: Value = serde_json::from_str(include_str!("fixtures/thpt_valid.json")).unwrap();
     data["receiving_agency"] = json!(unit);
     data
+}
+
+/// The pointers of a problem's errors, sorted.
+fn error_pointers(problem: &Value) -> Vec<&str> {
+    let mut pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["pointer"].as_str())
+        .collect();
+    pointers.sort();
+    pointers
 }
 
 /// The codes, pointers and rules of a problem's errors that come from named rules.
@@ -258,7 +216,6 @@ async fn thpt_refusals_name_their_rule_code_and_pointer() {
             assert_eq!(patch(engine, minh, &id, &change).await.0, 200);
             let (status, problem) = submit(engine, minh, &id).await;
             assert_eq!(status, 422, "{problem}");
-            assert_eq!(problem["content_type"], Value::Null);
             rule_errors(&problem)
         }
     };
@@ -695,13 +652,7 @@ async fn who_may_ask_for_a_copy_and_with_which_papers() {
     // A parent's request names the holder and brings the proof of relation.
     let (status, problem) = submit(&engine, &minh, &id).await;
     assert_eq!(status, 422, "{problem}");
-    let mut pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
-    pointers.sort();
+    let pointers = error_pointers(&problem);
     assert_eq!(
         pointers,
         [
@@ -749,13 +700,7 @@ async fn who_may_ask_for_a_copy_and_with_which_papers() {
         data["diploma"]["holder_birth_date"] = json!("1952-02-11");
         assert_eq!(patch(&engine, &minh, &id, &data).await.0, 200);
         let (_, problem) = submit(&engine, &minh, &id).await;
-        let mut pointers: Vec<&str> = problem["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["pointer"].as_str().unwrap())
-            .collect();
-        pointers.sort();
+        let pointers = error_pointers(&problem);
         assert_eq!(pointers, documents, "{relationship}");
     }
 }
@@ -826,13 +771,7 @@ async fn a_foreign_diploma_is_recognised_online_and_at_the_counter_in_15_working
     assert_eq!(patch(&engine, &minh, &id, &recognition_data()).await.0, 200);
     let (status, problem) = submit(&engine, &minh, &id).await;
     assert_eq!(status, 422);
-    let mut pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
-    pointers.sort();
+    let pointers = error_pointers(&problem);
     assert_eq!(
         pointers,
         [

@@ -1,6 +1,7 @@
 //! One-stop processing (issue 5): staff queues and claims, the NĐ 118 workflow with its
 //! roles, the legal clock and the slips of TT 03/2025, counter intake, and who may see what.
 
+use motcua_tests::api::{act, call, get, patch};
 use motcua_tests::dossiers;
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
@@ -14,52 +15,6 @@ const OTHER_AGENCY_CLERK: &str = "motcua.hcm.tiepnhan";
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
-}
-
-async fn call(
-    engine: &Engine,
-    session: &Session,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = client()
-        .request(method, engine.at(path))
-        .bearer_auth(&session.token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let answer = request.send().await.unwrap();
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
-}
-
-async fn get(engine: &Engine, session: &Session, path: &str) -> (u16, Value) {
-    call(engine, session, reqwest::Method::GET, path, None).await
-}
-
-async fn act(
-    engine: &Engine,
-    session: &Session,
-    id: &str,
-    action: &str,
-    body: Value,
-) -> (u16, Value) {
-    let path = format!("/v1/dossiers/{id}/actions/{action}");
-    call(engine, session, reqwest::Method::POST, &path, Some(body)).await
-}
-
-async fn patch(engine: &Engine, session: &Session, id: &str, data: Value) -> (u16, Value) {
-    let answer = client()
-        .patch(engine.at(&format!("/v1/dossiers/{id}")))
-        .bearer_auth(&session.token)
-        .header("content-type", "application/merge-patch+json")
-        .body(data.to_string())
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
 }
 
 async fn put_file(
@@ -247,7 +202,7 @@ async fn a_diploma_copy_goes_the_whole_way_online_with_one_supplement() {
         &engine,
         &minh,
         &id,
-        json!({ "diploma": { "serial": "HN-2025-004321" } }),
+        &json!({ "diploma": { "serial": "HN-2025-004321" } }),
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -825,7 +780,7 @@ async fn a_supplement_asked_at_reception_brings_the_completed_dossier_back_to_th
     );
 
     // Resubmitting an incomplete dossier is refused; completed, it goes back to the desk.
-    let (status, _) = patch(&engine, &minh, &id, json!({ "copies": null })).await;
+    let (status, _) = patch(&engine, &minh, &id, &json!({ "copies": null })).await;
     assert_eq!(status, 200);
     let (status, problem) = act(&engine, &minh, &id, "resubmit", json!({})).await;
     assert_eq!(
@@ -837,7 +792,7 @@ async fn a_supplement_asked_at_reception_brings_the_completed_dossier_back_to_th
             &engine,
             &minh,
             &id,
-            json!({ "copies": 1, "diploma": { "serial": "HN-1" } })
+            &json!({ "copies": 1, "diploma": { "serial": "HN-1" } })
         )
         .await
         .0,

@@ -56,24 +56,19 @@ impl ActionRequest {
         };
         let mut problems = Vec::new();
         if self.comment.as_deref().is_some_and(bad) {
-            problems.push(FieldProblem {
-                code: None,
-                rule: None,
-                pointer: "/comment".into(),
-                message: format!("at most {MAX_TEXT} characters, no control characters"),
-            });
+            problems.push(FieldProblem::new(
+                "/comment",
+                format!("at most {MAX_TEXT} characters, no control characters"),
+            ));
         }
         if let Some(items) = self.data.as_ref().and_then(|d| d.get("items")) {
             let fine = items.as_array().is_some_and(|items| {
                 items.len() <= 100 && items.iter().all(|i| i.as_str().is_some_and(|t| !bad(t)))
             });
             if !fine {
-                problems.push(FieldProblem { code: None, rule: None,
-                    pointer: "/data/items".into(),
-                    message: format!(
+                problems.push(FieldProblem::new("/data/items", format!(
                         "a list of at most 100 texts of at most {MAX_TEXT} characters, no control characters"
-                    ),
-                });
+                    )));
             }
         }
         if problems.is_empty() {
@@ -326,12 +321,7 @@ fn refusal_problem(refusal: Refusal) -> ApiError {
         }
         Refusal::Missing { pointer, what } => ApiError::validation(
             format!("this action needs {what}"),
-            vec![FieldProblem {
-                code: None,
-                rule: None,
-                pointer: pointer.into(),
-                message: "required".into(),
-            }],
+            vec![FieldProblem::new(pointer, "required")],
         ),
         Refusal::ResultDocumentMissing => ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -394,20 +384,16 @@ async fn apologise(
         .and_then(|d| d.parse::<NaiveDate>().ok());
     let mut missing = Vec::new();
     if reason.is_none() {
-        missing.push(FieldProblem {
-            code: None,
-            rule: None,
-            pointer: "/comment".into(),
-            message: "required: the reason the dossier is late".into(),
-        });
+        missing.push(FieldProblem::new(
+            "/comment",
+            "required: the reason the dossier is late",
+        ));
     }
     if new_date.is_none() {
-        missing.push(FieldProblem {
-            code: None,
-            rule: None,
-            pointer: "/data/new_due_date".into(),
-            message: "required: the new return date, YYYY-MM-DD".into(),
-        });
+        missing.push(FieldProblem::new(
+            "/data/new_due_date",
+            "required: the new return date, YYYY-MM-DD",
+        ));
     }
     let (Some(new_date), true) = (new_date, missing.is_empty()) else {
         return Err(ApiError::validation(
@@ -437,12 +423,7 @@ async fn apologise(
     let new_due = state.calendar.close_on_or_after(new_date).map_err(|e| {
         ApiError::validation(
             "the new return date cannot be counted",
-            vec![FieldProblem {
-                code: None,
-                rule: None,
-                pointer: "/data/new_due_date".into(),
-                message: e.to_string(),
-            }],
+            vec![FieldProblem::new("/data/new_due_date", e.to_string())],
         )
     })?;
     legal_clock::check_apology(&state.calendar, now, due, new_due, dossier.clock.apologies)

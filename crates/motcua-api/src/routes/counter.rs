@@ -59,12 +59,10 @@ pub async fn create(
     let pin = checked_pin(&body.citizen).map_err(|_| {
         ApiError::validation(
             "not a personal identification number",
-            vec![crate::error::FieldProblem {
-                code: None,
-                rule: None,
-                pointer: "/citizen".into(),
-                message: "12 digits: province, century and sex, year, serial".into(),
-            }],
+            vec![crate::error::FieldProblem::new(
+                "/citizen",
+                "12 digits: province, century and sex, year, serial",
+            )],
         )
     })?;
     let procedure = current_procedure(&state, &body.procedure)?;

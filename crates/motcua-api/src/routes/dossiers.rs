@@ -33,12 +33,7 @@ const PROBLEM: &str = "application/problem+json";
 pub(crate) fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
     errors
         .into_iter()
-        .map(|e| FieldProblem {
-            code: None,
-            rule: None,
-            pointer: e.pointer,
-            message: e.message,
-        })
+        .map(|e| FieldProblem::new(e.pointer, e.message))
         .collect()
 }
 
@@ -561,12 +556,7 @@ pub async fn patch(
     if !patch.is_object() {
         return Err(ApiError::validation(
             "the body must be a JSON object (a merge patch of the dossier's data)",
-            vec![FieldProblem {
-                code: None,
-                rule: None,
-                pointer: String::new(),
-                message: "expected an object".into(),
-            }],
+            vec![FieldProblem::new(String::new(), "expected an object")],
         ));
     }
     let mut tx = state
@@ -645,16 +635,16 @@ fn locked_fields_changed(prefill: &Value, before: &Value, after: &Value) -> Vec<
         .iter()
         .filter(|(_, p)| p.get("locked").and_then(Value::as_bool).unwrap_or(false))
         .filter(|(pointer, _)| before.pointer(pointer) != after.pointer(pointer))
-        .map(|(pointer, p)| FieldProblem {
-            code: None,
-            rule: None,
-            pointer: pointer.clone(),
-            message: format!(
-                "filled from {} and locked",
-                p.get("source")
-                    .and_then(Value::as_str)
-                    .unwrap_or("the register")
-            ),
+        .map(|(pointer, p)| {
+            FieldProblem::new(
+                pointer.clone(),
+                format!(
+                    "filled from {} and locked",
+                    p.get("source")
+                        .and_then(Value::as_str)
+                        .unwrap_or("the register")
+                ),
+            )
         })
         .collect()
 }
@@ -693,12 +683,10 @@ pub(crate) async fn missing_documents(
                 continue;
             }
         }
-        missing.push(FieldProblem {
-            code: None,
-            rule: None,
-            pointer: format!("/documents/{}", r.key),
-            message: format!("required: {}", r.name),
-        });
+        missing.push(FieldProblem::new(
+            format!("/documents/{}", r.key),
+            format!("required: {}", r.name),
+        ));
     }
     Ok(missing)
 }

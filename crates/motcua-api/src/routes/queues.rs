@@ -233,12 +233,10 @@ pub async fn assign(
     if to.is_empty() || to.len() > 128 || !to.chars().all(username) {
         return Err(ApiError::validation(
             "name the staff member to assign",
-            vec![crate::error::FieldProblem {
-                code: None,
-                rule: None,
-                pointer: "/to".into(),
-                message: "a username: 1 to 128 letters, digits, '.', '_', '-' or '@'".into(),
-            }],
+            vec![crate::error::FieldProblem::new(
+                "/to",
+                "a username: 1 to 128 letters, digits, '.', '_', '-' or '@'",
+            )],
         ));
     }
     reassign(&state, &principal, id, Some(to), "assign").await

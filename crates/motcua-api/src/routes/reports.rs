@@ -49,12 +49,7 @@ struct Asked {
 fn bad_param(pointer: &str, message: impl Into<String>) -> ApiError {
     ApiError::validation(
         "the report's parameters are not valid",
-        vec![FieldProblem {
-            code: None,
-            rule: None,
-            pointer: pointer.into(),
-            message: message.into(),
-        }],
+        vec![FieldProblem::new(pointer, message.into())],
     )
 }
 
