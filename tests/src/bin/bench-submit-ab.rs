@@ -51,13 +51,7 @@ async fn submit(
     id: &str,
 ) -> Duration {
     let t = Instant::now();
-    let answer = client
-        .post(engine.at(&format!("/v1/dossiers/{id}/submit")))
-        .bearer_auth(&citizen.token)
-        .send()
-        .await
-        .expect("the engine answers");
-    assert_eq!(answer.status(), 200);
+    motcua_tests::dossiers::submit(engine, client, citizen, id).await;
     t.elapsed()
 }
 

@@ -1,50 +1,47 @@
 //! The diploma procedures' rules (Thông tư 21/2019/TT-BGDĐT).
 
-use super::{date_at, str_at, Violation};
+use super::{date_at, finding, str_at, Finding};
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 
 /// A diploma cannot have been awarded after the year the request is made.
-pub(super) fn year_awarded_not_in_future(data: &Value, on: NaiveDate) -> Vec<Violation> {
+pub(super) fn year_awarded_not_in_future(data: &Value, on: NaiveDate) -> Vec<Finding> {
     let year = data
         .pointer("/diploma/year_awarded")
         .and_then(Value::as_i64);
     match year {
-        Some(year) if year > i64::from(on.year()) => vec![Violation {
-            rule: "year_awarded_not_in_future",
-            code: "year_in_future",
-            pointer: "/diploma/year_awarded".into(),
-            message: format!(
+        Some(year) if year > i64::from(on.year()) => vec![finding(
+            "year_in_future",
+            "/diploma/year_awarded",
+            format!(
                 "{year} is after this year ({}): give the year the diploma was awarded",
                 on.year()
             ),
-        }],
+        )],
         _ => Vec::new(),
     }
 }
 
 /// Someone other than the holder (a representative, a relative, an heir) names the holder
 /// and their birth date, so the register of originals can be searched.
-pub(super) fn holder_named_when_not_holder(data: &Value, _on: NaiveDate) -> Vec<Violation> {
+pub(super) fn holder_named_when_not_holder(data: &Value, _on: NaiveDate) -> Vec<Finding> {
     if matches!(str_at(data, "/relationship"), None | Some("holder")) {
         return Vec::new();
     }
     let mut found = Vec::new();
     if str_at(data, "/diploma/holder_name").is_none_or(|n| n.trim().is_empty()) {
-        found.push(Violation {
-            rule: "holder_named_when_not_holder",
-            code: "holder_name_missing",
-            pointer: "/diploma/holder_name".into(),
-            message: "you ask for someone else's diploma: give the holder's full name".into(),
-        });
+        found.push(finding(
+            "holder_name_missing",
+            "/diploma/holder_name",
+            "you ask for someone else's diploma: give the holder's full name".into(),
+        ));
     }
     if date_at(data, "/diploma/holder_birth_date").is_none() {
-        found.push(Violation {
-            rule: "holder_named_when_not_holder",
-            code: "holder_birth_date_missing",
-            pointer: "/diploma/holder_birth_date".into(),
-            message: "you ask for someone else's diploma: give the holder's birth date".into(),
-        });
+        found.push(finding(
+            "holder_birth_date_missing",
+            "/diploma/holder_birth_date",
+            "you ask for someone else's diploma: give the holder's birth date".into(),
+        ));
     }
     found
 }

@@ -23,17 +23,41 @@ pub struct Violation {
     pub message: String,
 }
 
+/// What a rule's function finds; [`Rule::check`] names the rule on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Finding {
+    code: &'static str,
+    pointer: String,
+    message: String,
+}
+
+fn finding(code: &'static str, pointer: &str, message: String) -> Finding {
+    Finding {
+        code,
+        pointer: pointer.to_owned(),
+        message,
+    }
+}
+
 /// A check on the whole form, on the day the dossier is registered (in Vietnam).
 pub struct Rule {
     pub name: &'static str,
     /// What it checks, as docs/PROCEDURES.md lists it.
     pub summary: &'static str,
-    check: fn(&Value, NaiveDate) -> Vec<Violation>,
+    check: fn(&Value, NaiveDate) -> Vec<Finding>,
 }
 
 impl Rule {
     pub fn check(&self, data: &Value, on: NaiveDate) -> Vec<Violation> {
         (self.check)(data, on)
+            .into_iter()
+            .map(|f| Violation {
+                rule: self.name,
+                code: f.code,
+                pointer: f.pointer,
+                message: f.message,
+            })
+            .collect()
     }
 }
 

@@ -1,7 +1,7 @@
 //! The THPT graduation exam's rules (Thông tư 24/2024/TT-BGDĐT): subjects (Điều 20),
 //! the language exemption (Điều 39) and the priority categories (Điều 42).
 
-use super::{date_at, str_at, vietnamese_date, Violation};
+use super::{date_at, finding, str_at, vietnamese_date, Finding};
 use chrono::{Months, NaiveDate};
 use serde_json::{json, Map, Value};
 
@@ -13,22 +13,6 @@ const LOWEST_EXEMPTING_LEVEL: u64 = 3;
 const PRIORITY_RESIDENCE: Months = Months::new(36);
 /// The shorter residence the registration form also flags.
 const FLAGGED_RESIDENCE: Months = Months::new(18);
-
-fn violation(code: &'static str, pointer: &str, message: String) -> Violation {
-    Violation {
-        rule: "",
-        code,
-        pointer: pointer.to_owned(),
-        message,
-    }
-}
-
-fn named(rule: &'static str, violations: Vec<Violation>) -> Vec<Violation> {
-    violations
-        .into_iter()
-        .map(|v| Violation { rule, ..v })
-        .collect()
-}
 
 fn electives(data: &Value) -> Vec<&str> {
     data.pointer("/subjects/electives")
@@ -46,38 +30,34 @@ fn registers_foreign_language(data: &Value) -> bool {
 
 /// Ngữ văn and Toán plus exactly two electives; the language code when Ngoại ngữ is
 /// chosen. Free candidates of the 2006 programme: Văn, Toán, Ngoại ngữ and KHTN or KHXH.
-pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Violation> {
-    named("thpt_subjects", subject_problems(data))
-}
-
-fn subject_problems(data: &Value) -> Vec<Violation> {
+pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
     let mut found = Vec::new();
     let chosen = electives(data);
     let language = str_at(data, "/subjects/foreign_language");
     if str_at(data, "/programme") == Some("2006") {
         if str_at(data, "/candidate_kind") != Some("free") {
-            found.push(violation(
+            found.push(finding(
                 "programme_2006_free_candidates_only",
                 "/programme",
                 "only free candidates who studied the 2006 programme may sit its exam".into(),
             ));
         }
         if !chosen.is_empty() {
-            found.push(violation(
+            found.push(finding(
                 "electives_not_in_2006_programme",
                 "/subjects/electives",
                 "the 2006 programme has no electives: choose KHTN or KHXH in combined_exam".into(),
             ));
         }
         if str_at(data, "/subjects/combined_exam").is_none() {
-            found.push(violation(
+            found.push(finding(
                 "combined_exam_missing",
                 "/subjects/combined_exam",
                 "the 2006 programme's candidates choose KHTN (khtn) or KHXH (khxh)".into(),
             ));
         }
         if language.is_none() {
-            found.push(violation(
+            found.push(finding(
                 "foreign_language_missing",
                 "/subjects/foreign_language",
                 "Ngoại ngữ is compulsory in the 2006 programme: name the language (N1–N7)".into(),
@@ -86,7 +66,7 @@ fn subject_problems(data: &Value) -> Vec<Violation> {
         return found;
     }
     if chosen.len() > ELECTIVES_2018 {
-        found.push(violation(
+        found.push(finding(
             "too_many_electives",
             "/subjects/electives",
             format!(
@@ -95,7 +75,7 @@ fn subject_problems(data: &Value) -> Vec<Violation> {
             ),
         ));
     } else if chosen.len() < ELECTIVES_2018 && data.pointer("/subjects/electives").is_some() {
-        found.push(violation(
+        found.push(finding(
             "too_few_electives",
             "/subjects/electives",
             format!(
@@ -105,21 +85,21 @@ fn subject_problems(data: &Value) -> Vec<Violation> {
         ));
     }
     if chosen.contains(&FOREIGN_LANGUAGE) && language.is_none() {
-        found.push(violation(
+        found.push(finding(
             "foreign_language_missing",
             "/subjects/foreign_language",
             "Ngoại ngữ is chosen: name the language (N1 English … N7 Korean)".into(),
         ));
     }
     if !chosen.contains(&FOREIGN_LANGUAGE) && language.is_some() {
-        found.push(violation(
+        found.push(finding(
             "foreign_language_without_subject",
             "/subjects/foreign_language",
             "a language is named but Ngoại ngữ is not among the electives".into(),
         ));
     }
     if data.pointer("/subjects/combined_exam").is_some() {
-        found.push(violation(
+        found.push(finding(
             "combined_exam_only_in_2006",
             "/subjects/combined_exam",
             "KHTN / KHXH are the 2006 programme's: the 2018 programme chooses electives".into(),
@@ -130,17 +110,13 @@ fn subject_problems(data: &Value) -> Vec<Violation> {
 
 /// An exemption from the language exam: a national olympiad team, or a certificate of level
 /// 3 of 6 or higher, for the language registered, still valid on the registration day.
-pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Violation> {
-    named("thpt_language_exemption", exemption_problems(data, on))
-}
-
-fn exemption_problems(data: &Value, on: NaiveDate) -> Vec<Violation> {
+pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
     let mut found = Vec::new();
     if data.pointer("/language_exemption/exempt") != Some(&Value::Bool(true)) {
         return found;
     }
     if !registers_foreign_language(data) {
-        found.push(violation(
+        found.push(finding(
             "exemption_without_language",
             "/language_exemption/exempt",
             "an exemption from Ngoại ngữ needs Ngoại ngữ among the subjects".into(),
@@ -151,7 +127,7 @@ fn exemption_problems(data: &Value, on: NaiveDate) -> Vec<Violation> {
     }
     const CERTIFICATE: &str = "/language_exemption/certificate";
     if data.pointer(CERTIFICATE).is_none() {
-        found.push(violation(
+        found.push(finding(
             "certificate_missing",
             CERTIFICATE,
             "an exemption by certificate describes the certificate".into(),
@@ -159,12 +135,12 @@ fn exemption_problems(data: &Value, on: NaiveDate) -> Vec<Violation> {
         return found;
     }
     match date_at(data, &format!("{CERTIFICATE}/valid_until")) {
-        None => found.push(violation(
+        None => found.push(finding(
             "certificate_validity_missing",
             "/language_exemption/certificate/valid_until",
             "give the day the certificate is valid until (YYYY-MM-DD)".into(),
         )),
-        Some(until) if until < on => found.push(violation(
+        Some(until) if until < on => found.push(finding(
             "certificate_expired",
             "/language_exemption/certificate/valid_until",
             format!(
@@ -180,7 +156,7 @@ fn exemption_problems(data: &Value, on: NaiveDate) -> Vec<Violation> {
         .pointer(&format!("{CERTIFICATE}/level"))
         .and_then(Value::as_u64);
     if level.is_some_and(|l| l < LOWEST_EXEMPTING_LEVEL) {
-        found.push(violation(
+        found.push(finding(
             "certificate_level_too_low",
             "/language_exemption/certificate/level",
             format!(
@@ -193,7 +169,7 @@ fn exemption_problems(data: &Value, on: NaiveDate) -> Vec<Violation> {
     let registered = str_at(data, "/subjects/foreign_language");
     if let (Some(certified), Some(registered)) = (certified, registered) {
         if certified != registered {
-            found.push(violation(
+            found.push(finding(
                 "certificate_language_mismatch",
                 "/language_exemption/certificate/language",
                 format!(
