@@ -157,6 +157,11 @@ impl Engine {
             .env("REGISTRY_URL", &registry_url)
             .env("REGISTRY_TOKEN", &registry_token)
             .env("MOTCUA_TOKEN_SECRET", TEST_TOKEN_SECRET)
+            // Every test client comes from 127.0.0.1 and many log in and draft in a burst;
+            // the abuse tests set their own limits through `extra_env`.
+            .env("MOTCUA_RATE_LIMIT_LOGIN", "1000000")
+            .env("MOTCUA_RATE_LIMIT_DRAFTS", "1000000")
+            .env("MOTCUA_RATE_LIMIT_SUBMITS", "1000000")
             .env(
                 "RUST_LOG",
                 std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()),

@@ -13,9 +13,12 @@ pub mod facts;
 pub mod idempotency;
 pub mod openapi;
 pub mod pagination;
+pub mod rate_limits;
 pub mod register;
 pub mod registration_slips;
+pub mod request_limits;
 pub mod routes;
+pub mod security_headers;
 pub mod state;
 pub mod step;
 pub mod sweep;
@@ -29,7 +32,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use axum::Router;
+use axum::{middleware, Router};
 use error::ApiError;
 use routes::{
     actions, auth, counter, documents, dossiers, me, operations, procedures, queues, reports, slips,
@@ -37,12 +40,32 @@ use routes::{
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Request bodies above this are refused with 413 unless configured otherwise.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
-pub fn router(state: AppState, body_limit: usize) -> Router {
+/// How much a request may send, and how slowly.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// JSON bodies (uploads have their requirement's own `max_bytes`).
+    pub max_bytes: usize,
+    /// A body that sends nothing for this long is abandoned with 408: a client that went
+    /// silent must not hold a connection, a database transaction or an upload open.
+    pub idle_timeout: std::time::Duration,
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        BodyLimits {
+            max_bytes: DEFAULT_BODY_LIMIT,
+            idle_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+pub fn router(state: AppState, body: BodyLimits) -> Router {
     let v1 = Router::new()
         .route("/auth/login", get(auth::login))
         .route("/auth/callback", get(auth::callback))
@@ -77,8 +100,13 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .route("/counter/dossiers", post(counter::create))
         .route("/reports/indicators", get(reports::indicators_report))
         .route("/reports/digitisation", get(reports::digitisation))
-        .route("/reports/timeliness", get(reports::timeliness));
-    Router::new()
+        .route("/reports/timeliness", get(reports::timeliness))
+        // A route layer: it runs after routing, so it sees which route matched.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            rate_limits::enforce,
+        ));
+    let app = Router::new()
         .route("/", get(operations::index))
         .route("/healthz", get(operations::healthz))
         .route("/readyz", get(operations::readyz))
@@ -86,7 +114,9 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         .nest("/v1", v1)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(DefaultBodyLimit::max(body.max_bytes))
+        .layer(RequestBodyTimeoutLayer::new(body.idle_timeout))
+        .layer(middleware::from_fn(request_limits::refuse_oversized))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let request_id = request
@@ -99,8 +129,9 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(CatchPanicLayer::custom(panic_to_problem))
-        .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_to_problem));
+    // Outermost, so that even a refusal by a layer above carries them.
+    security_headers::add(app).with_state(state)
 }
 
 async fn not_found() -> ApiError {

@@ -31,6 +31,8 @@ pub struct Shared {
     /// The digitisation target of the reports (indicator 4.2's threshold is 80 %; an
     /// operator may aim higher, e.g. the 2030 goal of 100 %).
     pub digitisation_target: f64,
+    /// Budgets against floods of logins, drafts and submissions.
+    pub rate_limits: crate::rate_limits::RateLimits,
 }
 
 impl AppState {

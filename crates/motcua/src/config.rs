@@ -3,8 +3,10 @@
 //! `serve` needs every outside service configured and names each one that is not;
 //! `dev` fills what is missing with the built-in stand-ins.
 
+use motcua_api::rate_limits::RateLimitSettings;
 use secrecy::SecretString;
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,10 @@ pub struct Config {
     pub token_secret: Option<SecretString>,
     pub token_lifetime_secs: i64,
     pub max_body_bytes: usize,
+    /// `MOTCUA_BODY_IDLE_TIMEOUT_SECS`: a request body silent this long is abandoned (408).
+    pub body_idle_timeout: std::time::Duration,
+    /// `MOTCUA_RATE_LIMIT_*` and `MOTCUA_TRUST_FORWARDED_FOR`.
+    pub rate_limits: motcua_api::rate_limits::RateLimitSettings,
     /// `motcua dev` only: the instant the engine's clock starts at.
     pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// The digitisation target reports measure 4.2 against (default 0.8; 1.0 for 2030).
@@ -61,6 +67,11 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_TOKEN_SECRET",
     "MOTCUA_TOKEN_LIFETIME_SECS",
     "MOTCUA_MAX_BODY_BYTES",
+    "MOTCUA_BODY_IDLE_TIMEOUT_SECS",
+    "MOTCUA_RATE_LIMIT_LOGIN",
+    "MOTCUA_RATE_LIMIT_DRAFTS",
+    "MOTCUA_RATE_LIMIT_SUBMITS",
+    "MOTCUA_TRUST_FORWARDED_FOR",
     "MOTCUA_DEV_CLOCK",
     "MOTCUA_DIGITISATION_TARGET",
 ];
@@ -125,6 +136,36 @@ impl Config {
         };
         let token_lifetime_secs = number("MOTCUA_TOKEN_LIFETIME_SECS", 900, &mut problems);
         let max_body_bytes = number("MOTCUA_MAX_BODY_BYTES", 1024 * 1024, &mut problems);
+        let body_idle_timeout = number("MOTCUA_BODY_IDLE_TIMEOUT_SECS", 30, &mut problems);
+        let defaults = RateLimitSettings::default();
+        let mut per_minute = |name: &str, default: NonZeroU32| {
+            let n = number(name, u64::from(default.get()), &mut problems);
+            u32::try_from(n)
+                .ok()
+                .and_then(NonZeroU32::new)
+                .unwrap_or_else(|| {
+                    problems.push(format!("{name}={n} must be between 1 and {}", u32::MAX));
+                    default
+                })
+        };
+        let rate_limits = RateLimitSettings {
+            logins_per_minute: per_minute("MOTCUA_RATE_LIMIT_LOGIN", defaults.logins_per_minute),
+            drafts_per_minute: per_minute("MOTCUA_RATE_LIMIT_DRAFTS", defaults.drafts_per_minute),
+            submits_per_minute: per_minute(
+                "MOTCUA_RATE_LIMIT_SUBMITS",
+                defaults.submits_per_minute,
+            ),
+            trust_forwarded_for: match var("MOTCUA_TRUST_FORWARDED_FOR").as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    problems.push(format!(
+                        "MOTCUA_TRUST_FORWARDED_FOR={other:?} must be true or false"
+                    ));
+                    false
+                }
+            },
+        };
         let token_secret = var("MOTCUA_TOKEN_SECRET");
         if token_secret.as_ref().is_some_and(|s| s.len() < 32) {
             problems.push("MOTCUA_TOKEN_SECRET must be at least 32 characters".into());
@@ -198,6 +239,8 @@ impl Config {
             token_secret: token_secret.map(SecretString::from),
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
             max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(1024 * 1024),
+            body_idle_timeout: std::time::Duration::from_secs(body_idle_timeout.max(1)),
+            rate_limits,
             dev_clock,
             digitisation_target,
             incomplete,

@@ -96,9 +96,16 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
             .unwrap_or_else(Clock::system),
         public_url: services.public_url,
         digitisation_target: config.digitisation_target,
+        rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         pool,
     });
-    Ok(motcua_api::router(state, config.max_body_bytes))
+    Ok(motcua_api::router(
+        state,
+        motcua_api::BodyLimits {
+            max_bytes: config.max_body_bytes,
+            idle_timeout: config.body_idle_timeout,
+        },
+    ))
 }
 
 /// Serves `app` on `listener` until `shutdown` completes, finishing requests in flight.
@@ -107,6 +114,8 @@ pub async fn serve_until(
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
+    // The peer's address is the rate limits' key when no trusted proxy names the client.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

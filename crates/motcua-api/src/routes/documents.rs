@@ -3,6 +3,7 @@
 
 use crate::error::ApiError;
 use crate::extract::{Auth, Json, Path, Query};
+use crate::request_limits;
 use crate::routes::dossiers::{citizen_pin, find_visible, lock_visible, procedure_of};
 use crate::state::AppState;
 use crate::time::in_vietnam;
@@ -224,19 +225,29 @@ pub(crate) fn storage_unavailable(cause: impl std::fmt::Display) -> ApiError {
 
 /// Reads the body's leading bytes and checks that they are what the uploader declared;
 /// gives back the whole body as a stream.
+/// A body that could not be read to its end: the client went away, or it stalled.
+fn interrupted(why: std::io::Error) -> ApiError {
+    let stalled = why.kind() == std::io::ErrorKind::TimedOut
+        || why
+            .get_ref()
+            .is_some_and(|e| request_limits::body_timed_out(e));
+    if stalled {
+        return request_limits::body_stalled();
+    }
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        "upload_interrupted",
+        format!("the upload was interrupted: {why}; nothing was kept"),
+    )
+}
+
 async fn checked_body(body: Body, declared: &str) -> Result<ByteStream, ApiError> {
     let mut stream = body.into_data_stream();
     let mut head = BytesMut::new();
     while head.len() < SNIFF_BYTES {
         match stream.next().await {
             Some(Ok(chunk)) => head.extend_from_slice(&chunk),
-            Some(Err(e)) => {
-                return Err(ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "upload_interrupted",
-                    format!("the upload could not be read: {e}"),
-                ))
-            }
+            Some(Err(e)) => return Err(interrupted(std::io::Error::other(e))),
             None => break,
         }
     }
@@ -261,7 +272,14 @@ async fn checked_body(body: Body, declared: &str) -> Result<ByteStream, ApiError
         }
     }
     let head: Bytes = head.freeze();
-    let rest = stream.map_err(std::io::Error::other);
+    // A stall keeps its kind so that the store's error can still say it was one.
+    let rest = stream.map_err(|e| {
+        if request_limits::body_timed_out(&e) {
+            std::io::Error::new(std::io::ErrorKind::TimedOut, e)
+        } else {
+            std::io::Error::other(e)
+        }
+    });
     Ok(Box::pin(
         futures::stream::once(async move { Ok(head) }).chain(rest),
     ))
@@ -340,11 +358,7 @@ pub async fn upload(
         .await
         .map_err(|e| match e {
             PutError::TooLarge { .. } => too_large(),
-            PutError::Body(why) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "upload_interrupted",
-                format!("the upload was interrupted: {why}; nothing was kept"),
-            ),
+            PutError::Body(why) => interrupted(why),
             PutError::Unavailable(why) => storage_unavailable(why),
         })?;
 
@@ -916,11 +930,7 @@ pub async fn attach_result(
                 "file_too_large",
                 format!("a result takes at most {limit} bytes"),
             ),
-            PutError::Body(why) => ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "upload_interrupted",
-                format!("the upload was interrupted: {why}"),
-            ),
+            PutError::Body(why) => interrupted(why),
             PutError::Unavailable(why) => storage_unavailable(why),
         })?;
     let written: Result<Document, ApiError> = async {

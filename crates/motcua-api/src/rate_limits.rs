@@ -1,0 +1,299 @@
+//! Abuse limits on the requests that cost the most or can be guessed at: starting a login
+//! (each one writes a login attempt and calls the identity provider), creating a draft (a
+//! register read on the citizen's data) and submitting (a legally binding receipt).
+//!
+//! Each principal has its own budget, and each client address a larger one (a school's
+//! computer room sits behind one address). The budgets live in this process: with several
+//! `serve` processes behind a balancer each keeps its own, so the effective limit is the
+//! per-process one times the processes — the limits are against floods, not quotas.
+
+use crate::error::ApiError;
+use crate::extract::Auth;
+use crate::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+/// How many requests of each kind a principal may make per minute; a client address may make
+/// [`ADDRESS_FACTOR`] times as many.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    /// Login starts and callbacks per client address.
+    pub logins_per_minute: NonZeroU32,
+    pub drafts_per_minute: NonZeroU32,
+    pub submits_per_minute: NonZeroU32,
+    /// Take the client's address from the last `X-Forwarded-For` entry (set by the reverse
+    /// proxy in front of the engine) instead of the connection's peer.
+    pub trust_forwarded_for: bool,
+}
+
+/// A client address carries many principals (a school, an office, a mobile carrier's NAT).
+pub const ADDRESS_FACTOR: NonZeroU32 = per_minute(10);
+
+const fn per_minute(n: u32) -> NonZeroU32 {
+    match NonZeroU32::new(n) {
+        Some(n) => n,
+        None => NonZeroU32::MIN,
+    }
+}
+
+impl Default for RateLimitSettings {
+    /// A person logs in a few times an hour and makes a handful of drafts; these leave ample
+    /// room for people and stop scripts.
+    fn default() -> Self {
+        RateLimitSettings {
+            logins_per_minute: per_minute(120),
+            drafts_per_minute: per_minute(30),
+            submits_per_minute: per_minute(30),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// The limited kinds of request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Limited {
+    Login,
+    Draft,
+    Submit,
+}
+
+impl Limited {
+    /// The kind of a request, from its route (as the router matched it) and method.
+    fn of(method: &Method, route: &str) -> Option<Limited> {
+        match (method.as_str(), route) {
+            ("GET", "/v1/auth/login" | "/v1/auth/callback") => Some(Limited::Login),
+            ("POST", "/v1/dossiers" | "/v1/counter/dossiers") => Some(Limited::Draft),
+            ("POST", "/v1/dossiers/{id}/submit") => Some(Limited::Submit),
+            _ => None,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Limited::Login => "logins",
+            Limited::Draft => "new dossiers",
+            Limited::Submit => "submissions",
+        }
+    }
+}
+
+/// One kind's budgets: per client address, and per principal where the request has one.
+struct Budget {
+    by_address: DefaultKeyedRateLimiter<IpAddr>,
+    by_principal: Option<DefaultKeyedRateLimiter<String>>,
+}
+
+impl Budget {
+    fn new(per_address: NonZeroU32, per_principal: Option<NonZeroU32>) -> Budget {
+        Budget {
+            by_address: DefaultKeyedRateLimiter::keyed(Quota::per_minute(per_address)),
+            by_principal: per_principal
+                .map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n))),
+        }
+    }
+}
+
+pub struct RateLimits {
+    trust_forwarded_for: bool,
+    login: Budget,
+    drafts: Budget,
+    submits: Budget,
+    clock: DefaultClock,
+}
+
+/// Past this many remembered keys a budget forgets the ones that are full again, so that
+/// a flood of addresses cannot grow the memory without bound.
+const FORGET_ABOVE_KEYS: usize = 100_000;
+
+impl RateLimits {
+    pub fn new(settings: RateLimitSettings) -> Self {
+        let wider = |n: NonZeroU32| n.saturating_mul(ADDRESS_FACTOR);
+        RateLimits {
+            trust_forwarded_for: settings.trust_forwarded_for,
+            login: Budget::new(settings.logins_per_minute, None),
+            drafts: Budget::new(
+                wider(settings.drafts_per_minute),
+                Some(settings.drafts_per_minute),
+            ),
+            submits: Budget::new(
+                wider(settings.submits_per_minute),
+                Some(settings.submits_per_minute),
+            ),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    fn budget(&self, kind: Limited) -> &Budget {
+        match kind {
+            Limited::Login => &self.login,
+            Limited::Draft => &self.drafts,
+            Limited::Submit => &self.submits,
+        }
+    }
+
+    /// Spends one request of `kind` for `address` and `principal`; the wait when either
+    /// budget is spent.
+    fn spend(
+        &self,
+        kind: Limited,
+        address: IpAddr,
+        principal: Option<&str>,
+    ) -> Result<(), Duration> {
+        let budget = self.budget(kind);
+        if budget.by_address.len() > FORGET_ABOVE_KEYS {
+            budget.by_address.retain_recent();
+        }
+        budget
+            .by_address
+            .check_key(&address)
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))?;
+        if let (Some(limiter), Some(principal)) = (&budget.by_principal, principal) {
+            if limiter.len() > FORGET_ABOVE_KEYS {
+                limiter.retain_recent();
+            }
+            limiter
+                .check_key(&principal.to_owned())
+                .map_err(|not_until| not_until.wait_time_from(self.clock.now()))?;
+        }
+        Ok(())
+    }
+}
+
+/// The client's address: the connection's peer, or what the trusted proxy appended to
+/// `X-Forwarded-For`.
+fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
+    let forwarded = trust_forwarded_for
+        .then(|| request.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.rsplit(',').next())
+        .and_then(|last| last.trim().parse::<IpAddr>().ok());
+    forwarded
+        .or_else(|| {
+            request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|ConnectInfo(peer)| peer.ip())
+        })
+        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+}
+
+/// The middleware: refuses a limited request over its budget with 429 and `Retry-After`.
+/// Requests with an invalid token are limited by address only; the handler refuses them.
+pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(kind) = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|route| Limited::of(request.method(), route.as_str()))
+    else {
+        return next.run(request).await;
+    };
+    let address = client_address(&request, state.rate_limits.trust_forwarded_for);
+    let (mut parts, body) = request.into_parts();
+    let principal = match kind {
+        Limited::Login => None,
+        Limited::Draft | Limited::Submit => Auth::from_request_parts(&mut parts, &state)
+            .await
+            .ok()
+            .map(|Auth(p)| p.scope_key()),
+    };
+    if let Err(wait) = state.rate_limits.spend(kind, address, principal.as_deref()) {
+        tracing::warn!(kind = kind.what(), %address, "rate limit reached");
+        return too_many(kind, wait).into_response();
+    }
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn too_many(kind: Limited, wait: Duration) -> ApiError {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!(
+            "too many {} from this account or address; try again in {seconds} s",
+            kind.what()
+        ),
+    )
+    .with_retry_after(wait)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(n: u32) -> RateLimits {
+        let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        RateLimits::new(RateLimitSettings {
+            logins_per_minute: n,
+            drafts_per_minute: n,
+            submits_per_minute: n,
+            trust_forwarded_for: false,
+        })
+    }
+
+    const HOME: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(10, 0, 0, 1));
+
+    #[test]
+    fn a_principal_is_stopped_after_its_budget_and_another_is_not() {
+        let limits = limits(2);
+        assert!(limits.spend(Limited::Draft, HOME, Some("a")).is_ok());
+        assert!(limits.spend(Limited::Draft, HOME, Some("a")).is_ok());
+        let wait = limits.spend(Limited::Draft, HOME, Some("a"));
+        assert!(wait.is_err_and(|w| w > Duration::ZERO && w <= Duration::from_secs(30)));
+        assert!(limits.spend(Limited::Draft, HOME, Some("b")).is_ok());
+        // Drafts and submissions have separate budgets.
+        assert!(limits.spend(Limited::Submit, HOME, Some("a")).is_ok());
+    }
+
+    #[test]
+    fn an_address_carries_ten_principals_budgets() {
+        let limits = limits(1);
+        for n in 0..ADDRESS_FACTOR.get() {
+            assert!(limits
+                .spend(Limited::Draft, HOME, Some(&n.to_string()))
+                .is_ok());
+        }
+        assert!(limits
+            .spend(Limited::Draft, HOME, Some("one more"))
+            .is_err());
+        let elsewhere = IpAddr::from([10, 0, 0, 2]);
+        assert!(limits
+            .spend(Limited::Draft, elsewhere, Some("one more"))
+            .is_ok());
+    }
+
+    #[test]
+    fn logins_are_limited_by_address_alone() {
+        let limits = limits(3);
+        for _ in 0..3 {
+            assert!(limits.spend(Limited::Login, HOME, None).is_ok());
+        }
+        assert!(limits.spend(Limited::Login, HOME, None).is_err());
+    }
+
+    #[test]
+    fn only_the_costly_routes_are_limited() {
+        assert_eq!(
+            Limited::of(&Method::POST, "/v1/dossiers/{id}/submit"),
+            Some(Limited::Submit)
+        );
+        assert_eq!(Limited::of(&Method::GET, "/v1/dossiers"), None);
+        assert_eq!(Limited::of(&Method::PATCH, "/v1/dossiers/{id}"), None);
+    }
+
+    #[test]
+    fn the_refusal_says_when_to_come_back() {
+        let error = too_many(Limited::Submit, Duration::from_millis(1500));
+        assert_eq!(error.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(error.detail.ends_with("in 2 s"), "{}", error.detail);
+        let retry = error.extra.and_then(|e| e.retry_after);
+        assert_eq!(retry, Some(Duration::from_millis(1500)));
+    }
+}

@@ -1,0 +1,65 @@
+//! Limits on what a request may carry before a handler sees it: the size of its headers and
+//! target, and how long its body may stall. (The body's size is `DefaultBodyLimit`'s job, and
+//! an upload's the requirement's `max_bytes`.)
+
+use crate::error::ApiError;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Headers (names and values together) above this are refused with 431: a browser's or an
+/// app's real headers, a bearer token included, stay far below it.
+pub const MAX_HEADER_BYTES: usize = 16 * 1024;
+/// A request target above this is refused with 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+pub async fn refuse_oversized(request: Request, next: Next) -> Response {
+    let uri_bytes = request.uri().to_string().len();
+    if uri_bytes > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target is {uri_bytes} bytes; the limit is {MAX_URI_BYTES}"),
+        )
+        .into_response();
+    }
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "headers_too_large",
+            format!(
+                "the request's headers are {header_bytes} bytes; the limit is {MAX_HEADER_BYTES}"
+            ),
+        )
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether reading a body failed because it stalled longer than the idle timeout
+/// (`tower_http`'s `RequestBodyTimeoutLayer`), rather than because the client went away.
+pub fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        if e.is::<tower_http::timeout::TimeoutError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// The answer to a body that stalled: nothing of it was kept.
+pub fn body_stalled() -> ApiError {
+    ApiError::new(
+        StatusCode::REQUEST_TIMEOUT,
+        "body_timeout",
+        "the request body stopped arriving; nothing was kept — send it again",
+    )
+}

@@ -1,0 +1,272 @@
+//! Abuse limits (issue 8, point 7): rate limits with `Retry-After`, security headers on every
+//! answer, header and target size limits, and logs that never carry a secret, a token or a
+//! full personal identification number.
+
+use motcua_tests::dossiers::{filled_copy_draft, COPY};
+use motcua_tests::{login, Engine, EngineOptions, TEST_TOKEN_SECRET};
+use reqwest::header::HeaderMap;
+use serde_json::{json, Value};
+
+const MINH: &str = "001207001234";
+const THANG: &str = "004207005678";
+
+fn limits(login: u32, drafts: u32, submits: u32) -> EngineOptions {
+    EngineOptions {
+        extra_env: vec![
+            ("MOTCUA_RATE_LIMIT_LOGIN".into(), login.to_string()),
+            ("MOTCUA_RATE_LIMIT_DRAFTS".into(), drafts.to_string()),
+            ("MOTCUA_RATE_LIMIT_SUBMITS".into(), submits.to_string()),
+        ],
+        ..Default::default()
+    }
+}
+
+/// A 429 problem whose `Retry-After` is a whole number of seconds within the minute.
+async fn assert_rate_limited(answer: reqwest::Response, what: &str) {
+    assert_eq!(answer.status(), 429, "{what}");
+    assert_eq!(
+        answer.headers()["content-type"],
+        "application/problem+json",
+        "{what}"
+    );
+    let retry: u64 = answer.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: Retry-After is not whole seconds"));
+    assert!((1..=60).contains(&retry), "{what}: Retry-After {retry}");
+    let problem: Value = answer.json().await.unwrap();
+    assert_eq!(problem["code"], "rate_limited", "{what}");
+}
+
+async fn create_draft(engine: &Engine, token: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(token)
+        .json(&json!({ "procedure": COPY }))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn logins_from_one_address_are_limited_with_retry_after() {
+    // A login is two limited requests: the start and the callback.
+    let engine = Engine::start_with(limits(4, 1000, 1000)).await;
+    login(&engine, "citizen", MINH).await;
+    login(&engine, "citizen", THANG).await;
+    let third = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(engine.at("/v1/auth/login?kind=citizen"))
+        .send()
+        .await
+        .unwrap();
+    assert_rate_limited(third, "the third login start").await;
+}
+
+#[tokio::test]
+async fn drafts_and_submissions_are_limited_per_citizen_not_for_everyone() {
+    let engine = Engine::start_with(limits(1000, 2, 1)).await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let thang = login(&engine, "citizen", THANG).await;
+    let client = reqwest::Client::new();
+
+    let first = filled_copy_draft(&engine, &client, &minh).await;
+    let second = filled_copy_draft(&engine, &client, &minh).await;
+    assert_rate_limited(
+        create_draft(&engine, &minh.token).await,
+        "Minh's third draft",
+    )
+    .await;
+    assert_eq!(
+        create_draft(&engine, &thang.token).await.status(),
+        201,
+        "another citizen is not held up by Minh's budget"
+    );
+    let (count, _) = motcua_tests::api::get(&engine, &minh, "/v1/dossiers").await;
+    assert_eq!(count, 200);
+
+    let submit = |id: String| {
+        let client = client.clone();
+        let token = minh.token.clone();
+        let url = engine.at(&format!("/v1/dossiers/{id}/submit"));
+        async move { client.post(url).bearer_auth(token).send().await.unwrap() }
+    };
+    assert_eq!(submit(first).await.status(), 200);
+    let refused = submit(second.clone()).await;
+    assert_rate_limited(refused, "Minh's second submission within the minute").await;
+    let (_, dossier) =
+        motcua_tests::api::get(&engine, &minh, &format!("/v1/dossiers/{second}")).await;
+    assert_eq!(
+        dossier["state"], "draft",
+        "the refused submission changed nothing"
+    );
+}
+
+fn assert_security_headers(headers: &HeaderMap, what: &str) {
+    for (name, expected) in [
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "no-referrer"),
+        ("cache-control", "no-store"),
+    ] {
+        assert_eq!(
+            headers.get(name).and_then(|v| v.to_str().ok()),
+            Some(expected),
+            "{what}: {name}"
+        );
+    }
+    let policy = headers
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("{what}: no Content-Security-Policy"));
+    assert!(
+        policy.contains("frame-ancestors 'none'"),
+        "{what}: {policy}"
+    );
+    assert!(
+        headers.contains_key("strict-transport-security"),
+        "{what}: HSTS"
+    );
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers_and_sizes_are_limited() {
+    let engine = Engine::start_with(limits(1000, 1000, 1000)).await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let client = reqwest::Client::new();
+    let id = filled_copy_draft(&engine, &client, &minh).await;
+    let answers = [
+        ("the landing page", client.get(engine.at("/"))),
+        ("readiness", client.get(engine.at("/readyz"))),
+        (
+            "the OpenAPI document",
+            client.get(engine.at("/openapi.json")),
+        ),
+        ("a public list", client.get(engine.at("/v1/procedures"))),
+        ("no token", client.get(engine.at("/v1/me"))),
+        ("an unknown route", client.get(engine.at("/v1/nope"))),
+        (
+            "a dossier",
+            client
+                .get(engine.at(&format!("/v1/dossiers/{id}")))
+                .bearer_auth(&minh.token),
+        ),
+        (
+            "a body over the limit",
+            client
+                .post(engine.at("/v1/dossiers"))
+                .bearer_auth(&minh.token)
+                .header("content-type", "application/json")
+                .body(vec![b' '; 2 * 1024 * 1024]),
+        ),
+    ];
+    for (what, request) in answers {
+        let answer = request.send().await.unwrap();
+        assert_security_headers(answer.headers(), what);
+    }
+    // The landing page runs its own script; the API allows nothing to run.
+    let page = client.get(engine.at("/")).send().await.unwrap();
+    let policy = page.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("connect-src 'self'"), "{policy}");
+    let api = client
+        .get(engine.at("/v1/procedures"))
+        .send()
+        .await
+        .unwrap();
+    assert!(api.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .starts_with("default-src 'none'"));
+
+    // Headers and targets of absurd size are refused before any handler, as problems.
+    let huge_header = client
+        .get(engine.at("/v1/procedures"))
+        .header("x-padding", "a".repeat(20 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge_header.status(), 431);
+    assert_security_headers(huge_header.headers(), "431");
+    let problem: Value = huge_header.json().await.unwrap();
+    assert_eq!(problem["code"], "headers_too_large");
+    let long_target = client
+        .get(engine.at(&format!("/v1/procedures?q={}", "b".repeat(10 * 1024))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(long_target.status(), 414);
+    let problem: Value = long_target.json().await.unwrap();
+    assert_eq!(problem["code"], "uri_too_long");
+}
+
+#[tokio::test]
+async fn the_logs_carry_no_secret_no_token_and_no_full_pin() {
+    let log = std::env::temp_dir().join(format!("motcua-log-{}.txt", uuid::Uuid::new_v4()));
+    let engine = Engine::start_with(EngineOptions {
+        log_file: Some(log.clone()),
+        ..limits(1000, 1000, 1000)
+    })
+    .await;
+    let s3_secret = engine.s3.secret_key.clone();
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let staff = login(&engine, "staff", "motcua.tiepnhan").await;
+    let id = filled_copy_draft(&engine, &client, &minh).await;
+    motcua_tests::dossiers::submit(&engine, &client, &minh, &id).await;
+    // Refused tokens are logged as refusals, without the token.
+    let forged = format!("{}x", minh.token);
+    let refused = client
+        .get(engine.at("/v1/me"))
+        .bearer_auth(&forged)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    // A counter dossier names the citizen's number in its body.
+    let counter = client
+        .post(engine.at("/v1/counter/dossiers"))
+        .bearer_auth(&staff.token)
+        .json(&json!({ "procedure": COPY, "citizen": THANG }))
+        .send()
+        .await
+        .unwrap();
+    assert!(counter.status().is_success(), "{}", counter.status());
+    drop(engine);
+
+    let text = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_file(&log);
+    assert!(
+        text.lines().count() > 20,
+        "the engine logged at debug level: {} lines",
+        text.lines().count()
+    );
+    let sim = motcua_sim::SimConfig::dev_default();
+    let secrets = [
+        ("the access-token secret", TEST_TOKEN_SECRET.to_owned()),
+        ("a citizen's access token", minh.token.clone()),
+        ("a staff access token", staff.token.clone()),
+        ("a refused token", forged),
+        (
+            "the OIDC client secret",
+            sim.clients[0].client_secret.clone(),
+        ),
+        ("the register token", sim.register_token.clone()),
+        ("the S3 secret key", s3_secret),
+        ("Minh's number", MINH.to_owned()),
+        ("Thắng's number", THANG.to_owned()),
+    ];
+    // A token's signature alone would let no one in, but its payload is personal data.
+    let signature_free = |t: &str| t.split('.').take(2).collect::<Vec<_>>().join(".");
+    for (what, secret) in secrets {
+        assert!(!text.contains(&secret), "the log carries {what}");
+        if secret.matches('.').count() == 2 {
+            assert!(
+                !text.contains(&signature_free(&secret)),
+                "the log carries {what}'s claims"
+            );
+        }
+    }
+}
