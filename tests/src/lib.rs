@@ -10,6 +10,7 @@ pub mod garage;
 pub mod html_form;
 pub mod login;
 pub mod postgres;
+pub mod schemathesis;
 
 pub use engine::{Engine, EngineOptions};
 pub use login::{login, login_answer, Session};

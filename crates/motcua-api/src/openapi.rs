@@ -6,6 +6,10 @@ use crate::routes::{
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+mod extractor_errors;
+
+use extractor_errors::ExtractorErrors;
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "motcua", description = "Engine for Vietnamese online public services (dịch vụ công trực tuyến)."),
@@ -18,8 +22,8 @@ use utoipa::{Modify, OpenApi};
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
         reports::indicators_report, reports::digitisation, reports::timeliness,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef)),
-    modifiers(&BearerAuth),
+    components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
+    modifiers(&BearerAuth, &ExtractorErrors),
     tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"))
 )]
 pub struct ApiDoc;

@@ -28,6 +28,8 @@ pub struct LoginParams {
 #[utoipa::path(get, path = "/v1/auth/login", tag = "identity", params(LoginParams),
     responses((status = 302, description = "to the identity provider"),
               (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 429, description = "`rate_limited`: too many logins from this account or address; `Retry-After` says when to retry",
+               body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 503, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn login(
     State(state): State<AppState>,
@@ -109,7 +111,9 @@ pub struct TokenAnswer {
     responses((status = 200, body = TokenAnswer), (status = 302, description = "to return_to with the token in the fragment"),
               (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
-              (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+              (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 429, description = "`rate_limited`: too many logins from this address; `Retry-After` says when to retry",
+               body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,

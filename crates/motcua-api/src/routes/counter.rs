@@ -39,6 +39,8 @@ pub struct CounterDossier {
               (status = 403, body = crate::error::Problem, content_type = PROBLEM),
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
               (status = 422, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 429, description = "`rate_limited`: too many drafts from this account or address; `Retry-After` says when to retry",
+               body = crate::error::Problem, content_type = PROBLEM),
               (status = 503, body = crate::error::Problem, content_type = PROBLEM)))]
 /// A counter draft for a citizen, prefilled from the register.
 pub async fn create(

@@ -183,6 +183,8 @@ pub(crate) fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
               (status = 422, description = "invalid body, `not_in_register` (with `fallback_documents`), `person_deceased`",
                body = crate::error::Problem, content_type = PROBLEM),
+              (status = 429, description = "`rate_limited`: too many drafts from this account or address; `Retry-After` says when to retry",
+               body = crate::error::Problem, content_type = PROBLEM),
               (status = 503, description = "`register_unavailable`, with `Retry-After`; nothing was created",
                body = crate::error::Problem, content_type = PROBLEM)))]
 pub async fn create(
@@ -711,7 +713,9 @@ pub struct SubmitAnswer {
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
               (status = 409, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 429, description = "`rate_limited`: too many submissions from this account or address; `Retry-After` says when to retry",
+               body = crate::error::Problem, content_type = PROBLEM)))]
 pub async fn submit(
     State(state): State<AppState>,
     Auth(principal): Auth,

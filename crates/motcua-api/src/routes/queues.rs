@@ -220,7 +220,8 @@ pub struct AssignRequest {
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
               (status = 403, body = crate::error::Problem, content_type = PROBLEM),
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 409, body = crate::error::Problem, content_type = PROBLEM)))]
+              (status = 409, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, description = "`validation_failed`: `to` is not a username", body = crate::error::Problem, content_type = PROBLEM)))]
 /// A supervisor hands a dossier to a given staff member of the agency.
 pub async fn assign(
     State(state): State<AppState>,

@@ -213,8 +213,8 @@ fn row(s: &Sums, names: Option<&Names>) -> IndicatorRow {
 
 #[utoipa::path(get, path = "/v1/reports/indicators", tag = "reports", security(("bearer" = [])),
     params(ReportParams),
-    responses((status = 200, body = IndicatorReport),
-              (status = 200, description = "`format=csv`: the monthly report, one row per agency × procedure", content_type = "text/csv"),
+    responses((status = 200, description = "the report; with `format=csv`, the monthly report as CSV, one row per agency × procedure",
+               content((IndicatorReport = "application/json"), (String = "text/csv"))),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
               (status = 403, body = crate::error::Problem, content_type = PROBLEM),
               (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
@@ -297,8 +297,8 @@ fn digitisation_row(s: &Sums, keyed: bool, target: f64) -> DigitisationRow {
 
 #[utoipa::path(get, path = "/v1/reports/digitisation", tag = "reports", security(("bearer" = [])),
     params(ReportParams),
-    responses((status = 200, body = DigitisationReport),
-              (status = 200, description = "`format=csv`: the monthly report", content_type = "text/csv"),
+    responses((status = 200, description = "the report; with `format=csv`, the monthly report as CSV",
+               content((DigitisationReport = "application/json"), (String = "text/csv"))),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
               (status = 403, body = crate::error::Problem, content_type = PROBLEM),
               (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]

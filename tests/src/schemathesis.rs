@@ -1,0 +1,169 @@
+//! schemathesis, the OpenAPI fuzzer, from PyPI: a pinned version in a virtualenv under the
+//! target folder, made on first use with the machine's `python3`, so the test command needs
+//! nothing but Python itself.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Pinned: a new release brings new checks and new data, so an upgrade is a reviewed change.
+pub const VERSION: &str = "4.32.5";
+
+/// The checks every answer must pass: the built-in ones and the engine's own
+/// (`tests/schemathesis/hooks.py`).
+pub const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
+                          response_schema_conformance,errors_are_problems";
+
+/// The target folder of this build (it may be moved by CARGO_TARGET_DIR).
+fn target_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let mut dir = exe.parent().unwrap().to_path_buf();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    dir.pop();
+    dir
+}
+
+/// The `schemathesis` command, installed on first use.
+pub fn executable() -> PathBuf {
+    static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
+    INSTALLED.get_or_init(install).clone()
+}
+
+fn install() -> PathBuf {
+    let venv = target_dir().join("schemathesis-venv");
+    let exe = venv.join("bin").join("schemathesis");
+    let lock = std::fs::File::create(target_dir().join(".schemathesis-venv.lock")).unwrap();
+    lock.lock().unwrap();
+    if installed_version(&exe).as_deref() != Some(VERSION) {
+        ensure_python_venv();
+        if !venv.join("bin").join("pip").exists() {
+            let _ = std::fs::remove_dir_all(&venv);
+            run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+        }
+        eprintln!(
+            "installing schemathesis {VERSION} from PyPI into {}",
+            venv.display()
+        );
+        run(Command::new(venv.join("bin").join("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("schemathesis=={VERSION}"),
+        ]));
+        assert_eq!(
+            installed_version(&exe).as_deref(),
+            Some(VERSION),
+            "pip installed schemathesis but {} does not report version {VERSION}",
+            exe.display()
+        );
+    }
+    lock.unlock().unwrap();
+    exe
+}
+
+fn installed_version(exe: &Path) -> Option<String> {
+    let output = Command::new(exe).arg("--version").output().ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    // "schemathesis, version 4.32.5"
+    Some(text.trim().rsplit(' ').next()?.to_owned())
+}
+
+/// python3 with its venv module (Debian splits it out as python3-venv): installed with
+/// apt-get when running as root, as scripts/with-test-postgres does for PostgreSQL.
+fn ensure_python_venv() {
+    let works = || {
+        Command::new("python3")
+            .args(["-c", "import venv, ensurepip"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if works() {
+        return;
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
+    let apt = Command::new("apt-get")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok();
+    if root && apt {
+        eprintln!("installing python3 and python3-venv from Debian's packages");
+        run(Command::new("apt-get").args(["update", "-qq"]));
+        run(Command::new("apt-get")
+            .args(["install", "-y", "-qq", "python3", "python3-venv"])
+            .env("DEBIAN_FRONTEND", "noninteractive"));
+    }
+    assert!(
+        works(),
+        "the schemathesis test needs python3 with its venv module: \
+         run 'sudo apt-get install python3 python3-venv' and try again"
+    );
+}
+
+fn run(command: &mut Command) -> Output {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// What one run found.
+pub struct Report {
+    pub passed: bool,
+    /// schemathesis's own summary, printed by the test.
+    pub text: String,
+    pub elapsed: Duration,
+}
+
+/// Fuzzes every operation of `{engine_url}/openapi.json` as the holder of `token`, with at
+/// most `max_examples` cases per operation and phase, from a fixed seed.
+pub fn run_against(engine_url: &str, token: &str, max_examples: u32) -> Report {
+    let exe = executable();
+    let hooks = crate::workspace_root().join("tests/schemathesis/hooks.py");
+    let work = target_dir().join("schemathesis-runs");
+    std::fs::create_dir_all(&work).unwrap();
+    let started = Instant::now();
+    let output = Command::new(exe)
+        .current_dir(&work)
+        .env("SCHEMATHESIS_HOOKS", &hooks)
+        // Its own state would make one run depend on the last.
+        .env("HYPOTHESIS_STORAGE_DIRECTORY", work.join(".hypothesis"))
+        .args(["run", &format!("{engine_url}/openapi.json")])
+        .args(["--header", &format!("Authorization: Bearer {token}")])
+        .args(["--checks", CHECKS])
+        .args(["--max-examples", &max_examples.to_string()])
+        .args(["--seed", "20250422"])
+        .args(["--generation-database", "none"])
+        .args(["--workers", "1", "--request-timeout", "20"])
+        .args([
+            "--no-color",
+            "--output-truncate",
+            "true",
+            "--continue-on-failure",
+        ])
+        .output()
+        .unwrap();
+    Report {
+        passed: output.status.success(),
+        text: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        elapsed: started.elapsed(),
+    }
+}
