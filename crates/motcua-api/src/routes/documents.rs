@@ -737,7 +737,14 @@ pub async fn download(
         .await?
         .ok_or_else(not_found)?;
     match &principal {
-        Principal::Citizen { pin, .. } if *pin == document.owner_pin => {}
+        Principal::Citizen { pin, .. } if *pin == document.owner_pin => {
+            // A result is the citizen's once it was issued to them, as in their store:
+            // before that it is the agency's draft of it.
+            if document.kind == "result" && !documents::is_published_result(&state.pool, id).await?
+            {
+                return Err(not_found());
+            }
+        }
         Principal::Citizen { .. } => return Err(not_found()),
         Principal::Staff {
             agency,

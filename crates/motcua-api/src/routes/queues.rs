@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset};
 use motcua_auth::Principal;
 use motcua_core::procedure::Role;
+use motcua_store::dossiers::DRAFT;
 use motcua_store::events::{self, NewEvent};
 use motcua_store::queues;
 use serde::{Deserialize, Serialize};
@@ -264,6 +265,13 @@ async fn reassign(
             StatusCode::CONFLICT,
             "dossier_closed",
             "a finished dossier is in no queue",
+        ));
+    }
+    if dossier.state == DRAFT {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_in_queue",
+            "a draft is in no queue until it is submitted: there is nothing to hand over",
         ));
     }
     let holder = dossier.assigned_to.as_deref();
