@@ -129,16 +129,58 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
+/// Values worth trying for a parameter (`path.id`, `body.procedure`, ...): ids of dossiers
+/// that exist, codes the engine knows. Random values are still tried beside them, so the
+/// fuzzing reaches the handlers' logic instead of stopping at a 404.
+pub struct Dictionary {
+    pub parameter: &'static str,
+    pub values: Vec<String>,
+}
+
+/// How often a value of a dictionary is used instead of a generated one.
+const DICTIONARY_PROBABILITY: f64 = 0.6;
+
+/// schemathesis.toml binding each parameter to its dictionary.
+fn config(dictionaries: &[Dictionary]) -> String {
+    let mut toml = String::new();
+    for (n, dictionary) in dictionaries.iter().enumerate() {
+        let values: Vec<String> = dictionary
+            .values
+            .iter()
+            // A JSON string is a TOML basic string.
+            .map(|v| serde_json::Value::from(v.as_str()).to_string())
+            .collect();
+        toml += &format!("[dictionaries.d{n}]\nvalues = [{}]\n\n", values.join(", "));
+    }
+    toml += "[parameters]\n";
+    for (n, dictionary) in dictionaries.iter().enumerate() {
+        toml += &format!(
+            "\"{}\" = {{ dictionary = \"d{n}\", probability = {DICTIONARY_PROBABILITY} }}\n",
+            dictionary.parameter
+        );
+    }
+    toml
+}
+
 /// Fuzzes every operation of `{engine_url}/openapi.json` as the holder of `token`, with at
 /// most `max_examples` cases per operation and phase, from a fixed seed.
-pub fn run_against(engine_url: &str, token: &str, max_examples: u32) -> Report {
+pub fn run_against(
+    engine_url: &str,
+    token: &str,
+    max_examples: u32,
+    dictionaries: &[Dictionary],
+) -> Report {
     let exe = executable();
     let hooks = crate::workspace_root().join("tests/schemathesis/hooks.py");
     let work = target_dir().join("schemathesis-runs");
     std::fs::create_dir_all(&work).unwrap();
+    let config_file = work.join(format!("{}.toml", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&config_file, config(dictionaries)).unwrap();
     let started = Instant::now();
     let output = Command::new(exe)
         .current_dir(&work)
+        .arg("--config-file")
+        .arg(&config_file)
         .env("SCHEMATHESIS_HOOKS", &hooks)
         // Its own state would make one run depend on the last.
         .env("HYPOTHESIS_STORAGE_DIRECTORY", work.join(".hypothesis"))
@@ -157,6 +199,7 @@ pub fn run_against(engine_url: &str, token: &str, max_examples: u32) -> Report {
         ])
         .output()
         .unwrap();
+    let _ = std::fs::remove_file(&config_file);
     Report {
         passed: output.status.success(),
         text: format!(

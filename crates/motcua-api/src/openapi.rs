@@ -7,6 +7,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 mod extractor_errors;
+#[cfg(test)]
+mod tests;
 
 use extractor_errors::ExtractorErrors;
 
