@@ -29,6 +29,9 @@ pub enum CalendarError {
     BadFile(String),
     #[error("office hours must be ordered, non-empty periods")]
     BadOfficeHours,
+    /// A count so large that its end is past any date chrono can hold.
+    #[error("the time to count is beyond any date the calendar can reach")]
+    OutOfRange,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,13 +139,19 @@ pub fn local_date(t: DateTime<Utc>) -> NaiveDate {
     local(t).date()
 }
 
+// Both conversions saturate at the ends of chrono's range (7 hours from either end), where
+// no year has calendar data: the callers then get `YearNotCovered` instead of a panic.
 fn local(t: DateTime<Utc>) -> NaiveDateTime {
-    t.with_timezone(&vietnam_offset()).naive_local()
+    t.naive_utc()
+        .checked_add_signed(Duration::seconds(i64::from(VIETNAM_OFFSET_SECS)))
+        .unwrap_or(NaiveDateTime::MAX)
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {
     // A fixed offset has exactly one mapping.
-    (t - Duration::seconds(i64::from(VIETNAM_OFFSET_SECS))).and_utc()
+    t.checked_sub_signed(Duration::seconds(i64::from(VIETNAM_OFFSET_SECS)))
+        .unwrap_or(NaiveDateTime::MIN)
+        .and_utc()
 }
 
 impl Calendar {
@@ -259,7 +268,7 @@ impl Calendar {
         if minutes <= 0 {
             return Ok(start);
         }
-        let mut remaining = Duration::minutes(minutes);
+        let mut remaining = Duration::try_minutes(minutes).ok_or(CalendarError::OutOfRange)?;
         let mut cursor = local(start);
         loop {
             let day = cursor.date();
@@ -457,5 +466,36 @@ mod tests {
             )
             .unwrap();
         assert_eq!(minutes, 60 + 120);
+    }
+
+    // Found by fuzz/fuzz_targets/calendar.rs: `Duration::minutes` panics past i64::MAX / 60.
+    #[test]
+    fn an_absurd_number_of_minutes_is_an_error_not_a_panic() {
+        let start = vn("2026-11-23T09:00:00+07:00");
+        assert_eq!(
+            cal().add_working_minutes(start, i64::MAX),
+            Err(CalendarError::OutOfRange)
+        );
+    }
+
+    // Found by the calendar fuzz target: converting the last (first) 7 hours of chrono's
+    // range to (from) Vietnam's time overflowed.
+    #[test]
+    fn the_ends_of_time_are_years_without_data_not_panics() {
+        let c = cal();
+        assert!(matches!(
+            c.clock_start(DateTime::<Utc>::MAX_UTC),
+            Err(CalendarError::YearNotCovered(_))
+        ));
+        assert!(matches!(
+            c.add_working_days(DateTime::<Utc>::MAX_UTC, 1),
+            Err(CalendarError::YearNotCovered(_))
+        ));
+        assert_eq!(
+            local_date(DateTime::<Utc>::MAX_UTC),
+            NaiveDateTime::MAX.date()
+        );
+        assert_eq!(from_vietnam(NaiveDateTime::MIN), DateTime::<Utc>::MIN_UTC);
+        assert_eq!(vietnam_midnight(NaiveDate::MIN), DateTime::<Utc>::MIN_UTC);
     }
 }

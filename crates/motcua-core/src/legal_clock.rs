@@ -6,7 +6,7 @@
 
 use crate::calendar::{local_date, Calendar, CalendarError};
 use crate::procedure::{Extension, TimeLimit, TimeUnit};
-use chrono::{DateTime, Datelike, Duration, Months, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, Months, Utc};
 
 /// One working day, in working minutes (8 working hours).
 pub const WORKING_DAY_MINUTES: i64 = 8 * 60;
@@ -23,7 +23,9 @@ pub fn due_at(
         TimeUnit::WorkingDays => calendar.add_working_days(clock_start, limit.amount),
         // Calendar days and months end on a working day's close, later if that day is off.
         TimeUnit::Days => {
-            let day = local_date(clock_start) + Duration::days(i64::from(limit.amount));
+            let day = local_date(clock_start)
+                .checked_add_days(Days::new(u64::from(limit.amount)))
+                .ok_or(CalendarError::OutOfRange)?;
             calendar.close_on_or_after(day)
         }
         TimeUnit::Months => {
@@ -154,12 +156,16 @@ fn latest_apology(
     due_at: DateTime<Utc>,
 ) -> Result<DateTime<Utc>, CalendarError> {
     // Walk back day by day: working days before `due_at` until one working day remains.
-    let mut at = due_at - Duration::days(1);
+    let day_before = |t: DateTime<Utc>| {
+        t.checked_sub_signed(Duration::days(1))
+            .ok_or(CalendarError::OutOfRange)
+    };
+    let mut at = day_before(due_at)?;
     for _ in 0..60 {
         if calendar.working_minutes_between(at, due_at)? >= WORKING_DAY_MINUTES {
             return Ok(at);
         }
-        at -= Duration::days(1);
+        at = day_before(at)?;
     }
     Ok(at)
 }
@@ -388,6 +394,37 @@ mod tests {
         assert_eq!(
             check_apology(&cal, vn("2026-11-25T10:00:00+07:00"), due, due, 0),
             Err(ApologyRefused::NotLater { due })
+        );
+    }
+
+    // Found by fuzz/fuzz_targets/calendar.rs: a limit in calendar days is an unbounded
+    // integer in a procedure file, and adding 4 billion days to a date panicked.
+    #[test]
+    fn a_limit_of_billions_of_days_is_an_error_not_a_panic() {
+        let limit = TimeLimit {
+            amount: u32::MAX,
+            unit: TimeUnit::Days,
+            cutoff: None,
+            extension: None,
+        };
+        assert_eq!(
+            due_at(&cal(), &limit, vn("2026-11-23T08:00:00+07:00")),
+            Err(CalendarError::OutOfRange)
+        );
+    }
+
+    // Found by the calendar fuzz target: the latest apology walked back a day from the
+    // first instant chrono has.
+    #[test]
+    fn an_apology_at_the_start_of_time_is_refused_not_a_panic() {
+        let first = DateTime::<Utc>::MIN_UTC;
+        assert_eq!(
+            check_apology(&cal(), first, first, first, 0),
+            Err(ApologyRefused::Calendar(CalendarError::OutOfRange))
+        );
+        assert_eq!(
+            timing(DateTime::<Utc>::MAX_UTC, DateTime::<Utc>::MAX_UTC),
+            Timing::OnTime
         );
     }
 
