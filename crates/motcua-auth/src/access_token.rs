@@ -4,13 +4,17 @@
 //! every `serve` process gets the same secret from configuration. Only HS256 is accepted,
 //! so `alg: none` and tokens signed with any other algorithm are refused.
 
-use crate::{AuthError, Principal};
+use crate::{refusal, AuthError, Principal};
 use chrono::Utc;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 const ISSUER: &str = "motcua";
 const AUDIENCE: &str = "motcua-api";
+
+/// The engine's tokens are a few hundred bytes; anything much longer is not one of them and
+/// is refused before it is decoded.
+pub const MAX_TOKEN_BYTES: usize = 4096;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct AccessClaims {
@@ -81,6 +85,12 @@ impl AccessTokens {
     }
 
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(AuthError::InvalidToken(format!(
+                "{} bytes, over the {MAX_TOKEN_BYTES}-byte limit",
+                token.len()
+            )));
+        }
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[AUDIENCE]);
@@ -88,7 +98,7 @@ impl AccessTokens {
         validation.validate_nbf = true;
         validation.leeway = 5;
         let data = decode::<AccessClaims>(token, &self.decoding, &validation)
-            .map_err(|e| AuthError::InvalidToken(e.to_string()))?;
+            .map_err(|e| AuthError::InvalidToken(refusal::reason(&e)))?;
         let c = data.claims;
         match c.kind.as_str() {
             "citizen" => {
@@ -111,7 +121,8 @@ impl AccessTokens {
                     .agency
                     .ok_or_else(|| AuthError::InvalidToken("staff token without agency".into()))?,
             }),
-            other => Err(AuthError::InvalidToken(format!("unknown kind {other:?}"))),
+            // The value is the caller's text: it is not repeated in the log.
+            _ => Err(AuthError::InvalidToken("unknown kind".into())),
         }
     }
 }
@@ -148,6 +159,113 @@ mod tests {
             .issue(&p)
             .unwrap();
         assert!(tokens().verify(&token).is_err());
+    }
+
+    fn forged(header: &str, claims: &serde_json::Value, signature: &str) -> String {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        format!(
+            "{}.{}.{signature}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        )
+    }
+
+    fn claims() -> serde_json::Value {
+        let now = Utc::now().timestamp();
+        serde_json::json!({
+            "iss": ISSUER, "aud": AUDIENCE, "sub": "001207001234",
+            "exp": now + 600, "nbf": now - 60, "iat": now - 60,
+            "kind": "citizen", "name": "x", "assurance_level": 2
+        })
+    }
+
+    fn signed(claims: &serde_json::Value) -> String {
+        encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &EncodingKey::from_secret(&[7u8; 32]),
+        )
+        .unwrap()
+    }
+
+    fn reason(token: &str) -> String {
+        match tokens().verify(token) {
+            Err(AuthError::InvalidToken(why)) => why,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unsigned_tokens_are_refused_however_none_is_spelled() {
+        assert!(tokens().verify(&signed(&claims())).is_ok(), "control");
+        for alg in ["none", "None", "NONE", "nOnE", ""] {
+            for signature in ["", "garbage"] {
+                let header = format!(r#"{{"alg":"{alg}","typ":"JWT"}}"#);
+                let token = forged(&header, &claims(), signature);
+                assert!(
+                    tokens().verify(&token).is_err(),
+                    "alg {alg:?} sig {signature:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn forged_claims_signed_with_the_right_secret_are_refused() {
+        let now = Utc::now().timestamp();
+        let mut staff_claims = claims();
+        staff_claims["roles"] = serde_json::json!(["approver"]);
+        staff_claims["agency"] = serde_json::json!("SGDDT-HN");
+        let mut kind_staff = claims();
+        kind_staff["kind"] = serde_json::json!("staff");
+        let mut cases = vec![
+            ("citizen with staff claims", staff_claims),
+            ("staff without agency", kind_staff),
+        ];
+        for (name, claim, value) in [
+            ("wrong iss", "iss", serde_json::json!("motcua-sim")),
+            ("wrong aud", "aud", serde_json::json!("motcua")),
+            ("expired", "exp", serde_json::json!(now - 60)),
+            ("nbf ahead", "nbf", serde_json::json!(now + 60)),
+            ("unknown kind", "kind", serde_json::json!("admin")),
+        ] {
+            let mut c = claims();
+            c[claim] = value;
+            cases.push((name, c));
+        }
+        for missing in ["aud", "exp", "nbf", "iss", "sub"] {
+            let mut c = claims();
+            c.as_object_mut().unwrap().remove(missing);
+            cases.push((missing, c));
+        }
+        for (name, c) in cases {
+            assert!(tokens().verify(&signed(&c)).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_huge_token_is_refused_before_it_is_decoded() {
+        let mut c = claims();
+        c["name"] = serde_json::json!("x".repeat(MAX_TOKEN_BYTES));
+        let why = reason(&signed(&c));
+        assert!(why.contains("limit"), "{why}");
+    }
+
+    #[test]
+    fn the_reason_never_quotes_the_token() {
+        let mut c = claims();
+        c["exp"] = serde_json::json!("SECRET-PERSONAL-DATA");
+        c["kind"] = serde_json::json!("SECRET-KIND");
+        let token = signed(&c);
+        let why = reason(&token);
+        assert!(!why.contains("SECRET"), "{why}");
+        let mut c = claims();
+        c["kind"] = serde_json::json!("SECRET-KIND");
+        let why = reason(&signed(&c));
+        assert!(!why.contains("SECRET"), "{why}");
+        let why = reason(&format!("{token}x"));
+        assert!(!why.contains(&token[..20]), "{why}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod error;
 pub mod oidc;
 pub mod pkce;
 pub mod principal;
+mod refusal;
 
 pub use access_token::AccessTokens;
 pub use error::AuthError;

@@ -3,8 +3,8 @@
 //! provider's JWKS.
 
 use crate::pkce::{random_token, s256_challenge};
-use crate::{AuthError, LoginKind, Principal};
-use jsonwebtoken::jwk::JwkSet;
+use crate::{refusal, AuthError, LoginKind, Principal};
+use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
@@ -48,6 +48,11 @@ struct TokenResponse {
 #[derive(Debug, Deserialize)]
 struct IdClaims {
     sub: String,
+    /// A string or an array (already checked to contain our client id by `jsonwebtoken`).
+    #[serde(default)]
+    aud: serde_json::Value,
+    #[serde(default)]
+    azp: Option<String>,
     nonce: Option<String>,
     #[serde(default)]
     name: Option<String>,
@@ -173,8 +178,9 @@ impl RelyingParty {
     }
 
     async fn verify_id_token(&self, id_token: &str, nonce: &str) -> Result<IdClaims, AuthError> {
-        let header = decode_header(id_token)
-            .map_err(|e| AuthError::IdTokenRefused(format!("malformed: {e}")))?;
+        let header = decode_header(id_token).map_err(|e| {
+            AuthError::IdTokenRefused(format!("malformed: {}", refusal::reason(&e)))
+        })?;
         if !ALLOWED_ALGORITHMS.contains(&header.alg) {
             return Err(AuthError::IdTokenRefused(format!(
                 "algorithm {:?} not allowed",
@@ -184,28 +190,26 @@ impl RelyingParty {
         let kid = header
             .kid
             .ok_or_else(|| AuthError::IdTokenRefused("no kid in the header".into()))?;
-        let key = self.decoding_key(&kid).await?;
+        let jwk = self.published_key(&kid).await?;
         let issuer = self.with_discovery(|d| d.issuer.clone()).await?;
-        let mut validation = Validation::new(header.alg);
-        validation.set_issuer(&[issuer]);
-        validation.set_audience(&[&self.config.client_id]);
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        validation.leeway = 30;
-        let data = decode::<IdClaims>(id_token, &key, &validation)
-            .map_err(|e| AuthError::IdTokenRefused(e.to_string()))?;
-        if data.claims.nonce.as_deref() != Some(nonce) {
-            return Err(AuthError::IdTokenRefused("nonce does not match".into()));
-        }
-        Ok(data.claims)
+        check_id_token(
+            id_token,
+            header.alg,
+            &jwk,
+            &Expected {
+                issuer: &issuer,
+                client_id: &self.config.client_id,
+                nonce,
+            },
+        )
     }
 
-    /// The key for `kid` from the cached JWKS; on an unknown `kid` the set is fetched again
-    /// once (providers rotate keys), no more often than [`MIN_REFRESH`].
-    async fn decoding_key(&self, kid: &str) -> Result<DecodingKey, AuthError> {
+    /// The provider's key `kid` from the cached JWKS; on an unknown `kid` the set is fetched
+    /// again once (providers rotate keys), no more often than [`MIN_REFRESH`].
+    async fn published_key(&self, kid: &str) -> Result<Jwk, AuthError> {
         if let Some(keys) = self.keys.read().await.as_ref() {
             if let Some(jwk) = keys.set.find(kid) {
-                return DecodingKey::from_jwk(jwk)
-                    .map_err(|e| AuthError::IdTokenRefused(format!("unusable key: {e}")));
+                return Ok(jwk.clone());
             }
         }
         let mut guard = self.keys.write().await;
@@ -229,12 +233,13 @@ impl RelyingParty {
                 fetched: Instant::now(),
             });
         }
-        let jwk = guard
+        guard
             .as_ref()
             .and_then(|k| k.set.find(kid))
-            .ok_or_else(|| AuthError::IdTokenRefused(format!("unknown key id {kid:?}")))?;
-        DecodingKey::from_jwk(jwk)
-            .map_err(|e| AuthError::IdTokenRefused(format!("unusable key: {e}")))
+            .cloned()
+            .ok_or_else(|| {
+                AuthError::IdTokenRefused(format!("unknown key id {:?}", refusal::clipped(kid, 64)))
+            })
     }
 
     /// Reads a value of the provider's discovery document, fetching it on first use so that
@@ -272,6 +277,65 @@ impl RelyingParty {
             .map(read)
             .ok_or_else(|| AuthError::ProviderUnavailable("discovery missing".into()))
     }
+}
+
+/// What the ID token of this login must say.
+struct Expected<'a> {
+    issuer: &'a str,
+    client_id: &'a str,
+    nonce: &'a str,
+}
+
+/// Checks an ID token against the provider's key: signature, issuer, audience, time window,
+/// nonce and authorized party (OIDC Core §3.1.3.7).
+fn check_id_token(
+    id_token: &str,
+    alg: Algorithm,
+    jwk: &Jwk,
+    expected: &Expected<'_>,
+) -> Result<IdClaims, AuthError> {
+    // A key published for one algorithm is not to be used with another, even of its family.
+    if let Some(declared) = jwk.common.key_algorithm {
+        if declared.to_string() != format!("{alg:?}") {
+            return Err(AuthError::IdTokenRefused(format!(
+                "the key is for {declared}, the token says {alg:?}"
+            )));
+        }
+    }
+    let key = DecodingKey::from_jwk(jwk)
+        .map_err(|e| AuthError::IdTokenRefused(format!("unusable key: {}", refusal::reason(&e))))?;
+    let mut validation = Validation::new(alg);
+    validation.set_issuer(&[expected.issuer]);
+    validation.set_audience(&[expected.client_id]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.validate_nbf = true;
+    validation.leeway = 30;
+    let claims = decode::<IdClaims>(id_token, &key, &validation)
+        .map_err(|e| AuthError::IdTokenRefused(refusal::reason(&e)))?
+        .claims;
+    if claims.nonce.as_deref() != Some(expected.nonce) {
+        return Err(AuthError::IdTokenRefused("nonce does not match".into()));
+    }
+    // With several audiences the token must say it was issued for us (`azp`); whenever it
+    // names an authorized party, that must be us.
+    let audiences = match &claims.aud {
+        serde_json::Value::Array(list) => list.len(),
+        _ => 1,
+    };
+    match claims.azp.as_deref() {
+        Some(azp) if azp != expected.client_id => {
+            return Err(AuthError::IdTokenRefused(
+                "issued for another authorized party (azp)".into(),
+            ))
+        }
+        None if audiences > 1 => {
+            return Err(AuthError::IdTokenRefused(
+                "several audiences and no azp".into(),
+            ))
+        }
+        _ => {}
+    }
+    Ok(claims)
 }
 
 /// The VNeID `acr` values and the assurance level each stands for. A missing or unknown
@@ -326,6 +390,132 @@ fn principal_from_claims(claims: IdClaims, kind: LoginKind) -> Result<Principal,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use jsonwebtoken::{encode, EncodingKey, Header};
+    use serde_json::{json, Value};
+
+    // Two throwaway P-256 keys made for these tests only: the provider's and a stranger's.
+    const PROVIDER_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgaP3QVOFPWB8ILO3n
+Gpfyht4W31eAGo8t7M3VOMo4I66hRANCAASnFAoURHeX32s6G2B6Ar6wTIS3nSim
+espwGRHJvW9VE3LzmFiYSHufudIEava5WElzFM9N16JzEgNPV1lKVXvJ
+-----END PRIVATE KEY-----
+";
+    const STRANGER_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgMZTVM7SW3pyqPsTd
+oFaEOC8m88wC56Sev6EPqFNMd+qhRANCAAQLdx/wKQKi5AtvEh5UnhRMJaFopYfN
+MyLAFSlfN6RCf18DubLpyJmEMoQQMvjUWWOMP8GTcqLhpUERUgiqqGix
+-----END PRIVATE KEY-----
+";
+
+    fn provider_jwk(alg: &str) -> Jwk {
+        serde_json::from_value(json!({
+            "kty": "EC", "crv": "P-256", "kid": "k1", "alg": alg, "use": "sig",
+            "x": "pxQKFER3l99rOhtgegK-sEyEt50opnrKcBkRyb1vVRM",
+            "y": "cvOYWJhIe5-50gRq9rlYSXMUz03XonMSA09XWUpVe8k"
+        }))
+        .unwrap()
+    }
+
+    fn good_claims() -> Value {
+        let now = chrono::Utc::now().timestamp();
+        json!({
+            "iss": "https://idp.example", "aud": "motcua", "sub": "001207001234",
+            "exp": now + 300, "iat": now, "nonce": "n-1", "acr": "vneid:2"
+        })
+    }
+
+    fn signed(claims: &Value, pem: &str) -> String {
+        let mut header = Header::new(Algorithm::ES256);
+        header.kid = Some("k1".into());
+        encode(
+            &header,
+            claims,
+            &EncodingKey::from_ec_pem(pem.as_bytes()).unwrap(),
+        )
+        .unwrap()
+    }
+
+    fn check(token: &str) -> Result<IdClaims, AuthError> {
+        check_id_token(
+            token,
+            Algorithm::ES256,
+            &provider_jwk("ES256"),
+            &Expected {
+                issuer: "https://idp.example",
+                client_id: "motcua",
+                nonce: "n-1",
+            },
+        )
+    }
+
+    fn with(changes: Value) -> Value {
+        let mut claims = good_claims();
+        for (k, v) in changes.as_object().unwrap() {
+            if v.is_null() {
+                claims.as_object_mut().unwrap().remove(k);
+            } else {
+                claims[k] = v.clone();
+            }
+        }
+        claims
+    }
+
+    #[test]
+    fn the_providers_token_passes_and_every_tampered_one_is_refused() {
+        assert_eq!(
+            check(&signed(&good_claims(), PROVIDER_KEY)).unwrap().sub,
+            "001207001234"
+        );
+        let now = chrono::Utc::now().timestamp();
+        let refused = [
+            ("wrong nonce", with(json!({"nonce": "n-2"}))),
+            ("no nonce", with(json!({"nonce": null}))),
+            ("wrong aud", with(json!({"aud": "someone-else"}))),
+            ("no aud", with(json!({"aud": null}))),
+            ("wrong iss", with(json!({"iss": "https://evil.example"}))),
+            ("expired", with(json!({"exp": now - 120}))),
+            ("no exp", with(json!({"exp": null}))),
+            ("nbf ahead", with(json!({"nbf": now + 600}))),
+            ("azp of another", with(json!({"azp": "other-client"}))),
+            (
+                "several aud, no azp",
+                with(json!({"aud": ["motcua", "other"]})),
+            ),
+        ];
+        for (case, claims) in refused {
+            let answer = check(&signed(&claims, PROVIDER_KEY));
+            assert!(
+                matches!(answer, Err(AuthError::IdTokenRefused(_))),
+                "{case}: {answer:?}"
+            );
+        }
+        assert!(
+            check(&signed(&good_claims(), STRANGER_KEY)).is_err(),
+            "stranger's key"
+        );
+        let several = with(json!({"aud": ["motcua", "other"], "azp": "motcua"}));
+        assert!(
+            check(&signed(&several, PROVIDER_KEY)).is_ok(),
+            "several aud with our azp"
+        );
+    }
+
+    #[test]
+    fn a_key_published_for_another_algorithm_is_not_used() {
+        let token = signed(&good_claims(), PROVIDER_KEY);
+        let answer = check_id_token(
+            &token,
+            Algorithm::ES256,
+            &provider_jwk("ES384"),
+            &Expected {
+                issuer: "https://idp.example",
+                client_id: "motcua",
+                nonce: "n-1",
+            },
+        );
+        assert!(matches!(answer, Err(AuthError::IdTokenRefused(_))));
+    }
 
     #[test]
     fn acr_maps_to_levels() {
