@@ -13,7 +13,8 @@ pub const VERSION: &str = "4.32.5";
 /// The checks every answer must pass: the built-in ones and the engine's own
 /// (`tests/schemathesis/hooks.py`).
 pub const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_conformance,\
-                          response_schema_conformance,errors_are_problems";
+                          response_schema_conformance,response_headers_conformance,\
+                          ignored_auth,errors_are_problems";
 
 /// The target folder of this build (it may be moved by CARGO_TARGET_DIR).
 fn target_dir() -> PathBuf {
