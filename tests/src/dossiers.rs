@@ -34,8 +34,9 @@ pub async fn filled_draft(
         .send()
         .await
         .expect("the engine answers");
-    assert_eq!(created.status(), 201);
-    let draft: Value = created.json().await.expect("a draft");
+    let status = created.status();
+    let draft: Value = created.json().await.expect("a JSON answer");
+    assert_eq!(status, 201, "creating a {procedure} draft: {draft}");
     let id = draft["id"].as_str().expect("an id").to_owned();
     let patched = client
         .patch(engine.at(&format!("/v1/dossiers/{id}")))

@@ -51,6 +51,9 @@ pub struct EngineOptions {
     /// `MOTCUA_DEV_CLOCK`: the engine's clock starts at this instant (RFC 3339).
     pub clock: Option<String>,
     pub procedures_dir: Option<PathBuf>,
+    /// A database other than a fresh one of the run's shared cluster (a test that stops
+    /// its PostgreSQL needs a cluster of its own).
+    pub database_url: Option<String>,
     /// A population register other than the in-process simulator's (with its token).
     pub registry: Option<(String, String)>,
     /// Document storage other than a fresh bucket of the shared S3 server.
@@ -71,7 +74,62 @@ pub struct Engine {
     /// The engine's document storage.
     pub s3: crate::garage::S3Settings,
     child: Child,
+    launch: Launch,
     _data_dir: tempdir::TempDir,
+}
+
+/// How the engine's process is started, kept for [`Engine::restart`].
+struct Launch {
+    binary: PathBuf,
+    env: Vec<(String, std::ffi::OsString)>,
+    log_file: Option<PathBuf>,
+}
+
+impl Launch {
+    /// Starts `motcua dev` and returns it with the URL its banner names.
+    async fn spawn(&self) -> (Child, String) {
+        let mut command = Command::new(&self.binary);
+        command
+            .arg("dev")
+            .env_clear()
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            });
+        if let Some(path) = &self.log_file {
+            // Appended: a restarted engine's log follows the first one's.
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .unwrap();
+            command.stderr(file);
+        }
+        let mut child = command.spawn().expect("cannot start motcua");
+        let stdout = child.stdout.take().unwrap();
+        let url = tokio::task::spawn_blocking(move || {
+            // The banner names the engine's URL; the rest of stdout is drained so the
+            // child never blocks on a full pipe.
+            let mut lines = BufReader::new(stdout).lines();
+            let mut url = None;
+            for line in lines.by_ref() {
+                let line = line.unwrap_or_default();
+                if let Some(rest) = line.trim().strip_prefix("engine") {
+                    url = Some(rest.trim().trim_end_matches('/').to_owned());
+                    break;
+                }
+            }
+            std::thread::spawn(move || for _ in lines {});
+            url
+        })
+        .await
+        .unwrap()
+        .expect("motcua dev printed no engine URL (did it fail to start?)");
+        (child, url)
+    }
 }
 
 mod tempdir {
@@ -113,7 +171,10 @@ impl Engine {
             Some(binary) => binary,
             None => tokio::task::spawn_blocking(motcua_binary).await.unwrap(),
         };
-        let database_url = fresh_database().await;
+        let database_url = match options.database_url {
+            Some(url) => url,
+            None => fresh_database().await,
+        };
         let sim_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let sim_config = motcua_sim::SimConfig::dev_default();
         let client = sim_config.clients[0].clone();
@@ -132,77 +193,56 @@ impl Engine {
             None => crate::garage::shared_bucket().await,
         };
         let data_dir = tempdir::TempDir::new();
-        let mut command = Command::new(binary);
-        command
-            .arg("dev")
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("MOTCUA_LISTEN", "127.0.0.1:0")
-            .env("MOTCUA_DATA_DIR", &data_dir.0)
-            .env(
-                "MOTCUA_PROCEDURES_DIR",
+        let mut env: Vec<(String, std::ffi::OsString)> = vec![
+            ("PATH".into(), std::env::var_os("PATH").unwrap_or_default()),
+            ("MOTCUA_LISTEN".into(), "127.0.0.1:0".into()),
+            ("MOTCUA_DATA_DIR".into(), data_dir.0.clone().into()),
+            (
+                "MOTCUA_PROCEDURES_DIR".into(),
                 options
                     .procedures_dir
-                    .unwrap_or_else(|| crate::workspace_root().join("procedures")),
-            )
-            .env("DATABASE_URL", &database_url)
-            .env("OIDC_ISSUER", &issuer)
-            .env("OIDC_CLIENT_ID", &client.client_id)
-            .env("OIDC_CLIENT_SECRET", &client.client_secret)
-            .env("S3_ENDPOINT", &s3.endpoint)
-            .env("S3_REGION", &s3.region)
-            .env("S3_BUCKET", &s3.bucket)
-            .env("S3_ACCESS_KEY", &s3.access_key)
-            .env("S3_SECRET_KEY", &s3.secret_key)
-            .env("REGISTRY_URL", &registry_url)
-            .env("REGISTRY_TOKEN", &registry_token)
-            .env("MOTCUA_TOKEN_SECRET", TEST_TOKEN_SECRET)
+                    .unwrap_or_else(|| crate::workspace_root().join("procedures"))
+                    .into(),
+            ),
+            ("DATABASE_URL".into(), database_url.clone().into()),
+            ("OIDC_ISSUER".into(), issuer.clone().into()),
+            ("OIDC_CLIENT_ID".into(), client.client_id.into()),
+            ("OIDC_CLIENT_SECRET".into(), client.client_secret.into()),
+            ("S3_ENDPOINT".into(), s3.endpoint.clone().into()),
+            ("S3_REGION".into(), s3.region.clone().into()),
+            ("S3_BUCKET".into(), s3.bucket.clone().into()),
+            ("S3_ACCESS_KEY".into(), s3.access_key.clone().into()),
+            ("S3_SECRET_KEY".into(), s3.secret_key.clone().into()),
+            ("REGISTRY_URL".into(), registry_url.into()),
+            ("REGISTRY_TOKEN".into(), registry_token.into()),
+            ("MOTCUA_TOKEN_SECRET".into(), TEST_TOKEN_SECRET.into()),
             // Every test client comes from 127.0.0.1 and many log in and draft in a burst;
             // the abuse tests set their own limits through `extra_env`.
-            .env("MOTCUA_RATE_LIMIT_LOGIN", "1000000")
-            .env("MOTCUA_RATE_LIMIT_DRAFTS", "1000000")
-            .env("MOTCUA_RATE_LIMIT_SUBMITS", "1000000")
-            .env(
-                "RUST_LOG",
-                std::env::var("TEST_LOG").unwrap_or_else(|_| "warn".into()),
-            )
-            .stdout(Stdio::piped())
-            .stderr(if std::env::var_os("TEST_LOG").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            });
-        if let Some(path) = &options.log_file {
-            command
-                .env("RUST_LOG", "debug")
-                .stderr(std::fs::File::create(path).unwrap());
+            ("MOTCUA_RATE_LIMIT_LOGIN".into(), "1000000".into()),
+            ("MOTCUA_RATE_LIMIT_DRAFTS".into(), "1000000".into()),
+            ("MOTCUA_RATE_LIMIT_SUBMITS".into(), "1000000".into()),
+            (
+                "RUST_LOG".into(),
+                std::env::var("TEST_LOG")
+                    .unwrap_or_else(|_| "warn".into())
+                    .into(),
+            ),
+        ];
+        if options.log_file.is_some() {
+            env.push(("RUST_LOG".into(), "debug".into()));
         }
         if let Some(clock) = options.clock {
-            command.env("MOTCUA_DEV_CLOCK", clock);
+            env.push(("MOTCUA_DEV_CLOCK".into(), clock.into()));
         }
         for (k, v) in options.extra_env {
-            command.env(k, v);
+            env.push((k, v.into()));
         }
-        let mut child = command.spawn().expect("cannot start motcua");
-        let stdout = child.stdout.take().unwrap();
-        let url = tokio::task::spawn_blocking(move || {
-            // The banner names the engine's URL; the rest of stdout is drained so the
-            // child never blocks on a full pipe.
-            let mut lines = BufReader::new(stdout).lines();
-            let mut url = None;
-            for line in lines.by_ref() {
-                let line = line.unwrap_or_default();
-                if let Some(rest) = line.trim().strip_prefix("engine") {
-                    url = Some(rest.trim().trim_end_matches('/').to_owned());
-                    break;
-                }
-            }
-            std::thread::spawn(move || for _ in lines {});
-            url
-        })
-        .await
-        .unwrap()
-        .expect("motcua dev printed no engine URL (did it fail to start?)");
+        let launch = Launch {
+            binary,
+            env,
+            log_file: options.log_file,
+        };
+        let (child, url) = launch.spawn().await;
         let engine = Engine {
             url,
             database_url,
@@ -210,10 +250,28 @@ impl Engine {
             register,
             s3,
             child,
+            launch,
             _data_dir: data_dir,
         };
         engine.wait_ready().await;
         engine
+    }
+
+    /// Kills the engine with SIGKILL, as a crash or an OOM killer would: no request in flight
+    /// is finished, no transaction committed by a shutdown path.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Starts the engine again with the same configuration, database, storage and
+    /// simulator; it listens on a new port (`url` changes).
+    pub async fn restart(&mut self) {
+        self.kill();
+        let (child, url) = self.launch.spawn().await;
+        self.child = child;
+        self.url = url;
+        self.wait_ready().await;
     }
 
     async fn wait_ready(&self) {

@@ -50,6 +50,14 @@ impl CircuitBreaker {
         }
     }
 
+    /// No failure since the last success.
+    pub fn is_healthy(&self) -> bool {
+        self.state
+            .lock()
+            .map(|state| matches!(*state, State::Closed { failures: 0 }))
+            .unwrap_or(true)
+    }
+
     pub fn record_success(&self) {
         if let Ok(mut state) = self.state.lock() {
             *state = State::Closed { failures: 0 };

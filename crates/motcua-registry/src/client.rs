@@ -174,4 +174,8 @@ impl Register for HttpRegister {
         self.breaker.record_failure();
         Err(unavailable(last, Duration::from_secs(5)))
     }
+
+    fn answering(&self) -> bool {
+        self.breaker.is_healthy()
+    }
 }

@@ -49,4 +49,10 @@ pub trait Register: Send + Sync {
         fields: &[String],
         purpose: &Purpose,
     ) -> Result<ResidentRecord, RegistryError>;
+
+    /// Whether the register answered its last calls. Known from real reads only: the
+    /// register holds personal data and is read for a recorded purpose, never probed.
+    fn answering(&self) -> bool {
+        true
+    }
 }

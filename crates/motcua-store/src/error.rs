@@ -22,7 +22,37 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 StoreError::Unavailable(e)
             }
+            sqlx::Error::Database(ref db) if db.code().is_some_and(|c| server_unavailable(&c)) => {
+                StoreError::Unavailable(e)
+            }
             other => StoreError::Database(other),
+        }
+    }
+}
+
+/// SQLSTATE classes that mean the server, not the query, is the trouble: 08 connection
+/// exception, 53 insufficient resources (too many connections, out of disk), 57 operator
+/// intervention (shutting down, starting up, connection terminated by an administrator).
+/// A restart of PostgreSQL answers with these; the request may simply be tried again.
+fn server_unavailable(sqlstate: &str) -> bool {
+    ["08", "53", "57"]
+        .iter()
+        .any(|class| sqlstate.starts_with(class))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_unavailable;
+
+    #[test]
+    fn a_restart_is_unavailability_and_a_bad_query_is_not() {
+        // admin_shutdown, cannot_connect_now, too_many_connections, connection_failure.
+        for code in ["57P01", "57P03", "53300", "08006"] {
+            assert!(server_unavailable(code), "{code}");
+        }
+        // unique_violation, undefined_table, serialization_failure.
+        for code in ["23505", "42P01", "40001"] {
+            assert!(!server_unavailable(code), "{code}");
         }
     }
 }

@@ -14,11 +14,14 @@ pub async fn healthz() -> impl IntoResponse {
 }
 
 /// The engine can serve: the database and the document storage answer, procedures are
-/// loaded.
+/// loaded. The register is reported too, from its last calls, but does not make the engine
+/// unready: without it only new drafts wait, and taking every process out of the balancer
+/// would stop everything else as well.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let database = motcua_store::ping(&state.pool).await;
     let procedures = !state.catalog.is_empty();
     let storage = state.files.check().await.is_ok();
+    let register = state.register.answering();
     let ready = database && procedures && storage;
     let status = if ready {
         StatusCode::OK
@@ -26,14 +29,20 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let word = |ok: bool| if ok { "ok" } else { "down" };
+    let overall = match (ready, register) {
+        (true, true) => "ready",
+        (true, false) => "degraded",
+        (false, _) => "not_ready",
+    };
     (
         status,
         axum::Json(json!({
-            "status": if ready { "ready" } else { "not_ready" },
+            "status": overall,
             "checks": {
                 "database": word(database),
                 "storage": word(storage),
-                "procedures": word(procedures)
+                "procedures": word(procedures),
+                "register": word(register)
             }
         })),
     )
