@@ -85,15 +85,37 @@ fn procedure_dictionaries() -> Vec<Dictionary> {
     ]
 }
 
-/// Dossiers of the citizen for the fuzzing to work on: a filled draft, a submitted one
-/// (in the desk clerk's queue) and a THPT registration draft.
-async fn dossier_ids(engine: &Engine) -> Vec<String> {
+/// Dossiers of the citizen for the fuzzing to work on (a filled draft, submitted ones in
+/// the desk clerk's queue, a THPT registration draft) and a document of one of them: the
+/// ids of `/v1/dossiers/{id}` and `/v1/attachments/{id}` alike.
+async fn dossier_and_document_ids(engine: &Engine) -> Vec<String> {
     let client = reqwest::Client::new();
     let citizen = login(engine, "citizen", CITIZEN).await;
     let mut ids = vec![
         dossiers::filled_copy_draft(engine, &client, &citizen).await,
         dossiers::submitted_copy(engine, &client, &citizen).await,
     ];
+    let correction = dossiers::filled_draft(
+        engine,
+        &client,
+        &citizen,
+        dossiers::CORRECTION,
+        &dossiers::correction_data(),
+    )
+    .await;
+    let scan = client
+        .put(engine.at(&format!("/v1/dossiers/{correction}/documents/diploma")))
+        .bearer_auth(&citizen.token)
+        .header("content-type", "application/pdf")
+        .body(b"%PDF-1.7 van bang tot nghiep".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(scan.status(), 201, "the diploma's scan");
+    let scan: Value = scan.json().await.unwrap();
+    ids.push(scan["id"].as_str().unwrap().to_owned());
+    dossiers::submit(engine, &client, &citizen, &correction).await;
+    ids.push(correction);
     let thpt = client
         .post(engine.at("/v1/dossiers"))
         .bearer_auth(&citizen.token)
@@ -126,7 +148,7 @@ async fn fuzz_as(kind: &str, username: &str) {
     let mut dictionaries = procedure_dictionaries();
     dictionaries.push(Dictionary {
         parameter: "path.id",
-        values: dossier_ids(&engine).await,
+        values: dossier_and_document_ids(&engine).await,
     });
     let session = login(&engine, kind, username).await;
     let url = engine.url.clone();
