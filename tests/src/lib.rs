@@ -8,9 +8,11 @@ pub mod dossiers;
 pub mod engine;
 pub mod garage;
 pub mod html_form;
+pub mod load;
 pub mod login;
 pub mod postgres;
 pub mod schemathesis;
+pub mod stoppable_register;
 
 pub use engine::{Engine, EngineOptions};
 pub use login::{login, login_answer, Session};

@@ -38,3 +38,59 @@ pub async fn fresh_database() -> String {
     cluster.ensure_database(&name).await.unwrap();
     cluster.database_url(&name)
 }
+
+/// A PostgreSQL cluster of one test's own, for a test that stops and starts it; stopped and
+/// removed when dropped.
+pub struct PrivateCluster {
+    cluster: std::sync::Arc<LocalCluster>,
+    dir: PathBuf,
+}
+
+impl PrivateCluster {
+    pub async fn start() -> PrivateCluster {
+        // Short: the socket path inside must stay under about 100 bytes.
+        let dir = std::env::temp_dir().join(format!(
+            "motcua-pg-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        ));
+        let started = dir.clone();
+        let cluster = tokio::task::spawn_blocking(move || LocalCluster::start(&started))
+            .await
+            .unwrap()
+            .unwrap_or_else(|e| panic!("cannot start a private PostgreSQL cluster: {e:#}"));
+        cluster.ensure_database("motcua").await.unwrap();
+        PrivateCluster {
+            cluster: std::sync::Arc::new(cluster),
+            dir,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.cluster.database_url("motcua")
+    }
+
+    /// A fast shutdown, as an operator's restart or a failover does: sessions are ended.
+    pub async fn stop(&self) {
+        let cluster = self.cluster.clone();
+        tokio::task::spawn_blocking(move || cluster.stop())
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
+    /// Starts the stopped cluster again with its data.
+    pub async fn start_again(&self) {
+        let dir = self.dir.clone();
+        tokio::task::spawn_blocking(move || LocalCluster::start(&dir).map(drop))
+            .await
+            .unwrap()
+            .unwrap();
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let _ = self.cluster.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -2,6 +2,7 @@
 //! motcua-sim's register: citizens never re-declare what the register holds.
 
 use motcua_sim::register::named;
+use motcua_tests::stoppable_register::StoppableRegister;
 use motcua_tests::{login, login_answer, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
@@ -201,41 +202,6 @@ async fn the_register_is_asked_only_for_the_procedures_fields_with_the_purpose()
         "{:?}",
         copy_call.fields
     );
-}
-
-/// A register that can be stopped and started again on the same address.
-struct StoppableRegister {
-    address: std::net::SocketAddr,
-    running: Option<motcua_sim::RunningSim>,
-}
-
-impl StoppableRegister {
-    async fn start() -> StoppableRegister {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let running = motcua_sim::serve(listener, motcua_sim::SimConfig::dev_default())
-            .await
-            .unwrap();
-        StoppableRegister {
-            address,
-            running: Some(running),
-        }
-    }
-
-    async fn stop(&mut self) {
-        if let Some(running) = self.running.take() {
-            running.shutdown().await.unwrap();
-        }
-    }
-
-    async fn restart(&mut self) {
-        let listener = tokio::net::TcpListener::bind(self.address).await.unwrap();
-        self.running = Some(
-            motcua_sim::serve(listener, motcua_sim::SimConfig::dev_default())
-                .await
-                .unwrap(),
-        );
-    }
 }
 
 async fn dossier_count(engine: &Engine, session: &Session) -> usize {
