@@ -50,20 +50,28 @@ async fn create_draft(engine: &Engine, token: &str) -> reqwest::Response {
 }
 
 #[tokio::test]
-async fn logins_from_one_address_are_limited_with_retry_after() {
-    // A login is two limited requests: the start and the callback.
-    let engine = Engine::start_with(limits(4, 1000, 1000)).await;
+async fn logins_are_limited_per_account_and_per_address_with_retry_after() {
+    // One login per account per minute; ten requests per address (a login is two).
+    let engine = Engine::start_with(limits(1, 1000, 1000)).await;
     login(&engine, "citizen", MINH).await;
+    let again = motcua_tests::login_answer(&engine, "citizen", MINH).await;
+    assert_rate_limited(again, "Minh's second login within the minute").await;
     login(&engine, "citizen", THANG).await;
-    let third = reqwest::Client::builder()
+
+    // Six requests of the address are spent; four more starts pass, the next is refused.
+    let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap()
-        .get(engine.at("/v1/auth/login?kind=citizen"))
-        .send()
-        .await
         .unwrap();
-    assert_rate_limited(third, "the third login start").await;
+    let start = || browser.get(engine.at("/v1/auth/login?kind=citizen")).send();
+    for n in 0..4 {
+        assert_eq!(start().await.unwrap().status(), 302, "start {n}");
+    }
+    assert_rate_limited(
+        start().await.unwrap(),
+        "the address's eleventh login request",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -24,7 +24,9 @@ use std::time::Duration;
 /// [`ADDRESS_FACTOR`] times as many.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimitSettings {
-    /// Login starts and callbacks per client address.
+    /// Logins of one account. Login starts and callbacks both count against the address's
+    /// budget (a login is two requests); the account's is spent once it is known, at the
+    /// callback.
     pub logins_per_minute: NonZeroU32,
     pub drafts_per_minute: NonZeroU32,
     pub submits_per_minute: NonZeroU32,
@@ -48,7 +50,7 @@ impl Default for RateLimitSettings {
     /// room for people and stop scripts.
     fn default() -> Self {
         RateLimitSettings {
-            logins_per_minute: per_minute(120),
+            logins_per_minute: per_minute(12),
             drafts_per_minute: per_minute(30),
             submits_per_minute: per_minute(30),
             trust_forwarded_for: false,
@@ -117,7 +119,10 @@ impl RateLimits {
         let wider = |n: NonZeroU32| n.saturating_mul(ADDRESS_FACTOR);
         RateLimits {
             trust_forwarded_for: settings.trust_forwarded_for,
-            login: Budget::new(settings.logins_per_minute, None),
+            login: Budget::new(
+                wider(settings.logins_per_minute),
+                Some(settings.logins_per_minute),
+            ),
             drafts: Budget::new(
                 wider(settings.drafts_per_minute),
                 Some(settings.drafts_per_minute),
@@ -164,6 +169,24 @@ impl RateLimits {
         }
         Ok(())
     }
+}
+
+impl RateLimits {
+    /// Spends one login of the account `principal` (its scope key), after the identity
+    /// provider named it.
+    pub fn spend_login_of(&self, principal: &str) -> Result<(), Duration> {
+        let Some(limiter) = &self.login.by_principal else {
+            return Ok(());
+        };
+        limiter
+            .check_key(&principal.to_owned())
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
+    }
+}
+
+/// The refusal of a login over its account's budget.
+pub fn too_many_logins(wait: Duration) -> ApiError {
+    too_many(Limited::Login, wait)
 }
 
 /// The client's address: the connection's peer, or what the trusted proxy appended to
@@ -270,9 +293,13 @@ mod tests {
     }
 
     #[test]
-    fn logins_are_limited_by_address_alone() {
-        let limits = limits(3);
-        for _ in 0..3 {
+    fn logins_are_limited_by_address_and_then_by_account() {
+        let limits = limits(1);
+        assert!(limits.spend_login_of("citizen:001207001234").is_ok());
+        assert!(limits.spend_login_of("citizen:001207001234").is_err());
+        assert!(limits.spend_login_of("citizen:004207005678").is_ok());
+        // Before the account is known, only the address's budget (10 × 1) counts.
+        for _ in 0..ADDRESS_FACTOR.get() {
             assert!(limits.spend(Limited::Login, HOME, None).is_ok());
         }
         assert!(limits.spend(Limited::Login, HOME, None).is_err());

@@ -150,6 +150,11 @@ pub async fn callback(
         .login_provider(kind)
         .complete_login(&code, &pending)
         .await?;
+    // Only now is the account known: its own login budget is spent here.
+    state
+        .rate_limits
+        .spend_login_of(&principal.scope_key())
+        .map_err(crate::rate_limits::too_many_logins)?;
     let access_token = state.tokens.issue(&principal)?;
     tracing::info!(kind = kind.as_str(), subject = %masked_subject(&principal), "login");
     let expires_in = state.tokens.lifetime_secs();
