@@ -51,7 +51,7 @@ impl Instant {
         match *self {
             Instant::InData(secs, minute_only) => {
                 let mut secs = i64::from(secs) % DATA_SPAN;
-                if minute_only % 2 == 0 {
+                if minute_only.is_multiple_of(2) {
                     secs -= secs % 60;
                 }
                 DateTime::from_timestamp(DATA_START + secs, 0)
@@ -116,7 +116,7 @@ fuzz_target!(|input: Input| {
     let _ = calendar.add_working_hours(received, input.hours);
     let _ = calendar.add_working_days(received, input.days);
     let _ = calendar.ack_due_at(received);
-    let _ = legal_clock::acknowledgement_due(calendar, input.unit % 2 == 0, received);
+    let _ = legal_clock::acknowledgement_due(calendar, input.unit.is_multiple_of(2), received);
     let limit = TimeLimit {
         amount: input.amount,
         unit: unit(input.unit),

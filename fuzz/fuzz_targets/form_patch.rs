@@ -116,7 +116,7 @@ fn run(u: &mut Unstructured) -> Result<()> {
     let day_offset = u.arbitrary::<u16>()?;
     let on = NaiveDate::from_ymd_opt(2025, 1, 1).expect("a real day")
         + Duration::days(i64::from(day_offset % 1200));
-    let patch = if u.arbitrary::<u8>()? % 2 == 0 {
+    let patch = if u.arbitrary::<u8>()?.is_multiple_of(2) {
         let Ok(patch) = serde_json::from_slice::<Value>(u.bytes(u.len())?) else {
             return Ok(());
         };

@@ -9,7 +9,7 @@
 //! side by side); `MOTCUA_FUZZ_SECONDS=0` skips the run.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant, SystemTime};
 
 /// Each target, the seed folders it starts from (relative to the repository) and whether its
@@ -45,6 +45,8 @@ fn cargo() -> Command {
         )
         // The suite's own target dir must not receive the instrumented build.
         .env_remove("CARGO_TARGET_DIR")
+        // cargo-fuzz's own backtrace says only that the fuzzer failed; the target's stays.
+        .env("RUST_LIB_BACKTRACE", "0")
         .current_dir(repository().join("fuzz"));
     command
 }
@@ -82,17 +84,21 @@ fn ensure_cargo_fuzz() {
     );
 }
 
-fn report(what: &str, output: &Output) -> String {
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    let stderr = text(&output.stderr);
-    let tail: Vec<&str> = stderr.lines().rev().take(80).collect();
-    let tail: Vec<&str> = tail.into_iter().rev().collect();
-    format!(
-        "{what}: {}\n{}\n{}",
-        output.status,
-        text(&output.stdout),
-        tail.join("\n")
-    )
+/// What a failed run's log says: the panic and its message, libFuzzer's verdict, the input
+/// it wrote, and the last lines (cargo-fuzz's own summary).
+fn essentials(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().collect();
+    let mut kept: Vec<&str> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.contains("panicked at") {
+            kept.extend(lines.iter().skip(i).take(3));
+        } else if line.contains("ERROR: libFuzzer") || line.contains("Test unit written") {
+            kept.push(line);
+        }
+    }
+    kept.push("…");
+    kept.extend(&lines[lines.len().saturating_sub(12)..]);
+    kept.join("\n")
 }
 
 /// Files written into `dir` since `since`: the crash, timeout or out-of-memory inputs.
@@ -131,14 +137,17 @@ fn every_fuzz_target_survives_a_bounded_run() {
         .expect("cargo fuzz build starts");
     assert!(
         build.status.success(),
-        "{}",
-        report("cargo fuzz build", &build)
+        "cargo fuzz build: {}\n{}",
+        build.status,
+        essentials(&String::from_utf8_lossy(&build.stderr))
     );
     let built_in = started.elapsed();
 
     let since = SystemTime::now() - Duration::from_secs(1);
     let scratch = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-corpus");
-    let runs: Vec<(&str, Child)> = TARGETS
+    let logs = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("fuzz-logs");
+    std::fs::create_dir_all(&logs).expect("a log folder");
+    let runs: Vec<(&str, PathBuf, Child)> = TARGETS
         .iter()
         .map(|(target, seeds, json)| {
             // libFuzzer adds what it finds to the first folder only: the seeds stay as
@@ -162,30 +171,37 @@ fn every_fuzz_target_survives_a_bounded_run() {
             if *json {
                 command.arg(format!("-dict={}", repo.join("fuzz/json.dict").display()));
             }
+            // To files, not pipes: the three run side by side, and a full pipe nobody reads
+            // yet would stop a fuzzer mid-run.
+            let log_path = logs.join(format!("{target}.log"));
+            let log = std::fs::File::create(&log_path).expect("a log file");
             let child = command
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
+                .stdout(log.try_clone().expect("the log file again"))
+                .stderr(log)
                 .spawn()
                 .expect("cargo fuzz run starts");
-            (*target, child)
+            (*target, log_path, child)
         })
         .collect();
 
     let mut failures = Vec::new();
-    for (target, child) in runs {
-        let output = child.wait_with_output().expect("cargo fuzz run ends");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let runs = stderr
+    for (target, log_path, mut child) in runs {
+        let status = child.wait().expect("cargo fuzz run ends");
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let runs = log
             .lines()
             .find_map(|l| l.strip_prefix("stat::number_of_executed_units:"))
             .map(str::trim)
             .unwrap_or("?");
         eprintln!("{target}: {runs} inputs in {seconds} s");
         let written = new_files(&repo.join("fuzz/artifacts").join(target), since);
-        if !output.status.success() || !written.is_empty() {
+        if !status.success() || !written.is_empty() {
             failures.push(format!(
-                "{}\ninputs written: {written:?} (replay: cd fuzz && cargo fuzz run {} {target} <input>)",
-                report(&format!("fuzz target {target}"), &output),
+                "fuzz target {target}: {status} (whole log: {})\n{}\n\
+                 inputs written: {written:?}\n\
+                 replay one: cd fuzz && cargo fuzz run {} {target} <input>",
+                log_path.display(),
+                essentials(&log),
                 BUILD_FLAGS.join(" ")
             ));
         }
