@@ -11,6 +11,7 @@ pub mod html_form;
 pub mod load;
 pub mod login;
 pub mod postgres;
+pub mod raw_http;
 pub mod schemathesis;
 pub mod stoppable_register;
 

@@ -4,12 +4,14 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
 /// One answer of the load.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// When the request was sent (an answer sent before a recovery may arrive after it).
+    pub sent: Instant,
     pub at: Instant,
     /// What was asked, for the failure message.
     pub what: &'static str,
@@ -24,10 +26,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub async fn of(what: &'static str, answer: reqwest::Result<reqwest::Response>) -> Outcome {
+    /// Sends `request` (with a 30 s timeout: a hang is an outcome, not a hung test) and
+    /// keeps its answer.
+    pub async fn of(what: &'static str, request: reqwest::RequestBuilder) -> Outcome {
+        let sent = Instant::now();
+        let answer = request.timeout(Duration::from_secs(30)).send().await;
         let at = Instant::now();
         let Ok(answer) = answer else {
             return Outcome {
+                sent,
                 at,
                 what,
                 status: 0,
@@ -45,6 +52,7 @@ impl Outcome {
         let retry_after = answer.headers().contains_key("retry-after");
         let body: serde_json::Value = answer.json().await.unwrap_or_default();
         Outcome {
+            sent,
             at,
             what,
             status,

@@ -58,20 +58,37 @@ async fn logins_are_limited_per_account_and_per_address_with_retry_after() {
     assert_rate_limited(again, "Minh's second login within the minute").await;
     login(&engine, "citizen", THANG).await;
 
-    // Six requests of the address are spent; four more starts pass, the next is refused.
+    // The address's budget is ten requests a minute, six of them spent: a burst of starts
+    // runs it out (a cell comes back every 6 s, far slower than the burst).
     let browser = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let start = || browser.get(engine.at("/v1/auth/login?kind=citizen")).send();
-    for n in 0..4 {
-        assert_eq!(start().await.unwrap().status(), 302, "start {n}");
+    let mut passed = 0;
+    loop {
+        let answer = browser
+            .get(engine.at("/v1/auth/login?kind=citizen"))
+            .send()
+            .await
+            .unwrap();
+        if answer.status() == 429 {
+            assert_rate_limited(answer, "a burst of login starts from one address").await;
+            break;
+        }
+        assert_eq!(answer.status(), 302);
+        passed += 1;
+        assert!(
+            passed <= 10,
+            "{passed} login starts passed the address's budget"
+        );
     }
-    assert_rate_limited(
-        start().await.unwrap(),
-        "the address's eleventh login request",
-    )
-    .await;
+    // HEAD runs the same handler: it is no way around the budget.
+    let head = browser
+        .head(engine.at("/v1/auth/login?kind=citizen"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), 429);
 }
 
 #[tokio::test]
@@ -162,19 +179,28 @@ async fn every_answer_carries_the_security_headers_and_sizes_are_limited() {
                 .get(engine.at(&format!("/v1/dossiers/{id}")))
                 .bearer_auth(&minh.token),
         ),
-        (
-            "a body over the limit",
-            client
-                .post(engine.at("/v1/dossiers"))
-                .bearer_auth(&minh.token)
-                .header("content-type", "application/json")
-                .body(vec![b' '; 2 * 1024 * 1024]),
-        ),
     ];
     for (what, request) in answers {
         let answer = request.send().await.unwrap();
         assert_security_headers(answer.headers(), what);
     }
+    // A body announced over the limit is refused before it is sent (a client library would
+    // go on writing it into the closed connection, so this one is written by hand).
+    let host = engine.url.trim_start_matches("http://");
+    let head = format!(
+        "POST /v1/dossiers HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        minh.token,
+        2 * 1024 * 1024
+    );
+    let too_large = motcua_tests::raw_http::send(&engine, &head, b"").await;
+    assert_eq!(too_large.status, 413, "{}", too_large.body);
+    let headers: HeaderMap = too_large
+        .headers
+        .iter()
+        .map(|(n, v)| (n.parse().unwrap(), v.parse().unwrap()))
+        .collect();
+    assert_security_headers(&headers, "a body announced over the limit");
     // The landing page runs its own script; the API allows nothing to run.
     let page = client.get(engine.at("/")).send().await.unwrap();
     let policy = page.headers()["content-security-policy"].to_str().unwrap();

@@ -683,6 +683,13 @@ async fn every_principal_gets_exactly_what_the_rules_allow_on_every_dossier() {
         started.elapsed().as_secs_f64(),
         built.as_secs_f64()
     );
+    // Every principal was checked against every dossier on every endpoint: a model that
+    // skipped cells would pass with nothing checked.
+    assert!(
+        tally.checks >= principals * dossiers * endpoints,
+        "only {} checks for {principals} principals × {dossiers} dossiers × {endpoints} endpoints",
+        tally.checks
+    );
     assert!(
         tally.wrong.is_empty(),
         "{} of {} checks wrong:\n{}",

@@ -97,7 +97,12 @@ async fn a_sigkill_mid_load_loses_and_duplicates_no_acknowledged_submission() {
             }
         }));
     }
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while acks.load(Ordering::SeqCst) < KILL_AFTER_ACKS {
+        assert!(
+            std::time::Instant::now() < deadline && !workers.iter().all(|w| w.is_finished()),
+            "the load stopped before {KILL_AFTER_ACKS} acknowledgements"
+        );
         tokio::time::sleep(Duration::from_millis(1)).await;
     }
     engine.kill();

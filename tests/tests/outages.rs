@@ -54,10 +54,7 @@ fn assert_met_and_recovered(outcomes: &[Outcome], recovered: Instant) {
         "the load met the outage: no 503 among {}",
         outcomes.len()
     );
-    let after: Vec<&Outcome> = outcomes
-        .iter()
-        .filter(|o| o.at > recovered + Duration::from_millis(500))
-        .collect();
+    let after: Vec<&Outcome> = outcomes.iter().filter(|o| o.sent > recovered).collect();
     assert!(
         after.len() >= WORKERS,
         "requests after recovery: {}",
@@ -90,29 +87,23 @@ async fn a_postgresql_restart_under_load_is_503_not_500_and_the_engine_recovers_
         async move {
             match i % 3 {
                 0 => {
-                    let answer = client
+                    let request = client
                         .get(format!("{url}/v1/dossiers/{draft}"))
-                        .bearer_auth(&*token)
-                        .send()
-                        .await;
-                    Outcome::of("read a dossier", answer).await
+                        .bearer_auth(&*token);
+                    Outcome::of("read a dossier", request).await
                 }
                 1 => {
-                    let answer = client
+                    let request = client
                         .get(format!("{url}/v1/dossiers"))
-                        .bearer_auth(&*token)
-                        .send()
-                        .await;
-                    Outcome::of("list dossiers", answer).await
+                        .bearer_auth(&*token);
+                    Outcome::of("list dossiers", request).await
                 }
                 _ => {
-                    let answer = client
+                    let request = client
                         .post(format!("{url}/v1/dossiers"))
                         .bearer_auth(&*token)
-                        .json(&json!({ "procedure": "3.000465" }))
-                        .send()
-                        .await;
-                    Outcome::of("create a draft", answer).await
+                        .json(&json!({ "procedure": "3.000465" }));
+                    Outcome::of("create a draft", request).await
                 }
             }
         }
@@ -193,25 +184,21 @@ async fn storage_stopped_under_load_is_503_and_every_acknowledged_upload_is_kept
             if i % 2 == 0 {
                 // Each upload's bytes name it, so the kept file can be matched to its answer.
                 let bytes = format!("%PDF-1.7 van bang {n}-{i}").into_bytes();
-                let answer = client
+                let request = client
                     .put(format!("{url}/v1/dossiers/{draft}/documents/diploma"))
                     .bearer_auth(&*token)
                     .header("content-type", "application/pdf")
-                    .body(bytes)
-                    .send()
-                    .await;
-                let mut outcome = Outcome::of("upload the diploma", answer).await;
+                    .body(bytes);
+                let mut outcome = Outcome::of("upload the diploma", request).await;
                 outcome.body["sent_sha256"] =
                     json!(hex_sha256(format!("%PDF-1.7 van bang {n}-{i}").as_bytes()));
                 outcome.body["dossier"] = json!(draft);
                 outcome
             } else {
-                let answer = client
+                let request = client
                     .get(format!("{url}/v1/dossiers/{draft}"))
-                    .bearer_auth(&*token)
-                    .send()
-                    .await;
-                Outcome::of("read a dossier", answer).await
+                    .bearer_auth(&*token);
+                Outcome::of("read a dossier", request).await
             }
         }
     });
@@ -290,20 +277,16 @@ async fn the_register_stopped_under_load_is_503_with_retry_after_and_no_draft_is
         let (client, url, token) = (client.clone(), url.clone(), token.clone());
         async move {
             if i % 2 == 0 {
-                let answer = client
+                let request = client
                     .post(format!("{url}/v1/dossiers"))
                     .bearer_auth(&*token)
-                    .json(&json!({ "procedure": "3.000465" }))
-                    .send()
-                    .await;
-                Outcome::of("create a draft", answer).await
+                    .json(&json!({ "procedure": "3.000465" }));
+                Outcome::of("create a draft", request).await
             } else {
-                let answer = client
+                let request = client
                     .get(format!("{url}/v1/dossiers?limit=1"))
-                    .bearer_auth(&*token)
-                    .send()
-                    .await;
-                Outcome::of("list dossiers", answer).await
+                    .bearer_auth(&*token);
+                Outcome::of("list dossiers", request).await
             }
         }
     });

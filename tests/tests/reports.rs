@@ -535,6 +535,28 @@ async fn the_facts_follow_a_dossier_through_the_api_and_only_staff_read_the_figu
         (status, problem["errors"][0]["pointer"].as_str()),
         (422, Some("/from"))
     );
+    // Dates chrono accepts but a day after overflows, or PostgreSQL cannot hold.
+    for (path, pointer) in [
+        (
+            "/v1/reports/indicators?from=%2B262142-12-01&to=%2B262142-12-31",
+            "/from",
+        ),
+        (
+            "/v1/reports/timeliness?from=2026-01-01&to=%2B262142-12-31",
+            "/to",
+        ),
+        (
+            "/v1/reports/digitisation?from=-4000-01-01&to=2026-01-01",
+            "/from",
+        ),
+    ] {
+        let (status, problem) = report(&engine, &supervisor, path).await;
+        assert_eq!(
+            (status, problem["errors"][0]["pointer"].as_str()),
+            (422, Some(pointer)),
+            "{path}: {problem}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -4,10 +4,9 @@
 
 use motcua_files::FileStore;
 use motcua_tests::dossiers::{correction_data, filled_draft, CORRECTION};
-use motcua_tests::{login, Engine, EngineOptions, Session};
+use motcua_tests::{login, raw_http, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
-use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use std::time::Duration;
 
 const MINH: &str = "001207001234";
 
@@ -30,55 +29,6 @@ async fn assert_nothing_kept(engine: &Engine, citizen: &Session, id: &str) {
     assert_eq!(dossier["documents"], json!([]), "the dossier's documents");
     let (_, store) = motcua_tests::api::get(engine, citizen, "/v1/me/documents").await;
     assert_eq!(store["items"], json!([]), "the citizen's store");
-}
-
-/// Sends `head` as raw HTTP/1.1, then `body` (and nothing more: the connection stays open),
-/// and reads the engine's answer: status and body.
-async fn raw_request(engine: &Engine, head: &str, body: &[u8]) -> (u16, Value, Duration) {
-    let address = engine.url.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
-    let started = Instant::now();
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.write_all(body).await.unwrap();
-    let mut answer = Vec::new();
-    let mut buffer = [0u8; 8192];
-    // The answer is small: read until the head and the whole problem body are in.
-    loop {
-        let read = tokio::time::timeout(Duration::from_secs(30), stream.read(&mut buffer))
-            .await
-            .expect("the engine answered within 30 s")
-            .unwrap_or(0);
-        if read == 0 {
-            break;
-        }
-        answer.extend_from_slice(&buffer[..read]);
-        let text = String::from_utf8_lossy(&answer);
-        if let Some((head, body)) = text.split_once("\r\n\r\n") {
-            let length = head
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase()
-                        .strip_prefix("content-length:")
-                        .map(|v| v.trim().to_owned())
-                })
-                .and_then(|v| v.parse::<usize>().ok());
-            if length.is_some_and(|n| body.len() >= n) {
-                break;
-            }
-        }
-    }
-    let took = started.elapsed();
-    let text = String::from_utf8_lossy(&answer).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("no HTTP answer: {text:?}"));
-    let body = text
-        .split_once("\r\n\r\n")
-        .and_then(|(_, b)| serde_json::from_str(b).ok())
-        .unwrap_or(Value::Null);
-    (status, body, took)
 }
 
 fn upload_head(
@@ -111,7 +61,12 @@ async fn a_body_far_over_the_limit_is_refused_before_it_is_read() {
 
     // Ten gigabytes announced: the answer comes before a byte of it is sent.
     let head = upload_head(&engine, &minh, &id, "photo", 10 * 1024 * 1024 * 1024);
-    let (status, problem, took) = raw_request(&engine, &head, b"").await;
+    let raw_http::RawAnswer {
+        status,
+        body: problem,
+        took,
+        ..
+    } = raw_http::send(&engine, &head, b"").await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (413, Some("file_too_large"))
@@ -165,7 +120,12 @@ async fn an_upload_that_stalls_is_ended_by_the_timeout_and_nothing_is_kept() {
 
     // 100 kB announced, 4 kB sent (a real JPEG's start), then silence.
     let head = upload_head(&engine, &minh, &id, "photo", 100 * 1024);
-    let (status, problem, took) = raw_request(&engine, &head, &jpeg_head()).await;
+    let raw_http::RawAnswer {
+        status,
+        body: problem,
+        took,
+        ..
+    } = raw_http::send(&engine, &head, &jpeg_head()).await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (408, Some("body_timeout")),
@@ -177,12 +137,40 @@ async fn an_upload_that_stalls_is_ended_by_the_timeout_and_nothing_is_kept() {
     );
     assert_nothing_kept(&engine, &minh, &id).await;
 
-    // The silence came after the part the engine reads to check the type: the file had
-    // started streaming to storage, and that upload was abandoned too.
+    // A JSON body that stops half-way gets the same answer, and no draft is made.
+    let host = engine.url.trim_start_matches("http://");
+    let head = format!(
+        "POST /v1/dossiers HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
+        minh.token
+    );
+    let raw_http::RawAnswer {
+        status,
+        body: problem,
+        ..
+    } = raw_http::send(&engine, &head, br#"{"procedure": "#).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (408, Some("body_timeout")),
+        "{problem}"
+    );
+    let (_, list) = motcua_tests::api::get(&engine, &minh, "/v1/dossiers").await;
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(1),
+        "only the first draft"
+    );
+
+    // The silence came after the part the engine reads to check the type, while the file
+    // streams into the store's first part.
     let mut long_head = jpeg_head();
     long_head.resize(256 * 1024, 0x42);
     let head = upload_head(&engine, &minh, &id, "photo", 1024 * 1024);
-    let (status, problem, _) = raw_request(&engine, &head, &long_head).await;
+    let raw_http::RawAnswer {
+        status,
+        body: problem,
+        ..
+    } = raw_http::send(&engine, &head, &long_head).await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (408, Some("body_timeout")),

@@ -31,6 +31,9 @@ pub struct Query<T>(pub T);
 
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
+        if crate::request_limits::body_timed_out(&rejection) {
+            return crate::request_limits::body_stalled();
+        }
         let status = rejection.status();
         let code = match status {
             StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",

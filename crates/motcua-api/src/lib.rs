@@ -116,7 +116,10 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body.max_bytes))
         .layer(RequestBodyTimeoutLayer::new(body.idle_timeout))
-        .layer(middleware::from_fn(request_limits::refuse_oversized))
+        .layer(middleware::from_fn_with_state(
+            body.max_bytes,
+            request_limits::refuse_oversized,
+        ))
         .layer(
             TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
                 let request_id = request

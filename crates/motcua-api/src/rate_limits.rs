@@ -70,7 +70,8 @@ impl Limited {
     /// The kind of a request, from its route (as the router matched it) and method.
     fn of(method: &Method, route: &str) -> Option<Limited> {
         match (method.as_str(), route) {
-            ("GET", "/v1/auth/login" | "/v1/auth/callback") => Some(Limited::Login),
+            // HEAD runs the GET handler too.
+            ("GET" | "HEAD", "/v1/auth/login" | "/v1/auth/callback") => Some(Limited::Login),
             ("POST", "/v1/dossiers" | "/v1/counter/dossiers") => Some(Limited::Draft),
             ("POST", "/v1/dossiers/{id}/submit") => Some(Limited::Submit),
             _ => None,
@@ -110,10 +111,6 @@ pub struct RateLimits {
     clock: DefaultClock,
 }
 
-/// Past this many remembered keys a budget forgets the ones that are full again, so that
-/// a flood of addresses cannot grow the memory without bound.
-const FORGET_ABOVE_KEYS: usize = 100_000;
-
 impl RateLimits {
     pub fn new(settings: RateLimitSettings) -> Self {
         let wider = |n: NonZeroU32| n.saturating_mul(ADDRESS_FACTOR);
@@ -144,7 +141,8 @@ impl RateLimits {
     }
 
     /// Spends one request of `kind` for `address` and `principal`; the wait when either
-    /// budget is spent.
+    /// budget is spent. The principal's own budget is checked first, so that someone over
+    /// it does not go on spending the budget their address shares with others.
     fn spend(
         &self,
         kind: Limited,
@@ -152,22 +150,40 @@ impl RateLimits {
         principal: Option<&str>,
     ) -> Result<(), Duration> {
         let budget = self.budget(kind);
-        if budget.by_address.len() > FORGET_ABOVE_KEYS {
-            budget.by_address.retain_recent();
+        let wait = |not_until: governor::NotUntil<_>| not_until.wait_time_from(self.clock.now());
+        if let (Some(limiter), Some(principal)) = (&budget.by_principal, principal) {
+            limiter.check_key(&principal.to_owned()).map_err(wait)?;
         }
         budget
             .by_address
-            .check_key(&address)
-            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))?;
-        if let (Some(limiter), Some(principal)) = (&budget.by_principal, principal) {
-            if limiter.len() > FORGET_ABOVE_KEYS {
+            .check_key(&address_key(address))
+            .map_err(wait)?;
+        Ok(())
+    }
+
+    /// Forgets the keys whose budgets are full again, so that a flood of addresses or
+    /// accounts cannot grow the memory without bound. Called from a timer, not per request.
+    pub fn forget_idle(&self) {
+        for budget in [&self.login, &self.drafts, &self.submits] {
+            budget.by_address.retain_recent();
+            if let Some(limiter) = &budget.by_principal {
                 limiter.retain_recent();
             }
-            limiter
-                .check_key(&principal.to_owned())
-                .map_err(|not_until| not_until.wait_time_from(self.clock.now()))?;
         }
-        Ok(())
+    }
+}
+
+/// The key of an address's budget: an IPv6 client is usually given a whole /64, so its
+/// budget is the /64's, or it could step through addresses and never run out.
+fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V4(v4) => IpAddr::V4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(std::net::Ipv6Addr::from(
+                u128::from(v6) & !((1u128 << 64) - 1),
+            )),
+        },
     }
 }
 
@@ -288,7 +304,7 @@ mod tests {
             .is_err());
         let elsewhere = IpAddr::from([10, 0, 0, 2]);
         assert!(limits
-            .spend(Limited::Draft, elsewhere, Some("one more"))
+            .spend(Limited::Draft, elsewhere, Some("yet another"))
             .is_ok());
     }
 
@@ -306,7 +322,39 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_client_has_one_budget_for_its_whole_prefix() {
+        let limits = limits(1);
+        let first: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let next: IpAddr = "2001:db8:1:2:ffff::9".parse().unwrap();
+        for n in 0..ADDRESS_FACTOR.get() {
+            assert!(limits.spend(Limited::Login, first, None).is_ok(), "{n}");
+        }
+        assert!(limits.spend(Limited::Login, next, None).is_err());
+        let elsewhere: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limits.spend(Limited::Login, elsewhere, None).is_ok());
+    }
+
+    #[test]
+    fn someone_over_their_budget_does_not_spend_their_addresss() {
+        let limits = limits(1);
+        assert!(limits.spend(Limited::Draft, HOME, Some("a")).is_ok());
+        for _ in 0..50 {
+            assert!(limits.spend(Limited::Draft, HOME, Some("a")).is_err());
+        }
+        // Nine more of the address's ten remain for others.
+        for n in 0..ADDRESS_FACTOR.get() - 1 {
+            assert!(limits
+                .spend(Limited::Draft, HOME, Some(&n.to_string()))
+                .is_ok());
+        }
+    }
+
+    #[test]
     fn only_the_costly_routes_are_limited() {
+        assert_eq!(
+            Limited::of(&Method::HEAD, "/v1/auth/login"),
+            Some(Limited::Login)
+        );
         assert_eq!(
             Limited::of(&Method::POST, "/v1/dossiers/{id}/submit"),
             Some(Limited::Submit)

@@ -3,8 +3,8 @@
 //! an upload's the requirement's `max_bytes`.)
 
 use crate::error::ApiError;
-use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -14,7 +14,14 @@ pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// A request target above this is refused with 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
-pub async fn refuse_oversized(request: Request, next: Next) -> Response {
+/// Refuses a request whose target, headers or announced body is too large, before a byte of
+/// the body is read. `max_body_bytes` is the JSON bodies' limit; `PUT` carries files, which
+/// their handlers hold to each requirement's own limit.
+pub async fn refuse_oversized(
+    State(max_body_bytes): State<usize>,
+    request: Request,
+    next: Next,
+) -> Response {
     let uri_bytes = request.uri().to_string().len();
     if uri_bytes > MAX_URI_BYTES {
         return ApiError::new(
@@ -36,6 +43,20 @@ pub async fn refuse_oversized(request: Request, next: Next) -> Response {
             format!(
                 "the request's headers are {header_bytes} bytes; the limit is {MAX_HEADER_BYTES}"
             ),
+        )
+        .into_response();
+    }
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let over = announced.filter(|n| *n > max_body_bytes as u64);
+    if let (Some(announced), false) = (over, request.method() == Method::PUT) {
+        return ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("the body announces {announced} bytes; the limit is {max_body_bytes}"),
         )
         .into_response();
     }

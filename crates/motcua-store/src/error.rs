@@ -30,14 +30,15 @@ impl From<sqlx::Error> for StoreError {
     }
 }
 
-/// SQLSTATE classes that mean the server, not the query, is the trouble: 08 connection
-/// exception, 53 insufficient resources (too many connections, out of disk), 57 operator
-/// intervention (shutting down, starting up, connection terminated by an administrator).
-/// A restart of PostgreSQL answers with these; the request may simply be tried again.
+/// SQLSTATEs that mean the server, not the query, is the trouble: class 08 connection
+/// exception, class 53 insufficient resources (too many connections, out of disk), and of
+/// class 57 the shutdowns and start-ups (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+/// cannot_connect_now) — not 57014, a query cancelled by its statement timeout. A restart
+/// of PostgreSQL answers with these; the request may simply be tried again.
 fn server_unavailable(sqlstate: &str) -> bool {
-    ["08", "53", "57"]
-        .iter()
-        .any(|class| sqlstate.starts_with(class))
+    sqlstate.starts_with("08")
+        || sqlstate.starts_with("53")
+        || ["57P01", "57P02", "57P03"].contains(&sqlstate)
 }
 
 #[cfg(test)]
@@ -50,8 +51,8 @@ mod tests {
         for code in ["57P01", "57P03", "53300", "08006"] {
             assert!(server_unavailable(code), "{code}");
         }
-        // unique_violation, undefined_table, serialization_failure.
-        for code in ["23505", "42P01", "40001"] {
+        // unique_violation, undefined_table, serialization_failure, statement timeout.
+        for code in ["23505", "42P01", "40001", "57014"] {
             assert!(!server_unavailable(code), "{code}");
         }
     }

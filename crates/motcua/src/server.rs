@@ -99,6 +99,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         pool,
     });
+    spawn_rate_limit_forgetter(state.clone());
     Ok(motcua_api::router(
         state,
         motcua_api::BodyLimits {
@@ -215,6 +216,17 @@ pub async fn sweep_command(config: Config) -> Result<()> {
 }
 
 /// Sweeps orphan objects every hour, for as long as the engine runs.
+/// Once a minute the rate limits forget the budgets that are full again.
+fn spawn_rate_limit_forgetter(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            state.rate_limits.forget_idle();
+        }
+    });
+}
+
 fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));

@@ -75,8 +75,12 @@ fn check(state: &AppState, principal: &Principal, params: ReportParams) -> Resul
     let today = in_vietnam(state.clock.now()).date_naive();
     let date = |value: Option<String>, pointer: &str, default: NaiveDate| match value {
         None => Ok(default),
+        // The years PostgreSQL's timestamps and the legal calendar can both hold with room
+        // to spare; chrono alone would accept year 262142 and overflow a day later.
         Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-            .map_err(|_| bad_param(pointer, "a date, YYYY-MM-DD")),
+            .ok()
+            .filter(|d| (1900..=9999).contains(&d.year()))
+            .ok_or_else(|| bad_param(pointer, "a date, YYYY-MM-DD, between 1900 and 9999")),
     };
     let from = date(params.from, "/from", today.with_day(1).unwrap_or(today))?;
     let to = date(params.to, "/to", today)?;
