@@ -48,6 +48,33 @@ impl S3Settings {
     pub fn store(&self) -> motcua_files::S3Store {
         motcua_files::S3Store::new(self.config()).unwrap()
     }
+
+    /// The keys of the multipart uploads started in the bucket and neither completed nor
+    /// aborted: what an upload that failed half-way would leave behind.
+    pub async fn multipart_uploads(&self) -> Vec<String> {
+        let region = s3::Region::Custom {
+            region: self.region.clone(),
+            endpoint: self.endpoint.clone(),
+        };
+        let credentials = s3::creds::Credentials::new(
+            Some(&self.access_key),
+            Some(&self.secret_key),
+            None,
+            None,
+            None,
+        )
+        .unwrap();
+        let bucket = s3::Bucket::new(&self.bucket, region, credentials)
+            .unwrap()
+            .with_path_style();
+        bucket
+            .list_multiparts_uploads(None, None)
+            .await
+            .unwrap()
+            .into_iter()
+            .flat_map(|page| page.uploads.into_iter().map(|u| u.key))
+            .collect()
+    }
 }
 
 /// A fresh, empty bucket on this test process's S3 server (started on first use).

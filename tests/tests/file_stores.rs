@@ -460,28 +460,7 @@ async fn assert_left_nothing(s: &Subject, key: &str) {
 }
 
 async fn assert_no_multipart_uploads(settings: &S3Settings) {
-    let region = s3::Region::Custom {
-        region: settings.region.clone(),
-        endpoint: settings.endpoint.clone(),
-    };
-    let credentials = s3::creds::Credentials::new(
-        Some(&settings.access_key),
-        Some(&settings.secret_key),
-        None,
-        None,
-        None,
-    )
-    .unwrap();
-    let bucket = s3::Bucket::new(&settings.bucket, region, credentials)
-        .unwrap()
-        .with_path_style();
-    let uploads: Vec<String> = bucket
-        .list_multiparts_uploads(None, None)
-        .await
-        .unwrap()
-        .into_iter()
-        .flat_map(|page| page.uploads.into_iter().map(|u| u.key))
-        .collect();
+    let uploads = settings.multipart_uploads().await;
     assert!(uploads.is_empty(), "multipart uploads left: {uploads:?}");
 }
 

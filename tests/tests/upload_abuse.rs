@@ -25,6 +25,11 @@ async fn objects(engine: &Engine) -> Vec<String> {
 /// in the citizen's store.
 async fn assert_nothing_kept(engine: &Engine, citizen: &Session, id: &str) {
     assert_eq!(objects(engine).await, Vec::<String>::new(), "the bucket");
+    assert_eq!(
+        engine.s3.multipart_uploads().await,
+        Vec::<String>::new(),
+        "multipart uploads left behind"
+    );
     let (_, dossier) = motcua_tests::api::get(engine, citizen, &format!("/v1/dossiers/{id}")).await;
     assert_eq!(dossier["documents"], json!([]), "the dossier's documents");
     let (_, store) = motcua_tests::api::get(engine, citizen, "/v1/me/documents").await;
@@ -171,6 +176,30 @@ async fn an_upload_that_stalls_is_ended_by_the_timeout_and_nothing_is_kept() {
         body: problem,
         ..
     } = raw_http::send(&engine, &head, &long_head).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (408, Some("body_timeout")),
+        "{problem}"
+    );
+    assert_nothing_kept(&engine, &minh, &id).await;
+
+    // 6 MiB of a 9 MiB certificate, then silence: the first 5 MiB part has gone to S3 in a
+    // multipart upload, which must be aborted.
+    let mut six_mib = b"%PDF-1.7\n".to_vec();
+    six_mib.resize(6 * 1024 * 1024, b'x');
+    let host = engine.url.trim_start_matches("http://");
+    let head = format!(
+        "PUT /v1/dossiers/{id}/documents/language-certificate HTTP/1.1\r\nHost: {host}\r\n\
+         Authorization: Bearer {}\r\nContent-Type: application/pdf\r\n\
+         Content-Length: {}\r\n\r\n",
+        minh.token,
+        9 * 1024 * 1024
+    );
+    let raw_http::RawAnswer {
+        status,
+        body: problem,
+        ..
+    } = raw_http::send(&engine, &head, &six_mib).await;
     assert_eq!(
         (status, problem["code"].as_str()),
         (408, Some("body_timeout")),
