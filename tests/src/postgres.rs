@@ -48,9 +48,14 @@ pub struct PrivateCluster {
 
 impl PrivateCluster {
     pub async fn start() -> PrivateCluster {
-        // Short: the socket path inside must stay under about 100 bytes.
-        let dir = std::env::temp_dir().join(format!(
-            "motcua-pg-{}",
+        // Beside the run's shared cluster, so that scripts/with-test-postgres stops and
+        // removes it even when the test dies; short, for the socket path's 100 bytes.
+        let parent = cluster_dir()
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir);
+        let dir = parent.join(format!(
+            "p-{}",
             &uuid::Uuid::new_v4().simple().to_string()[..8]
         ));
         let started = dir.clone();
