@@ -225,6 +225,48 @@ pub(crate) fn storage_unavailable(cause: impl std::fmt::Display) -> ApiError {
 
 /// Reads the body's leading bytes and checks that they are what the uploader declared;
 /// gives back the whole body as a stream.
+/// At most this much of a refused upload's body is read and dropped before the refusal is
+/// sent. A server that answers and closes while the client is still sending makes most HTTP
+/// clients report a broken connection instead of the answer; reading a small remainder lets
+/// the citizen see why. A larger body is not read: the answer goes at once.
+const DISCARD_AT_MOST: u64 = 1024 * 1024;
+
+/// The handler's answer; when it is a refusal and the body was left unread (`body` still
+/// there), what is left of a small body is read first.
+async fn refused_unread(
+    answer: Result<Response, ApiError>,
+    body: Option<Body>,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
+    // Only whether it is a refusal is held across the read: a response is not `Sync`.
+    let refused = answer.is_err();
+    if let (true, Some(body)) = (refused, body) {
+        let announced = headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if announced.is_none_or(|n| n <= DISCARD_AT_MOST) {
+            discard(body.into_data_stream()).await;
+        }
+    }
+    answer
+}
+
+/// Reads and drops up to [`DISCARD_AT_MOST`] bytes of `stream`; a stall ends it through the
+/// body's idle timeout.
+async fn discard<S, E>(mut stream: S)
+where
+    S: futures::Stream<Item = Result<Bytes, E>> + Unpin,
+{
+    let mut read = 0u64;
+    while let Some(Ok(chunk)) = stream.next().await {
+        read += chunk.len() as u64;
+        if read > DISCARD_AT_MOST {
+            return;
+        }
+    }
+}
+
 /// A body that could not be read to its end: the client went away, or it stalled.
 fn interrupted(why: std::io::Error) -> ApiError {
     let stalled = why.kind() == std::io::ErrorKind::TimedOut
@@ -261,6 +303,7 @@ async fn checked_body(body: Body, declared: &str) -> Result<ByteStream, ApiError
     match sniff(&head) {
         Some(found) if found == declared => {}
         found => {
+            discard(stream).await;
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "content_mismatch",
@@ -268,7 +311,7 @@ async fn checked_body(body: Body, declared: &str) -> Result<ByteStream, ApiError
                     "the file was declared {declared} but its bytes are {}; nothing was kept",
                     found.unwrap_or("not a type this procedure accepts")
                 ),
-            ))
+            ));
         }
     }
     let head: Bytes = head.freeze();
@@ -305,6 +348,20 @@ pub async fn upload(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let mut body = Some(body);
+    let answer = receive_upload(&state, principal, id, &key, &headers, &mut body).await;
+    refused_unread(answer, body, &headers).await
+}
+
+async fn receive_upload(
+    state: &AppState,
+    principal: Principal,
+    id: Uuid,
+    key: &str,
+    headers: &HeaderMap,
+    body: &mut Option<Body>,
+) -> Result<Response, ApiError> {
+    let key = key.to_owned();
     let dossier = find_visible(&state.pool, &principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let requirement = requirement(procedure, &key)?;
@@ -347,8 +404,8 @@ pub async fn upload(
         return Err(too_large());
     }
     let file_name =
-        motcua_core::file_name::sanitise(&given_file_name(&headers).unwrap_or_default(), &key);
-    let stream = checked_body(body, &declared).await?;
+        motcua_core::file_name::sanitise(&given_file_name(headers).unwrap_or_default(), &key);
+    let stream = checked_body(body.take().unwrap_or_default(), &declared).await?;
 
     let document_id = Uuid::now_v7();
     let storage_key = format!("dossiers/{id}/{document_id}");
@@ -363,7 +420,7 @@ pub async fn upload(
         })?;
 
     let written = record_upload(
-        &state,
+        state,
         &principal,
         &dossier,
         &key,
@@ -895,6 +952,20 @@ pub async fn attach_result(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    let mut body = Some(body);
+    let answer = receive_result(&state, principal, id, &result_code, &headers, &mut body).await;
+    refused_unread(answer, body, &headers).await
+}
+
+async fn receive_result(
+    state: &AppState,
+    principal: Principal,
+    id: Uuid,
+    result_code: &str,
+    headers: &HeaderMap,
+    body: &mut Option<Body>,
+) -> Result<Response, ApiError> {
+    let result_code = result_code.to_owned();
     let Principal::Staff { agency, .. } = &principal else {
         return Err(ApiError::forbidden(
             "staff_only",
@@ -921,10 +992,10 @@ pub async fn attach_result(
         ));
     }
     let file_name = motcua_core::file_name::sanitise(
-        &given_file_name(&headers).unwrap_or_default(),
+        &given_file_name(headers).unwrap_or_default(),
         &format!("ket-qua-{}", result_code.replace('/', "-")),
     );
-    let stream = checked_body(body, &declared).await?;
+    let stream = checked_body(body.take().unwrap_or_default(), &declared).await?;
     let document_id = Uuid::now_v7();
     let storage_key = format!("dossiers/{id}/{document_id}");
     let stored = state
