@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod facts;
 pub mod idempotency;
+pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod rate_limits;
@@ -111,7 +112,12 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/healthz", get(operations::healthz))
         .route("/readyz", get(operations::readyz))
         .route("/openapi.json", get(operations::openapi))
+        .route("/metrics", get(metrics::scrape))
         .nest("/v1", v1)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body.max_bytes))

@@ -189,6 +189,18 @@ pub async fn next_code_sequence(
     Ok(u32::try_from(value).unwrap_or(0))
 }
 
+/// How many dossiers each procedure has in each state (for the metrics).
+pub async fn count_by_procedure_and_state(
+    executor: impl PgExecutor<'_>,
+) -> Result<Vec<(String, String, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "select procedure_code, state, count(*) from dossier
+         group by procedure_code, state order by procedure_code, state",
+    )
+    .fetch_all(executor)
+    .await?)
+}
+
 pub struct Submission<'a> {
     pub id: Uuid,
     pub agency_id: &'a str,
