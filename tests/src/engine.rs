@@ -288,6 +288,27 @@ impl Engine {
         }
     }
 
+    /// Asks the engine to stop with SIGTERM, as an orchestrator would.
+    pub fn terminate(&self) {
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("cannot run kill");
+        assert!(sent.success(), "kill -TERM failed");
+    }
+
+    /// The engine's exit status once it exits, or `None` if it still runs after `within`.
+    pub async fn exit_within(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("cannot wait for motcua") {
+                return Some(status);
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
+    }
+
     /// The engine's process id (to read its memory use).
     pub fn pid(&self) -> u32 {
         self.child.id()

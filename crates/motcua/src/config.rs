@@ -31,6 +31,16 @@ pub struct RegistrySettings {
     pub token: SecretString,
 }
 
+/// How the engine stops: `MOTCUA_SHUTDOWN_DELAY_SECS` and `MOTCUA_SHUTDOWN_GRACE_SECS`.
+#[derive(Debug, Clone, Copy)]
+pub struct ShutdownSettings {
+    /// After the signal, `/readyz` is 503 but connections are still taken for this long, so
+    /// that a balancer probing readiness stops sending before the port closes.
+    pub delay: std::time::Duration,
+    /// Once no connection is taken any more, requests in flight get this long to finish.
+    pub grace: std::time::Duration,
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -54,6 +64,8 @@ pub struct Config {
     pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// The digitisation target reports measure 4.2 against (default 0.8; 1.0 for 2030).
     pub digitisation_target: f64,
+    /// `MOTCUA_SHUTDOWN_DELAY_SECS` (default 0) and `MOTCUA_SHUTDOWN_GRACE_SECS` (default 20).
+    pub shutdown: ShutdownSettings,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -74,6 +86,8 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_TRUST_FORWARDED_FOR",
     "MOTCUA_DEV_CLOCK",
     "MOTCUA_DIGITISATION_TARGET",
+    "MOTCUA_SHUTDOWN_DELAY_SECS",
+    "MOTCUA_SHUTDOWN_GRACE_SECS",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -137,6 +151,18 @@ impl Config {
         let token_lifetime_secs = number("MOTCUA_TOKEN_LIFETIME_SECS", 900, &mut problems);
         let max_body_bytes = number("MOTCUA_MAX_BODY_BYTES", 1024 * 1024, &mut problems);
         let body_idle_timeout = number("MOTCUA_BODY_IDLE_TIMEOUT_SECS", 30, &mut problems);
+        let shutdown = ShutdownSettings {
+            delay: std::time::Duration::from_secs(number(
+                "MOTCUA_SHUTDOWN_DELAY_SECS",
+                0,
+                &mut problems,
+            )),
+            grace: std::time::Duration::from_secs(number(
+                "MOTCUA_SHUTDOWN_GRACE_SECS",
+                20,
+                &mut problems,
+            )),
+        };
         let defaults = RateLimitSettings::default();
         let mut per_minute = |name: &str, default: NonZeroU32| {
             let n = number(name, u64::from(default.get()), &mut problems);
@@ -243,6 +269,7 @@ impl Config {
             rate_limits,
             dev_clock,
             digitisation_target,
+            shutdown,
             incomplete,
         };
         for (name, _) in std::env::vars() {

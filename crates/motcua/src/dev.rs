@@ -101,7 +101,7 @@ pub async fn run(config: Config) -> Result<()> {
     let result = match server::build_app(&config, services).await {
         Ok(app) => {
             print_banner(&public_url, &oidc, &registry, &config, cluster.is_some());
-            server::serve_until(listener, app, server::shutdown_signal()).await
+            server::serve_until(listener, app, server::shutdown_signal(), config.shutdown).await
         }
         Err(e) => Err(e),
     };

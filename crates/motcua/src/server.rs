@@ -1,14 +1,20 @@
 //! Wiring the engine: database, procedures, identity, HTTP; and the `serve` and `migrate`
 //! commands.
 
-use crate::config::{Config, OidcSettings, RegistrySettings};
+use crate::config::{Config, OidcSettings, RegistrySettings, ShutdownSettings};
 use crate::procedures_dir;
 use anyhow::{bail, Context, Result};
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use motcua_api::{AppState, Catalog, Clock, Shared};
 use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
 use secrecy::{ExposeSecret, SecretString};
+use std::future::IntoFuture;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -110,18 +116,92 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
     ))
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, finishing requests in flight.
+/// Requests that reached a handler and have not answered yet.
+#[derive(Clone, Default)]
+struct Drain {
+    draining: Arc<AtomicBool>,
+    in_flight: Arc<AtomicUsize>,
+}
+
+/// Counts a request in flight until it is dropped, answered or not.
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+async fn track(drain: Drain, request: Request, next: Next) -> Response {
+    // Readiness answers from here while draining: the database and storage being fine does
+    // not make a stopping process a place to send work.
+    if request.uri().path() == "/readyz" && drain.draining.load(Ordering::SeqCst) {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            axum::Json(serde_json::json!({ "status": "draining" })),
+        )
+            .into_response();
+    }
+    drain.in_flight.fetch_add(1, Ordering::SeqCst);
+    let _guard = InFlight(drain.in_flight.clone());
+    next.run(request).await
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then drains: `/readyz` turns 503,
+/// connections are taken for `settings.delay` more, then none; requests in flight get
+/// `settings.grace` to finish, and whatever is still running after it is cut off.
 pub async fn serve_until(
     listener: TcpListener,
     app: axum::Router,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    settings: ShutdownSettings,
 ) -> Result<()> {
+    let drain = Drain::default();
+    let app = app.layer(axum::middleware::from_fn({
+        let drain = drain.clone();
+        move |request, next| track(drain.clone(), request, next)
+    }));
     // The peer's address is the rate limits' key when no trusted proxy names the client.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("the HTTP server stopped")?;
+    let (closed_tx, closed_rx) = tokio::sync::oneshot::channel::<()>();
+    let stop_accepting = {
+        let draining = drain.draining.clone();
+        async move {
+            shutdown.await;
+            draining.store(true, Ordering::SeqCst);
+            tracing::info!(
+                delay_secs = settings.delay.as_secs(),
+                grace_secs = settings.grace.as_secs(),
+                "draining: /readyz is 503; new connections stop after the delay"
+            );
+            tokio::time::sleep(settings.delay).await;
+            tracing::info!("no new connections; finishing requests in flight");
+            let _ = closed_tx.send(());
+        }
+    };
+    let server = axum::serve(listener, app)
+        .with_graceful_shutdown(stop_accepting)
+        .into_future();
+    let grace_over = async move {
+        if closed_rx.await.is_err() {
+            // The server ended on its own before any signal: nothing to bound.
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(settings.grace).await;
+    };
+    tokio::select! {
+        result = server => {
+            result.context("the HTTP server stopped")?;
+            tracing::info!("every request in flight finished; stopped");
+        }
+        () = grace_over => {
+            tracing::warn!(
+                cut_off = drain.in_flight.load(Ordering::SeqCst),
+                grace_secs = settings.grace.as_secs(),
+                "the shutdown grace is over: stopping with requests still in flight"
+            );
+        }
+    }
     Ok(())
 }
 
@@ -179,7 +259,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         public_url,
     };
     let app = build_app(&config, services).await?;
-    serve_until(listener, app, shutdown_signal()).await
+    serve_until(listener, app, shutdown_signal(), config.shutdown).await
 }
 
 /// The document storage: S3 when configured, else the local folder under the data dir

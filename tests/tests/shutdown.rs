@@ -1,0 +1,274 @@
+//! Graceful shutdown (issue 9, point 2): SIGTERM during a load of submissions and a slow
+//! upload. `/readyz` turns 503 `draining` at once, connections are still taken for
+//! `MOTCUA_SHUTDOWN_DELAY_SECS`, then none; every request sent before the signal is answered
+//! (the upload still streaming when the port closes too), the process exits 0, and after a
+//! restart every acknowledged submission is there once and nothing is half-written.
+
+use futures::StreamExt;
+use motcua_tests::dossiers::filled_copy_draft;
+use motcua_tests::engine::{EngineOptions, THPT_WINDOW_2025};
+use motcua_tests::{login, Engine, Session};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const CITIZENS: [&str; 3] = ["001207001234", "004207005678", "001307002468"];
+const DRAFTS_PER_CITIZEN: usize = 20;
+const SIGNAL_AFTER_ACKS: usize = 10;
+const WORKERS: usize = 6;
+const DELAY_SECS: u64 = 2;
+const GRACE_SECS: u64 = 20;
+/// The slow upload: this many chunks, one every `CHUNK_EVERY`, outlasting the delay.
+const CHUNKS: usize = 30;
+const CHUNK_EVERY: Duration = Duration::from_millis(150);
+
+#[derive(Clone)]
+struct Submission {
+    token: String,
+    dossier: String,
+    key: String,
+}
+
+async fn submit(
+    client: &reqwest::Client,
+    url: &str,
+    s: &Submission,
+) -> reqwest::Result<(u16, Value)> {
+    let answer = client
+        .post(format!("{url}/v1/dossiers/{}/submit", s.dossier))
+        .bearer_auth(&s.token)
+        .header("idempotency-key", &s.key)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await?;
+    let status = answer.status().as_u16();
+    Ok((status, answer.json().await.unwrap_or(Value::Null)))
+}
+
+/// A photo sent a chunk at a time, slowly: in flight across the moment the port closes.
+async fn slow_upload(url: String, token: String) -> reqwest::Result<u16> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    bytes.resize(CHUNKS * 1024, 0x42);
+    let chunks: Vec<Vec<u8>> = bytes.chunks(1024).map(<[u8]>::to_vec).collect();
+    let body = futures::stream::iter(chunks).then(|chunk| async move {
+        tokio::time::sleep(CHUNK_EVERY).await;
+        Ok::<_, std::io::Error>(chunk)
+    });
+    let answer = reqwest::Client::new()
+        .put(url)
+        .bearer_auth(token)
+        .header("content-type", "image/jpeg")
+        .header("content-length", (CHUNKS * 1024).to_string())
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await?;
+    Ok(answer.status().as_u16())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
+    let mut engine = Engine::start_with(EngineOptions {
+        clock: Some(THPT_WINDOW_2025.into()),
+        extra_env: vec![
+            ("MOTCUA_SHUTDOWN_DELAY_SECS".into(), DELAY_SECS.to_string()),
+            ("MOTCUA_SHUTDOWN_GRACE_SECS".into(), GRACE_SECS.to_string()),
+        ],
+        ..Default::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let mut submissions = Vec::new();
+    let mut sessions: Vec<Session> = Vec::new();
+    for pin in CITIZENS {
+        let citizen: Session = login(&engine, "citizen", pin).await;
+        for _ in 0..DRAFTS_PER_CITIZEN {
+            let dossier = filled_copy_draft(&engine, &client, &citizen).await;
+            submissions.push(Submission {
+                token: citizen.token.clone(),
+                key: format!("submit-{dossier}"),
+                dossier,
+            });
+        }
+        sessions.push(citizen);
+    }
+    let total = submissions.len();
+    let thpt: Value = client
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&sessions[0].token)
+        .json(&json!({ "procedure": "1.005142" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let photo_url = engine.at(&format!(
+        "/v1/dossiers/{}/documents/photo",
+        thpt["id"].as_str().unwrap()
+    ));
+
+    // The load: each worker records when it sent each submission and what came back.
+    let queue = Arc::new(Mutex::new(submissions.clone()));
+    type Outcome = (Instant, Option<(u16, Value)>);
+    let outcomes: Arc<Mutex<HashMap<String, Outcome>>> = Arc::default();
+    let acks = Arc::new(AtomicUsize::new(0));
+    let mut workers = Vec::new();
+    for _ in 0..WORKERS {
+        let (queue, outcomes, acks, client, url) = (
+            queue.clone(),
+            outcomes.clone(),
+            acks.clone(),
+            client.clone(),
+            engine.url.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            loop {
+                let Some(next) = queue.lock().unwrap().pop() else {
+                    return;
+                };
+                let sent = Instant::now();
+                let answer = submit(&client, &url, &next).await.ok();
+                if matches!(answer, Some((200, _))) {
+                    acks.fetch_add(1, Ordering::SeqCst);
+                }
+                let gone = answer.is_none();
+                outcomes
+                    .lock()
+                    .unwrap()
+                    .insert(next.dossier.clone(), (sent, answer));
+                if gone {
+                    return;
+                }
+            }
+        }));
+    }
+    let upload = tokio::spawn(slow_upload(photo_url, sessions[0].token.clone()));
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while acks.load(Ordering::SeqCst) < SIGNAL_AFTER_ACKS {
+        assert!(Instant::now() < deadline, "the load did not get going");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    assert!(!upload.is_finished(), "the slow upload is still in flight");
+    let signalled = Instant::now();
+    engine.terminate();
+
+    // Unready at once, while connections are still taken.
+    let mut draining = None;
+    while draining.is_none() && signalled.elapsed() < Duration::from_millis(1500) {
+        if let Ok(r) = client.get(engine.at("/readyz")).send().await {
+            if r.status() == 503 {
+                draining = Some(r.json::<Value>().await.unwrap());
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        draining,
+        Some(json!({ "status": "draining" })),
+        "/readyz turned 503 draining within 1.5 s of the signal"
+    );
+    // After the delay no new connection is taken, while the upload still streams.
+    let mut refused_after = None;
+    while refused_after.is_none() && signalled.elapsed() < Duration::from_secs(DELAY_SECS + 3) {
+        let fresh = reqwest::Client::builder()
+            .pool_max_idle_per_host(0)
+            .build()
+            .unwrap();
+        if fresh.get(engine.at("/healthz")).send().await.is_err() {
+            refused_after = Some(signalled.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let refused_after = refused_after.expect("new connections were still taken after the delay");
+    assert!(
+        refused_after >= Duration::from_secs(DELAY_SECS) - Duration::from_millis(100),
+        "connections were refused only after the delay, not at {refused_after:?}"
+    );
+    assert!(
+        !upload.is_finished(),
+        "the upload was still in flight when the port closed"
+    );
+    assert_eq!(
+        upload
+            .await
+            .unwrap()
+            .expect("the upload in flight was answered"),
+        201,
+        "the upload in flight when the port closed finished"
+    );
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    let status = engine
+        .exit_within(Duration::from_secs(GRACE_SECS))
+        .await
+        .expect("the engine exited within the grace");
+    assert!(status.success(), "the engine exited with {status}");
+
+    let outcomes = outcomes.lock().unwrap().clone();
+    let mut acknowledged = HashMap::new();
+    for (dossier, (sent, answer)) in &outcomes {
+        match answer {
+            Some((200, body)) => {
+                acknowledged.insert(dossier.clone(), body.clone());
+            }
+            Some((status, body)) => panic!("submission {dossier} answered {status}: {body}"),
+            None => assert!(
+                *sent > signalled,
+                "submission {dossier}, sent before the signal, got no answer"
+            ),
+        }
+    }
+    eprintln!(
+        "SIGTERM with {} of {total} acknowledged by exit; port closed after {refused_after:?}",
+        acknowledged.len()
+    );
+
+    engine.restart().await;
+    for s in &submissions {
+        let (status, body) = submit(&client, &engine.url, s).await.unwrap();
+        assert_eq!(status, 200, "retry of {}: {body}", s.dossier);
+        if let Some(first) = acknowledged.get(&s.dossier) {
+            assert_eq!(
+                &body, first,
+                "the retry of {} replays its answer",
+                s.dossier
+            );
+        }
+    }
+    let db = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
+    let submitted: i64 = sqlx::query_scalar("select count(*) from dossier where state <> 'draft'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(submitted as usize, total, "every dossier submitted once");
+    let codes: i64 =
+        sqlx::query_scalar("select count(distinct code) from dossier where code is not null")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+    assert_eq!(codes as usize, total, "one code per dossier");
+    let without_one_submit_event: i64 = sqlx::query_scalar(
+        "select count(*) from dossier d
+         where (select count(*) from dossier_event e
+                where e.dossier_id = d.id and e.action = 'submit')
+               <> case when d.state = 'draft' then 0 else 1 end",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(
+        without_one_submit_event, 0,
+        "one submit event per submission"
+    );
+    let without_facts: i64 = sqlx::query_scalar(
+        "select count(*) from dossier d where d.state <> 'draft'
+         and not exists (select 1 from dossier_fact f where f.dossier_id = d.id)",
+    )
+    .fetch_one(&db)
+    .await
+    .unwrap();
+    assert_eq!(without_facts, 0, "each submitted dossier is in the facts");
+}
