@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod compose;
 pub mod dossiers;
 pub mod engine;
 pub mod garage;
