@@ -5,6 +5,7 @@
 
 use motcua_api::rate_limits::RateLimitSettings;
 use secrecy::SecretString;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
@@ -77,6 +78,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_DATA_DIR",
     "MOTCUA_PROCEDURES_DIR",
     "MOTCUA_TOKEN_SECRET",
+    "MOTCUA_TOKEN_SECRET_FILE",
     "MOTCUA_TOKEN_LIFETIME_SECS",
     "MOTCUA_MAX_BODY_BYTES",
     "MOTCUA_BODY_IDLE_TIMEOUT_SECS",
@@ -94,10 +96,68 @@ fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
+/// The secrets that may come from a file instead: `NAME_FILE` names it (a mounted secret).
+const SECRET_VARS: &[&str] = &[
+    "DATABASE_URL",
+    "S3_SECRET_KEY",
+    "OIDC_CLIENT_SECRET",
+    "STAFF_OIDC_CLIENT_SECRET",
+    "REGISTRY_TOKEN",
+    "MOTCUA_TOKEN_SECRET",
+];
+
+/// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
+/// trimmed), and one problem per variable set both ways or whose file cannot be used. A
+/// problem names the variable and the path, never what the file holds.
+fn secrets_from_files(
+    lookup: impl Fn(&str) -> Option<String>,
+    read: impl Fn(&std::path::Path) -> std::io::Result<String>,
+) -> (HashMap<&'static str, String>, Vec<String>) {
+    let mut secrets = HashMap::new();
+    let mut problems = Vec::new();
+    for name in SECRET_VARS {
+        let file_var = format!("{name}_FILE");
+        let Some(path) = lookup(&file_var) else {
+            continue;
+        };
+        if lookup(name).is_some() {
+            problems.push(format!("{name} and {file_var} are both set: set only one"));
+            continue;
+        }
+        match read(std::path::Path::new(&path)) {
+            Ok(content) => {
+                let value = content.trim_end_matches(['\n', '\r']);
+                if value.trim().is_empty() {
+                    problems.push(format!("{file_var}: the file {path:?} is empty"));
+                } else {
+                    secrets.insert(*name, value.to_owned());
+                }
+            }
+            Err(e) => problems.push(format!("{file_var}: cannot read the file {path:?}: {e}")),
+        }
+    }
+    (secrets, problems)
+}
+
+/// A variable's value: from the environment, or for a secret from its `NAME_FILE`.
+struct Env {
+    from_files: HashMap<&'static str, String>,
+}
+
+impl Env {
+    fn get(&self, name: &str) -> Option<String> {
+        self.from_files.get(name).cloned().or_else(|| var(name))
+    }
+}
+
 /// A group of variables that only make sense together: all set → `Some`, none → `None`,
 /// some → `None` and the missing ones named in `incomplete`.
-fn group<const N: usize>(names: [&str; N], incomplete: &mut Vec<String>) -> Option<[String; N]> {
-    let values = names.map(var);
+fn group<const N: usize>(
+    env: &Env,
+    names: [&str; N],
+    incomplete: &mut Vec<String>,
+) -> Option<[String; N]> {
+    let values = names.map(|name| env.get(name));
     let set = values.iter().filter(|v| v.is_some()).count();
     if set == N {
         Some(values.map(|v| v.unwrap_or_default()))
@@ -115,13 +175,13 @@ fn group<const N: usize>(names: [&str; N], incomplete: &mut Vec<String>) -> Opti
     }
 }
 
-fn oidc(prefix: &str, incomplete: &mut Vec<String>) -> Option<OidcSettings> {
+fn oidc(env: &Env, prefix: &str, incomplete: &mut Vec<String>) -> Option<OidcSettings> {
     let names = [
         format!("{prefix}OIDC_ISSUER"),
         format!("{prefix}OIDC_CLIENT_ID"),
         format!("{prefix}OIDC_CLIENT_SECRET"),
     ];
-    group([&names[0] as &str, &names[1], &names[2]], incomplete).map(
+    group(env, [&names[0] as &str, &names[1], &names[2]], incomplete).map(
         |[issuer, client_id, secret]| OidcSettings {
             issuer: issuer.trim_end_matches('/').to_owned(),
             client_id,
@@ -132,7 +192,9 @@ fn oidc(prefix: &str, incomplete: &mut Vec<String>) -> Option<OidcSettings> {
 
 impl Config {
     pub fn from_env() -> Result<Config, Vec<String>> {
-        let mut problems = Vec::new();
+        let (from_files, mut problems) =
+            secrets_from_files(var, |path| std::fs::read_to_string(path));
+        let env = Env { from_files };
         let mut incomplete = Vec::new();
         let listen = var("MOTCUA_LISTEN").unwrap_or_else(|| "127.0.0.1:8080".into());
         let listen = listen.parse().unwrap_or_else(|_| {
@@ -192,7 +254,7 @@ impl Config {
                 }
             },
         };
-        let token_secret = var("MOTCUA_TOKEN_SECRET");
+        let token_secret = env.get("MOTCUA_TOKEN_SECRET");
         if token_secret.as_ref().is_some_and(|s| s.len() < 32) {
             problems.push("MOTCUA_TOKEN_SECRET must be at least 32 characters".into());
         }
@@ -203,6 +265,7 @@ impl Config {
             }
         }
         let s3 = group(
+            &env,
             [
                 "S3_ENDPOINT",
                 "S3_REGION",
@@ -222,7 +285,7 @@ impl Config {
             },
         );
         let registry =
-            group(["REGISTRY_URL", "REGISTRY_TOKEN"], &mut incomplete).map(|[url, token]| {
+            group(&env, ["REGISTRY_URL", "REGISTRY_TOKEN"], &mut incomplete).map(|[url, token]| {
                 RegistrySettings {
                     url,
                     token: SecretString::from(token),
@@ -257,10 +320,10 @@ impl Config {
             procedures_dir: var("MOTCUA_PROCEDURES_DIR")
                 .unwrap_or_else(|| "./procedures".into())
                 .into(),
-            database_url: var("DATABASE_URL").map(SecretString::from),
+            database_url: env.get("DATABASE_URL").map(SecretString::from),
             s3,
-            oidc: oidc("", &mut incomplete),
-            staff_oidc: oidc("STAFF_", &mut incomplete),
+            oidc: oidc(&env, "", &mut incomplete),
+            staff_oidc: oidc(&env, "STAFF_", &mut incomplete),
             registry,
             token_secret: token_secret.map(SecretString::from),
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
@@ -318,5 +381,118 @@ impl Config {
         }
         missing.extend(self.incomplete.iter().map(|i| format!("incomplete: {i}")));
         missing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::secrets_from_files;
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |name| map.get(name).cloned()
+    }
+
+    fn files(pairs: &[(&str, &str)]) -> impl Fn(&Path) -> std::io::Result<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |path| {
+            map.get(path.to_str().unwrap_or_default())
+                .cloned()
+                .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound))
+        }
+    }
+
+    #[test]
+    fn every_secret_may_come_from_its_file_with_the_trailing_newline_trimmed() {
+        let names = [
+            "DATABASE_URL",
+            "S3_SECRET_KEY",
+            "OIDC_CLIENT_SECRET",
+            "STAFF_OIDC_CLIENT_SECRET",
+            "REGISTRY_TOKEN",
+            "MOTCUA_TOKEN_SECRET",
+        ];
+        let vars: Vec<(String, String)> = names
+            .iter()
+            .map(|n| (format!("{n}_FILE"), format!("/run/secrets/{n}")))
+            .collect();
+        let contents: Vec<(String, String)> = names
+            .iter()
+            .map(|n| (format!("/run/secrets/{n}"), format!("value of {n}\n")))
+            .collect();
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let contents: Vec<(&str, &str)> = contents.iter().map(|(k, v)| (&**k, &**v)).collect();
+        let (secrets, problems) = secrets_from_files(env(&vars), files(&contents));
+        assert_eq!(problems, Vec::<String>::new());
+        for name in names {
+            assert_eq!(secrets[name], format!("value of {name}"), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_secret_set_both_ways_is_a_problem_naming_both() {
+        let (secrets, problems) = secrets_from_files(
+            env(&[
+                ("REGISTRY_TOKEN", "inline"),
+                ("REGISTRY_TOKEN_FILE", "/run/secrets/token"),
+            ]),
+            files(&[("/run/secrets/token", "from-file")]),
+        );
+        assert!(secrets.is_empty());
+        assert_eq!(
+            problems,
+            vec!["REGISTRY_TOKEN and REGISTRY_TOKEN_FILE are both set: set only one".to_owned()]
+        );
+    }
+
+    #[test]
+    fn unreadable_and_empty_files_are_problems_naming_the_variable_and_path_only() {
+        let (secrets, problems) = secrets_from_files(
+            env(&[
+                ("DATABASE_URL_FILE", "/missing"),
+                ("S3_SECRET_KEY_FILE", "/empty"),
+                ("MOTCUA_TOKEN_SECRET_FILE", "/ok"),
+            ]),
+            files(&[
+                ("/empty", "\n"),
+                ("/ok", "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t\r\n"),
+            ]),
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems[0].starts_with("DATABASE_URL_FILE: cannot read the file \"/missing\""),
+            "{}",
+            problems[0]
+        );
+        assert_eq!(
+            problems[1],
+            "S3_SECRET_KEY_FILE: the file \"/empty\" is empty"
+        );
+        assert!(!problems.iter().any(|p| p.contains("s3cr3t")));
+        assert_eq!(
+            secrets.get("MOTCUA_TOKEN_SECRET").map(String::as_str),
+            Some("s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t")
+        );
+        assert_eq!(secrets.len(), 1);
+    }
+
+    #[test]
+    fn only_the_secret_variables_are_read_from_files() {
+        let (secrets, problems) = secrets_from_files(
+            env(&[
+                ("REGISTRY_URL_FILE", "/url"),
+                ("OIDC_ISSUER_FILE", "/issuer"),
+            ]),
+            files(&[("/url", "http://x"), ("/issuer", "http://y")]),
+        );
+        assert!(secrets.is_empty() && problems.is_empty());
     }
 }
