@@ -98,3 +98,39 @@ async fn metrics_count_requests_by_route_and_dossiers_by_state() {
         Some(1.0)
     );
 }
+
+#[tokio::test]
+async fn every_log_line_of_a_request_names_its_request_id_and_dossier() {
+    let log = std::env::temp_dir().join(format!("motcua-log-{}.txt", uuid::Uuid::new_v4()));
+    let engine = Engine::start_with(motcua_tests::EngineOptions {
+        log_file: Some(log.clone()),
+        ..Default::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let draft = filled_copy_draft(&engine, &client, &minh).await;
+    let answer = client
+        .get(engine.at(&format!("/v1/dossiers/{draft}")))
+        .bearer_auth(&minh.token)
+        .header("x-request-id", "req-trace-0001")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["x-request-id"], "req-trace-0001");
+    drop(engine);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let _ = std::fs::remove_file(&log);
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("req-trace-0001"))
+        .collect();
+    assert!(lines.len() >= 2, "the request's lines: {lines:?}");
+    let finished: Vec<&&str> = lines.iter().filter(|l| l.contains("finished")).collect();
+    assert!(!finished.is_empty(), "{lines:?}");
+    for line in finished {
+        assert!(line.contains(&format!("dossier={draft}")), "{line}");
+    }
+    assert!(!text.contains(MINH), "a full PIN in the log");
+}

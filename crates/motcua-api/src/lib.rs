@@ -133,7 +133,14 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("-");
-                tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id)
+                // `dossier` is filled in by the handlers that look one up.
+                tracing::info_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path(),
+                    request_id,
+                    dossier = tracing::field::Empty
+                )
             }),
         )
         .layer(PropagateRequestIdLayer::x_request_id())

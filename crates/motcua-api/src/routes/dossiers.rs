@@ -79,12 +79,19 @@ pub(crate) fn procedure_of<'a>(
         })
 }
 
+/// Names the dossier on the request's span, so that every log line of the request carries
+/// it (its id, never the citizen's number).
+fn trace_dossier(id: Uuid) {
+    tracing::Span::current().record("dossier", tracing::field::display(id));
+}
+
 /// The dossier, if it exists and the principal may see it; 404 alike otherwise.
 pub(crate) async fn find_visible(
     pool: &sqlx::PgPool,
     principal: &Principal,
     id: Uuid,
 ) -> Result<Dossier, ApiError> {
+    trace_dossier(id);
     dossiers::find(pool, id)
         .await?
         .filter(|d| access::may_see(principal, d))
@@ -97,6 +104,7 @@ pub(crate) async fn lock_visible(
     principal: &Principal,
     id: Uuid,
 ) -> Result<Dossier, ApiError> {
+    trace_dossier(id);
     dossiers::find_for_update(conn, id)
         .await?
         .filter(|d| access::may_see(principal, d))
