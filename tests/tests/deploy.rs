@@ -180,10 +180,12 @@ fn the_stack_builds_from_this_repository_and_starts_in_order() {
     }
 }
 
-/// Every environment-variable name config.rs reads: its string literals that look like one,
-/// and the `{prefix}OIDC_*` names for both prefixes it uses ("" and "STAFF_").
+/// Every environment-variable name config.rs reads: its string literals that look like one
+/// (outside its unit tests, whose names are made up), the `{prefix}OIDC_*` names for both
+/// prefixes it uses ("" and "STAFF_"), and `NAME_FILE` for each secret of `SECRET_VARS`.
 fn engine_variables() -> Vec<String> {
-    let source = read(&workspace_root().join("crates/motcua/src/config.rs"));
+    let whole = read(&workspace_root().join("crates/motcua/src/config.rs"));
+    let source = whole.split("#[cfg(test)]").next().unwrap_or_default();
     let is_var = |s: &str| {
         s.contains('_')
             && !s.ends_with('_')
@@ -200,6 +202,12 @@ fn engine_variables() -> Vec<String> {
                 names.push(rest.to_owned());
                 names.push(format!("STAFF_{rest}"));
             }
+        }
+    }
+    if let Some(list) = source.split("const SECRET_VARS").nth(1) {
+        let list = list.split("];").next().unwrap_or_default();
+        for secret in list.split('"').skip(1).step_by(2) {
+            names.push(format!("{secret}_FILE"));
         }
     }
     names.sort();
