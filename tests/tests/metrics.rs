@@ -76,6 +76,20 @@ async fn metrics_count_requests_by_route_and_dossiers_by_state() {
         Some(1.0)
     );
     assert!(sample(&text, "motcua_db_pool_connections").is_some_and(|n| n >= 1.0));
+    // The submitted copy waits at the department's desk.
+    assert_eq!(
+        sample(
+            &text,
+            r#"motcua_queue_dossiers{agency="SGDDT-HN",procedure="3.000465",state="submitted"}"#
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert!(sample(
+        &text,
+        r#"motcua_queue_oldest_due_timestamp_seconds{agency="SGDDT-HN",procedure="3.000465",state="submitted"}"#
+    )
+    .is_some_and(|t| t > 1.7e9));
 
     // The draft withdrawn: its state's count follows at the next scrape.
     let (status, _) =

@@ -1,5 +1,6 @@
 //! Prometheus metrics at `/metrics`: request latency by route and status, dossiers by
-//! procedure and state, and the database pool. The registry lives in the state (no global
+//! procedure and state, each agency's queues (depth, overdue, oldest deadline), and the
+//! database pool. The registry lives in the state (no global
 //! recorder), so every `serve` process reports its own requests and the same dossier counts.
 //!
 //! Labels are routes as the router matched them (`/v1/dossiers/{id}`), never the ids in a
@@ -31,12 +32,22 @@ struct DossierLabels {
     state: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueueLabels {
+    agency: String,
+    procedure: String,
+    state: String,
+}
+
 type LatencyFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
 pub struct Metrics {
     registry: Registry,
     requests: LatencyFamily,
     dossiers: Family<DossierLabels, Gauge>,
+    queue_depth: Family<QueueLabels, Gauge>,
+    queue_overdue: Family<QueueLabels, Gauge>,
+    queue_oldest_due: Family<QueueLabels, Gauge>,
     pool_connections: Gauge,
     pool_idle: Gauge,
 }
@@ -61,6 +72,24 @@ impl Default for Metrics {
             "Dossiers by procedure and state (read from the database at each scrape)",
             dossiers.clone(),
         );
+        let queue_depth = Family::<QueueLabels, Gauge>::default();
+        registry.register(
+            "queue_dossiers",
+            "Open dossiers waiting in each agency's queue (procedure and state)",
+            queue_depth.clone(),
+        );
+        let queue_overdue = Family::<QueueLabels, Gauge>::default();
+        registry.register(
+            "queue_overdue_dossiers",
+            "Of those, past their step's deadline",
+            queue_overdue.clone(),
+        );
+        let queue_oldest_due = Family::<QueueLabels, Gauge>::default();
+        registry.register(
+            "queue_oldest_due_timestamp_seconds",
+            "The earliest step deadline in the queue, as a Unix time",
+            queue_oldest_due.clone(),
+        );
         let pool_connections = Gauge::default();
         registry.register(
             "db_pool_connections",
@@ -77,6 +106,9 @@ impl Default for Metrics {
             registry,
             requests,
             dossiers,
+            queue_depth,
+            queue_overdue,
+            queue_oldest_due,
             pool_connections,
             pool_idle,
         }
@@ -124,6 +156,35 @@ pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError>
                 state: dossier_state,
             })
             .set(count);
+    }
+    let queues = motcua_store::queues::all_figures(&state.pool, state.clock.now()).await?;
+    for family in [
+        &metrics.queue_depth,
+        &metrics.queue_overdue,
+        &metrics.queue_oldest_due,
+    ] {
+        family.clear();
+    }
+    for (agency, figures) in queues {
+        let labels = QueueLabels {
+            agency,
+            procedure: figures.procedure_code,
+            state: figures.state,
+        };
+        metrics
+            .queue_depth
+            .get_or_create(&labels)
+            .set(figures.count);
+        metrics
+            .queue_overdue
+            .get_or_create(&labels)
+            .set(figures.overdue);
+        if let Some(due) = figures.oldest_due_at {
+            metrics
+                .queue_oldest_due
+                .get_or_create(&labels)
+                .set(due.timestamp());
+        }
     }
     let mut text = String::new();
     prometheus_client::encoding::text::encode(&mut text, &metrics.registry)

@@ -51,6 +51,34 @@ pub async fn figures(
     .await?)
 }
 
+/// Every agency's open queues (for the metrics): agency, then the figures.
+pub async fn all_figures(
+    executor: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> Result<Vec<(String, QueueFigures)>, StoreError> {
+    let rows: Vec<AgencyQueueFigures> = sqlx::query_as(
+        "select d.agency_id, d.procedure_code, d.state,
+                count(*) as count,
+                count(*) filter (where d.assigned_to is null) as unclaimed,
+                count(*) filter (where d.step_due_at < $1) as overdue,
+                min(d.step_due_at) as oldest_due_at
+         from dossier d
+         where d.closed_at is null and d.state <> 'draft' and d.agency_id is not null
+         group by d.agency_id, d.procedure_code, d.state",
+    )
+    .bind(now)
+    .fetch_all(executor)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.agency_id, r.figures)).collect())
+}
+
+#[derive(sqlx::FromRow)]
+struct AgencyQueueFigures {
+    agency_id: String,
+    #[sqlx(flatten)]
+    figures: QueueFigures,
+}
+
 /// Assigns the unclaimed dossier of the queue that is due first to `staff`, if any.
 pub async fn claim_next(
     conn: &mut PgConnection,
