@@ -110,6 +110,43 @@ fn serve_with_nothing_configured_names_every_missing_service() {
     }
 }
 
+/// Secrets as `NAME_FILE`: a file's content is used (a too-short token secret read from its
+/// file is refused as too short), a secret set both ways and an unreadable file are named
+/// with the variable and path, all in one refusal, and no secret value is printed.
+#[test]
+fn serve_reads_secrets_from_files_and_names_every_file_problem_at_once() {
+    let dir = temp_dir();
+    let short = dir.join("token-secret");
+    std::fs::write(&short, "too-short-secret\n").unwrap();
+    let missing = dir.join("no-such-file");
+    let out = Command::new(motcua_binary())
+        .arg("serve")
+        .env_clear()
+        .env("MOTCUA_TOKEN_SECRET_FILE", &short)
+        .env("DATABASE_URL", "postgres://u:inline-password@db/motcua")
+        .env("DATABASE_URL_FILE", &short)
+        .env("REGISTRY_TOKEN_FILE", &missing)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "serve started with broken secrets");
+    for expected in [
+        "MOTCUA_TOKEN_SECRET must be at least 32 characters".to_owned(),
+        "DATABASE_URL and DATABASE_URL_FILE are both set".to_owned(),
+        format!(
+            "REGISTRY_TOKEN_FILE: cannot read the file {:?}",
+            missing.display().to_string()
+        ),
+    ] {
+        assert!(stderr.contains(&expected), "{expected:?} not in:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("too-short-secret") && !stderr.contains("inline-password"),
+        "a secret was printed:\n{stderr}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
 /// The README's run command with nothing configured: a private PostgreSQL cluster, the
 /// built-in identity provider, `/readyz` 200, URLs and accounts printed; stopped cleanly.
 #[test]
