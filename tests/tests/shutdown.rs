@@ -67,6 +67,24 @@ async fn slow_upload(url: String, token: String) -> reqwest::Result<u16> {
     Ok(answer.status().as_u16())
 }
 
+/// Where the photo of a new THPT draft of `citizen` is uploaded.
+async fn photo_url(engine: &Engine, citizen: &Session) -> String {
+    let thpt: Value = reqwest::Client::new()
+        .post(engine.at("/v1/dossiers"))
+        .bearer_auth(&citizen.token)
+        .json(&json!({ "procedure": "1.005142" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    engine.at(&format!(
+        "/v1/dossiers/{}/documents/photo",
+        thpt["id"].as_str().unwrap()
+    ))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
     let mut engine = Engine::start_with(EngineOptions {
@@ -94,20 +112,7 @@ async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
         sessions.push(citizen);
     }
     let total = submissions.len();
-    let thpt: Value = client
-        .post(engine.at("/v1/dossiers"))
-        .bearer_auth(&sessions[0].token)
-        .json(&json!({ "procedure": "1.005142" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let photo_url = engine.at(&format!(
-        "/v1/dossiers/{}/documents/photo",
-        thpt["id"].as_str().unwrap()
-    ));
+    let photo_url = photo_url(&engine, &sessions[0]).await;
 
     // The load: each worker records when it sent each submission and what came back.
     let queue = Arc::new(Mutex::new(submissions.clone()));
@@ -271,4 +276,39 @@ async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
     .await
     .unwrap();
     assert_eq!(without_facts, 0, "each submitted dossier is in the facts");
+}
+
+/// The grace is a bound: a request still running when it is over is cut off, and the
+/// process exits 0 anyway, soon after the grace, not when the request would have ended.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_outlasting_the_grace_is_cut_off_and_the_engine_exits_zero() {
+    let mut engine = Engine::start_with(EngineOptions {
+        clock: Some(THPT_WINDOW_2025.into()),
+        extra_env: vec![("MOTCUA_SHUTDOWN_GRACE_SECS".into(), "1".into())],
+        ..Default::default()
+    })
+    .await;
+    let citizen = login(&engine, "citizen", CITIZENS[0]).await;
+    let upload = tokio::spawn(slow_upload(
+        photo_url(&engine, &citizen).await,
+        citizen.token.clone(),
+    ));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let signalled = Instant::now();
+    engine.terminate();
+    let status = engine
+        .exit_within(Duration::from_secs(4))
+        .await
+        .expect("the engine exited within 4 s of a 1 s grace");
+    assert!(status.success(), "the engine exited with {status}");
+    let took = signalled.elapsed();
+    assert!(
+        took >= Duration::from_millis(900),
+        "the engine waited for the grace before cutting off, not {took:?}"
+    );
+    let answer = upload.await.unwrap();
+    assert!(
+        !matches!(answer, Ok(201)),
+        "the upload outlasting the grace was cut off, not finished: {answer:?}"
+    );
 }
