@@ -110,6 +110,32 @@ fn serve_with_nothing_configured_names_every_missing_service() {
     }
 }
 
+/// A wrong value and the missing services are named together: one refusal, not one per
+/// attempt.
+#[test]
+fn serve_names_wrong_values_and_missing_services_in_one_refusal() {
+    let out = Command::new(motcua_binary())
+        .arg("serve")
+        .env_clear()
+        .env("MOTCUA_LISTEN", "not-an-address")
+        .env("MOTCUA_RATE_LIMIT_DRAFTS", "0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for name in [
+        "MOTCUA_LISTEN",
+        "MOTCUA_RATE_LIMIT_DRAFTS",
+        "DATABASE_URL",
+        "S3_ENDPOINT",
+        "OIDC_ISSUER",
+        "REGISTRY_URL",
+        "MOTCUA_TOKEN_SECRET",
+    ] {
+        assert!(stderr.contains(name), "{name} not named in:\n{stderr}");
+    }
+}
+
 /// Secrets as `NAME_FILE`: a file's content is used (a too-short token secret read from its
 /// file is refused as too short), a secret set both ways and an unreadable file are named
 /// with the variable and path, all in one refusal, and no secret value is printed.

@@ -79,16 +79,19 @@ enum ProceduresCommand {
 
 pub async fn run() -> ExitCode {
     let cli = Cli::parse();
-    let config = match Config::from_env() {
-        Ok(config) => config,
-        Err(problems) => {
-            eprintln!("motcua: the configuration has problems:");
-            for p in problems {
-                eprintln!("  - {p}");
-            }
-            return ExitCode::FAILURE;
+    let (config, mut problems) = Config::from_env();
+    // `serve` names what is wrong and what is missing in one refusal, so that an operator
+    // fixes the configuration in one go.
+    if matches!(cli.command, Command::Serve) {
+        problems.extend(config.missing_for_serve());
+    }
+    if !problems.is_empty() {
+        eprintln!("motcua: the configuration has problems:");
+        for p in problems {
+            eprintln!("  - {p}");
         }
-    };
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Command::Procedures {
             command: ProceduresCommand::Check { dir },

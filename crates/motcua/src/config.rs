@@ -191,7 +191,9 @@ fn oidc(env: &Env, prefix: &str, incomplete: &mut Vec<String>) -> Option<OidcSet
 }
 
 impl Config {
-    pub fn from_env() -> Result<Config, Vec<String>> {
+    /// The configuration, with every problem of its values (a problem's value falls back to
+    /// its default so that the rest can still be read and checked).
+    pub fn from_env() -> (Config, Vec<String>) {
         let (from_files, mut problems) =
             secrets_from_files(var, |path| std::fs::read_to_string(path));
         let env = Env { from_files };
@@ -340,11 +342,7 @@ impl Config {
                 eprintln!("motcua: warning: unknown variable {name} is ignored");
             }
         }
-        if problems.is_empty() {
-            Ok(config)
-        } else {
-            Err(problems)
-        }
+        (config, problems)
     }
 
     /// What `serve` still needs, one line per outside service, naming the variables.
