@@ -1,0 +1,103 @@
+//! Two engine processes on one database and one bucket (issue 9): clerks claiming through
+//! both never get the same dossier, every dossier is claimed once, and both report metrics.
+
+use motcua_tests::dossiers::submitted_copy;
+use motcua_tests::{login, Engine, EngineOptions};
+use serde_json::Value;
+use std::collections::HashSet;
+
+const BACKLOG: usize = 24;
+const CLERKS: usize = 6;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clerks_claiming_through_two_processes_never_collide() {
+    let first = Engine::start().await;
+    let second = Engine::start_with(EngineOptions {
+        database_url: Some(first.database_url.clone()),
+        s3: Some(first.s3.clone()),
+        ..Default::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let citizen = login(&first, "citizen", "001207001234").await;
+    let mut submitted = HashSet::new();
+    for _ in 0..BACKLOG {
+        submitted.insert(submitted_copy(&first, &client, &citizen).await);
+    }
+
+    // Engine tokens are signed with the secret every process shares: a clerk logged in
+    // through one is known to the other.
+    let mut clerks = Vec::new();
+    for n in 1..=CLERKS {
+        clerks.push(login(&first, "staff", &format!("motcua.tiepnhan.{n:02}")).await);
+    }
+    let claims = clerks.iter().enumerate().map(|(n, clerk)| {
+        let engine = if n % 2 == 0 { &first } else { &second };
+        let client = client.clone();
+        async move {
+            let mut mine = Vec::new();
+            loop {
+                let answer = client
+                    .post(engine.at("/v1/queues/3.000465:submitted/claim"))
+                    .bearer_auth(&clerk.token)
+                    .send()
+                    .await
+                    .unwrap();
+                match answer.status().as_u16() {
+                    204 => return mine,
+                    200 => {
+                        let dossier: Value = answer.json().await.unwrap();
+                        let id = dossier["id"].as_str().unwrap().to_owned();
+                        // Received at once, so the clerk's next claim is a new one.
+                        let received = client
+                            .post(engine.at(&format!("/v1/dossiers/{id}/actions/receive")))
+                            .bearer_auth(&clerk.token)
+                            .json(&serde_json::json!({}))
+                            .send()
+                            .await
+                            .unwrap();
+                        assert_eq!(received.status(), 200, "{}", received.text().await.unwrap());
+                        mine.push(id);
+                    }
+                    other => panic!("claim answered {other}: {}", answer.text().await.unwrap()),
+                }
+            }
+        }
+    });
+    let per_clerk = futures::future::join_all(claims).await;
+    let all: Vec<&String> = per_clerk.iter().flatten().collect();
+    let distinct: HashSet<&String> = all.iter().copied().collect();
+    assert_eq!(all.len(), BACKLOG, "claims: {per_clerk:?}");
+    assert_eq!(
+        distinct.len(),
+        BACKLOG,
+        "a dossier was claimed twice: {per_clerk:?}"
+    );
+    assert_eq!(
+        distinct.into_iter().cloned().collect::<HashSet<String>>(),
+        submitted
+    );
+    let through_second: usize = per_clerk.iter().skip(1).step_by(2).map(Vec::len).sum();
+    assert!(through_second > 0, "the second process took part");
+
+    // Each process reports its own requests.
+    for engine in [&first, &second] {
+        let text = reqwest::get(engine.at("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            text.contains(r#"route="/v1/queues/{queue}/claim",status="200""#),
+            "{text}"
+        );
+        // Both read the same database: every dossier received, in processing.
+        assert!(
+            text.contains(&format!(
+                r#"motcua_dossiers{{procedure="3.000465",state="processing"}} {BACKLOG}"#
+            )),
+            "{text}"
+        );
+    }
+}
