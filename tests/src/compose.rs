@@ -4,81 +4,19 @@
 //! docker-compose (1.29) predates the specification's top-level `name`, so it cannot judge
 //! this file.
 
+use crate::python_tool;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::OnceLock;
 
 /// Pinned: a new release may ship a newer copy of the specification's schema.
 pub const VERSION: &str = "0.39.0";
 
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let mut dir = exe.parent().unwrap().to_path_buf();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    dir.pop();
-    dir
-}
-
 fn venv() -> PathBuf {
     static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
-    INSTALLED.get_or_init(install).clone()
-}
-
-fn install() -> PathBuf {
-    let venv = target_dir().join("check-jsonschema-venv");
-    let exe = venv.join("bin").join("check-jsonschema");
-    let lock = std::fs::File::create(target_dir().join(".check-jsonschema-venv.lock")).unwrap();
-    lock.lock().unwrap();
-    if installed_version(&exe).as_deref() != Some(VERSION) {
-        if !venv.join("bin").join("pip").exists() {
-            let _ = std::fs::remove_dir_all(&venv);
-            let made = Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success());
-            assert!(
-                made,
-                "validating docker-compose.yml needs python3 with its venv module: \
-                 run 'sudo apt-get install python3 python3-venv' (scripts/test does) and try again"
-            );
-        }
-        eprintln!(
-            "installing check-jsonschema {VERSION} from PyPI into {}",
-            venv.display()
-        );
-        run(Command::new(venv.join("bin").join("pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            &format!("check-jsonschema=={VERSION}"),
-        ]));
-        assert_eq!(installed_version(&exe).as_deref(), Some(VERSION));
-    }
-    lock.unlock().unwrap();
-    venv
-}
-
-fn installed_version(exe: &Path) -> Option<String> {
-    let output = Command::new(exe).arg("--version").output().ok()?;
-    // "check-jsonschema, version 0.39.0"
-    let text = String::from_utf8_lossy(&output.stdout);
-    Some(text.trim().rsplit(' ').next()?.to_owned())
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    INSTALLED
+        .get_or_init(|| python_tool::install("check-jsonschema", VERSION))
+        .clone()
 }
 
 /// The validator's verdict on one file: `Err` holds its explanation.
@@ -102,13 +40,15 @@ pub fn validate(file: &Path) -> Result<(), String> {
 
 /// A YAML file as JSON, read by the YAML library check-jsonschema itself uses.
 pub fn yaml_as_json(file: &Path) -> serde_json::Value {
-    let output = run(Command::new(venv().join("bin").join("python"))
-        .args([
-            "-c",
-            "import json, sys\nfrom ruamel.yaml import YAML\n\
+    let output = python_tool::run(
+        Command::new(venv().join("bin").join("python"))
+            .args([
+                "-c",
+                "import json, sys\nfrom ruamel.yaml import YAML\n\
              print(json.dumps(YAML(typ='safe').load(open(sys.argv[1]))))",
-        ])
-        .arg(file));
+            ])
+            .arg(file),
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 

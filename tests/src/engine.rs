@@ -58,8 +58,9 @@ pub struct EngineOptions {
     pub registry: Option<(String, String)>,
     /// Document storage other than a fresh bucket of the shared S3 server.
     pub s3: Option<crate::garage::S3Settings>,
-    /// Write the engine's logs, at debug level, to this file.
-    pub log_file: Option<PathBuf>,
+    /// Keep the engine's logs, at debug level, for [`Engine::log`] (in its data folder,
+    /// removed with it).
+    pub debug_log: bool,
     pub extra_env: Vec<(String, String)>,
     /// Another build of `motcua` (a benchmark's baseline); default: this source tree's.
     pub binary: Option<PathBuf>,
@@ -228,7 +229,7 @@ impl Engine {
                     .into(),
             ),
         ];
-        if options.log_file.is_some() {
+        if options.debug_log {
             env.push(("RUST_LOG".into(), "debug".into()));
         }
         if let Some(clock) = options.clock {
@@ -240,7 +241,7 @@ impl Engine {
         let launch = Launch {
             binary,
             env,
-            log_file: options.log_file,
+            log_file: options.debug_log.then(|| data_dir.0.join("engine.log")),
         };
         let (child, url) = launch.spawn().await;
         let engine = Engine {
@@ -307,6 +308,17 @@ impl Engine {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         None
+    }
+
+    /// What the engine has logged so far (started with `debug_log`; after [`Engine::kill`]
+    /// the log is complete).
+    pub fn log(&self) -> String {
+        let path = self
+            .launch
+            .log_file
+            .as_ref()
+            .expect("the engine was started with debug_log");
+        std::fs::read_to_string(path).unwrap()
     }
 
     /// The engine's process id (to read its memory use).

@@ -12,9 +12,11 @@ pub mod html_form;
 pub mod load;
 pub mod login;
 pub mod postgres;
+pub mod python_tool;
 pub mod raw_http;
 pub mod schemathesis;
 pub mod stoppable_register;
+pub mod submissions;
 
 pub use engine::{Engine, EngineOptions};
 pub use login::{login, login_answer, Session};

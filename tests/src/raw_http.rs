@@ -1,7 +1,7 @@
 //! Requests written byte by byte on a socket, for what a client library will not send: a
 //! body shorter than its announced length, a stall half-way.
 
-use crate::Engine;
+use crate::{Engine, Session};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -15,6 +15,23 @@ pub struct RawAnswer {
     pub body: Value,
     /// From the first byte sent to the last byte of the answer.
     pub took: Duration,
+}
+
+/// The head of a request of `session` announcing a `length`-byte body of `content_type`.
+pub fn head(
+    engine: &Engine,
+    method: &str,
+    path: &str,
+    session: &Session,
+    content_type: &str,
+    length: u64,
+) -> String {
+    let host = engine.url.trim_start_matches("http://");
+    format!(
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n",
+        session.token
+    )
 }
 
 /// Sends `head` as raw HTTP/1.1, then `body` (and nothing more: the connection stays open),

@@ -1,9 +1,9 @@
-//! schemathesis, the OpenAPI fuzzer, from PyPI: a pinned version in a virtualenv under the
-//! target folder, made on first use with the machine's `python3`, so the test command needs
-//! nothing but Python itself.
+//! schemathesis, the OpenAPI fuzzer, from PyPI (a pinned version, installed by
+//! [`python_tool`] on first use).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use crate::python_tool;
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -16,110 +16,13 @@ pub const CHECKS: &str = "not_a_server_error,status_code_conformance,content_typ
                           response_schema_conformance,response_headers_conformance,\
                           ignored_auth,errors_are_problems";
 
-/// The target folder of this build (it may be moved by CARGO_TARGET_DIR).
-fn target_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let mut dir = exe.parent().unwrap().to_path_buf();
-    if dir.ends_with("deps") {
-        dir.pop();
-    }
-    dir.pop();
-    dir
-}
-
 /// The `schemathesis` command, installed on first use.
 pub fn executable() -> PathBuf {
     static INSTALLED: OnceLock<PathBuf> = OnceLock::new();
-    INSTALLED.get_or_init(install).clone()
-}
-
-fn install() -> PathBuf {
-    let venv = target_dir().join("schemathesis-venv");
-    let exe = venv.join("bin").join("schemathesis");
-    let lock = std::fs::File::create(target_dir().join(".schemathesis-venv.lock")).unwrap();
-    lock.lock().unwrap();
-    if installed_version(&exe).as_deref() != Some(VERSION) {
-        ensure_python_venv();
-        if !venv.join("bin").join("pip").exists() {
-            let _ = std::fs::remove_dir_all(&venv);
-            run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
-        }
-        eprintln!(
-            "installing schemathesis {VERSION} from PyPI into {}",
-            venv.display()
-        );
-        run(Command::new(venv.join("bin").join("pip")).args([
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            &format!("schemathesis=={VERSION}"),
-        ]));
-        assert_eq!(
-            installed_version(&exe).as_deref(),
-            Some(VERSION),
-            "pip installed schemathesis but {} does not report version {VERSION}",
-            exe.display()
-        );
-    }
-    lock.unlock().unwrap();
-    exe
-}
-
-fn installed_version(exe: &Path) -> Option<String> {
-    let output = Command::new(exe).arg("--version").output().ok()?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    // "schemathesis, version 4.32.5"
-    Some(text.trim().rsplit(' ').next()?.to_owned())
-}
-
-/// python3 with its venv module (Debian splits it out as python3-venv): installed with
-/// apt-get when running as root, as scripts/with-test-postgres does for PostgreSQL.
-fn ensure_python_venv() {
-    let works = || {
-        Command::new("python3")
-            .args(["-c", "import venv, ensurepip"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if works() {
-        return;
-    }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.trim_ascii() == b"0");
-    let apt = Command::new("apt-get")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok();
-    if root && apt {
-        eprintln!("installing python3 and python3-venv from Debian's packages");
-        run(Command::new("apt-get").args(["update", "-qq"]));
-        run(Command::new("apt-get")
-            .args(["install", "-y", "-qq", "python3", "python3-venv"])
-            .env("DEBIAN_FRONTEND", "noninteractive"));
-    }
-    assert!(
-        works(),
-        "the schemathesis test needs python3 with its venv module: \
-         run 'sudo apt-get install python3 python3-venv' and try again"
-    );
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
+    INSTALLED
+        .get_or_init(|| python_tool::install("schemathesis", VERSION))
+        .join("bin")
+        .join("schemathesis")
 }
 
 /// What one run found.
@@ -173,7 +76,7 @@ pub fn run_against(
 ) -> Report {
     let exe = executable();
     let hooks = crate::workspace_root().join("tests/schemathesis/hooks.py");
-    let work = target_dir().join("schemathesis-runs");
+    let work = python_tool::target_dir().join("schemathesis-runs");
     std::fs::create_dir_all(&work).unwrap();
     let config_file = work.join(format!("{}.toml", uuid::Uuid::new_v4().simple()));
     std::fs::write(&config_file, config(dictionaries)).unwrap();

@@ -159,7 +159,7 @@ fn assert_security_headers(headers: &HeaderMap, what: &str) {
 
 #[tokio::test]
 async fn every_answer_carries_the_security_headers_and_sizes_are_limited() {
-    let engine = Engine::start_with(limits(1000, 1000, 1000)).await;
+    let engine = Engine::start().await;
     let minh = login(&engine, "citizen", MINH).await;
     let client = reqwest::Client::new();
     let id = filled_copy_draft(&engine, &client, &minh).await;
@@ -186,12 +186,13 @@ async fn every_answer_carries_the_security_headers_and_sizes_are_limited() {
     }
     // A body announced over the limit is refused before it is sent (a client library would
     // go on writing it into the closed connection, so this one is written by hand).
-    let host = engine.url.trim_start_matches("http://");
-    let head = format!(
-        "POST /v1/dossiers HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        minh.token,
-        2 * 1024 * 1024
+    let head = motcua_tests::raw_http::head(
+        &engine,
+        "POST",
+        "/v1/dossiers",
+        &minh,
+        "application/json",
+        2 * 1024 * 1024,
     );
     let too_large = motcua_tests::raw_http::send(&engine, &head, b"").await;
     assert_eq!(too_large.status, 413, "{}", too_large.body);
@@ -238,10 +239,9 @@ async fn every_answer_carries_the_security_headers_and_sizes_are_limited() {
 
 #[tokio::test]
 async fn the_logs_carry_no_secret_no_token_and_no_full_pin() {
-    let log = std::env::temp_dir().join(format!("motcua-log-{}.txt", uuid::Uuid::new_v4()));
-    let engine = Engine::start_with(EngineOptions {
-        log_file: Some(log.clone()),
-        ..limits(1000, 1000, 1000)
+    let mut engine = Engine::start_with(EngineOptions {
+        debug_log: true,
+        ..Default::default()
     })
     .await;
     let s3_secret = engine.s3.secret_key.clone();
@@ -268,10 +268,8 @@ async fn the_logs_carry_no_secret_no_token_and_no_full_pin() {
         .await
         .unwrap();
     assert!(counter.status().is_success(), "{}", counter.status());
-    drop(engine);
-
-    let text = std::fs::read_to_string(&log).unwrap();
-    let _ = std::fs::remove_file(&log);
+    engine.kill();
+    let text = engine.log();
     assert!(
         text.lines().count() > 20,
         "the engine logged at debug level: {} lines",

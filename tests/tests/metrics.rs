@@ -115,9 +115,8 @@ async fn metrics_count_requests_by_route_and_dossiers_by_state() {
 
 #[tokio::test]
 async fn every_log_line_of_a_request_names_its_request_id_and_dossier() {
-    let log = std::env::temp_dir().join(format!("motcua-log-{}.txt", uuid::Uuid::new_v4()));
-    let engine = Engine::start_with(motcua_tests::EngineOptions {
-        log_file: Some(log.clone()),
+    let mut engine = Engine::start_with(motcua_tests::EngineOptions {
+        debug_log: true,
         ..Default::default()
     })
     .await;
@@ -133,9 +132,8 @@ async fn every_log_line_of_a_request_names_its_request_id_and_dossier() {
         .unwrap();
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.headers()["x-request-id"], "req-trace-0001");
-    drop(engine);
-    let text = std::fs::read_to_string(&log).unwrap();
-    let _ = std::fs::remove_file(&log);
+    engine.kill();
+    let text = engine.log();
     let lines: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("req-trace-0001"))

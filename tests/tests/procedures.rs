@@ -70,6 +70,22 @@ async fn new_draft(engine: &Engine, session: &Session, procedure: &str) -> Value
     draft
 }
 
+/// A draft of `procedure` the desk `clerk` takes at the counter for Minh, filled with `data`.
+async fn counter_draft(engine: &Engine, clerk: &Session, procedure: &str, data: &Value) -> String {
+    let (status, draft) = post(
+        engine,
+        clerk,
+        "/v1/counter/dossiers",
+        json!({ "procedure": procedure, "citizen": MINH }),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    let (status, patched) = patch(engine, clerk, &id, data).await;
+    assert_eq!(status, 200, "{patched}");
+    id
+}
+
 fn photo() -> Vec<u8> {
     [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[0x42; 2000][..]].concat()
 }
@@ -719,26 +735,13 @@ async fn a_correction_goes_online_and_at_the_counter_to_the_correction_decision(
     assert_eq!(received["due_at"], "2026-11-27T17:00:00+07:00");
 
     let clerk = login(&engine, "staff", CLERK).await;
-    let (status, draft) = post(
+    let id = counter_draft(
         &engine,
         &clerk,
-        "/v1/counter/dossiers",
-        json!({ "procedure": CORRECTION, "citizen": MINH }),
+        CORRECTION,
+        &motcua_tests::dossiers::correction_data(),
     )
     .await;
-    assert_eq!(status, 201, "{draft}");
-    let id = draft["id"].as_str().unwrap().to_owned();
-    assert_eq!(
-        patch(
-            &engine,
-            &clerk,
-            &id,
-            &motcua_tests::dossiers::correction_data()
-        )
-        .await
-        .0,
-        200
-    );
     put_file(&engine, &clerk, &id, "diploma", "application/pdf", PDF).await;
     assert_eq!(submit(&engine, &clerk, &id).await.0, 200);
     process_to_returned(&engine, &id, "QD-CS-2026-002").await;
@@ -794,18 +797,9 @@ async fn a_foreign_diploma_is_recognised_online_and_at_the_counter_in_15_working
 
     // At the counter, with the time abroad shown in the Ministry's database: no paper for it.
     let clerk = login(&engine, "staff", CLERK).await;
-    let (status, draft) = post(
-        &engine,
-        &clerk,
-        "/v1/counter/dossiers",
-        json!({ "procedure": RECOGNITION, "citizen": MINH }),
-    )
-    .await;
-    assert_eq!(status, 201, "{draft}");
-    let id = draft["id"].as_str().unwrap().to_owned();
     let mut data = recognition_data();
     data["study_abroad"]["proof"] = json!("moet_student_database");
-    assert_eq!(patch(&engine, &clerk, &id, &data).await.0, 200);
+    let id = counter_draft(&engine, &clerk, RECOGNITION, &data).await;
     for key in ["diploma-with-translation", "transcript-with-translation"] {
         put_file(&engine, &clerk, &id, key, "application/pdf", PDF).await;
     }

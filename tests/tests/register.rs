@@ -485,10 +485,8 @@ async fn a_login_whose_number_has_an_impossible_century_digit_is_refused_saying_
 
 #[tokio::test]
 async fn the_engines_logs_never_carry_a_full_pin() {
-    let log_file =
-        std::env::temp_dir().join(format!("motcua-log-{}.txt", uuid::Uuid::new_v4().simple()));
-    let engine = Engine::start_with(EngineOptions {
-        log_file: Some(log_file.clone()),
+    let mut engine = Engine::start_with(EngineOptions {
+        debug_log: true,
         clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
@@ -517,10 +515,8 @@ async fn the_engines_logs_never_carry_a_full_pin() {
     let unknown = login(&engine, "citizen", named::NOT_IN_REGISTER).await;
     create(&engine, &unknown, json!({ "procedure": THPT })).await;
     get_json(&engine, &minh, "/v1/me/access-log").await;
-    drop(engine);
-
-    let logs = std::fs::read_to_string(&log_file).unwrap();
-    let _ = std::fs::remove_file(&log_file);
+    engine.kill();
+    let logs = engine.log();
     assert!(
         logs.lines().count() > 10,
         "the engine logged almost nothing at debug level:\n{logs}"

@@ -3,9 +3,8 @@
 //! be a 5xx, every answer must match its documented status, content type and schema, and
 //! every error must be problem+json (`tests/schemathesis/hooks.py`).
 
-use motcua_tests::engine::THPT_WINDOW_2025;
 use motcua_tests::schemathesis::{self, Dictionary};
-use motcua_tests::{dossiers, login, Engine, EngineOptions};
+use motcua_tests::{dossiers, login, Engine};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
@@ -134,17 +133,9 @@ async fn fuzz_as(kind: &str, username: &str) {
     tokio::task::spawn_blocking(schemathesis::executable)
         .await
         .unwrap();
-    let engine = Engine::start_with(EngineOptions {
-        // In the THPT registration window, drafts of the exam registration can be created.
-        clock: Some(THPT_WINDOW_2025.into()),
-        // Fuzzing logs in, creates and submits far faster than any person.
-        extra_env: ["LOGIN", "DRAFTS", "SUBMITS"]
-            .iter()
-            .map(|what| (format!("MOTCUA_RATE_LIMIT_{what}"), "1000000".to_owned()))
-            .collect(),
-        ..Default::default()
-    })
-    .await;
+    // In the THPT registration window, drafts of the exam registration can be created. (The
+    // test engines' rate limits are far above what fuzzing sends.)
+    let engine = Engine::start_in_thpt_window().await;
     let mut dictionaries = procedure_dictionaries();
     dictionaries.push(Dictionary {
         parameter: "path.id",

@@ -5,8 +5,8 @@
 //! restart every acknowledged submission is there once and nothing is half-written.
 
 use futures::StreamExt;
-use motcua_tests::dossiers::filled_copy_draft;
 use motcua_tests::engine::{EngineOptions, THPT_WINDOW_2025};
+use motcua_tests::submissions::{self, assert_submitted_once_and_whole, submit};
 use motcua_tests::{login, Engine, Session};
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const CITIZENS: [&str; 3] = ["001207001234", "004207005678", "001307002468"];
 const DRAFTS_PER_CITIZEN: usize = 20;
 const SIGNAL_AFTER_ACKS: usize = 10;
 const WORKERS: usize = 6;
@@ -23,29 +22,6 @@ const GRACE_SECS: u64 = 20;
 /// The slow upload: this many chunks, one every `CHUNK_EVERY`, outlasting the delay.
 const CHUNKS: usize = 30;
 const CHUNK_EVERY: Duration = Duration::from_millis(150);
-
-#[derive(Clone)]
-struct Submission {
-    token: String,
-    dossier: String,
-    key: String,
-}
-
-async fn submit(
-    client: &reqwest::Client,
-    url: &str,
-    s: &Submission,
-) -> reqwest::Result<(u16, Value)> {
-    let answer = client
-        .post(format!("{url}/v1/dossiers/{}/submit", s.dossier))
-        .bearer_auth(&s.token)
-        .header("idempotency-key", &s.key)
-        .timeout(Duration::from_secs(30))
-        .send()
-        .await?;
-    let status = answer.status().as_u16();
-    Ok((status, answer.json().await.unwrap_or(Value::Null)))
-}
 
 /// A photo sent a chunk at a time, slowly: in flight across the moment the port closes.
 async fn slow_upload(url: String, token: String) -> reqwest::Result<u16> {
@@ -97,20 +73,8 @@ async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
     })
     .await;
     let client = reqwest::Client::new();
-    let mut submissions = Vec::new();
-    let mut sessions: Vec<Session> = Vec::new();
-    for pin in CITIZENS {
-        let citizen: Session = login(&engine, "citizen", pin).await;
-        for _ in 0..DRAFTS_PER_CITIZEN {
-            let dossier = filled_copy_draft(&engine, &client, &citizen).await;
-            submissions.push(Submission {
-                token: citizen.token.clone(),
-                key: format!("submit-{dossier}"),
-                dossier,
-            });
-        }
-        sessions.push(citizen);
-    }
+    let (submissions, sessions) =
+        submissions::filled_copies(&engine, &client, DRAFTS_PER_CITIZEN).await;
     let total = submissions.len();
     let photo_url = photo_url(&engine, &sessions[0]).await;
 
@@ -134,7 +98,10 @@ async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
                     return;
                 };
                 let sent = Instant::now();
-                let answer = submit(&client, &url, &next).await.ok();
+                let answer = submit(&client, &url, &next)
+                    .await
+                    .ok()
+                    .map(|a| (a.status, a.body));
                 if matches!(answer, Some((200, _))) {
                     acks.fetch_add(1, Ordering::SeqCst);
                 }
@@ -233,49 +200,21 @@ async fn sigterm_mid_load_finishes_every_request_in_flight_and_exits_zero() {
 
     engine.restart().await;
     for s in &submissions {
-        let (status, body) = submit(&client, &engine.url, s).await.unwrap();
-        assert_eq!(status, 200, "retry of {}: {body}", s.dossier);
+        let answer = submit(&client, &engine.url, s).await.unwrap();
+        assert_eq!(
+            answer.status, 200,
+            "retry of {}: {}",
+            s.dossier, answer.body
+        );
         if let Some(first) = acknowledged.get(&s.dossier) {
             assert_eq!(
-                &body, first,
+                &answer.body, first,
                 "the retry of {} replays its answer",
                 s.dossier
             );
         }
     }
-    let db = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
-    let submitted: i64 = sqlx::query_scalar("select count(*) from dossier where state <> 'draft'")
-        .fetch_one(&db)
-        .await
-        .unwrap();
-    assert_eq!(submitted as usize, total, "every dossier submitted once");
-    let codes: i64 =
-        sqlx::query_scalar("select count(distinct code) from dossier where code is not null")
-            .fetch_one(&db)
-            .await
-            .unwrap();
-    assert_eq!(codes as usize, total, "one code per dossier");
-    let without_one_submit_event: i64 = sqlx::query_scalar(
-        "select count(*) from dossier d
-         where (select count(*) from dossier_event e
-                where e.dossier_id = d.id and e.action = 'submit')
-               <> case when d.state = 'draft' then 0 else 1 end",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
-    assert_eq!(
-        without_one_submit_event, 0,
-        "one submit event per submission"
-    );
-    let without_facts: i64 = sqlx::query_scalar(
-        "select count(*) from dossier d where d.state <> 'draft'
-         and not exists (select 1 from dossier_fact f where f.dossier_id = d.id)",
-    )
-    .fetch_one(&db)
-    .await
-    .unwrap();
-    assert_eq!(without_facts, 0, "each submitted dossier is in the facts");
+    assert_submitted_once_and_whole(&engine.database_url, total).await;
 }
 
 /// The grace is a bound: a request still running when it is over is cut off, and the
@@ -288,7 +227,7 @@ async fn a_request_outlasting_the_grace_is_cut_off_and_the_engine_exits_zero() {
         ..Default::default()
     })
     .await;
-    let citizen = login(&engine, "citizen", CITIZENS[0]).await;
+    let citizen = login(&engine, "citizen", submissions::CITIZENS[0]).await;
     let upload = tokio::spawn(slow_upload(
         photo_url(&engine, &citizen).await,
         citizen.token.clone(),

@@ -43,12 +43,32 @@ fn upload_head(
     requirement: &str,
     length: u64,
 ) -> String {
-    let host = engine.url.trim_start_matches("http://");
-    format!(
-        "PUT /v1/dossiers/{id}/documents/{requirement} HTTP/1.1\r\nHost: {host}\r\n\
-         Authorization: Bearer {}\r\nContent-Type: image/jpeg\r\nContent-Length: {length}\r\n\r\n",
-        citizen.token
-    )
+    let path = format!("/v1/dossiers/{id}/documents/{requirement}");
+    raw_http::head(engine, "PUT", &path, citizen, "image/jpeg", length)
+}
+
+/// Sends `head` and `body`, then nothing: the engine must end it with 408 and keep nothing
+/// of it on the dossier `id`. How long it took.
+async fn assert_stall_ends_in_408(
+    engine: &Engine,
+    citizen: &Session,
+    id: &str,
+    head: &str,
+    body: &[u8],
+) -> Duration {
+    let raw_http::RawAnswer {
+        status,
+        body: problem,
+        took,
+        ..
+    } = raw_http::send(engine, head, body).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (408, Some("body_timeout")),
+        "{problem}"
+    );
+    assert_nothing_kept(engine, citizen, id).await;
+    took
 }
 
 #[tokio::test]
@@ -125,40 +145,22 @@ async fn an_upload_that_stalls_is_ended_by_the_timeout_and_nothing_is_kept() {
 
     // 100 kB announced, 4 kB sent (a real JPEG's start), then silence.
     let head = upload_head(&engine, &minh, &id, "photo", 100 * 1024);
-    let raw_http::RawAnswer {
-        status,
-        body: problem,
-        took,
-        ..
-    } = raw_http::send(&engine, &head, &jpeg_head()).await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (408, Some("body_timeout")),
-        "{problem}"
-    );
+    let took = assert_stall_ends_in_408(&engine, &minh, &id, &head, &jpeg_head()).await;
     assert!(
         took >= Duration::from_secs(2) && took < Duration::from_secs(20),
         "ended after {took:?}"
     );
-    assert_nothing_kept(&engine, &minh, &id).await;
 
     // A JSON body that stops half-way gets the same answer, and no draft is made.
-    let host = engine.url.trim_start_matches("http://");
-    let head = format!(
-        "POST /v1/dossiers HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\n\
-         Content-Type: application/json\r\nContent-Length: 100\r\n\r\n",
-        minh.token
+    let head = raw_http::head(
+        &engine,
+        "POST",
+        "/v1/dossiers",
+        &minh,
+        "application/json",
+        100,
     );
-    let raw_http::RawAnswer {
-        status,
-        body: problem,
-        ..
-    } = raw_http::send(&engine, &head, br#"{"procedure": "#).await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (408, Some("body_timeout")),
-        "{problem}"
-    );
+    assert_stall_ends_in_408(&engine, &minh, &id, &head, br#"{"procedure": "#).await;
     let (_, list) = motcua_tests::api::get(&engine, &minh, "/v1/dossiers").await;
     assert_eq!(
         list["items"].as_array().map(Vec::len),
@@ -171,41 +173,22 @@ async fn an_upload_that_stalls_is_ended_by_the_timeout_and_nothing_is_kept() {
     let mut long_head = jpeg_head();
     long_head.resize(256 * 1024, 0x42);
     let head = upload_head(&engine, &minh, &id, "photo", 1024 * 1024);
-    let raw_http::RawAnswer {
-        status,
-        body: problem,
-        ..
-    } = raw_http::send(&engine, &head, &long_head).await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (408, Some("body_timeout")),
-        "{problem}"
-    );
-    assert_nothing_kept(&engine, &minh, &id).await;
+    assert_stall_ends_in_408(&engine, &minh, &id, &head, &long_head).await;
 
     // 6 MiB of a 9 MiB certificate, then silence: the first 5 MiB part has gone to S3 in a
     // multipart upload, which must be aborted.
     let mut six_mib = b"%PDF-1.7\n".to_vec();
     six_mib.resize(6 * 1024 * 1024, b'x');
-    let host = engine.url.trim_start_matches("http://");
-    let head = format!(
-        "PUT /v1/dossiers/{id}/documents/language-certificate HTTP/1.1\r\nHost: {host}\r\n\
-         Authorization: Bearer {}\r\nContent-Type: application/pdf\r\n\
-         Content-Length: {}\r\n\r\n",
-        minh.token,
-        9 * 1024 * 1024
+    let path = format!("/v1/dossiers/{id}/documents/language-certificate");
+    let head = raw_http::head(
+        &engine,
+        "PUT",
+        &path,
+        &minh,
+        "application/pdf",
+        9 * 1024 * 1024,
     );
-    let raw_http::RawAnswer {
-        status,
-        body: problem,
-        ..
-    } = raw_http::send(&engine, &head, &six_mib).await;
-    assert_eq!(
-        (status, problem["code"].as_str()),
-        (408, Some("body_timeout")),
-        "{problem}"
-    );
-    assert_nothing_kept(&engine, &minh, &id).await;
+    assert_stall_ends_in_408(&engine, &minh, &id, &head, &six_mib).await;
 }
 
 #[tokio::test]

@@ -66,12 +66,19 @@ impl From<QueryRejection> for ApiError {
 }
 
 /// The authenticated caller, from the engine's own bearer token.
+///
+/// Verified once per request: a layer that already needed the caller (the rate limits)
+/// leaves it in the request's extensions, and the handler's extractor takes it from there.
+#[derive(Clone)]
 pub struct Auth(pub Principal);
 
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        if let Some(verified) = parts.extensions.get::<Auth>() {
+            return Ok(verified.clone());
+        }
         let value = parts
             .headers
             .get(header::AUTHORIZATION)

@@ -60,22 +60,35 @@ impl Default for RateLimitSettings {
 
 /// The limited kinds of request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Limited {
+pub enum Limited {
     Login,
     Draft,
     Submit,
 }
 
+/// The limited routes (as the router matches them) with their method: the one list the
+/// middleware and the OpenAPI document's check read.
+pub const LIMITED_ROUTES: [(Method, &str, Limited); 5] = [
+    (Method::GET, "/v1/auth/login", Limited::Login),
+    (Method::GET, "/v1/auth/callback", Limited::Login),
+    (Method::POST, "/v1/dossiers", Limited::Draft),
+    (Method::POST, "/v1/counter/dossiers", Limited::Draft),
+    (Method::POST, "/v1/dossiers/{id}/submit", Limited::Submit),
+];
+
 impl Limited {
     /// The kind of a request, from its route (as the router matched it) and method.
     fn of(method: &Method, route: &str) -> Option<Limited> {
-        match (method.as_str(), route) {
-            // HEAD runs the GET handler too.
-            ("GET" | "HEAD", "/v1/auth/login" | "/v1/auth/callback") => Some(Limited::Login),
-            ("POST", "/v1/dossiers" | "/v1/counter/dossiers") => Some(Limited::Draft),
-            ("POST", "/v1/dossiers/{id}/submit") => Some(Limited::Submit),
-            _ => None,
-        }
+        // HEAD runs the GET handler too.
+        let method = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        LIMITED_ROUTES
+            .iter()
+            .find(|(m, r, _)| m == method && *r == route)
+            .map(|(_, _, kind)| *kind)
     }
 
     fn what(self) -> &'static str {
@@ -226,6 +239,7 @@ fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
 
 /// The middleware: refuses a limited request over its budget with 429 and `Retry-After`.
 /// Requests with an invalid token are limited by address only; the handler refuses them.
+/// A valid token's principal is passed on in the request's extensions.
 pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let Some(kind) = request
         .extensions()
@@ -238,10 +252,15 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     let (mut parts, body) = request.into_parts();
     let principal = match kind {
         Limited::Login => None,
-        Limited::Draft | Limited::Submit => Auth::from_request_parts(&mut parts, &state)
-            .await
-            .ok()
-            .map(|Auth(p)| p.scope_key()),
+        Limited::Draft | Limited::Submit => {
+            let verified = Auth::from_request_parts(&mut parts, &state).await.ok();
+            let key = verified.as_ref().map(|Auth(p)| p.scope_key());
+            // The handler's own extractor takes it from here instead of verifying again.
+            if let Some(verified) = verified {
+                parts.extensions.insert(verified);
+            }
+            key
+        }
     };
     if let Err(wait) = state.rate_limits.spend(kind, address, principal.as_deref()) {
         tracing::warn!(kind = kind.what(), %address, "rate limit reached");

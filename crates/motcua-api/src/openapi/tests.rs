@@ -53,13 +53,9 @@ fn every_protected_operation_documents_401() {
 #[test]
 fn rate_limited_operations_document_429() {
     let doc = document();
-    for (method, path) in [
-        ("get", "/v1/auth/login"),
-        ("get", "/v1/auth/callback"),
-        ("post", "/v1/dossiers"),
-        ("post", "/v1/counter/dossiers"),
-        ("post", "/v1/dossiers/{id}/submit"),
-    ] {
+    for (method, path, _) in crate::rate_limits::LIMITED_ROUTES {
+        let method = method.as_str().to_ascii_lowercase();
+        let method = method.as_str();
         assert!(
             problem_answer(&doc, method, path, "429"),
             "{method} {path} has no 429"
