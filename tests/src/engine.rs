@@ -133,7 +133,7 @@ impl Launch {
     }
 }
 
-mod tempdir {
+pub mod tempdir {
     /// A folder removed when dropped.
     pub struct TempDir(pub std::path::PathBuf);
 
@@ -143,6 +143,12 @@ mod tempdir {
                 std::env::temp_dir().join(format!("motcua-test-{}", uuid::Uuid::new_v4().simple()));
             std::fs::create_dir_all(&dir).unwrap();
             TempDir(dir)
+        }
+    }
+
+    impl Default for TempDir {
+        fn default() -> Self {
+            TempDir::new()
         }
     }
 

@@ -54,7 +54,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
         .await
         .unwrap();
     let (content,): (serde_json::Value,) = sqlx::query_as(
-        "select content from procedure_version where code = '3.000465' and version = 3",
+        "select content from procedure_version where code = '3.000465' and version = 4",
     )
     .fetch_one(&mut db)
     .await
@@ -69,7 +69,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
     changed["name"]["vi"] = json!("Tên đã bị sửa");
     std::fs::write(dir.join("3.000465.json"), changed.to_string()).unwrap();
     let stderr = {
-        // The same database the first engine loaded version 1 into.
+        // The same database the first engine loaded version 4 into.
         let out = std::process::Command::new(motcua_tests::engine::motcua_binary())
             .arg("dev")
             .env_clear()
@@ -91,7 +91,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     assert!(
-        stderr.contains("3.000465") && stderr.contains("version 3"),
+        stderr.contains("3.000465") && stderr.contains("version 4"),
         "{stderr}"
     );
 }

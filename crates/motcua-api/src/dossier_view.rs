@@ -50,6 +50,10 @@ pub struct DossierView {
     pub assigned_to: Option<String>,
     /// The desk clerk who took a counter dossier.
     pub taken_by: Option<String>,
+    /// When retention anonymised the finished dossier: its form, prefill and citizen are
+    /// gone, its code, states, dates and timeline stay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anonymised_at: Option<DateTime<FixedOffset>>,
     /// The dossier's documents (not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<crate::routes::documents::DossierDocumentView>>,
@@ -108,6 +112,7 @@ impl DossierView {
             clock,
             assigned_to: dossier.assigned_to,
             taken_by: dossier.taken_by,
+            anonymised_at: dossier.anonymised_at.map(in_vietnam),
             documents: None,
             allowed_actions,
             created_at: in_vietnam(dossier.created_at),

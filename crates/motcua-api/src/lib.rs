@@ -18,6 +18,7 @@ pub mod rate_limits;
 pub mod register;
 pub mod registration_slips;
 pub mod request_limits;
+pub mod retention;
 pub mod routes;
 pub mod security_headers;
 pub mod state;

@@ -18,10 +18,13 @@ pub struct Document {
     pub issuer: Option<String>,
     pub result_code: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// When retention erased it (`crate::retention`): its name and owner are gone, and its
+    /// bytes are or will soon be.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 const DOCUMENT_COLUMNS: &str = "id, owner_pin, kind, file_name, content_type, size, sha256, \
-    storage_key, issuer, result_code, created_at";
+    storage_key, issuer, result_code, created_at, erased_at";
 
 pub struct NewDocument<'a> {
     pub id: Uuid,

@@ -35,6 +35,9 @@ pub struct Dossier {
     pub clock: ClockFacts,
     /// The desk clerk who took a counter dossier.
     pub taken_by: Option<String>,
+    /// When retention took the citizen's identity, the form and the files handed in
+    /// (`crate::retention`).
+    pub anonymised_at: Option<DateTime<Utc>>,
 }
 
 /// The recorded instants the legal clock is computed from (`motcua_core::legal_clock`).
@@ -54,7 +57,7 @@ pub struct ClockFacts {
 pub(crate) const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
     state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, \
     assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, \
-    step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by";
+    step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at";
 
 pub struct NewDraft<'a> {
     pub id: Uuid,
@@ -356,6 +359,8 @@ pub async fn list_for_agency(
 }
 
 /// Submitted dossiers in id order, `limit` after `after` (to walk them all in batches).
+/// Anonymised dossiers are left out: their form and documents are gone, so their facts,
+/// written while they were whole, are the only true account of them and stay as they are.
 pub async fn submitted_batch(
     executor: impl PgExecutor<'_>,
     after: Option<Uuid>,
@@ -363,7 +368,8 @@ pub async fn submitted_batch(
 ) -> Result<Vec<Dossier>, StoreError> {
     Ok(sqlx::query_as(&format!(
         "select {COLUMNS} from dossier
-         where submitted_at is not null and ($1::uuid is null or id > $1)
+         where submitted_at is not null and anonymised_at is null
+           and ($1::uuid is null or id > $1)
          order by id limit $2"
     ))
     .bind(after)

@@ -18,6 +18,7 @@ pub mod logins;
 pub mod procedures;
 pub mod queues;
 pub mod register_access;
+pub mod retention;
 
 pub use error::StoreError;
 pub use sqlx::{PgPool, Postgres, Transaction};

@@ -49,6 +49,13 @@ enum Command {
         #[arg(long, default_value_t = 766)]
         seed: u64,
     },
+    /// Personal data past its time: anonymise finished dossiers past their procedure's
+    /// retention and erase their files. Uses DATABASE_URL, MOTCUA_PROCEDURES_DIR and S3_*
+    /// (or the local folder under MOTCUA_DATA_DIR).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// The facts the scored indicators are computed from.
     Facts {
         #[command(subcommand)]
@@ -61,6 +68,16 @@ enum FactsCommand {
     /// Recompute every submitted dossier's indicator facts from the dossier itself.
     /// Uses DATABASE_URL and the procedures of MOTCUA_PROCEDURES_DIR.
     Rebuild,
+}
+
+#[derive(Debug, Subcommand)]
+enum RetentionCommand {
+    /// Anonymise now what is past its retention; prints what was done as JSON.
+    Run {
+        /// Only count, per procedure, the dossiers a run would anonymise.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +127,12 @@ pub async fn run() -> ExitCode {
         Command::Migrate => {
             telemetry::init(false);
             server::migrate_command(config).await
+        }
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run },
+        } => {
+            telemetry::init(false);
+            server::retention_command(config, dry_run).await
         }
         Command::Files {
             command: FilesCommand::Sweep,

@@ -67,6 +67,9 @@ pub struct Config {
     pub digitisation_target: f64,
     /// `MOTCUA_SHUTDOWN_DELAY_SECS` (default 0) and `MOTCUA_SHUTDOWN_GRACE_SECS` (default 20).
     pub shutdown: ShutdownSettings,
+    /// `MOTCUA_RETENTION_INTERVAL_SECS` (default 3600): how often the engine runs retention;
+    /// `None` (0) leaves it to `motcua retention run` from the operator's scheduler.
+    pub retention_interval: Option<std::time::Duration>,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -90,6 +93,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_DIGITISATION_TARGET",
     "MOTCUA_SHUTDOWN_DELAY_SECS",
     "MOTCUA_SHUTDOWN_GRACE_SECS",
+    "MOTCUA_RETENTION_INTERVAL_SECS",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -227,6 +231,11 @@ impl Config {
                 &mut problems,
             )),
         };
+        let retention_interval = match number("MOTCUA_RETENTION_INTERVAL_SECS", 3600, &mut problems)
+        {
+            0 => None,
+            secs => Some(std::time::Duration::from_secs(secs)),
+        };
         let defaults = RateLimitSettings::default();
         let mut per_minute = |name: &str, default: NonZeroU32| {
             let n = number(name, u64::from(default.get()), &mut problems);
@@ -335,6 +344,7 @@ impl Config {
             dev_clock,
             digitisation_target,
             shutdown,
+            retention_interval,
             incomplete,
         };
         for (name, _) in std::env::vars() {

@@ -107,6 +107,9 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         pool,
     });
     spawn_rate_limit_forgetter(state.clone());
+    if let Some(every) = config.retention_interval {
+        spawn_retention(state.clone(), every);
+    }
     Ok(motcua_api::router(
         state,
         motcua_api::BodyLimits {
@@ -296,7 +299,6 @@ pub async fn sweep_command(config: Config) -> Result<()> {
     Ok(())
 }
 
-/// Sweeps orphan objects every hour, for as long as the engine runs.
 /// Once a minute the rate limits forget the budgets that are full again.
 fn spawn_rate_limit_forgetter(state: AppState) {
     tokio::spawn(async move {
@@ -308,6 +310,7 @@ fn spawn_rate_limit_forgetter(state: AppState) {
     });
 }
 
+/// Sweeps orphan objects every hour, for as long as the engine runs.
 fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -321,6 +324,67 @@ fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
             }
         }
     });
+}
+
+/// Runs retention every `every`, on the engine's clock, for as long as the engine runs.
+/// Several engines on one database share the work (locked dossiers are skipped).
+fn spawn_retention(state: AppState, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(every);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let now = state.clock.now();
+            match motcua_api::retention::run(&state.pool, state.files.as_ref(), &state.catalog, now)
+                .await
+            {
+                Ok(report) if report == Default::default() => {}
+                Ok(report) => tracing::info!(
+                    dossiers_anonymised = report.dossiers_anonymised,
+                    documents_erased = report.documents_erased,
+                    objects_removed = report.objects_removed,
+                    objects_left = report.objects_left,
+                    idempotency_keys_forgotten = report.idempotency_keys_forgotten,
+                    "retention ran"
+                ),
+                Err(e) => {
+                    tracing::warn!(error.message = %e, "the retention run failed; it will run again")
+                }
+            }
+        }
+    });
+}
+
+/// `motcua retention run`: anonymises now what is past its retention (or, with `dry_run`,
+/// says per procedure how many dossiers that would be) and prints what it did as JSON.
+pub async fn retention_command(config: Config, dry_run: bool) -> Result<()> {
+    let Some(url) = &config.database_url else {
+        bail!("set DATABASE_URL to the engine's database");
+    };
+    let catalog = Catalog::new(load_procedures(&config)?);
+    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    let now = chrono::Utc::now();
+    if dry_run {
+        let due = motcua_api::retention::preview(&pool, &catalog, now).await?;
+        let due: serde_json::Map<String, serde_json::Value> =
+            due.into_iter().map(|(code, n)| (code, n.into())).collect();
+        println!(
+            "{}",
+            serde_json::json!({ "dry_run": true, "would_anonymise": due })
+        );
+        return Ok(());
+    }
+    let files = file_store(&config)?;
+    let report = motcua_api::retention::run(&pool, files.as_ref(), &catalog, now).await?;
+    tracing::info!(?report, "retention ran");
+    println!("{}", serde_json::to_string(&report)?);
+    if report.objects_left > 0 {
+        bail!(
+            "{} erased document(s) are still in storage (is it reachable?): run again",
+            report.objects_left
+        );
+    }
+    Ok(())
 }
 
 /// `motcua facts rebuild`.

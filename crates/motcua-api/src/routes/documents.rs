@@ -774,6 +774,7 @@ const SIGNED_URL_TTL: std::time::Duration = std::time::Duration::from_secs(300);
     responses((status = 200, description = "the file, as an attachment", content_type = "application/octet-stream"),
               (status = 302, description = "`delivery=redirect`: the file at a short-lived signed URL (`Location`)"),
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 410, description = "erased: its dossier's retention ended", body = crate::error::Problem, content_type = PROBLEM),
               (status = 503, body = crate::error::Problem, content_type = PROBLEM)))]
 /// The bytes of a document, for its owner or for staff of an agency whose dossier holds it
 /// (each staff download is in the citizen's access log).
@@ -813,6 +814,13 @@ pub async fn download(
             let Some(dossier_id) = dossiers.first().copied() else {
                 return Err(not_found());
             };
+            if document.erased_at.is_some() {
+                return Err(ApiError::new(
+                    StatusCode::GONE,
+                    "document_erased",
+                    "the document was erased when its dossier's retention ended",
+                ));
+            }
             let procedure_code = motcua_store::dossiers::find(&state.pool, dossier_id)
                 .await?
                 .map(|d| d.procedure_code)

@@ -466,6 +466,10 @@ pub(crate) async fn record_staff_read(
     else {
         return Ok(());
     };
+    // An anonymised dossier holds nobody's personal data any more: nothing is read.
+    if dossier.anonymised_at.is_some() {
+        return Ok(());
+    }
     motcua_store::register_access::record(
         executor,
         motcua_store::register_access::NewRegisterAccess {

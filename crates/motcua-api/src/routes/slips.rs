@@ -127,7 +127,8 @@ pub async fn list(
     params(("id" = Uuid, Path), ("kind" = String, Path, description = "`receipt`, `supplement`, `refusal`, `apology`, `stop`, `control`")),
     responses((status = 200, description = "the slip's content", body = Object),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 404, description = "no such dossier, or no such slip issued for it", body = crate::error::Problem, content_type = PROBLEM)))]
+              (status = 404, description = "no such dossier, or no such slip issued for it", body = crate::error::Problem, content_type = PROBLEM),
+              (status = 410, description = "the dossier was anonymised when its retention ended: its slips cannot be written any more", body = crate::error::Problem, content_type = PROBLEM)))]
 /// One slip, complete.
 pub async fn get(
     State(state): State<AppState>,
@@ -135,6 +136,13 @@ pub async fn get(
     Path((id, kind)): Path<(Uuid, String)>,
 ) -> Result<Json<Value>, ApiError> {
     let dossier = find_visible(&state.pool, &principal, id).await?;
+    if dossier.anonymised_at.is_some() {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "dossier_anonymised",
+            "the dossier was anonymised when its retention ended: its slips named the applicant",
+        ));
+    }
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let events = events::list_for_dossier(&state.pool, id).await?;
     // A slip names the applicant with their number and address: a staff read of them.

@@ -1,6 +1,6 @@
 //! The typed shape of a procedure file (`procedures/procedure.schema.json` is its reference).
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Days, FixedOffset, Months, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -86,6 +86,48 @@ impl TimeLimit {
             TimeUnit::WorkingDays => "working_days",
             TimeUnit::Days => "days",
             TimeUnit::Months => "months",
+        }
+    }
+}
+
+/// How long a finished dossier keeps the personal data in it, counted from when it closed
+/// (returned, refused, withdrawn, stopped). Past it, `motcua retention run` anonymises the
+/// dossier: the agency keeps its code, timeline and indicator facts, not who it was about.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Retention {
+    pub amount: u32,
+    pub unit: RetentionUnit,
+    /// The agency's retention schedule or the law the period comes from.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetentionUnit {
+    Days,
+    Months,
+    Years,
+}
+
+impl Retention {
+    /// Dossiers closed at or before this instant are past their retention at `now`; `None`
+    /// when the period reaches before the calendar's start (nothing is that old).
+    pub fn closed_by(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.unit {
+            RetentionUnit::Days => now.checked_sub_days(Days::new(u64::from(self.amount))),
+            RetentionUnit::Months => now.checked_sub_months(Months::new(self.amount)),
+            RetentionUnit::Years => {
+                now.checked_sub_months(Months::new(self.amount.checked_mul(12)?))
+            }
+        }
+    }
+
+    /// The unit as the procedure file writes it.
+    pub fn unit_name(&self) -> &'static str {
+        match self.unit {
+            RetentionUnit::Days => "days",
+            RetentionUnit::Months => "months",
+            RetentionUnit::Years => "years",
         }
     }
 }
@@ -214,6 +256,7 @@ pub struct ProcedureSpec {
     pub assurance_level: u8,
     pub open: Option<OpeningWindow>,
     pub time_limit: TimeLimit,
+    pub retention: Retention,
     pub register_purpose: Option<String>,
     pub form: Value,
     /// Named rules of `crate::rules` the form must also satisfy at submission.

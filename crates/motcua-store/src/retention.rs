@@ -1,0 +1,213 @@
+//! Retention: anonymising finished dossiers past their procedure's retention, erasing the
+//! files handed in with them, and forgetting old idempotency answers.
+//!
+//! What stays of an anonymised dossier: its code, procedure, agency, channel, states and
+//! dates, its timeline (without the citizen's PIN, comments or supplement items), its
+//! indicator facts (`dossier_fact`, never touched here), its electronic results (the
+//! citizen's own documents, kept in their store) and the register access log (the record
+//! of who read what, which must outlive the data it describes).
+
+use crate::StoreError;
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgExecutor};
+use uuid::Uuid;
+
+/// What an anonymised dossier's PIN and an erased document's owner become. Never a valid
+/// số định danh cá nhân (12 digits), so no citizen can ever match it.
+pub const ANONYMISED: &str = "anonymised";
+
+/// The actor of the events a retention run writes.
+pub const ACTOR: &str = "retention";
+
+/// Finished dossiers of `procedure_code` closed at or before `closed_by` and not yet
+/// anonymised, oldest first, at most `limit`, locked for the caller's transaction. Rows
+/// another run holds are skipped, so two processes never work on the same dossier.
+pub async fn lock_expired(
+    conn: &mut PgConnection,
+    procedure_code: &str,
+    closed_by: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Uuid>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select id from dossier
+         where procedure_code = $1 and closed_at <= $2 and anonymised_at is null
+         order by closed_at, id limit $3
+         for update skip locked",
+    )
+    .bind(procedure_code)
+    .bind(closed_by)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// How many dossiers [`lock_expired`] would find in all (for a dry run).
+pub async fn count_expired(
+    executor: impl PgExecutor<'_>,
+    procedure_code: &str,
+    closed_by: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from dossier
+         where procedure_code = $1 and closed_at <= $2 and anonymised_at is null",
+    )
+    .bind(procedure_code)
+    .bind(closed_by)
+    .fetch_one(executor)
+    .await?)
+}
+
+/// Procedures with finished, not anonymised dossiers that are not in `known`: their
+/// retention cannot be read, so a run leaves them and says so.
+pub async fn unknown_procedures(
+    executor: impl PgExecutor<'_>,
+    known: &[String],
+) -> Result<Vec<String>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "select distinct procedure_code from dossier
+         where closed_at is not null and anonymised_at is null
+           and not (procedure_code = any($1))
+         order by procedure_code",
+    )
+    .bind(known)
+    .fetch_all(executor)
+    .await?)
+}
+
+/// What one [`anonymise`] call changed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Anonymised {
+    pub dossiers: u64,
+    pub documents: u64,
+}
+
+/// Anonymises `ids` (locked by [`lock_expired`] in the same transaction) at `at`, and
+/// appends to each timeline an `anonymise` event whose detail is `detail` plus the number
+/// of documents erased.
+///
+/// Uploads and clerk scans of these dossiers lose their owner and name and are marked for
+/// removal from storage ([`objects_to_remove`]), unless a dossier still within its
+/// retention also holds them (a document reused in a later dossier). Results stay.
+pub async fn anonymise(
+    conn: &mut PgConnection,
+    ids: &[Uuid],
+    at: DateTime<Utc>,
+    detail: &Value,
+) -> Result<Anonymised, StoreError> {
+    // The one permission the event log's append-only trigger grants (migration
+    // 20261123000006): for this transaction only.
+    sqlx::query("select set_config('motcua.retention', 'on', true)")
+        .execute(&mut *conn)
+        .await?;
+    let documents = sqlx::query(
+        "update document d set erased_at = $2, owner_pin = $3, file_name = ''
+         where d.kind in ('upload', 'clerk_scan') and d.erased_at is null
+           and exists (select 1 from dossier_document dd
+                       where dd.document_id = d.id and dd.dossier_id = any($1))
+           and not exists (select 1 from dossier_document dd
+                           join dossier o on o.id = dd.dossier_id
+                           where dd.document_id = d.id and o.anonymised_at is null
+                             and not (o.id = any($1)))",
+    )
+    .bind(ids)
+    .bind(at)
+    .bind(ANONYMISED)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "update dossier_event
+         set actor = case when actor_kind = 'citizen' then $2 else actor end,
+             comment = null,
+             detail = detail - 'items'
+         where dossier_id = any($1)",
+    )
+    .bind(ids)
+    .bind(ANONYMISED)
+    .execute(&mut *conn)
+    .await?;
+    let dossiers = sqlx::query(
+        "update dossier set citizen_pin = $2, data = '{}'::jsonb, prefill = '{}'::jsonb,
+                            anonymised_at = $3, updated_at = now()
+         where id = any($1) and anonymised_at is null",
+    )
+    .bind(ids)
+    .bind(ANONYMISED)
+    .bind(at)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    sqlx::query(
+        "insert into dossier_event
+           (dossier_id, at, actor_kind, actor, action, from_state, to_state, detail)
+         select d.id, $2, 'system', $3, 'anonymise', d.state, d.state,
+                $4 || jsonb_build_object('documents_erased',
+                    (select count(*) from dossier_document dd
+                     join document doc on doc.id = dd.document_id
+                     where dd.dossier_id = d.id and doc.erased_at = $2))
+         from dossier d where d.id = any($1)",
+    )
+    .bind(ids)
+    .bind(at)
+    .bind(ACTOR)
+    .bind(detail)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Anonymised {
+        dossiers,
+        documents,
+    })
+}
+
+/// Erased documents whose object is still in storage: (id, storage key), at most `limit`.
+pub async fn objects_to_remove(
+    executor: impl PgExecutor<'_>,
+    limit: i64,
+) -> Result<Vec<(Uuid, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "select id, storage_key from document
+         where erased_at is not null and object_removed_at is null
+         order by erased_at, id limit $1",
+    )
+    .bind(limit)
+    .fetch_all(executor)
+    .await?)
+}
+
+pub async fn count_objects_to_remove(executor: impl PgExecutor<'_>) -> Result<u64, StoreError> {
+    let count: i64 = sqlx::query_scalar(
+        "select count(*) from document where erased_at is not null and object_removed_at is null",
+    )
+    .fetch_one(executor)
+    .await?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
+pub async fn mark_object_removed(
+    executor: impl PgExecutor<'_>,
+    id: Uuid,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query("update document set object_removed_at = $2 where id = $1")
+        .bind(id)
+        .bind(at)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+/// Forgets the idempotency keys recorded before `before`: their stored answers hold
+/// dossiers' contents. Answers how many went.
+pub async fn forget_idempotency_keys(
+    executor: impl PgExecutor<'_>,
+    before: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(
+        sqlx::query("delete from idempotency_key where created_at < $1")
+            .bind(before)
+            .execute(executor)
+            .await?
+            .rows_affected(),
+    )
+}
