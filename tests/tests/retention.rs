@@ -296,6 +296,17 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
         "the generator finished many dossiers in 2025"
     );
 
+    // Two idempotency answers: one past the seven days a retry may come in, one within.
+    sqlx::query(
+        "insert into idempotency_key (principal, key, request_sha256, response_status, response_body, created_at)
+         values ($1, 'old', '00', 200, '{\"data\": \"Nguyễn\"}', now() - interval '8 days'),
+                ($1, 'fresh', '00', 200, '{}', now() - interval '6 days')",
+    )
+    .bind(MINH)
+    .execute(&pool)
+    .await
+    .unwrap();
+
     // A dry run counts, and changes nothing.
     let (ran, out, stderr) = motcua(&now, &procedures.0, &["retention", "run", "--dry-run"]);
     assert!(ran, "{stderr}");
@@ -348,6 +359,12 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     assert_eq!(report["documents_erased"], 1, "{report}");
     assert_eq!(report["objects_removed"], 1, "{report}");
     assert_eq!(report["objects_left"], 0, "{report}");
+    assert_eq!(report["idempotency_keys_forgotten"], 1, "{report}");
+    let keys: Vec<String> = sqlx::query_scalar("select key from idempotency_key")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, ["fresh"]);
     let returned_id: uuid::Uuid = returned.parse().unwrap();
     let withdrawn_id: uuid::Uuid = withdrawn.parse().unwrap();
     assert!(anonymised.contains(&returned_id) && anonymised.contains(&withdrawn_id));

@@ -1,5 +1,6 @@
 //! `Idempotency-Key` on POST (API.md): the same key with the same request replays the first
-//! answer; with a different request it is a 422 problem.
+//! answer; with a different request it is a 422 problem. Keys are kept for
+//! `crate::retention::IDEMPOTENCY_WINDOW` (7 days): their answers hold dossiers' contents.
 
 use crate::error::ApiError;
 use axum::http::StatusCode;
