@@ -1,8 +1,16 @@
 //! `/metrics` (issue 9, observability): request latency by route and status, dossiers by
-//! procedure and state, the database pool — in the Prometheus text format.
+//! procedure and state, the database pool, the calls to the register and the file store —
+//! in the Prometheus text format; and the Grafana dashboard of `deploy/grafana`, which must
+//! read only series the engine exposes.
 
-use motcua_tests::dossiers::{filled_copy_draft, submitted_copy};
-use motcua_tests::{login, Engine};
+use motcua_tests::dossiers::{
+    filled_copy_draft, filled_draft, submitted_copy, submitted_correction, CORRECTION,
+};
+use motcua_tests::garage::PrivateS3;
+use motcua_tests::stoppable_register::StoppableRegister;
+use motcua_tests::{login, Engine, EngineOptions};
+use serde_json::Value;
+use std::collections::BTreeSet;
 
 const MINH: &str = "001207001234";
 
@@ -145,4 +153,320 @@ async fn every_log_line_of_a_request_names_its_request_id_and_dossier() {
         assert!(line.contains(&format!("dossier={draft}")), "{line}");
     }
     assert!(!text.contains(MINH), "a full PIN in the log");
+}
+
+fn register_reads(text: &str, outcome: &str) -> f64 {
+    sample(
+        text,
+        &format!(
+            r#"motcua_register_request_duration_seconds_count{{operation="resident",outcome="{outcome}"}}"#
+        ),
+    )
+    .unwrap_or(0.0)
+}
+
+fn storage_calls(text: &str, operation: &str, outcome: &str) -> f64 {
+    sample(
+        text,
+        &format!(
+            r#"motcua_storage_request_duration_seconds_count{{operation="{operation}",outcome="{outcome}"}}"#
+        ),
+    )
+    .unwrap_or(0.0)
+}
+
+#[tokio::test]
+async fn register_reads_are_timed_by_outcome_and_an_outage_shows_as_failures_and_an_open_circuit() {
+    let mut register = StoppableRegister::start().await;
+    let engine = Engine::start_with(EngineOptions {
+        registry: Some(register.registry()),
+        ..Default::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let before = scrape(&engine).await;
+    assert_eq!(register_reads(&before, "ok"), 0.0, "{before}");
+    assert_eq!(
+        sample(
+            &before,
+            r#"motcua_register_errors_total{operation="resident",kind="unavailable"}"#
+        ),
+        Some(0.0),
+        "failures read zero before the first one: {before}"
+    );
+    assert_eq!(sample(&before, "motcua_register_circuit_state"), Some(0.0));
+
+    // The diploma copy fills the holder's name and number from the register.
+    filled_copy_draft(&engine, &client, &minh).await;
+    let text = scrape(&engine).await;
+    assert_eq!(register_reads(&text, "ok"), 1.0, "{text}");
+    assert!(sample(
+        &text,
+        r#"motcua_register_request_duration_seconds_sum{operation="resident",outcome="ok"}"#
+    )
+    .is_some_and(|s| s > 0.0));
+
+    register.stop().await;
+    let create = || async {
+        client
+            .post(engine.at("/v1/dossiers"))
+            .bearer_auth(&minh.token)
+            .json(&serde_json::json!({ "procedure": "3.000465" }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+    assert_eq!(create().await, 503);
+    let text = scrape(&engine).await;
+    assert_eq!(register_reads(&text, "unavailable"), 1.0, "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"motcua_register_errors_total{operation="resident",kind="unavailable"}"#
+        ),
+        Some(1.0)
+    );
+    assert_eq!(sample(&text, "motcua_register_circuit_state"), Some(0.0));
+
+    // Five failures in a row open the client's circuit: the next read fails at once.
+    for _ in 0..4 {
+        assert_eq!(create().await, 503);
+    }
+    let text = scrape(&engine).await;
+    assert_eq!(
+        sample(&text, "motcua_register_circuit_state"),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(create().await, 503);
+    let text = scrape(&engine).await;
+    assert_eq!(register_reads(&text, "unavailable"), 6.0);
+    assert_eq!(
+        sample(
+            &text,
+            r#"motcua_register_errors_total{operation="resident",kind="unavailable"}"#
+        ),
+        Some(6.0)
+    );
+    assert_eq!(register_reads(&text, "ok"), 1.0);
+    assert!(!text.contains(MINH), "a PIN in the metrics");
+}
+
+#[tokio::test]
+async fn uploads_and_downloads_are_timed_and_a_storage_outage_counts_as_failures() {
+    let mut storage = PrivateS3::start().await;
+    let engine = Engine::start_with(EngineOptions {
+        s3: Some(storage.settings()),
+        ..Default::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let id = filled_draft(
+        &engine,
+        &client,
+        &minh,
+        CORRECTION,
+        &motcua_tests::dossiers::correction_data(),
+    )
+    .await;
+    let before = scrape(&engine).await;
+
+    let upload = || async {
+        client
+            .put(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
+            .bearer_auth(&minh.token)
+            .header("content-type", "application/pdf")
+            .body(b"%PDF-1.7 van bang tot nghiep".to_vec())
+            .send()
+            .await
+            .unwrap()
+    };
+    let uploaded = upload().await;
+    assert_eq!(uploaded.status(), 201);
+    let document: Value = uploaded.json().await.unwrap();
+    let document_id = document["id"].as_str().unwrap();
+    let download = client
+        .get(engine.at(&format!("/v1/attachments/{document_id}/content")))
+        .bearer_auth(&minh.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(download.status(), 200);
+    download.bytes().await.unwrap();
+
+    let text = scrape(&engine).await;
+    assert_eq!(
+        storage_calls(&text, "put", "ok"),
+        storage_calls(&before, "put", "ok") + 1.0,
+        "{text}"
+    );
+    assert_eq!(
+        storage_calls(&text, "get", "ok"),
+        storage_calls(&before, "get", "ok") + 1.0
+    );
+    // Readiness asks the store too.
+    assert!(storage_calls(&text, "check", "ok") >= 1.0);
+
+    storage.stop().await;
+    assert_eq!(upload().await.status(), 503);
+    let text = scrape(&engine).await;
+    assert_eq!(storage_calls(&text, "put", "unavailable"), 1.0, "{text}");
+    assert_eq!(
+        sample(
+            &text,
+            r#"motcua_storage_errors_total{operation="put",kind="unavailable"}"#
+        ),
+        Some(1.0)
+    );
+    assert!(
+        !text.contains(&id),
+        "a dossier id (in a key) in the metrics"
+    );
+    assert!(!text.contains(document_id), "a document id in the metrics");
+}
+
+/// The names of the metrics a PromQL expression reads (the engine's all start `motcua_`).
+fn metric_names(expr: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = expr;
+    while let Some(at) = rest.find("motcua_") {
+        let boundary = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_'));
+        let end = rest[at..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == ':'))
+            .map_or(rest.len(), |n| at + n);
+        if boundary {
+            names.push(rest[at..end].to_owned());
+        }
+        rest = &rest[end..];
+    }
+    names
+}
+
+/// Every query of the dashboard: panels' targets (rows' panels too) and the variables'.
+fn queries(node: &Value, out: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match (key.as_str(), value) {
+                    ("expr" | "query" | "definition", Value::String(q)) => out.push(q.clone()),
+                    _ => queries(value, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| queries(item, out)),
+        _ => {}
+    }
+}
+
+fn panels(dashboard: &Value) -> Vec<&Value> {
+    let mut out = Vec::new();
+    for panel in dashboard["panels"].as_array().unwrap() {
+        out.push(panel);
+        if let Some(inner) = panel["panels"].as_array() {
+            out.extend(inner);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_dashboard_queries_through_its_datasource_variable() {
+    let path = motcua_tests::workspace_root().join("deploy/grafana/motcua.json");
+    let dashboard: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let variables = dashboard["templating"]["list"].as_array().unwrap();
+    assert!(variables.iter().any(|v| v["name"] == "datasource"
+        && v["type"] == "datasource"
+        && v["query"] == "prometheus"));
+    let mut ids = BTreeSet::new();
+    for panel in panels(&dashboard) {
+        let title = &panel["title"];
+        assert!(
+            ids.insert(panel["id"].as_u64().unwrap()),
+            "{title}: id twice"
+        );
+        let grid = &panel["gridPos"];
+        assert!(
+            grid["x"].as_u64().unwrap() + grid["w"].as_u64().unwrap() <= 24,
+            "{title}: wider than the dashboard"
+        );
+        if panel["type"] == "row" {
+            continue;
+        }
+        assert_eq!(panel["datasource"]["uid"], "${datasource}", "{title}");
+        let targets = panel["targets"].as_array().unwrap();
+        assert!(!targets.is_empty(), "{title}: no query");
+        for target in targets {
+            assert_eq!(target["datasource"]["uid"], "${datasource}", "{title}");
+            assert!(target["expr"].as_str().is_some_and(|e| !e.is_empty()));
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_reads_only_what_the_engine_exposes_and_shows_all_of_it() {
+    let path = motcua_tests::workspace_root().join("deploy/grafana/motcua.json");
+    let dashboard: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let mut all = Vec::new();
+    queries(&dashboard, &mut all);
+    let used: BTreeSet<String> = all.iter().flat_map(|q| metric_names(q)).collect();
+    assert!(used.len() > 10, "{used:?}");
+
+    // Traffic that makes every series appear: requests, a register read, an upload, a
+    // dossier waiting in a queue; readiness checks the store, failures start at zero.
+    let engine = Engine::start().await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    submitted_correction(&engine, &client, &minh).await;
+    let text = scrape(&engine).await;
+    let exposed: BTreeSet<&str> = text
+        .lines()
+        .filter(|line| !line.starts_with('#') && !line.is_empty())
+        .filter_map(|line| line.split(['{', ' ']).next())
+        .collect();
+    let missing: Vec<&String> = used
+        .iter()
+        .filter(|name| !exposed.contains(name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "the dashboard reads series the engine does not expose: {missing:?}\n{text}"
+    );
+
+    // And the other way: a metric added to the engine gets a panel.
+    let families: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|line| line.split(' ').next())
+        .collect();
+    assert!(families.len() >= 10, "{families:?}");
+    let shown = |family: &str| {
+        used.iter().any(|name| {
+            name == family
+                || ["_bucket", "_sum", "_count", "_total"]
+                    .iter()
+                    .any(|suffix| *name == format!("{family}{suffix}"))
+        })
+    };
+    let unshown: Vec<&&str> = families.iter().filter(|f| !shown(f)).collect();
+    assert!(
+        unshown.is_empty(),
+        "metrics without a panel in deploy/grafana/motcua.json: {unshown:?}"
+    );
+}
+
+#[test]
+fn metric_names_are_read_out_of_promql() {
+    assert_eq!(
+        metric_names(
+            r#"histogram_quantile(0.99, sum by (le) (rate(motcua_a_bucket{job=~"$job"}[5m]))) / motcua_b"#
+        ),
+        ["motcua_a_bucket", "motcua_b"]
+    );
+    assert!(metric_names("label_values(x_motcua_c, job)").is_empty());
 }

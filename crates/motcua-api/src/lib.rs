@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod facts;
 pub mod idempotency;
+pub mod measured;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;

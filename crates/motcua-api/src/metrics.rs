@@ -1,10 +1,14 @@
 //! Prometheus metrics at `/metrics`: request latency by route and status, dossiers by
-//! procedure and state, each agency's queues (depth, overdue, oldest deadline), and the
-//! database pool. The registry lives in the state (no global
-//! recorder), so every `serve` process reports its own requests and the same dossier counts.
+//! procedure and state, each agency's queues (depth, overdue, oldest deadline), the
+//! database pool, and the calls to the population register and the file store (latency by
+//! operation and outcome, failures, the register's circuit breaker). The registry lives in
+//! the state (no global recorder), so every `serve` process reports its own requests and
+//! calls and the same dossier counts.
 //!
 //! Labels are routes as the router matched them (`/v1/dossiers/{id}`), never the ids in a
-//! path: a label per dossier would grow without bound and name people's files.
+//! path: a label per dossier would grow without bound and name people's files. The labels
+//! of outside calls are fixed words chosen in code, never a storage key, a PIN or an error
+//! message.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -12,12 +16,14 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use motcua_registry::CircuitState;
 use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -39,7 +45,91 @@ struct QueueLabels {
     state: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CallLabels {
+    operation: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ErrorLabels {
+    operation: &'static str,
+    kind: &'static str,
+}
+
 type LatencyFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
+
+/// How a call to an outside service ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// The service worked but the answer is not a success, and not the service's fault: a
+    /// person the register does not know, an upload over its limit, a caller that went away.
+    Answered(&'static str),
+    /// The service failed; also counted in the service's `errors_total`.
+    Failed(&'static str),
+}
+
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Answered(label) | Outcome::Failed(label) => label,
+        }
+    }
+}
+
+/// The timings and failures of the calls to one outside service.
+#[derive(Clone)]
+pub struct OutsideCalls {
+    durations: Family<CallLabels, Histogram, fn() -> Histogram>,
+    errors: Family<ErrorLabels, Counter>,
+}
+
+impl OutsideCalls {
+    /// Registers `{service}_request_duration_seconds` and `{service}_errors_total`. The
+    /// failures that can happen are created at zero, so that `rate()` and alerts see a
+    /// series before the first failure rather than nothing.
+    fn register(
+        registry: &mut Registry,
+        service: &str,
+        description: &str,
+        failures: &[(&'static str, &'static str)],
+    ) -> Self {
+        let durations = Family::<CallLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
+        registry.register(
+            format!("{service}_request_duration_seconds"),
+            format!("Time of each call to {description}, by operation and outcome"),
+            durations.clone(),
+        );
+        let errors = Family::<ErrorLabels, Counter>::default();
+        registry.register(
+            format!("{service}_errors"),
+            format!("Failed calls to {description}, by operation and kind of failure"),
+            errors.clone(),
+        );
+        for &(operation, kind) in failures {
+            drop(errors.get_or_create(&ErrorLabels { operation, kind }));
+        }
+        OutsideCalls { durations, errors }
+    }
+
+    pub fn observe(&self, operation: &'static str, outcome: Outcome, took: Duration) {
+        self.durations
+            .get_or_create(&CallLabels {
+                operation,
+                outcome: outcome.label(),
+            })
+            .observe(took.as_secs_f64());
+        if let Outcome::Failed(kind) = outcome {
+            self.errors
+                .get_or_create(&ErrorLabels { operation, kind })
+                .inc();
+        }
+    }
+}
 
 pub struct Metrics {
     registry: Registry,
@@ -50,6 +140,9 @@ pub struct Metrics {
     queue_oldest_due: Family<QueueLabels, Gauge>,
     pool_connections: Gauge,
     pool_idle: Gauge,
+    register_calls: OutsideCalls,
+    register_circuit: Gauge,
+    storage_calls: OutsideCalls,
 }
 
 /// 1 ms to about 16 s, doubling: the API's answers, and the slow ones a report can take.
@@ -102,6 +195,25 @@ impl Default for Metrics {
             "Idle connections of this process's database pool",
             pool_idle.clone(),
         );
+        let register_calls = OutsideCalls::register(
+            &mut registry,
+            "register",
+            "the population register (a read with its retries, as the citizen waits for it)",
+            &crate::measured::REGISTER_FAILURES,
+        );
+        let register_circuit = Gauge::default();
+        registry.register(
+            "register_circuit_state",
+            "The register client's circuit breaker: 0 closed, 1 half-open (one trial call), \
+             2 open (reads fail at once)",
+            register_circuit.clone(),
+        );
+        let storage_calls = OutsideCalls::register(
+            &mut registry,
+            "storage",
+            "the file store",
+            &crate::measured::STORAGE_FAILURES,
+        );
         Metrics {
             registry,
             requests,
@@ -111,7 +223,41 @@ impl Default for Metrics {
             queue_oldest_due,
             pool_connections,
             pool_idle,
+            register_calls,
+            register_circuit,
+            storage_calls,
         }
+    }
+}
+
+impl Metrics {
+    /// Everything, in the OpenMetrics text format.
+    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
+        Ok(text)
+    }
+
+    /// `files`, timed into these metrics.
+    pub fn measure_files(
+        &self,
+        files: std::sync::Arc<dyn motcua_files::FileStore>,
+    ) -> std::sync::Arc<dyn motcua_files::FileStore> {
+        std::sync::Arc::new(crate::measured::MeasuredFiles::new(
+            files,
+            self.storage_calls.clone(),
+        ))
+    }
+
+    /// `register`, timed into these metrics.
+    pub fn measure_register(
+        &self,
+        register: std::sync::Arc<dyn motcua_registry::Register>,
+    ) -> std::sync::Arc<dyn motcua_registry::Register> {
+        std::sync::Arc::new(crate::measured::MeasuredRegister::new(
+            register,
+            self.register_calls.clone(),
+        ))
     }
 }
 
@@ -145,6 +291,13 @@ pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError>
     metrics
         .pool_idle
         .set(i64::try_from(state.pool.num_idle()).unwrap_or(i64::MAX));
+    metrics
+        .register_circuit
+        .set(match state.register.circuit() {
+            CircuitState::Closed => 0,
+            CircuitState::HalfOpen => 1,
+            CircuitState::Open => 2,
+        });
     let counts = motcua_store::dossiers::count_by_procedure_and_state(&state.pool).await?;
     // A state that emptied since the last scrape must read 0, not its old count.
     metrics.dossiers.clear();
@@ -186,9 +339,7 @@ pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError>
                 .set(due.timestamp());
         }
     }
-    let mut text = String::new();
-    prometheus_client::encoding::text::encode(&mut text, &metrics.registry)
-        .map_err(ApiError::internal)?;
+    let text = metrics.encode().map_err(ApiError::internal)?;
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

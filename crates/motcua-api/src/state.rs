@@ -38,7 +38,11 @@ pub struct Shared {
 }
 
 impl AppState {
-    pub fn new(shared: Shared) -> Self {
+    /// The state, with the register and the file store wrapped so that every call to them,
+    /// from any handler, is timed into `metrics` (see [`crate::measured`]).
+    pub fn new(mut shared: Shared) -> Self {
+        shared.register = shared.metrics.measure_register(shared.register);
+        shared.files = shared.metrics.measure_files(shared.files);
         AppState(Arc::new(shared))
     }
 

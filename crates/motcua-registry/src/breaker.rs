@@ -13,6 +13,17 @@ enum State {
     HalfOpen,
 }
 
+/// Where the circuit stands, for operators (the metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CircuitState {
+    Closed,
+    /// One trial call is on its way.
+    HalfOpen,
+    /// Calls fail at once. The circuit stays so until a call comes after the cooldown: the
+    /// register is never probed, so without traffic an open circuit stays open.
+    Open,
+}
+
 #[derive(Debug)]
 pub struct CircuitBreaker {
     threshold: u32,
@@ -58,6 +69,15 @@ impl CircuitBreaker {
             .unwrap_or(true)
     }
 
+    pub fn state(&self) -> CircuitState {
+        match self.state.lock().as_deref() {
+            Ok(State::Open { .. }) => CircuitState::Open,
+            Ok(State::HalfOpen) => CircuitState::HalfOpen,
+            // A poisoned lock lets every call through (see `allow`): closed, in effect.
+            Ok(State::Closed { .. }) | Err(_) => CircuitState::Closed,
+        }
+    }
+
     pub fn record_success(&self) {
         if let Ok(mut state) = self.state.lock() {
             *state = State::Closed { failures: 0 };
@@ -87,12 +107,16 @@ mod tests {
         let b = CircuitBreaker::new(2, Duration::from_millis(30));
         b.record_failure();
         assert!(b.allow().is_ok());
+        assert_eq!(b.state(), CircuitState::Closed);
         b.record_failure();
         assert!(b.allow().is_err(), "open after two failures");
+        assert_eq!(b.state(), CircuitState::Open);
         std::thread::sleep(Duration::from_millis(40));
         assert!(b.allow().is_ok(), "one trial after the cooldown");
+        assert_eq!(b.state(), CircuitState::HalfOpen);
         assert!(b.allow().is_err(), "only one trial at a time");
         b.record_success();
         assert!(b.allow().is_ok(), "closed again");
+        assert_eq!(b.state(), CircuitState::Closed);
     }
 }

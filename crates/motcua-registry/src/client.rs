@@ -1,6 +1,6 @@
 //! The HTTP client of the register API (API.md, "The register API").
 
-use crate::{CircuitBreaker, Purpose, Register, RegistryError, ResidentRecord};
+use crate::{CircuitBreaker, CircuitState, Purpose, Register, RegistryError, ResidentRecord};
 use motcua_core::pin::Pin;
 use rand::Rng;
 use reqwest::StatusCode;
@@ -177,5 +177,9 @@ impl Register for HttpRegister {
 
     fn answering(&self) -> bool {
         self.breaker.is_healthy()
+    }
+
+    fn circuit(&self) -> CircuitState {
+        self.breaker.state()
     }
 }

@@ -8,7 +8,7 @@ mod breaker;
 mod client;
 mod error;
 
-pub use breaker::CircuitBreaker;
+pub use breaker::{CircuitBreaker, CircuitState};
 pub use client::{HttpRegister, HttpRegisterConfig};
 pub use error::RegistryError;
 
@@ -54,5 +54,11 @@ pub trait Register: Send + Sync {
     /// register holds personal data and is read for a recorded purpose, never probed.
     fn answering(&self) -> bool {
         true
+    }
+
+    /// The circuit breaker's state, for the metrics; a register without one is always
+    /// closed.
+    fn circuit(&self) -> CircuitState {
+        CircuitState::Closed
     }
 }
