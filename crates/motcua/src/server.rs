@@ -55,7 +55,7 @@ async fn prepare_database(
     pool: &sqlx::PgPool,
     procedures: &[motcua_core::procedure::Procedure],
 ) -> Result<()> {
-    motcua_store::migrate(pool).await?;
+    migrate(pool).await?;
     for procedure in procedures {
         motcua_store::procedures::record_version(
             pool,
@@ -422,7 +422,39 @@ pub async fn migrate_command(config: Config) -> Result<()> {
         bail!("set DATABASE_URL to the database to migrate");
     };
     let pool = motcua_store::connect(url.expose_secret(), 2).await?;
-    motcua_store::migrate(&pool).await?;
+    migrate(&pool).await?;
     println!("migrations applied");
     Ok(())
+}
+
+/// Applies the migrations this build carries. Migrations only move forward, so a database
+/// holding one this build does not know was migrated by a newer motcua, whose schema this
+/// build's queries may not fit: it is refused, saying so, rather than served.
+async fn migrate(pool: &sqlx::PgPool) -> Result<()> {
+    use motcua_store::StoreError::Migration;
+    use sqlx::migrate::MigrateError::{VersionMismatch, VersionMissing};
+    let latest = motcua_store::MIGRATOR
+        .iter()
+        .map(|m| m.version)
+        .max()
+        .unwrap_or_default();
+    match motcua_store::migrate(pool).await {
+        Err(Migration(VersionMissing(version))) if version > latest => bail!(
+            "refusing to use this database: it has migration {version}, newer than any this \
+             motcua knows (its latest is {latest}), so a newer motcua has migrated it. \
+             Migrations only move forward: run that newer motcua, or restore the backup taken \
+             before the upgrade"
+        ),
+        Err(Migration(VersionMissing(version))) => bail!(
+            "refusing to use this database: it has migration {version}, which is not among \
+             this motcua's migrations (its latest is {latest}); it was migrated by another \
+             build of motcua"
+        ),
+        Err(Migration(VersionMismatch(version))) => bail!(
+            "refusing to use this database: its migration {version} differs from this \
+             motcua's migration of that number (a landed migration was edited, or another \
+             build migrated it)"
+        ),
+        result => Ok(result?),
+    }
 }
