@@ -23,7 +23,8 @@ const SUPERVISOR: &str = "motcua.giamsat";
 const LAST_YEAR: &str = "2025-03-03T08:00:00+07:00";
 
 /// The shipped procedures, with the diploma copy's retention cut to one year so that
-/// dossiers finished in early 2025 are past it today; the others keep their 2 to 10 years.
+/// dossiers finished in early 2025 are past it today, and the others' set to a hundred years
+/// so that the test does not depend on the year it runs in.
 fn procedures_with_short_copy_retention() -> TempDir {
     let dir = TempDir::new();
     let shipped = motcua_tests::workspace_root().join("procedures");
@@ -31,9 +32,10 @@ fn procedures_with_short_copy_retention() -> TempDir {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_owned();
         let mut text = std::fs::read_to_string(&path).unwrap();
-        if name == "3.000465.json" {
+        if name != "procedure.schema.json" {
             let mut procedure: Value = serde_json::from_str(&text).unwrap();
-            procedure["retention"]["amount"] = json!(1);
+            let years = if name == "3.000465.json" { 1 } else { 100 };
+            procedure["retention"]["amount"] = json!(years);
             procedure["retention"]["unit"] = json!("years");
             text = procedure.to_string();
         }
@@ -199,8 +201,8 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
         .unwrap()
         .to_owned();
 
-    // 2. A copy the citizen withdrew, 3. a copy still being handled, 4. a correction (ten
-    //    years' retention) refused at the desk.
+    // 2. A copy the citizen withdrew, 3. a copy still being handled, 4. a correction (a
+    //    hundred years' retention here) refused at the desk.
     let withdrawn = dossiers::submitted_copy(&then, &client, &minh).await;
     ok(act(
         &then,
@@ -374,7 +376,7 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     );
     assert!(
         !anonymised.contains(&correction.parse().unwrap()),
-        "within its ten years"
+        "within its hundred years"
     );
 
     // What the anonymised keep: no PIN, no form, no name anywhere in their rows or timeline.
@@ -400,6 +402,17 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     )
     .await;
     assert_eq!(leaks, 0, "the timelines still name the citizen");
+    let adders: i64 = scalar(
+        &pool,
+        "select count(*) from dossier_document dd join dossier d on d.id = dd.dossier_id
+         where d.anonymised_at is not null and dd.added_by_kind = 'citizen'
+           and dd.added_by <> 'anonymised'",
+    )
+    .await;
+    assert_eq!(
+        adders, 0,
+        "the document list still names who handed them in"
+    );
     assert_eq!(
         scalar::<i64>(
             &pool,
@@ -551,22 +564,43 @@ async fn the_event_log_refuses_changes_outside_a_retention_run() {
     let erase = format!("update dossier_event set actor = 'anonymised' where dossier_id = '{id}'");
     let refused = sqlx::query(&erase).execute(&pool).await.unwrap_err();
     assert!(refused.to_string().contains("append-only"), "{refused}");
-    // Even inside a retention transaction, only the PIN, comments and items may go.
+    // Not even inside a retention transaction while the dossier is not anonymised…
     let mut tx = pool.begin().await.unwrap();
     sqlx::query("select set_config('motcua.retention', 'on', true)")
         .execute(&mut *tx)
         .await
         .unwrap();
-    let rewrite = format!("update dossier_event set action = 'nothing' where dossier_id = '{id}'");
-    assert!(sqlx::query(&rewrite).execute(&mut *tx).await.is_err());
+    let live = format!(
+        "update dossier_event set actor = 'anonymised', comment = null
+         where dossier_id = '{id}' and actor_kind = 'citizen'"
+    );
+    assert!(sqlx::query(&live).execute(&mut *tx).await.is_err());
     drop(tx);
-    let mut tx = pool.begin().await.unwrap();
-    sqlx::query("select set_config('motcua.retention', 'on', true)")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
-    let delete = format!("delete from dossier_event where dossier_id = '{id}'");
-    assert!(sqlx::query(&delete).execute(&mut *tx).await.is_err());
+    // …and for an anonymised one, only the PIN, comments and items may go.
+    let anonymise = format!(
+        "update dossier set closed_at = now(), citizen_pin = 'anonymised', data = '{{}}',
+                            prefill = '{{}}', anonymised_at = now() where id = '{id}'"
+    );
+    for (statement, allowed) in [
+        (
+            format!("update dossier_event set action = 'nothing' where dossier_id = '{id}'"),
+            false,
+        ),
+        (
+            format!("delete from dossier_event where dossier_id = '{id}'"),
+            false,
+        ),
+        (live.clone(), true),
+    ] {
+        let mut tx = pool.begin().await.unwrap();
+        sqlx::query("select set_config('motcua.retention', 'on', true)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query(&anonymise).execute(&mut *tx).await.unwrap();
+        let result = sqlx::query(&statement).execute(&mut *tx).await;
+        assert_eq!(result.is_ok(), allowed, "{statement}: {result:?}");
+    }
 }
 
 #[tokio::test]

@@ -580,3 +580,64 @@ async fn a_database_a_newer_motcua_migrated_is_refused_with_the_reason() {
     assert_eq!(applied_versions(&database_url).await, before);
     eprintln!("newer schema refused: {:.1?}", started.elapsed());
 }
+
+/// Procedure versions move forward too: a dossier filed under a version whose file has since
+/// left the folder (replaced by a newer version, as every procedure was when they gained
+/// their `retention`) is still read and handled by that version, from the database's record
+/// of it.
+#[tokio::test]
+async fn a_dossier_of_an_earlier_procedure_version_is_handled_after_its_file_left_the_folder() {
+    let mut engine = Engine::start().await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let id = motcua_tests::dossiers::submitted_copy(&engine, &client, &minh).await;
+    let mut db = PgConnection::connect(&engine.database_url).await.unwrap();
+    // The earlier version as it was published: without a retention, under another version.
+    let current: Value = serde_json::from_str(
+        &std::fs::read_to_string(workspace_root().join("procedures/3.000465.json")).unwrap(),
+    )
+    .unwrap();
+    let earlier_version = current["version"].as_i64().unwrap() - 1;
+    let mut earlier = current.clone();
+    earlier.as_object_mut().unwrap().remove("retention");
+    earlier["version"] = json!(earlier_version);
+    sqlx::query(
+        "insert into procedure_version (code, version, content) values ('3.000465', $1, $2)",
+    )
+    .bind(i32::try_from(earlier_version).unwrap())
+    .bind(&earlier)
+    .execute(&mut db)
+    .await
+    .unwrap();
+    sqlx::query("update dossier set procedure_version = $1 where id = $2::uuid")
+        .bind(i32::try_from(earlier_version).unwrap())
+        .bind(&id)
+        .execute(&mut db)
+        .await
+        .unwrap();
+    engine.kill();
+    engine.restart().await;
+
+    let (status, dossier) = get(&engine, &minh, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!(status, 200, "{dossier}");
+    assert_eq!(dossier["procedure"]["version"], earlier_version);
+    let clerk = login(&engine, "staff", CLERK).await;
+    let (status, received) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(
+        (status, received["state"].as_str()),
+        (200, Some("processing")),
+        "{received}"
+    );
+    // New dossiers get the current version.
+    let (status, draft) = motcua_tests::api::post(
+        &engine,
+        &minh,
+        "/v1/dossiers",
+        json!({ "procedure": "3.000465" }),
+    )
+    .await;
+    assert_eq!(
+        (status, &draft["procedure"]["version"]),
+        (201, &current["version"])
+    );
+}

@@ -68,10 +68,11 @@ pub async fn run(
             report.documents_erased += done.documents;
         }
     }
+    report.documents_erased += retention::erase_orphaned_documents(pool, now).await?;
     remove_objects(pool, files, now, &mut report).await?;
     report.objects_left = retention::count_objects_to_remove(pool).await?;
     report.idempotency_keys_forgotten =
-        retention::forget_idempotency_keys(pool, now - IDEMPOTENCY_WINDOW).await?;
+        retention::forget_idempotency_keys(pool, IDEMPOTENCY_WINDOW).await?;
     report.unknown_procedures = retention::unknown_procedures(pool, &known_codes(catalog)).await?;
     if !report.unknown_procedures.is_empty() {
         tracing::warn!(

@@ -30,3 +30,12 @@ pub async fn record_version(
     }
     Ok(())
 }
+
+/// Every recorded version: (code, version, content).
+pub async fn all_versions(pool: &PgPool) -> Result<Vec<(String, i32, Value)>, StoreError> {
+    Ok(sqlx::query_as(
+        "select code, version, content from procedure_version order by code, version",
+    )
+    .fetch_all(pool)
+    .await?)
+}

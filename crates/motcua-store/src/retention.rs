@@ -116,17 +116,6 @@ pub async fn anonymise(
     .execute(&mut *conn)
     .await?
     .rows_affected();
-    sqlx::query(
-        "update dossier_event
-         set actor = case when actor_kind = 'citizen' then $2 else actor end,
-             comment = null,
-             detail = detail - 'items'
-         where dossier_id = any($1)",
-    )
-    .bind(ids)
-    .bind(ANONYMISED)
-    .execute(&mut *conn)
-    .await?;
     let dossiers = sqlx::query(
         "update dossier set citizen_pin = $2, data = '{}'::jsonb, prefill = '{}'::jsonb,
                             anonymised_at = $3, updated_at = now()
@@ -138,6 +127,25 @@ pub async fn anonymise(
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    sqlx::query(
+        "update dossier_event
+         set actor = case when actor_kind = 'citizen' then $2 else actor end,
+             comment = null,
+             detail = detail - 'items'
+         where dossier_id = any($1)",
+    )
+    .bind(ids)
+    .bind(ANONYMISED)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update dossier_document set added_by = $2
+         where dossier_id = any($1) and added_by_kind = 'citizen'",
+    )
+    .bind(ids)
+    .bind(ANONYMISED)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
         "insert into dossier_event
            (dossier_id, at, actor_kind, actor, action, from_state, to_state, detail)
@@ -197,17 +205,40 @@ pub async fn mark_object_removed(
     Ok(())
 }
 
-/// Forgets the idempotency keys recorded before `before`: their stored answers hold
-/// dossiers' contents. Answers how many went.
+/// Forgets the idempotency keys older than `window`: their stored answers hold dossiers'
+/// contents. Measured on the database's clock, which wrote `created_at`. Answers how many
+/// went.
 pub async fn forget_idempotency_keys(
     executor: impl PgExecutor<'_>,
-    before: DateTime<Utc>,
+    window: chrono::TimeDelta,
 ) -> Result<u64, StoreError> {
-    Ok(
-        sqlx::query("delete from idempotency_key where created_at < $1")
-            .bind(before)
-            .execute(executor)
-            .await?
-            .rows_affected(),
+    Ok(sqlx::query(
+        "delete from idempotency_key where created_at < now() - make_interval(secs => $1)",
     )
+    .bind(window.num_seconds() as f64)
+    .execute(executor)
+    .await?
+    .rows_affected())
+}
+
+/// Erases the uploads and scans that only anonymised dossiers hold any more. [`anonymise`]
+/// erases a batch's documents itself; this catches a document two concurrent runs each left
+/// to the other (each saw the other's dossier as not yet anonymised).
+pub async fn erase_orphaned_documents(
+    executor: impl PgExecutor<'_>,
+    at: DateTime<Utc>,
+) -> Result<u64, StoreError> {
+    Ok(sqlx::query(
+        "update document d set erased_at = $1, owner_pin = $2, file_name = ''
+         where d.kind in ('upload', 'clerk_scan') and d.erased_at is null
+           and exists (select 1 from dossier_document dd join dossier o on o.id = dd.dossier_id
+                       where dd.document_id = d.id and o.anonymised_at is not null)
+           and not exists (select 1 from dossier_document dd join dossier o on o.id = dd.dossier_id
+                           where dd.document_id = d.id and o.anonymised_at is null)",
+    )
+    .bind(at)
+    .bind(ANONYMISED)
+    .execute(executor)
+    .await?
+    .rows_affected())
 }
