@@ -174,7 +174,7 @@ async fn insert(db: &mut sqlx::PgConnection, n: usize, h: &Hand) {
         "insert into dossier (id, procedure_code, procedure_version, citizen_pin, agency_id, channel,
             state, data, prefill, code, submitted_at, ack_due_at, closed_at, received_at,
             clock_started_at, due_at, supplement_requests)
-         values ($1, '3.000465', 3, $2, 'SGDDT-HN', $3, $4, '{}', $5, $6, $7, $7, $8, $9, $9, $10, $11)",
+         values ($1, '3.000465', (select max(version) from procedure_version where code = '3.000465'), $2, 'SGDDT-HN', $3, $4, '{}', $5, $6, $7, $7, $8, $9, $9, $10, $11)",
     )
     .bind(id)
     .bind(MINH)
