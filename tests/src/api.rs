@@ -4,6 +4,13 @@
 use crate::{Engine, Session};
 use serde_json::Value;
 
+/// Sends `request`: its status and JSON body (or `null`).
+async fn answer(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let answer = request.send().await.expect("the engine answers");
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
 /// One request of `session`, with an optional JSON body.
 pub async fn call(
     engine: &Engine,
@@ -18,9 +25,7 @@ pub async fn call(
     if let Some(body) = body {
         request = request.json(&body);
     }
-    let answer = request.send().await.expect("the engine answers");
-    let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
+    answer(request).await
 }
 
 pub async fn get(engine: &Engine, session: &Session, path: &str) -> (u16, Value) {
@@ -43,16 +48,47 @@ pub async fn act(
     post(engine, session, &path, body).await
 }
 
+/// `POST /v1/queues/{queue}/claim`: the next dossier of the queue for `session` (200), or
+/// none left (204).
+pub async fn claim(engine: &Engine, session: &Session, queue: &str) -> (u16, Value) {
+    let path = format!("/v1/queues/{queue}/claim");
+    call(engine, session, reqwest::Method::POST, &path, None).await
+}
+
 /// A JSON merge patch of the dossier's data.
 pub async fn patch(engine: &Engine, session: &Session, id: &str, data: &Value) -> (u16, Value) {
-    let answer = reqwest::Client::new()
+    let request = reqwest::Client::new()
         .patch(engine.at(&format!("/v1/dossiers/{id}")))
         .bearer_auth(&session.token)
         .header("content-type", "application/merge-patch+json")
-        .body(data.to_string())
+        .body(data.to_string());
+    answer(request).await
+}
+
+/// `PUT` of a file's bytes as `content_type` (a dossier's document, a result).
+pub async fn put_file(
+    engine: &Engine,
+    session: &Session,
+    path: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> (u16, Value) {
+    let request = reqwest::Client::new()
+        .put(engine.at(path))
+        .bearer_auth(&session.token)
+        .header("content-type", content_type)
+        .body(bytes);
+    answer(request).await
+}
+
+/// `GET /v1/attachments/{document}/content`: the status and the bytes.
+pub async fn download(engine: &Engine, session: &Session, document: &str) -> (u16, Vec<u8>) {
+    let answer = reqwest::Client::new()
+        .get(engine.at(&format!("/v1/attachments/{document}/content")))
+        .bearer_auth(&session.token)
         .send()
         .await
         .expect("the engine answers");
     let status = answer.status().as_u16();
-    (status, answer.json().await.unwrap_or(Value::Null))
+    (status, answer.bytes().await.unwrap().to_vec())
 }

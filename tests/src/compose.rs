@@ -4,6 +4,7 @@
 //! docker-compose (1.29) predates the specification's top-level `name`, so it cannot judge
 //! this file.
 
+use crate::command::{printed, run};
 use crate::python_tool;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,29 +27,22 @@ pub fn validate(file: &Path) -> Result<(), String> {
         .arg(file)
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
     if output.status.success() {
         Ok(())
     } else {
-        Err(text)
+        Err(printed(&output))
     }
 }
 
 /// A YAML file as JSON, read by the YAML library check-jsonschema itself uses.
 pub fn yaml_as_json(file: &Path) -> serde_json::Value {
-    let output = python_tool::run(
-        Command::new(venv().join("bin").join("python"))
-            .args([
-                "-c",
-                "import json, sys\nfrom ruamel.yaml import YAML\n\
+    let output = run(Command::new(venv().join("bin").join("python"))
+        .args([
+            "-c",
+            "import json, sys\nfrom ruamel.yaml import YAML\n\
              print(json.dumps(YAML(typ='safe').load(open(sys.argv[1]))))",
-            ])
-            .arg(file),
-    );
+        ])
+        .arg(file));
     serde_json::from_slice(&output.stdout).unwrap()
 }
 

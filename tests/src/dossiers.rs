@@ -102,15 +102,21 @@ pub async fn submitted_correction(
     citizen: &Session,
 ) -> String {
     let id = filled_draft(engine, client, citizen, CORRECTION, &correction_data()).await;
-    let uploaded = client
-        .put(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
-        .bearer_auth(&citizen.token)
-        .header("content-type", "application/pdf")
-        .body(b"%PDF-1.7 van bang tot nghiep".to_vec())
-        .send()
-        .await
-        .expect("the engine answers");
-    assert_eq!(uploaded.status(), 201);
+    let (status, uploaded) = upload_diploma(engine, citizen, &id).await;
+    assert_eq!(status, 201, "{uploaded}");
     submit(engine, client, citizen, &id).await;
     id
+}
+
+/// Uploads the scan of the diploma to the correction dossier `id`: the engine's status and
+/// answer.
+pub async fn upload_diploma(engine: &Engine, citizen: &Session, id: &str) -> (u16, Value) {
+    crate::api::put_file(
+        engine,
+        citizen,
+        &format!("/v1/dossiers/{id}/documents/diploma"),
+        "application/pdf",
+        b"%PDF-1.7 van bang tot nghiep".to_vec(),
+    )
+    .await
 }

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod bench;
+pub mod command;
 pub mod compose;
 pub mod dossiers;
 pub mod engine;
@@ -30,4 +31,13 @@ pub fn workspace_root() -> std::path::PathBuf {
         .parent()
         .unwrap()
         .to_path_buf()
+}
+
+/// The SHA-256 of `bytes` in lowercase hex, as the engine reports a document's.
+pub fn hex_sha256(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -2,8 +2,9 @@
 //! pinned version in its own virtualenv under the target folder, made on first use with the
 //! machine's `python3`, so the test command needs nothing but Python itself.
 
+use crate::command::run;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 /// The target folder of this build (it may be moved by CARGO_TARGET_DIR).
 pub fn target_dir() -> PathBuf {
@@ -92,18 +93,4 @@ fn ensure_python_venv(package: &str) {
         "the tests run {package} from PyPI and need python3 with its venv module: \
          run 'sudo apt-get install python3 python3-venv' and try again"
     );
-}
-
-/// Runs `command`, panicking with its output unless it succeeds.
-pub fn run(command: &mut Command) -> Output {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    assert!(
-        output.status.success(),
-        "{command:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
 }

@@ -107,11 +107,7 @@ pub fn run_against(
     let _ = std::fs::remove_file(&config_file);
     Report {
         passed: output.status.success(),
-        text: format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ),
+        text: crate::command::printed(&output),
         elapsed: started.elapsed(),
     }
 }

@@ -9,13 +9,14 @@
 //! existed when the dump began. What the copy picks up beyond the dump (uploads after it)
 //! are objects without a row, which the restored engine's orphan sweep removes.
 
-use motcua_tests::api::{act, get};
+use motcua_tests::api::{self, act, get};
+use motcua_tests::command::{printed, run};
 use motcua_tests::dossiers::{self, correction_data, CORRECTION};
+use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::garage::{PrivateS3, S3Settings};
 use motcua_tests::postgres::{fresh_database, PrivateCluster};
-use motcua_tests::{login, Engine, EngineOptions, Session};
+use motcua_tests::{hex_sha256, login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -30,13 +31,6 @@ const REMOTE: &str = "motcua";
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 fn jpeg(len: usize) -> Vec<u8> {
@@ -56,6 +50,7 @@ fn pdf(len: usize) -> Vec<u8> {
     bytes
 }
 
+/// Stores a file, expecting 201; the engine's answer.
 async fn put_file(
     engine: &Engine,
     session: &Session,
@@ -63,50 +58,9 @@ async fn put_file(
     content_type: &str,
     bytes: Vec<u8>,
 ) -> Value {
-    let answer = client()
-        .put(engine.at(path))
-        .bearer_auth(&session.token)
-        .header("content-type", content_type)
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    let status = answer.status();
-    let body: Value = answer.json().await.unwrap_or_default();
+    let (status, body) = api::put_file(engine, session, path, content_type, bytes).await;
     assert_eq!(status, 201, "PUT {path}: {body}");
     body
-}
-
-/// A folder removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("motcua-backup-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs `command`, panicking with what it printed unless it succeeds.
-fn run(command: &mut Command) -> String {
-    let output = command
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    assert!(output.status.success(), "{command:?} failed:\n{printed}");
-    printed
 }
 
 fn postgres_tool(name: &str) -> PathBuf {
@@ -150,12 +104,12 @@ fn write_rclone_config(path: &Path, s3: &S3Settings) {
 
 /// `rclone ARGS` with only the given configuration file (never the user's own).
 fn rclone(config: &Path, args: &[&str]) -> String {
-    run(Command::new("rclone")
+    printed(&run(Command::new("rclone")
         .arg(format!("--config={}", config.display()))
         .args(args)
         // rclone's S3 client (aws-sdk-go) fails on any AWS_CA_BUNDLE, which some machines
         // set for their proxy; rclone takes a CA with its own --ca-cert instead.
-        .env_remove("AWS_CA_BUNDLE"))
+        .env_remove("AWS_CA_BUNDLE")))
 }
 
 /// rclone is installed by the test command (scripts/with-test-postgres, from Debian's
@@ -243,33 +197,18 @@ async fn snapshot(engine: &Engine, citizens: &[&str]) -> Snapshot {
     snapshot
 }
 
-/// The dossiers of `before` that `after` lacks or shows otherwise.
-fn dossiers_lost(before: &Snapshot, after: &Snapshot) -> Vec<String> {
+/// The entries of `before` (dossiers, or documents' SHA-256) that `after` lacks or shows
+/// otherwise.
+fn lost<V: PartialEq + std::fmt::Display>(
+    before: &BTreeMap<String, V>,
+    after: &BTreeMap<String, V>,
+) -> Vec<String> {
     before
-        .dossiers
         .iter()
-        .filter(|(id, seen)| after.dossiers.get(*id) != Some(seen))
-        .map(|(id, seen)| {
-            format!(
-                "dossier {id} ({}): was {seen}, now {}",
-                seen["dossier"]["code"],
-                after.dossiers.get(id).cloned().unwrap_or_default()
-            )
-        })
-        .collect()
-}
-
-/// The documents of `before` whose bytes `after` does not give back.
-fn documents_lost(before: &Snapshot, after: &Snapshot) -> Vec<String> {
-    before
-        .documents
-        .iter()
-        .filter(|(id, sha)| after.documents.get(*id) != Some(sha))
-        .map(|(id, sha)| {
-            format!(
-                "document {id}: was {sha}, now {:?}",
-                after.documents.get(id)
-            )
+        .filter(|(id, seen)| after.get(*id) != Some(seen))
+        .map(|(id, seen)| match after.get(id) {
+            Some(now) => format!("{id}: was {seen}, now {now}"),
+            None => format!("{id}: was {seen}, now missing"),
         })
         .collect()
 }
@@ -386,7 +325,7 @@ async fn a_dump_then_a_bucket_copy_restores_every_dossier_and_document_on_new_se
     }
 
     // The backup: the database first, then the bucket.
-    let backup = Scratch::new();
+    let backup = TempDir::new();
     let dump = backup.0.join("motcua.dump");
     let files = backup.0.join("files");
     let rclone_conf = backup.0.join("rclone.conf");
@@ -459,8 +398,14 @@ async fn a_dump_then_a_bucket_copy_restores_every_dossier_and_document_on_new_se
 
     let restored = Engine::start_with(options(database.database_url(), target.clone())).await;
     let after = snapshot(&restored, &[MINH, HOA]).await;
-    assert_eq!(dossiers_lost(&before, &after), Vec::<String>::new());
-    assert_eq!(documents_lost(&before, &after), Vec::<String>::new());
+    assert_eq!(
+        lost(&before.dossiers, &after.dossiers),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        lost(&before.documents, &after.documents),
+        Vec::<String>::new()
+    );
     assert_eq!(before.lists, after.lists);
     assert_eq!(
         after.dossiers.keys().collect::<Vec<_>>(),
@@ -478,28 +423,31 @@ async fn a_dump_then_a_bucket_copy_restores_every_dossier_and_document_on_new_se
     .await;
     let seen = snapshot(&without_files, &[MINH, HOA]).await;
     drop(without_files);
-    assert_eq!(dossiers_lost(&before, &seen), Vec::<String>::new());
-    assert_eq!(documents_lost(&before, &seen).len(), before.documents.len());
+    assert_eq!(lost(&before.dossiers, &seen.dossiers), Vec::<String>::new());
+    assert_eq!(
+        lost(&before.documents, &seen.documents).len(),
+        before.documents.len()
+    );
     // The files without the dump: no dossier, no document. (The sweep of this engine leaves
     // the objects alone only because they are younger than its 10 minutes; docs/OPERATIONS.md
     // says never to start an engine on a restored bucket before its database is restored.)
     let without_dump = Engine::start_with(options(fresh_database().await, target)).await;
     let seen = snapshot(&without_dump, &[MINH, HOA]).await;
     drop(without_dump);
-    assert_eq!(dossiers_lost(&before, &seen).len(), before.dossiers.len());
-    assert_eq!(documents_lost(&before, &seen).len(), before.documents.len());
+    assert_eq!(
+        lost(&before.dossiers, &seen.dossiers).len(),
+        before.dossiers.len()
+    );
+    assert_eq!(
+        lost(&before.documents, &seen.documents).len(),
+        before.documents.len()
+    );
 
     // The restored engine works on: a clerk takes the submitted correction and receives it,
     // the second citizen uploads to her draft.
     let clerk = login(&restored, "staff", CLERK).await;
-    let claimed = client()
-        .post(restored.at("/v1/queues/3.000466:submitted/claim"))
-        .bearer_auth(&clerk.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(claimed.status(), 200);
-    let claimed: Value = claimed.json().await.unwrap();
+    let (status, claimed) = api::claim(&restored, &clerk, "3.000466:submitted").await;
+    assert_eq!(status, 200);
     let id = claimed["id"].as_str().unwrap();
     let (status, received) = act(&restored, &clerk, id, "receive", json!({})).await;
     assert_eq!(

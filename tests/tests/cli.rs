@@ -1,25 +1,14 @@
 //! The command line: `procedures check` and `serve`'s refusal to start half-configured.
 
+use motcua_tests::command::motcua;
 use motcua_tests::engine::motcua_binary;
+use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::workspace_root;
 use std::path::Path;
 use std::process::Command;
 
 fn check(dir: &Path) -> (bool, String) {
-    let out = Command::new(motcua_binary())
-        .args(["procedures", "check"])
-        .arg(dir)
-        .env_clear()
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+    motcua(&["procedures", "check", &dir.to_string_lossy()], &[])
 }
 
 #[test]
@@ -43,20 +32,37 @@ fn broken_procedure(dir: &Path, file: &str, breaks: impl FnOnce(&mut serde_json:
     std::fs::write(dir.join(file), serde_json::to_string_pretty(&spec).unwrap()).unwrap();
 }
 
-fn temp_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("motcua-check-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// The services `serve` needs and is not given in the tests below.
+const MISSING_SERVICES: [&str; 5] = [
+    "DATABASE_URL",
+    "S3_ENDPOINT",
+    "OIDC_ISSUER",
+    "REGISTRY_URL",
+    "MOTCUA_TOKEN_SECRET",
+];
+
+/// `motcua serve` with `env` only, which must refuse to start (`what` says why it should):
+/// what it printed on stderr.
+fn serve_refusal(env: &[(&str, &str)], what: &str) -> String {
+    let out = Command::new(motcua_binary())
+        .arg("serve")
+        .env_clear()
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "serve started with {what}");
+    stderr
 }
 
 #[test]
 fn an_unreachable_state_is_named_with_file_and_pointer() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "unreachable.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "unreachable.json", |spec| {
         spec["workflow"]["states"]["limbo"] =
             serde_json::json!({ "status": 4, "worked_by": "specialist" });
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "a broken procedure passed:\n{output}");
     assert!(output.contains("unreachable.json"), "{output}");
     assert!(output.contains("/workflow/states/limbo"), "{output}");
@@ -64,11 +70,11 @@ fn an_unreachable_state_is_named_with_file_and_pointer() {
 
 #[test]
 fn an_unknown_role_is_named_with_file_and_pointer() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "role.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "role.json", |spec| {
         spec["workflow"]["actions"][0]["roles"] = serde_json::json!(["janitor"]);
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "a broken procedure passed:\n{output}");
     assert!(output.contains("role.json"), "{output}");
     assert!(output.contains("/workflow/actions/0/roles"), "{output}");
@@ -77,11 +83,11 @@ fn an_unknown_role_is_named_with_file_and_pointer() {
 
 #[test]
 fn a_form_schema_that_does_not_compile_is_named_with_file_and_pointer() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "schema.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "schema.json", |spec| {
         spec["form"]["properties"]["copies"]["type"] = serde_json::json!("integr");
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "a broken procedure passed:\n{output}");
     assert!(output.contains("schema.json"), "{output}");
     assert!(output.contains("/form"), "{output}");
@@ -89,23 +95,8 @@ fn a_form_schema_that_does_not_compile_is_named_with_file_and_pointer() {
 
 #[test]
 fn serve_with_nothing_configured_names_every_missing_service() {
-    let out = Command::new(motcua_binary())
-        .arg("serve")
-        .env_clear()
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "serve started with nothing configured"
-    );
-    for name in [
-        "DATABASE_URL",
-        "S3_ENDPOINT",
-        "OIDC_ISSUER",
-        "REGISTRY_URL",
-        "MOTCUA_TOKEN_SECRET",
-    ] {
+    let stderr = serve_refusal(&[], "nothing configured");
+    for name in MISSING_SERVICES {
         assert!(stderr.contains(name), "{name} not named in:\n{stderr}");
     }
 }
@@ -114,24 +105,17 @@ fn serve_with_nothing_configured_names_every_missing_service() {
 /// attempt.
 #[test]
 fn serve_names_wrong_values_and_missing_services_in_one_refusal() {
-    let out = Command::new(motcua_binary())
-        .arg("serve")
-        .env_clear()
-        .env("MOTCUA_LISTEN", "not-an-address")
-        .env("MOTCUA_RATE_LIMIT_DRAFTS", "0")
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    for name in [
-        "MOTCUA_LISTEN",
-        "MOTCUA_RATE_LIMIT_DRAFTS",
-        "DATABASE_URL",
-        "S3_ENDPOINT",
-        "OIDC_ISSUER",
-        "REGISTRY_URL",
-        "MOTCUA_TOKEN_SECRET",
-    ] {
+    let stderr = serve_refusal(
+        &[
+            ("MOTCUA_LISTEN", "not-an-address"),
+            ("MOTCUA_RATE_LIMIT_DRAFTS", "0"),
+        ],
+        "wrong values",
+    );
+    for name in ["MOTCUA_LISTEN", "MOTCUA_RATE_LIMIT_DRAFTS"]
+        .into_iter()
+        .chain(MISSING_SERVICES)
+    {
         assert!(stderr.contains(name), "{name} not named in:\n{stderr}");
     }
 }
@@ -141,21 +125,19 @@ fn serve_names_wrong_values_and_missing_services_in_one_refusal() {
 /// with the variable and path, all in one refusal, and no secret value is printed.
 #[test]
 fn serve_reads_secrets_from_files_and_names_every_file_problem_at_once() {
-    let dir = temp_dir();
-    let short = dir.join("token-secret");
+    let dir = TempDir::new();
+    let short = dir.0.join("token-secret");
     std::fs::write(&short, "too-short-secret\n").unwrap();
-    let missing = dir.join("no-such-file");
-    let out = Command::new(motcua_binary())
-        .arg("serve")
-        .env_clear()
-        .env("MOTCUA_TOKEN_SECRET_FILE", &short)
-        .env("DATABASE_URL", "postgres://u:inline-password@db/motcua")
-        .env("DATABASE_URL_FILE", &short)
-        .env("REGISTRY_TOKEN_FILE", &missing)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "serve started with broken secrets");
+    let missing = dir.0.join("no-such-file");
+    let stderr = serve_refusal(
+        &[
+            ("MOTCUA_TOKEN_SECRET_FILE", short.to_str().unwrap()),
+            ("DATABASE_URL", "postgres://u:inline-password@db/motcua"),
+            ("DATABASE_URL_FILE", short.to_str().unwrap()),
+            ("REGISTRY_TOKEN_FILE", missing.to_str().unwrap()),
+        ],
+        "broken secrets",
+    );
     for expected in [
         "MOTCUA_TOKEN_SECRET must be at least 32 characters".to_owned(),
         "DATABASE_URL and DATABASE_URL_FILE are both set".to_owned(),
@@ -170,7 +152,6 @@ fn serve_reads_secrets_from_files_and_names_every_file_problem_at_once() {
         !stderr.contains("too-short-secret") && !stderr.contains("inline-password"),
         "a secret was printed:\n{stderr}"
     );
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The README's run command with nothing configured: a private PostgreSQL cluster, the
@@ -249,12 +230,12 @@ fn dev_with_nothing_configured_serves_and_prints_urls_and_accounts() {
 
 #[test]
 fn a_form_asking_for_the_full_name_without_prefill_fails_the_once_only_check() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "retyped.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "retyped.json", |spec| {
         spec["form"]["properties"]["applicant"]["properties"]["full_name"] =
             serde_json::json!({ "type": "string", "minLength": 1 });
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(
         !ok,
         "a form re-asking the register's data passed:\n{output}"
@@ -266,8 +247,8 @@ fn a_form_asking_for_the_full_name_without_prefill_fails_the_once_only_check() {
 
 #[test]
 fn a_procedure_requiring_a_household_book_fails_the_once_only_check() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "hokhau.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "hokhau.json", |spec| {
         spec["documents"]
             .as_array_mut()
             .unwrap()
@@ -276,7 +257,7 @@ fn a_procedure_requiring_a_household_book_fails_the_once_only_check() {
                 "accept": ["application/pdf"], "max_bytes": 1000000, "must_digitise": true
             }));
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "a household book requirement passed:\n{output}");
     assert!(output.contains("hokhau.json"), "{output}");
     assert!(output.contains("household book"), "{output}");
@@ -284,13 +265,13 @@ fn a_procedure_requiring_a_household_book_fails_the_once_only_check() {
 
 #[test]
 fn reading_ethnicity_without_a_declared_purpose_fails_the_check() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "ethnicity.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "ethnicity.json", |spec| {
         spec["form"]["properties"]["applicant"]["properties"]["ethnicity"] =
             serde_json::json!({ "type": "string", "x-prefill": "ethnicity" });
         spec["register_purpose"] = serde_json::Value::Null;
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "a sensitive read without purpose passed:\n{output}");
     assert!(output.contains("ethnicity.json"), "{output}");
     assert!(output.contains("register_purpose"), "{output}");
@@ -298,8 +279,8 @@ fn reading_ethnicity_without_a_declared_purpose_fails_the_check() {
 
 #[test]
 fn broken_document_requirements_are_named_with_file_and_pointer() {
-    let dir = temp_dir();
-    broken_procedure(&dir, "documents.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "documents.json", |spec| {
         let documents = spec["documents"].as_array_mut().unwrap();
         documents.push(serde_json::json!({
             "key": "transcript", "name": "Học bạ", "required": false,
@@ -312,7 +293,7 @@ fn broken_document_requirements_are_named_with_file_and_pointer() {
             "replaced_by": { "register_field": "household_book" }
         }));
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "broken document requirements passed:\n{output}");
     assert!(output.contains("documents.json"), "{output}");
     assert!(output.contains("/documents/4/required_when"), "{output}");
@@ -323,11 +304,11 @@ fn broken_document_requirements_are_named_with_file_and_pointer() {
     );
 
     // A type the engine cannot recognise from a file's bytes cannot be accepted.
-    let dir = temp_dir();
-    broken_procedure(&dir, "exe.json", |spec| {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "exe.json", |spec| {
         spec["documents"][0]["accept"] = serde_json::json!(["application/x-msdownload"]);
     });
-    let (ok, output) = check(&dir);
+    let (ok, output) = check(&dir.0);
     assert!(!ok, "an unrecognisable media type passed:\n{output}");
     assert!(output.contains("/documents/0/accept/0"), "{output}");
 }

@@ -4,6 +4,7 @@
 //! every variable the engine and the compose file read.
 
 use motcua_tests::compose;
+use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::workspace_root;
 use serde_json::Value;
 use std::path::Path;
@@ -29,22 +30,15 @@ fn interpolated_copy(compose_text: &str, dir: &Path) -> std::path::PathBuf {
     path
 }
 
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("motcua-deploy-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn the_compose_file_is_valid_and_a_broken_copy_is_refused() {
     let root = workspace_root();
     let text = read(&root.join("docker-compose.yml"));
-    let dir = temp_dir("valid");
+    let dir = TempDir::new();
 
     let raw = compose::validate(&root.join("docker-compose.yml"));
     assert!(raw.is_ok(), "docker-compose.yml: {}", raw.unwrap_err());
-    let interpolated = compose::validate(&interpolated_copy(&text, &dir));
+    let interpolated = compose::validate(&interpolated_copy(&text, &dir.0));
     assert!(
         interpolated.is_ok(),
         "docker-compose.yml with .env.example: {}",
@@ -62,16 +56,14 @@ fn the_compose_file_is_valid_and_a_broken_copy_is_refused() {
             text.contains(good),
             "the compose file no longer has {good:?}"
         );
-        let broken_dir = temp_dir("broken");
-        let broken = interpolated_copy(&text.replacen(good, bad, 1), &broken_dir);
+        let broken_dir = TempDir::new();
+        let broken = interpolated_copy(&text.replacen(good, bad, 1), &broken_dir.0);
         let verdict = compose::validate(&broken);
         assert!(
             verdict.is_err(),
             "the validator accepted a compose file with {bad:?} instead of {good:?}"
         );
-        let _ = std::fs::remove_dir_all(&broken_dir);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The schema does not follow references between services; these are what `docker compose`

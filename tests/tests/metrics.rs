@@ -3,8 +3,10 @@
 //! in the Prometheus text format; and the Grafana dashboard of `deploy/grafana`, which must
 //! read only series the engine exposes.
 
+use motcua_tests::api::download;
 use motcua_tests::dossiers::{
-    filled_copy_draft, filled_draft, submitted_copy, submitted_correction, CORRECTION,
+    filled_copy_draft, filled_draft, submitted_copy, submitted_correction, upload_diploma,
+    CORRECTION,
 };
 use motcua_tests::garage::PrivateS3;
 use motcua_tests::stoppable_register::StoppableRegister;
@@ -209,14 +211,10 @@ async fn register_reads_are_timed_by_outcome_and_an_outage_shows_as_failures_and
 
     register.stop().await;
     let create = || async {
-        client
-            .post(engine.at("/v1/dossiers"))
-            .bearer_auth(&minh.token)
-            .json(&serde_json::json!({ "procedure": "3.000465" }))
-            .send()
+        let body = serde_json::json!({ "procedure": "3.000465" });
+        motcua_tests::api::post(&engine, &minh, "/v1/dossiers", body)
             .await
-            .unwrap()
-            .status()
+            .0
     };
     assert_eq!(create().await, 503);
     let text = scrape(&engine).await;
@@ -274,28 +272,11 @@ async fn uploads_and_downloads_are_timed_and_a_storage_outage_counts_as_failures
     .await;
     let before = scrape(&engine).await;
 
-    let upload = || async {
-        client
-            .put(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
-            .bearer_auth(&minh.token)
-            .header("content-type", "application/pdf")
-            .body(b"%PDF-1.7 van bang tot nghiep".to_vec())
-            .send()
-            .await
-            .unwrap()
-    };
-    let uploaded = upload().await;
-    assert_eq!(uploaded.status(), 201);
-    let document: Value = uploaded.json().await.unwrap();
+    let (status, document) = upload_diploma(&engine, &minh, &id).await;
+    assert_eq!(status, 201);
     let document_id = document["id"].as_str().unwrap();
-    let download = client
-        .get(engine.at(&format!("/v1/attachments/{document_id}/content")))
-        .bearer_auth(&minh.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(download.status(), 200);
-    download.bytes().await.unwrap();
+    let (status, _) = download(&engine, &minh, document_id).await;
+    assert_eq!(status, 200);
 
     let text = scrape(&engine).await;
     assert_eq!(
@@ -311,7 +292,7 @@ async fn uploads_and_downloads_are_timed_and_a_storage_outage_counts_as_failures
     assert!(storage_calls(&text, "check", "ok") >= 1.0);
 
     storage.stop().await;
-    assert_eq!(upload().await.status(), 503);
+    assert_eq!(upload_diploma(&engine, &minh, &id).await.0, 503);
     let text = scrape(&engine).await;
     assert_eq!(storage_calls(&text, "put", "unavailable"), 1.0, "{text}");
     assert_eq!(

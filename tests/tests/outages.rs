@@ -3,14 +3,14 @@
 //! The engine answers every request with a success or a 503 problem (never a 500), says in
 //! `/readyz` what is down, and recovers by itself once the service is back.
 
+use motcua_tests::api::download;
 use motcua_tests::dossiers::{correction_data, filled_copy_draft, filled_draft, CORRECTION};
 use motcua_tests::garage::PrivateS3;
 use motcua_tests::load::{assert_only_successes_and_503_problems, Load, Outcome};
 use motcua_tests::postgres::PrivateCluster;
 use motcua_tests::stoppable_register::StoppableRegister;
-use motcua_tests::{login, Engine, EngineOptions};
+use motcua_tests::{hex_sha256, login, Engine, EngineOptions};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -148,13 +148,6 @@ async fn a_postgresql_restart_under_load_is_503_not_500_and_the_engine_recovers_
     }
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn storage_stopped_under_load_is_503_and_every_acknowledged_upload_is_kept() {
     let mut storage = PrivateS3::start().await;
@@ -245,15 +238,7 @@ async fn storage_stopped_under_load_is_503_and_every_acknowledged_upload_is_kept
         let documents = view["documents"].as_array().unwrap();
         assert_eq!(documents.len(), 1, "{dossier}: {documents:?}");
         let document_id = upload.body["id"].as_str().unwrap();
-        let bytes = reqwest::Client::new()
-            .get(engine.at(&format!("/v1/attachments/{document_id}/content")))
-            .bearer_auth(&minh.token)
-            .send()
-            .await
-            .unwrap()
-            .bytes()
-            .await
-            .unwrap();
+        let (_, bytes) = download(&engine, &minh, document_id).await;
         assert_eq!(
             hex_sha256(&bytes),
             upload.body["sent_sha256"].as_str().unwrap()

@@ -45,16 +45,9 @@ async fn slow_upload(url: String, token: String) -> reqwest::Result<u16> {
 
 /// Where the photo of a new THPT draft of `citizen` is uploaded.
 async fn photo_url(engine: &Engine, citizen: &Session) -> String {
-    let thpt: Value = reqwest::Client::new()
-        .post(engine.at("/v1/dossiers"))
-        .bearer_auth(&citizen.token)
-        .json(&json!({ "procedure": "1.005142" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let body = json!({ "procedure": "1.005142" });
+    let (status, thpt) = motcua_tests::api::post(engine, citizen, "/v1/dossiers", body).await;
+    assert_eq!(status, 201, "{thpt}");
     engine.at(&format!(
         "/v1/dossiers/{}/documents/photo",
         thpt["id"].as_str().unwrap()

@@ -1,9 +1,10 @@
 //! Two engine processes on one database and one bucket (issue 9): clerks claiming through
 //! both never get the same dossier, every dossier is claimed once, and both report metrics.
 
+use motcua_tests::api::{act, claim};
 use motcua_tests::dossiers::submitted_copy;
 use motcua_tests::{login, Engine, EngineOptions};
-use serde_json::Value;
+use serde_json::json;
 use std::collections::HashSet;
 
 const BACKLOG: usize = 24;
@@ -33,33 +34,20 @@ async fn clerks_claiming_through_two_processes_never_collide() {
     }
     let claims = clerks.iter().enumerate().map(|(n, clerk)| {
         let engine = if n % 2 == 0 { &first } else { &second };
-        let client = client.clone();
         async move {
             let mut mine = Vec::new();
             loop {
-                let answer = client
-                    .post(engine.at("/v1/queues/3.000465:submitted/claim"))
-                    .bearer_auth(&clerk.token)
-                    .send()
-                    .await
-                    .unwrap();
-                match answer.status().as_u16() {
-                    204 => return mine,
-                    200 => {
-                        let dossier: Value = answer.json().await.unwrap();
+                match claim(engine, clerk, "3.000465:submitted").await {
+                    (204, _) => return mine,
+                    (200, dossier) => {
                         let id = dossier["id"].as_str().unwrap().to_owned();
                         // Received at once, so the clerk's next claim is a new one.
-                        let received = client
-                            .post(engine.at(&format!("/v1/dossiers/{id}/actions/receive")))
-                            .bearer_auth(&clerk.token)
-                            .json(&serde_json::json!({}))
-                            .send()
-                            .await
-                            .unwrap();
-                        assert_eq!(received.status(), 200, "{}", received.text().await.unwrap());
+                        let (status, received) =
+                            act(engine, clerk, &id, "receive", json!({})).await;
+                        assert_eq!(status, 200, "{received}");
                         mine.push(id);
                     }
-                    other => panic!("claim answered {other}: {}", answer.text().await.unwrap()),
+                    (other, body) => panic!("claim answered {other}: {body}"),
                 }
             }
         }

@@ -7,11 +7,12 @@
 //! migrates to whatever `migrations/` holds now, so it stays right as migrations are added.
 
 use motcua_files::FileStore;
-use motcua_tests::api::{act, get};
+use motcua_tests::api::{act, claim, download, get};
+use motcua_tests::command::{self, motcua};
+use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::postgres::fresh_database;
-use motcua_tests::{login, workspace_root, Engine, EngineOptions};
+use motcua_tests::{hex_sha256, login, workspace_root, Engine, EngineOptions};
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use sqlx::migrate::{MigrationType, Migrator};
 use sqlx::{Connection, PgConnection};
 use std::path::{Path, PathBuf};
@@ -35,41 +36,19 @@ fn migration_files() -> Vec<PathBuf> {
 /// A migrator of `files` and the `extra` migrations (name, SQL) only, resolved by sqlx from a
 /// folder holding copies of them: the same versions and checksums as the engine's own.
 async fn migrator_of(files: &[PathBuf], extra: &[(&str, &str)]) -> Migrator {
-    let dir = std::env::temp_dir().join(format!(
-        "motcua-migrations-{}",
-        uuid::Uuid::new_v4().simple()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = TempDir::new();
     for file in files {
-        std::fs::copy(file, dir.join(file.file_name().unwrap())).unwrap();
+        std::fs::copy(file, dir.0.join(file.file_name().unwrap())).unwrap();
     }
     for (name, sql) in extra {
-        std::fs::write(dir.join(name), sql).unwrap();
+        std::fs::write(dir.0.join(name), sql).unwrap();
     }
-    let migrator = Migrator::new(dir.as_path()).await.unwrap();
-    std::fs::remove_dir_all(&dir).unwrap();
-    migrator
+    Migrator::new(dir.0.as_path()).await.unwrap()
 }
 
 fn version_of(file: &Path) -> i64 {
     let name = file.file_name().unwrap().to_string_lossy();
     name.split('_').next().unwrap().parse().unwrap()
-}
-
-/// `motcua ARGS` with `env` only; its exit status and everything it printed.
-fn motcua(args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
-    let output = Command::new(motcua_tests::engine::motcua_binary())
-        .args(args)
-        .env_clear()
-        .envs(env.iter().copied())
-        .output()
-        .unwrap();
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.success(), printed)
 }
 
 async fn applied_versions(database_url: &str) -> Vec<i64> {
@@ -87,13 +66,6 @@ async fn fact_received(conn: &mut PgConnection, dossier: uuid::Uuid) -> Option<b
         .fetch_optional(conn)
         .await
         .unwrap()
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[tokio::test]
@@ -420,14 +392,9 @@ async fn data_written_under_an_older_schema_is_intact_and_usable_after_the_upgra
     assert_eq!(read["submitted_at"], "2026-11-20T09:30:00+07:00");
     assert_eq!(read["documents"][0]["requirement"], "diploma");
     assert_eq!(read["documents"][0]["sha256"], hex_sha256(&scan));
-    let downloaded = reqwest::Client::new()
-        .get(engine.at(&format!("/v1/attachments/{document}/content")))
-        .bearer_auth(&minh.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(downloaded.status(), 200);
-    assert_eq!(downloaded.bytes().await.unwrap().to_vec(), scan);
+    let (status, downloaded) = download(&engine, &minh, &document.to_string()).await;
+    assert_eq!(status, 200);
+    assert_eq!(downloaded, scan);
     let (_, events) = get(&engine, &minh, &format!("/v1/dossiers/{dossier}/events")).await;
     let actions: Vec<&str> = events
         .as_array()
@@ -461,14 +428,8 @@ async fn data_written_under_an_older_schema_is_intact_and_usable_after_the_upgra
     // Not asserted: its `oldest_due_at`. The older engine kept only `ack_due_at`, and the
     // processing migration derives no step deadline from it, so the queue shows none for a
     // dossier submitted before it (and never counts it overdue at the desk).
-    let claimed = reqwest::Client::new()
-        .post(engine.at("/v1/queues/3.000466:submitted/claim"))
-        .bearer_auth(&clerk.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(claimed.status(), 200);
-    let claimed: Value = claimed.json().await.unwrap();
+    let (status, claimed) = claim(&engine, &clerk, "3.000466:submitted").await;
+    assert_eq!(status, 200);
     assert_eq!(claimed["id"], dossier.to_string());
     let (status, received) = act(&engine, &clerk, &dossier.to_string(), "receive", json!({})).await;
     assert_eq!(status, 200, "{received}");
@@ -566,12 +527,7 @@ async fn a_database_a_newer_motcua_migrated_is_refused_with_the_reason() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    let output = serve.wait_with_output().unwrap();
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let printed = command::printed(&serve.wait_with_output().unwrap());
     assert!(!status.success(), "{printed}");
     for words in ["99991231000000", "newer motcua", "only move forward"] {
         assert!(printed.contains(words), "{words:?} in {printed}");
