@@ -327,6 +327,17 @@ impl Engine {
         std::fs::read_to_string(path).unwrap()
     }
 
+    /// `motcua ARGS` as an operator runs it beside this engine: with the engine's own
+    /// environment (database, bucket, procedures folder) and nothing else.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.launch.binary);
+        command
+            .args(args)
+            .env_clear()
+            .envs(self.launch.env.iter().map(|(k, v)| (k, v)));
+        command
+    }
+
     /// The engine's process id (to read its memory use).
     pub fn pid(&self) -> u32 {
         self.child.id()

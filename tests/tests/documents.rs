@@ -2,8 +2,8 @@
 //! reuse, refusals that leave nothing behind, storage outages, access.
 
 use motcua_files::FileStore;
-use motcua_tests::garage::{PrivateS3, S3Settings};
-use motcua_tests::{login, Engine, EngineOptions, Session};
+use motcua_tests::garage::PrivateS3;
+use motcua_tests::{hex_sha256, login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -21,26 +21,8 @@ fn jpeg(len: usize) -> Vec<u8> {
     bytes
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-fn store_of(s3: &S3Settings) -> motcua_files::S3Store {
-    motcua_files::S3Store::new(motcua_files::S3Config {
-        endpoint: s3.endpoint.clone(),
-        region: s3.region.clone(),
-        bucket: s3.bucket.clone(),
-        access_key: s3.access_key.clone(),
-        secret_key: s3.secret_key.clone(),
-    })
-    .unwrap()
-}
-
 async fn objects(engine: &Engine, prefix: &str) -> Vec<String> {
-    store_of(&engine.s3).list(prefix).await.unwrap()
+    engine.s3.store().list(prefix).await.unwrap()
 }
 
 async fn draft(engine: &Engine, session: &Session, procedure: &str) -> String {
@@ -555,7 +537,7 @@ async fn a_50_mib_upload_streams_with_bounded_memory_and_the_right_hash() {
     );
 
     // The stored object is the same file.
-    let stored = store_of(&engine.s3);
+    let stored = engine.s3.store();
     let key = objects(&engine, &format!("dossiers/{id}/")).await.remove(0);
     let mut stream = stored.get(&key).await.unwrap();
     let mut hasher = Sha256::new();
@@ -589,7 +571,7 @@ async fn the_sweep_removes_orphan_objects_and_keeps_documents() {
         - 3600;
     let orphan_id = uuid::Uuid::new_v7(uuid::Timestamp::from_unix(uuid::NoContext, an_hour_ago, 0));
     let orphan = format!("dossiers/{id}/{orphan_id}");
-    let store = store_of(&engine.s3);
+    let store = engine.s3.store();
     let body: motcua_files::ByteStream = Box::pin(futures::stream::once(async {
         Ok(bytes::Bytes::from_static(b"%PDF-1.7 orphan"))
     }));
@@ -599,17 +581,7 @@ async fn the_sweep_removes_orphan_objects_and_keeps_documents() {
         .unwrap();
     assert_eq!(objects(&engine, "dossiers/").await.len(), 2);
 
-    let out = std::process::Command::new(motcua_tests::engine::motcua_binary())
-        .args(["files", "sweep"])
-        .env_clear()
-        .env("DATABASE_URL", &engine.database_url)
-        .env("S3_ENDPOINT", &engine.s3.endpoint)
-        .env("S3_REGION", &engine.s3.region)
-        .env("S3_BUCKET", &engine.s3.bucket)
-        .env("S3_ACCESS_KEY", &engine.s3.access_key)
-        .env("S3_SECRET_KEY", &engine.s3.secret_key)
-        .output()
-        .unwrap();
+    let out = engine.command(&["files", "sweep"]).output().unwrap();
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),

@@ -252,16 +252,7 @@ async fn insert(db: &mut sqlx::PgConnection, n: usize, h: &Hand) {
 }
 
 fn rebuild(engine: &Engine) {
-    let out = std::process::Command::new(motcua_tests::engine::motcua_binary())
-        .args(["facts", "rebuild"])
-        .env_clear()
-        .env("DATABASE_URL", &engine.database_url)
-        .env(
-            "MOTCUA_PROCEDURES_DIR",
-            motcua_tests::workspace_root().join("procedures"),
-        )
-        .output()
-        .unwrap();
+    let out = engine.command(&["facts", "rebuild"]).output().unwrap();
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -562,14 +553,8 @@ async fn the_facts_follow_a_dossier_through_the_api_and_only_staff_read_the_figu
 #[tokio::test]
 async fn the_generator_fills_every_state_channel_agency_and_month_with_their_facts() {
     let engine = Engine::start().await;
-    let out = std::process::Command::new(motcua_tests::engine::motcua_binary())
-        .args(["generate", "--dossiers", "3000", "--seed", "7"])
-        .env_clear()
-        .env("DATABASE_URL", &engine.database_url)
-        .env(
-            "MOTCUA_PROCEDURES_DIR",
-            motcua_tests::workspace_root().join("procedures"),
-        )
+    let out = engine
+        .command(&["generate", "--dossiers", "3000", "--seed", "7"])
         .output()
         .unwrap();
     assert!(

@@ -6,13 +6,12 @@ use motcua_files::{FileError, FileStore};
 use motcua_tests::api::{act, call, get, patch};
 use motcua_tests::dossiers;
 use motcua_tests::engine::tempdir::TempDir;
-use motcua_tests::garage::S3Settings;
+use motcua_tests::garage::PrivateS3;
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 
 const MINH: &str = "001207001234";
 const CLERK: &str = "motcua.tiepnhan";
@@ -62,36 +61,14 @@ fn retention_intervals(dir: &Path) -> HashMap<String, String> {
         .collect()
 }
 
-fn motcua(engine: &Engine, procedures: &Path, args: &[&str]) -> (bool, String, String) {
-    let s3 = &engine.s3;
-    let out = Command::new(motcua_tests::engine::motcua_binary())
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", &engine.database_url)
-        .env("MOTCUA_PROCEDURES_DIR", procedures)
-        .env("S3_ENDPOINT", &s3.endpoint)
-        .env("S3_REGION", &s3.region)
-        .env("S3_BUCKET", &s3.bucket)
-        .env("S3_ACCESS_KEY", &s3.access_key)
-        .env("S3_SECRET_KEY", &s3.secret_key)
-        .output()
-        .unwrap();
+/// `motcua ARGS` beside `engine`: whether it succeeded, its stdout and its stderr.
+fn motcua(engine: &Engine, args: &[&str]) -> (bool, String, String) {
+    let out = engine.command(args).output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn store_of(s3: &S3Settings) -> motcua_files::S3Store {
-    motcua_files::S3Store::new(motcua_files::S3Config {
-        endpoint: s3.endpoint.clone(),
-        region: s3.region.clone(),
-        bucket: s3.bucket.clone(),
-        access_key: s3.access_key.clone(),
-        secret_key: s3.secret_key.clone(),
-    })
-    .unwrap()
 }
 
 async fn put_pdf(engine: &Engine, session: &Session, path: &str, bytes: &[u8]) -> u16 {
@@ -227,7 +204,6 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     // And a year of a province's dossiers, in every state, with their facts.
     let (generated, _, stderr) = motcua(
         &then,
-        &procedures.0,
         &[
             "generate",
             "--dossiers",
@@ -264,7 +240,7 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     .fetch_one(&pool)
     .await
     .unwrap();
-    let store = store_of(&now.s3);
+    let store = now.s3.store();
     let stored = store.get(&upload_key).await;
     assert!(
         stored.is_ok(),
@@ -310,7 +286,7 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     .unwrap();
 
     // A dry run counts, and changes nothing.
-    let (ran, out, stderr) = motcua(&now, &procedures.0, &["retention", "run", "--dry-run"]);
+    let (ran, out, stderr) = motcua(&now, &["retention", "run", "--dry-run"]);
     assert!(ran, "{stderr}");
     let preview: Value = serde_json::from_str(&out).unwrap();
     let previewed: i64 = preview["would_anonymise"]
@@ -329,7 +305,7 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
         0
     );
 
-    let (ran, out, stderr) = motcua(&now, &procedures.0, &["retention", "run"]);
+    let (ran, out, stderr) = motcua(&now, &["retention", "run"]);
     assert!(ran, "{stderr}");
     let report: Value = serde_json::from_str(&out).unwrap();
     let past_after: Vec<uuid::Uuid> = sqlx::query_scalar(&expired_sql("now()"))
@@ -534,7 +510,7 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     );
 
     // Run again: nothing left to do. Rebuilding facts leaves the anonymised ones alone.
-    let (ran, out, stderr) = motcua(&now, &procedures.0, &["retention", "run"]);
+    let (ran, out, stderr) = motcua(&now, &["retention", "run"]);
     assert!(ran, "{stderr}");
     let again: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
@@ -547,12 +523,146 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     let anonymised_facts = "select md5(string_agg(f::text, '|' order by f.dossier_id)) from dossier_fact f
                             join dossier d on d.id = f.dossier_id where d.anonymised_at is not null";
     let before_rebuild: String = scalar(&pool, anonymised_facts).await;
-    let (rebuilt, _, stderr) = motcua(&now, &procedures.0, &["facts", "rebuild"]);
+    let (rebuilt, _, stderr) = motcua(&now, &["facts", "rebuild"]);
     assert!(rebuilt, "{stderr}");
     assert_eq!(
         scalar::<String>(&pool, anonymised_facts).await,
         before_rebuild
     );
+}
+
+/// docs/OPERATIONS.md: with the bucket unreachable the database part completes, the command
+/// exits non-zero naming what is left, and the next run removes those files.
+#[tokio::test]
+async fn with_storage_down_a_run_says_what_is_left_and_the_next_one_removes_it() {
+    let procedures = procedures_with_short_copy_retention();
+    let mut storage = PrivateS3::start().await;
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some(LAST_YEAR.into()),
+        procedures_dir: Some(procedures.0.clone()),
+        s3: Some(storage.settings()),
+        ..Default::default()
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let id = dossiers::filled_copy_draft(&engine, &client, &minh).await;
+    let path = format!("/v1/dossiers/{id}/documents/authorisation");
+    assert_eq!(
+        put_pdf(&engine, &minh, &path, b"%PDF-1.7 uy quyen").await,
+        201
+    );
+    dossiers::submit(&engine, &client, &minh, &id).await;
+    ok(act(
+        &engine,
+        &minh,
+        &id,
+        "withdraw",
+        json!({ "comment": "Không cần nữa" }),
+    )
+    .await);
+    let pool = PgPool::connect(&engine.database_url).await.unwrap();
+    let key: String = scalar(
+        &pool,
+        &format!(
+            "select d.storage_key from document d
+               join dossier_document dd on dd.document_id = d.id where dd.dossier_id = '{id}'"
+        ),
+    )
+    .await;
+
+    storage.stop().await;
+    let (ran, out, stderr) = motcua(&engine, &["retention", "run"]);
+    assert!(!ran, "{out}");
+    assert!(stderr.contains("still in storage"), "{stderr}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (&report["dossiers_anonymised"], &report["documents_erased"]),
+        (&json!(1), &json!(1)),
+        "{report}"
+    );
+    assert_eq!(
+        (&report["objects_removed"], &report["objects_left"]),
+        (&json!(0), &json!(1))
+    );
+
+    storage.restart().await;
+    assert!(
+        storage.settings().store().get(&key).await.is_ok(),
+        "not removed yet"
+    );
+    let (ran, out, stderr) = motcua(&engine, &["retention", "run"]);
+    assert!(ran, "{stderr}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (
+            &report["dossiers_anonymised"],
+            &report["objects_removed"],
+            &report["objects_left"]
+        ),
+        (&json!(0), &json!(1), &json!(0)),
+        "{report}"
+    );
+    assert!(matches!(
+        storage.settings().store().get(&key).await,
+        Err(FileError::NotFound)
+    ));
+}
+
+/// docs/OPERATIONS.md: several engines (or a cron job beside them) may run retention at once;
+/// they share the work and no dossier is anonymised twice.
+#[tokio::test]
+async fn two_runs_at_once_share_the_work() {
+    let procedures = procedures_with_short_copy_retention();
+    let engine = Engine::start_with(EngineOptions {
+        procedures_dir: Some(procedures.0.clone()),
+        extra_env: vec![("MOTCUA_RETENTION_INTERVAL_SECS".into(), "0".into())],
+        ..Default::default()
+    })
+    .await;
+    let (generated, _, stderr) = motcua(
+        &engine,
+        &[
+            "generate",
+            "--dossiers",
+            "2000",
+            "--year",
+            "2025",
+            "--seed",
+            "3",
+        ],
+    );
+    assert!(generated, "{stderr}");
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            engine
+                .command(&["retention", "run"])
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut total = 0;
+    for run in runs {
+        let out = run.wait_with_output().unwrap();
+        assert!(out.status.success());
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        total += report["dossiers_anonymised"].as_i64().unwrap();
+    }
+    let pool = PgPool::connect(&engine.database_url).await.unwrap();
+    let anonymised: i64 = scalar(
+        &pool,
+        "select count(*) from dossier where anonymised_at is not null",
+    )
+    .await;
+    assert!(anonymised > 0);
+    assert_eq!(total, anonymised, "each dossier counted by one run");
+    let events: i64 = scalar(
+        &pool,
+        "select count(*) from dossier_event where action = 'anonymise'",
+    )
+    .await;
+    assert_eq!(events, anonymised, "one anonymise event each");
 }
 
 #[tokio::test]
@@ -614,7 +724,6 @@ async fn the_engine_runs_retention_on_its_own() {
     .await;
     let (generated, _, stderr) = motcua(
         &engine,
-        &procedures.0,
         &[
             "generate",
             "--dossiers",

@@ -3,6 +3,7 @@
 //! database recorded when they were published, for the dossiers filed under them.
 
 use motcua_core::procedure::Procedure;
+use motcua_store::{PgPool, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -31,21 +32,42 @@ impl Catalog {
         }
     }
 
-    /// Adds versions recorded in the database whose files left the folder. A version the
-    /// folder has is not replaced.
-    pub fn with_earlier(mut self, earlier: Vec<Procedure>) -> Self {
-        for procedure in earlier {
-            let key = (procedure.code().to_owned(), procedure.version());
-            if self
-                .by_code
-                .get(&key.0)
-                .is_some_and(|v| v.contains_key(&key.1))
-            {
+    /// Adds the versions the database recorded (`procedure_version`, written when a version
+    /// was first loaded) whose files have left the folder, so that the dossiers filed under
+    /// them are still read and finished by them.
+    ///
+    /// A version published before procedures declared their retention gets the current
+    /// version's: that is the one applied anyway (`crate::retention`). A recorded version that
+    /// does not load any more is named in a warning; its dossiers answer 500 until its file
+    /// is back in the folder.
+    pub async fn with_recorded_versions(mut self, pool: &PgPool) -> Result<Self, StoreError> {
+        for (code, version, mut content) in motcua_store::procedures::all_versions(pool).await? {
+            if self.version(&code, version).is_some() {
                 continue;
             }
-            self.earlier.insert(key, Arc::new(procedure));
+            if let (Some(fields), Some(current)) = (content.as_object_mut(), self.current(&code)) {
+                if !fields.contains_key("retention") {
+                    fields.insert("retention".into(), current.raw()["retention"].clone());
+                }
+            }
+            let source = format!("procedure {code} version {version} (recorded in the database)");
+            match Procedure::parse(&source, &content.to_string()) {
+                Ok(procedure) => {
+                    self.earlier.insert((code, version), Arc::new(procedure));
+                }
+                Err(problems) => {
+                    let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    tracing::warn!(
+                        procedure = %code,
+                        version,
+                        problems = %problems.join("; "),
+                        "an earlier procedure version no longer loads: put its file back in \
+                         MOTCUA_PROCEDURES_DIR to handle the dossiers filed under it"
+                    );
+                }
+            }
         }
-        self
+        Ok(self)
     }
 
     /// The current (highest) version of a procedure.

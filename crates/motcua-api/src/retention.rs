@@ -68,7 +68,6 @@ pub async fn run(
             report.documents_erased += done.documents;
         }
     }
-    report.documents_erased += retention::erase_orphaned_documents(pool, now).await?;
     remove_objects(pool, files, now, &mut report).await?;
     report.objects_left = retention::count_objects_to_remove(pool).await?;
     report.idempotency_keys_forgotten =

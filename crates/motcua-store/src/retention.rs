@@ -65,10 +65,13 @@ pub async fn unknown_procedures(
     known: &[String],
 ) -> Result<Vec<String>, StoreError> {
     Ok(sqlx::query_scalar(
-        "select distinct procedure_code from dossier
-         where closed_at is not null and anonymised_at is null
-           and not (procedure_code = any($1))
-         order by procedure_code",
+        // From the few recorded procedure codes, each checked through the retention index,
+        // rather than a scan of every finished dossier each hour.
+        "select p.code from (select distinct code from procedure_version) p
+         where not (p.code = any($1))
+           and exists (select 1 from dossier d where d.procedure_code = p.code
+                         and d.closed_at is not null and d.anonymised_at is null)
+         order by p.code",
     )
     .bind(known)
     .fetch_all(executor)
@@ -96,26 +99,11 @@ pub async fn anonymise(
     detail: &Value,
 ) -> Result<Anonymised, StoreError> {
     // The one permission the event log's append-only trigger grants (migration
-    // 20261123000006): for this transaction only.
+    // 20261123000007): for this transaction only, and only on events of a dossier already
+    // anonymised, which is why the dossiers are anonymised first.
     sqlx::query("select set_config('motcua.retention', 'on', true)")
         .execute(&mut *conn)
         .await?;
-    let documents = sqlx::query(
-        "update document d set erased_at = $2, owner_pin = $3, file_name = ''
-         where d.kind in ('upload', 'clerk_scan') and d.erased_at is null
-           and exists (select 1 from dossier_document dd
-                       where dd.document_id = d.id and dd.dossier_id = any($1))
-           and not exists (select 1 from dossier_document dd
-                           join dossier o on o.id = dd.dossier_id
-                           where dd.document_id = d.id and o.anonymised_at is null
-                             and not (o.id = any($1)))",
-    )
-    .bind(ids)
-    .bind(at)
-    .bind(ANONYMISED)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
     let dossiers = sqlx::query(
         "update dossier set citizen_pin = $2, data = '{}'::jsonb, prefill = '{}'::jsonb,
                             anonymised_at = $3, updated_at = now()
@@ -127,12 +115,39 @@ pub async fn anonymise(
     .execute(&mut *conn)
     .await?
     .rows_affected();
+    // The uploads and scans these dossiers hold, locked in id order: a concurrent run
+    // anonymising another holder of the same document waits here until this one commits,
+    // then sees its dossier anonymised, so a document two runs share is not left to neither.
+    sqlx::query(
+        "select id from document
+         where kind in ('upload', 'clerk_scan') and erased_at is null
+           and id in (select document_id from dossier_document where dossier_id = any($1))
+         order by id for update",
+    )
+    .bind(ids)
+    .execute(&mut *conn)
+    .await?;
+    let documents = sqlx::query(
+        "update document d set erased_at = $2, owner_pin = $3, file_name = ''
+         where d.kind in ('upload', 'clerk_scan') and d.erased_at is null
+           and d.id in (select document_id from dossier_document where dossier_id = any($1))
+           and not exists (select 1 from dossier_document dd
+                           join dossier o on o.id = dd.dossier_id
+                           where dd.document_id = d.id and o.anonymised_at is null)",
+    )
+    .bind(ids)
+    .bind(at)
+    .bind(ANONYMISED)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     sqlx::query(
         "update dossier_event
          set actor = case when actor_kind = 'citizen' then $2 else actor end,
              comment = null,
              detail = detail - 'items'
-         where dossier_id = any($1)",
+         where dossier_id = any($1)
+           and (actor_kind = 'citizen' or comment is not null or detail ? 'items')",
     )
     .bind(ids)
     .bind(ANONYMISED)
@@ -216,28 +231,6 @@ pub async fn forget_idempotency_keys(
         "delete from idempotency_key where created_at < now() - make_interval(secs => $1)",
     )
     .bind(window.num_seconds() as f64)
-    .execute(executor)
-    .await?
-    .rows_affected())
-}
-
-/// Erases the uploads and scans that only anonymised dossiers hold any more. [`anonymise`]
-/// erases a batch's documents itself; this catches a document two concurrent runs each left
-/// to the other (each saw the other's dossier as not yet anonymised).
-pub async fn erase_orphaned_documents(
-    executor: impl PgExecutor<'_>,
-    at: DateTime<Utc>,
-) -> Result<u64, StoreError> {
-    Ok(sqlx::query(
-        "update document d set erased_at = $1, owner_pin = $2, file_name = ''
-         where d.kind in ('upload', 'clerk_scan') and d.erased_at is null
-           and exists (select 1 from dossier_document dd join dossier o on o.id = dd.dossier_id
-                       where dd.document_id = d.id and o.anonymised_at is not null)
-           and not exists (select 1 from dossier_document dd join dossier o on o.id = dd.dossier_id
-                           where dd.document_id = d.id and o.anonymised_at is null)",
-    )
-    .bind(at)
-    .bind(ANONYMISED)
     .execute(executor)
     .await?
     .rows_affected())

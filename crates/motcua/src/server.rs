@@ -68,65 +68,15 @@ async fn prepare_database(
     Ok(())
 }
 
-/// The versions the database recorded whose files are no longer in the folder, so that the
-/// dossiers filed under them can still be read and finished. A version published before
-/// procedures declared their retention gets the current version's: the retention that
-/// applies is the current one anyway (`motcua_api::retention`). A stored version that does
-/// not load any more is named in a warning; its dossiers answer 500 until its file is back.
-async fn earlier_versions(
-    pool: &sqlx::PgPool,
-    folder: &[motcua_core::procedure::Procedure],
-) -> Result<Vec<motcua_core::procedure::Procedure>> {
-    let in_folder: std::collections::HashSet<(&str, i32)> =
-        folder.iter().map(|p| (p.code(), p.version())).collect();
-    let mut current_retention: std::collections::HashMap<&str, (i32, &serde_json::Value)> =
-        std::collections::HashMap::new();
-    for p in folder {
-        let entry = current_retention
-            .entry(p.code())
-            .or_insert((p.version(), &p.raw()["retention"]));
-        if p.version() > entry.0 {
-            *entry = (p.version(), &p.raw()["retention"]);
-        }
-    }
-    let mut earlier = Vec::new();
-    for (code, version, mut content) in motcua_store::procedures::all_versions(pool).await? {
-        if in_folder.contains(&(code.as_str(), version)) {
-            continue;
-        }
-        if let (Some(fields), Some((_, retention))) = (
-            content.as_object_mut(),
-            current_retention.get(code.as_str()),
-        ) {
-            if !fields.contains_key("retention") {
-                fields.insert("retention".into(), (*retention).clone());
-            }
-        }
-        let source = format!("procedure {code} version {version} (recorded in the database)");
-        match motcua_core::procedure::Procedure::parse(&source, &content.to_string()) {
-            Ok(procedure) => earlier.push(procedure),
-            Err(problems) => {
-                let problems: Vec<String> = problems.iter().map(ToString::to_string).collect();
-                tracing::warn!(
-                    procedure = %code,
-                    version,
-                    problems = %problems.join("; "),
-                    "an earlier procedure version no longer loads: put its file back in \
-                     MOTCUA_PROCEDURES_DIR to handle the dossiers filed under it"
-                );
-            }
-        }
-    }
-    Ok(earlier)
-}
-
 pub async fn build_app(config: &Config, services: Services) -> Result<axum::Router> {
     let procedures = load_procedures(config)?;
     let pool = motcua_store::connect(services.database_url.expose_secret(), 20)
         .await
         .context("cannot connect to PostgreSQL")?;
     prepare_database(&pool, &procedures).await?;
-    let earlier = earlier_versions(&pool, &procedures).await?;
+    let catalog = Catalog::new(procedures)
+        .with_recorded_versions(&pool)
+        .await?;
     let register = motcua_registry::HttpRegister::new(motcua_registry::HttpRegisterConfig::new(
         &services.registry.url,
         services.registry.token.expose_secret(),
@@ -136,7 +86,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
     let state = AppState::new(Shared {
         files,
         register: std::sync::Arc::new(register),
-        catalog: Catalog::new(procedures).with_earlier(earlier),
+        catalog,
         tokens: AccessTokens::new(
             services.token_secret.expose_secret().as_bytes(),
             config.token_lifetime_secs,
@@ -439,7 +389,6 @@ pub async fn retention_command(config: Config, dry_run: bool) -> Result<()> {
     }
     let files = file_store(&config)?;
     let report = motcua_api::retention::run(&pool, files.as_ref(), &catalog, now).await?;
-    tracing::info!(?report, "retention ran");
     println!("{}", serde_json::to_string(&report)?);
     if report.objects_left > 0 {
         bail!(
@@ -457,7 +406,11 @@ pub async fn rebuild_facts_command(config: Config) -> Result<()> {
     };
     let procedures = load_procedures(&config)?;
     let pool = motcua_store::connect(url.expose_secret(), 2).await?;
-    let written = motcua_api::facts::rebuild_all(&pool, &Catalog::new(procedures))
+    // The engine's own catalog: each dossier's facts from the version it was filed under.
+    let catalog = Catalog::new(procedures)
+        .with_recorded_versions(&pool)
+        .await?;
+    let written = motcua_api::facts::rebuild_all(&pool, &catalog)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail))?;
     println!("rebuilt the facts of {written} dossier(s)");
