@@ -4,6 +4,7 @@
 //! transaction, and map the result. `router` is a plain function so tests can drive it.
 
 pub mod access;
+pub mod admission;
 pub mod catalog;
 pub mod clock;
 pub mod dossier_view;
@@ -104,6 +105,13 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/reports/indicators", get(reports::indicators_report))
         .route("/reports/digitisation", get(reports::digitisation))
         .route("/reports/timeliness", get(reports::timeliness))
+        // Only the API waits for a place: /healthz, /readyz and /metrics below answer
+        // however busy the engine is. Inside the rate limits, so that a client over its
+        // budget is refused without taking a place or a queue slot from others.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            admission::enforce,
+        ))
         // A route layer: it runs after routing, so it sees which route matched.
         .route_layer(middleware::from_fn_with_state(
             state.clone(),

@@ -1,7 +1,8 @@
-//! Prometheus metrics at `/metrics`: request latency by route and status, dossiers by
-//! procedure and state, each agency's queues (depth, overdue, oldest deadline), the
-//! database pool, and the calls to the population register and the file store (latency by
-//! operation and outcome, failures, the register's circuit breaker). The registry lives in
+//! Prometheus metrics at `/metrics`: request latency by route and status, admission (requests
+//! served, waiting, refused as overloaded), dossiers by procedure and state, each agency's
+//! queues (depth, overdue, oldest deadline), the database pool, and the calls to the
+//! population register and the file store (latency by operation and outcome, failures, the
+//! register's circuit breaker). The registry lives in
 //! the state (no global recorder), so every `serve` process reports its own requests and
 //! calls and the same dossier counts.
 //!
@@ -49,6 +50,11 @@ struct QueueLabels {
 struct CallLabels {
     operation: &'static str,
     outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RefusalLabels {
+    reason: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -134,6 +140,9 @@ impl OutsideCalls {
 pub struct Metrics {
     registry: Registry,
     requests: LatencyFamily,
+    admission_in_flight: Gauge,
+    admission_waiting: Gauge,
+    admission_refused: Family<RefusalLabels, Counter>,
     dossiers: Family<DossierLabels, Gauge>,
     queue_depth: Family<QueueLabels, Gauge>,
     queue_overdue: Family<QueueLabels, Gauge>,
@@ -159,6 +168,31 @@ impl Default for Metrics {
             "Time to answer a request, by method, route and status",
             requests.clone(),
         );
+        let admission_in_flight = Gauge::default();
+        registry.register(
+            "admission_in_flight",
+            "Requests of the API being served now (at most MOTCUA_MAX_IN_FLIGHT)",
+            admission_in_flight.clone(),
+        );
+        let admission_waiting = Gauge::default();
+        registry.register(
+            "admission_waiting",
+            "Requests of the API waiting for a place now (at most MOTCUA_MAX_QUEUED)",
+            admission_waiting.clone(),
+        );
+        let admission_refused = Family::<RefusalLabels, Counter>::default();
+        registry.register(
+            "admission_refused",
+            "Requests refused with 503 overloaded, by reason: queue_full (refused at once), \
+             wait_expired (after MOTCUA_QUEUE_WAIT_MS in the queue)",
+            admission_refused.clone(),
+        );
+        // At zero from the start, so that rate() and alerts see a series before the first.
+        for refusal in crate::admission::Refusal::ALL {
+            drop(admission_refused.get_or_create(&RefusalLabels {
+                reason: refusal.label(),
+            }));
+        }
         let dossiers = Family::<DossierLabels, Gauge>::default();
         registry.register(
             "dossiers",
@@ -217,6 +251,9 @@ impl Default for Metrics {
         Metrics {
             registry,
             requests,
+            admission_in_flight,
+            admission_waiting,
+            admission_refused,
             dossiers,
             queue_depth,
             queue_overdue,
@@ -236,6 +273,15 @@ impl Metrics {
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)
+    }
+
+    /// Counts a request refused by admission control.
+    pub fn count_refusal(&self, refusal: crate::admission::Refusal) {
+        self.admission_refused
+            .get_or_create(&RefusalLabels {
+                reason: refusal.label(),
+            })
+            .inc();
     }
 
     /// `files`, timed into these metrics.
@@ -287,6 +333,13 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
 /// `GET /metrics`: the Prometheus text format.
 pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError> {
     let metrics = &state.metrics;
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    metrics
+        .admission_in_flight
+        .set(count(state.admission.in_flight()));
+    metrics
+        .admission_waiting
+        .set(count(state.admission.waiting()));
     metrics.pool_connections.set(i64::from(state.pool.size()));
     metrics
         .pool_idle

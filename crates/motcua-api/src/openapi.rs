@@ -7,10 +7,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 mod extractor_errors;
+mod overload;
 #[cfg(test)]
 mod tests;
 
 use extractor_errors::ExtractorErrors;
+use overload::Overload;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +27,7 @@ use extractor_errors::ExtractorErrors;
         reports::indicators_report, reports::digitisation, reports::timeliness,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
-    modifiers(&BearerAuth, &ExtractorErrors),
+    modifiers(&BearerAuth, &ExtractorErrors, &Overload),
     tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"))
 )]
 pub struct ApiDoc;

@@ -33,6 +33,8 @@ pub struct Shared {
     pub digitisation_target: f64,
     /// Budgets against floods of logins, drafts and submissions.
     pub rate_limits: crate::rate_limits::RateLimits,
+    /// How many requests are served at once, and how many may wait for a place.
+    pub admission: crate::admission::Admission,
     /// What `/metrics` reports.
     pub metrics: crate::metrics::Metrics,
 }

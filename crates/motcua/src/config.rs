@@ -3,11 +3,12 @@
 //! `serve` needs every outside service configured and names each one that is not;
 //! `dev` fills what is missing with the built-in stand-ins.
 
+use motcua_api::admission::AdmissionSettings;
 use motcua_api::rate_limits::RateLimitSettings;
 use secrecy::SecretString;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -61,6 +62,9 @@ pub struct Config {
     pub body_idle_timeout: std::time::Duration,
     /// `MOTCUA_RATE_LIMIT_*` and `MOTCUA_TRUST_FORWARDED_FOR`.
     pub rate_limits: motcua_api::rate_limits::RateLimitSettings,
+    /// `MOTCUA_MAX_IN_FLIGHT`, `MOTCUA_MAX_QUEUED`, `MOTCUA_QUEUE_WAIT_MS`: how many requests
+    /// are served at once and how many may wait, how long, before 503 `overloaded`.
+    pub admission: AdmissionSettings,
     /// `motcua dev` only: the instant the engine's clock starts at.
     pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// The digitisation target reports measure 4.2 against (default 0.8; 1.0 for 2030).
@@ -89,6 +93,9 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_RATE_LIMIT_DRAFTS",
     "MOTCUA_RATE_LIMIT_SUBMITS",
     "MOTCUA_TRUST_FORWARDED_FOR",
+    "MOTCUA_MAX_IN_FLIGHT",
+    "MOTCUA_MAX_QUEUED",
+    "MOTCUA_QUEUE_WAIT_MS",
     "MOTCUA_DEV_CLOCK",
     "MOTCUA_DIGITISATION_TARGET",
     "MOTCUA_SHUTDOWN_DELAY_SECS",
@@ -265,6 +272,30 @@ impl Config {
                 }
             },
         };
+        let admission_defaults = AdmissionSettings::default();
+        // No places would refuse every request, and no queue or no wait every request past
+        // the places: a mistake, not a setting.
+        let mut at_least_one = |name: &str, default: usize| {
+            let n = number(name, default as u64, &mut problems);
+            NonZeroUsize::new(usize::try_from(n).unwrap_or(usize::MAX)).unwrap_or_else(|| {
+                problems.push(format!("{name}={n} must be at least 1"));
+                NonZeroUsize::new(default).unwrap_or(NonZeroUsize::MIN)
+            })
+        };
+        let admission = AdmissionSettings {
+            max_in_flight: at_least_one(
+                "MOTCUA_MAX_IN_FLIGHT",
+                admission_defaults.max_in_flight.get(),
+            ),
+            max_queued: at_least_one("MOTCUA_MAX_QUEUED", admission_defaults.max_queued.get()),
+            queue_wait: std::time::Duration::from_millis(
+                at_least_one(
+                    "MOTCUA_QUEUE_WAIT_MS",
+                    usize::try_from(admission_defaults.queue_wait.as_millis()).unwrap_or(100),
+                )
+                .get() as u64,
+            ),
+        };
         let token_secret = env.get("MOTCUA_TOKEN_SECRET");
         if token_secret.as_ref().is_some_and(|s| s.len() < 32) {
             problems.push("MOTCUA_TOKEN_SECRET must be at least 32 characters".into());
@@ -341,6 +372,7 @@ impl Config {
             max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(1024 * 1024),
             body_idle_timeout: std::time::Duration::from_secs(body_idle_timeout.max(1)),
             rate_limits,
+            admission,
             dev_clock,
             digitisation_target,
             shutdown,

@@ -105,6 +105,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         public_url: services.public_url,
         digitisation_target: config.digitisation_target,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
+        admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
         pool,
     });

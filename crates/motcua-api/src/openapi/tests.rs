@@ -63,6 +63,35 @@ fn rate_limited_operations_document_429() {
     }
 }
 
+/// Admission control may refuse any operation of the API with 503 `overloaded`; where a
+/// handler documents a 503 of its own, both are named.
+#[test]
+fn every_operation_documents_503_overloaded_with_retry_after() {
+    let doc = document();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let answer = &operation["responses"]["503"];
+            assert!(
+                problem_answer(&doc, method, path, "503"),
+                "{method} {path} has no 503"
+            );
+            let description = answer["description"].as_str().unwrap();
+            assert!(
+                description.contains("`overloaded`"),
+                "{method} {path}: {description}"
+            );
+            assert!(
+                answer["headers"]["Retry-After"].is_object(),
+                "{method} {path}"
+            );
+        }
+    }
+    let create = doc["paths"]["/v1/dossiers"]["post"]["responses"]["503"]["description"]
+        .as_str()
+        .unwrap();
+    assert!(create.contains("`register_unavailable`"), "{create}");
+}
+
 /// Found by schemathesis: a second `status = 200` entry (the CSV) replaced the JSON one.
 #[test]
 fn reports_document_both_json_and_csv() {
