@@ -1,0 +1,156 @@
+//! The last day of THPT registration: a cohort of candidates whose drafts are ready (filled,
+//! photo attached) and only need the final submit. One draft is made over HTTP like a
+//! candidate would (register prefill, form, photo upload); the cohort are copies of it in
+//! SQL, each for its own synthetic candidate ([`synthetic_pin`]), spread over the
+//! procedure's three receiving agencies. Copying a million drafts through the API would take
+//! longer than the benchmark; what the deadline measures is the submit.
+//!
+//! The copies are listed in `bench_draft (n, id, document_id, pin, agency)`, a table of the
+//! benchmark's own in the engine's database, which the pgbench ceiling reads too.
+
+use super::citizens::synthetic_pin;
+use crate::api::put_file;
+use crate::dossiers::filled_draft;
+use crate::{login, Engine};
+use serde_json::Value;
+use sqlx::PgPool;
+use std::time::Instant;
+use uuid::Uuid;
+
+pub const THPT: &str = "1.005142";
+
+/// The receiving agencies of the THPT registration (procedures/1.005142.json).
+pub const AGENCIES: [&str; 3] = ["THPT-HN-CVA", "THPT-HN-YENHOA", "SGDDT-HN"];
+
+fn photo() -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    bytes.resize(40_000, 0x42);
+    bytes
+}
+
+/// One complete THPT draft of the simulator's candidate Minh, made through the API.
+async fn template(engine: &Engine) -> Uuid {
+    let client = reqwest::Client::new();
+    let minh = login(engine, "citizen", "001207001234").await;
+    let data: Value = serde_json::from_str(include_str!("../../tests/fixtures/thpt_valid.json"))
+        .expect("the THPT fixture is JSON");
+    let id = filled_draft(engine, &client, &minh, THPT, &data).await;
+    let (status, body) = put_file(
+        engine,
+        &minh,
+        &format!("/v1/dossiers/{id}/documents/photo"),
+        "image/jpeg",
+        photo(),
+    )
+    .await;
+    assert_eq!(status, 201, "uploading the template's photo: {body}");
+    id.parse().expect("the engine answers uuids")
+}
+
+/// Makes drafts `0..count` ready to submit and answers their ids, in order.
+pub async fn prepare(engine: &Engine, pool: &PgPool, count: u64) -> Vec<Uuid> {
+    let template = template(engine).await;
+    let started = Instant::now();
+    sqlx::query(
+        "create table bench_draft (n bigint primary key, id uuid not null,
+             document_id uuid not null, pin text not null, agency text not null)",
+    )
+    .execute(pool)
+    .await
+    .expect("creating bench_draft");
+    let batch = 100_000u64;
+    let mut from = 0;
+    while from < count {
+        let to = count.min(from + batch);
+        copy_template(pool, template, from, to).await;
+        from = to;
+        eprintln!(
+            "  {from} / {count} drafts ready ({:.0}/s)",
+            from as f64 / started.elapsed().as_secs_f64()
+        );
+    }
+    sqlx::query("vacuum analyze dossier, document, dossier_document, bench_draft")
+        .execute(pool)
+        .await
+        .expect("vacuum analyze");
+    let ids: Vec<(Uuid,)> = sqlx::query_as("select id from bench_draft order by n")
+        .fetch_all(pool)
+        .await
+        .expect("reading bench_draft");
+    ids.into_iter().map(|(id,)| id).collect()
+}
+
+/// Drafts `from..to` as copies of `template`, in one transaction.
+async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
+    let mut tx = pool.begin().await.expect("a connection");
+    let (from, to) = (
+        i64::try_from(from).expect("fewer drafts than i64::MAX"),
+        i64::try_from(to).expect("fewer drafts than i64::MAX"),
+    );
+    // The same PINs as `synthetic_pin`, computed where the rows are written.
+    sqlx::query(
+        "insert into bench_draft (n, id, document_id, pin, agency)
+         select n, gen_random_uuid(), gen_random_uuid(),
+                ($3::text[])[1 + (n / 1000000) % 10] || '307' || lpad((n % 1000000)::text, 6, '0'),
+                ($4::text[])[1 + n % 3]
+         from generate_series($1::bigint, $2::bigint - 1) n",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(
+        (0..10u64)
+            .map(|p| synthetic_pin(p * 1_000_000)[..3].to_owned())
+            .collect::<Vec<_>>(),
+    )
+    .bind(AGENCIES.map(str::to_owned).to_vec())
+    .execute(&mut *tx)
+    .await
+    .expect("listing the drafts");
+    // Every column copied from the template's row, but for the ones that make the copy its
+    // own candidate's.
+    sqlx::query(
+        "insert into document
+         select (jsonb_populate_record(null::document, to_jsonb(d) || jsonb_build_object(
+                    'id', b.document_id, 'owner_pin', b.pin,
+                    'storage_key', d.storage_key || '.bench-' || b.n))).*
+         from bench_draft b
+         cross join document d
+         join dossier_document dd on dd.document_id = d.id and dd.dossier_id = $1
+         where b.n >= $2 and b.n < $3",
+    )
+    .bind(template)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await
+    .expect("copying the photo's record");
+    sqlx::query(
+        "insert into dossier
+         select (jsonb_populate_record(null::dossier, to_jsonb(t) || jsonb_build_object(
+                    'id', b.id, 'citizen_pin', b.pin,
+                    'data', jsonb_set(jsonb_set(t.data, '{candidate,pin}', to_jsonb(b.pin)),
+                                      '{receiving_agency}', to_jsonb(b.agency))))).*
+         from bench_draft b cross join dossier t
+         where t.id = $1 and b.n >= $2 and b.n < $3",
+    )
+    .bind(template)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await
+    .expect("copying the draft");
+    sqlx::query(
+        "insert into dossier_document
+         select (jsonb_populate_record(null::dossier_document, to_jsonb(dd) || jsonb_build_object(
+                    'dossier_id', b.id, 'document_id', b.document_id, 'added_by', b.pin))).*
+         from bench_draft b cross join dossier_document dd
+         where dd.dossier_id = $1 and b.n >= $2 and b.n < $3",
+    )
+    .bind(template)
+    .bind(from)
+    .bind(to)
+    .execute(&mut *tx)
+    .await
+    .expect("attaching the photo");
+    tx.commit().await.expect("commit");
+}
