@@ -4,10 +4,21 @@
 -- same parameters' shapes. Run by `scripts/bench deadline` with `pgbench -M prepared`.
 --
 -- One statement is the ceiling's own: picking the next prepared draft (`bench_draft`), since
--- pgbench cannot compute a draft's id. It runs outside the transaction.
+-- pgbench cannot compute a draft's id. It runs outside the transaction. The engine takes
+-- the dossier code's number on a connection of its own whose session has
+-- `synchronous_commit = off` (motcua_store::connect_code_numbers); pgbench has one
+-- connection per client, so it sets and resets that around the statement (two statements
+-- more than the engine's).
 \set n :first + :client_id + :clients * :k
 \set k :k + 1
 select id, pin, agency from bench_draft where n = :n \gset
+set synchronous_commit = off;
+-- dossiers::next_code_sequence (the engine takes it mid-transaction on its other connection)
+insert into dossier_code_sequence (agency_id, day, last_value) values (:agency, '2025-04-22', 1)
+         on conflict (agency_id, day)
+         do update set last_value = dossier_code_sequence.last_value + 1
+         returning last_value \gset
+set synchronous_commit = on;
 begin;
 -- idempotency::claim (crates/motcua-store/src/idempotency.rs)
 insert into idempotency_key (principal, key, request_sha256) values ('citizen:' || :pin, 'ceiling-' || :n, 'a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6')
@@ -20,11 +31,6 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 d.file_name, d.content_type, d.size, d.sha256
          from dossier_document dd left join document d on d.id = dd.document_id
          where dd.dossier_id = :id order by dd.requirement;
--- dossiers::next_code_sequence
-insert into dossier_code_sequence (agency_id, day, last_value) values (:agency, '2025-04-22', 1)
-         on conflict (agency_id, day)
-         do update set last_value = dossier_code_sequence.last_value + 1
-         returning last_value \gset
 -- dossiers::mark_submitted
 update dossier set agency_id = :agency, state = 'submitted', code = :agency || '-250422-c' || :last_value, submitted_at = now(),
                 ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()

@@ -15,6 +15,9 @@ pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub pool: PgPool,
+    /// Dossier code numbers are taken here, outside the submission's transaction
+    /// (`motcua_store::connect_code_numbers` says why).
+    pub code_numbers: PgPool,
     pub catalog: Catalog,
     pub tokens: AccessTokens,
     pub citizen_login: RelyingParty,

@@ -171,11 +171,12 @@ pub async fn update_data(
     .await?)
 }
 
-/// Takes the next number of the agency's sequence for the reception day. The row stays
-/// locked until the caller's transaction ends, so a rolled-back submission gives its number
-/// back and no number is used twice.
+/// Takes the next number of the agency's sequence for the reception day. The engine takes it
+/// on the pool of `crate::connect_code_numbers`, committed at once and not inside the
+/// submission's transaction (that function says why): no number is given twice, and a
+/// submission that fails after taking one leaves a gap.
 pub async fn next_code_sequence(
-    conn: &mut PgConnection,
+    executor: impl PgExecutor<'_>,
     agency_id: &str,
     day: NaiveDate,
 ) -> Result<u32, StoreError> {
@@ -187,7 +188,7 @@ pub async fn next_code_sequence(
     )
     .bind(agency_id)
     .bind(day)
-    .fetch_one(conn)
+    .fetch_one(executor)
     .await?;
     Ok(u32::try_from(value).unwrap_or(0))
 }

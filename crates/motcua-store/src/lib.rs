@@ -42,6 +42,29 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
     Ok(pool)
 }
 
+/// Opens the small pool the dossier code numbers are taken on ([`dossiers::next_code_sequence`]):
+/// its sessions commit without waiting for the disk (`synchronous_commit = off`).
+///
+/// A number is taken in a transaction of its own, before the submission's commit, so the
+/// counter row of an agency and day is locked for one statement instead of for the whole
+/// submission and its flush to disk: on the last day of an exam's registration every
+/// submission to a school takes that row. Not waiting for the disk is safe for uniqueness:
+/// the submission's own commit waits for the write-ahead log up to its record, which comes
+/// after the number's; a crash before that loses the number and the dossier together, and
+/// the dossier was never acknowledged. A number whose submission fails is not given again
+/// (the code's sequence may have gaps: unique and never reused, as the decree asks).
+pub async fn connect_code_numbers(database_url: &str) -> Result<PgPool, StoreError> {
+    let options = PgConnectOptions::from_str(database_url)?
+        .application_name("motcua-code-numbers")
+        .options([("synchronous_commit", "off")]);
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await?;
+    Ok(pool)
+}
+
 /// Applies every migration not yet applied.
 pub async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     MIGRATOR.run(pool).await.map_err(StoreError::Migration)

@@ -74,6 +74,9 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         .await
         .context("cannot connect to PostgreSQL")?;
     prepare_database(&pool, &procedures).await?;
+    let code_numbers = motcua_store::connect_code_numbers(services.database_url.expose_secret())
+        .await
+        .context("cannot connect to PostgreSQL")?;
     let catalog = Catalog::new(procedures)
         .with_recorded_versions(&pool)
         .await?;
@@ -108,6 +111,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
         pool,
+        code_numbers,
     });
     spawn_rate_limit_forgetter(state.clone());
     // Through the state's store, so that the sweep's calls are in the storage metrics.

@@ -106,17 +106,18 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     .execute(&mut *tx)
     .await
     .expect("listing the drafts");
-    // Every column copied from the template's row, but for the ones that make the copy its
-    // own candidate's.
+    // The template's columns (a draft's: the others are empty), but for the ones that make
+    // the copy its own candidate's. Named, not copied through `to_jsonb(row)`: that round
+    // trip made copying thirty times slower.
     sqlx::query(
-        "insert into document
-         select (jsonb_populate_record(null::document, to_jsonb(d) || jsonb_build_object(
-                    'id', b.document_id, 'owner_pin', b.pin,
-                    'storage_key', d.storage_key || '.bench-' || b.n))).*
-         from bench_draft b
-         cross join document d
-         join dossier_document dd on dd.document_id = d.id and dd.dossier_id = $1
-         where b.n >= $2 and b.n < $3",
+        "insert into document (id, owner_pin, kind, file_name, content_type, size, sha256,
+             storage_key, created_at)
+         select b.document_id, b.pin, d.kind, d.file_name, d.content_type, d.size, d.sha256,
+                d.storage_key || '.bench-' || b.n, d.created_at
+         from bench_draft b cross join document d
+         where d.id = (select document_id from dossier_document
+                       where dossier_id = $1 and requirement = 'photo')
+           and b.n >= $2 and b.n < $3",
     )
     .bind(template)
     .bind(from)
@@ -125,11 +126,14 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     .await
     .expect("copying the photo's record");
     sqlx::query(
-        "insert into dossier
-         select (jsonb_populate_record(null::dossier, to_jsonb(t) || jsonb_build_object(
-                    'id', b.id, 'citizen_pin', b.pin,
-                    'data', jsonb_set(jsonb_set(t.data, '{candidate,pin}', to_jsonb(b.pin)),
-                                      '{receiving_agency}', to_jsonb(b.agency))))).*
+        "insert into dossier (id, procedure_code, procedure_version, citizen_pin, agency_id,
+             channel, state, data, prefill, flags, created_at, updated_at, state_entered_at,
+             taken_by)
+         select b.id, t.procedure_code, t.procedure_version, b.pin, t.agency_id, t.channel,
+                t.state,
+                jsonb_set(jsonb_set(t.data, '{candidate,pin}', to_jsonb(b.pin)),
+                          '{receiving_agency}', to_jsonb(b.agency)),
+                t.prefill, t.flags, t.created_at, t.updated_at, t.state_entered_at, t.taken_by
          from bench_draft b cross join dossier t
          where t.id = $1 and b.n >= $2 and b.n < $3",
     )
@@ -140,9 +144,11 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     .await
     .expect("copying the draft");
     sqlx::query(
-        "insert into dossier_document
-         select (jsonb_populate_record(null::dossier_document, to_jsonb(dd) || jsonb_build_object(
-                    'dossier_id', b.id, 'document_id', b.document_id, 'added_by', b.pin))).*
+        "insert into dossier_document (dossier_id, requirement, document_id, source,
+             digitised, reused, from_store, replaces_result_code, added_by_kind, added_by,
+             added_at)
+         select b.id, dd.requirement, b.document_id, dd.source, dd.digitised, dd.reused,
+                dd.from_store, dd.replaces_result_code, dd.added_by_kind, b.pin, dd.added_at
          from bench_draft b cross join dossier_document dd
          where dd.dossier_id = $1 and b.n >= $2 and b.n < $3",
     )
