@@ -4,6 +4,7 @@
 
 pub mod ceiling;
 pub mod citizens;
+pub mod claim;
 pub mod deadline;
 pub mod drafts;
 pub mod drive;
@@ -48,6 +49,46 @@ pub fn client() -> reqwest::Client {
         .tcp_nodelay(true)
         .build()
         .expect("an HTTP client")
+}
+
+/// Sends `request` and answers like [`drive::Answer::of`], with the answer's body, for an
+/// operation whose next request needs something of it (an id).
+pub async fn answer_with_body(request: reqwest::RequestBuilder) -> (drive::Answer, bytes::Bytes) {
+    match request.timeout(Duration::from_secs(30)).send().await {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let body = response.bytes().await.unwrap_or_default();
+            (
+                drive::Answer {
+                    status,
+                    retry_after,
+                },
+                body,
+            )
+        }
+        Err(_) => (
+            drive::Answer {
+                status: 0,
+                retry_after: None,
+            },
+            bytes::Bytes::new(),
+        ),
+    }
+}
+
+/// The `id` of the dossier in a JSON answer.
+pub fn dossier_id(body: &[u8]) -> Option<uuid::Uuid> {
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()?
+        .get("id")?
+        .as_str()?
+        .parse()
+        .ok()
 }
 
 /// The engine's goodput as a share of the ceiling.

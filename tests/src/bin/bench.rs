@@ -1,23 +1,25 @@
 //! The benchmark suite: `scripts/bench SCENARIO [options]` (docs/PERFORMANCE.md).
 //!
-//! Scenarios: deadline (the last day's submits of ready drafts). Options:
+//! Scenarios: deadline (the last day's submits of ready drafts), claim (desk clerks claiming
+//! and receiving from a backlog of diploma-copy dossiers). Options:
 //!   --operations N       operations to run at most (default 100000)
 //!   --seconds S          run time at most (default 60)
-//!   --clients C          closed loop: C clients (default 32)
+//!   --clients C          closed loop: C clients (default 32; claim: C clerks, at most 50)
 //!   --rate R             open loop: R operations a second instead
+//!   --backlog N          claim: dossiers in the desk's queue (default 100000)
 //!   --ceiling-clients C  pgbench connections (default 16)
 //!   --ceiling-seconds S  pgbench run time (default 20)
 
 use motcua_tests::bench::drive::{Arrivals, Plan};
-use motcua_tests::bench::{deadline, CeilingOptions, Setup};
+use motcua_tests::bench::{claim, deadline, CeilingOptions, Setup};
 use motcua_tests::engine::THPT_WINDOW_2025;
 use motcua_tests::EngineOptions;
 use std::time::Duration;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench deadline [--operations N] [--seconds S] [--clients C | --rate R] \
-         [--ceiling-clients C] [--ceiling-seconds S]"
+        "usage: bench deadline|claim [--operations N] [--seconds S] [--clients C | --rate R] \
+         [--backlog N] [--ceiling-clients C] [--ceiling-seconds S]"
     );
     std::process::exit(2);
 }
@@ -26,6 +28,7 @@ struct Args {
     scenario: String,
     plan: Plan,
     ceiling: CeilingOptions,
+    backlog: u64,
 }
 
 fn args() -> Args {
@@ -40,6 +43,7 @@ fn args() -> Args {
         clients: 16,
         duration: Duration::from_secs(20),
     };
+    let mut backlog = 100_000;
     while let Some(flag) = it.next() {
         let value: f64 = it
             .next()
@@ -55,6 +59,7 @@ fn args() -> Args {
                 }
             }
             "--rate" => plan.arrivals = Arrivals::Open { per_second: value },
+            "--backlog" => backlog = value as u64,
             "--ceiling-clients" => ceiling.clients = value as usize,
             "--ceiling-seconds" => ceiling.duration = Duration::from_secs_f64(value),
             _ => usage(),
@@ -64,6 +69,7 @@ fn args() -> Args {
         scenario,
         plan,
         ceiling,
+        backlog,
     }
 }
 
@@ -73,20 +79,25 @@ async fn main() -> anyhow::Result<()> {
         scenario,
         plan,
         ceiling,
+        backlog,
     } = args();
+    if !["deadline", "claim"].contains(&scenario.as_str()) {
+        usage();
+    }
     eprintln!("starting the engine (release build) …");
+    // Every scenario runs on the last days of the THPT registration: the deadline needs its
+    // window open, and the desk works beside it.
+    let setup = Setup::start(
+        EngineOptions {
+            clock: Some(THPT_WINDOW_2025.into()),
+            ..Default::default()
+        },
+        ceiling,
+    )
+    .await;
     match scenario.as_str() {
-        "deadline" => {
-            let setup = Setup::start(
-                EngineOptions {
-                    clock: Some(THPT_WINDOW_2025.into()),
-                    ..Default::default()
-                },
-                ceiling,
-            )
-            .await;
-            deadline::run(setup, plan).await
-        }
+        "deadline" => deadline::run(setup, plan).await,
+        "claim" => claim::run(setup, plan, backlog).await,
         _ => usage(),
     }
 }
