@@ -8,6 +8,7 @@ pub mod claim;
 pub mod deadline;
 pub mod drafts;
 pub mod drive;
+pub mod journey;
 
 use crate::{Engine, EngineOptions};
 use std::time::Duration;

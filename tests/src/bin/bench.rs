@@ -1,7 +1,8 @@
 //! The benchmark suite: `scripts/bench SCENARIO [options]` (docs/PERFORMANCE.md).
 //!
 //! Scenarios: deadline (the last day's submits of ready drafts), claim (desk clerks claiming
-//! and receiving from a backlog of diploma-copy dossiers). Options:
+//! and receiving from a backlog of diploma-copy dossiers), journey (citizens creating,
+//! filling and submitting a diploma copy). Options:
 //!   --operations N       operations to run at most (default 100000)
 //!   --seconds S          run time at most (default 60)
 //!   --clients C          closed loop: C clients (default 32; claim: C clerks, at most 50)
@@ -11,15 +12,15 @@
 //!   --ceiling-seconds S  pgbench run time (default 20)
 
 use motcua_tests::bench::drive::{Arrivals, Plan};
-use motcua_tests::bench::{claim, deadline, CeilingOptions, Setup};
+use motcua_tests::bench::{claim, deadline, journey, CeilingOptions, Setup};
 use motcua_tests::engine::THPT_WINDOW_2025;
 use motcua_tests::EngineOptions;
 use std::time::Duration;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench deadline|claim [--operations N] [--seconds S] [--clients C | --rate R] \
-         [--backlog N] [--ceiling-clients C] [--ceiling-seconds S]"
+        "usage: bench deadline|claim|journey [--operations N] [--seconds S] \
+         [--clients C | --rate R] [--backlog N] [--ceiling-clients C] [--ceiling-seconds S]"
     );
     std::process::exit(2);
 }
@@ -81,12 +82,12 @@ async fn main() -> anyhow::Result<()> {
         ceiling,
         backlog,
     } = args();
-    if !["deadline", "claim"].contains(&scenario.as_str()) {
+    if !["deadline", "claim", "journey"].contains(&scenario.as_str()) {
         usage();
     }
     eprintln!("starting the engine (release build) …");
     // Every scenario runs on the last days of the THPT registration: the deadline needs its
-    // window open, and the desk works beside it.
+    // window open, and the desk and the other procedures work beside it.
     let setup = Setup::start(
         EngineOptions {
             clock: Some(THPT_WINDOW_2025.into()),
@@ -98,6 +99,7 @@ async fn main() -> anyhow::Result<()> {
     match scenario.as_str() {
         "deadline" => deadline::run(setup, plan).await,
         "claim" => claim::run(setup, plan, backlog).await,
+        "journey" => journey::run(setup, plan).await,
         _ => usage(),
     }
 }

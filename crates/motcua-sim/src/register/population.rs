@@ -171,6 +171,18 @@ impl Population {
         self.residents.is_empty()
     }
 
+    /// The 12-digit numbers of the residents alive, with a settled record (not under
+    /// review) and 18 or older on `on`, in the register's order: real residents for load
+    /// generators that need many distinct citizens the register answers for.
+    pub fn living_adult_pins(&self, on: NaiveDate) -> Vec<String> {
+        self.residents
+            .iter()
+            .filter(|r| r.status == Status::Alive && r.death.is_none())
+            .filter(|r| age_on(r.birth, on) >= 18)
+            .map(|r| format!("{:012}", r.pin))
+            .collect()
+    }
+
     /// The index of the resident with this 12-digit number.
     pub(super) fn find(&self, pin: &str) -> Option<u32> {
         if pin.len() != 12 {

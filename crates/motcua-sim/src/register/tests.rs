@@ -425,3 +425,19 @@ fn only_the_asked_fields_are_written() {
         assert!(r.field(name).is_some(), "{name}");
     }
 }
+
+#[test]
+fn living_adults_are_alive_adult_and_distinct() {
+    let on = NaiveDate::from_ymd_opt(2025, 4, 22).unwrap();
+    let pins = population().living_adult_pins(on);
+    assert!(pins.len() > population().len() / 2, "{}", pins.len());
+    assert_eq!(pins.iter().collect::<HashSet<_>>().len(), pins.len());
+    for pin in &pins {
+        assert_eq!(field(pin, "status"), "alive", "{pin}");
+        assert!(age_on(day(&field(pin, "birth_date")), on) >= 18, "{pin}");
+    }
+    // Minh is 17 on that day.
+    assert!(!pins
+        .iter()
+        .any(|p| p == DECEASED || p == UNDER_REVIEW || p == STUDENT_HANOI));
+}
