@@ -11,7 +11,8 @@
 //! rewrites), each for its own synthetic citizen, with its own code, submitted from 1 to 30
 //! days before the template, in a random order, so that the queue's `order by step_due_at`
 //! has work to do. Their timelines and access logs are not copied: neither the claim nor the
-//! reception reads them. The copies are listed in `bench_backlog (n, id, pin, earlier)`.
+//! reception reads them. The copies are listed in `bench_backlog (n, id, pin, earlier)`; the
+//! template as it was submitted is kept in `bench_backlog_dossier` and `bench_backlog_fact`.
 //!
 //! At the end the database must show every claimed dossier claimed once and as many dossiers
 //! received as operations succeeded.
@@ -66,6 +67,20 @@ impl Backlog {
         .execute(pool)
         .await
         .expect("creating bench_backlog");
+        // The template as submitted: later copies (the ceiling's) must not copy it claimed or
+        // received.
+        sqlx::query("create table bench_backlog_dossier as select * from dossier where id = $1")
+            .bind(template)
+            .execute(pool)
+            .await
+            .expect("keeping the template");
+        sqlx::query(
+            "create table bench_backlog_fact as select * from dossier_fact where dossier_id = $1",
+        )
+        .bind(template)
+        .execute(pool)
+        .await
+        .expect("keeping the template's facts");
         let mut backlog = Backlog {
             template,
             copies: 0,
@@ -111,7 +126,8 @@ pub async fn depth(pool: &PgPool) -> i64 {
     depth
 }
 
-/// Copies `from..to` of `template`, in one transaction.
+/// Copies `from..to` of `template` (as kept in `bench_backlog_dossier` and
+/// `bench_backlog_fact`), in one transaction.
 async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     let mut tx = pool.begin().await.expect("a connection");
     let (from, to) = (
@@ -146,7 +162,7 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     sqlx::query(
         "insert into dossier
          select r.*
-         from bench_backlog b cross join dossier t
+         from bench_backlog b cross join bench_backlog_dossier t
          cross join lateral jsonb_populate_record(null::dossier, to_jsonb(t) || jsonb_build_object(
                     'id', b.id, 'citizen_pin', b.pin,
                     'data', jsonb_set(t.data, '{applicant,pin}', to_jsonb(b.pin)),
@@ -171,7 +187,7 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     sqlx::query(
         "insert into dossier_fact
          select r.*
-         from bench_backlog b cross join dossier_fact f
+         from bench_backlog b cross join bench_backlog_fact f
          cross join lateral jsonb_populate_record(null::dossier_fact, to_jsonb(f)
              || jsonb_build_object('dossier_id', b.id, 'submitted_at', f.submitted_at - b.earlier)) r
          where f.dossier_id = $1 and b.n >= $2 and b.n < $3",
