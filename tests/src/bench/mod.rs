@@ -9,6 +9,7 @@ pub mod deadline;
 pub mod drafts;
 pub mod drive;
 pub mod journey;
+pub mod mixed;
 
 use crate::{Engine, EngineOptions};
 use std::time::Duration;

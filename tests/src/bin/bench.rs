@@ -2,25 +2,27 @@
 //!
 //! Scenarios: deadline (the last day's submits of ready drafts), claim (desk clerks claiming
 //! and receiving from a backlog of diploma-copy dossiers), journey (citizens creating,
-//! filling and submitting a diploma copy). Options:
+//! filling and submitting a diploma copy), mixed (deadline and claim at once). Options:
 //!   --operations N       operations to run at most (default 100000)
 //!   --seconds S          run time at most (default 60)
 //!   --clients C          closed loop: C clients (default 32; claim: C clerks, at most 50)
 //!   --rate R             open loop: R operations a second instead
-//!   --backlog N          claim: dossiers in the desk's queue (default 100000)
+//!   --backlog N          claim, mixed: dossiers in the desk's queue (default 100000)
+//!   --clerks C           mixed: desk clerks claiming, closed loop (default 16, at most 50)
 //!   --ceiling-clients C  pgbench connections (default 16)
 //!   --ceiling-seconds S  pgbench run time (default 20)
 
 use motcua_tests::bench::drive::{Arrivals, Plan};
-use motcua_tests::bench::{claim, deadline, journey, CeilingOptions, Setup};
+use motcua_tests::bench::{claim, deadline, journey, mixed, CeilingOptions, Setup};
 use motcua_tests::engine::THPT_WINDOW_2025;
 use motcua_tests::EngineOptions;
 use std::time::Duration;
 
 fn usage() -> ! {
     eprintln!(
-        "usage: bench deadline|claim|journey [--operations N] [--seconds S] \
-         [--clients C | --rate R] [--backlog N] [--ceiling-clients C] [--ceiling-seconds S]"
+        "usage: bench deadline|claim|journey|mixed [--operations N] [--seconds S] \
+         [--clients C | --rate R] [--backlog N] [--clerks C] [--ceiling-clients C] \
+         [--ceiling-seconds S]"
     );
     std::process::exit(2);
 }
@@ -30,6 +32,7 @@ struct Args {
     plan: Plan,
     ceiling: CeilingOptions,
     backlog: u64,
+    clerks: usize,
 }
 
 fn args() -> Args {
@@ -45,6 +48,7 @@ fn args() -> Args {
         duration: Duration::from_secs(20),
     };
     let mut backlog = 100_000;
+    let mut clerks = 16;
     while let Some(flag) = it.next() {
         let value: f64 = it
             .next()
@@ -61,6 +65,7 @@ fn args() -> Args {
             }
             "--rate" => plan.arrivals = Arrivals::Open { per_second: value },
             "--backlog" => backlog = value as u64,
+            "--clerks" if value <= claim::CLERK_ACCOUNTS as f64 => clerks = value as usize,
             "--ceiling-clients" => ceiling.clients = value as usize,
             "--ceiling-seconds" => ceiling.duration = Duration::from_secs_f64(value),
             _ => usage(),
@@ -71,6 +76,7 @@ fn args() -> Args {
         plan,
         ceiling,
         backlog,
+        clerks,
     }
 }
 
@@ -81,13 +87,14 @@ async fn main() -> anyhow::Result<()> {
         plan,
         ceiling,
         backlog,
+        clerks,
     } = args();
-    if !["deadline", "claim", "journey"].contains(&scenario.as_str()) {
+    if !["deadline", "claim", "journey", "mixed"].contains(&scenario.as_str()) {
         usage();
     }
     eprintln!("starting the engine (release build) …");
     // Every scenario runs on the last days of the THPT registration: the deadline needs its
-    // window open, and the desk and the other procedures work beside it.
+    // window open, and the others run beside it in `mixed`.
     let setup = Setup::start(
         EngineOptions {
             clock: Some(THPT_WINDOW_2025.into()),
@@ -100,6 +107,7 @@ async fn main() -> anyhow::Result<()> {
         "deadline" => deadline::run(setup, plan).await,
         "claim" => claim::run(setup, plan, backlog).await,
         "journey" => journey::run(setup, plan).await,
+        "mixed" => mixed::run(setup, plan, backlog, clerks).await,
         _ => usage(),
     }
 }
