@@ -8,11 +8,9 @@
 -- by `scripts/bench claim` with `pgbench -M prepared`; one pgbench transaction is one
 -- operation (both of the engine's transactions).
 --
--- Two differences from the engine: `full_view` reads the dossier's documents through the
--- pool, on a second connection, while the engine's transaction is open; here it runs on the
--- same connection, inside the transaction. And the values the engine computes in Rust (the
--- legal clock's dates, the facts' flags, the event's detail) are literals or now() + an
--- interval of the same type. pgbench reads a colon followed by a letter or digit as a
+-- One difference from the engine: the values it computes in Rust (the legal clock's dates,
+-- the facts' flags, the event's detail) are literals or now() + an interval of the same
+-- type. pgbench reads a colon followed by a letter or digit as a
 -- variable even inside a quoted literal, so the JSON literals spell their colons \u003a.
 \set clerk 1 + :client_id % 50
 -- claim ------------------------------------------------------------------------------------
@@ -36,7 +34,7 @@ insert into register_access (actor_kind, actor, actor_role, actor_agency, subjec
                                       procedure_code, dossier_id, purpose, outcome, request_id,
                                       source, document_id)
          values ('staff', 'motcua.tiepnhan.' || lpad(:clerk::text, 2, '0'), 'desk_clerk', 'SGDDT-HN', :c_citizen_pin, '{}', '3.000465', :c_id, 'giải quyết hồ sơ / handling the dossier', 'opened', '00000000-0000-0000-0000-000000000000', 'dossier', null);
--- full_view → documents::list_for_dossier (on the pool in the engine)
+-- full_view → documents::list_for_dossier (in the transaction)
 select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 dd.from_store, dd.replaces_result_code, dd.added_by_kind, dd.added_at,
                 d.file_name, d.content_type, d.size, d.sha256
@@ -96,7 +94,7 @@ insert into register_access (actor_kind, actor, actor_role, actor_agency, subjec
                                       procedure_code, dossier_id, purpose, outcome, request_id,
                                       source, document_id)
          values ('staff', 'motcua.tiepnhan.' || lpad(:clerk::text, 2, '0'), 'desk_clerk', 'SGDDT-HN', :c_citizen_pin, '{}', '3.000465', :c_id, 'giải quyết hồ sơ / handling the dossier', 'opened', '00000000-0000-0000-0000-000000000000', 'dossier', null);
--- full_view → documents::list_for_dossier (on the pool in the engine)
+-- full_view → documents::list_for_dossier (in the transaction)
 select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 dd.from_store, dd.replaces_result_code, dd.added_by_kind, dd.added_at,
                 d.file_name, d.content_type, d.size, d.sha256

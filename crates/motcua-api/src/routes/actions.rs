@@ -207,7 +207,7 @@ async fn take_action(
     crate::facts::refresh(&mut *tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.
     record_staff_read(&mut **tx, principal, &updated).await?;
-    let view = full_view(state, principal, updated, procedure).await?;
+    let view = full_view(&mut **tx, principal, updated, procedure).await?;
     let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
     idempotency::complete(&mut *tx, claimed, StatusCode::OK, &answer).await?;
     Ok((StatusCode::OK, axum::Json(answer)).into_response())

@@ -100,10 +100,10 @@ impl From<Document> for DocumentView {
 
 /// The documents of a dossier, for its view.
 pub async fn of_dossier(
-    state: &AppState,
+    executor: impl sqlx::PgExecutor<'_>,
     dossier_id: Uuid,
 ) -> Result<Vec<DossierDocumentView>, ApiError> {
-    Ok(documents::list_for_dossier(&state.pool, dossier_id)
+    Ok(documents::list_for_dossier(executor, dossier_id)
         .await?
         .into_iter()
         .map(DossierDocumentView::from)

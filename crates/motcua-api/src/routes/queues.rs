@@ -184,7 +184,7 @@ pub async fn claim(
     // Handing the dossier over is opening it: in the same transaction as the claim.
     record_staff_read(&mut *tx, &principal, &dossier).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
-    let view = full_view(&state, &principal, dossier, procedure).await?;
+    let view = full_view(&mut *tx, &principal, dossier, procedure).await?;
     let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
     idempotency::complete(&mut tx, claimed, StatusCode::OK, &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
@@ -315,5 +315,7 @@ async fn reassign(
     .await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     let procedure = procedure_of(&state.catalog, &updated)?;
-    Ok(Json(full_view(state, principal, updated, procedure).await?))
+    Ok(Json(
+        full_view(&state.pool, principal, updated, procedure).await?,
+    ))
 }
