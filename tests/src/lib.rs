@@ -41,3 +41,11 @@ pub fn hex_sha256(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A JPEG of `len` bytes as the engine's type check sees one: the JFIF signature, then
+/// filler.
+pub fn jpeg(len: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    bytes.resize(len, 0x42);
+    bytes
+}

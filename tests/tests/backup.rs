@@ -14,6 +14,7 @@ use motcua_tests::command::{printed, run};
 use motcua_tests::dossiers::{self, correction_data, CORRECTION};
 use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::garage::{PrivateS3, S3Settings};
+use motcua_tests::jpeg;
 use motcua_tests::postgres::{fresh_database, PrivateCluster};
 use motcua_tests::{hex_sha256, login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
@@ -31,12 +32,6 @@ const REMOTE: &str = "motcua";
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
-}
-
-fn jpeg(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(len, 0x42);
-    bytes
 }
 
 /// A PDF of `len` bytes whose content varies, so that no two parts of it are alike.

@@ -3,6 +3,7 @@
 
 use motcua_files::FileStore;
 use motcua_tests::garage::PrivateS3;
+use motcua_tests::jpeg;
 use motcua_tests::{hex_sha256, login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -15,12 +16,6 @@ fn client() -> reqwest::Client {
 }
 
 /// A small JPEG: the signature, then filler.
-fn jpeg(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(len, 0x42);
-    bytes
-}
-
 async fn objects(engine: &Engine, prefix: &str) -> Vec<String> {
     engine.s3.store().list(prefix).await.unwrap()
 }

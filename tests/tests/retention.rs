@@ -71,6 +71,23 @@ fn motcua(engine: &Engine, args: &[&str]) -> (bool, String, String) {
     )
 }
 
+/// `motcua generate` of `dossiers` dossiers of 2025 into `engine`'s database.
+fn generate_2025(engine: &Engine, dossiers: u32, seed: u32) {
+    let (generated, _, stderr) = motcua(
+        engine,
+        &[
+            "generate",
+            "--dossiers",
+            &dossiers.to_string(),
+            "--year",
+            "2025",
+            "--seed",
+            &seed.to_string(),
+        ],
+    );
+    assert!(generated, "{stderr}");
+}
+
 async fn put_pdf(engine: &Engine, session: &Session, path: &str, bytes: &[u8]) -> u16 {
     reqwest::Client::new()
         .put(engine.at(path))
@@ -202,19 +219,7 @@ async fn retention_anonymises_what_is_past_its_time_and_the_indicators_do_not_ch
     .await);
 
     // And a year of a province's dossiers, in every state, with their facts.
-    let (generated, _, stderr) = motcua(
-        &then,
-        &[
-            "generate",
-            "--dossiers",
-            "600",
-            "--year",
-            "2025",
-            "--seed",
-            "11",
-        ],
-    );
-    assert!(generated, "{stderr}");
+    generate_2025(&then, 600, 11);
 
     // Today. This engine leaves retention to the command under test.
     let now = Engine::start_with(EngineOptions {
@@ -620,19 +625,7 @@ async fn two_runs_at_once_share_the_work() {
         ..Default::default()
     })
     .await;
-    let (generated, _, stderr) = motcua(
-        &engine,
-        &[
-            "generate",
-            "--dossiers",
-            "2000",
-            "--year",
-            "2025",
-            "--seed",
-            "3",
-        ],
-    );
-    assert!(generated, "{stderr}");
+    generate_2025(&engine, 2000, 3);
     let runs: Vec<_> = (0..2)
         .map(|_| {
             engine
@@ -722,19 +715,7 @@ async fn the_engine_runs_retention_on_its_own() {
         ..Default::default()
     })
     .await;
-    let (generated, _, stderr) = motcua(
-        &engine,
-        &[
-            "generate",
-            "--dossiers",
-            "200",
-            "--year",
-            "2025",
-            "--seed",
-            "5",
-        ],
-    );
-    assert!(generated, "{stderr}");
+    generate_2025(&engine, 200, 5);
     let pool = PgPool::connect(&engine.database_url).await.unwrap();
     let due: i64 = scalar(
         &pool,

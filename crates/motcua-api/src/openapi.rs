@@ -32,6 +32,33 @@ use overload::Overload;
 )]
 pub struct ApiDoc;
 
+/// Calls `document` on every operation of the document (the modifiers that add what every
+/// operation can answer).
+fn for_each_operation(
+    openapi: &mut utoipa::openapi::OpenApi,
+    mut document: impl FnMut(&mut utoipa::openapi::path::Operation),
+) {
+    for item in openapi.paths.paths.values_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            document(operation);
+        }
+    }
+}
+
+/// A response body of the `Problem` schema.
+fn problem_content() -> utoipa::openapi::Content {
+    utoipa::openapi::ContentBuilder::new()
+        .schema(Some(utoipa::openapi::Ref::from_schema_name("Problem")))
+        .build()
+}
+
 struct BearerAuth;
 
 impl Modify for BearerAuth {

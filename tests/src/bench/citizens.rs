@@ -4,6 +4,7 @@
 
 use crate::TEST_TOKEN_SECRET;
 use motcua_auth::{AccessTokens, Principal};
+use sqlx::PgPool;
 
 pub struct Citizens {
     tokens: AccessTokens,
@@ -48,4 +49,24 @@ pub fn synthetic_pin(n: u64) -> String {
     let province =
         PROVINCES[usize::try_from(n / 1_000_000).unwrap_or(usize::MAX) % PROVINCES.len()];
     format!("{province}307{:06}", n % 1_000_000)
+}
+
+/// Defines `bench_pin(n)` in the benchmark's database: [`synthetic_pin`] in SQL, for the
+/// rows the benchmarks copy there (the load generator computes the same numbers itself).
+pub async fn define_synthetic_pin(pool: &PgPool) {
+    let provinces = PROVINCES
+        .iter()
+        .map(|p| format!("'{p}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query(&format!(
+        "create function bench_pin(n bigint) returns text language sql immutable as $$
+             select (array[{provinces}])[1 + (n / 1000000) % {}]
+                    || '307' || lpad((n % 1000000)::text, 6, '0')
+         $$",
+        PROVINCES.len()
+    ))
+    .execute(pool)
+    .await
+    .expect("defining bench_pin");
 }

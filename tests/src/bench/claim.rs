@@ -18,9 +18,8 @@
 //! received as operations succeeded.
 
 use super::ceiling;
-use super::citizens::synthetic_pin;
 use super::drive::{drive, Answer, Figures, Plan};
-use super::{answer_with_body, dossier_id, print_ratio, Setup};
+use super::{dossier_id, print_ratio, Setup};
 use crate::dossiers::{submitted_copy, COPY};
 use crate::{login, Engine};
 use serde_json::json;
@@ -35,7 +34,7 @@ pub const QUEUE: &str = "3.000465:submitted";
 /// The simulator's pool of desk clerks of SGDDT-HN (`motcua_sim::accounts::CLERK_POOL`).
 pub const CLERK_ACCOUNTS: usize = 50;
 
-/// The backlog's citizens are `synthetic_pin(PINS_FROM + n)`: other numbers than the
+/// The backlog's citizens are `super::citizens::synthetic_pin(PINS_FROM + n)`: other numbers than the
 /// deadline's candidates (`synthetic_pin(n)` from 0) when both run together.
 const PINS_FROM: u64 = 5_000_000;
 
@@ -134,22 +133,14 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
         i64::try_from(from).expect("fewer copies than i64::MAX"),
         i64::try_from(to).expect("fewer copies than i64::MAX"),
     );
-    // The same PINs as `synthetic_pin(PINS_FROM + n)`, computed where the rows are written.
     sqlx::query(
         "insert into bench_backlog (n, id, pin, earlier)
-         select n, gen_random_uuid(),
-                ($3::text[])[1 + (($4 + n) / 1000000) % 10] || '307'
-                    || lpad((($4 + n) % 1000000)::text, 6, '0'),
+         select n, gen_random_uuid(), bench_pin($3 + n),
                 interval '1 day' + random() * interval '29 days'
          from generate_series($1::bigint, $2::bigint - 1) n",
     )
     .bind(from)
     .bind(to)
-    .bind(
-        (0..10u64)
-            .map(|p| synthetic_pin(p * 1_000_000)[..3].to_owned())
-            .collect::<Vec<_>>(),
-    )
     .bind(i64::try_from(PINS_FROM).expect("a small number"))
     .execute(&mut *tx)
     .await
@@ -222,7 +213,7 @@ async fn claim_and_receive(
     base: &str,
     token: &str,
 ) -> (Answer, Option<Uuid>) {
-    let (claim, body) = answer_with_body(
+    let (claim, body) = Answer::with_body(
         client
             .post(format!("{base}/v1/queues/{QUEUE}/claim"))
             .bearer_auth(token),
@@ -334,11 +325,6 @@ pub fn ceiling_run(clients: usize, duration: Duration) -> ceiling::Run<'static> 
     }
 }
 
-/// How many dossiers pgbench may claim in `duration`: enough at 10,000/s.
-pub fn ceiling_dossiers(duration: Duration) -> u64 {
-    duration.as_secs().max(1) * 10_000
-}
-
 /// The backlog, the pgbench ceiling's dossiers on top, and the header line.
 pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result<()> {
     let Setup {
@@ -375,8 +361,7 @@ pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result
     // pgbench claims from the same queue: filled again to the engine's depth, plus what
     // pgbench may take.
     let remaining = depth(&pool).await;
-    let top_up = backlog_depth.saturating_sub(u64::try_from(remaining)?)
-        + ceiling_dossiers(ceiling.duration);
+    let top_up = backlog_depth.saturating_sub(u64::try_from(remaining)?) + ceiling.rows();
     eprintln!("adding {top_up} dossiers to the queue for the ceiling …");
     backlog.add(&pool, top_up).await;
     let before = depth(&pool).await;

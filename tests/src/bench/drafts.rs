@@ -1,14 +1,13 @@
 //! The last day of THPT registration: a cohort of candidates whose drafts are ready (filled,
 //! photo attached) and only need the final submit. One draft is made over HTTP like a
 //! candidate would (register prefill, form, photo upload); the cohort are copies of it in
-//! SQL, each for its own synthetic candidate ([`synthetic_pin`]), spread over the
+//! SQL, each for its own synthetic candidate ([`super::citizens::synthetic_pin`]), spread over the
 //! procedure's three receiving agencies. Copying a million drafts through the API would take
 //! longer than the benchmark; what the deadline measures is the submit.
 //!
 //! The copies are listed in `bench_draft (n, id, document_id, pin, agency)`, a table of the
 //! benchmark's own in the engine's database, which the pgbench ceiling reads too.
 
-use super::citizens::synthetic_pin;
 use crate::api::put_file;
 use crate::dossiers::filled_draft;
 use crate::{login, Engine};
@@ -22,12 +21,6 @@ pub const THPT: &str = "1.005142";
 /// The receiving agencies of the THPT registration (procedures/1.005142.json).
 pub const AGENCIES: [&str; 3] = ["THPT-HN-CVA", "THPT-HN-YENHOA", "SGDDT-HN"];
 
-fn photo() -> Vec<u8> {
-    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
-    bytes.resize(40_000, 0x42);
-    bytes
-}
-
 /// One complete THPT draft of the simulator's candidate Minh, made through the API.
 async fn template(engine: &Engine) -> Uuid {
     let client = reqwest::Client::new();
@@ -40,7 +33,7 @@ async fn template(engine: &Engine) -> Uuid {
         &minh,
         &format!("/v1/dossiers/{id}/documents/photo"),
         "image/jpeg",
-        photo(),
+        crate::jpeg(40_000),
     )
     .await;
     assert_eq!(status, 201, "uploading the template's photo: {body}");
@@ -87,21 +80,13 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
         i64::try_from(from).expect("fewer drafts than i64::MAX"),
         i64::try_from(to).expect("fewer drafts than i64::MAX"),
     );
-    // The same PINs as `synthetic_pin`, computed where the rows are written.
     sqlx::query(
         "insert into bench_draft (n, id, document_id, pin, agency)
-         select n, gen_random_uuid(), gen_random_uuid(),
-                ($3::text[])[1 + (n / 1000000) % 10] || '307' || lpad((n % 1000000)::text, 6, '0'),
-                ($4::text[])[1 + n % 3]
+         select n, gen_random_uuid(), gen_random_uuid(), bench_pin(n), ($3::text[])[1 + n % 3]
          from generate_series($1::bigint, $2::bigint - 1) n",
     )
     .bind(from)
     .bind(to)
-    .bind(
-        (0..10u64)
-            .map(|p| synthetic_pin(p * 1_000_000)[..3].to_owned())
-            .collect::<Vec<_>>(),
-    )
     .bind(AGENCIES.map(str::to_owned).to_vec())
     .execute(&mut *tx)
     .await

@@ -29,6 +29,12 @@ pub struct Answer {
 
 impl Answer {
     pub async fn of(request: reqwest::RequestBuilder) -> Answer {
+        Answer::with_body(request).await.0
+    }
+
+    /// The answer and its body, for an operation whose next request needs something of it
+    /// (an id). The body is read in any case, so the connection goes back to the pool.
+    pub async fn with_body(request: reqwest::RequestBuilder) -> (Answer, bytes::Bytes) {
         match request.timeout(Duration::from_secs(30)).send().await {
             Ok(response) => {
                 let status = response.status().as_u16();
@@ -37,17 +43,22 @@ impl Answer {
                     .get("retry-after")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_owned);
-                // The body is read so the connection goes back to the pool.
-                let _ = response.bytes().await;
-                Answer {
-                    status,
-                    retry_after,
-                }
+                let body = response.bytes().await.unwrap_or_default();
+                (
+                    Answer {
+                        status,
+                        retry_after,
+                    },
+                    body,
+                )
             }
-            Err(_) => Answer {
-                status: 0,
-                retry_after: None,
-            },
+            Err(_) => (
+                Answer {
+                    status: 0,
+                    retry_after: None,
+                },
+                bytes::Bytes::new(),
+            ),
         }
     }
 
@@ -67,7 +78,6 @@ pub struct Plan {
 
 /// The figures of one run.
 pub struct Figures {
-    pub started: u64,
     pub succeeded: u64,
     /// 503 answers, and how many of them said when to come back.
     pub overloaded: u64,
@@ -126,26 +136,36 @@ impl Figures {
     }
 }
 
-#[derive(Default)]
 struct Tally {
     succeeded: u64,
     overloaded: u64,
     overloaded_with_retry_after: u64,
     retry_after_values: Vec<String>,
     failed: std::collections::BTreeMap<u16, u64>,
-    latency: Option<Histogram<u64>>,
-    refusal_latency: Option<Histogram<u64>>,
+    latency: Histogram<u64>,
+    refusal_latency: Histogram<u64>,
 }
 
 impl Tally {
+    fn new() -> Tally {
+        Tally {
+            succeeded: 0,
+            overloaded: 0,
+            overloaded_with_retry_after: 0,
+            retry_after_values: Vec::new(),
+            failed: Default::default(),
+            latency: latency_histogram(),
+            refusal_latency: latency_histogram(),
+        }
+    }
+
     fn record(&mut self, answer: &Answer, took: Duration) {
-        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).max(1);
         if answer.ok() {
             self.succeeded += 1;
-            histogram(&mut self.latency).saturating_record(micros);
+            record(&mut self.latency, took);
         } else if answer.status == 503 {
             self.overloaded += 1;
-            histogram(&mut self.refusal_latency).saturating_record(micros);
+            record(&mut self.refusal_latency, took);
             if let Some(value) = &answer.retry_after {
                 self.overloaded_with_retry_after += 1;
                 if !self.retry_after_values.contains(value) {
@@ -158,11 +178,15 @@ impl Tally {
     }
 }
 
-fn histogram(slot: &mut Option<Histogram<u64>>) -> &mut Histogram<u64> {
-    // 1 µs to 100 s at three significant digits.
-    slot.get_or_insert_with(|| {
-        Histogram::new_with_bounds(1, 100_000_000, 3).expect("valid histogram bounds")
-    })
+/// A latency histogram in microseconds: 1 µs to 100 s at three significant digits.
+pub fn latency_histogram() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 100_000_000, 3).expect("valid histogram bounds")
+}
+
+/// Records `took` in a [`latency_histogram`].
+pub fn record(histogram: &mut Histogram<u64>, took: Duration) {
+    let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).max(1);
+    histogram.saturating_record(micros);
 }
 
 /// The most requests an open-loop run keeps waiting for answers at once; past it the
@@ -177,13 +201,13 @@ where
     Fut: Future<Output = Answer> + Send + 'static,
 {
     let operation = Arc::new(operation);
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let next = Arc::new(AtomicU64::new(0));
+    let tally = Arc::new(Mutex::new(Tally::new()));
     let started_at = Instant::now();
     let deadline = started_at + plan.duration;
     let mut not_sent = 0;
     match plan.arrivals {
         Arrivals::Closed { clients } => {
+            let next = Arc::new(AtomicU64::new(0));
             let workers = (0..clients).map(|_| {
                 let (operation, tally, next) = (operation.clone(), tally.clone(), next.clone());
                 tokio::spawn(async move {
@@ -242,13 +266,11 @@ where
             while let Some(done) = tasks.join_next().await {
                 done.expect("a load task panicked");
             }
-            next.store(n, Ordering::Relaxed);
         }
     }
     let elapsed = started_at.elapsed();
     let mut tally = lock(&tally);
     Figures {
-        started: next.load(Ordering::Relaxed).min(plan.operations),
         succeeded: tally.succeeded,
         overloaded: tally.overloaded,
         overloaded_with_retry_after: tally.overloaded_with_retry_after,
@@ -256,14 +278,8 @@ where
         failed: tally.failed.iter().map(|(s, n)| (*s, *n)).collect(),
         not_sent,
         elapsed,
-        latency: tally.latency.take().unwrap_or_else(|| {
-            let mut empty = None;
-            histogram(&mut empty).clone()
-        }),
-        refusal_latency: tally.refusal_latency.take().unwrap_or_else(|| {
-            let mut empty = None;
-            histogram(&mut empty).clone()
-        }),
+        latency: std::mem::replace(&mut tally.latency, latency_histogram()),
+        refusal_latency: std::mem::replace(&mut tally.refusal_latency, latency_histogram()),
     }
 }
 

@@ -11,8 +11,8 @@
 
 use super::ceiling;
 use super::citizens::Citizens;
-use super::drive::{drive, Answer, Plan};
-use super::{answer_with_body, dossier_id, print_ratio, Setup};
+use super::drive::{drive, latency_histogram, record, Answer, Plan};
+use super::{dossier_id, print_ratio, Setup};
 use crate::dossiers::{copy_data, COPY};
 use crate::engine::THPT_WINDOW_2025;
 use hdrhistogram::Histogram;
@@ -30,18 +30,15 @@ struct PerRequest(Mutex<Vec<Histogram<u64>>>);
 impl PerRequest {
     fn new() -> PerRequest {
         PerRequest(Mutex::new(
-            REQUESTS
-                .iter()
-                .map(|_| {
-                    Histogram::new_with_bounds(1, 100_000_000, 3).expect("valid histogram bounds")
-                })
-                .collect(),
+            REQUESTS.iter().map(|_| latency_histogram()).collect(),
         ))
     }
 
     fn record(&self, request: usize, took: Duration) {
-        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX).max(1);
-        self.0.lock().unwrap_or_else(|p| p.into_inner())[request].saturating_record(micros);
+        record(
+            &mut self.0.lock().unwrap_or_else(|p| p.into_inner())[request],
+            took,
+        );
     }
 
     fn print(&self) {
@@ -70,7 +67,7 @@ async fn journey(
     times: &PerRequest,
 ) -> Answer {
     let sent = Instant::now();
-    let (created, body) = answer_with_body(
+    let (created, body) = Answer::with_body(
         client
             .post(format!("{base}/v1/dossiers"))
             .bearer_auth(token)

@@ -4,12 +4,10 @@
 //! the submits at the given arrivals, the claims by `--clerks` clerks in a closed loop. The
 //! ceiling is both pgbench scripts running at the same time, each beside its own figure.
 
-use super::citizens::{synthetic_pin, Citizens};
 use super::claim::{self, Backlog};
-use super::drafts;
-use super::drive::{drive, Answer, Arrivals, Plan};
-use super::{ceiling, print_ratio, Setup};
-use std::sync::Arc;
+use super::deadline;
+use super::drive::{Arrivals, Plan};
+use super::{print_ratio, Setup};
 
 pub async fn run(
     setup: Setup,
@@ -22,13 +20,8 @@ pub async fn run(
         pool,
         ceiling,
     } = setup;
-    // As in the deadline scenario: the ceiling's drafts follow the engine's.
-    let ceiling_drafts = ceiling.duration.as_secs() * 10_000;
-    eprintln!(
-        "preparing {} THPT drafts and a backlog of {backlog_depth} diploma copies …",
-        plan.operations + ceiling_drafts
-    );
-    let ids = Arc::new(drafts::prepare(&engine, &pool, plan.operations + ceiling_drafts).await);
+    eprintln!("and a backlog of {backlog_depth} diploma copies …");
+    let ids = deadline::prepare(&engine, &pool, plan, ceiling).await;
     let mut backlog = Backlog::prepare(&engine, &pool, backlog_depth).await;
     let tokens = claim::clerks(&engine, clerks).await;
     let clerks = tokens.len();
@@ -50,61 +43,22 @@ pub async fn run(
         claim::QUEUE_EMPTY
     );
 
-    let citizens = Arc::new(Citizens::new());
-    let client = super::client();
-    let base = engine.url.clone();
-    // The deadline scenario's request (deadline.rs), draft n by candidate n.
-    let submits = drive(plan, move |n| {
-        let (ids, citizens, client, base) =
-            (ids.clone(), citizens.clone(), client.clone(), base.clone());
-        async move {
-            let index = usize::try_from(n).expect("a draft's index fits usize");
-            let request = client
-                .post(format!("{base}/v1/dossiers/{}/submit", ids[index]))
-                .bearer_auth(citizens.token(&synthetic_pin(n)))
-                .header("idempotency-key", format!("deadline-{n}"));
-            Answer::of(request).await
-        }
-    });
+    let submits = deadline::submit_all(&engine, plan, ids);
     let claims = claim::run_claims(&engine, claims_plan, tokens);
     let (submits, claims) = tokio::join!(submits, claims);
     println!("  deadline engine: {}", submits.summary());
     println!("  claim engine:    {}", claims.figures.summary());
 
-    // The deadline's check (deadline.rs): every acknowledgement a submitted draft, no code
-    // twice (the backlog's codes included).
-    let (submitted,): (i64,) = sqlx::query_as(
-        "select count(*) from dossier d join bench_draft b on b.id = d.id
-         where b.n < $1 and d.state <> 'draft'",
-    )
-    .bind(i64::try_from(plan.operations)?)
-    .fetch_one(&pool)
-    .await?;
-    let (with_code, distinct_codes): (i64, i64) =
-        sqlx::query_as("select count(code), count(distinct code) from dossier")
-            .fetch_one(&pool)
-            .await?;
-    println!(
-        "  check:   deadline: {} acknowledgements, {submitted} submitted dossiers in the \
-         database, {} dossier codes given twice",
-        submits.succeeded,
-        with_code - distinct_codes
-    );
+    // No code twice counts the backlog's codes too.
+    let submits_hold = deadline::check(&pool, plan, &submits).await?;
     let claims_hold = claim::check(&pool, &claims).await?;
 
     let remaining = claim::depth(&pool).await;
-    let top_up = backlog_depth.saturating_sub(u64::try_from(remaining)?)
-        + claim::ceiling_dossiers(ceiling.duration);
+    let top_up = backlog_depth.saturating_sub(u64::try_from(remaining)?) + ceiling.rows();
     eprintln!("adding {top_up} dossiers to the queue for the ceiling …");
     backlog.add(&pool, top_up).await;
     let queue = claim::depth(&pool).await;
-    let deadline_run = ceiling::Run {
-        name: "deadline",
-        script: include_str!("../../pgbench/deadline.sql"),
-        clients: ceiling.clients,
-        duration: ceiling.duration,
-        defines: vec![("first", plan.operations.to_string())],
-    };
+    let deadline_run = deadline::ceiling_run(plan, ceiling);
     // As many connections for the claims as there were clerks.
     let claim_run = claim::ceiling_run(clerks, ceiling.duration);
     // Both pgbench processes at once.
@@ -133,9 +87,7 @@ pub async fn run(
     print!("  claim   ");
     print_ratio(&claims.figures, &claim_ceiling);
     anyhow::ensure!(
-        u64::try_from(submitted)? == submits.succeeded
-            && with_code == distinct_codes
-            && claims_hold,
+        submits_hold && claims_hold,
         "the database does not match the answers"
     );
     Ok(())

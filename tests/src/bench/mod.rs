@@ -21,6 +21,13 @@ pub struct CeilingOptions {
     pub duration: Duration,
 }
 
+impl CeilingOptions {
+    /// Rows pgbench may use up (drafts to submit, dossiers to claim): enough at 10,000/s.
+    pub fn rows(&self) -> u64 {
+        self.duration.as_secs().max(1) * 10_000
+    }
+}
+
 /// What every scenario starts from: the release engine on a fresh database of the private
 /// cluster, with motcua-sim in this process, and a pool of the benchmark's own.
 pub struct Setup {
@@ -37,6 +44,7 @@ impl Setup {
             .connect(&engine.database_url)
             .await
             .expect("the benchmark connects to the engine's database");
+        citizens::define_synthetic_pin(&pool).await;
         Setup {
             engine,
             pool,
@@ -51,36 +59,6 @@ pub fn client() -> reqwest::Client {
         .tcp_nodelay(true)
         .build()
         .expect("an HTTP client")
-}
-
-/// Sends `request` and answers like [`drive::Answer::of`], with the answer's body, for an
-/// operation whose next request needs something of it (an id).
-pub async fn answer_with_body(request: reqwest::RequestBuilder) -> (drive::Answer, bytes::Bytes) {
-    match request.timeout(Duration::from_secs(30)).send().await {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            let retry_after = response
-                .headers()
-                .get("retry-after")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
-            let body = response.bytes().await.unwrap_or_default();
-            (
-                drive::Answer {
-                    status,
-                    retry_after,
-                },
-                body,
-            )
-        }
-        Err(_) => (
-            drive::Answer {
-                status: 0,
-                retry_after: None,
-            },
-            bytes::Bytes::new(),
-        ),
-    }
 }
 
 /// The `id` of the dossier in a JSON answer.

@@ -5,25 +5,14 @@
 
 use std::collections::BTreeMap;
 use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::openapi::ResponseBuilder;
 use utoipa::Modify;
 
 pub struct ExtractorErrors;
 
 impl Modify for ExtractorErrors {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                document(operation);
-            }
-        }
+        super::for_each_operation(openapi, document);
     }
 }
 
@@ -73,12 +62,7 @@ fn document(operation: &mut Operation) {
         responses.entry(status.to_owned()).or_insert_with(|| {
             ResponseBuilder::new()
                 .description(descriptions.join("; "))
-                .content(
-                    "application/problem+json",
-                    ContentBuilder::new()
-                        .schema(Some(Ref::from_schema_name("Problem")))
-                        .build(),
-                )
+                .content("application/problem+json", super::problem_content())
                 .into()
         });
     }

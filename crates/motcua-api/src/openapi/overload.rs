@@ -5,7 +5,7 @@
 
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::{ContentBuilder, Object, Ref, RefOr, ResponseBuilder, Type};
+use utoipa::openapi::{Object, RefOr, ResponseBuilder, Type};
 use utoipa::Modify;
 
 const OVERLOADED: &str = "`overloaded`: the engine is at capacity and did not take the \
@@ -15,25 +15,8 @@ pub struct Overload;
 
 impl Modify for Overload {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.patch,
-            ];
-            for operation in operations.into_iter().flatten() {
-                document(operation);
-            }
-        }
+        super::for_each_operation(openapi, document);
     }
-}
-
-fn problem() -> utoipa::openapi::Content {
-    ContentBuilder::new()
-        .schema(Some(Ref::from_schema_name("Problem")))
-        .build()
 }
 
 fn retry_after() -> utoipa::openapi::header::Header {
@@ -55,7 +38,7 @@ fn document(operation: &mut Operation) {
             response
                 .content
                 .entry("application/problem+json".to_owned())
-                .or_insert_with(problem);
+                .or_insert_with(super::problem_content);
             response
                 .headers
                 .entry("Retry-After".to_owned())
@@ -68,7 +51,7 @@ fn document(operation: &mut Operation) {
                 "503".to_owned(),
                 ResponseBuilder::new()
                     .description(OVERLOADED)
-                    .content("application/problem+json", problem())
+                    .content("application/problem+json", super::problem_content())
                     .header("Retry-After", retry_after())
                     .into(),
             );
