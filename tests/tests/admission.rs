@@ -200,13 +200,14 @@ async fn past_capacity_requests_are_refused_at_once_and_the_admitted_ones_are_se
 
 /// `serve` names each admission variable with a wrong value, in its one refusal.
 #[test]
-fn serve_refuses_admission_limits_of_zero_or_not_numbers() {
+fn serve_refuses_admission_and_pool_limits_of_zero_or_not_numbers() {
     let (started, printed) = motcua(
         &["serve"],
         &[
             ("MOTCUA_MAX_IN_FLIGHT", "0"),
             ("MOTCUA_MAX_QUEUED", "many"),
             ("MOTCUA_QUEUE_WAIT_MS", "0"),
+            ("MOTCUA_DB_MAX_CONNECTIONS", "0"),
         ],
     );
     assert!(!started, "serve started:\n{printed}");
@@ -214,6 +215,7 @@ fn serve_refuses_admission_limits_of_zero_or_not_numbers() {
         "MOTCUA_MAX_IN_FLIGHT=0 must be at least 1",
         "MOTCUA_MAX_QUEUED=\"many\" is not a whole number",
         "MOTCUA_QUEUE_WAIT_MS=0 must be at least 1",
+        "MOTCUA_DB_MAX_CONNECTIONS=0 must be at least 1",
     ] {
         assert!(printed.contains(wrong), "{wrong:?} not in:\n{printed}");
     }

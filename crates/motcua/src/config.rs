@@ -65,6 +65,9 @@ pub struct Config {
     /// `MOTCUA_MAX_IN_FLIGHT`, `MOTCUA_MAX_QUEUED`, `MOTCUA_QUEUE_WAIT_MS`: how many requests
     /// are served at once and how many may wait, how long, before 503 `overloaded`.
     pub admission: AdmissionSettings,
+    /// `MOTCUA_DB_MAX_CONNECTIONS` (default 20): the process's PostgreSQL connections for
+    /// requests (the dossier codes' own four come on top).
+    pub db_max_connections: u32,
     /// `motcua dev` only: the instant the engine's clock starts at.
     pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// The digitisation target reports measure 4.2 against (default 0.8; 1.0 for 2030).
@@ -96,6 +99,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_MAX_IN_FLIGHT",
     "MOTCUA_MAX_QUEUED",
     "MOTCUA_QUEUE_WAIT_MS",
+    "MOTCUA_DB_MAX_CONNECTIONS",
     "MOTCUA_DEV_CLOCK",
     "MOTCUA_DIGITISATION_TARGET",
     "MOTCUA_SHUTDOWN_DELAY_SECS",
@@ -296,6 +300,8 @@ impl Config {
                 .get() as u64,
             ),
         };
+        let db_max_connections =
+            u32::try_from(at_least_one("MOTCUA_DB_MAX_CONNECTIONS", 20).get()).unwrap_or(20);
         let token_secret = env.get("MOTCUA_TOKEN_SECRET");
         if token_secret.as_ref().is_some_and(|s| s.len() < 32) {
             problems.push("MOTCUA_TOKEN_SECRET must be at least 32 characters".into());
@@ -373,6 +379,7 @@ impl Config {
             body_idle_timeout: std::time::Duration::from_secs(body_idle_timeout.max(1)),
             rate_limits,
             admission,
+            db_max_connections,
             dev_clock,
             digitisation_target,
             shutdown,

@@ -70,9 +70,12 @@ async fn prepare_database(
 
 pub async fn build_app(config: &Config, services: Services) -> Result<axum::Router> {
     let procedures = load_procedures(config)?;
-    let pool = motcua_store::connect(services.database_url.expose_secret(), 20)
-        .await
-        .context("cannot connect to PostgreSQL")?;
+    let pool = motcua_store::connect(
+        services.database_url.expose_secret(),
+        config.db_max_connections,
+    )
+    .await
+    .context("cannot connect to PostgreSQL")?;
     prepare_database(&pool, &procedures).await?;
     let code_numbers = motcua_store::connect_code_numbers(services.database_url.expose_secret())
         .await
