@@ -189,6 +189,61 @@ pub fn record(histogram: &mut Histogram<u64>, took: Duration) {
     histogram.saturating_record(micros);
 }
 
+/// Latency histograms of the kinds of request an operation is made of, or of the kinds of
+/// operation, beside the operation's own: for targets per kind. Successful requests, from
+/// when each left to its answer, microseconds.
+pub struct PerKind {
+    names: Vec<String>,
+    histograms: Mutex<Vec<Histogram<u64>>>,
+}
+
+impl PerKind {
+    pub fn new(names: &[&str]) -> PerKind {
+        PerKind {
+            names: names.iter().map(|name| (*name).to_owned()).collect(),
+            histograms: Mutex::new(names.iter().map(|_| latency_histogram()).collect()),
+        }
+    }
+
+    /// Records `took` for kind `kind` (its index in the names).
+    pub fn record(&self, kind: usize, took: Duration) {
+        if let Some(histogram) = self
+            .histograms
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get_mut(kind)
+        {
+            record(histogram, took);
+        }
+    }
+
+    /// One line per kind, its name padded to the longest.
+    pub fn print(&self) {
+        let width = self
+            .names
+            .iter()
+            .map(|n| n.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let histograms = self
+            .histograms
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for (name, h) in self.names.iter().zip(histograms.iter()) {
+            let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
+            println!(
+                "  {name:<width$}  {} ok; p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
+                h.len(),
+                ms(0.5),
+                ms(0.99),
+                ms(0.999),
+                h.max() as f64 / 1000.0
+            );
+        }
+    }
+}
+
 /// The most requests an open-loop run keeps waiting for answers at once; past it the
 /// generator itself would be the bottleneck, and says so (`not_sent`).
 const MAX_OUTSTANDING: usize = 20_000;

@@ -11,51 +11,17 @@
 
 use super::ceiling;
 use super::citizens::Citizens;
-use super::drive::{drive, latency_histogram, record, Answer, Plan};
+use super::drive::{drive, Answer, PerKind, Plan};
 use super::{dossier_id, print_ratio, Setup};
 use crate::dossiers::{copy_data, COPY};
 use crate::engine::THPT_WINDOW_2025;
-use hdrhistogram::Histogram;
 use motcua_sim::register::Population;
 use sqlx::PgPool;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 /// The requests of a journey, in order.
 const REQUESTS: [&str; 3] = ["create", "patch", "submit"];
-
-/// Latency of each kind of request, microseconds.
-struct PerRequest(Mutex<Vec<Histogram<u64>>>);
-
-impl PerRequest {
-    fn new() -> PerRequest {
-        PerRequest(Mutex::new(
-            REQUESTS.iter().map(|_| latency_histogram()).collect(),
-        ))
-    }
-
-    fn record(&self, request: usize, took: Duration) {
-        record(
-            &mut self.0.lock().unwrap_or_else(|p| p.into_inner())[request],
-            took,
-        );
-    }
-
-    fn print(&self) {
-        let histograms = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        for (name, h) in REQUESTS.iter().zip(histograms.iter()) {
-            let ms = |q: f64| h.value_at_quantile(q) as f64 / 1000.0;
-            println!(
-                "  {name:<7}  {} ok; p50 {:.2} ms, p99 {:.2} ms, p99.9 {:.2} ms, max {:.2} ms",
-                h.len(),
-                ms(0.5),
-                ms(0.99),
-                ms(0.999),
-                h.max() as f64 / 1000.0
-            );
-        }
-    }
-}
 
 /// One journey of the citizen with `token`; answers the first answer that is not a success,
 /// or the submit's.
@@ -64,7 +30,7 @@ async fn journey(
     base: &str,
     token: &str,
     key: String,
-    times: &PerRequest,
+    times: &PerKind,
 ) -> Answer {
     let sent = Instant::now();
     let (created, body) = Answer::with_body(
@@ -144,7 +110,7 @@ pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
         plan.operations
     );
     let citizens = Arc::new(Citizens::new());
-    let times = Arc::new(PerRequest::new());
+    let times = Arc::new(PerKind::new(&REQUESTS));
     let client = super::client();
     let base = engine.url.clone();
     let recorded = times.clone();

@@ -10,6 +10,7 @@ pub mod drafts;
 pub mod drive;
 pub mod journey;
 pub mod mixed;
+pub mod reports;
 
 use crate::{Engine, EngineOptions};
 use std::time::Duration;
