@@ -3,18 +3,21 @@
 //! run. What the engine reaches is printed as a ratio to it: the part of the machine's noise
 //! both share cancels out, and what is left is what the engine's code costs.
 
+use super::cpu::CpuTimes;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
 
 /// What pgbench measured.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Ceiling {
     pub per_second: f64,
     pub latency_average_ms: f64,
     pub transactions: u64,
     pub failed: u64,
+    /// Where the machine's CPU went during the run, per transaction ([`CpuTimes`]).
+    pub cpu: String,
 }
 
 /// A pgbench run: `script` with `clients` connections for `duration`, each client's
@@ -71,6 +74,7 @@ impl Run<'_> {
         for (name, value) in &self.defines {
             command.arg(format!("--define={name}={value}"));
         }
+        let before = CpuTimes::now(0);
         let output = command
             .arg(database_url)
             .output()
@@ -87,12 +91,14 @@ impl Run<'_> {
             let line = stdout.lines().find(|line| line.starts_with(label))?;
             line[label.len()..].split_whitespace().next()?.parse().ok()
         };
+        let transactions =
+            number_after("number of transactions actually processed: ").unwrap_or(0.0) as u64;
         Ok(Ceiling {
             per_second: number_after("tps = ").context("pgbench printed no tps")?,
             latency_average_ms: number_after("latency average = ").unwrap_or(f64::NAN),
-            transactions: number_after("number of transactions actually processed: ").unwrap_or(0.0)
-                as u64,
+            transactions,
             failed: number_after("number of failed transactions: ").unwrap_or(0.0) as u64,
+            cpu: before.per_operation(&CpuTimes::now(0), transactions),
         })
     }
 }

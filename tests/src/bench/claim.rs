@@ -18,8 +18,9 @@
 //! received as operations succeeded.
 
 use super::ceiling;
+use super::cpu::CpuTimes;
 use super::drive::{drive, Answer, Figures, Plan};
-use super::{dossier_id, print_ratio, Setup};
+use super::{dossier_id, print_cpu, print_ratio, Setup};
 use crate::dossiers::{submitted_copy, COPY};
 use crate::{login, Engine};
 use serde_json::json;
@@ -354,8 +355,10 @@ pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result
         plan.arrivals,
         plan.operations
     );
+    let cpu_before = CpuTimes::now(engine.pid());
     let claims = run_claims(&engine, plan, tokens).await;
     println!("  engine:  {}", claims.figures.summary());
+    let cpu_after = CpuTimes::now(engine.pid());
     let holds = check(&pool, &claims).await?;
 
     // pgbench claims from the same queue: filled again to the engine's depth, plus what
@@ -372,6 +375,7 @@ pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result
         ceiling.clients
     );
     print_ratio(&claims.figures, &measured);
+    print_cpu(&cpu_before, &cpu_after, &claims.figures, &measured);
     anyhow::ensure!(holds, "the database does not match the answers");
     Ok(())
 }

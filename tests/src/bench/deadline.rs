@@ -7,9 +7,10 @@
 
 use super::ceiling;
 use super::citizens::{synthetic_pin, Citizens};
+use super::cpu::CpuTimes;
 use super::drafts;
 use super::drive::{drive, Answer, Figures, Plan};
-use super::{print_ratio, CeilingOptions, Setup};
+use super::{print_cpu, print_ratio, CeilingOptions, Setup};
 use crate::Engine;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -99,12 +100,15 @@ pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
          code (login is not measured)",
         plan.operations, plan.arrivals
     );
+    let cpu_before = CpuTimes::now(engine.pid());
     let figures = submit_all(&engine, plan, ids).await;
     println!("  engine:  {}", figures.summary());
+    let cpu_after = CpuTimes::now(engine.pid());
     let holds = check(&pool, plan, &figures).await?;
     let measured = ceiling_run(plan, ceiling).measure(&engine.database_url)?;
     println!("  ceiling: {}", measured.summary());
     print_ratio(&figures, &measured);
+    print_cpu(&cpu_before, &cpu_after, &figures, &measured);
     anyhow::ensure!(holds, "the database does not match the acknowledgements");
     Ok(())
 }

@@ -11,8 +11,9 @@
 
 use super::ceiling;
 use super::citizens::Citizens;
+use super::cpu::CpuTimes;
 use super::drive::{drive, Answer, PerKind, Plan};
-use super::{dossier_id, print_ratio, Setup};
+use super::{dossier_id, print_cpu, print_ratio, Setup};
 use crate::dossiers::{copy_data, COPY};
 use crate::engine::THPT_WINDOW_2025;
 use motcua_sim::register::Population;
@@ -114,6 +115,7 @@ pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
     let client = super::client();
     let base = engine.url.clone();
     let recorded = times.clone();
+    let cpu_before = CpuTimes::now(engine.pid());
     let figures = drive(plan, move |n| {
         let (pins, citizens, client, base, times) = (
             pins.clone(),
@@ -130,6 +132,7 @@ pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
     })
     .await;
     println!("  engine:  {} (journeys)", figures.summary());
+    let cpu_after = CpuTimes::now(engine.pid());
     times.print();
 
     let (submitted, drafts, codes_twice) = counts(&pool).await?;
@@ -154,6 +157,7 @@ pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
         measured.summary()
     );
     print_ratio(&figures, &measured);
+    print_cpu(&cpu_before, &cpu_after, &figures, &measured);
     anyhow::ensure!(
         u64::try_from(submitted)? == figures.succeeded && codes_twice == 0,
         "the database does not match the answers"

@@ -5,6 +5,8 @@
 pub mod ceiling;
 pub mod citizens;
 pub mod claim;
+pub mod connections;
+pub mod cpu;
 pub mod deadline;
 pub mod drafts;
 pub mod drive;
@@ -80,6 +82,21 @@ pub fn print_ratio(figures: &drive::Figures, ceiling: &ceiling::Ceiling) {
         figures.goodput(),
         ceiling.per_second
     );
+}
+
+/// Prints where the CPU went during the engine's load (since `before`) and during the
+/// ceiling's, per successful operation and per transaction.
+pub fn print_cpu(
+    before: &cpu::CpuTimes,
+    after: &cpu::CpuTimes,
+    figures: &drive::Figures,
+    ceiling: &ceiling::Ceiling,
+) {
+    println!(
+        "  cpu:     engine run: {}",
+        before.per_operation(after, figures.succeeded)
+    );
+    println!("  cpu:     ceiling:    {}", ceiling.cpu);
 }
 
 /// The `p`th percentile (nearest rank) of sorted durations.

@@ -28,8 +28,9 @@
 //! month drawn at random from the operations' own list (`bench_report_op`).
 
 use super::ceiling;
+use super::cpu::CpuTimes;
 use super::drive::{drive, Answer, Arrivals, Figures, PerKind, Plan};
-use super::{print_ratio, Setup};
+use super::{print_cpu, print_ratio, Setup};
 use crate::{login, Engine};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -322,6 +323,7 @@ pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> 
             .collect(),
     );
     let (asking, recorded) = (supervisor.clone(), per_kind.clone());
+    let cpu_before = CpuTimes::now(engine.pid());
     let figures = drive(plan, move |n| {
         let (requests, supervisor, per_kind) = (in_order.clone(), asking.clone(), recorded.clone());
         async move {
@@ -336,6 +338,7 @@ pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> 
     })
     .await;
     println!("  engine:  {}", figures.summary());
+    let cpu_after = CpuTimes::now(engine.pid());
     per_kind.print();
 
     // The whole province's month: every agency × procedure, one request at a time.
@@ -409,6 +412,7 @@ pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> 
         measured.summary()
     );
     print_ratio(&figures, &measured);
+    print_cpu(&cpu_before, &cpu_after, &figures, &measured);
     let p99 = figures.percentile_ms(99.0);
     println!(
         "  target:  p99 ≤ {TARGET_P99_MS:.0} ms at {TARGET_DOSSIERS} dossiers; here p99 {p99:.2} \
