@@ -19,7 +19,7 @@
 
 use super::ceiling;
 use super::cpu::CpuTimes;
-use super::drive::{drive, Answer, Figures, Plan};
+use super::drive::{drive, Answer, Figures, PerKind, Plan};
 use super::{dossier_id, print_cpu, print_ratio, Setup};
 use crate::dossiers::{submitted_copy, COPY};
 use crate::{login, Engine};
@@ -213,7 +213,9 @@ async fn claim_and_receive(
     client: &reqwest::Client,
     base: &str,
     token: &str,
+    times: &PerKind,
 ) -> (Answer, Option<Uuid>) {
+    let sent = Instant::now();
     let (claim, body) = Answer::with_body(
         client
             .post(format!("{base}/v1/queues/{QUEUE}/claim"))
@@ -232,18 +234,30 @@ async fn claim_and_receive(
     if !claim.ok() {
         return (claim, None);
     }
+    times.record(0, sent.elapsed());
     let id = dossier_id(&body).expect("a claim answers the dossier with its id");
     let receive = client
         .post(format!("{base}/v1/dossiers/{id}/actions/receive"))
         .bearer_auth(token)
         .json(&json!({}));
-    (Answer::of(receive).await, Some(id))
+    let sent = Instant::now();
+    let received = Answer::of(receive).await;
+    if received.ok() {
+        times.record(1, sent.elapsed());
+    }
+    (received, Some(id))
 }
+
+/// The two requests of an operation, each with its own latency line (the target is per
+/// request).
+const REQUESTS: [&str; 2] = ["claim", "receive"];
 
 /// The claims' figures, and the dossiers the claims answered (one per successful claim).
 pub struct Claims {
     pub figures: Figures,
     pub claimed: Vec<Uuid>,
+    /// Each request's latency: claim, receive.
+    pub per_request: Arc<PerKind>,
 }
 
 /// Runs claim + receive as `plan` says, operation `n` as clerk `n % clerks`.
@@ -253,16 +267,19 @@ pub async fn run_claims(engine: &Engine, plan: Plan, clerks: Vec<String>) -> Cla
     let client = super::client();
     let base = engine.url.clone();
     let answered = claimed.clone();
+    let per_request = Arc::new(PerKind::new(&REQUESTS));
+    let times = per_request.clone();
     let figures = drive(plan, move |n| {
-        let (clerks, client, base, answered) = (
+        let (clerks, client, base, answered, times) = (
             clerks.clone(),
             client.clone(),
             base.clone(),
             answered.clone(),
+            times.clone(),
         );
         async move {
             let clerk = &clerks[usize::try_from(n).expect("fits usize") % clerks.len()];
-            let (answer, id) = claim_and_receive(&client, &base, clerk).await;
+            let (answer, id) = claim_and_receive(&client, &base, clerk, &times).await;
             if let Some(id) = id {
                 answered
                     .lock()
@@ -274,7 +291,11 @@ pub async fn run_claims(engine: &Engine, plan: Plan, clerks: Vec<String>) -> Cla
     })
     .await;
     let claimed = std::mem::take(&mut *claimed.lock().unwrap_or_else(|p| p.into_inner()));
-    Claims { figures, claimed }
+    Claims {
+        figures,
+        claimed,
+        per_request,
+    }
 }
 
 /// Checks the run against the database (before any ceiling touches the queue): prints the
@@ -358,6 +379,7 @@ pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result
     let cpu_before = CpuTimes::now(engine.pid());
     let claims = run_claims(&engine, plan, tokens).await;
     println!("  engine:  {}", claims.figures.summary());
+    claims.per_request.print();
     let cpu_after = CpuTimes::now(engine.pid());
     let holds = check(&pool, &claims).await?;
 

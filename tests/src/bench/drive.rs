@@ -144,11 +144,16 @@ struct Tally {
     failed: std::collections::BTreeMap<u16, u64>,
     latency: Histogram<u64>,
     refusal_latency: Histogram<u64>,
+    /// Since the last [`report_every`] line: successes and their latency.
+    interval_succeeded: u64,
+    interval_latency: Histogram<u64>,
 }
 
 impl Tally {
     fn new() -> Tally {
         Tally {
+            interval_succeeded: 0,
+            interval_latency: latency_histogram(),
             succeeded: 0,
             overloaded: 0,
             overloaded_with_retry_after: 0,
@@ -163,6 +168,8 @@ impl Tally {
         if answer.ok() {
             self.succeeded += 1;
             record(&mut self.latency, took);
+            self.interval_succeeded += 1;
+            record(&mut self.interval_latency, took);
         } else if answer.status == 503 {
             self.overloaded += 1;
             record(&mut self.refusal_latency, took);
@@ -244,6 +251,36 @@ impl PerKind {
     }
 }
 
+/// How often a long run prints the last interval's goodput and p99: a soak's decay, if
+/// any, shows in these lines rather than hiding in the whole run's figures.
+const REPORT_EVERY: Duration = Duration::from_secs(60);
+
+async fn report_every(tally: Arc<Mutex<Tally>>, started_at: Instant) {
+    let mut ticks = tokio::time::interval_at((started_at + REPORT_EVERY).into(), REPORT_EVERY);
+    loop {
+        ticks.tick().await;
+        let (succeeded, p50, p99) = {
+            let mut tally = lock(&tally);
+            let figures = (
+                tally.interval_succeeded,
+                tally.interval_latency.value_at_quantile(0.5),
+                tally.interval_latency.value_at_quantile(0.99),
+            );
+            tally.interval_succeeded = 0;
+            tally.interval_latency.reset();
+            figures
+        };
+        println!(
+            "  at {:>5.0} s: {:.0}/s, p50 {:.2} ms, p99 {:.2} ms (the last {} s)",
+            started_at.elapsed().as_secs_f64(),
+            succeeded as f64 / REPORT_EVERY.as_secs_f64(),
+            p50 as f64 / 1000.0,
+            p99 as f64 / 1000.0,
+            REPORT_EVERY.as_secs()
+        );
+    }
+}
+
 /// The most requests an open-loop run keeps waiting for answers at once; past it the
 /// generator itself would be the bottleneck, and says so (`not_sent`).
 const MAX_OUTSTANDING: usize = 20_000;
@@ -258,6 +295,10 @@ where
     let operation = Arc::new(operation);
     let tally = Arc::new(Mutex::new(Tally::new()));
     let started_at = Instant::now();
+    let reporter = (plan.duration >= 2 * REPORT_EVERY).then(|| {
+        let tally = tally.clone();
+        tokio::spawn(report_every(tally, started_at))
+    });
     let deadline = started_at + plan.duration;
     let mut not_sent = 0;
     match plan.arrivals {
@@ -324,6 +365,9 @@ where
         }
     }
     let elapsed = started_at.elapsed();
+    if let Some(reporter) = reporter {
+        reporter.abort();
+    }
     let mut tally = lock(&tally);
     Figures {
         succeeded: tally.succeeded,

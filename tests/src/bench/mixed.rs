@@ -48,6 +48,7 @@ pub async fn run(
     let (submits, claims) = tokio::join!(submits, claims);
     println!("  deadline engine: {}", submits.summary());
     println!("  claim engine:    {}", claims.figures.summary());
+    claims.per_request.print();
 
     // No code twice counts the backlog's codes too.
     let submits_hold = deadline::check(&pool, plan, &submits).await?;
