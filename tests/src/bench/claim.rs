@@ -25,6 +25,7 @@ use crate::dossiers::{submitted_copy, COPY};
 use crate::{login, Engine};
 use serde_json::json;
 use sqlx::PgPool;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -111,6 +112,43 @@ impl Backlog {
             .await
             .expect("vacuum analyze");
     }
+
+    /// Adds `count` copies in one transaction, quietly and without a vacuum: the dossiers
+    /// citizens keep submitting while the clerks work (`--refill-every`).
+    async fn refill(&mut self, pool: &PgPool, count: u64) {
+        if count > 0 {
+            copy_template(pool, self.template, self.copies, self.copies + count).await;
+            self.copies += count;
+        }
+    }
+}
+
+/// While the clerks work: every `every`, as many new dossiers into the queue as were claimed
+/// since, so that its depth stays where it started (a soak at a constant backlog). Stops
+/// when `stop` is set; answers the backlog and how many it added.
+fn keep_filled(
+    mut backlog: Backlog,
+    pool: PgPool,
+    claimed: Arc<AtomicU64>,
+    every: Duration,
+    stop: Arc<AtomicBool>,
+) -> tokio::task::JoinHandle<(Backlog, u64)> {
+    tokio::spawn(async move {
+        let mut added = 0;
+        while !stop.load(Ordering::Relaxed) {
+            tokio::time::sleep(every).await;
+            let consumed = claimed.load(Ordering::Relaxed);
+            backlog.refill(&pool, consumed - added).await;
+            added = consumed;
+        }
+        (backlog, added)
+    })
+}
+
+/// The backlog during the clerks' run.
+enum Queue {
+    Filling(tokio::task::JoinHandle<(Backlog, u64)>),
+    Idle(Backlog),
 }
 
 /// Dossiers in the queue no clerk has claimed.
@@ -260,8 +298,14 @@ pub struct Claims {
     pub per_request: Arc<PerKind>,
 }
 
-/// Runs claim + receive as `plan` says, operation `n` as clerk `n % clerks`.
-pub async fn run_claims(engine: &Engine, plan: Plan, clerks: Vec<String>) -> Claims {
+/// Runs claim + receive as `plan` says, operation `n` as clerk `n % clerks`; counts the
+/// dossiers claimed in `claimed` as it goes.
+pub async fn run_claims(
+    engine: &Engine,
+    plan: Plan,
+    clerks: Vec<String>,
+    claimed_so_far: Arc<AtomicU64>,
+) -> Claims {
     let clerks = Arc::new(clerks);
     let claimed = Arc::new(Mutex::new(Vec::new()));
     let client = super::client();
@@ -277,10 +321,12 @@ pub async fn run_claims(engine: &Engine, plan: Plan, clerks: Vec<String>) -> Cla
             answered.clone(),
             times.clone(),
         );
+        let claimed_so_far = claimed_so_far.clone();
         async move {
             let clerk = &clerks[usize::try_from(n).expect("fits usize") % clerks.len()];
             let (answer, id) = claim_and_receive(&client, &base, clerk, &times).await;
             if let Some(id) = id {
+                claimed_so_far.fetch_add(1, Ordering::Relaxed);
                 answered
                     .lock()
                     .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -348,18 +394,28 @@ pub fn ceiling_run(clients: usize, duration: Duration) -> ceiling::Run<'static> 
 }
 
 /// The backlog, the pgbench ceiling's dossiers on top, and the header line.
-pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result<()> {
+/// With `refill_every`, the queue is filled again as it goes (`keep_filled`) and the run is
+/// bounded by its time and operations only.
+pub async fn run(
+    setup: Setup,
+    plan: Plan,
+    backlog_depth: u64,
+    refill_every: Option<Duration>,
+) -> anyhow::Result<()> {
     let Setup {
         engine,
         pool,
         ceiling,
     } = setup;
-    let plan = Plan {
-        operations: plan.operations.min(backlog_depth),
-        ..plan
+    let plan = match refill_every {
+        Some(_) => plan,
+        None => Plan {
+            operations: plan.operations.min(backlog_depth),
+            ..plan
+        },
     };
     eprintln!("preparing a backlog of {backlog_depth} submitted diploma-copy dossiers …");
-    let mut backlog = Backlog::prepare(&engine, &pool, backlog_depth).await;
+    let backlog = Backlog::prepare(&engine, &pool, backlog_depth).await;
     let clerk_count = match plan.arrivals {
         super::drive::Arrivals::Closed { clients } => clients,
         super::drive::Arrivals::Open { .. } => CLERK_ACCOUNTS,
@@ -370,17 +426,49 @@ pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result
          working a backlog of {} submitted diploma-copy dossiers (3.000465) in the queue {QUEUE}; \
          one operation = claim + receive (two requests, no Idempotency-Key; the latency is \
          both together, the answer the worse of the two; {QUEUE_EMPTY} = the queue was empty); \
-         {:?}, at most {} operations",
+         {:?}, at most {} operations{}",
         tokens.len(),
         depth(&pool).await,
         plan.arrivals,
-        plan.operations
+        plan.operations,
+        match refill_every {
+            Some(every) => format!(
+                "; every {} s as many new dossiers copied into the queue as were claimed",
+                every.as_secs_f64()
+            ),
+            None => String::new(),
+        }
     );
+    let claimed_so_far = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    // The backlog goes to the filler for the run, or waits here.
+    let queue = match refill_every {
+        Some(every) => Queue::Filling(keep_filled(
+            backlog,
+            pool.clone(),
+            claimed_so_far.clone(),
+            every,
+            stop.clone(),
+        )),
+        None => Queue::Idle(backlog),
+    };
     let cpu_before = CpuTimes::now(engine.pid());
-    let claims = run_claims(&engine, plan, tokens).await;
+    let claims = run_claims(&engine, plan, tokens, claimed_so_far).await;
     println!("  engine:  {}", claims.figures.summary());
     claims.per_request.print();
     let cpu_after = CpuTimes::now(engine.pid());
+    let mut backlog = match queue {
+        Queue::Filling(filling) => {
+            stop.store(true, Ordering::Relaxed);
+            let (backlog, added) = filling.await?;
+            println!(
+                "  refill:  {added} dossiers copied into the queue during the run; {} in it at the end",
+                depth(&pool).await
+            );
+            backlog
+        }
+        Queue::Idle(backlog) => backlog,
+    };
     let holds = check(&pool, &claims).await?;
 
     // pgbench claims from the same queue: filled again to the engine's depth, plus what

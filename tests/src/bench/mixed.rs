@@ -44,7 +44,7 @@ pub async fn run(
     );
 
     let submits = deadline::submit_all(&engine, plan, ids);
-    let claims = claim::run_claims(&engine, claims_plan, tokens);
+    let claims = claim::run_claims(&engine, claims_plan, tokens, Default::default());
     let (submits, claims) = tokio::join!(submits, claims);
     println!("  deadline engine: {}", submits.summary());
     println!("  claim engine:    {}", claims.figures.summary());

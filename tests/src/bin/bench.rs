@@ -11,6 +11,8 @@
 //!   --clients C          closed loop: C clients (default 32; claim: C clerks, at most 50)
 //!   --rate R             open loop: R operations a second instead
 //!   --backlog N          claim, mixed: dossiers in the desk's queue (default 100000)
+//!   --refill-every S     claim: every S seconds, as many new dossiers copied into the queue
+//!                        as were claimed, so that it stays at --backlog (a soak)
 //!   --clerks C           mixed: desk clerks claiming, closed loop (default 16, at most 50)
 //!   --dossiers N         reports: dossiers to generate (default 1000000)
 //!   --ceiling-clients C  pgbench connections (default 16)
@@ -28,7 +30,7 @@ use std::time::Duration;
 fn usage() -> ! {
     eprintln!(
         "usage: bench deadline|claim|journey|mixed|reports|connections [--operations N] [--seconds S] \
-         [--clients C | --rate R] [--backlog N] [--clerks C] [--dossiers N] \
+         [--clients C | --rate R] [--backlog N] [--refill-every S] [--clerks C] [--dossiers N] \
          [--ceiling-clients C] \
          [--ceiling-seconds S] [--engine-env NAME=VALUE]…"
     );
@@ -40,6 +42,7 @@ struct Args {
     plan: Plan,
     ceiling: CeilingOptions,
     backlog: u64,
+    refill_every: Option<Duration>,
     clerks: usize,
     dossiers: u64,
     /// `--engine-env NAME=VALUE`: the engine's settings under test (pool size, admission).
@@ -59,6 +62,7 @@ fn args() -> Args {
         duration: Duration::from_secs(20),
     };
     let mut backlog = 100_000;
+    let mut refill_every = None;
     let mut clerks = 16;
     let mut dossiers = 1_000_000;
     let mut engine_env = Vec::new();
@@ -84,6 +88,7 @@ fn args() -> Args {
             }
             "--rate" => plan.arrivals = Arrivals::Open { per_second: value },
             "--backlog" => backlog = value as u64,
+            "--refill-every" => refill_every = Some(Duration::from_secs_f64(value)),
             "--clerks" if value <= claim::CLERK_ACCOUNTS as f64 => clerks = value as usize,
             "--dossiers" => dossiers = value as u64,
             "--ceiling-clients" => ceiling.clients = value as usize,
@@ -96,6 +101,7 @@ fn args() -> Args {
         plan,
         ceiling,
         backlog,
+        refill_every,
         clerks,
         dossiers,
         engine_env,
@@ -109,6 +115,7 @@ async fn main() -> anyhow::Result<()> {
         plan,
         ceiling,
         backlog,
+        refill_every,
         clerks,
         dossiers,
         engine_env,
@@ -141,7 +148,7 @@ async fn main() -> anyhow::Result<()> {
     .await;
     match scenario.as_str() {
         "deadline" => deadline::run(setup, plan).await,
-        "claim" => claim::run(setup, plan, backlog).await,
+        "claim" => claim::run(setup, plan, backlog, refill_every).await,
         "journey" => journey::run(setup, plan).await,
         "mixed" => mixed::run(setup, plan, backlog, clerks).await,
         "reports" => reports::run(setup, plan, dossiers).await,
