@@ -13,41 +13,69 @@
 -- its procedure parameter is null (every procedure), and pgbench cannot send a null
 -- parameter, so the script has `null::text` in its place.
 \set n random(0, :operations - 1)
-select agency_id as agency, from_at, until_at, least(until_at, now()) as judged_at from bench_report_op where n = :n \gset
+select agency_id as agency, from_day, until_day, least(until_day::timestamp at time zone interval '7 hours', now()) as judged_at from bench_report_op where n = :n \gset
 -- facts::sums
-select coalesce(agency_id, '') as agency_id, coalesce(procedure_code, '') as procedure_code,
+with parts as (
+             select agency_id, procedure_code, dossiers, online, counter, post, received,
+                    finished, 0::bigint as in_progress_overdue, 0::bigint as in_progress,
+                    on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
+                    digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
+                    register_den, register_num, prefill_fields, prefilled
+             from dossier_fact_day
+             where (:agency::text is null or agency_id = :agency)
+               and (null::text is null or procedure_code = null::text)
+               and day >= :from_day::date and day < :until_day::date
+             union all
+             select agency_id, procedure_code, dossiers, online, counter, post, received,
+                    finished, 0, 0, on_time_den, on_time_num, online_den, online_num,
+                    eresult_den, eresult_num, digitised_den, digitised_num, reuse_den,
+                    reuse_num, store_den, store_num, register_den, register_num,
+                    prefill_fields, prefilled
+             from dossier_fact_change
+             where (:agency::text is null or agency_id = :agency)
+               and (null::text is null or procedure_code = null::text)
+               and day >= :from_day::date and day < :until_day::date
+             union all
+             select agency_id, procedure_code, 0, 0, 0, 0, 0, 0,
+                    count(*) filter (where due_at < :judged_at),
+                    count(*) filter (where not withdrawn and (due_at is null or due_at >= :judged_at)),
+                    count(*) filter (where on_time_den or due_at < :judged_at),
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+             from dossier_fact
+             where received and finished_at is null
+               and (:agency::text is null or agency_id = :agency)
+               and (null::text is null or procedure_code = null::text)
+               and submitted_at >= (:from_day::date::timestamp at time zone interval '7 hours')
+               and submitted_at < (:until_day::date::timestamp at time zone interval '7 hours')
+             group by agency_id, procedure_code
+         )
+         select coalesce(agency_id, '') as agency_id, coalesce(procedure_code, '') as procedure_code,
                 grouping(agency_id, procedure_code) <> 0 as is_total,
-                count(*) as dossiers,
-                count(*) filter (where channel = 'online') as online,
-                count(*) filter (where channel = 'counter') as counter,
-                count(*) filter (where channel = 'post') as post,
-                count(*) filter (where received) as received,
-                count(*) filter (where finished_at is not null) as finished,
-                count(*) filter (where received and finished_at is null and due_at < :judged_at)
-                    as in_progress_overdue,
-                count(*) filter (where received and not withdrawn and finished_at is null
-                                   and (due_at is null or due_at >= :judged_at)) as in_progress,
-                count(*) filter (where on_time_den
-                                   or (received and finished_at is null and due_at < :judged_at))
-                    as on_time_den,
-                count(*) filter (where on_time_num) as on_time_num,
-                count(*) filter (where online_den) as online_den,
-                count(*) filter (where online_num) as online_num,
-                count(*) filter (where eresult_den) as eresult_den,
-                count(*) filter (where eresult_num) as eresult_num,
-                count(*) filter (where digitised_den) as digitised_den,
-                count(*) filter (where digitised_num) as digitised_num,
-                count(*) filter (where reuse_den) as reuse_den,
-                count(*) filter (where reuse_num) as reuse_num,
-                count(*) filter (where store_den) as store_den,
-                count(*) filter (where store_num) as store_num,
-                count(*) filter (where register_den) as register_den,
-                count(*) filter (where register_num) as register_num,
+                coalesce(sum(dossiers), 0)::bigint as dossiers,
+                coalesce(sum(online), 0)::bigint as online,
+                coalesce(sum(counter), 0)::bigint as counter,
+                coalesce(sum(post), 0)::bigint as post,
+                coalesce(sum(received), 0)::bigint as received,
+                coalesce(sum(finished), 0)::bigint as finished,
+                coalesce(sum(in_progress_overdue), 0)::bigint as in_progress_overdue,
+                coalesce(sum(in_progress), 0)::bigint as in_progress,
+                coalesce(sum(on_time_den), 0)::bigint as on_time_den,
+                coalesce(sum(on_time_num), 0)::bigint as on_time_num,
+                coalesce(sum(online_den), 0)::bigint as online_den,
+                coalesce(sum(online_num), 0)::bigint as online_num,
+                coalesce(sum(eresult_den), 0)::bigint as eresult_den,
+                coalesce(sum(eresult_num), 0)::bigint as eresult_num,
+                coalesce(sum(digitised_den), 0)::bigint as digitised_den,
+                coalesce(sum(digitised_num), 0)::bigint as digitised_num,
+                coalesce(sum(reuse_den), 0)::bigint as reuse_den,
+                coalesce(sum(reuse_num), 0)::bigint as reuse_num,
+                coalesce(sum(store_den), 0)::bigint as store_den,
+                coalesce(sum(store_num), 0)::bigint as store_num,
+                coalesce(sum(register_den), 0)::bigint as register_den,
+                coalesce(sum(register_num), 0)::bigint as register_num,
                 coalesce(sum(prefill_fields), 0)::bigint as prefill_fields,
                 coalesce(sum(prefilled), 0)::bigint as prefilled
-         from dossier_fact
-         where (:agency::text is null or agency_id = :agency)
-           and (null::text is null or procedure_code = null::text)
-           and submitted_at >= :from_at and submitted_at < :until_at
+         from parts
          group by grouping sets ((agency_id, procedure_code), ())
+         having grouping(agency_id, procedure_code) <> 0 or sum(dossiers) <> 0
          order by is_total, agency_id, procedure_code;

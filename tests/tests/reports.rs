@@ -628,3 +628,176 @@ async fn the_generator_fills_every_state_channel_agency_and_month_with_their_fac
         "agencies x procedures"
     );
 }
+
+/// The first half of 2026 as the facts themselves add up, judged at its end (the old
+/// report's statement: every dossier's row, no day sums): the figures the reports show.
+async fn first_half_from_the_facts(pool: &sqlx::PgPool) -> Vec<(String, i64)> {
+    let row: Vec<i64> = sqlx::query_scalar(
+        "select unnest(array[
+             count(*),
+             count(*) filter (where channel = 'online'),
+             count(*) filter (where channel = 'counter'),
+             count(*) filter (where channel = 'post'),
+             count(*) filter (where received),
+             count(*) filter (where finished_at is not null),
+             count(*) filter (where received and finished_at is null and due_at < $1),
+             count(*) filter (where received and not withdrawn and finished_at is null
+                                and (due_at is null or due_at >= $1)),
+             count(*) filter (where on_time_num),
+             count(*) filter (where on_time_den
+                                or (received and finished_at is null and due_at < $1)),
+             count(*) filter (where online_num), count(*) filter (where online_den),
+             count(*) filter (where eresult_num), count(*) filter (where eresult_den),
+             count(*) filter (where digitised_num), count(*) filter (where digitised_den),
+             count(*) filter (where reuse_num), count(*) filter (where reuse_den),
+             count(*) filter (where store_num), count(*) filter (where store_den),
+             count(*) filter (where register_num), count(*) filter (where register_den)])
+         from dossier_fact where submitted_at >= '2026-01-01T00:00:00+07' and submitted_at < $1",
+    )
+    .bind(chrono::DateTime::parse_from_rfc3339("2026-07-01T00:00:00+07:00").unwrap())
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let names = [
+        "dossiers",
+        "online",
+        "counter",
+        "post",
+        "received",
+        "finished",
+        "overdue",
+        "in_progress",
+        "2.1 num",
+        "2.1 den",
+        "3.3 num",
+        "3.3 den",
+        "4.1 num",
+        "4.1 den",
+        "4.2 num",
+        "4.2 den",
+        "4.3 num",
+        "4.3 den",
+        "4.4 num",
+        "4.4 den",
+        "4.5b num",
+        "4.5b den",
+    ];
+    names.iter().map(|n| n.to_string()).zip(row).collect()
+}
+
+/// The same figures as the engine's indicator and timeliness reports give them.
+async fn first_half_from_the_reports(engine: &Engine, supervisor: &Session) -> Vec<(String, i64)> {
+    let period = "from=2026-01-01&to=2026-06-30";
+    let (status, indicators) = report(
+        engine,
+        supervisor,
+        &format!("/v1/reports/indicators?{period}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{indicators}");
+    let (status, timeliness) = report(
+        engine,
+        supervisor,
+        &format!("/v1/reports/timeliness?{period}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{timeliness}");
+    let (totals, times) = (&indicators["totals"], &timeliness["totals"]);
+    let mut figures = vec![
+        ("dossiers", &totals["dossiers"]),
+        ("online", &totals["channels"]["online"]),
+        ("counter", &totals["channels"]["counter"]),
+        ("post", &totals["channels"]["post"]),
+        ("received", &times["received"]),
+        ("finished", &times["finished"]),
+        ("overdue", &times["in_progress_overdue"]),
+        ("in_progress", &times["in_progress"]),
+    ]
+    .into_iter()
+    .map(|(n, v)| (n.to_owned(), v.as_i64().unwrap()))
+    .collect::<Vec<_>>();
+    for id in ["2.1", "3.3", "4.1", "4.2", "4.3", "4.4", "4.5b"] {
+        let i = indicator(totals, id);
+        figures.push((format!("{id} num"), i["numerator"].as_i64().unwrap()));
+        figures.push((format!("{id} den"), i["denominator"].as_i64().unwrap()));
+    }
+    figures
+}
+
+#[tokio::test]
+async fn reports_add_up_the_day_sums_and_the_changes_not_yet_moved_into_them_exactly_once() {
+    let engine = Engine::start().await;
+    let out = engine
+        .command(&["generate", "--dossiers", "3000", "--seed", "11"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pool = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
+    let count = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    // The generator leaves its facts summed per day: a half-year is a few hundred rows.
+    assert_eq!(count("select count(*) from dossier_fact_change").await, 0);
+    let day_rows = count(
+        "select count(*) from dossier_fact_day where day >= '2026-01-01' and day < '2026-07-01'",
+    )
+    .await;
+    assert!(
+        (1..=34 * 2 * 181).contains(&day_rows),
+        "{day_rows} day rows"
+    );
+    let supervisor = login(&engine, "staff", "motcua.giamsat").await;
+    let expected = first_half_from_the_facts(&pool).await;
+    assert!(expected[0].1 > 1000, "{expected:?}");
+    assert!(
+        expected.iter().find(|(n, _)| n == "overdue").unwrap().1 > 0,
+        "{expected:?}"
+    );
+    assert_eq!(
+        first_half_from_the_reports(&engine, &supervisor).await,
+        expected
+    );
+
+    // Dossiers finish, others are withdrawn, one is moved to July: the changes wait to be
+    // moved (the engine moves them every five seconds; the figures must not depend on when).
+    sqlx::query(
+        "update dossier_fact set finished_at = submitted_at + interval '1 day',
+                on_time_den = true, on_time_num = true
+         where dossier_id in (select dossier_id from dossier_fact
+                              where received and finished_at is null
+                                and submitted_at < '2026-07-01T00:00:00+07' limit 40)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "update dossier_fact set submitted_at = '2026-07-02T08:00:00+07'
+         where dossier_id = (select dossier_id from dossier_fact
+                             where submitted_at < '2026-07-01T00:00:00+07' limit 1)",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let changed = first_half_from_the_facts(&pool).await;
+    assert_ne!(changed, expected, "the changes move the figures");
+    assert_eq!(
+        first_half_from_the_reports(&engine, &supervisor).await,
+        changed
+    );
+    count("select compact_dossier_fact_changes()").await;
+    assert_eq!(count("select count(*) from dossier_fact_change").await, 0);
+    assert_eq!(
+        first_half_from_the_reports(&engine, &supervisor).await,
+        changed
+    );
+}

@@ -122,6 +122,7 @@ pub async fn rebuild_all(
     loop {
         let batch = motcua_store::dossiers::submitted_batch(pool, after, 500).await?;
         let Some(last) = batch.last() else {
+            motcua_store::facts::compact(pool).await?;
             return Ok(written);
         };
         after = Some(last.id);

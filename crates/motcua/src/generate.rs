@@ -312,6 +312,7 @@ pub async fn run(
         copy.send(dossiers.into_bytes()).await?;
         copy.finish().await?;
         motcua_store::facts::copy_in(conn, &facts).await?;
+        motcua_store::facts::compact(&mut *conn).await?;
         written += n;
         eprintln!(
             "  {written} / {} dossiers ({:.0}/s)",
@@ -319,7 +320,7 @@ pub async fn run(
             written as f64 / started.elapsed().as_secs_f64()
         );
     }
-    sqlx::query("vacuum analyze dossier_fact")
+    sqlx::query("vacuum analyze dossier_fact, dossier_fact_day, dossier_fact_change")
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -119,6 +119,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
     spawn_rate_limit_forgetter(state.clone());
     // Through the state's store, so that the sweep's calls are in the storage metrics.
     spawn_sweeper(state.pool.clone(), state.files.clone());
+    spawn_fact_compactor(state.pool.clone());
     if let Some(every) = config.retention_interval {
         spawn_retention(state.clone(), every);
     }
@@ -333,6 +334,22 @@ fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
                     .await
             {
                 tracing::warn!(error.message = %e, "the orphan sweep failed; it will run again");
+            }
+        }
+    });
+}
+
+/// Moves the changes to the indicator facts into the report's day sums every few seconds,
+/// so that a report reads a few seconds of changes besides them. Several engines on one
+/// database may run it at once; each change moves once.
+fn spawn_fact_compactor(pool: sqlx::PgPool) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(5));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            if let Err(e) = motcua_store::facts::compact(&pool).await {
+                tracing::warn!(error.message = %e, "moving the facts' changes into the day sums failed; it will run again");
             }
         }
     });

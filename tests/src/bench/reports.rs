@@ -209,8 +209,9 @@ fn operations(months: &[Month], largest: &str) -> Vec<usize> {
         .collect()
 }
 
-/// The operations' list for pgbench: `bench_report_op (n, agency_id, from_at, until_at)`,
-/// `n` from 0, the period's bounds as the engine computes them (Vietnam's midnights).
+/// The operations' list for pgbench: `bench_report_op (n, agency_id, from_day, until_day)`,
+/// `n` from 0, the period's days as the engine computes them (Vietnam's dates, the end
+/// excluded).
 async fn record_operations(
     pool: &sqlx::PgPool,
     months: &[Month],
@@ -221,14 +222,13 @@ async fn record_operations(
     };
     sqlx::query(
         "create table bench_report_op (n integer primary key, agency_id text not null,
-             from_at timestamptz not null, until_at timestamptz not null)",
+             from_day date not null, until_day date not null)",
     )
     .execute(pool)
     .await?;
     sqlx::query(
-        "insert into bench_report_op (n, agency_id, from_at, until_at)
-         select n - 1, agency, first::date::timestamp at time zone 'Asia/Ho_Chi_Minh',
-                (last::date + 1)::timestamp at time zone 'Asia/Ho_Chi_Minh'
+        "insert into bench_report_op (n, agency_id, from_day, until_day)
+         select n - 1, agency, first::date, last::date + 1
          from unnest($1::text[], $2::text[], $3::text[]) with ordinality as o(agency, first, last, n)",
     )
     .bind(column(|m| &m.agency_id))

@@ -105,16 +105,16 @@ fn check(state: &AppState, principal: &Principal, params: ReportParams) -> Resul
 }
 
 async fn sums_for(state: &AppState, asked: &Asked) -> Result<Report, ApiError> {
-    let until = vietnam_midnight(asked.to + Duration::days(1));
+    let until = asked.to + Duration::days(1);
     Ok(facts::sums(
         &state.pool,
         Scope {
             agency_id: asked.agency.as_deref(),
             procedure_code: asked.procedure.as_deref(),
-            from: vietnam_midnight(asked.from),
+            from: asked.from,
             until,
             // Unfinished dossiers are judged at the period's end, or now if it is not over.
-            judged_at: until.min(state.clock.now()),
+            judged_at: vietnam_midnight(until).min(state.clock.now()),
         },
     )
     .await?)
