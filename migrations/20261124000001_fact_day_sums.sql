@@ -50,9 +50,7 @@ create table dossier_fact_day (
 -- more write on the submission's path.
 create table dossier_fact_change (like dossier_fact_day);
 
--- Reports no longer read every dossier: only the open ones, through this index. The wide
--- index they read before is one write fewer on every change to the facts.
-drop index dossier_fact_report_idx;
+-- Reports no longer read every dossier: only the open ones, through this index.
 create index dossier_fact_open_idx on dossier_fact (agency_id, submitted_at)
     include (procedure_code, withdrawn, due_at, on_time_den)
     where received and finished_at is null;
@@ -153,7 +151,12 @@ as $$
     select count(*) from moved
 $$;
 
--- The facts already written.
+-- The facts already written. Writes to the facts wait from the trigger's creation to the
+-- end of the migration (docs/OPERATIONS.md, upgrades).
 insert into dossier_fact_change
 select c.* from dossier_fact f, lateral dossier_fact_contribution(f, 1) c;
 select compact_dossier_fact_changes();
+
+-- The wide index reports read before: one write fewer on every change to the facts. Last,
+-- so that its exclusive lock is held only to the commit.
+drop index if exists dossier_fact_report_idx;

@@ -588,7 +588,7 @@ async fn the_generator_fills_every_state_channel_agency_and_month_with_their_fac
         34
     );
     assert_eq!(
-        count("select count(distinct date_trunc('month', submitted_at at time zone '+07')) from dossier").await,
+        count("select count(distinct date_trunc('month', submitted_at at time zone interval '7 hours')) from dossier").await,
         12
     );
     assert!(count("select count(*) from dossier where supplement_requests = 2").await > 0);
@@ -788,6 +788,20 @@ async fn reports_add_up_the_day_sums_and_the_changes_not_yet_moved_into_them_exa
     .execute(&pool)
     .await
     .unwrap();
+    // Vietnam's dates, not UTC's: 00:30 on 1 July in Vietnam is still 30 June in UTC (out of
+    // the half-year), 00:30 on 1 January is 31 December in UTC (in it).
+    for at in ["2026-07-01T00:30:00+07", "2026-01-01T00:30:00+07"] {
+        sqlx::query(
+            "update dossier_fact set submitted_at = $1::timestamptz
+             where dossier_id = (select dossier_id from dossier_fact
+                                 where submitted_at >= '2026-02-01T00:00:00+07'
+                                   and submitted_at < '2026-06-01T00:00:00+07' limit 1)",
+        )
+        .bind(at)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
     let changed = first_half_from_the_facts(&pool).await;
     assert_ne!(changed, expected, "the changes move the figures");
     assert_eq!(

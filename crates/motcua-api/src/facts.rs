@@ -122,7 +122,6 @@ pub async fn rebuild_all(
     loop {
         let batch = motcua_store::dossiers::submitted_batch(pool, after, 500).await?;
         let Some(last) = batch.last() else {
-            motcua_store::facts::compact(pool).await?;
             return Ok(written);
         };
         after = Some(last.id);
@@ -142,5 +141,7 @@ pub async fn rebuild_all(
             written += 1;
         }
         tx.commit().await.map_err(motcua_store::StoreError::from)?;
+        // Into the day sums as it goes, so the changes table stays small.
+        motcua_store::facts::compact(pool).await?;
     }
 }
