@@ -21,17 +21,9 @@ with parts as (
                     on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
                     digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
                     register_den, register_num, prefill_fields, prefilled
-             from dossier_fact_day
-             where (:agency::text is null or agency_id = :agency)
-               and (null::text is null or procedure_code = null::text)
-               and day >= :from_day::date and day < :until_day::date
-             union all
-             select agency_id, procedure_code, dossiers, online, counter, post, received,
-                    finished, 0, 0, on_time_den, on_time_num, online_den, online_num,
-                    eresult_den, eresult_num, digitised_den, digitised_num, reuse_den,
-                    reuse_num, store_den, store_num, register_den, register_num,
-                    prefill_fields, prefilled
-             from dossier_fact_change
+             from (select * from dossier_fact_day
+                   union all
+                   select * from dossier_fact_change) summed
              where (:agency::text is null or agency_id = :agency)
                and (null::text is null or procedure_code = null::text)
                and day >= :from_day::date and day < :until_day::date

@@ -550,11 +550,17 @@ async fn the_facts_follow_a_dossier_through_the_api_and_only_staff_read_the_figu
     }
 }
 
-#[tokio::test]
-async fn the_generator_fills_every_state_channel_agency_and_month_with_their_facts() {
+/// An engine on a database `motcua generate` filled with `dossiers` of seed `seed`.
+async fn generated(dossiers: u32, seed: u32) -> (Engine, sqlx::PgPool) {
     let engine = Engine::start().await;
     let out = engine
-        .command(&["generate", "--dossiers", "3000", "--seed", "7"])
+        .command(&[
+            "generate",
+            "--dossiers",
+            &dossiers.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ])
         .output()
         .unwrap();
     assert!(
@@ -563,15 +569,17 @@ async fn the_generator_fills_every_state_channel_agency_and_month_with_their_fac
         String::from_utf8_lossy(&out.stderr)
     );
     let pool = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
-    let count = |sql: &'static str| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
+    (engine, pool)
+}
+
+async fn scalar(pool: &sqlx::PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_generator_fills_every_state_channel_agency_and_month_with_their_facts() {
+    let (engine, pool) = generated(3000, 7).await;
+    let count = |sql: &'static str| scalar(&pool, sql);
     assert_eq!(count("select count(*) from dossier").await, 3000);
     assert_eq!(count("select count(*) from dossier_fact").await, 3000);
     assert_eq!(
@@ -726,27 +734,9 @@ async fn first_half_from_the_reports(engine: &Engine, supervisor: &Session) -> V
 
 #[tokio::test]
 async fn reports_add_up_the_day_sums_and_the_changes_not_yet_moved_into_them_exactly_once() {
-    let engine = Engine::start().await;
-    let out = engine
-        .command(&["generate", "--dossiers", "3000", "--seed", "11"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pool = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
-    let count = |sql: &'static str| {
-        let pool = pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>(sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
-    // The generator leaves its facts summed per day: a half-year is a few hundred rows.
+    let (engine, pool) = generated(3000, 11).await;
+    let count = |sql: &'static str| scalar(&pool, sql);
+    // The generator leaves its facts summed per day: at most a row per agency, procedure and day.
     assert_eq!(count("select count(*) from dossier_fact_change").await, 0);
     let day_rows = count(
         "select count(*) from dossier_fact_day where day >= '2026-01-01' and day < '2026-07-01'",

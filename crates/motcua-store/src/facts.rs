@@ -217,17 +217,9 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
                     on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
                     digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
                     register_den, register_num, prefill_fields, prefilled
-             from dossier_fact_day
-             where ($1::text is null or agency_id = $1)
-               and ($2::text is null or procedure_code = $2)
-               and day >= $3::date and day < $4::date
-             union all
-             select agency_id, procedure_code, dossiers, online, counter, post, received,
-                    finished, 0, 0, on_time_den, on_time_num, online_den, online_num,
-                    eresult_den, eresult_num, digitised_den, digitised_num, reuse_den,
-                    reuse_num, store_den, store_num, register_den, register_num,
-                    prefill_fields, prefilled
-             from dossier_fact_change
+             from (select * from dossier_fact_day
+                   union all
+                   select * from dossier_fact_change) summed
              where ($1::text is null or agency_id = $1)
                and ($2::text is null or procedure_code = $2)
                and day >= $3::date and day < $4::date

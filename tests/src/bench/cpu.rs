@@ -91,8 +91,13 @@ impl CpuTimes {
 
     /// What each party used between `self` (earlier) and `later`, per operation.
     pub fn per_operation(&self, later: &CpuTimes, operations: u64) -> String {
-        let per = |a: Duration, b: Duration| {
-            let used = b.saturating_sub(a);
+        let used = [
+            later.engine.saturating_sub(self.engine),
+            later.postgres.saturating_sub(self.postgres),
+            later.load_generator.saturating_sub(self.load_generator),
+            later.pgbench.saturating_sub(self.pgbench),
+        ];
+        let per = |used: Duration| {
             format!(
                 "{:.0} µs",
                 used.as_secs_f64() * 1e6 / operations.max(1) as f64
@@ -102,23 +107,15 @@ impl CpuTimes {
             (Some(a), Some(b)) => b.duration_since(a).as_secs_f64(),
             _ => 0.0,
         };
-        let total = [
-            later.engine.saturating_sub(self.engine),
-            later.postgres.saturating_sub(self.postgres),
-            later.load_generator.saturating_sub(self.load_generator),
-            later.pgbench.saturating_sub(self.pgbench),
-        ]
-        .iter()
-        .map(Duration::as_secs_f64)
-        .sum::<f64>();
+        let total: f64 = used.iter().map(Duration::as_secs_f64).sum();
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         format!(
             "engine {}, PostgreSQL {}, load generator {}, pgbench {} per operation; \
              {:.0} % of {cores} cores busy",
-            per(self.engine, later.engine),
-            per(self.postgres, later.postgres),
-            per(self.load_generator, later.load_generator),
-            per(self.pgbench, later.pgbench),
+            per(used[0]),
+            per(used[1]),
+            per(used[2]),
+            per(used[3]),
             if wall > 0.0 {
                 100.0 * total / (wall * cores as f64)
             } else {
