@@ -10,7 +10,8 @@
 //! copies of it in SQL (the dossier and its `dossier_fact` row, which the reception
 //! rewrites), each for its own synthetic citizen, with its own code, submitted from 1 to 30
 //! days before the template, in a random order, so that the queue's `order by step_due_at`
-//! has work to do. Their timelines and access logs are not copied: neither the claim nor the
+//! has work to do; those a soak adds while the clerks work (`--refill-every`) are submitted
+//! after it, in order, and join the queue's end. Their timelines and access logs are not copied: neither the claim nor the
 //! reception reads them. The copies are listed in `bench_backlog (n, id, pin, earlier)`; the
 //! template as it was submitted is kept in `bench_backlog_dossier` and `bench_backlog_fact`.
 //!
@@ -98,7 +99,7 @@ impl Backlog {
         let mut from = first;
         while from < end {
             let to = end.min(from + batch);
-            copy_template(pool, self.template, from, to).await;
+            copy_template(pool, self.template, from, to, Submitted::Before).await;
             from = to;
             eprintln!(
                 "  {} / {count} backlog dossiers copied ({:.0}/s)",
@@ -114,11 +115,13 @@ impl Backlog {
     }
 
     /// Adds `count` copies in one transaction, quietly and without a vacuum: the dossiers
-    /// citizens keep submitting while the clerks work (`--refill-every`).
+    /// citizens keep submitting while the clerks work (`--refill-every`), due after every
+    /// dossier already waiting.
     async fn refill(&mut self, pool: &PgPool, count: u64) {
         if count > 0 {
-            copy_template(pool, self.template, self.copies, self.copies + count).await;
-            self.copies += count;
+            let (from, to) = (self.copies, self.copies + count);
+            copy_template(pool, self.template, from, to, Submitted::During).await;
+            self.copies = to;
         }
     }
 }
@@ -164,20 +167,35 @@ pub async fn depth(pool: &PgPool) -> i64 {
     depth
 }
 
+/// When a copy was submitted, relative to the template.
+#[derive(Clone, Copy)]
+enum Submitted {
+    /// From 1 to 30 days before it, in a random order: the backlog waiting when the clerks
+    /// start.
+    Before,
+    /// After it and after one another, copy `n` `n` milliseconds after: submitted while the
+    /// clerks work, so due after everything that was waiting, at the queue's end (a refill in
+    /// the middle of the queue would change the pages claims read, which no real day does).
+    During,
+}
+
 /// Copies `from..to` of `template` (as kept in `bench_backlog_dossier` and
 /// `bench_backlog_fact`), in one transaction.
-async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
+async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64, submitted: Submitted) {
+    let earlier = match submitted {
+        Submitted::Before => "interval '1 day' + random() * interval '29 days'",
+        Submitted::During => "-n * interval '1 millisecond'",
+    };
     let mut tx = pool.begin().await.expect("a connection");
     let (from, to) = (
         i64::try_from(from).expect("fewer copies than i64::MAX"),
         i64::try_from(to).expect("fewer copies than i64::MAX"),
     );
-    sqlx::query(
+    sqlx::query(&format!(
         "insert into bench_backlog (n, id, pin, earlier)
-         select n, gen_random_uuid(), bench_pin($3 + n),
-                interval '1 day' + random() * interval '29 days'
-         from generate_series($1::bigint, $2::bigint - 1) n",
-    )
+         select n, gen_random_uuid(), bench_pin($3 + n), {earlier}
+         from generate_series($1::bigint, $2::bigint - 1) n"
+    ))
     .bind(from)
     .bind(to)
     .bind(i64::try_from(PINS_FROM).expect("a small number"))
