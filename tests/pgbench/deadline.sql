@@ -31,45 +31,40 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 d.file_name, d.content_type, d.size, d.sha256
          from dossier_document dd left join document d on d.id = dd.document_id
          where dd.dossier_id = :id order by dd.requirement;
--- dossiers::mark_submitted
-update dossier set agency_id = :agency, state = 'submitted', code = :agency || '-250422-c' || :last_value, submitted_at = now(),
-                ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
-         where id = :id and state = 'draft' returning id, procedure_code, procedure_version, citizen_pin, agency_id, channel, state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at;
--- events::append
-insert into dossier_event
-           (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
-         values (:id, now(), 'citizen', :pin, 'submit', 'draft', 'submitted', null, '{"code": "x", "channel": "online"}');
--- facts::document_facts (facts::refresh)
-select count(*) as documents,
-                count(*) filter (where not digitised) as paper_only,
-                coalesce(bool_or(reused), false) as reused,
-                coalesce(bool_or(from_store), false) as from_store,
-                exists (select 1 from dossier_result
-                        where dossier_id = :id and published_at is not null) as result_published
-         from dossier_document where dossier_id = :id;
--- facts::upsert
-insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
-             received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
-             online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num,
-             reuse_den, reuse_num, store_den, store_num, register_den, register_num,
-             prefill_fields, prefilled, withdrawn)
-         values (:id, :agency, '1.005142', now(), 'online', false, null, null, 0, false, false, true, true, false, false, true, true, false, false, false, false, true, true, 7, 7, false)
-         on conflict (dossier_id) do update set
-             agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
-             submitted_at = excluded.submitted_at, channel = excluded.channel,
-             received = excluded.received, withdrawn = excluded.withdrawn,
-             finished_at = excluded.finished_at,
-             due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
-             on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
-             online_den = excluded.online_den, online_num = excluded.online_num,
-             eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
-             digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
-             reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
-             store_den = excluded.store_den, store_num = excluded.store_num,
-             register_den = excluded.register_den, register_num = excluded.register_num,
-             prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
-             updated_at = now();
--- idempotency::complete
-update idempotency_key set response_status = 200, response_body = '{"id": "x", "code": "x", "state": "submitted", "status": 2}'
-         where principal = 'citizen:' || :pin and key = 'ceiling-' || :n;
+-- submissions::record (crates/motcua-store/src/submissions.rs): the dossier, its event, its
+-- facts (computed by the engine from the documents read above) and the key's answer
+with submitted as (
+     update dossier set agency_id = :agency, state = 'submitted', code = :agency || '-250422-c' || :last_value, submitted_at = now(),
+            ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
+      where id = :id and state = 'draft' returning id),
+ event as (
+     insert into dossier_event (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
+     select :id, now(), 'citizen', :pin, 'submit', 'draft', 'submitted', null, '{"code": "x", "channel": "online"}'::jsonb from submitted where submitted.id = :id),
+ fact as (
+     insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
+         received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
+         online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num,
+         reuse_den, reuse_num, store_den, store_num, register_den, register_num,
+         prefill_fields, prefilled, withdrawn)
+     select :id, :agency, '1.005142', now(), 'online', false, null::timestamptz, null::timestamptz, 0, false, false, true, true, false, false, true, true, false, false, false, false, true, true, 7, 7, false
+       from submitted where submitted.id = :id
+     on conflict (dossier_id) do update set
+         agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
+         submitted_at = excluded.submitted_at, channel = excluded.channel,
+         received = excluded.received, withdrawn = excluded.withdrawn,
+         finished_at = excluded.finished_at,
+         due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
+         on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
+         online_den = excluded.online_den, online_num = excluded.online_num,
+         eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
+         digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
+         reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
+         store_den = excluded.store_den, store_num = excluded.store_num,
+         register_den = excluded.register_den, register_num = excluded.register_num,
+         prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
+         updated_at = now()),
+ answer as (
+     update idempotency_key set response_status = 200, response_body = '{"id": "x", "code": "x", "state": "submitted", "status": 2}'
+      where principal = 'citizen:' || :pin and key = 'ceiling-' || :n and exists (select 1 from submitted))
+select count(*) from submitted;
 commit;

@@ -805,3 +805,90 @@ async fn reports_add_up_the_day_sums_and_the_changes_not_yet_moved_into_them_exa
         changed
     );
 }
+
+/// Every `dossier_fact` row, without when it was written, in one order.
+async fn facts_rows(pool: &sqlx::PgPool) -> Vec<Value> {
+    sqlx::query_scalar("select to_jsonb(f) - 'updated_at' from dossier_fact f order by dossier_id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_facts_a_submission_writes_are_those_a_rebuild_computes_from_what_is_stored() {
+    // The submission computes its row from the draft as it will stand and the documents it
+    // read for completeness, in the statement that submits it; a rebuild reads everything
+    // back from the tables. Documents of every kind are attached, though at submission they
+    // do not count yet (reuse counts from reception, digitisation with the result), so that
+    // the two stay equal when that changes.
+    use motcua_tests::api::post;
+    use motcua_tests::dossiers::{correction_data, filled_draft, submit, CORRECTION};
+    let engine = Engine::start().await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let desk = login(&engine, "staff", "motcua.tiepnhan").await;
+    let client = reqwest::Client::new();
+
+    // No document; a document uploaded; the same document reused from the store.
+    motcua_tests::dossiers::submitted_copy(&engine, &client, &minh).await;
+    motcua_tests::dossiers::submitted_correction(&engine, &client, &minh).await;
+    let (_, store) = motcua_tests::api::get(&engine, &minh, "/v1/me/documents").await;
+    let diploma = store["items"][0]["id"].clone();
+    let again = filled_draft(&engine, &client, &minh, CORRECTION, &correction_data()).await;
+    let (status, reused) = post(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{again}/documents/diploma"),
+        json!({ "reuse": diploma }),
+    )
+    .await;
+    assert_eq!(
+        (status, &reused["from_store"]),
+        (201, &json!(true)),
+        "{reused}"
+    );
+    submit(&engine, &client, &minh, &again).await;
+    // Taken at the counter with the diploma on paper only.
+    let (status, draft) = post(
+        &engine,
+        &desk,
+        "/v1/counter/dossiers",
+        json!({ "procedure": CORRECTION, "citizen": MINH }),
+    )
+    .await;
+    assert_eq!(status, 201, "{draft}");
+    let counter = draft["id"].as_str().unwrap();
+    let (status, body) =
+        motcua_tests::api::patch(&engine, &desk, counter, &correction_data()).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, paper) = post(
+        &engine,
+        &desk,
+        &format!("/v1/dossiers/{counter}/documents/diploma"),
+        json!({ "paper": true }),
+    )
+    .await;
+    assert_eq!(
+        (status, &paper["digitised"]),
+        (201, &json!(false)),
+        "{paper}"
+    );
+    let (status, body) = post(
+        &engine,
+        &desk,
+        &format!("/v1/dossiers/{counter}/submit"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+
+    let pool = sqlx::PgPool::connect(&engine.database_url).await.unwrap();
+    let written = facts_rows(&pool).await;
+    assert_eq!(written.len(), 4);
+    let channels: std::collections::BTreeSet<_> = written
+        .iter()
+        .map(|row| row["channel"].to_string())
+        .collect();
+    assert_eq!(channels.len(), 2, "online and counter: {written:#?}");
+    rebuild(&engine);
+    assert_eq!(facts_rows(&pool).await, written);
+}

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use motcua_core::indicators::{Channel, Counts, DossierFacts, Id};
 use motcua_core::procedure::Procedure;
 use motcua_store::dossiers::Dossier;
-use motcua_store::facts::{self, Fact, Flags};
+use motcua_store::facts::{self, DocumentFacts, Fact, Flags};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -71,10 +71,25 @@ pub async fn refresh(
     procedure: &Procedure,
     dossier: &Dossier,
 ) -> Result<(), ApiError> {
-    let (Some(submitted_at), Some(agency_id)) = (dossier.submitted_at, &dossier.agency_id) else {
+    if dossier.submitted_at.is_none() || dossier.agency_id.is_none() {
         return Ok(());
-    };
+    }
     let attached = facts::document_facts(&mut *conn, dossier.id).await?;
+    if let Some(fact) = of(procedure, dossier, &attached) {
+        facts::upsert(conn, &fact).await?;
+    }
+    Ok(())
+}
+
+/// The facts row of `dossier` with its documents and results `attached`; none for a draft.
+pub fn of<'a>(
+    procedure: &Procedure,
+    dossier: &'a Dossier,
+    attached: &DocumentFacts,
+) -> Option<Fact<'a>> {
+    let (Some(submitted_at), Some(agency_id)) = (dossier.submitted_at, &dossier.agency_id) else {
+        return None;
+    };
     let electronic_result = attached.result_published;
     // A withdrawn dossier is neither handled nor judged on time.
     let withdrawn = procedure.portal_status(&dossier.state) == Some(WITHDRAWN_STATUS);
@@ -107,8 +122,7 @@ pub async fn refresh(
         prefill_fields: procedure.prefill_fields().len(),
         prefilled,
     };
-    facts::upsert(conn, &row(subject, &f)).await?;
-    Ok(())
+    Some(row(subject, &f))
 }
 
 /// Recomputes the facts of every submitted dossier (after a change to how the indicators

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use motcua_auth::Principal;
 use motcua_store::idempotency::{self, Claim};
+use motcua_store::submissions::KeptAnswer;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
@@ -15,6 +16,19 @@ use sqlx::PgConnection;
 pub struct Claimed {
     scope: String,
     key: String,
+}
+
+impl Claimed {
+    /// The answer to keep for this key, when the work writes it in its own statement
+    /// (`motcua_store::submissions::record`) instead of through [`complete`].
+    pub fn answer<'a>(&'a self, status: StatusCode, body: &'a Value) -> KeptAnswer<'a> {
+        KeptAnswer {
+            principal: &self.scope,
+            key: &self.key,
+            status: status.as_u16(),
+            body,
+        }
+    }
 }
 
 /// Claims `key` for this request inside the caller's transaction. `Ok(Err(response))`

@@ -205,35 +205,6 @@ pub async fn count_by_procedure_and_state(
     .await?)
 }
 
-pub struct Submission<'a> {
-    pub id: Uuid,
-    pub agency_id: &'a str,
-    pub state: &'a str,
-    pub code: &'a str,
-    pub submitted_at: DateTime<Utc>,
-    pub ack_due_at: DateTime<Utc>,
-}
-
-pub async fn mark_submitted(
-    conn: &mut PgConnection,
-    submission: Submission<'_>,
-) -> Result<Dossier, StoreError> {
-    sqlx::query_as(&format!(
-        "update dossier set agency_id = $2, state = $3, code = $4, submitted_at = $5,
-                ack_due_at = $6, state_entered_at = $5, step_due_at = $6, updated_at = now()
-         where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
-    ))
-    .bind(submission.id)
-    .bind(submission.agency_id)
-    .bind(submission.state)
-    .bind(submission.code)
-    .bind(submission.submitted_at)
-    .bind(submission.ack_due_at)
-    .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::Conflict)
-}
-
 /// A workflow step: the dossier moves from `from_state` to `to_state` at `at` with its
 /// clock facts as the legal clock computed them; whoever held it lets go.
 pub struct Step<'a> {

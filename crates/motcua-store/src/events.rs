@@ -35,23 +35,42 @@ pub struct Event {
     pub detail: Value,
 }
 
-pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into dossier_event
-           (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+/// The columns of a new event, in the order [`bind`] binds a [`NewEvent`].
+pub(crate) const COLUMNS: &str =
+    "dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail";
+
+/// How many parameters [`bind`] binds.
+pub(crate) const PARAMETERS: usize = 9;
+
+/// Binds `event` as the next [`PARAMETERS`] parameters of `query`, in the order of [`COLUMNS`].
+pub(crate) fn bind<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    event: NewEvent<'q>,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(event.dossier_id)
+        .bind(event.at)
+        .bind(event.actor_kind)
+        .bind(event.actor)
+        .bind(event.action)
+        .bind(event.from_state)
+        .bind(event.to_state)
+        .bind(event.comment)
+        .bind(event.detail)
+}
+
+/// The statement of [`append`], written once.
+static APPEND: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "insert into dossier_event ({COLUMNS}) values ({})",
+        crate::placeholders(1, PARAMETERS)
     )
-    .bind(event.dossier_id)
-    .bind(event.at)
-    .bind(event.actor_kind)
-    .bind(event.actor)
-    .bind(event.action)
-    .bind(event.from_state)
-    .bind(event.to_state)
-    .bind(event.comment)
-    .bind(event.detail)
-    .execute(conn)
-    .await?;
+});
+
+pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), StoreError> {
+    bind(sqlx::query(APPEND.as_str()), event)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

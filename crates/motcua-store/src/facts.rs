@@ -38,59 +38,77 @@ pub struct Fact<'a> {
     pub prefilled: i32,
 }
 
-pub async fn upsert(conn: &mut PgConnection, f: &Fact<'_>) -> Result<(), StoreError> {
-    sqlx::query(
-        "insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
-             received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
-             online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num,
-             reuse_den, reuse_num, store_den, store_num, register_den, register_num,
-             prefill_fields, prefilled, withdrawn)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $18, $19, $20, $21, $22, $23, $24, $25, $26)
-         on conflict (dossier_id) do update set
-             agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
-             submitted_at = excluded.submitted_at, channel = excluded.channel,
-             received = excluded.received, withdrawn = excluded.withdrawn,
-             finished_at = excluded.finished_at,
-             due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
-             on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
-             online_den = excluded.online_den, online_num = excluded.online_num,
-             eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
-             digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
-             reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
-             store_den = excluded.store_den, store_num = excluded.store_num,
-             register_den = excluded.register_den, register_num = excluded.register_num,
-             prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
-             updated_at = now()",
+/// The columns of a `dossier_fact` row, in the order [`bind`] binds a [`Fact`].
+pub(crate) const COLUMNS: &str = "dossier_id, agency_id, procedure_code, submitted_at, channel, \
+    received, finished_at, due_at, supplement_requests, on_time_den, on_time_num, \
+    online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num, \
+    reuse_den, reuse_num, store_den, store_num, register_den, register_num, \
+    prefill_fields, prefilled, withdrawn";
+
+/// How many parameters [`bind`] binds.
+pub(crate) const PARAMETERS: usize = 26;
+
+/// An insert of [`COLUMNS`] becomes a rewrite of the dossier's row.
+pub(crate) const ON_CONFLICT_REWRITE: &str = "on conflict (dossier_id) do update set
+    agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
+    submitted_at = excluded.submitted_at, channel = excluded.channel,
+    received = excluded.received, withdrawn = excluded.withdrawn,
+    finished_at = excluded.finished_at,
+    due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
+    on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
+    online_den = excluded.online_den, online_num = excluded.online_num,
+    eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
+    digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
+    reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
+    store_den = excluded.store_den, store_num = excluded.store_num,
+    register_den = excluded.register_den, register_num = excluded.register_num,
+    prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
+    updated_at = now()";
+
+/// Binds `f` as the next [`PARAMETERS`] parameters of `query`, in the order of [`COLUMNS`].
+pub(crate) fn bind<'q>(
+    query: sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments>,
+    f: &Fact<'q>,
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    query
+        .bind(f.dossier_id)
+        .bind(f.agency_id)
+        .bind(f.procedure_code)
+        .bind(f.submitted_at)
+        .bind(f.channel)
+        .bind(f.received)
+        .bind(f.finished_at)
+        .bind(f.due_at)
+        .bind(f.supplement_requests)
+        .bind(f.on_time.den)
+        .bind(f.on_time.num)
+        .bind(f.online.den)
+        .bind(f.online.num)
+        .bind(f.eresult.den)
+        .bind(f.eresult.num)
+        .bind(f.digitised.den)
+        .bind(f.digitised.num)
+        .bind(f.reuse.den)
+        .bind(f.reuse.num)
+        .bind(f.store.den)
+        .bind(f.store.num)
+        .bind(f.register.den)
+        .bind(f.register.num)
+        .bind(f.prefill_fields)
+        .bind(f.prefilled)
+        .bind(f.withdrawn)
+}
+
+/// The statement of [`upsert`], written once.
+static UPSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "insert into dossier_fact ({COLUMNS}) values ({}) {ON_CONFLICT_REWRITE}",
+        crate::placeholders(1, PARAMETERS)
     )
-    .bind(f.dossier_id)
-    .bind(f.agency_id)
-    .bind(f.procedure_code)
-    .bind(f.submitted_at)
-    .bind(f.channel)
-    .bind(f.received)
-    .bind(f.finished_at)
-    .bind(f.due_at)
-    .bind(f.supplement_requests)
-    .bind(f.on_time.den)
-    .bind(f.on_time.num)
-    .bind(f.online.den)
-    .bind(f.online.num)
-    .bind(f.eresult.den)
-    .bind(f.eresult.num)
-    .bind(f.digitised.den)
-    .bind(f.digitised.num)
-    .bind(f.reuse.den)
-    .bind(f.reuse.num)
-    .bind(f.store.den)
-    .bind(f.store.num)
-    .bind(f.register.den)
-    .bind(f.register.num)
-    .bind(f.prefill_fields)
-    .bind(f.prefilled)
-    .bind(f.withdrawn)
-    .execute(conn)
-    .await?;
+});
+
+pub async fn upsert(conn: &mut PgConnection, f: &Fact<'_>) -> Result<(), StoreError> {
+    bind(sqlx::query(UPSERT.as_str()), f).execute(conn).await?;
     Ok(())
 }
 
@@ -303,6 +321,20 @@ pub struct DocumentFacts {
     pub reused: bool,
     pub from_store: bool,
     pub result_published: bool,
+}
+
+impl DocumentFacts {
+    /// The same facts from the documents already read (`documents::list_for_dossier`).
+    pub fn of(documents: &[crate::documents::DossierDocument], result_published: bool) -> Self {
+        DocumentFacts {
+            documents: i64::try_from(documents.len()).unwrap_or(i64::MAX),
+            paper_only: i64::try_from(documents.iter().filter(|d| !d.digitised).count())
+                .unwrap_or(i64::MAX),
+            reused: documents.iter().any(|d| d.reused),
+            from_store: documents.iter().any(|d| d.from_store),
+            result_published,
+        }
+    }
 }
 
 pub async fn document_facts(

@@ -19,6 +19,7 @@ pub mod procedures;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
+pub mod submissions;
 
 pub use error::StoreError;
 pub use sqlx::{PgPool, Postgres, Transaction};
@@ -26,6 +27,15 @@ pub use sqlx::{PgPool, Postgres, Transaction};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// `$first, $first+1, …`: `count` numbered parameters, for statements that bind a row
+/// with a shared binding function.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// The migrations of the top-level `migrations/` folder, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");

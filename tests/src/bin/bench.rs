@@ -18,6 +18,8 @@
 //!   --ceiling-clients C  pgbench connections (default 16)
 //!   --ceiling-seconds S  pgbench run time (default 20)
 //!   --engine-env N=V     an engine setting for the run (repeatable), e.g. MOTCUA_MAX_IN_FLIGHT=24
+//!   --engine PATH        another build of `motcua` instead of this tree's (a baseline, to
+//!                        compare two builds on the same machine within the hour)
 
 use motcua_tests::bench::drive::{Arrivals, Plan};
 use motcua_tests::bench::{
@@ -32,7 +34,7 @@ fn usage() -> ! {
         "usage: bench deadline|claim|journey|mixed|reports|connections [--operations N] [--seconds S] \
          [--clients C | --rate R] [--backlog N] [--refill-every S] [--clerks C] [--dossiers N] \
          [--ceiling-clients C] \
-         [--ceiling-seconds S] [--engine-env NAME=VALUE]…"
+         [--ceiling-seconds S] [--engine-env NAME=VALUE]… [--engine PATH]"
     );
     std::process::exit(2);
 }
@@ -47,6 +49,8 @@ struct Args {
     dossiers: u64,
     /// `--engine-env NAME=VALUE`: the engine's settings under test (pool size, admission).
     engine_env: Vec<(String, String)>,
+    /// `--engine PATH`: a baseline build of `motcua`.
+    engine: Option<std::path::PathBuf>,
 }
 
 fn args() -> Args {
@@ -66,11 +70,16 @@ fn args() -> Args {
     let mut clerks = 16;
     let mut dossiers = 1_000_000;
     let mut engine_env = Vec::new();
+    let mut engine = None;
     while let Some(flag) = it.next() {
         let text = it.next().unwrap_or_else(|| usage());
         if flag == "--engine-env" {
             let (name, value) = text.split_once('=').unwrap_or_else(|| usage());
             engine_env.push((name.to_owned(), value.to_owned()));
+            continue;
+        }
+        if flag == "--engine" {
+            engine = Some(std::path::PathBuf::from(text));
             continue;
         }
         let value: f64 = text
@@ -105,6 +114,7 @@ fn args() -> Args {
         clerks,
         dossiers,
         engine_env,
+        engine,
     }
 }
 
@@ -119,6 +129,7 @@ async fn main() -> anyhow::Result<()> {
         clerks,
         dossiers,
         engine_env,
+        engine,
     } = args();
     if ![
         "deadline",
@@ -141,6 +152,7 @@ async fn main() -> anyhow::Result<()> {
         EngineOptions {
             clock,
             extra_env: engine_env,
+            binary: engine,
             ..Default::default()
         },
         ceiling,

@@ -265,7 +265,8 @@ async fn workflow_step(
         // Rules are judged on the day the dossier was first registered.
         let registered_on = in_vietnam(dossier.submitted_at.unwrap_or(now)).date_naive();
         let mut problems = form_problems(procedure, &dossier.data, registered_on);
-        problems.extend(missing_documents(&mut *tx, procedure, dossier).await?);
+        let present = motcua_store::documents::list_for_dossier(&mut *tx, id).await?;
+        problems.extend(missing_documents(&mut *tx, procedure, dossier, &present).await?);
         if !problems.is_empty() {
             return Err(ApiError::validation(
                 "the dossier is not complete; nothing was resubmitted",

@@ -18,10 +18,11 @@ use motcua_auth::Principal;
 use motcua_core::dossier_code::DossierCode;
 use motcua_core::pin::Pin;
 use motcua_core::procedure::{FieldError, Procedure};
-use motcua_store::dossiers::{
-    self, AgencyFilter, CounterIntake, Dossier, NewDraft, Submission, DRAFT,
-};
+use motcua_store::documents::{self, DossierDocument};
+use motcua_store::dossiers::{self, AgencyFilter, CounterIntake, Dossier, NewDraft, DRAFT};
 use motcua_store::events::{self, NewEvent};
+use motcua_store::facts::DocumentFacts;
+use motcua_store::submissions::{self, Submission, SubmissionWrites};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -677,13 +678,14 @@ fn changed_top_level(patch: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The required documents the dossier lacks, as `/documents/{requirement}` problems.
+/// The required documents the dossier lacks, as `/documents/{requirement}` problems, given
+/// the documents it has (`documents::list_for_dossier`).
 pub(crate) async fn missing_documents(
     conn: &mut sqlx::PgConnection,
     procedure: &Procedure,
     dossier: &Dossier,
+    present: &[DossierDocument],
 ) -> Result<Vec<FieldProblem>, ApiError> {
-    let present = motcua_store::documents::list_for_dossier(&mut *conn, dossier.id).await?;
     let register_fallback = dossier
         .flags
         .iter()
@@ -779,7 +781,8 @@ pub async fn submit(
     let now = state.clock.now();
     refuse_if_closed(procedure, now)?;
     let mut problems = form_problems(procedure, &dossier.data, in_vietnam(now).date_naive());
-    problems.extend(missing_documents(&mut tx, procedure, &dossier).await?);
+    let present = documents::list_for_dossier(&mut *tx, id).await?;
+    problems.extend(missing_documents(&mut tx, procedure, &dossier, &present).await?);
     if !problems.is_empty() {
         return Err(ApiError::validation(
             "the dossier is not complete; nothing was submitted",
@@ -803,45 +806,50 @@ pub async fn submit(
     )
     .map_err(crate::step::calendar_error)?;
     let initial = procedure.initial_state().to_owned();
-    let submitted = dossiers::mark_submitted(
-        &mut tx,
-        Submission {
-            id,
-            agency_id: &agency,
-            state: &initial,
-            code: &code.to_string(),
-            submitted_at: now,
-            ack_due_at,
-        },
-    )
-    .await?;
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: id,
-            at: now,
-            actor_kind: principal.kind().as_str(),
-            actor: principal.subject(),
-            action: SUBMIT,
-            from_state: Some(DRAFT),
-            to_state: &initial,
-            comment: None,
-            detail: json!({ "code": code.to_string(), "channel": dossier.channel }),
-        },
-    )
-    .await?;
+    let code = code.to_string();
+    let submission = Submission {
+        id,
+        agency_id: &agency,
+        state: &initial,
+        code: &code,
+        submitted_at: now,
+        ack_due_at,
+    };
+    let submitted = submission.applied_to(&dossier);
     let answer = SubmitAnswer {
         id,
-        code: code.to_string(),
+        code: code.clone(),
         status: procedure.portal_status(&initial),
-        state: initial,
+        state: initial.clone(),
         submitted_at: in_vietnam(now),
         ack_due_at: in_vietnam(ack_due_at),
         due_at: submitted.clock.due_at.map(in_vietnam),
     };
-    crate::facts::refresh(&mut tx, procedure, &submitted).await?;
     let body = serde_json::to_value(&answer).map_err(ApiError::internal)?;
-    idempotency::complete(&mut tx, claimed, StatusCode::OK, &body).await?;
+    // Results are published only by a workflow step, which a draft has not taken.
+    let attached = DocumentFacts::of(&present, false);
+    let fact = crate::facts::of(procedure, &submitted, &attached)
+        .ok_or_else(|| ApiError::internal("a submitted dossier has an agency and a time"))?;
+    submissions::record(
+        &mut tx,
+        SubmissionWrites {
+            submission,
+            event: NewEvent {
+                dossier_id: id,
+                at: now,
+                actor_kind: principal.kind().as_str(),
+                actor: principal.subject(),
+                action: SUBMIT,
+                from_state: Some(DRAFT),
+                to_state: &initial,
+                comment: None,
+                detail: json!({ "code": code, "channel": dossier.channel }),
+            },
+            fact,
+            answer: claimed.as_ref().map(|c| c.answer(StatusCode::OK, &body)),
+        },
+    )
+    .await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     Ok((StatusCode::OK, axum::Json(body)).into_response())
 }
