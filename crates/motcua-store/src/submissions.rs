@@ -34,9 +34,9 @@ pub struct Submission<'a> {
 impl Submission<'_> {
     /// `draft` as [`record`] leaves it, for what is computed from the submitted dossier
     /// before it is written (its facts). Only `updated_at` differs from the row: the
-    /// database sets it to its own time.
-    pub fn applied_to(&self, draft: &Dossier) -> Dossier {
-        let mut submitted = draft.clone();
+    /// database sets it to its own time. Takes the draft rather than copying its form.
+    pub fn applied_to(&self, draft: Dossier) -> Dossier {
+        let mut submitted = draft;
         submitted.agency_id = Some(self.agency_id.to_owned());
         submitted.state = self.state.to_owned();
         submitted.code = Some(self.code.to_owned());

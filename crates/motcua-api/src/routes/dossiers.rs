@@ -815,7 +815,7 @@ pub async fn submit(
         submitted_at: now,
         ack_due_at,
     };
-    let submitted = submission.applied_to(&dossier);
+    let submitted = submission.applied_to(dossier);
     let answer = SubmitAnswer {
         id,
         code: code.clone(),
@@ -843,7 +843,7 @@ pub async fn submit(
                 from_state: Some(DRAFT),
                 to_state: &initial,
                 comment: None,
-                detail: json!({ "code": code, "channel": dossier.channel }),
+                detail: json!({ "code": code, "channel": submitted.channel }),
             },
             fact,
             answer: claimed.as_ref().map(|c| c.answer(StatusCode::OK, &body)),
