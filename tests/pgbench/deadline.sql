@@ -39,7 +39,8 @@ with submitted as (
       where id = :id and state = 'draft' returning id),
  event as (
      insert into dossier_event (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
-     select :id, now(), 'citizen', :pin, 'submit', 'draft', 'submitted', null, '{"code": "x", "channel": "online"}'::jsonb from submitted where submitted.id = :id),
+     select :id, now(), 'citizen', :pin, 'submit', 'draft', 'submitted', null, '{"code": "x", "channel": "online"}'::jsonb from submitted where submitted.id = :id
+     returning 1),
  fact as (
      insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
          received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
@@ -62,9 +63,12 @@ with submitted as (
          store_den = excluded.store_den, store_num = excluded.store_num,
          register_den = excluded.register_den, register_num = excluded.register_num,
          prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
-         updated_at = now()),
+         updated_at = now()
+     returning 1),
  answer as (
      update idempotency_key set response_status = 200, response_body = '{"id": "x", "code": "x", "state": "submitted", "status": 2}'
-      where principal = 'citizen:' || :pin and key = 'ceiling-' || :n and exists (select 1 from submitted))
-select count(*) from submitted;
+      where principal = 'citizen:' || :pin and key = 'ceiling-' || :n and exists (select 1 from submitted)
+     returning 1)
+select (select count(*) from submitted), (select count(*) from event),
+       (select count(*) from fact), (select count(*) from answer);
 commit;

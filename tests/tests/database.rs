@@ -95,3 +95,87 @@ async fn a_loaded_procedure_version_cannot_change_content() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
+    use motcua_store::events::NewEvent;
+    use motcua_store::facts::{Fact, Flags};
+    use motcua_store::submissions::{self, Submission, SubmissionWrites};
+    use motcua_store::StoreError;
+
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let draft =
+        motcua_tests::dossiers::filled_copy_draft(&engine, &reqwest::Client::new(), &citizen)
+            .await
+            .parse::<uuid::Uuid>()
+            .unwrap();
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    let now = chrono::Utc::now();
+    // The event and the facts name another dossier than the one submitted: the statement
+    // would submit the draft and write neither.
+    let elsewhere = uuid::Uuid::new_v4();
+    let no = Flags::default();
+    let mut tx = db.begin().await.unwrap();
+    let recorded = submissions::record(
+        &mut tx,
+        SubmissionWrites {
+            submission: Submission {
+                id: draft,
+                agency_id: "SGDDT-HN",
+                state: "submitted",
+                code: "SGDDT-HN-261124-9999",
+                submitted_at: now,
+                ack_due_at: now,
+            },
+            event: NewEvent {
+                dossier_id: elsewhere,
+                at: now,
+                actor_kind: "citizen",
+                actor: "001207001234",
+                action: "submit",
+                from_state: Some("draft"),
+                to_state: "submitted",
+                comment: None,
+                detail: json!({}),
+            },
+            fact: Fact {
+                dossier_id: elsewhere,
+                agency_id: "SGDDT-HN",
+                procedure_code: "3.000465",
+                submitted_at: now,
+                channel: "online",
+                received: false,
+                withdrawn: false,
+                finished_at: None,
+                due_at: None,
+                supplement_requests: 0,
+                on_time: no,
+                online: no,
+                eresult: no,
+                digitised: no,
+                reuse: no,
+                store: no,
+                register: no,
+                prefill_fields: 0,
+                prefilled: 0,
+            },
+            answer: None,
+        },
+    )
+    .await;
+    assert!(
+        matches!(recorded, Err(StoreError::Incomplete(_))),
+        "{recorded:?}"
+    );
+    // The caller's transaction is dropped on the error, as the engine's is.
+    drop(tx);
+    let state: String = sqlx::query_scalar("select state from dossier where id = $1")
+        .bind(draft)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(state, "draft");
+}

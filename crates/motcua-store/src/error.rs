@@ -8,6 +8,10 @@ pub enum StoreError {
     ProcedureVersionChanged { code: String, version: i32 },
     #[error("the dossier changed meanwhile")]
     Conflict,
+    /// A statement of several writes left one undone (its inputs disagreed); the caller's
+    /// transaction must not commit.
+    #[error("incomplete write: {0}")]
+    Incomplete(&'static str),
     #[error("migration failed: {0}")]
     Migration(#[source] sqlx::migrate::MigrateError),
     #[error("database unavailable: {0}")]

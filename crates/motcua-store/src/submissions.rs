@@ -69,7 +69,8 @@ pub struct SubmissionWrites<'a> {
 const SUBMISSION_PARAMETERS: usize = 6;
 
 /// Each write after the dossier's reads its id from `submitted`, so that nothing is
-/// written when the dossier was no longer a draft.
+/// written when the dossier was no longer a draft; the counts tell [`record`] that every
+/// write was made.
 static RECORD: LazyLock<String> = LazyLock::new(|| {
     let event_first = SUBMISSION_PARAMETERS + 1;
     let fact_first = event_first + events::PARAMETERS;
@@ -81,15 +82,19 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
               where id = $1 and state = '{DRAFT}' returning id),
          event as (
              insert into dossier_event ({event_columns})
-             select {event_values} from submitted where submitted.id = ${event_first}),
+             select {event_values} from submitted where submitted.id = ${event_first}
+             returning 1),
          fact as (
              insert into dossier_fact ({fact_columns})
              select {fact_values} from submitted where submitted.id = ${fact_first}
-             {on_conflict}),
+             {on_conflict}
+             returning 1),
          answer as (
              update idempotency_key set response_status = ${a1}, response_body = ${a2}
-              where principal = ${a3} and key = ${a4} and exists (select 1 from submitted))
-         select count(*) from submitted",
+              where principal = ${a3} and key = ${a4} and exists (select 1 from submitted)
+             returning 1)
+         select (select count(*) from submitted), (select count(*) from event),
+                (select count(*) from fact), (select count(*) from answer)",
         event_columns = events::COLUMNS,
         event_values = crate::placeholders(event_first, events::PARAMETERS),
         fact_columns = facts::COLUMNS,
@@ -119,17 +124,25 @@ pub async fn record(
     let query = events::bind(query, writes.event);
     let query = facts::bind(query, &writes.fact);
     let answer = writes.answer.as_ref();
-    let recorded = query
+    let row = query
         .bind(answer.map(|a| i16::try_from(a.status).unwrap_or(200)))
         .bind(answer.map(|a| a.body))
         .bind(answer.map(|a| a.principal))
         .bind(answer.map(|a| a.key))
         .fetch_one(conn)
-        .await?
-        .try_get::<i64, _>(0)?;
-    if recorded == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
+        .await?;
+    let count = |column: usize| row.try_get::<i64, _>(column);
+    let (submitted, event, fact, answered) = (count(0)?, count(1)?, count(2)?, count(3)?);
+    if submitted == 0 {
+        return Err(StoreError::Conflict);
     }
+    // Rows are written for the ids the caller gave; ids other than the dossier's would
+    // leave writes out, and the transaction must then not commit.
+    let expected_answers = i64::from(answer.is_some());
+    if (event, fact, answered) != (1, 1, expected_answers) {
+        return Err(StoreError::Incomplete(
+            "a submission's event, facts or idempotency answer was not written",
+        ));
+    }
+    Ok(())
 }
