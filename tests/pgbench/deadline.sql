@@ -25,7 +25,7 @@ insert into idempotency_key (principal, key, request_sha256) values ('citizen:' 
          on conflict (principal, key) do nothing;
 -- dossiers::find_for_update
 select id, procedure_code, procedure_version, citizen_pin, agency_id, channel, state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at from dossier where id = :id for update;
--- documents::list_for_dossier (missing_documents)
+-- documents::list_for_dossier (read by submit for missing_documents and the facts)
 select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 dd.from_store, dd.replaces_result_code, dd.added_by_kind, dd.added_at,
                 d.file_name, d.content_type, d.size, d.sha256

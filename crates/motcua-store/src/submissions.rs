@@ -6,9 +6,9 @@
 //! registration, when a million candidates press it: every statement is a round trip that
 //! wakes a PostgreSQL backend and switches tasks on the engine's machine, and the four
 //! writes were a third of a submission's round trips (docs/PERFORMANCE.md, "Where a
-//! submission's time goes"). The rows are the same as the separate functions write
-//! (`events::append`, `facts::upsert`, `idempotency::save`): their columns and bindings are
-//! shared with them.
+//! submission's time goes"). The rows are the same as the separate functions write: the
+//! event's and the facts' columns and bindings are shared with `events::append` and
+//! `facts::upsert`; the key's answer is set as `idempotency::save` sets it.
 
 use crate::dossiers::{Dossier, DRAFT};
 use crate::events::{self, NewEvent};

@@ -78,7 +78,10 @@ impl LocalCluster {
             bin_dir,
             run_as_postgres: is_root(),
         };
-        if cluster.run_as_postgres {
+        // A running cluster's files are its server's already; `chown -R` over them would race
+        // with the server creating and removing files (a test process starting beside
+        // another failed on a `pg_internal.init` removed mid-walk).
+        if cluster.run_as_postgres && !cluster.is_running() {
             cluster.give_to_postgres_user()?;
         }
         if !cluster.data_dir.join("PG_VERSION").exists() {
