@@ -72,52 +72,53 @@ insert into idempotency_key (principal, key, request_sha256) values ('citizen:' 
          on conflict (principal, key) do nothing;
 -- lock_visible → dossiers::find_for_update
 select id, procedure_code, procedure_version, citizen_pin, agency_id, channel, state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at from dossier where id = :id for update;
--- missing_documents → documents::list_for_dossier (no document is required of a holder:
--- no documents::holds_result_of)
+-- documents::list_for_dossier, read by submit for missing_documents and the facts (no
+-- document is required of a holder: no documents::holds_result_of)
 select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 dd.from_store, dd.replaces_result_code, dd.added_by_kind, dd.added_at,
                 d.file_name, d.content_type, d.size, d.sha256
          from dossier_document dd left join document d on d.id = dd.document_id
          where dd.dossier_id = :id order by dd.requirement;
--- dossiers::mark_submitted (the 'c' keeps the ceiling's codes apart from the engine's)
-update dossier set agency_id = 'SGDDT-HN', state = 'submitted', code = 'SGDDT-HN-250422-c' || :last_value, submitted_at = now(),
-                ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
-         where id = :id and state = 'draft' returning id, procedure_code, procedure_version, citizen_pin, agency_id, channel, state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at;
--- events::append
-insert into dossier_event
-           (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
-         values (:id, now(), 'citizen', '001307' || lpad(:n::text, 6, '0'), 'submit', 'draft', 'submitted', null, '{"code": "SGDDT-HN-250422-0001", "channel": "online"}');
--- facts::refresh → facts::document_facts
-select count(*) as documents,
-                count(*) filter (where not digitised) as paper_only,
-                coalesce(bool_or(reused), false) as reused,
-                coalesce(bool_or(from_store), false) as from_store,
-                exists (select 1 from dossier_result
-                        where dossier_id = :id and published_at is not null) as result_published
-         from dossier_document where dossier_id = :id;
--- facts::refresh → facts::upsert
-insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
-             received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
-             online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num,
-             reuse_den, reuse_num, store_den, store_num, register_den, register_num,
-             prefill_fields, prefilled, withdrawn)
-         values (:id, 'SGDDT-HN', '3.000465', now(), 'online', false, null, null, 0, false, false, false, false, false, false, true, false, false, false, false, false, true, true, 4, 4, false)
-         on conflict (dossier_id) do update set
-             agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
-             submitted_at = excluded.submitted_at, channel = excluded.channel,
-             received = excluded.received, withdrawn = excluded.withdrawn,
-             finished_at = excluded.finished_at,
-             due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
-             on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
-             online_den = excluded.online_den, online_num = excluded.online_num,
-             eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
-             digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
-             reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
-             store_den = excluded.store_den, store_num = excluded.store_num,
-             register_den = excluded.register_den, register_num = excluded.register_num,
-             prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
-             updated_at = now();
--- idempotency::complete
-update idempotency_key set response_status = 200, response_body = '{"id": "01965a1e-2b3c-7d4e-8f90-a1b2c3d4e5f6", "code": "SGDDT-HN-250422-0001", "state": "submitted", "status": 1, "due_at": null, "ack_due_at": "2025-04-22T17\u003a00\u003a00+07\u003a00", "submitted_at": "2025-04-22T09\u003a00\u003a00.123456+07\u003a00"}'
-         where principal = 'citizen:' || '001307' || lpad(:n::text, 6, '0') and key = 'ceiling-journey-' || :n;
+-- submissions::record (crates/motcua-store/src/submissions.rs): the dossier, its event, its
+-- facts (computed by the engine from the documents read above) and the key's answer, in one
+-- statement (the 'c' keeps the ceiling's codes apart from the engine's)
+with submitted as (
+     update dossier set agency_id = 'SGDDT-HN', state = 'submitted', code = 'SGDDT-HN-250422-c' || :last_value, submitted_at = now(),
+            ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
+      where id = :id and state = 'draft' returning id),
+ event as (
+     insert into dossier_event (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
+     select :id, now(), 'citizen', '001307' || lpad(:n::text, 6, '0'), 'submit', 'draft', 'submitted', null, '{"code": "SGDDT-HN-250422-0001", "channel": "online"}'::jsonb
+       from submitted where submitted.id = :id
+     returning 1),
+ fact as (
+     insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
+         received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
+         online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num,
+         reuse_den, reuse_num, store_den, store_num, register_den, register_num,
+         prefill_fields, prefilled, withdrawn)
+     select :id, 'SGDDT-HN', '3.000465', now(), 'online', false, null::timestamptz, null::timestamptz, 0, false, false, false, false, false, false, true, false, false, false, false, false, true, true, 4, 4, false
+       from submitted where submitted.id = :id
+     on conflict (dossier_id) do update set
+         agency_id = excluded.agency_id, procedure_code = excluded.procedure_code,
+         submitted_at = excluded.submitted_at, channel = excluded.channel,
+         received = excluded.received, withdrawn = excluded.withdrawn,
+         finished_at = excluded.finished_at,
+         due_at = excluded.due_at, supplement_requests = excluded.supplement_requests,
+         on_time_den = excluded.on_time_den, on_time_num = excluded.on_time_num,
+         online_den = excluded.online_den, online_num = excluded.online_num,
+         eresult_den = excluded.eresult_den, eresult_num = excluded.eresult_num,
+         digitised_den = excluded.digitised_den, digitised_num = excluded.digitised_num,
+         reuse_den = excluded.reuse_den, reuse_num = excluded.reuse_num,
+         store_den = excluded.store_den, store_num = excluded.store_num,
+         register_den = excluded.register_den, register_num = excluded.register_num,
+         prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
+         updated_at = now()
+     returning 1),
+ answer as (
+     update idempotency_key set response_status = 200, response_body = '{"id": "01965a1e-2b3c-7d4e-8f90-a1b2c3d4e5f6", "code": "SGDDT-HN-250422-0001", "state": "submitted", "status": 1, "due_at": null, "ack_due_at": "2025-04-22T17\u003a00\u003a00+07\u003a00", "submitted_at": "2025-04-22T09\u003a00\u003a00.123456+07\u003a00"}'
+      where principal = 'citizen:' || '001307' || lpad(:n::text, 6, '0') and key = 'ceiling-journey-' || :n and exists (select 1 from submitted)
+     returning 1)
+select (select count(*) from submitted), (select count(*) from event),
+       (select count(*) from fact), (select count(*) from answer);
 commit;
