@@ -71,6 +71,7 @@ pub async fn refresh(
     procedure: &Procedure,
     dossier: &Dossier,
 ) -> Result<(), ApiError> {
+    // A draft has no facts (`of` answers none): spare it the documents' read.
     if dossier.submitted_at.is_none() || dossier.agency_id.is_none() {
         return Ok(());
     }
