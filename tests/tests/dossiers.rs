@@ -299,3 +299,75 @@ async fn a_citizen_withdraws_a_draft_and_lists_their_dossiers_page_by_page() {
     ids.reverse();
     assert_eq!(seen, ids, "newest first, each once");
 }
+
+/// A double tap, or a client retrying on a timeout: submissions of one draft racing each
+/// other. With one `Idempotency-Key` every one of them gets the first answer (the key is
+/// claimed before the draft is locked, and a claim that waited for the first reads its
+/// answer afresh); the same key on another draft is refused; without a shared key, one
+/// submission wins and the others are conflicts. Each draft is submitted once.
+#[tokio::test]
+async fn racing_submissions_of_one_draft_are_one_submission() {
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let client = client();
+    let tapped = motcua_tests::dossiers::filled_copy_draft(&engine, &client, &citizen).await;
+
+    let answers = futures::future::join_all(
+        (0..8).map(|_| submit(&engine, &citizen, &tapped, Some("double-tap"))),
+    )
+    .await;
+    let mut bodies = Vec::new();
+    let mut replayed = 0;
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        if answer.headers().get("idempotent-replayed").is_some() {
+            replayed += 1;
+        }
+        bodies.push(answer.json::<Value>().await.unwrap());
+    }
+    assert_eq!(replayed, 7, "all but the first are replays");
+    assert!(bodies.iter().all(|b| *b == bodies[0]), "{bodies:?}");
+
+    let other = motcua_tests::dossiers::filled_copy_draft(&engine, &client, &citizen).await;
+    let reused = submit(&engine, &citizen, &other, Some("double-tap")).await;
+    assert_eq!(reused.status(), 422);
+    let problem: Value = reused.json().await.unwrap();
+    assert_eq!(problem["code"], "idempotency_key_reused", "{problem}");
+    assert_eq!(
+        get(&engine, &citizen, &other)
+            .await
+            .json::<Value>()
+            .await
+            .unwrap()["state"],
+        "draft"
+    );
+
+    let keys: Vec<String> = (0..8).map(|n| format!("retry-{n}")).collect();
+    let answers = futures::future::join_all(
+        keys.iter()
+            .map(|key| submit(&engine, &citizen, &other, Some(key))),
+    )
+    .await;
+    let mut statuses: Vec<u16> = answers.iter().map(|a| a.status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409]);
+
+    for id in [&tapped, &other] {
+        let events: Value = client
+            .get(engine.at(&format!("/v1/dossiers/{id}/events")))
+            .bearer_auth(&citizen.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let submits = events
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "submit")
+            .count();
+        assert_eq!(submits, 1, "{id}: {events}");
+    }
+}
