@@ -58,6 +58,18 @@ async fn get(engine: &Engine, session: &Session, id: &str) -> reqwest::Response 
         .unwrap()
 }
 
+async fn timeline(engine: &Engine, session: &Session, id: &str) -> Value {
+    client()
+        .get(engine.at(&format!("/v1/dossiers/{id}/events")))
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 fn assert_code_shape(code: &str, agency: &str, yymmdd: &str) {
     let rest = code
         .strip_prefix(&format!("{agency}-{yymmdd}-"))
@@ -116,15 +128,7 @@ async fn submit_on_a_friday_at_16_is_acknowledged_by_monday_17() {
     // The owner sees it, with its timeline.
     let mine: Value = get(&engine, &citizen, &id).await.json().await.unwrap();
     assert_eq!(mine["code"], answer["code"]);
-    let events: Value = client()
-        .get(engine.at(&format!("/v1/dossiers/{id}/events")))
-        .bearer_auth(&citizen.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let events = timeline(&engine, &citizen, &id).await;
     let actions: Vec<&str> = events
         .as_array()
         .unwrap()
@@ -353,15 +357,7 @@ async fn racing_submissions_of_one_draft_are_one_submission() {
     assert_eq!(statuses, [200, 409, 409, 409, 409, 409, 409, 409]);
 
     for id in [&tapped, &other] {
-        let events: Value = client
-            .get(engine.at(&format!("/v1/dossiers/{id}/events")))
-            .bearer_auth(&citizen.token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let events = timeline(&engine, &citizen, id).await;
         let submits = events
             .as_array()
             .unwrap()
