@@ -305,10 +305,10 @@ async fn a_citizen_withdraws_a_draft_and_lists_their_dossiers_page_by_page() {
 }
 
 /// A double tap, or a client retrying on a timeout: submissions of one draft racing each
-/// other. With one `Idempotency-Key` every one of them gets the first answer (the key is
-/// claimed before the draft is locked, and a claim that waited for the first reads its
-/// answer afresh); the same key on another draft is refused; without a shared key, one
-/// submission wins and the others are conflicts. Each draft is submitted once.
+/// other. With one `Idempotency-Key` every one of them gets the first answer (a claim that
+/// waited for the first one's transaction reads its answer in a statement of its own); the
+/// same key on another draft is refused; without a shared key, one submission wins and the
+/// others are conflicts. Each draft is submitted once.
 #[tokio::test]
 async fn racing_submissions_of_one_draft_are_one_submission() {
     let engine = Engine::start().await;
