@@ -4,21 +4,26 @@
 -- same parameters' shapes. Run by `scripts/bench deadline` with `pgbench -M prepared`.
 --
 -- One statement is the ceiling's own: picking the next prepared draft (`bench_draft`), since
--- pgbench cannot compute a draft's id. It runs outside the transaction. The engine takes
--- the dossier code's number on a connection of its own whose session has
--- `synchronous_commit = off` (motcua_store::connect_code_numbers); pgbench has one
--- connection per client, so it sets and resets that around the statement (two statements
--- more than the engine's).
+-- pgbench cannot compute a draft's id. It runs outside the transaction. The engine reserves
+-- dossier code numbers in blocks of up to 64 (crates/motcua-api/src/code_numbers.rs), under
+-- this load always 64, on a connection of its own whose session has `synchronous_commit =
+-- off` (motcua_store::connect_code_numbers); so here one transaction in 64 of each client
+-- reserves a block, and a code's number is the draft's own `n` (unique, as the engine's
+-- are). pgbench has one connection per client, so it sets and resets the session setting
+-- around the reservation (two statements more than the engine's, one time in 64).
 \set n :first + :client_id + :clients * :k
 \set k :k + 1
 select id, pin, agency from bench_draft where n = :n \gset
+\if :k % 64 = 1
 set synchronous_commit = off;
--- dossiers::next_code_sequence (the engine takes it mid-transaction on its other connection)
-insert into dossier_code_sequence (agency_id, day, last_value) values (:agency, '2025-04-22', 1)
+-- dossiers::reserve_code_numbers (the engine reserves a block mid-transaction on its other
+-- connection)
+insert into dossier_code_sequence (agency_id, day, last_value) values (:agency, '2025-04-22', 64)
          on conflict (agency_id, day)
-         do update set last_value = dossier_code_sequence.last_value + 1
-         returning last_value \gset
+         do update set last_value = dossier_code_sequence.last_value + excluded.last_value
+         returning last_value;
 set synchronous_commit = on;
+\endif
 begin;
 -- idempotency::claim (crates/motcua-store/src/idempotency.rs)
 insert into idempotency_key (principal, key, request_sha256) values ('citizen:' || :pin, 'ceiling-' || :n, 'a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6')
@@ -34,7 +39,7 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
 -- submissions::record (crates/motcua-store/src/submissions.rs): the dossier, its event, its
 -- facts (computed by the engine from the documents read above) and the key's answer
 with submitted as (
-     update dossier set agency_id = :agency, state = 'submitted', code = :agency || '-250422-c' || :last_value, submitted_at = now(),
+     update dossier set agency_id = :agency, state = 'submitted', code = :agency || '-250422-c' || :n, submitted_at = now(),
             ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
       where id = :id and state = 'draft' returning id),
  event as (

@@ -56,16 +56,21 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
          from dossier_document dd left join document d on d.id = dd.document_id
          where dd.dossier_id = :id order by dd.requirement;
 -- submit -----------------------------------------------------------------------------------
--- dossiers::next_code_sequence: the engine takes it mid-transaction on a connection of its
--- own whose session has synchronous_commit = off (motcua_store::connect_code_numbers);
--- here, as in deadline.sql, on this connection before the transaction, with the setting set
--- and reset around it (two statements more than the engine's).
+-- dossiers::reserve_code_numbers: the engine reserves dossier code numbers in blocks of up
+-- to 64, under this load always 64 (crates/motcua-api/src/code_numbers.rs), mid-transaction
+-- on a connection of its own whose session has synchronous_commit = off
+-- (motcua_store::connect_code_numbers); here, as in deadline.sql, one journey in 64 of each
+-- client reserves a block on this connection before the transaction, with the setting set
+-- and reset around it (two statements more than the engine's), and a code's number is
+-- the journey's own `n`.
+\if :k % 64 = 1
 set synchronous_commit = off;
-insert into dossier_code_sequence (agency_id, day, last_value) values ('SGDDT-HN', '2025-04-22', 1)
+insert into dossier_code_sequence (agency_id, day, last_value) values ('SGDDT-HN', '2025-04-22', 64)
          on conflict (agency_id, day)
-         do update set last_value = dossier_code_sequence.last_value + 1
-         returning last_value \gset
+         do update set last_value = dossier_code_sequence.last_value + excluded.last_value
+         returning last_value;
 set synchronous_commit = on;
+\endif
 begin;
 -- idempotency::claim
 insert into idempotency_key (principal, key, request_sha256) values ('citizen:' || '001307' || lpad(:n::text, 6, '0'), 'ceiling-journey-' || :n, 'a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6')
@@ -83,7 +88,7 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
 -- facts (computed by the engine from the documents read above) and the key's answer, in one
 -- statement (the 'c' keeps the ceiling's codes apart from the engine's)
 with submitted as (
-     update dossier set agency_id = 'SGDDT-HN', state = 'submitted', code = 'SGDDT-HN-250422-c' || :last_value, submitted_at = now(),
+     update dossier set agency_id = 'SGDDT-HN', state = 'submitted', code = 'SGDDT-HN-250422-c' || :n, submitted_at = now(),
             ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
       where id = :id and state = 'draft' returning id),
  event as (

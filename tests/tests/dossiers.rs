@@ -2,6 +2,7 @@
 
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
+use sqlx::Connection;
 
 fn client() -> reqwest::Client {
     reqwest::Client::new()
@@ -366,4 +367,60 @@ async fn racing_submissions_of_one_draft_are_one_submission() {
             .count();
         assert_eq!(submits, 1, "{id}: {events}");
     }
+}
+
+/// The number at the end of a dossier code (`{agency}-{yyMMdd}-{NNNN}`).
+fn code_number(answer: &Value) -> u32 {
+    let code = answer["code"].as_str().unwrap();
+    code.rsplit('-').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn submissions_at_once_to_one_agency_get_consecutive_numbers_and_a_restart_reuses_none() {
+    // A fixed clock: one reception day for the whole test.
+    let mut engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-20T10:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let client = client();
+    let mut drafts = Vec::new();
+    for _ in 0..13 {
+        drafts.push(motcua_tests::dossiers::filled_copy_draft(&engine, &client, &citizen).await);
+    }
+    let after_restart = drafts.pop().unwrap();
+
+    // Twelve at once: the engine reserves numbers in growing blocks and hands them out in
+    // order, so one engine's numbers of the day are 1 to 12, each once.
+    let answers =
+        futures::future::join_all(drafts.iter().map(|id| submit(&engine, &citizen, id, None)))
+            .await;
+    let mut numbers = Vec::new();
+    for answer in answers {
+        assert_eq!(answer.status(), 200);
+        numbers.push(code_number(&answer.json().await.unwrap()));
+    }
+    numbers.sort();
+    assert_eq!(numbers, (1..=12).collect::<Vec<_>>());
+
+    // Numbers reserved and not given before the engine stopped are never given after it.
+    engine.kill();
+    engine.restart().await;
+    let answer = submit(&engine, &citizen, &after_restart, None).await;
+    assert_eq!(answer.status(), 200);
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    let (reserved,): (i32,) = sqlx::query_as("select last_value from dossier_code_sequence")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    let number = code_number(&answer.json().await.unwrap());
+    assert!(number > 12, "{number} given again after the restart");
+    assert_eq!(
+        i64::from(number),
+        i64::from(reserved),
+        "after a restart the engine reserves one number at a time again"
+    );
 }

@@ -7,6 +7,7 @@ pub mod access;
 pub mod admission;
 pub mod catalog;
 pub mod clock;
+pub mod code_numbers;
 pub mod dossier_view;
 pub mod error;
 pub mod extract;

@@ -15,9 +15,8 @@ pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub pool: PgPool,
-    /// Dossier code numbers are taken here, outside the submission's transaction
-    /// (`motcua_store::connect_code_numbers` says why).
-    pub code_numbers: PgPool,
+    /// Dossier code numbers, reserved in blocks outside the submissions' transactions.
+    pub code_numbers: crate::code_numbers::CodeNumbers,
     pub catalog: Catalog,
     pub tokens: AccessTokens,
     pub citizen_login: RelyingParty,

@@ -4,6 +4,7 @@ use crate::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
+use std::ops::RangeInclusive;
 use uuid::Uuid;
 
 /// The state a dossier is in before it enters its procedure's workflow.
@@ -171,26 +172,36 @@ pub async fn update_data(
     .await?)
 }
 
-/// Takes the next number of the agency's sequence for the reception day. The engine takes it
-/// on the pool of `crate::connect_code_numbers`, committed at once and not inside the
-/// submission's transaction (that function says why): no number is given twice, and a
-/// submission that fails after taking one leaves a gap.
-pub async fn next_code_sequence(
+/// Reserves the next `count` numbers (at least one) of the agency's sequence for the
+/// reception day and answers them. The engine reserves them on the pool of
+/// `crate::connect_code_numbers`, committed at once and not inside a submission's
+/// transaction (that function says why), and hands them out itself (motcua-api's
+/// `code_numbers`): no number is given twice; one reserved and not given leaves a gap.
+pub async fn reserve_code_numbers(
     executor: impl PgExecutor<'_>,
     agency_id: &str,
     day: NaiveDate,
-) -> Result<u32, StoreError> {
-    let (value,): (i32,) = sqlx::query_as(
-        "insert into dossier_code_sequence (agency_id, day, last_value) values ($1, $2, 1)
+    count: u32,
+) -> Result<RangeInclusive<u32>, StoreError> {
+    let count = i32::try_from(count.max(1)).unwrap_or(i32::MAX);
+    let (last,): (i32,) = sqlx::query_as(
+        "insert into dossier_code_sequence (agency_id, day, last_value) values ($1, $2, $3)
          on conflict (agency_id, day)
-         do update set last_value = dossier_code_sequence.last_value + 1
+         do update set last_value = dossier_code_sequence.last_value + excluded.last_value
          returning last_value",
     )
     .bind(agency_id)
     .bind(day)
+    .bind(count)
     .fetch_one(executor)
     .await?;
-    Ok(u32::try_from(value).unwrap_or(0))
+    let first = last - count + 1;
+    match (u32::try_from(first), u32::try_from(last)) {
+        (Ok(first), Ok(last)) if first >= 1 => Ok(first..=last),
+        _ => Err(StoreError::Corrupt(
+            "a dossier code sequence holds a number below 1",
+        )),
+    }
 }
 
 /// How many dossiers each procedure has in each state (for the metrics).

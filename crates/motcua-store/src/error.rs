@@ -12,6 +12,9 @@ pub enum StoreError {
     /// transaction must not commit.
     #[error("incomplete write: {0}")]
     Incomplete(&'static str),
+    /// The database holds what the engine never writes (e.g. a code sequence below 1).
+    #[error("unexpected data in the database: {0}")]
+    Corrupt(&'static str),
     #[error("migration failed: {0}")]
     Migration(#[source] sqlx::migrate::MigrateError),
     #[error("database unavailable: {0}")]

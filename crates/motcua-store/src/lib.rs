@@ -57,17 +57,19 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
     Ok(pool)
 }
 
-/// Opens the small pool the dossier code numbers are taken on ([`dossiers::next_code_sequence`]):
-/// its sessions commit without waiting for the disk (`synchronous_commit = off`).
+/// Opens the small pool dossier code numbers are reserved on
+/// ([`dossiers::reserve_code_numbers`]): its sessions commit without waiting for the disk
+/// (`synchronous_commit = off`).
 ///
-/// A number is taken in a transaction of its own, before the submission's commit, so the
-/// counter row of an agency and day is locked for one statement instead of for the whole
-/// submission and its flush to disk: on the last day of an exam's registration every
-/// submission to a school takes that row. Not waiting for the disk is safe for uniqueness:
-/// the submission's own commit waits for the write-ahead log up to its record, which comes
-/// after the number's; a crash before that loses the number and the dossier together, and
-/// the dossier was never acknowledged. A number whose submission fails is not given again
-/// (the code's sequence may have gaps: unique and never reused, as the decree asks).
+/// Numbers are reserved in a transaction of their own, before the submission's commit, so
+/// the counter row of an agency and day is locked for one statement instead of for the
+/// whole submission and its flush to disk: on the last day of an exam's registration every
+/// submission to a school needs that row. Not waiting for the disk is safe for uniqueness:
+/// a submission's own commit waits for the write-ahead log up to its record, which comes
+/// after the reservation's; a crash before that loses the reservation and the dossier
+/// together, and the dossier was never acknowledged. A number reserved and not given (its
+/// submission failed, or the engine stopped) is not given again: the code's sequence may
+/// have gaps, unique and never reused, as the decree asks.
 pub async fn connect_code_numbers(database_url: &str) -> Result<PgPool, StoreError> {
     let options = PgConnectOptions::from_str(database_url)?
         .application_name("motcua-code-numbers")

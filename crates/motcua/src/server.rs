@@ -114,7 +114,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
         pool,
-        code_numbers,
+        code_numbers: motcua_api::code_numbers::CodeNumbers::new(code_numbers),
     });
     spawn_rate_limit_forgetter(state.clone());
     // Through the state's store, so that the sweep's calls are in the storage metrics.

@@ -795,9 +795,7 @@ pub async fn submit(
         None => procedure.receiving_agency(&dossier.data).to_owned(),
     };
     let reception_day = in_vietnam(now).date_naive();
-    // On its own connection, committed at once: see `motcua_store::connect_code_numbers`.
-    let sequence =
-        dossiers::next_code_sequence(&state.code_numbers, &agency, reception_day).await?;
+    let sequence = state.code_numbers.next(&agency, reception_day).await?;
     let code = DossierCode::new(&agency, reception_day, sequence).map_err(ApiError::internal)?;
     let ack_due_at = motcua_core::legal_clock::acknowledgement_due(
         &state.calendar,
