@@ -33,6 +33,24 @@ pub fn workspace_root() -> std::path::PathBuf {
         .to_path_buf()
 }
 
+/// The workspace's procedures, copied into a folder removed when the answer is dropped,
+/// with `file`'s JSON changed by `edit`: a procedure set for one test.
+pub fn procedures_edited(
+    file: &str,
+    edit: impl FnOnce(&mut serde_json::Value),
+) -> engine::tempdir::TempDir {
+    let dir = engine::tempdir::TempDir::new();
+    for entry in std::fs::read_dir(workspace_root().join("procedures")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.0.join(path.file_name().unwrap())).unwrap();
+    }
+    let path = dir.0.join(file);
+    let mut spec = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edit(&mut spec);
+    std::fs::write(&path, serde_json::to_string(&spec).unwrap()).unwrap();
+    dir
+}
+
 /// The SHA-256 of `bytes` in lowercase hex, as the engine reports a document's.
 pub fn hex_sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};

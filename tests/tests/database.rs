@@ -63,8 +63,8 @@ async fn a_loaded_procedure_version_cannot_change_content() {
     drop(engine);
 
     // The same code and version with other content: the engine refuses to start.
-    let dir = std::env::temp_dir().join(format!("motcua-proc-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let folder = motcua_tests::engine::tempdir::TempDir::new();
+    let dir = &folder.0;
     let mut changed = content.clone();
     changed["name"]["vi"] = json!("Tên đã bị sửa");
     std::fs::write(dir.join("3.000465.json"), changed.to_string()).unwrap();
@@ -75,8 +75,8 @@ async fn a_loaded_procedure_version_cannot_change_content() {
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("MOTCUA_LISTEN", "127.0.0.1:0")
-            .env("MOTCUA_DATA_DIR", &dir)
-            .env("MOTCUA_PROCEDURES_DIR", &dir)
+            .env("MOTCUA_DATA_DIR", dir)
+            .env("MOTCUA_PROCEDURES_DIR", dir)
             .env("DATABASE_URL", &database_url)
             .env("OIDC_ISSUER", "http://127.0.0.1:9")
             .env("OIDC_CLIENT_ID", "x")

@@ -442,29 +442,21 @@ fn memory_kib(pid: u32) -> (u64, u64) {
 }
 
 /// THPT with a photo limit of 64 MiB, to push a large file through.
-fn procedures_with_a_large_photo_limit() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("motcua-proc-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let root = motcua_tests::workspace_root().join("procedures");
-    for entry in std::fs::read_dir(&root).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-    }
-    let file = dir.join("1.005142.json");
-    let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    for doc in spec["documents"].as_array_mut().unwrap() {
-        if doc["key"] == "photo" {
-            doc["max_bytes"] = json!(64 * 1024 * 1024);
+fn procedures_with_a_large_photo_limit() -> motcua_tests::engine::tempdir::TempDir {
+    motcua_tests::procedures_edited("1.005142.json", |spec| {
+        for doc in spec["documents"].as_array_mut().unwrap() {
+            if doc["key"] == "photo" {
+                doc["max_bytes"] = json!(64 * 1024 * 1024);
+            }
         }
-    }
-    std::fs::write(&file, spec.to_string()).unwrap();
-    dir
+    })
 }
 
 #[tokio::test]
 async fn a_50_mib_upload_streams_with_bounded_memory_and_the_right_hash() {
+    let procedures = procedures_with_a_large_photo_limit();
     let engine = Engine::start_with(EngineOptions {
-        procedures_dir: Some(procedures_with_a_large_photo_limit()),
+        procedures_dir: Some(procedures.0.clone()),
         clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })

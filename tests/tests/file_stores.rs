@@ -6,6 +6,7 @@
 use bytes::Bytes;
 use futures::StreamExt;
 use motcua_files::{ByteStream, FileError, FileStore, LocalStore, PutError, Stored};
+use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::garage::{shared_bucket, PrivateS3, S3Settings};
 use sha2::{Digest, Sha256};
 use std::path::PathBuf;
@@ -571,22 +572,4 @@ fn memory() -> (u64, u64) {
             .unwrap_or(0)
     };
     (field("VmRSS:"), field("VmHWM:"))
-}
-
-/// A folder removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("motcua-files-{}", uuid::Uuid::new_v4().simple()));
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }

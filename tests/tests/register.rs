@@ -403,26 +403,18 @@ async fn a_deceased_person_is_refused_and_one_under_review_is_filled_and_flagged
 }
 
 /// The diploma-copy procedure with its address made editable, in a folder of its own.
-fn procedures_with_an_editable_address() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("motcua-proc-{}", uuid::Uuid::new_v4().simple()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let root = motcua_tests::workspace_root().join("procedures");
-    for entry in std::fs::read_dir(&root).unwrap() {
-        let path = entry.unwrap().path();
-        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
-    }
-    let file = dir.join("3.000465.json");
-    let mut spec: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    spec["form"]["properties"]["applicant"]["properties"]["address"]["x-prefill-editable"] =
-        json!("the register may not show a recent move yet");
-    std::fs::write(&file, spec.to_string()).unwrap();
-    dir
+fn procedures_with_an_editable_address() -> motcua_tests::engine::tempdir::TempDir {
+    motcua_tests::procedures_edited("3.000465.json", |spec| {
+        spec["form"]["properties"]["applicant"]["properties"]["address"]["x-prefill-editable"] =
+            json!("the register may not show a recent move yet");
+    })
 }
 
 #[tokio::test]
 async fn an_editable_register_value_keeps_both_and_flags_a_correction_request() {
+    let procedures = procedures_with_an_editable_address();
     let engine = Engine::start_with(EngineOptions {
-        procedures_dir: Some(procedures_with_an_editable_address()),
+        procedures_dir: Some(procedures.0.clone()),
         clock: Some(motcua_tests::engine::THPT_WINDOW_2025.into()),
         ..Default::default()
     })
