@@ -7,6 +7,14 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 static CLUSTER: OnceLock<LocalCluster> = OnceLock::new();
+static SETTINGS: OnceLock<Vec<String>> = OnceLock::new();
+
+/// Server settings (`name=value`) for the cluster this process starts: a benchmark's
+/// tuning (`scripts/bench --postgres NAME=VALUE`). Call before the first database; a
+/// cluster already running keeps its own.
+pub fn configure_cluster(settings: Vec<String>) {
+    let _ = SETTINGS.set(settings);
+}
 
 /// `MOTCUA_TEST_PG_DIR`, else a folder in the system's temp dir (short: socket paths are
 /// limited to about 100 bytes).
@@ -24,7 +32,8 @@ fn cluster() -> &'static LocalCluster {
         let lock_path = dir.with_extension("lock");
         let lock = std::fs::File::create(&lock_path).unwrap();
         lock.lock().unwrap();
-        let cluster = LocalCluster::start(&dir)
+        let settings = SETTINGS.get().map(Vec::as_slice).unwrap_or_default();
+        let cluster = LocalCluster::start_with(&dir, settings)
             .unwrap_or_else(|e| panic!("cannot start the test PostgreSQL cluster: {e:#}"));
         lock.unlock().unwrap();
         cluster

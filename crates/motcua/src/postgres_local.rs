@@ -60,6 +60,26 @@ impl LocalCluster {
     /// Initialises the cluster under `data_dir` if needed and starts it if it is not
     /// running. Returns once it accepts connections.
     pub fn start(data_dir: &Path) -> Result<LocalCluster> {
+        LocalCluster::start_with(data_dir, &[])
+    }
+
+    /// [`LocalCluster::start`], with server settings (`name=value`, e.g.
+    /// `shared_buffers=4GB`) given to a server it starts: a benchmark's tuning.
+    pub fn start_with(data_dir: &Path, settings: &[String]) -> Result<LocalCluster> {
+        for setting in settings {
+            let plain = |part: &str| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
+            };
+            match setting.split_once('=') {
+                Some((name, value)) if plain(name) && plain(value) => {}
+                _ => bail!(
+                    "a PostgreSQL setting is name=value in letters, digits, _ and .: {setting:?}"
+                ),
+            }
+        }
         let bin_dir = find_bin_dir()?;
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("cannot create {}", data_dir.display()))?;
@@ -102,10 +122,13 @@ impl LocalCluster {
         }
         if !cluster.is_running() {
             let log = cluster.data_dir.join("server.log");
-            let options = format!(
+            let mut options = format!(
                 "-c listen_addresses='' -k '{}' -p {SOCKET_PORT} -c max_connections=200",
                 cluster.dir_str()
             );
+            for setting in settings {
+                options.push_str(&format!(" -c {setting}"));
+            }
             cluster.run(
                 "pg_ctl",
                 &[

@@ -18,6 +18,8 @@
 //!   --ceiling-clients C  pgbench connections (default 16)
 //!   --ceiling-seconds S  pgbench run time (default 20)
 //!   --engine-env N=V     an engine setting for the run (repeatable), e.g. MOTCUA_MAX_IN_FLIGHT=24
+//!   --postgres N=V       a PostgreSQL server setting for the run's cluster (repeatable),
+//!                        e.g. shared_buffers=6GB; the defaults otherwise
 //!   --engine PATH        another build of `motcua` instead of this tree's (a baseline, to
 //!                        compare two builds on the same machine within the hour)
 
@@ -34,7 +36,7 @@ fn usage() -> ! {
         "usage: bench deadline|claim|journey|mixed|reports|connections [--operations N] [--seconds S] \
          [--clients C | --rate R] [--backlog N] [--refill-every S] [--clerks C] [--dossiers N] \
          [--ceiling-clients C] \
-         [--ceiling-seconds S] [--engine-env NAME=VALUE]… [--engine PATH]"
+         [--ceiling-seconds S] [--engine-env NAME=VALUE]… [--postgres NAME=VALUE]… [--engine PATH]"
     );
     std::process::exit(2);
 }
@@ -51,6 +53,8 @@ struct Args {
     engine_env: Vec<(String, String)>,
     /// `--engine PATH`: a baseline build of `motcua`.
     engine: Option<std::path::PathBuf>,
+    /// `--postgres NAME=VALUE`: the run's PostgreSQL server settings.
+    postgres: Vec<String>,
 }
 
 fn args() -> Args {
@@ -71,11 +75,16 @@ fn args() -> Args {
     let mut dossiers = 1_000_000;
     let mut engine_env = Vec::new();
     let mut engine = None;
+    let mut postgres = Vec::new();
     while let Some(flag) = it.next() {
         let text = it.next().unwrap_or_else(|| usage());
         if flag == "--engine-env" {
             let (name, value) = text.split_once('=').unwrap_or_else(|| usage());
             engine_env.push((name.to_owned(), value.to_owned()));
+            continue;
+        }
+        if flag == "--postgres" {
+            postgres.push(text);
             continue;
         }
         if flag == "--engine" {
@@ -115,6 +124,7 @@ fn args() -> Args {
         dossiers,
         engine_env,
         engine,
+        postgres,
     }
 }
 
@@ -130,6 +140,7 @@ async fn main() -> anyhow::Result<()> {
         dossiers,
         engine_env,
         engine,
+        postgres,
     } = args();
     if ![
         "deadline",
@@ -142,6 +153,10 @@ async fn main() -> anyhow::Result<()> {
     .contains(&scenario.as_str())
     {
         usage();
+    }
+    if !postgres.is_empty() {
+        eprintln!("PostgreSQL settings: {}", postgres.join(", "));
+        motcua_tests::postgres::configure_cluster(postgres);
     }
     eprintln!("starting the engine (release build) …");
     // Every scenario but reports runs on the last days of the THPT registration: the deadline
