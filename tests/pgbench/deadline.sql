@@ -6,11 +6,12 @@
 -- One statement is the ceiling's own: picking the next prepared draft (`bench_draft`), since
 -- pgbench cannot compute a draft's id. It runs outside the transaction. The engine reserves
 -- dossier code numbers in blocks of up to 64 (crates/motcua-api/src/code_numbers.rs), under
--- this load always 64, on a connection of its own whose session has `synchronous_commit =
--- off` (motcua_store::connect_code_numbers); so here one transaction in 64 of each client
--- reserves a block, and a code's number is the draft's own `n` (unique, as the engine's
--- are). pgbench has one connection per client, so it sets and resets the session setting
--- around the reservation (two statements more than the engine's, one time in 64).
+-- this load 64 after an agency's first 127 numbers, on a connection of its own whose
+-- session has `synchronous_commit = off` (motcua_store::connect_code_numbers); so here one
+-- transaction in 64 of each client reserves a block, and a code's number is the draft's own
+-- `n` (unique, as the engine's are). pgbench has one connection per client, so it sets and
+-- resets the session setting around the reservation (two statements more than the
+-- engine's, one time in 64).
 \set n :first + :client_id + :clients * :k
 \set k :k + 1
 select id, pin, agency from bench_draft where n = :n \gset

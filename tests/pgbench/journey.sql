@@ -57,12 +57,12 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
          where dd.dossier_id = :id order by dd.requirement;
 -- submit -----------------------------------------------------------------------------------
 -- dossiers::reserve_code_numbers: the engine reserves dossier code numbers in blocks of up
--- to 64, under this load always 64 (crates/motcua-api/src/code_numbers.rs), mid-transaction
--- on a connection of its own whose session has synchronous_commit = off
--- (motcua_store::connect_code_numbers); here, as in deadline.sql, one journey in 64 of each
--- client reserves a block on this connection before the transaction, with the setting set
--- and reset around it (two statements more than the engine's), and a code's number is
--- the journey's own `n`.
+-- to 64, under this load 64 after the first 127 numbers (crates/motcua-api/src/
+-- code_numbers.rs), mid-transaction on a connection of its own whose session has
+-- synchronous_commit = off (motcua_store::connect_code_numbers); here, as in deadline.sql,
+-- one journey in 64 of each client reserves a block on this connection before the
+-- transaction, with the setting set and reset around it (two statements more than the
+-- engine's), and a code's number is the journey's own `n`.
 \if :k % 64 = 1
 set synchronous_commit = off;
 insert into dossier_code_sequence (agency_id, day, last_value) values ('SGDDT-HN', '2025-04-22', 64)

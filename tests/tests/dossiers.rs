@@ -391,8 +391,8 @@ async fn submissions_at_once_to_one_agency_get_consecutive_numbers_and_a_restart
     }
     let after_restart = drafts.pop().unwrap();
 
-    // Twelve at once: the engine reserves numbers in growing blocks and hands them out in
-    // order, so one engine's numbers of the day are 1 to 12, each once.
+    // Twelve at once: however large the blocks the engine reserves, it hands their numbers
+    // out in order, so one engine's numbers of the day are 1 to 12, each once.
     let answers =
         futures::future::join_all(drafts.iter().map(|id| submit(&engine, &citizen, id, None)))
             .await;

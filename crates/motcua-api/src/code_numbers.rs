@@ -6,12 +6,13 @@
 //! submission, all on the one row every submission to a school goes through on the last
 //! day of an exam's registration; reserving them in blocks cut both PostgreSQL's and the
 //! engine's CPU a submission by about 15 % (docs/PERFORMANCE.md, "Dossier code numbers in
-//! blocks"). So the engine reserves a block of numbers and hands them out in order: a block twice as large as the last when that one was used up within [`BUSY`] of
-//! its reservation, up to [`LARGEST_BLOCK`], and half as large when it was not, down to one
-//! number at a time while submissions are few, so that little is lost when the engine
-//! stops. When the engine stops, the rest of its blocks are never given:
-//! the day's sequence has a gap there, as it has where a submission failed after taking
-//! its number. No number is given twice, by one engine or by several sharing a database.
+//! blocks"). So the engine reserves a block of numbers and hands them out in order: a block
+//! twice as large as the last when that one was used up within [`BUSY`] of its reservation,
+//! up to [`LARGEST_BLOCK`], and half as large when it was not, down to one number at a time
+//! while submissions are few, so that little is lost when the engine stops. When it stops,
+//! the rest of its blocks are never given: the day's sequence has a gap there, as it has
+//! where a submission failed after taking its number. No number is given twice, by one
+//! engine or by several sharing a database.
 
 use chrono::NaiveDate;
 use motcua_store::{dossiers, StoreError};
@@ -28,14 +29,16 @@ pub const BUSY: Duration = Duration::from_secs(1);
 /// leaves unused at most, per agency.
 pub const LARGEST_BLOCK: u32 = 64;
 
-/// One agency's and day's sequence, as far as this engine has reserved it.
+/// One agency's sequence for one day, as far as this engine has reserved it.
 type Series = Arc<tokio::sync::Mutex<Reserved>>;
 
 pub struct CodeNumbers {
     /// Reservations commit at once, outside the submissions' transactions
     /// (`motcua_store::connect_code_numbers` says why).
     pool: PgPool,
-    series: Mutex<HashMap<(String, NaiveDate), Series>>,
+    /// Each agency's sequence of its latest reception day: an earlier day takes no more
+    /// numbers once a later one has begun.
+    series: Mutex<HashMap<String, (NaiveDate, Series)>>,
 }
 
 impl CodeNumbers {
@@ -62,13 +65,16 @@ impl CodeNumbers {
 
     fn series_of(&self, agency: &str, day: NaiveDate) -> Series {
         let mut series = self.series.lock().unwrap_or_else(PoisonError::into_inner);
-        let key = (agency.to_owned(), day);
-        if let Some(found) = series.get(&key) {
-            return found.clone();
+        match series.get(agency) {
+            Some((known, found)) if *known == day => found.clone(),
+            // A new day (or, after the clock was set back, an old one again): a new
+            // sequence, whose numbers the database reserves after any already given.
+            _ => {
+                let fresh = Series::default();
+                series.insert(agency.to_owned(), (day, fresh.clone()));
+                fresh
+            }
         }
-        // A new day's first submission: the days before it take no more numbers.
-        series.retain(|(_, earlier), _| *earlier >= day);
-        series.entry(key).or_default().clone()
     }
 }
 

@@ -66,13 +66,13 @@ impl LocalCluster {
     /// [`LocalCluster::start`], with server settings (`name=value`, e.g.
     /// `shared_buffers=4GB`) given to a server it starts: a benchmark's tuning.
     pub fn start_with(data_dir: &Path, settings: &[String]) -> Result<LocalCluster> {
+        let plain = |part: &str| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
+        };
         for setting in settings {
-            let plain = |part: &str| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_.".contains(c))
-            };
             match setting.split_once('=') {
                 Some((name, value)) if plain(name) && plain(value) => {}
                 _ => bail!(
