@@ -5,8 +5,9 @@
 -- the form (PATCH /v1/dossiers/{id}, `patch`), and the submission (POST
 -- /v1/dossiers/{id}/submit with an Idempotency-Key, `submit`, as tests/pgbench/deadline.sql
 -- has it, for this procedure and its agency; if the submit path changes, both follow it). Run by `scripts/bench journey` with
--- `pgbench -M prepared`; one pgbench transaction is one journey (the engine's four
--- transactions and two statements outside them).
+-- `pgbench -M prepared`; one pgbench transaction is one journey (the engine's two
+-- transactions and the statements outside them: the register read's record, the view's
+-- documents, and the submission's three, committed each on its own).
 --
 -- Not here: the register read's HTTP call (`register::read` → the simulator), which is no
 -- SQL; only the read's record in register_access is. Different from the engine: the
@@ -58,10 +59,10 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
 -- submit -----------------------------------------------------------------------------------
 -- dossiers::reserve_code_numbers: the engine reserves dossier code numbers in blocks of up
 -- to 64, under this load 64 after the first 127 numbers (crates/motcua-api/src/
--- code_numbers.rs), mid-transaction on a connection of its own whose session has
+-- code_numbers.rs), between the submission's reads and its write, on a connection of its own whose session has
 -- synchronous_commit = off (motcua_store::connect_code_numbers); here, as in deadline.sql,
 -- one journey in 64 of each client reserves a block on this connection before the
--- transaction, with the setting set and reset around it (two statements more than the
+-- submission's statements, with the setting set and reset around it (two statements more than the
 -- engine's), and a code's number is the journey's own `n`.
 \if :k % 64 = 1
 set synchronous_commit = off;
@@ -71,12 +72,12 @@ insert into dossier_code_sequence (agency_id, day, last_value) values ('SGDDT-HN
          returning last_value;
 set synchronous_commit = on;
 \endif
-begin;
--- idempotency::claim
-insert into idempotency_key (principal, key, request_sha256) values ('citizen:' || '001307' || lpad(:n::text, 6, '0'), 'ceiling-journey-' || :n, 'a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6')
-         on conflict (principal, key) do nothing;
--- lock_visible → dossiers::find_for_update
-select id, procedure_code, procedure_version, citizen_pin, agency_id, channel, state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at from dossier where id = :id for update;
+-- submissions::open (no transaction, no lock): the draft, its row's version and what the
+-- key holds; \gset keeps the version for the write
+select d.*, k.request_sha256 as key_sha256, k.response_status as key_status,
+                k.response_body as key_body
+         from (select id, procedure_code, procedure_version, citizen_pin, agency_id, channel, state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at, xmin::text::bigint as row_version from dossier where id = :id) d
+         left join idempotency_key k on k.principal = 'citizen:' || '001307' || lpad(:n::text, 6, '0') and k.key = 'ceiling-journey-' || :n \gset r_
 -- documents::list_for_dossier, read by submit for missing_documents and the facts (no
 -- document is required of a holder: no documents::holds_result_of)
 select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
@@ -84,13 +85,14 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 d.file_name, d.content_type, d.size, d.sha256
          from dossier_document dd left join document d on d.id = dd.document_id
          where dd.dossier_id = :id order by dd.requirement;
--- submissions::record (crates/motcua-store/src/submissions.rs): the dossier, its event, its
--- facts (computed by the engine from the documents read above) and the key's answer, in one
--- statement (the 'c' keeps the ceiling's codes apart from the engine's)
+-- submissions::record (crates/motcua-store/src/submissions.rs): the dossier if still the
+-- version read, its event, its facts (computed by the engine from the documents read above)
+-- and the key with its answer, in one statement (the 'c' keeps the ceiling's codes apart from the engine's)
 with submitted as (
      update dossier set agency_id = 'SGDDT-HN', state = 'submitted', code = 'SGDDT-HN-250422-c' || :n, submitted_at = now(),
             ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
-      where id = :id and state = 'draft' returning id),
+      where id = :id and state = 'draft' and xmin::text::bigint = :r_row_version
+      returning id),
  event as (
      insert into dossier_event (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
      select :id, now(), 'citizen', '001307' || lpad(:n::text, 6, '0'), 'submit', 'draft', 'submitted', null, '{"code": "SGDDT-HN-250422-0001", "channel": "online"}'::jsonb
@@ -121,9 +123,10 @@ with submitted as (
          updated_at = now()
      returning 1),
  answer as (
-     update idempotency_key set response_status = 200, response_body = '{"id": "01965a1e-2b3c-7d4e-8f90-a1b2c3d4e5f6", "code": "SGDDT-HN-250422-0001", "state": "submitted", "status": 1, "due_at": null, "ack_due_at": "2025-04-22T17\u003a00\u003a00+07\u003a00", "submitted_at": "2025-04-22T09\u003a00\u003a00.123456+07\u003a00"}'
-      where principal = 'citizen:' || '001307' || lpad(:n::text, 6, '0') and key = 'ceiling-journey-' || :n and exists (select 1 from submitted)
+     insert into idempotency_key (principal, key, request_sha256, response_status, response_body)
+     select 'citizen:' || '001307' || lpad(:n::text, 6, '0'), 'ceiling-journey-' || :n, 'a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6', 200,
+            '{"id": "01965a1e-2b3c-7d4e-8f90-a1b2c3d4e5f6", "code": "SGDDT-HN-250422-0001", "state": "submitted", "status": 1, "due_at": null, "ack_due_at": "2025-04-22T17\u003a00\u003a00+07\u003a00", "submitted_at": "2025-04-22T09\u003a00\u003a00.123456+07\u003a00"}'
+       from submitted
      returning 1)
 select (select count(*) from submitted), (select count(*) from event),
        (select count(*) from fact), (select count(*) from answer);
-commit;

@@ -96,11 +96,76 @@ async fn a_loaded_procedure_version_cannot_change_content() {
     );
 }
 
-#[tokio::test]
-async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
+/// A submission's writes for the store's tests: `dossier`'s, with the event and the facts
+/// naming `written_for` (the same dossier, unless a test wants them to disagree).
+fn submission_writes<'a>(
+    dossier: uuid::Uuid,
+    version: motcua_store::submissions::RowVersion,
+    written_for: uuid::Uuid,
+    answer: Option<motcua_store::submissions::KeptAnswer<'a>>,
+) -> motcua_store::submissions::SubmissionWrites<'a> {
     use motcua_store::events::NewEvent;
     use motcua_store::facts::{Fact, Flags};
-    use motcua_store::submissions::{self, Submission, SubmissionWrites};
+    use motcua_store::submissions::{Submission, SubmissionWrites};
+    let now = chrono::Utc::now();
+    let no = Flags::default();
+    SubmissionWrites {
+        submission: Submission {
+            id: dossier,
+            version,
+            agency_id: "SGDDT-HN",
+            state: "submitted",
+            code: "SGDDT-HN-261124-9999",
+            submitted_at: now,
+            ack_due_at: now,
+        },
+        event: NewEvent {
+            dossier_id: written_for,
+            at: now,
+            actor_kind: "citizen",
+            actor: "001207001234",
+            action: "submit",
+            from_state: Some("draft"),
+            to_state: "submitted",
+            comment: None,
+            detail: json!({}),
+        },
+        fact: Fact {
+            dossier_id: written_for,
+            agency_id: "SGDDT-HN",
+            procedure_code: "3.000466",
+            submitted_at: now,
+            channel: "online",
+            received: false,
+            withdrawn: false,
+            finished_at: None,
+            due_at: None,
+            supplement_requests: 0,
+            on_time: no,
+            online: no,
+            eresult: no,
+            digitised: no,
+            reuse: no,
+            store: no,
+            register: no,
+            prefill_fields: 0,
+            prefilled: 0,
+        },
+        answer,
+    }
+}
+
+async fn dossier_state(db: &mut sqlx::PgConnection, id: uuid::Uuid) -> String {
+    sqlx::query_scalar("select state from dossier where id = $1")
+        .bind(id)
+        .fetch_one(db)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
+    use motcua_store::submissions;
     use motcua_store::StoreError;
 
     let engine = Engine::start().await;
@@ -113,69 +178,131 @@ async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
     let mut db = sqlx::PgConnection::connect(&engine.database_url)
         .await
         .unwrap();
-    let now = chrono::Utc::now();
+    let opened = submissions::open(&mut db, draft, None)
+        .await
+        .unwrap()
+        .unwrap();
     // The event and the facts name another dossier than the one submitted: the statement
     // would submit the draft and write neither.
     let elsewhere = uuid::Uuid::new_v4();
-    let no = Flags::default();
-    let mut tx = db.begin().await.unwrap();
     let recorded = submissions::record(
-        &mut tx,
-        SubmissionWrites {
-            submission: Submission {
-                id: draft,
-                agency_id: "SGDDT-HN",
-                state: "submitted",
-                code: "SGDDT-HN-261124-9999",
-                submitted_at: now,
-                ack_due_at: now,
-            },
-            event: NewEvent {
-                dossier_id: elsewhere,
-                at: now,
-                actor_kind: "citizen",
-                actor: "001207001234",
-                action: "submit",
-                from_state: Some("draft"),
-                to_state: "submitted",
-                comment: None,
-                detail: json!({}),
-            },
-            fact: Fact {
-                dossier_id: elsewhere,
-                agency_id: "SGDDT-HN",
-                procedure_code: "3.000465",
-                submitted_at: now,
-                channel: "online",
-                received: false,
-                withdrawn: false,
-                finished_at: None,
-                due_at: None,
-                supplement_requests: 0,
-                on_time: no,
-                online: no,
-                eresult: no,
-                digitised: no,
-                reuse: no,
-                store: no,
-                register: no,
-                prefill_fields: 0,
-                prefilled: 0,
-            },
-            answer: None,
-        },
+        &mut db,
+        submission_writes(draft, opened.version, elsewhere, None),
     )
     .await;
     assert!(
         matches!(recorded, Err(StoreError::Incomplete(_))),
         "{recorded:?}"
     );
-    // The caller's transaction is dropped on the error, as the engine's is.
-    drop(tx);
-    let state: String = sqlx::query_scalar("select state from dossier where id = $1")
-        .bind(draft)
-        .fetch_one(&mut db)
+    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+}
+
+#[tokio::test]
+async fn a_submission_writes_nothing_if_the_draft_or_its_documents_changed_after_it_was_read_or_its_key_was_taken(
+) {
+    use motcua_store::submissions::{self, KeptAnswer, Recorded};
+
+    let engine = Engine::start().await;
+    let citizen = login(&engine, "citizen", "001207001234").await;
+    let client = reqwest::Client::new();
+    let id = motcua_tests::dossiers::filled_draft(
+        &engine,
+        &client,
+        &citizen,
+        motcua_tests::dossiers::CORRECTION,
+        &motcua_tests::dossiers::correction_data(),
+    )
+    .await;
+    let (status, uploaded) = motcua_tests::dossiers::upload_diploma(&engine, &citizen, &id).await;
+    assert_eq!(status, 201, "{uploaded}");
+    let draft = id.parse::<uuid::Uuid>().unwrap();
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
         .await
         .unwrap();
-    assert_eq!(state, "draft");
+
+    // The required diploma is removed between the submission's read and its write.
+    let read = submissions::open(&mut db, draft, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let removed = client
+        .delete(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
+        .bearer_auth(&citizen.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), 204);
+    let recorded =
+        submissions::record(&mut db, submission_writes(draft, read.version, draft, None))
+            .await
+            .unwrap();
+    assert_eq!(recorded, Recorded::Changed);
+    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+
+    // The form is saved between the read and the write.
+    let read = submissions::open(&mut db, draft, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let (status, saved) = motcua_tests::api::patch(
+        &engine,
+        &citizen,
+        &id,
+        &json!({ "applicant": { "phone": "0987654321" } }),
+    )
+    .await;
+    assert_eq!(status, 200, "{saved}");
+    let recorded =
+        submissions::record(&mut db, submission_writes(draft, read.version, draft, None))
+            .await
+            .unwrap();
+    assert_eq!(recorded, Recorded::Changed);
+    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+
+    // Another request took the key meanwhile.
+    let read = submissions::open(&mut db, draft, None)
+        .await
+        .unwrap()
+        .unwrap();
+    sqlx::query(
+        "insert into idempotency_key (principal, key, request_sha256, response_status,
+                                      response_body)
+         values ('citizen:001207001234', 'tapped-twice', 'another request', 200, '{}')",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let body = json!({ "id": id });
+    let answer = |key| KeptAnswer {
+        principal: "citizen:001207001234",
+        key,
+        request_sha256: "this request",
+        status: 200,
+        body: &body,
+    };
+    let recorded = submissions::record(
+        &mut db,
+        submission_writes(draft, read.version, draft, Some(answer("tapped-twice"))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(recorded, Recorded::KeyTaken);
+    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+
+    // Unchanged since the read: submitted, with the key's answer.
+    let recorded = submissions::record(
+        &mut db,
+        submission_writes(draft, read.version, draft, Some(answer("pressed-once"))),
+    )
+    .await
+    .unwrap();
+    assert_eq!(recorded, Recorded::Submitted);
+    assert_eq!(dossier_state(&mut db, draft).await, "submitted");
+    let kept: i16 = sqlx::query_scalar(
+        "select response_status from idempotency_key where key = 'pressed-once'",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    assert_eq!(kept, 200);
 }

@@ -6,25 +6,61 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use motcua_auth::Principal;
-use motcua_store::idempotency::{self, Claim};
+use motcua_store::idempotency::{self, Claim, StoredKey};
 use motcua_store::submissions::KeptAnswer;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 
-/// A claimed key, to be completed with the answer in the same transaction.
+/// A claimed key, to be completed with the answer in the same transaction ([`complete`]).
 pub struct Claimed {
     scope: String,
     key: String,
 }
 
-impl Claimed {
-    /// The answer to keep for this key, when the work writes it in its own statement
-    /// (`motcua_store::submissions::record`) instead of through [`complete`].
+/// A request's key that is written with the work's answer in one statement, not claimed
+/// first: a submission's (`motcua_store::submissions`).
+pub struct Unclaimed {
+    scope: String,
+    key: String,
+    fingerprint: String,
+}
+
+impl Unclaimed {
+    /// `None` when the request carries no key.
+    pub fn of(
+        principal: &Principal,
+        key: Option<String>,
+        method_and_path: &str,
+        body: &Value,
+    ) -> Option<Self> {
+        Some(Unclaimed {
+            scope: principal.scope_key(),
+            key: key?,
+            fingerprint: fingerprint(method_and_path, body),
+        })
+    }
+
+    /// The principal's scope and the key, as the store looks them up.
+    pub fn lookup(&self) -> (&str, &str) {
+        (&self.scope, &self.key)
+    }
+
+    /// What the key, as stored, means for this request: `Ok(Some(replay))`, or a refusal
+    /// if another request used it. `Ok(None)`: it holds no answer.
+    pub fn judge(&self, stored: StoredKey) -> Result<Option<Response>, ApiError> {
+        match stored.judge(&self.fingerprint) {
+            None | Some(Claim::Fresh) => Ok(None),
+            Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
+            Some(Claim::Mismatch) => Err(reused()),
+        }
+    }
+
     pub fn answer<'a>(&'a self, status: StatusCode, body: &'a Value) -> KeptAnswer<'a> {
         KeptAnswer {
             principal: &self.scope,
             key: &self.key,
+            request_sha256: &self.fingerprint,
             status: status.as_u16(),
             body,
         }

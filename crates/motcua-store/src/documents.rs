@@ -172,7 +172,8 @@ pub async fn attach(
     conn: &mut PgConnection,
     a: Attachment<'_>,
 ) -> Result<Option<Uuid>, StoreError> {
-    let previous = detach(&mut *conn, a.dossier_id, a.requirement).await?;
+    let previous = remove_requirement(&mut *conn, a.dossier_id, a.requirement).await?;
+    touch_dossier(&mut *conn, a.dossier_id).await?;
     sqlx::query(
         "insert into dossier_document (dossier_id, requirement, document_id, source, digitised,
                                        reused, from_store, replaces_result_code, added_by_kind,
@@ -197,6 +198,29 @@ pub async fn attach(
 /// Removes the document of a requirement. `None`: there was none; `Some(doc)`: there was
 /// one (`doc` is `None` for a paper-only record).
 pub async fn detach(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+    requirement: &str,
+) -> Result<Option<Option<Uuid>>, StoreError> {
+    let removed = remove_requirement(&mut *conn, dossier_id, requirement).await?;
+    if removed.is_some() {
+        touch_dossier(conn, dossier_id).await?;
+    }
+    Ok(removed)
+}
+
+/// A new version of the dossier's row when its documents change: a submission checks
+/// that the draft it read is still the row's version (`submissions::record`), documents
+/// included.
+async fn touch_dossier(conn: &mut PgConnection, dossier_id: Uuid) -> Result<(), StoreError> {
+    sqlx::query("update dossier set updated_at = now() where id = $1")
+        .bind(dossier_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn remove_requirement(
     conn: &mut PgConnection,
     dossier_id: Uuid,
     requirement: &str,

@@ -4,6 +4,10 @@
 //! request with the same key waits on the primary key until the first one commits or rolls
 //! back, so the work is done once. An answer is stored only with a successful commit: a
 //! request that failed leaves no key behind and may be retried.
+//!
+//! A submission does not claim its key: it writes the key with its answer in the statement
+//! that submits (`crate::submissions`), and a request that uses the key at the same moment
+//! finds it taken there, with nothing written.
 
 use crate::StoreError;
 use serde_json::Value;
@@ -38,7 +42,7 @@ pub async fn claim(
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let (stored_hash, status, body): (String, Option<i16>, Option<Value>) = sqlx::query_as(
+    let stored: StoredKey = sqlx::query_as(
         "select request_sha256, response_status, response_body
          from idempotency_key where principal = $1 and key = $2",
     )
@@ -46,16 +50,32 @@ pub async fn claim(
     .bind(key)
     .fetch_one(&mut *conn)
     .await?;
-    if stored_hash != request_sha256 {
-        return Ok(Claim::Mismatch);
-    }
-    match (status, body) {
-        (Some(status), Some(body)) => Ok(Claim::Replay {
-            status: u16::try_from(status).unwrap_or(200),
-            body,
-        }),
-        // Only committed keys are visible and they always carry their answer.
-        _ => Err(StoreError::Conflict),
+    // Only committed keys are visible and they always carry their answer.
+    stored.judge(request_sha256).ok_or(StoreError::Conflict)
+}
+
+/// A used key as stored: the fingerprint of the request that used it, and its answer.
+#[derive(Debug, sqlx::FromRow)]
+pub struct StoredKey {
+    pub request_sha256: String,
+    pub response_status: Option<i16>,
+    pub response_body: Option<Value>,
+}
+
+impl StoredKey {
+    /// What the key means for a request with the fingerprint `request_sha256`: its first
+    /// answer, or a refusal if it was another request. `None` while it holds no answer.
+    pub fn judge(self, request_sha256: &str) -> Option<Claim> {
+        if self.request_sha256 != request_sha256 {
+            return Some(Claim::Mismatch);
+        }
+        match (self.response_status, self.response_body) {
+            (Some(status), Some(body)) => Some(Claim::Replay {
+                status: u16::try_from(status).unwrap_or(200),
+                body,
+            }),
+            _ => None,
+        }
     }
 }
 
@@ -67,7 +87,7 @@ pub async fn peek(
     key: &str,
     request_sha256: &str,
 ) -> Result<Option<Claim>, StoreError> {
-    let row: Option<(String, Option<i16>, Option<Value>)> = sqlx::query_as(
+    let stored: Option<StoredKey> = sqlx::query_as(
         "select request_sha256, response_status, response_body
          from idempotency_key where principal = $1 and key = $2",
     )
@@ -75,15 +95,7 @@ pub async fn peek(
     .bind(key)
     .fetch_optional(executor)
     .await?;
-    Ok(match row {
-        None => None,
-        Some((stored, _, _)) if stored != request_sha256 => Some(Claim::Mismatch),
-        Some((_, Some(status), Some(body))) => Some(Claim::Replay {
-            status: u16::try_from(status).unwrap_or(200),
-            body,
-        }),
-        Some(_) => None,
-    })
+    Ok(stored.and_then(|stored| stored.judge(request_sha256)))
 }
 
 pub async fn save(

@@ -1,18 +1,26 @@
-//! A submission's writes, in one statement: the draft becomes a submitted dossier, its
-//! timeline gets the event, its indicator facts are written, and the `Idempotency-Key`'s
-//! answer is kept.
+//! A draft's submission in two statements and no transaction: [`open`] reads the draft, its
+//! row's version and what the request's `Idempotency-Key` holds; [`record`] then writes, in
+//! one statement, the submitted dossier, its timeline's event, its indicator facts and the
+//! key with its answer, if the draft is still the version read.
 //!
-//! One statement rather than four because the submit is the request of the last day of a
-//! registration, when a million candidates press it: every statement is a round trip that
-//! wakes a PostgreSQL backend and switches tasks on the engine's machine, and the four
-//! writes were a third of a submission's round trips (docs/PERFORMANCE.md, "Where a
-//! submission's time goes"). The rows are the same as the separate functions write: the
-//! event's and the facts' columns and bindings are shared with `events::append` and
-//! `facts::upsert`; the key's answer is set as `idempotency::save` sets it.
+//! Why not a transaction that locks the draft, as other changes to a dossier do: the submit
+//! is the request of the last day of a registration, when a million candidates press it,
+//! and every statement is a round trip that wakes a PostgreSQL backend and switches tasks on
+//! the engine's machine (docs/PERFORMANCE.md, "A submission without a transaction"). The
+//! lock, `begin`, `commit` and the key's separate claim were four of six round trips. The
+//! version check gives what the lock gave: a draft changed since it was read (its form, its
+//! documents: `documents::attach` and `detach` touch the dossier's row) is not submitted,
+//! and the caller reads it again. A statement is atomic, so a submission is written whole
+//! or not at all; a key used at the same moment by another request makes the statement
+//! fail on the key's primary key, and nothing is written.
+//!
+//! The rows are the same as the separate functions write: the event's and the facts'
+//! columns and bindings are shared with `events::append` and `facts::upsert`.
 
-use crate::dossiers::{Dossier, DRAFT};
+use crate::dossiers::{self, Dossier, DRAFT};
 use crate::events::{self, NewEvent};
 use crate::facts::{self, Fact};
+use crate::idempotency::StoredKey;
 use crate::StoreError;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -20,9 +28,69 @@ use sqlx::{PgConnection, Row};
 use std::sync::LazyLock;
 use uuid::Uuid;
 
+/// A dossier as read for its submission ([`open`]).
+pub struct Opened {
+    pub dossier: Dossier,
+    /// The row's version: [`record`] writes only if the row is still this one.
+    pub version: RowVersion,
+    /// What the request's key holds, if another request used it.
+    pub key: Option<StoredKey>,
+}
+
+/// A version of a dossier's row: its `xmin`, the transaction that wrote it, which every
+/// update of the row changes (a lock does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowVersion(i64);
+
+#[derive(sqlx::FromRow)]
+struct OpenedRow {
+    #[sqlx(flatten)]
+    dossier: Dossier,
+    row_version: i64,
+    key_sha256: Option<String>,
+    key_status: Option<i16>,
+    key_body: Option<Value>,
+}
+
+static OPEN: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "select d.*, k.request_sha256 as key_sha256, k.response_status as key_status,
+                k.response_body as key_body
+         from (select {columns}, xmin::text::bigint as row_version from dossier where id = $1) d
+         left join idempotency_key k on k.principal = $2 and k.key = $3",
+        columns = dossiers::COLUMNS
+    )
+});
+
+/// Reads dossier `id` without locking it, with what `key` (the principal's scope and the
+/// key) holds. `None`: there is no such dossier.
+pub async fn open(
+    conn: &mut PgConnection,
+    id: Uuid,
+    key: Option<(&str, &str)>,
+) -> Result<Option<Opened>, StoreError> {
+    let row: Option<OpenedRow> = sqlx::query_as(OPEN.as_str())
+        .bind(id)
+        .bind(key.map(|(principal, _)| principal))
+        .bind(key.map(|(_, key)| key))
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|row| Opened {
+        dossier: row.dossier,
+        version: RowVersion(row.row_version),
+        key: row.key_sha256.map(|request_sha256| StoredKey {
+            request_sha256,
+            response_status: row.key_status,
+            response_body: row.key_body,
+        }),
+    }))
+}
+
 /// What the submission changes in the dossier's row.
 pub struct Submission<'a> {
     pub id: Uuid,
+    /// The version [`open`] read: the row must still be it.
+    pub version: RowVersion,
     pub agency_id: &'a str,
     /// The procedure's first workflow state.
     pub state: &'a str,
@@ -49,10 +117,12 @@ impl Submission<'_> {
     }
 }
 
-/// The answer to keep for a claimed `Idempotency-Key` (`idempotency::claim`).
+/// The `Idempotency-Key` to write with its answer.
 pub struct KeptAnswer<'a> {
     pub principal: &'a str,
     pub key: &'a str,
+    /// The fingerprint of the request (`idempotency::StoredKey`).
+    pub request_sha256: &'a str,
     pub status: u16,
     pub body: &'a Value,
 }
@@ -65,12 +135,11 @@ pub struct SubmissionWrites<'a> {
     pub answer: Option<KeptAnswer<'a>>,
 }
 
-/// The parameters before the event's: the submission's six.
-const SUBMISSION_PARAMETERS: usize = 6;
+/// The parameters before the event's: the submission's seven.
+const SUBMISSION_PARAMETERS: usize = 7;
 
-/// Each write after the dossier's reads its id from `submitted`, so that nothing is
-/// written when the dossier was no longer a draft; the counts tell [`record`] that every
-/// write was made.
+/// Each write after the dossier's reads from `submitted`, so that nothing is written when
+/// the dossier was no longer the draft read.
 static RECORD: LazyLock<String> = LazyLock::new(|| {
     let event_first = SUBMISSION_PARAMETERS + 1;
     let fact_first = event_first + events::PARAMETERS;
@@ -79,7 +148,8 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
         "with submitted as (
              update dossier set agency_id = $2, state = $3, code = $4, submitted_at = $5,
                     ack_due_at = $6, state_entered_at = $5, step_due_at = $6, updated_at = now()
-              where id = $1 and state = '{DRAFT}' returning id),
+              where id = $1 and state = '{DRAFT}' and xmin::text::bigint = $7
+              returning id),
          event as (
              insert into dossier_event ({event_columns})
              select {event_values} from submitted where submitted.id = ${event_first}
@@ -90,8 +160,9 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
              {on_conflict}
              returning 1),
          answer as (
-             update idempotency_key set response_status = ${a1}, response_body = ${a2}
-              where principal = ${a3} and key = ${a4} and exists (select 1 from submitted)
+             insert into idempotency_key (principal, key, request_sha256, response_status,
+                                          response_body)
+             select ${a1}, ${a2}, ${a3}, ${a4}, ${a5} from submitted where ${a1}::text is not null
              returning 1)
          select (select count(*) from submitted), (select count(*) from event),
                 (select count(*) from fact), (select count(*) from answer)",
@@ -104,45 +175,70 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
         a2 = answer_first + 1,
         a3 = answer_first + 2,
         a4 = answer_first + 3,
+        a5 = answer_first + 4,
     )
 });
 
-/// Writes the submission of a draft the caller has locked (`dossiers::find_for_update`).
-/// Fails with [`StoreError::Conflict`], writing nothing, if it is no longer a draft.
+/// What [`record`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Written, all of it.
+    Submitted,
+    /// Nothing written: the dossier is no longer the draft [`open`] read.
+    Changed,
+    /// Nothing written: another request used the key meanwhile.
+    KeyTaken,
+}
+
+/// Writes the submission of a draft as [`open`] read it, in one statement: all of it, or
+/// nothing when the row changed meanwhile or the key was used meanwhile.
 pub async fn record(
     conn: &mut PgConnection,
     writes: SubmissionWrites<'_>,
-) -> Result<(), StoreError> {
+) -> Result<Recorded, StoreError> {
     let s = &writes.submission;
+    // Each write takes its row's dossier id from its own binding; with another id than the
+    // submission's it would write nothing, and the statement would commit the rest.
+    if writes.event.dossier_id != s.id || writes.fact.dossier_id != s.id {
+        return Err(StoreError::Incomplete(
+            "a submission's event and facts belong to its dossier",
+        ));
+    }
     let query = sqlx::query(RECORD.as_str())
         .bind(s.id)
         .bind(s.agency_id)
         .bind(s.state)
         .bind(s.code)
         .bind(s.submitted_at)
-        .bind(s.ack_due_at);
+        .bind(s.ack_due_at)
+        .bind(s.version.0);
     let query = events::bind(query, writes.event);
     let query = facts::bind(query, &writes.fact);
     let answer = writes.answer.as_ref();
-    let row = query
-        .bind(answer.map(|a| i16::try_from(a.status).unwrap_or(200)))
-        .bind(answer.map(|a| a.body))
+    let row = match query
         .bind(answer.map(|a| a.principal))
         .bind(answer.map(|a| a.key))
+        .bind(answer.map(|a| a.request_sha256))
+        .bind(answer.map(|a| i16::try_from(a.status).unwrap_or(200)))
+        .bind(answer.map(|a| a.body))
         .fetch_one(conn)
-        .await?;
+        .await
+    {
+        Ok(row) => row,
+        Err(sqlx::Error::Database(e)) if e.constraint() == Some("idempotency_key_pkey") => {
+            return Ok(Recorded::KeyTaken)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let count = |column: usize| row.try_get::<i64, _>(column);
     let (submitted, event, fact, answered) = (count(0)?, count(1)?, count(2)?, count(3)?);
     if submitted == 0 {
-        return Err(StoreError::Conflict);
+        return Ok(Recorded::Changed);
     }
-    // Rows are written for the ids the caller gave; ids other than the dossier's would
-    // leave writes out, and the transaction must then not commit.
-    let expected_answers = i64::from(answer.is_some());
-    if (event, fact, answered) != (1, 1, expected_answers) {
-        return Err(StoreError::Incomplete(
-            "a submission's event, facts or idempotency answer was not written",
+    if (event, fact, answered) != (1, 1, i64::from(answer.is_some())) {
+        return Err(StoreError::Corrupt(
+            "a submission was written without its event, facts or idempotency answer",
         ));
     }
-    Ok(())
+    Ok(Recorded::Submitted)
 }

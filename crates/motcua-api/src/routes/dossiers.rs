@@ -22,7 +22,7 @@ use motcua_store::documents::{self, DossierDocument};
 use motcua_store::dossiers::{self, AgencyFilter, CounterIntake, Dossier, NewDraft, DRAFT};
 use motcua_store::events::{self, NewEvent};
 use motcua_store::facts::DocumentFacts;
-use motcua_store::submissions::{self, Submission, SubmissionWrites};
+use motcua_store::submissions::{self, Recorded, Submission, SubmissionWrites};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -743,25 +743,53 @@ pub async fn submit(
     IdempotencyKey(key): IdempotencyKey,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    let mut tx = state
+    let route = format!("POST /v1/dossiers/{id}/submit");
+    let key = idempotency::Unclaimed::of(&principal, key, &route, &Value::Null);
+    let mut conn = state
         .pool
-        .begin()
+        .acquire()
         .await
         .map_err(motcua_store::StoreError::from)?;
-    let claimed = match idempotency::claim(
-        &mut tx,
-        &principal,
-        key,
-        &format!("POST /v1/dossiers/{id}/submit"),
-        &Value::Null,
-    )
-    .await?
-    {
-        Ok(claimed) => claimed,
-        Err(replay) => return Ok(replay),
-    };
-    let dossier = lock_visible(&mut tx, &principal, id).await?;
-    if dossier.state == DRAFT && !access::may_submit(&principal, &dossier) {
+    for _ in 0..SUBMIT_ATTEMPTS {
+        if let Some(answer) = try_submit(&state, &mut conn, &principal, key.as_ref(), id).await? {
+            return Ok(answer);
+        }
+    }
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "dossier_changing",
+        "the draft kept changing while it was being submitted; submit it again",
+    ))
+}
+
+/// How many times a submission reads the draft again when it changed between the read and
+/// the write (saved from another tab at that instant, or submitted there).
+const SUBMIT_ATTEMPTS: usize = 3;
+
+/// One attempt at a submission (`motcua_store::submissions`: read without a lock, write if
+/// the draft is still as read). `Ok(None)`: the draft changed, or the key was used, after
+/// it was read; nothing was written.
+async fn try_submit(
+    state: &AppState,
+    conn: &mut sqlx::PgConnection,
+    principal: &Principal,
+    key: Option<&idempotency::Unclaimed>,
+    id: Uuid,
+) -> Result<Option<Response>, ApiError> {
+    trace_dossier(id);
+    let opened = submissions::open(&mut *conn, id, key.map(|k| k.lookup()))
+        .await?
+        .filter(|opened| access::may_see(principal, &opened.dossier))
+        .ok_or_else(ApiError::dossier_not_found)?;
+    // Read in the same statement as the dossier: a draft seen submitted means its key is
+    // seen too, so a retry of a submission that went through is replayed, not refused.
+    if let (Some(key), Some(stored)) = (key, opened.key) {
+        if let Some(replay) = key.judge(stored)? {
+            return Ok(Some(replay));
+        }
+    }
+    let dossier = opened.dossier;
+    if dossier.state == DRAFT && !access::may_submit(principal, &dossier) {
         return Err(ApiError::forbidden(
             "role_not_allowed",
             "a draft is submitted by its citizen, or by the desk that took it at the counter",
@@ -781,8 +809,8 @@ pub async fn submit(
     let now = state.clock.now();
     refuse_if_closed(procedure, now)?;
     let mut problems = form_problems(procedure, &dossier.data, in_vietnam(now).date_naive());
-    let present = documents::list_for_dossier(&mut *tx, id).await?;
-    problems.extend(missing_documents(&mut tx, procedure, &dossier, &present).await?);
+    let present = documents::list_for_dossier(&mut *conn, id).await?;
+    problems.extend(missing_documents(conn, procedure, &dossier, &present).await?);
     if !problems.is_empty() {
         return Err(ApiError::validation(
             "the dossier is not complete; nothing was submitted",
@@ -807,6 +835,7 @@ pub async fn submit(
     let code = code.to_string();
     let submission = Submission {
         id,
+        version: opened.version,
         agency_id: &agency,
         state: &initial,
         code: &code,
@@ -828,8 +857,8 @@ pub async fn submit(
     let attached = DocumentFacts::of(&present, false);
     let fact = crate::facts::of(procedure, &submitted, &attached)
         .ok_or_else(|| ApiError::internal("a submitted dossier has an agency and a time"))?;
-    submissions::record(
-        &mut tx,
+    let recorded = submissions::record(
+        conn,
         SubmissionWrites {
             submission,
             event: NewEvent {
@@ -844,12 +873,14 @@ pub async fn submit(
                 detail: json!({ "code": code, "channel": submitted.channel }),
             },
             fact,
-            answer: claimed.as_ref().map(|c| c.answer(StatusCode::OK, &body)),
+            answer: key.map(|k| k.answer(StatusCode::OK, &body)),
         },
     )
     .await?;
-    tx.commit().await.map_err(motcua_store::StoreError::from)?;
-    Ok((StatusCode::OK, axum::Json(body)).into_response())
+    Ok(match recorded {
+        Recorded::Submitted => Some((StatusCode::OK, axum::Json(body)).into_response()),
+        Recorded::Changed | Recorded::KeyTaken => None,
+    })
 }
 
 #[derive(Debug, Serialize, ToSchema)]
