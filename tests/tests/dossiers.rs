@@ -306,8 +306,8 @@ async fn a_citizen_withdraws_a_draft_and_lists_their_dossiers_page_by_page() {
 }
 
 /// A double tap, or a client retrying on a timeout: submissions of one draft racing each
-/// other. With one `Idempotency-Key` every one of them gets the first answer (a claim that
-/// waited for the first one's transaction reads its answer in a statement of its own); the
+/// other. With one `Idempotency-Key` every one of them gets the first answer (a submission
+/// whose write found the draft submitted reads it again, with the key's answer); the
 /// same key on another draft is refused; without a shared key, one submission wins and the
 /// others are conflicts. Each draft is submitted once.
 #[tokio::test]

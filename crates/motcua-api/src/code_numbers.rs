@@ -33,7 +33,7 @@ pub const LARGEST_BLOCK: u32 = 64;
 type Series = Arc<tokio::sync::Mutex<Reserved>>;
 
 pub struct CodeNumbers {
-    /// Reservations commit at once, outside the submissions' transactions
+    /// Reservations commit at once, apart from the submissions' statements
     /// (`motcua_store::connect_code_numbers` says why).
     pool: PgPool,
     /// Each agency's sequence of its latest reception day: an earlier day takes no more

@@ -56,6 +56,17 @@ impl Unclaimed {
         }
     }
 
+    /// The first answer, if a request with this key and this fingerprint completed.
+    pub async fn replay_if_done(
+        &self,
+        executor: impl sqlx::PgExecutor<'_>,
+    ) -> Result<Option<Response>, ApiError> {
+        match idempotency::peek(executor, &self.scope, &self.key, &self.fingerprint).await? {
+            Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
+            _ => Ok(None),
+        }
+    }
+
     pub fn answer<'a>(&'a self, status: StatusCode, body: &'a Value) -> KeptAnswer<'a> {
         KeptAnswer {
             principal: &self.scope,

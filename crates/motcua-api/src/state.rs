@@ -15,7 +15,7 @@ pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
     pub pool: PgPool,
-    /// Dossier code numbers, reserved in blocks outside the submissions' transactions.
+    /// Dossier code numbers, reserved in blocks apart from the submissions' statements.
     pub code_numbers: crate::code_numbers::CodeNumbers,
     pub catalog: Catalog,
     pub tokens: AccessTokens,

@@ -8,8 +8,8 @@ pub enum StoreError {
     ProcedureVersionChanged { code: String, version: i32 },
     #[error("the dossier changed meanwhile")]
     Conflict,
-    /// A statement of several writes left one undone (its inputs disagreed); the caller's
-    /// transaction must not commit.
+    /// A statement of several writes would leave one undone (its inputs disagree): refused
+    /// before it runs, or, in a caller's transaction, the transaction must not commit.
     #[error("incomplete write: {0}")]
     Incomplete(&'static str),
     /// The database holds what the engine never writes (e.g. a code sequence below 1).

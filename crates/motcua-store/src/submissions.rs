@@ -1,5 +1,6 @@
-//! A draft's submission in two statements and no transaction: [`open`] reads the draft, its
-//! row's version and what the request's `Idempotency-Key` holds; [`record`] then writes, in
+//! A draft's submission without a transaction: [`open`] reads the draft, its row's version
+//! and what the request's `Idempotency-Key` holds (the caller reads its documents next);
+//! [`record`] then writes, in
 //! one statement, the submitted dossier, its timeline's event, its indicator facts and the
 //! key with its answer, if the draft is still the version read.
 //!
@@ -12,7 +13,8 @@
 //! documents: `documents::attach` and `detach` touch the dossier's row) is not submitted,
 //! and the caller reads it again. A statement is atomic, so a submission is written whole
 //! or not at all; a key used at the same moment by another request makes the statement
-//! fail on the key's primary key, and nothing is written.
+//! fail, on the key's primary key or as a deadlock (the other request holding the key and
+//! waiting for the dossier), and nothing is written.
 //!
 //! The rows are the same as the separate functions write: the event's and the facts'
 //! columns and bindings are shared with `events::append` and `facts::upsert`.
@@ -179,6 +181,9 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
     )
 });
 
+/// SQLSTATE 40P01.
+const DEADLOCK_DETECTED: &str = "40P01";
+
 /// What [`record`] did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Recorded {
@@ -186,7 +191,8 @@ pub enum Recorded {
     Submitted,
     /// Nothing written: the dossier is no longer the draft [`open`] read.
     Changed,
-    /// Nothing written: another request used the key meanwhile.
+    /// Nothing written: another request used the key meanwhile (or, holding it, waited for
+    /// the dossier while this statement waited for the key, and PostgreSQL failed this one).
     KeyTaken,
 }
 
@@ -226,6 +232,12 @@ pub async fn record(
     {
         Ok(row) => row,
         Err(sqlx::Error::Database(e)) if e.constraint() == Some("idempotency_key_pkey") => {
+            return Ok(Recorded::KeyTaken)
+        }
+        // A request that claims the same key before locking the dossier (an action on the
+        // draft) and this statement, which locks the dossier before inserting the key, can
+        // wait for each other; PostgreSQL breaks the cycle by failing one statement.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some(DEADLOCK_DETECTED) => {
             return Ok(Recorded::KeyTaken)
         }
         Err(e) => return Err(e.into()),

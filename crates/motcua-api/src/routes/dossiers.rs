@@ -751,8 +751,20 @@ pub async fn submit(
         .await
         .map_err(motcua_store::StoreError::from)?;
     for _ in 0..SUBMIT_ATTEMPTS {
-        if let Some(answer) = try_submit(&state, &mut conn, &principal, key.as_ref(), id).await? {
-            return Ok(answer);
+        match try_submit(&state, &mut conn, &principal, key.as_ref(), id).await {
+            Ok(Some(answer)) => return Ok(answer),
+            Ok(None) => continue,
+            Err(refusal) => {
+                // A client's retry runs beside its first attempt, not after it: it may fail
+                // (the window closed meanwhile, no code number at hand) where the first
+                // succeeded. It gets the first attempt's answer then, as a replay.
+                if let Some(key) = &key {
+                    if let Ok(Some(replay)) = key.replay_if_done(&mut *conn).await {
+                        return Ok(replay);
+                    }
+                }
+                return Err(refusal);
+            }
         }
     }
     Err(ApiError::new(
