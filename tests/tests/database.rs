@@ -163,6 +163,34 @@ async fn dossier_state(db: &mut sqlx::PgConnection, id: uuid::Uuid) -> String {
         .unwrap()
 }
 
+/// What a submission of `id` left: the dossier's state, its `submit` events, its facts rows
+/// and the keys answered for it.
+async fn submission_rows(db: &mut sqlx::PgConnection, id: uuid::Uuid) -> (String, i64, i64, i64) {
+    sqlx::query_as(
+        "select d.state,
+                (select count(*) from dossier_event e where e.dossier_id = d.id and e.action = 'submit'),
+                (select count(*) from dossier_fact f where f.dossier_id = d.id),
+                (select count(*) from idempotency_key k where k.response_body->>'id' = d.id::text)
+         from dossier d where d.id = $1",
+    )
+    .bind(id)
+    .fetch_one(db)
+    .await
+    .unwrap()
+}
+
+/// The version of `id`'s row a submission reads.
+async fn read_version(
+    db: &mut sqlx::PgConnection,
+    id: uuid::Uuid,
+) -> motcua_store::submissions::RowVersion {
+    motcua_store::submissions::open(db, id, None)
+        .await
+        .unwrap()
+        .unwrap()
+        .version
+}
+
 #[tokio::test]
 async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
     use motcua_store::submissions;
@@ -220,11 +248,10 @@ async fn a_submission_writes_nothing_if_the_draft_or_its_documents_changed_after
         .await
         .unwrap();
 
+    let nothing_written = ("draft".to_owned(), 0, 0, 0);
+
     // The required diploma is removed between the submission's read and its write.
-    let read = submissions::open(&mut db, draft, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let read = read_version(&mut db, draft).await;
     let removed = client
         .delete(engine.at(&format!("/v1/dossiers/{id}/documents/diploma")))
         .bearer_auth(&citizen.token)
@@ -232,18 +259,14 @@ async fn a_submission_writes_nothing_if_the_draft_or_its_documents_changed_after
         .await
         .unwrap();
     assert_eq!(removed.status(), 204);
-    let recorded =
-        submissions::record(&mut db, submission_writes(draft, read.version, draft, None))
-            .await
-            .unwrap();
+    let recorded = submissions::record(&mut db, submission_writes(draft, read, draft, None))
+        .await
+        .unwrap();
     assert_eq!(recorded, Recorded::Changed);
-    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+    assert_eq!(submission_rows(&mut db, draft).await, nothing_written);
 
     // The form is saved between the read and the write.
-    let read = submissions::open(&mut db, draft, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let read = read_version(&mut db, draft).await;
     let (status, saved) = motcua_tests::api::patch(
         &engine,
         &citizen,
@@ -252,18 +275,14 @@ async fn a_submission_writes_nothing_if_the_draft_or_its_documents_changed_after
     )
     .await;
     assert_eq!(status, 200, "{saved}");
-    let recorded =
-        submissions::record(&mut db, submission_writes(draft, read.version, draft, None))
-            .await
-            .unwrap();
+    let recorded = submissions::record(&mut db, submission_writes(draft, read, draft, None))
+        .await
+        .unwrap();
     assert_eq!(recorded, Recorded::Changed);
-    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+    assert_eq!(submission_rows(&mut db, draft).await, nothing_written);
 
     // Another request took the key meanwhile.
-    let read = submissions::open(&mut db, draft, None)
-        .await
-        .unwrap()
-        .unwrap();
+    let read = read_version(&mut db, draft).await;
     sqlx::query(
         "insert into idempotency_key (principal, key, request_sha256, response_status,
                                       response_body)
@@ -282,22 +301,25 @@ async fn a_submission_writes_nothing_if_the_draft_or_its_documents_changed_after
     };
     let recorded = submissions::record(
         &mut db,
-        submission_writes(draft, read.version, draft, Some(answer("tapped-twice"))),
+        submission_writes(draft, read, draft, Some(answer("tapped-twice"))),
     )
     .await
     .unwrap();
     assert_eq!(recorded, Recorded::KeyTaken);
-    assert_eq!(dossier_state(&mut db, draft).await, "draft");
+    assert_eq!(submission_rows(&mut db, draft).await, nothing_written);
 
-    // Unchanged since the read: submitted, with the key's answer.
+    // Unchanged since the read: submitted, with its event, its facts and the key's answer.
     let recorded = submissions::record(
         &mut db,
-        submission_writes(draft, read.version, draft, Some(answer("pressed-once"))),
+        submission_writes(draft, read, draft, Some(answer("pressed-once"))),
     )
     .await
     .unwrap();
     assert_eq!(recorded, Recorded::Submitted);
-    assert_eq!(dossier_state(&mut db, draft).await, "submitted");
+    assert_eq!(
+        submission_rows(&mut db, draft).await,
+        ("submitted".to_owned(), 1, 1, 1)
+    );
     let kept: i16 = sqlx::query_scalar(
         "select response_status from idempotency_key where key = 'pressed-once'",
     )

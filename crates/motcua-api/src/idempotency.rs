@@ -49,11 +49,7 @@ impl Unclaimed {
     /// What the key, as stored, means for this request: `Ok(Some(replay))`, or a refusal
     /// if another request used it. `Ok(None)`: it holds no answer.
     pub fn judge(&self, stored: StoredKey) -> Result<Option<Response>, ApiError> {
-        match stored.judge(&self.fingerprint) {
-            None | Some(Claim::Fresh) => Ok(None),
-            Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
-            Some(Claim::Mismatch) => Err(reused()),
-        }
+        answer_to(stored.judge(&self.fingerprint))
     }
 
     /// The first answer, if a request with this key and this fingerprint completed.
@@ -61,10 +57,9 @@ impl Unclaimed {
         &self,
         executor: impl sqlx::PgExecutor<'_>,
     ) -> Result<Option<Response>, ApiError> {
-        match idempotency::peek(executor, &self.scope, &self.key, &self.fingerprint).await? {
-            Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
-            _ => Ok(None),
-        }
+        let found = idempotency::peek(executor, &self.scope, &self.key, &self.fingerprint).await?;
+        // Another request's key is not this request's answer: the caller's refusal stands.
+        Ok(answer_to(found).unwrap_or(None))
     }
 
     pub fn answer<'a>(&'a self, status: StatusCode, body: &'a Value) -> KeptAnswer<'a> {
@@ -112,7 +107,13 @@ pub async fn peek(
         return Ok(None);
     };
     let fingerprint = fingerprint(method_and_path, body);
-    match idempotency::peek(pool, &principal.scope_key(), key, &fingerprint).await? {
+    answer_to(idempotency::peek(pool, &principal.scope_key(), key, &fingerprint).await?)
+}
+
+/// What a used key answers a request: its replayed first answer, or a refusal if it was
+/// another request's; `None` when there is nothing to replay.
+fn answer_to(found: Option<Claim>) -> Result<Option<Response>, ApiError> {
+    match found {
         None | Some(Claim::Fresh) => Ok(None),
         Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
         Some(Claim::Mismatch) => Err(reused()),

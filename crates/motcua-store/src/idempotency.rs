@@ -42,16 +42,26 @@ pub async fn claim(
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let stored: StoredKey = sqlx::query_as(
+    // Only committed keys are visible and they always carry their answer.
+    stored(&mut *conn, principal, key)
+        .await?
+        .and_then(|stored| stored.judge(request_sha256))
+        .ok_or(StoreError::Conflict)
+}
+
+async fn stored(
+    executor: impl sqlx::PgExecutor<'_>,
+    principal: &str,
+    key: &str,
+) -> Result<Option<StoredKey>, StoreError> {
+    Ok(sqlx::query_as(
         "select request_sha256, response_status, response_body
          from idempotency_key where principal = $1 and key = $2",
     )
     .bind(principal)
     .bind(key)
-    .fetch_one(&mut *conn)
-    .await?;
-    // Only committed keys are visible and they always carry their answer.
-    stored.judge(request_sha256).ok_or(StoreError::Conflict)
+    .fetch_optional(executor)
+    .await?)
 }
 
 /// A used key as stored: the fingerprint of the request that used it, and its answer.
@@ -87,15 +97,9 @@ pub async fn peek(
     key: &str,
     request_sha256: &str,
 ) -> Result<Option<Claim>, StoreError> {
-    let stored: Option<StoredKey> = sqlx::query_as(
-        "select request_sha256, response_status, response_body
-         from idempotency_key where principal = $1 and key = $2",
-    )
-    .bind(principal)
-    .bind(key)
-    .fetch_optional(executor)
-    .await?;
-    Ok(stored.and_then(|stored| stored.judge(request_sha256)))
+    Ok(stored(executor, principal, key)
+        .await?
+        .and_then(|stored| stored.judge(request_sha256)))
 }
 
 pub async fn save(

@@ -1,8 +1,7 @@
 //! A draft's submission without a transaction: [`open`] reads the draft, its row's version
 //! and what the request's `Idempotency-Key` holds (the caller reads its documents next);
-//! [`record`] then writes, in
-//! one statement, the submitted dossier, its timeline's event, its indicator facts and the
-//! key with its answer, if the draft is still the version read.
+//! [`record`] then writes, in one statement, the submitted dossier, its timeline's event,
+//! its indicator facts and the key with its answer, if the draft is still the version read.
 //!
 //! Why not a transaction that locks the draft, as other changes to a dossier do: the submit
 //! is the request of the last day of a registration, when a million candidates press it,
@@ -247,6 +246,9 @@ pub async fn record(
     if submitted == 0 {
         return Ok(Recorded::Changed);
     }
+    // Each write reads the one row of `submitted`, so after the check above this cannot
+    // differ; if it ever does, the statement has committed and the error says what is
+    // missing rather than claiming the submission.
     if (event, fact, answered) != (1, 1, i64::from(answer.is_some())) {
         return Err(StoreError::Corrupt(
             "a submission was written without its event, facts or idempotency answer",
