@@ -2,7 +2,7 @@
 //! own database and an in-process motcua-sim, on a free port.
 
 use crate::postgres::fresh_database;
-use crate::TEST_TOKEN_SECRET;
+use crate::{TEST_METRICS_TOKEN, TEST_TOKEN_SECRET};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -112,14 +112,20 @@ impl Launch {
         let mut child = command.spawn().expect("cannot start motcua");
         let stdout = child.stdout.take().unwrap();
         let url = tokio::task::spawn_blocking(move || {
-            // The banner names the engine's URL; the rest of stdout is drained so the
+            // The banner names the engine's URL (where it listens, when its public URL
+            // is another, e.g. https behind a proxy); the rest of stdout is drained so the
             // child never blocks on a full pipe.
             let mut lines = BufReader::new(stdout).lines();
             let mut url = None;
+            let mut listening = None;
             for line in lines.by_ref() {
                 let line = line.unwrap_or_default();
+                let named = |rest: &str| rest.trim().trim_end_matches('/').to_owned();
+                if let Some(rest) = line.trim().strip_prefix("listening") {
+                    listening = Some(named(rest));
+                }
                 if let Some(rest) = line.trim().strip_prefix("engine") {
-                    url = Some(rest.trim().trim_end_matches('/').to_owned());
+                    url = listening.or(Some(named(rest)));
                     break;
                 }
             }
@@ -223,6 +229,7 @@ impl Engine {
             ("REGISTRY_URL".into(), registry_url.into()),
             ("REGISTRY_TOKEN".into(), registry_token.into()),
             ("MOTCUA_TOKEN_SECRET".into(), TEST_TOKEN_SECRET.into()),
+            ("MOTCUA_METRICS_TOKEN".into(), TEST_METRICS_TOKEN.into()),
             // Every test client comes from 127.0.0.1 and many log in and draft in a burst;
             // the abuse tests set their own limits through `extra_env`.
             ("MOTCUA_RATE_LIMIT_LOGIN".into(), "1000000".into()),
@@ -345,6 +352,17 @@ impl Engine {
 
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
+    }
+
+    /// `GET /metrics` as the configured scraper (Prometheus) asks for it: with the bearer
+    /// token the test engines are given ([`TEST_METRICS_TOKEN`]).
+    pub async fn scrape_metrics(&self) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(self.at("/metrics"))
+            .bearer_auth(TEST_METRICS_TOKEN)
+            .send()
+            .await
+            .unwrap()
     }
 }
 

@@ -25,6 +25,9 @@ pub use login::{login, login_answer, Session};
 /// The secret the test engines sign access tokens with, so tests can forge and expire them.
 pub const TEST_TOKEN_SECRET: &str = "motcua-test-secret-0123456789abcdef0123456789";
 
+/// The bearer token the test engines serve `/metrics` with (`MOTCUA_METRICS_TOKEN`).
+pub const TEST_METRICS_TOKEN: &str = "motcua-test-metrics-token-0123456789";
+
 /// The workspace root (for `procedures/`).
 pub fn workspace_root() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

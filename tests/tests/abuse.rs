@@ -1,6 +1,7 @@
 //! Abuse limits (issue 8, point 7): rate limits with `Retry-After`, security headers on every
 //! answer, header and target size limits, and logs that never carry a secret, a token or a
-//! full personal identification number.
+//! full personal identification number; and (issue 25) request heads sent too slowly and
+//! connections past the cap.
 
 use motcua_tests::dossiers::{filled_copy_draft, COPY};
 use motcua_tests::{login, Engine, EngineOptions, TEST_TOKEN_SECRET};
@@ -300,5 +301,230 @@ async fn the_logs_carry_no_secret_no_token_and_no_full_pin() {
                 "the log carries {what}'s claims"
             );
         }
+    }
+}
+
+/// Slow and too many connections (issue 25, item 3): a request head not sent in time, and
+/// connections past `MOTCUA_MAX_CONNECTIONS`.
+mod connections {
+    use super::{assert_security_headers, Engine, EngineOptions, HeaderMap, Value};
+    use std::time::{Duration, Instant};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    const HEAD_TIMEOUT: Duration = Duration::from_secs(3);
+    const MAX_CONNECTIONS: usize = 20;
+    const METRICS_TOKEN: &str = "abuse-test-metrics-token-0123456789";
+
+    fn address(engine: &Engine) -> String {
+        engine.url.trim_start_matches("http://").to_owned()
+    }
+
+    /// A connection that sends the first half of a request's head and then nothing; when
+    /// it stopped.
+    async fn stalled(engine: &Engine) -> (TcpStream, Instant) {
+        let mut stream = TcpStream::connect(address(engine)).await.unwrap();
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        (stream, Instant::now())
+    }
+
+    /// Reads until the engine closes `stream` (or resets it): what it sent first, and when
+    /// it closed; `None` if it is still open after `within`.
+    async fn until_closed(stream: &mut TcpStream, within: Duration) -> Option<(Vec<u8>, Instant)> {
+        let deadline = tokio::time::Instant::now() + within;
+        let mut got = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+                Err(_) => return None,
+                Ok(Ok(0) | Err(_)) => return Some((got, Instant::now())),
+                Ok(Ok(n)) => got.extend_from_slice(&buffer[..n]),
+            }
+        }
+    }
+
+    /// An HTTP answer's status, headers (names in lower case) and body; `None` while `bytes`
+    /// do not hold a whole answer with its `Content-Length`.
+    fn answer(bytes: &[u8]) -> Option<(u16, HeaderMap, String)> {
+        let text = String::from_utf8_lossy(bytes);
+        let (head, body) = text.split_once("\r\n\r\n")?;
+        let mut lines = head.lines();
+        let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+        let headers: HeaderMap = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().parse().unwrap(), v.trim().parse().unwrap()))
+            .collect();
+        let length: usize = headers.get("content-length")?.to_str().ok()?.parse().ok()?;
+        (body.len() >= length).then(|| (status, headers, body[..length].to_owned()))
+    }
+
+    /// `GET path` on `stream` (with the `/metrics` token), keeping it open: the status, the
+    /// body and how long it took.
+    async fn ask_on(stream: &mut TcpStream, path: &str) -> (u16, String, Duration) {
+        let started = Instant::now();
+        let request = format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {METRICS_TOKEN}\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut got = Vec::new();
+        let mut buffer = [0u8; 8192];
+        loop {
+            if let Some((status, _, body)) = answer(&got) {
+                return (status, body, started.elapsed());
+            }
+            let read = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buffer))
+                .await
+                .expect("the engine answered within 10 s")
+                .unwrap();
+            assert!(
+                read > 0,
+                "the engine closed the connection without answering"
+            );
+            got.extend_from_slice(&buffer[..read]);
+        }
+    }
+
+    /// `GET path` on a connection of its own, closed once answered.
+    async fn ask_once(engine: &Engine, path: &str) -> (u16, String, Duration) {
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(address(engine)).await.unwrap();
+        let (status, body, _) = ask_on(&mut stream, path).await;
+        (status, body, started.elapsed())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_head_not_sent_in_time_is_cut_off_and_connections_past_the_cap_are_refused() {
+        let engine = Engine::start_with(EngineOptions {
+            extra_env: vec![
+                (
+                    "MOTCUA_HEADER_READ_TIMEOUT_SECS".into(),
+                    HEAD_TIMEOUT.as_secs().to_string(),
+                ),
+                ("MOTCUA_MAX_CONNECTIONS".into(), MAX_CONNECTIONS.to_string()),
+                ("MOTCUA_METRICS_TOKEN".into(), METRICS_TOKEN.into()),
+            ],
+            ..Default::default()
+        })
+        .await;
+
+        // Clients that stop half-way through their head hold up no one else while they
+        // are fewer than the cap.
+        let mut stalled_clients = Vec::new();
+        for _ in 0..MAX_CONNECTIONS / 2 {
+            stalled_clients.push(stalled(&engine).await);
+        }
+        let (status, _, took) = ask_once(&engine, "/healthz").await;
+        assert_eq!(status, 200);
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+
+        // A keep-alive client, answered; then the places fill up with stalled clients.
+        let mut regular = TcpStream::connect(address(&engine)).await.unwrap();
+        assert_eq!(ask_on(&mut regular, "/healthz").await.0, 200);
+        // The one-off client's place is given back as its connection ends.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        while stalled_clients.len() < MAX_CONNECTIONS - 1 {
+            stalled_clients.push(stalled(&engine).await);
+        }
+
+        // One connection more is answered 503 overloaded and closed, at once.
+        let started = Instant::now();
+        let mut extra = TcpStream::connect(address(&engine)).await.unwrap();
+        let (refusal, _) = until_closed(&mut extra, Duration::from_secs(5))
+            .await
+            .expect("the connection past the cap was closed");
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(1), "refused after {took:?}");
+        let (status, headers, body) = answer(&refusal)
+            .unwrap_or_else(|| panic!("no whole answer: {}", String::from_utf8_lossy(&refusal)));
+        assert_eq!(status, 503);
+        assert_eq!(headers["retry-after"], "1");
+        assert_eq!(headers["connection"], "close");
+        assert_eq!(headers["content-type"], "application/problem+json");
+        assert_security_headers(&headers, "a connection past the cap");
+        let problem: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(problem["code"], "overloaded", "{problem}");
+        assert_eq!(problem["status"], 503, "{problem}");
+
+        // Meanwhile the engine goes on serving the clients it holds.
+        let (status, _, took) = ask_on(&mut regular, "/healthz").await;
+        assert_eq!(status, 200);
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+
+        // Each stalled client is cut off once its head is the timeout late, not before, and
+        // gets nothing but the close.
+        for (mut stream, stopped) in stalled_clients {
+            let (sent, closed) = until_closed(&mut stream, HEAD_TIMEOUT + Duration::from_secs(5))
+                .await
+                .expect("a connection whose head stalled was closed");
+            let after = closed - stopped;
+            assert!(
+                after >= HEAD_TIMEOUT - Duration::from_millis(300),
+                "closed {after:?} after its head stalled, before the timeout"
+            );
+            assert!(
+                after <= HEAD_TIMEOUT + Duration::from_secs(3),
+                "closed only {after:?} after its head stalled"
+            );
+            let sent = String::from_utf8_lossy(&sent);
+            assert!(
+                sent.is_empty() || sent.starts_with("HTTP/1.1 408"),
+                "a stalled client got {sent:?}"
+            );
+        }
+        // So is the keep-alive client once idle that long: hyper bounds the wait for the
+        // next head with the same timer.
+        until_closed(&mut regular, HEAD_TIMEOUT + Duration::from_secs(3))
+            .await
+            .expect("the idle keep-alive connection was closed");
+
+        // Their places are back: a new client is served at once, and the refusal counted.
+        let (status, text, took) = ask_once(&engine, "/metrics").await;
+        assert_eq!(status, 200, "{text}");
+        assert!(took < Duration::from_secs(1), "answered in {took:?}");
+        let sample = |series: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(series)?.trim().parse::<f64>().ok())
+        };
+        assert_eq!(
+            sample(r#"motcua_connections_refused_total{reason="at_capacity"}"#),
+            Some(1.0),
+            "{text}"
+        );
+        assert_eq!(
+            sample("motcua_connections_open "),
+            Some(1.0),
+            "only the scrape's own connection is open: {text}"
+        );
+    }
+
+    /// `serve` names each connection variable with a wrong value, in its one refusal.
+    #[test]
+    fn serve_refuses_a_head_timeout_or_connection_cap_of_zero_or_not_a_number() {
+        let (started, printed) = motcua_tests::command::motcua(
+            &["serve"],
+            &[
+                ("MOTCUA_HEADER_READ_TIMEOUT_SECS", "0"),
+                ("MOTCUA_MAX_CONNECTIONS", "lots"),
+            ],
+        );
+        assert!(!started, "serve started:\n{printed}");
+        for wrong in [
+            "MOTCUA_HEADER_READ_TIMEOUT_SECS=0 must be at least 1",
+            "MOTCUA_MAX_CONNECTIONS=\"lots\" is not a whole number",
+        ] {
+            assert!(printed.contains(wrong), "{wrong:?} not in:\n{printed}");
+        }
+        let (started, printed) = motcua_tests::command::motcua(
+            &["serve"],
+            &[("MOTCUA_HEADER_READ_TIMEOUT_SECS", "86400")],
+        );
+        assert!(!started, "serve started:\n{printed}");
+        assert!(
+            printed.contains("MOTCUA_HEADER_READ_TIMEOUT_SECS=86400 must be at most 3600"),
+            "{printed}"
+        );
     }
 }

@@ -40,7 +40,7 @@ fn sample(text: &str, series: &str) -> Option<f64> {
 
 /// `/metrics`: its status, its text, and when it answered.
 async fn scrape(engine: &Engine) -> (u16, String, Instant) {
-    let answer = reqwest::get(engine.at("/metrics")).await.unwrap();
+    let answer = engine.scrape_metrics().await;
     let status = answer.status().as_u16();
     let text = answer.text().await.unwrap();
     (status, text, Instant::now())

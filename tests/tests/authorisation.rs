@@ -2,9 +2,10 @@
 //! each staff account of the simulator (each role of the dossiers' agencies, and staff of
 //! other agencies) — against every endpoint of a dossier and every action of its procedure,
 //! for dossiers in every state of the procedures' workflows. The expectations come from the
-//! procedure files' roles and actions and API.md's rules (tests/tests/authorisation/model.rs),
-//! not from the engine's access layer. Lists, queue counts, reports and the citizen's own
-//! pages must never include what the principal may not see.
+//! procedure files' roles and actions and the access rules of docs/ARCHITECTURE.md ("HTTP
+//! conventions"; tests/tests/authorisation/model.rs), not from the engine's access layer.
+//! Lists, queue counts, reports and the citizen's own pages must never include what the
+//! principal may not see.
 
 #[path = "authorisation/build.rs"]
 mod build;
@@ -72,7 +73,8 @@ fn recipes(world: &World<'_>) -> Vec<Recipe> {
             recipes.push(recipe(Setup::State(state.clone())));
         }
     }
-    // Claimed by a desk clerk of the matrix, and held by a specialist outside it.
+    // Claimed by a desk clerk of the matrix, and held by a desk clerk outside it (in a state
+    // the desk works: a dossier is handed only to who works its state, issue 25).
     let copy = |setup| Recipe {
         proc: 0,
         owner: MINH.into(),
@@ -83,8 +85,8 @@ fn recipes(world: &World<'_>) -> Vec<Recipe> {
         "motcua.tiepnhan".into(),
     )));
     recipes.push(copy(Setup::Held(
-        "processing".into(),
-        "motcua.tiepnhan.01".into(),
+        "result_ready".into(),
+        model::OUTSIDE_CLERKS[0].into(),
     )));
     recipes.push(Recipe {
         proc: 0,
@@ -161,7 +163,7 @@ fn request(case: &Case, who: &Who, endpoint: Endpoint, cases: &[Case]) -> Reques
         Endpoint::Release => Request::post(format!("{dossier}/release"), Body::None),
         Endpoint::Assign => Request::post(
             format!("{dossier}/assign"),
-            Body::Json(json!({ "to": "motcua.tiepnhan.02" })),
+            Body::Json(json!({ "to": model::ASSIGNEE })),
         ),
     }
 }

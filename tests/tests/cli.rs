@@ -213,10 +213,32 @@ fn dev_with_nothing_configured_serves_and_prints_urls_and_accounts() {
         }
         false
     });
+    // /metrics is closed in dev too; the banner shows the token made for this data folder.
+    let metrics_token = banner
+        .lines()
+        .find(|l| l.trim().starts_with("metrics"))
+        .and_then(|l| l.split("Authorization: Bearer ").nth(1))
+        .map(|t| t.trim_end_matches(')').to_owned());
+    let metrics = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let scrape = |token: Option<String>| {
+            let mut request = reqwest::Client::new().get(format!("{url}/metrics"));
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            async move { request.send().await.map(|r| r.status().as_u16()).ok() }
+        };
+        (scrape(metrics_token.clone()).await, scrape(None).await)
+    });
     let pid = child.id().to_string();
     let _ = Command::new("kill").args(["-TERM", &pid]).status();
     let status = child.wait().unwrap();
     assert!(ready, "/readyz never answered 200");
+    assert!(metrics_token.is_some(), "no metrics token in:\n{banner}");
+    assert_eq!(
+        metrics,
+        (Some(200), Some(401)),
+        "/metrics with the banner's token, and without"
+    );
     assert!(
         status.success(),
         "motcua dev did not stop cleanly: {status}"

@@ -246,6 +246,31 @@ fn env_example_documents_every_variable() {
     );
 }
 
+/// deploy/prometheus.yml scrapes `/metrics` the way the engine serves it: with the scraper's
+/// bearer token (`MOTCUA_METRICS_TOKEN`), read from a file (a mounted secret) rather than
+/// written into the configuration. tests/tests/metrics.rs scrapes with it.
+#[test]
+fn the_prometheus_example_sends_the_scraper_token_from_a_file() {
+    let config = compose::yaml_as_json(&workspace_root().join("deploy/prometheus.yml"));
+    let jobs = config["scrape_configs"].as_array().expect("scrape_configs");
+    let job = jobs
+        .iter()
+        .find(|job| job["job_name"] == "motcua")
+        .expect("the motcua job");
+    assert_eq!(job["metrics_path"], "/metrics", "{job}");
+    let authorization = &job["authorization"];
+    assert_eq!(authorization["type"], "Bearer", "{job}");
+    assert!(
+        authorization["credentials_file"]
+            .as_str()
+            .is_some_and(|file| file.starts_with('/')),
+        "{job}"
+    );
+    for inline in [&authorization["credentials"], &job["bearer_token"]] {
+        assert!(inline.is_null(), "a token written into the file: {job}");
+    }
+}
+
 /// The parsers the checks above rely on: comment detection, interpolation, `$$` escapes.
 #[test]
 fn env_file_and_interpolation_parsers_follow_compose() {

@@ -433,3 +433,131 @@ async fn the_callback_refuses_id_tokens_that_fail_a_check() {
         assert!(body.get("access_token").is_none(), "{flaw:?}");
     }
 }
+
+/// A browser that shows each answer as it is, without following redirects.
+fn browser_without_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// How many logins are in flight (begun, neither completed nor expired).
+async fn logins_in_flight(engine: &Engine) -> i64 {
+    use sqlx::Connection;
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    sqlx::query_scalar("select count(*) from login_attempt")
+        .fetch_one(&mut db)
+        .await
+        .unwrap()
+}
+
+/// The callback sends the browser to `return_to` in a `Location` header, which cannot carry
+/// a control character: such a `return_to` used to be taken, and the callback then answered
+/// a plain-text 500 after the citizen had logged in, the one-time code spent. It is refused
+/// at `/v1/auth/login` with a problem naming the parameter, and the browser is never sent to
+/// the provider.
+#[tokio::test]
+async fn a_return_to_with_control_characters_is_refused_before_the_provider() {
+    let engine = Engine::start().await;
+    let browser = browser_without_redirects();
+    let start = |return_to: String| {
+        browser
+            .get(engine.at("/v1/auth/login"))
+            .query(&[("kind", "citizen"), ("return_to", &return_to)])
+            .send()
+    };
+    // Control: a sound return_to goes to the provider.
+    let sound = start("/done".into()).await.unwrap();
+    assert_eq!(sound.status(), 302);
+    assert!(sound.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with(&engine.issuer));
+    assert_eq!(logins_in_flight(&engine).await, 1);
+
+    for return_to in [
+        "/x\r\nSet-Cookie: motcua_login=chosen".to_owned(),
+        "/x\n".to_owned(),
+        "/x\r".to_owned(),
+        "/x\u{1}".to_owned(),
+        "/x\u{7f}".to_owned(),
+        "/x\ty".to_owned(),
+        format!("{}/x\r\n", engine.url),
+        format!("{}/x\u{1}", engine.url),
+    ] {
+        let answer = start(return_to.clone()).await.unwrap();
+        assert_eq!(answer.status(), 400, "{return_to:?}");
+        assert!(
+            answer.headers().get("location").is_none(),
+            "{return_to:?}: sent to {:?}",
+            answer.headers().get("location")
+        );
+        assert!(
+            answer.headers().get("set-cookie").is_none(),
+            "{return_to:?}"
+        );
+        assert_eq!(
+            answer.headers()["content-type"],
+            "application/problem+json",
+            "{return_to:?}"
+        );
+        let body: Value = answer.json().await.unwrap();
+        assert_eq!(body["code"], "invalid_return_to", "{return_to:?}: {body}");
+        assert!(
+            body["detail"].as_str().unwrap().contains("return_to"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        logins_in_flight(&engine).await,
+        1,
+        "a refused login was kept"
+    );
+}
+
+/// The `Set-Cookie` of a login's start.
+async fn login_cookie(engine: &Engine) -> String {
+    let answer = browser_without_redirects()
+        .get(engine.at("/v1/auth/login?kind=citizen"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 302);
+    answer.headers()["set-cookie"].to_str().unwrap().to_owned()
+}
+
+fn has_attribute(cookie: &str, attribute: &str) -> bool {
+    cookie
+        .split(';')
+        .skip(1)
+        .any(|a| a.trim().eq_ignore_ascii_case(attribute))
+}
+
+/// Behind a TLS proxy (an https `MOTCUA_PUBLIC_URL`, the engine itself on http), the login
+/// cookie is `Secure`: a browser never sends it over plain HTTP. Under an http public URL
+/// (`motcua dev`) it is not, or the browser would drop it and no login could complete.
+#[tokio::test]
+async fn the_login_cookie_is_secure_when_the_public_url_is_https() {
+    let plain = Engine::start().await;
+    let cookie = login_cookie(&plain).await;
+    assert!(cookie.starts_with("motcua_login="), "{cookie}");
+    assert!(!has_attribute(&cookie, "Secure"), "{cookie}");
+    assert!(has_attribute(&cookie, "HttpOnly"), "{cookie}");
+
+    let behind_tls = Engine::start_with(EngineOptions {
+        extra_env: vec![(
+            "MOTCUA_PUBLIC_URL".into(),
+            "https://dichvucong.example.vn".into(),
+        )],
+        ..Default::default()
+    })
+    .await;
+    let cookie = login_cookie(&behind_tls).await;
+    assert!(cookie.starts_with("motcua_login="), "{cookie}");
+    assert!(has_attribute(&cookie, "Secure"), "{cookie}");
+    assert!(has_attribute(&cookie, "HttpOnly"), "{cookie}");
+    assert!(has_attribute(&cookie, "SameSite=Lax"), "{cookie}");
+}

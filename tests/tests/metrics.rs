@@ -8,22 +8,50 @@ use motcua_tests::dossiers::{
     filled_copy_draft, filled_draft, submitted_copy, submitted_correction, upload_diploma,
     CORRECTION,
 };
+use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::garage::PrivateS3;
 use motcua_tests::stoppable_register::StoppableRegister;
-use motcua_tests::{login, Engine, EngineOptions};
+use motcua_tests::{login, Engine, EngineOptions, TEST_METRICS_TOKEN};
 use serde_json::Value;
 use std::collections::BTreeSet;
 
 const MINH: &str = "001207001234";
 
 async fn scrape(engine: &Engine) -> String {
-    let answer = reqwest::get(engine.at("/metrics")).await.unwrap();
+    let answer = engine.scrape_metrics().await;
     assert_eq!(answer.status(), 200);
     assert!(answer.headers()["content-type"]
         .to_str()
         .unwrap()
         .starts_with("application/openmetrics-text"));
     answer.text().await.unwrap()
+}
+
+/// `/metrics` answered 401 problem+json, naming the scheme to use and showing no figure.
+async fn assert_scrape_refused(answer: reqwest::Response, case: &str) {
+    assert_eq!(answer.status(), 401, "{case}");
+    assert_eq!(answer.headers()["www-authenticate"], "Bearer", "{case}");
+    assert_eq!(
+        answer.headers()["content-type"],
+        "application/problem+json",
+        "{case}"
+    );
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["code"], "unauthorized", "{case}: {body}");
+    assert_eq!(body["status"], 401, "{case}");
+    assert!(
+        !body.to_string().contains("motcua_"),
+        "{case}: figures in the refusal: {body}"
+    );
+}
+
+/// `GET /metrics` with this `Authorization` header, or none.
+async fn metrics_with(engine: &Engine, authorization: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(engine.at("/metrics"));
+    if let Some(value) = authorization {
+        request = request.header("authorization", value);
+    }
+    request.send().await.unwrap()
 }
 
 /// The value of the sample whose line starts with `series` (name and labels).
@@ -450,4 +478,128 @@ fn metric_names_are_read_out_of_promql() {
         ["motcua_a_bucket", "motcua_b"]
     );
     assert!(metric_names("label_values(x_motcua_c, job)").is_empty());
+}
+
+/// `/metrics` shows every agency's queues and the outside services' failures: only the
+/// scraper configured with `MOTCUA_METRICS_TOKEN` reads it. Any other caller, a logged-in
+/// citizen or clerk included, gets 401 with `WWW-Authenticate: Bearer`.
+#[tokio::test]
+async fn metrics_are_served_to_the_configured_scraper_only() {
+    let engine = Engine::start().await;
+    let clerk = login(&engine, "staff", "motcua.tiepnhan").await;
+    let one_more = format!("Bearer {TEST_METRICS_TOKEN}x");
+    let one_less = format!(
+        "Bearer {}",
+        &TEST_METRICS_TOKEN[..TEST_METRICS_TOKEN.len() - 1]
+    );
+    let without_scheme = TEST_METRICS_TOKEN.to_owned();
+    let as_basic = format!("Basic {TEST_METRICS_TOKEN}");
+    let a_clerks_token = format!("Bearer {}", clerk.token);
+    let refusals: [(&str, Option<&str>); 7] = [
+        ("no credential", None),
+        ("another token", Some("Bearer not-the-scraper-token-at-all")),
+        ("the token and one character more", Some(&one_more)),
+        ("the token but its last character", Some(&one_less)),
+        ("the token without its scheme", Some(&without_scheme)),
+        ("the token as Basic", Some(&as_basic)),
+        ("a clerk's access token", Some(&a_clerks_token)),
+    ];
+    for (case, authorization) in refusals {
+        assert_scrape_refused(metrics_with(&engine, authorization).await, case).await;
+    }
+    // With it, as before.
+    let text = scrape(&engine).await;
+    assert!(
+        sample(
+            &text,
+            r#"motcua_http_request_duration_seconds_count{method="GET",route="/metrics",status="401"}"#
+        )
+        .is_some_and(|n| n >= 7.0),
+        "{text}"
+    );
+}
+
+/// Like the other secrets, the scraper's token may be a mounted file
+/// (`MOTCUA_METRICS_TOKEN_FILE`).
+#[tokio::test]
+async fn the_scraper_token_may_come_from_a_file() {
+    let dir = TempDir::new();
+    let file = dir.0.join("metrics-token");
+    let token = "token-from-a-mounted-file-0123456789";
+    std::fs::write(&file, format!("{token}\n")).unwrap();
+    let engine = Engine::start_with(EngineOptions {
+        extra_env: vec![
+            // Empty is unset: the harness's own token gives way to the file.
+            ("MOTCUA_METRICS_TOKEN".into(), String::new()),
+            (
+                "MOTCUA_METRICS_TOKEN_FILE".into(),
+                file.to_string_lossy().into_owned(),
+            ),
+        ],
+        ..Default::default()
+    })
+    .await;
+    let answer = metrics_with(&engine, Some(&format!("Bearer {token}"))).await;
+    assert_eq!(answer.status(), 200);
+    assert_scrape_refused(engine.scrape_metrics().await, "the harness's usual token").await;
+}
+
+/// A process killed when dropped, passed or failed.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `serve` without `MOTCUA_METRICS_TOKEN` starts (an engine without Prometheus needs none)
+/// and refuses every scrape: no token at all is no open door.
+#[tokio::test]
+async fn serve_without_a_scraper_token_starts_and_refuses_every_scrape() {
+    let engine = Engine::start().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    // The engine's own services (database, bucket, simulator), as `serve`.
+    let _serve = Killed(
+        engine
+            .command(&["serve"])
+            .env("MOTCUA_METRICS_TOKEN", "")
+            .env("MOTCUA_LISTEN", format!("127.0.0.1:{port}"))
+            .env("MOTCUA_PUBLIC_URL", &url)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Ok(answer) = reqwest::get(format!("{url}/readyz")).await {
+            if answer.status() == 200 {
+                break;
+            }
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve did not become ready"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let client = reqwest::Client::new();
+    for (case, token) in [
+        ("no credential", None),
+        ("the test engines' token", Some(TEST_METRICS_TOKEN)),
+        ("an empty token", Some("")),
+    ] {
+        let mut request = client.get(format!("{url}/metrics"));
+        if let Some(token) = token {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        assert_scrape_refused(request.send().await.unwrap(), case).await;
+    }
 }

@@ -1,7 +1,7 @@
 //! One-stop processing (issue 5): staff queues and claims, the NĐ 118 workflow with its
 //! roles, the legal clock and the slips of TT 03/2025, counter intake, and who may see what.
 
-use motcua_tests::api::{act, call, get, patch};
+use motcua_tests::api::{act, call, get, patch, post};
 use motcua_tests::dossiers;
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
@@ -456,6 +456,178 @@ async fn other_agencies_specialists_and_citizens_get_only_what_the_rules_allow()
     assert_eq!(
         (status, released["assigned_to"].clone()),
         (200, Value::Null)
+    );
+}
+
+/// Issue 25: a supervisor hands a dossier only to a known member of its agency who holds the
+/// role that works its current state; anyone else would leave it stuck while its clock runs.
+#[tokio::test]
+async fn a_dossier_is_assigned_only_to_a_colleague_who_works_its_state() {
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let colleague = login(&engine, "staff", "motcua.tiepnhan.03").await;
+    let specialist = login(&engine, "staff", SPECIALIST).await;
+    let supervisor = login(&engine, "staff", SUPERVISOR).await;
+    // Logged in, so known to the engine, but of another agency.
+    login(&engine, "staff", OTHER_AGENCY_CLERK).await;
+    let id = submitted_copy(&engine, &minh).await;
+    let assign = format!("/v1/dossiers/{id}/assign");
+    let to = |who: &str| json!({ "to": who });
+
+    // Each refusal is 422 with its own code, points at /to, and hands nothing over.
+    for (who, code) in [
+        (OTHER_AGENCY_CLERK, "not_in_agency"),
+        // A citizen who logged in is not staff.
+        (MINH, "unknown_staff_member"),
+        ("motcua.khong.ton.tai", "unknown_staff_member"),
+        // A real account of the provider that never logged in is not known yet either.
+        ("motcua.tiepnhan.04", "unknown_staff_member"),
+        // The desk works a submitted dossier, not a specialist.
+        (SPECIALIST, "no_role_for_state"),
+        (SUPERVISOR, "no_role_for_state"),
+    ] {
+        let (status, problem) = post(&engine, &supervisor, &assign, to(who)).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (422, Some(code)),
+            "{who}: {problem}"
+        );
+        assert_eq!(problem["errors"][0]["pointer"], "/to", "{problem}");
+        assert_eq!(problem["errors"][0]["code"], code, "{problem}");
+        assert!(
+            problem["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(who)),
+            "{problem}"
+        );
+    }
+    let (_, dossier) = get(&engine, &supervisor, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!(dossier["assigned_to"], Value::Null, "{dossier}");
+    let (_, events) = get(&engine, &minh, &format!("/v1/dossiers/{id}/events")).await;
+    assert!(
+        events
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["action"] != "assign"),
+        "{events}"
+    );
+
+    // A desk clerk of the agency gets it, and works it; the other clerks no longer do.
+    let (status, moved) = post(&engine, &supervisor, &assign, to("motcua.tiepnhan.03")).await;
+    assert_eq!(
+        (status, moved["assigned_to"].as_str()),
+        (200, Some("motcua.tiepnhan.03")),
+        "{moved}"
+    );
+    let (status, problem) = act(&engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("assigned_to_another"))
+    );
+    let (status, received) = act(&engine, &colleague, &id, "receive", json!({})).await;
+    assert_eq!(
+        (status, received["state"].as_str()),
+        (200, Some("processing")),
+        "{received}"
+    );
+
+    // In processing, the specialist works it; a desk clerk of the agency does not.
+    let (status, problem) = post(&engine, &supervisor, &assign, to("motcua.tiepnhan.03")).await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (422, Some("no_role_for_state")),
+        "{problem}"
+    );
+    let (status, moved) = post(&engine, &supervisor, &assign, to(SPECIALIST)).await;
+    assert_eq!(
+        (status, moved["assigned_to"].as_str()),
+        (200, Some(SPECIALIST)),
+        "{moved}"
+    );
+    let (status, proposed) = act(&engine, &specialist, &id, "propose", json!({})).await;
+    assert_eq!(
+        (status, proposed["state"].as_str()),
+        (200, Some("approval")),
+        "{proposed}"
+    );
+}
+
+/// A supervisor's `POST /v1/dossiers/{id}/assign`: the status, and who holds the dossier
+/// now or the problem's code.
+async fn assign(engine: &Engine, supervisor: &Session, id: &str, who: &str) -> (u16, Value) {
+    let path = format!("/v1/dossiers/{id}/assign");
+    let (status, answer) = post(engine, supervisor, &path, json!({ "to": who })).await;
+    match status {
+        200 => (status, answer["assigned_to"].clone()),
+        _ => (status, answer["code"].clone()),
+    }
+}
+
+/// `MOTCUA_STAFF_DIRECTORY`: staff are known before their first login; what a login says
+/// of someone is not overwritten by the directory; an entry taken out of it is forgotten.
+#[tokio::test]
+async fn the_staff_directory_makes_staff_known_before_their_first_login() {
+    let folder = motcua_tests::engine::tempdir::TempDir::new();
+    let directory = folder.0.join("staff.json");
+    let write = |entries: Value| std::fs::write(&directory, entries.to_string()).unwrap();
+    let new_specialist = json!({
+        "username": "motcua.chuyenvien.moi", "agency": "SGDDT-HN", "roles": ["specialist"]
+    });
+    write(json!([
+        new_specialist,
+        { "username": "motcua.hcm.chuyenvien", "agency": "SGDDT-HCM", "roles": ["specialist"] },
+        // Out of date: the provider says the desk clerk is a desk clerk.
+        { "username": CLERK, "agency": "SGDDT-HN", "roles": ["specialist"] },
+    ]));
+    let mut engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        extra_env: vec![(
+            "MOTCUA_STAFF_DIRECTORY".into(),
+            directory.to_string_lossy().into_owned(),
+        )],
+        ..Default::default()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let desk = login(&engine, "staff", "motcua.tiepnhan.05").await;
+    let supervisor = login(&engine, "staff", SUPERVISOR).await;
+    let id = submitted_copy(&engine, &minh).await;
+    let (status, _) = act(&engine, &desk, &id, "receive", json!({})).await;
+    assert_eq!(status, 200);
+
+    // Listed, never logged in: handed the dossier; another agency's specialist is not.
+    assert_eq!(
+        assign(&engine, &supervisor, &id, "motcua.chuyenvien.moi").await,
+        (200, json!("motcua.chuyenvien.moi"))
+    );
+    assert_eq!(
+        assign(&engine, &supervisor, &id, "motcua.hcm.chuyenvien").await,
+        (422, json!("not_in_agency"))
+    );
+    // The directory's word until the clerk logs in; the provider's from then on, also
+    // after the directory is loaded again at the next start.
+    assert_eq!(
+        assign(&engine, &supervisor, &id, CLERK).await,
+        (200, json!(CLERK))
+    );
+    login(&engine, "staff", CLERK).await;
+    let wrong_role = (422, json!("no_role_for_state"));
+    assert_eq!(assign(&engine, &supervisor, &id, CLERK).await, wrong_role);
+    write(json!([
+        { "username": CLERK, "agency": "SGDDT-HN", "roles": ["specialist"] },
+    ]));
+    engine.restart().await;
+    assert_eq!(assign(&engine, &supervisor, &id, CLERK).await, wrong_role);
+    // Taken out of the directory, never logged in: unknown again.
+    assert_eq!(
+        assign(&engine, &supervisor, &id, "motcua.chuyenvien.moi").await,
+        (422, json!("unknown_staff_member"))
     );
 }
 

@@ -169,3 +169,38 @@ async fn the_api_keeps_its_openapi_contract_for_a_citizen() {
 async fn the_api_keeps_its_openapi_contract_for_a_desk_clerk() {
     fuzz_as("staff", "motcua.tiepnhan").await;
 }
+
+/// openapi-spec-validator, pinned like schemathesis: an upgrade brings new rules.
+const SPEC_VALIDATOR_VERSION: &str = "0.9.0";
+
+/// Integrators generate their clients from /openapi.json: an independent validator must
+/// accept the document the engine serves (it refused repeated operation ids, for one).
+#[tokio::test]
+async fn the_served_openapi_document_passes_an_independent_validator() {
+    let venv = tokio::task::spawn_blocking(|| {
+        motcua_tests::python_tool::install("openapi-spec-validator", SPEC_VALIDATOR_VERSION)
+    })
+    .await
+    .unwrap();
+    let engine = Engine::start().await;
+    let document = reqwest::get(engine.at("/openapi.json"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let file = motcua_tests::python_tool::target_dir()
+        .join(format!("openapi-{}.json", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&file, &document).unwrap();
+    let output = std::process::Command::new(venv.join("bin/openapi-spec-validator"))
+        .args(["--validation-errors", "all"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&file);
+    assert!(
+        output.status.success(),
+        "openapi-spec-validator {SPEC_VALIDATOR_VERSION} refused /openapi.json:\n{}",
+        motcua_tests::command::printed(&output)
+    );
+}

@@ -70,12 +70,7 @@ async fn clerks_claiming_through_two_processes_never_collide() {
 
     // Each process reports its own requests.
     for engine in [&first, &second] {
-        let text = reqwest::get(engine.at("/metrics"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let text = engine.scrape_metrics().await.text().await.unwrap();
         assert!(
             text.contains(r#"route="/v1/queues/{queue}/claim",status="200""#),
             "{text}"

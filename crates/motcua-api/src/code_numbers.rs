@@ -1,5 +1,5 @@
-//! The numbers of dossier codes (DOMAIN.md "Dossier code": a sequence per receiving agency
-//! and reception day, unique and never reused), reserved from the database in blocks.
+//! The numbers of dossier codes (docs/DOMAIN.md, "Dossier code": a sequence per receiving
+//! agency and reception day, unique and never reused), reserved from the database in blocks.
 //!
 //! Every submission to an agency takes a number from that agency's counter row for the
 //! day. Taking them one by one cost a round trip, a commit and a row-lock wait per

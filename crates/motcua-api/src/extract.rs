@@ -1,17 +1,57 @@
-//! Extractors whose rejections are problem+json too (STYLE.md, habit 5).
+//! Extractors whose rejections are problem+json too: a malformed body, path or query gets
+//! the same kind of answer as every other error, not axum's plain text.
 
 use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
+use axum::body::Bytes;
+use axum::extract::rejection::{
+    JsonRejection, MissingJsonContentType, PathRejection, QueryRejection,
+};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use motcua_auth::Principal;
+use serde::de::DeserializeOwned;
 
-/// `axum::Json` with problem+json rejections.
-#[derive(Debug, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json` with problem+json rejections, and with text the database cannot hold
+/// refused before the handler sees it ([`crate::storable_text`]).
+#[derive(Debug)]
 pub struct Json<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        if !json_content_type(request.headers()) {
+            return Err(JsonRejection::from(MissingJsonContentType::default()).into());
+        }
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(JsonRejection::from)?;
+        crate::storable_text::check_json(&body)?;
+        let axum::Json(value) = axum::Json::<T>::from_bytes(&body)?;
+        Ok(Json(value))
+    }
+}
+
+/// `application/json` or `application/…+json`, as `axum::Json` accepts.
+fn json_content_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence
+        .strip_prefix("application/")
+        .is_some_and(|subtype| subtype == "json" || subtype.ends_with("+json"))
+}
 
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {

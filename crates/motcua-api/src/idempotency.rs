@@ -1,6 +1,7 @@
-//! `Idempotency-Key` on POST (API.md): the same key with the same request replays the first
-//! answer; with a different request it is a 422 problem. Keys are kept for
-//! `crate::retention::IDEMPOTENCY_WINDOW` (7 days): their answers hold dossiers' contents.
+//! `Idempotency-Key` on POST (docs/ARCHITECTURE.md, "HTTP conventions"): the same key with
+//! the same request replays the first answer; with a different request it is a 422 problem.
+//! Keys are kept for `crate::retention::IDEMPOTENCY_WINDOW` (7 days): their answers hold
+//! dossiers' contents.
 
 use crate::error::ApiError;
 use axum::http::StatusCode;

@@ -17,6 +17,7 @@ pub mod measured;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
+pub mod problem_only;
 pub mod rate_limits;
 pub mod register;
 pub mod registration_slips;
@@ -24,8 +25,10 @@ pub mod request_limits;
 pub mod retention;
 pub mod routes;
 pub mod security_headers;
+pub mod staff;
 pub mod state;
 pub mod step;
+pub mod storable_text;
 pub mod sweep;
 pub mod time;
 
@@ -125,6 +128,8 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/openapi.json", get(operations::openapi))
         .route("/metrics", get(metrics::scrape))
         .nest("/v1", v1)
+        // Before anything else a route does (inside the metrics, which count its refusals).
+        .route_layer(middleware::from_fn(storable_text::refuse_unstorable))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             metrics::record,
@@ -156,7 +161,10 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(CatchPanicLayer::custom(panic_to_problem));
+        .layer(CatchPanicLayer::custom(panic_to_problem))
+        // Around everything that answers: whatever error answer is not a problem yet
+        // becomes one (a success is passed on after one look at its status).
+        .layer(middleware::from_fn(problem_only::ensure));
     // Outermost, so that even a refusal by a layer above carries them.
     security_headers::add(app).with_state(state)
 }

@@ -1,6 +1,7 @@
 //! Prometheus metrics at `/metrics`: request latency by route and status, admission (requests
 //! served, waiting, refused as overloaded), dossiers by procedure and state, each agency's
-//! queues (depth, overdue, oldest deadline), the database pool, and the calls to the
+//! queues (depth, overdue, oldest deadline), the database pool, the TCP connections (open,
+//! refused at `MOTCUA_MAX_CONNECTIONS`), and the calls to the
 //! population register and the file store (latency by operation and outcome, failures, the
 //! register's circuit breaker). The registry lives in
 //! the state (no global recorder), so every `serve` process reports its own requests and
@@ -14,7 +15,7 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use motcua_registry::CircuitState;
@@ -24,7 +25,9 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
+use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
+use subtle::ConstantTimeEq;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
@@ -152,6 +155,39 @@ pub struct Metrics {
     register_calls: OutsideCalls,
     register_circuit: Gauge,
     storage_calls: OutsideCalls,
+    connections: Connections,
+}
+
+/// The TCP connections the server loop holds and refuses. The loop sits below the router
+/// (it accepts before any request exists), so it counts through a handle of its own:
+/// [`Metrics::connections`].
+#[derive(Clone, Default)]
+pub struct Connections {
+    open: Gauge,
+    refused: Family<RefusalLabels, Counter>,
+}
+
+impl Connections {
+    /// Why the server loop refuses connections; each starts at 0.
+    pub const REFUSALS: [&'static str; 1] = ["at_capacity"];
+
+    /// A connection was taken: one more open until [`Connections::closed`].
+    pub fn opened(&self) {
+        self.open.inc();
+    }
+
+    pub fn closed(&self) {
+        self.open.dec();
+    }
+
+    /// A connection refused because `MOTCUA_MAX_CONNECTIONS` were open.
+    pub fn refused_at_capacity(&self) {
+        self.refused
+            .get_or_create(&RefusalLabels {
+                reason: "at_capacity",
+            })
+            .inc();
+    }
 }
 
 /// 1 ms to about 16 s, doubling: the API's answers, and the slow ones a report can take.
@@ -248,6 +284,21 @@ impl Default for Metrics {
             "the file store",
             &crate::measured::STORAGE_FAILURES,
         );
+        let connections = Connections::default();
+        registry.register(
+            "connections_open",
+            "TCP connections open now, idle ones included (at most MOTCUA_MAX_CONNECTIONS)",
+            connections.open.clone(),
+        );
+        registry.register(
+            "connections_refused",
+            "Connections closed at once with 503 overloaded, by reason: at_capacity \
+             (MOTCUA_MAX_CONNECTIONS were open)",
+            connections.refused.clone(),
+        );
+        for reason in Connections::REFUSALS {
+            drop(connections.refused.get_or_create(&RefusalLabels { reason }));
+        }
         Metrics {
             registry,
             requests,
@@ -263,6 +314,7 @@ impl Default for Metrics {
             register_calls,
             register_circuit,
             storage_calls,
+            connections,
         }
     }
 }
@@ -273,6 +325,11 @@ impl Metrics {
         let mut text = String::new();
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)
+    }
+
+    /// The server loop's handle on the connection counts.
+    pub fn connections(&self) -> Connections {
+        self.connections.clone()
     }
 
     /// Counts a request refused by admission control.
@@ -330,8 +387,61 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     response
 }
 
-/// `GET /metrics`: the Prometheus text format.
-pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError> {
+/// Who may read `/metrics`: the scraper that sends `Authorization: Bearer` with the token the
+/// operator configured (`MOTCUA_METRICS_TOKEN`); with none configured, nobody. The figures
+/// name no person but show every agency's workload and the outside services' failures.
+///
+/// Only the token's SHA-256 is kept, and a token sent is compared by its SHA-256 in constant
+/// time: neither the time taken nor the token's length tells a guesser how close it came.
+#[derive(Clone, Default)]
+pub struct Scraper {
+    token_sha256: Option<[u8; 32]>,
+}
+
+impl Scraper {
+    /// `None`: `/metrics` refuses every request.
+    pub fn with_token(token: Option<&str>) -> Self {
+        Scraper {
+            token_sha256: token.map(|t| Sha256::digest(t.as_bytes()).into()),
+        }
+    }
+
+    pub fn is_configured(&self) -> bool {
+        self.token_sha256.is_some()
+    }
+
+    /// Whether `headers` carry the scraper's bearer token.
+    pub fn admits(&self, headers: &HeaderMap) -> bool {
+        let Some(expected) = &self.token_sha256 else {
+            return false;
+        };
+        let Some(sent) = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+        else {
+            return false;
+        };
+        Sha256::digest(sent.as_bytes())
+            .as_slice()
+            .ct_eq(expected)
+            .into()
+    }
+}
+
+/// `GET /metrics`: the Prometheus text format, to the configured scraper only.
+pub async fn scrape(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if !state.metrics_scraper.admits(&headers) {
+        return Err(ApiError::unauthorized(
+            "/metrics is served to the configured scraper only: send its token as \
+             Authorization: Bearer",
+        ));
+    }
     let metrics = &state.metrics;
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     metrics
@@ -399,4 +509,42 @@ pub async fn scrape(State(state): State<AppState>) -> Result<Response, ApiError>
         HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
     );
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_authorization(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn only_the_scrapers_bearer_token_is_admitted() {
+        let token = "scraper-token-0123456789";
+        let scraper = Scraper::with_token(Some(token));
+        assert!(scraper.admits(&with_authorization(&format!("Bearer {token}"))));
+        assert!(scraper.admits(&with_authorization(&format!("bearer {token}"))));
+        for refused in [
+            "Bearer scraper-token-012345678",
+            "Bearer scraper-token-01234567890",
+            "Bearer ",
+            "Bearer",
+            "Basic c2NyYXBlcjpzZWNyZXQ=",
+            token,
+        ] {
+            assert!(!scraper.admits(&with_authorization(refused)), "{refused}");
+        }
+        assert!(!scraper.admits(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn without_a_configured_token_nobody_is_admitted() {
+        let scraper = Scraper::with_token(None);
+        assert!(!scraper.is_configured());
+        assert!(!scraper.admits(&with_authorization("Bearer ")));
+        assert!(!scraper.admits(&with_authorization("Bearer anything-at-all-here")));
+    }
 }

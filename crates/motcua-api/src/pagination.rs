@@ -1,4 +1,5 @@
-//! Keyset pagination (API.md): `?limit=` (default 50, max 200) and an opaque `?cursor=`.
+//! Keyset pagination (docs/ARCHITECTURE.md, "HTTP conventions"): `?limit=` (default 50,
+//! max 200) and an opaque `?cursor=`.
 
 use crate::error::ApiError;
 use axum::http::StatusCode;

@@ -1,6 +1,6 @@
-//! Reading the population register for a dossier (DOMAIN.md, "The register, instead of
-//! papers"): once, for the procedure's fields only, with the purpose sent and recorded, and
-//! what the answer means for the dossier.
+//! Reading the population register for a dossier (docs/DOMAIN.md, "The population register
+//! instead of papers"): once, for the procedure's fields only, with the purpose sent and
+//! recorded, and what the answer means for the dossier.
 
 use crate::error::{ApiError, DocumentRef};
 use crate::state::AppState;

@@ -39,6 +39,8 @@ pub struct Shared {
     pub admission: crate::admission::Admission,
     /// What `/metrics` reports.
     pub metrics: crate::metrics::Metrics,
+    /// Who may read `/metrics`: the scraper with `MOTCUA_METRICS_TOKEN`.
+    pub metrics_scraper: crate::metrics::Scraper,
 }
 
 impl AppState {

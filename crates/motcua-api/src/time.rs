@@ -1,4 +1,4 @@
-//! Times are stored in UTC and shown in Vietnam's time, +07:00 (DOMAIN.md).
+//! Times are stored in UTC and shown in Vietnam's time, +07:00 (docs/DOMAIN.md).
 
 use chrono::{DateTime, FixedOffset, Utc};
 

@@ -339,7 +339,7 @@ fn check_id_token(
 }
 
 /// The VNeID `acr` values and the assurance level each stands for. A missing or unknown
-/// `acr` counts as the lowest level (TOOLING.md: providers set it only when the login step
+/// `acr` counts as the lowest level (certified providers set it only when the login step
 /// does).
 fn assurance_level(acr: Option<&str>) -> u8 {
     match acr {

@@ -1,4 +1,5 @@
-//! The working-day calendar and the legal clock (DOMAIN.md, "Dates and the legal clock").
+//! The working-day calendar and the legal clock (docs/DOMAIN.md, "The legal clock and the
+//! calendar").
 //!
 //! Working days are Monday to Friday, minus public holidays, plus the Saturdays the
 //! government declares working days. The holidays of each year are a data file

@@ -1,6 +1,6 @@
 //! File names given by uploaders, made safe to store and to send back in
-//! `Content-Disposition`: no path, no control characters, no quotes, a bounded length.
-//! Vietnamese letters are kept.
+//! `Content-Disposition`: no path, no control characters, no direction overrides, no quotes,
+//! a bounded length. Vietnamese letters are kept.
 
 const MAX_CHARS: usize = 120;
 
@@ -10,7 +10,7 @@ pub fn sanitise(given: &str, fallback: &str) -> String {
     let base = given.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|&c| !c.is_control() && !is_bidi_control(c))
         .map(|c| match c {
             '"' | '\'' | '<' | '>' | ':' | '*' | '?' | '|' | ';' | '%' => '_',
             c => c,
@@ -32,6 +32,16 @@ pub fn sanitise(given: &str, fallback: &str) -> String {
     format!("{}{ext}", stem.chars().take(keep).collect::<String>())
 }
 
+/// The Unicode bidirectional formatting characters (UAX #9): invisible, they reorder what a
+/// clerk sees, so that `invoice\u{202E}fdp.exe` shows as `invoiceexe.pdf`. A byte-order mark
+/// is as invisible and as useless in a name.
+fn is_bidi_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +59,23 @@ mod tests {
         assert_eq!(sanitise("..hidden", "x"), "hidden");
         assert_eq!(sanitise("/", "photo"), "photo");
         assert_eq!(sanitise("   ", "photo"), "photo");
+    }
+
+    #[test]
+    fn drops_direction_overrides() {
+        assert_eq!(sanitise("invoice\u{202E}fdp.exe", "x"), "invoicefdp.exe");
+        for c in [
+            '\u{061C}', '\u{200E}', '\u{200F}', '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}',
+            '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{FEFF}',
+        ] {
+            assert_eq!(
+                sanitise(&format!("a{c}b.pdf"), "x"),
+                "ab.pdf",
+                "{:X}",
+                c as u32
+            );
+        }
+        assert_eq!(sanitise("\u{202E}\u{2066}", "scan"), "scan");
     }
 
     #[test]

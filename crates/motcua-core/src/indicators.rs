@@ -1,4 +1,4 @@
-//! The indicators agencies are scored on (Quyết định 766/QĐ-TTg; DOMAIN.md "The scored
+//! The indicators agencies are scored on (Quyết định 766/QĐ-TTg; docs/DOMAIN.md, "The scored
 //! indicators"), as pure functions over one dossier's facts: each dossier says, for each
 //! indicator, whether it counts in the denominator and in the numerator. A report sums
 //! those over the dossiers of a period, agency and procedure into [`Indicator`]s.

@@ -1,5 +1,5 @@
-//! The legal clock of one dossier (NĐ 118/2025; DOMAIN.md "Dates and the legal clock"),
-//! on top of the working-day [`Calendar`]: the return date from the procedure's time
+//! The legal clock of one dossier (NĐ 118/2025; docs/DOMAIN.md, "The legal clock and the
+//! calendar"), on top of the working-day [`Calendar`]: the return date from the procedure's time
 //! limit, the time a supplement is owed taken out of it, each step's share of it, the
 //! apology rule, and whether a step ended early, on time or late. Every date here is
 //! computed from recorded instants; nothing is stored by hand.

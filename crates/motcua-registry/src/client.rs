@@ -1,4 +1,4 @@
-//! The HTTP client of the register API (API.md, "The register API").
+//! The HTTP client of the register API (docs/ARCHITECTURE.md, "The register API").
 
 use crate::{CircuitBreaker, CircuitState, Purpose, Register, RegistryError, ResidentRecord};
 use motcua_core::pin::Pin;

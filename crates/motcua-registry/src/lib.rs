@@ -1,8 +1,8 @@
 //! motcua-registry: the resident-data adapter. The engine reads citizens' data from the
 //! national population register (CSDLQGvDC) through the [`Register`] trait; [`HttpRegister`]
-//! speaks the register API of API.md, with a timeout per attempt, bounded retries with
-//! jitter, an overall deadline and a circuit breaker, so that a slow or absent register gives
-//! a quick, clear "unavailable" instead of hanging requests.
+//! speaks the register API of docs/ARCHITECTURE.md, with a timeout per attempt, bounded
+//! retries with jitter, an overall deadline and a circuit breaker, so that a slow or absent
+//! register gives a quick, clear "unavailable" instead of hanging requests.
 
 mod breaker;
 mod client;

@@ -1,5 +1,6 @@
-//! The client against a register that follows the API.md contract to the letter, written
-//! here from the contract (not the simulator), including its failure modes.
+//! The client against a register that follows the contract of docs/ARCHITECTURE.md ("The
+//! register API") to the letter, written here from the contract (not the simulator),
+//! including its failure modes.
 
 #![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
 

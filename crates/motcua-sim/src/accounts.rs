@@ -1,10 +1,11 @@
-//! The simulator's accounts (API.md, "The simulator's accounts"). Every password is
-//! [`PASSWORD`]. Citizens log in with their 12-digit personal identification number (số định
-//! danh cá nhân), whose digits agree with the birth data: digits 1–3 the province of birth
-//! registration, digit 4 the sex and century (2 male / 3 female, born 2000–2099), digits 5–6
-//! the year of birth. Every citizen account except [`named::NOT_IN_REGISTER`] is also a
-//! resident of the population register, with the same data; the register's synthetic
-//! population can log in too (level 2, username = number, same password).
+//! The simulator's accounts (docs/ARCHITECTURE.md, "The simulator's accounts"). Every
+//! password is [`PASSWORD`]. Citizens log in with their 12-digit personal identification
+//! number (số định danh cá nhân), whose digits agree with the birth data: digits 1–3 the
+//! province of birth registration, digit 4 the sex and century (2 male / 3 female, born
+//! 2000–2099), digits 5–6 the year of birth. Every citizen account except
+//! [`named::NOT_IN_REGISTER`] is also a resident of the population register, with the same
+//! data; the register's synthetic population can log in too (level 2, username = number,
+//! same password).
 
 use crate::register::named;
 
@@ -328,7 +329,7 @@ impl Account {
     }
 
     /// The username as it may appear in logs: a personal identification number keeps only its
-    /// last four digits (DESIGN.md: logs never carry a full one).
+    /// last four digits (logs never carry a full one: it identifies a person).
     pub fn log_label(&self) -> String {
         mask_username(self.username)
     }

@@ -1,7 +1,7 @@
 //! motcua-sim: stand-ins for the outside world, written from the published contracts
-//! (API.md) and independently of the engine, so that a test passing against them shows that
-//! two separately written sides agree. **Not for production**: there, the real VNeID (and the
-//! real population register) take their place.
+//! (docs/ARCHITECTURE.md) and independently of the engine, so that a test passing against
+//! them shows that two separately written sides agree. **Not for production**: there, the
+//! real VNeID (and the real population register) take their place.
 //!
 //! Served from one listener:
 //! - a VNeID-style OpenID Connect provider (discovery, a login form, the authorization code

@@ -1,5 +1,5 @@
-//! The population register over plain HTTP, exactly as API.md ("The register API") says a
-//! client speaks to it, and the switches tests use to make it misbehave.
+//! The population register over plain HTTP, exactly as docs/ARCHITECTURE.md ("The register
+//! API") says a client speaks to it, and the switches tests use to make it misbehave.
 
 #![allow(clippy::unwrap_used)]
 

@@ -1,7 +1,8 @@
 //! PostgreSQL storage of motcua, through sqlx.
 //!
 //! Store functions take an executor or a `&mut PgConnection`: the caller owns the
-//! transaction, so one workflow step is one transaction (STYLE.md, habit 7).
+//! transaction, so one workflow step is one transaction (a submission is one statement
+//! instead: `submissions` says why).
 //!
 //! SQL is written inline with the runtime `sqlx::query*` functions rather than the
 //! compile-checked macros: the macros need a live database or a committed `.sqlx/` cache at
@@ -19,6 +20,7 @@ pub mod procedures;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
+pub mod staff;
 pub mod submissions;
 
 pub use error::StoreError;

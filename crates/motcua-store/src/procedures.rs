@@ -1,4 +1,5 @@
-//! Loaded procedure versions. A published version never changes (DOMAIN.md).
+//! Loaded procedure versions. A published version never changes (docs/DOMAIN.md,
+//! "Procedures").
 
 use crate::StoreError;
 use serde_json::Value;

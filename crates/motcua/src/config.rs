@@ -1,4 +1,4 @@
-//! Configuration: one typed struct read once from the environment (API.md names).
+//! Configuration: one typed struct read once from the environment (the names README.md lists).
 //!
 //! `serve` needs every outside service configured and names each one that is not;
 //! `dev` fills what is missing with the built-in stand-ins.
@@ -43,6 +43,31 @@ pub struct ShutdownSettings {
     pub grace: std::time::Duration,
 }
 
+/// The connections the engine holds: `MOTCUA_HEADER_READ_TIMEOUT_SECS` and
+/// `MOTCUA_MAX_CONNECTIONS`.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionSettings {
+    /// A request's head must be whole this long after the engine starts waiting for it, or
+    /// the connection is closed. The wait starts when the connection opens or the previous
+    /// answer is sent (hyper has one timer for both), so it is also how long a keep-alive
+    /// connection may sit idle.
+    pub header_read_timeout: std::time::Duration,
+    /// Connections open at once, idle keep-alive ones included; one more is answered 503
+    /// `overloaded` and closed.
+    pub max_connections: NonZeroUsize,
+}
+
+impl ConnectionSettings {
+    /// 75 s: longer than the idle timeout of the usual balancers and proxies in front (60 s
+    /// for nginx's upstream keep-alive and AWS's ALB), so that the engine never closes an
+    /// idle connection just as the balancer reuses it, which would fail that request (hyper
+    /// bounds the idle wait with this same timer); nginx's own keep-alive default.
+    pub const DEFAULT_HEADER_READ_TIMEOUT_SECS: u64 = 75;
+    /// 16,384: above the 10,000 keep-alive connections measured in about 200 MiB
+    /// (docs/PERFORMANCE.md), about 300 MiB when all are idle.
+    pub const DEFAULT_MAX_CONNECTIONS: usize = 16_384;
+}
+
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
@@ -56,6 +81,9 @@ pub struct Config {
     pub registry: Option<RegistrySettings>,
     /// Secret for the engine's own access tokens (at least 32 bytes).
     pub token_secret: Option<SecretString>,
+    /// `MOTCUA_METRICS_TOKEN`: the bearer token a scraper must send for `/metrics`; unset,
+    /// `serve` refuses every scrape (`dev` makes one).
+    pub metrics_token: Option<SecretString>,
     pub token_lifetime_secs: i64,
     pub max_body_bytes: usize,
     /// `MOTCUA_BODY_IDLE_TIMEOUT_SECS`: a request body silent this long is abandoned (408).
@@ -74,9 +102,15 @@ pub struct Config {
     pub digitisation_target: f64,
     /// `MOTCUA_SHUTDOWN_DELAY_SECS` (default 0) and `MOTCUA_SHUTDOWN_GRACE_SECS` (default 20).
     pub shutdown: ShutdownSettings,
+    /// `MOTCUA_HEADER_READ_TIMEOUT_SECS` (default 75) and `MOTCUA_MAX_CONNECTIONS` (default
+    /// 16384).
+    pub connections: ConnectionSettings,
     /// `MOTCUA_RETENTION_INTERVAL_SECS` (default 3600): how often the engine runs retention;
     /// `None` (0) leaves it to `motcua retention run` from the operator's scheduler.
     pub retention_interval: Option<std::time::Duration>,
+    /// `MOTCUA_STAFF_DIRECTORY`: a JSON file of staff (`[{"username", "agency", "roles"}]`)
+    /// loaded at start, so that dossiers can be assigned to staff before their first login.
+    pub staff_directory: Option<PathBuf>,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -89,6 +123,8 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_PROCEDURES_DIR",
     "MOTCUA_TOKEN_SECRET",
     "MOTCUA_TOKEN_SECRET_FILE",
+    "MOTCUA_METRICS_TOKEN",
+    "MOTCUA_METRICS_TOKEN_FILE",
     "MOTCUA_TOKEN_LIFETIME_SECS",
     "MOTCUA_MAX_BODY_BYTES",
     "MOTCUA_BODY_IDLE_TIMEOUT_SECS",
@@ -105,6 +141,9 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_SHUTDOWN_DELAY_SECS",
     "MOTCUA_SHUTDOWN_GRACE_SECS",
     "MOTCUA_RETENTION_INTERVAL_SECS",
+    "MOTCUA_HEADER_READ_TIMEOUT_SECS",
+    "MOTCUA_MAX_CONNECTIONS",
+    "MOTCUA_STAFF_DIRECTORY",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -119,6 +158,7 @@ const SECRET_VARS: &[&str] = &[
     "STAFF_OIDC_CLIENT_SECRET",
     "REGISTRY_TOKEN",
     "MOTCUA_TOKEN_SECRET",
+    "MOTCUA_METRICS_TOKEN",
 ];
 
 /// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
@@ -162,6 +202,22 @@ struct Env {
 impl Env {
     fn get(&self, name: &str) -> Option<String> {
         self.from_files.get(name).cloned().or_else(|| var(name))
+    }
+}
+
+/// What is wrong with a `/metrics` bearer token, if anything (never the token itself): it is
+/// sent as `Authorization: Bearer TOKEN`, so printable ASCII without spaces, and long
+/// enough not to be guessed.
+fn metrics_token_problem(token: &str) -> Option<String> {
+    if token.len() < 16 {
+        Some("MOTCUA_METRICS_TOKEN must be at least 16 characters".into())
+    } else if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        Some(
+            "MOTCUA_METRICS_TOKEN must be printable ASCII without spaces (it is sent as a bearer token)"
+                .into(),
+        )
+    } else {
+        None
     }
 }
 
@@ -302,9 +358,37 @@ impl Config {
         };
         let db_max_connections =
             u32::try_from(at_least_one("MOTCUA_DB_MAX_CONNECTIONS", 20).get()).unwrap_or(20);
+        // No time to send a head, or no connection at all, would refuse every client.
+        let header_read_secs = at_least_one(
+            "MOTCUA_HEADER_READ_TIMEOUT_SECS",
+            ConnectionSettings::DEFAULT_HEADER_READ_TIMEOUT_SECS as usize,
+        )
+        .get() as u64;
+        let max_connections = at_least_one(
+            "MOTCUA_MAX_CONNECTIONS",
+            ConnectionSettings::DEFAULT_MAX_CONNECTIONS,
+        );
+        // hyper adds the timeout to the clock's now for every head: past any sensible value
+        // (an hour), a huge one would overflow it.
+        let header_read_secs = if header_read_secs > 3600 {
+            problems.push(format!(
+                "MOTCUA_HEADER_READ_TIMEOUT_SECS={header_read_secs} must be at most 3600"
+            ));
+            ConnectionSettings::DEFAULT_HEADER_READ_TIMEOUT_SECS
+        } else {
+            header_read_secs
+        };
+        let connections = ConnectionSettings {
+            header_read_timeout: std::time::Duration::from_secs(header_read_secs),
+            max_connections,
+        };
         let token_secret = env.get("MOTCUA_TOKEN_SECRET");
         if token_secret.as_ref().is_some_and(|s| s.len() < 32) {
             problems.push("MOTCUA_TOKEN_SECRET must be at least 32 characters".into());
+        }
+        let metrics_token = env.get("MOTCUA_METRICS_TOKEN");
+        if let Some(problem) = metrics_token.as_deref().and_then(metrics_token_problem) {
+            problems.push(problem);
         }
         let public_url = var("MOTCUA_PUBLIC_URL").map(|u| u.trim_end_matches('/').to_owned());
         if let Some(url) = &public_url {
@@ -374,6 +458,7 @@ impl Config {
             staff_oidc: oidc(&env, "STAFF_", &mut incomplete),
             registry,
             token_secret: token_secret.map(SecretString::from),
+            metrics_token: metrics_token.map(SecretString::from),
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
             max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(1024 * 1024),
             body_idle_timeout: std::time::Duration::from_secs(body_idle_timeout.max(1)),
@@ -383,7 +468,9 @@ impl Config {
             dev_clock,
             digitisation_target,
             shutdown,
+            connections,
             retention_interval,
+            staff_directory: var("MOTCUA_STAFF_DIRECTORY").map(PathBuf::from),
             incomplete,
         };
         for (name, _) in std::env::vars() {
@@ -433,7 +520,7 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use super::secrets_from_files;
+    use super::{metrics_token_problem, secrets_from_files};
     use std::collections::HashMap;
     use std::path::Path;
 
@@ -466,6 +553,7 @@ mod tests {
             "STAFF_OIDC_CLIENT_SECRET",
             "REGISTRY_TOKEN",
             "MOTCUA_TOKEN_SECRET",
+            "MOTCUA_METRICS_TOKEN",
         ];
         let vars: Vec<(String, String)> = names
             .iter()
@@ -543,5 +631,19 @@ mod tests {
             files(&[("/url", "http://x"), ("/issuer", "http://y")]),
         );
         assert!(secrets.is_empty() && problems.is_empty());
+    }
+
+    #[test]
+    fn a_metrics_token_must_be_long_and_fit_a_bearer_header() {
+        assert_eq!(metrics_token_problem("0123456789abcdef-_.~+/="), None);
+        let short = metrics_token_problem("short").unwrap();
+        assert!(short.contains("at least 16"), "{short}");
+        let spaced = metrics_token_problem("0123456789 abcdef").unwrap();
+        assert!(spaced.contains("printable ASCII"), "{spaced}");
+        assert!(
+            !spaced.contains("abcdef"),
+            "the problem names the token: {spaced}"
+        );
+        assert!(metrics_token_problem("0123456789abcdef\u{1}").is_some());
     }
 }

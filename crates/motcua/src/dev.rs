@@ -7,7 +7,7 @@ use crate::postgres_local::LocalCluster;
 use crate::server::{self, Services};
 use anyhow::{bail, Context, Result};
 use rand::RngCore;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::path::Path;
 use tokio::net::TcpListener;
 
@@ -89,6 +89,11 @@ pub async fn run(config: Config) -> Result<()> {
         None => dev_token_secret(&config.data_dir)?,
     };
 
+    let metrics_token = match &config.metrics_token {
+        Some(token) => token.clone(),
+        None => dev_metrics_token(&config.data_dir)?,
+    };
+
     let services = Services {
         database_url,
         oidc: oidc.clone(),
@@ -96,12 +101,28 @@ pub async fn run(config: Config) -> Result<()> {
         registry: registry.clone(),
         token_secret,
         public_url: public_url.clone(),
+        metrics_token: Some(metrics_token.clone()),
     };
     // The banner comes once the engine is ready, so every URL it prints answers.
     let result = match server::build_app(&config, services).await {
         Ok(app) => {
-            print_banner(&public_url, &oidc, &registry, &config, cluster.is_some());
-            server::serve_until(listener, app, server::shutdown_signal(), config.shutdown).await
+            print_banner(&Banner {
+                public_url: &public_url,
+                listening: address,
+                metrics_token: &metrics_token,
+                oidc: &oidc,
+                registry: &registry,
+                config: &config,
+                private_pg: cluster.is_some(),
+            });
+            server::serve_until(
+                listener,
+                app,
+                server::shutdown_signal(),
+                config.shutdown,
+                config.connections,
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -117,8 +138,19 @@ pub async fn run(config: Config) -> Result<()> {
 
 /// The development token secret, kept in the data folder so that tokens survive a restart.
 fn dev_token_secret(data_dir: &Path) -> Result<SecretString> {
-    let path = data_dir.join("dev-token-secret");
-    if let Ok(secret) = std::fs::read_to_string(&path) {
+    kept_secret(&data_dir.join("dev-token-secret"))
+}
+
+/// The development `/metrics` token, kept in the data folder like the token secret so that
+/// a local Prometheus keeps scraping across restarts. Printed in the banner: `dev` runs on
+/// the developer's machine, and /metrics is closed to others there as in `serve`.
+fn dev_metrics_token(data_dir: &Path) -> Result<SecretString> {
+    kept_secret(&data_dir.join("dev-metrics-token"))
+}
+
+/// The random secret kept in `path` (made and written there the first time).
+fn kept_secret(path: &Path) -> Result<SecretString> {
+    if let Ok(secret) = std::fs::read_to_string(path) {
         if secret.trim().len() >= 32 {
             return Ok(SecretString::from(secret.trim().to_owned()));
         }
@@ -126,22 +158,51 @@ fn dev_token_secret(data_dir: &Path) -> Result<SecretString> {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(SecretString::from(secret))
 }
 
-fn print_banner(
-    public_url: &str,
-    oidc: &OidcSettings,
-    registry: &RegistrySettings,
-    config: &Config,
+/// What the banner tells.
+struct Banner<'a> {
+    public_url: &'a str,
+    /// Where the engine listens, which the public URL may not name (a TLS proxy in front).
+    listening: std::net::SocketAddr,
+    metrics_token: &'a SecretString,
+    oidc: &'a OidcSettings,
+    registry: &'a RegistrySettings,
+    config: &'a Config,
     private_pg: bool,
-) {
+}
+
+fn print_banner(banner: &Banner<'_>) {
+    let Banner {
+        public_url,
+        listening,
+        metrics_token,
+        oidc,
+        registry,
+        config,
+        private_pg,
+    } = *banner;
     println!();
     println!("motcua is running (development mode)");
+    let local = format!("http://{listening}");
+    if local != public_url {
+        // Before the engine's line: a reader of the banner finds where to connect first.
+        println!("  listening        {local}/");
+    }
     println!("  engine           {public_url}/");
     println!("  readiness        {public_url}/readyz");
     println!("  API description  {public_url}/openapi.json");
+    if config.metrics_token.is_some() {
+        println!("  metrics          {public_url}/metrics  (Authorization: Bearer $MOTCUA_METRICS_TOKEN)");
+    } else {
+        // Made for this data folder: shown, so that a local Prometheus or curl can use it.
+        println!(
+            "  metrics          {public_url}/metrics  (Authorization: Bearer {})",
+            metrics_token.expose_secret()
+        );
+    }
     println!("  citizen login    {public_url}/v1/auth/login?kind=citizen&return_to=/");
     println!("  staff login      {public_url}/v1/auth/login?kind=staff&return_to=/");
     if config.registry.is_none() {

@@ -5,9 +5,11 @@
 
 pub mod cli;
 pub mod config;
+pub mod connections;
 pub mod dev;
 pub mod generate;
 pub mod postgres_local;
 pub mod procedures_dir;
 pub mod server;
+pub mod staff_directory;
 pub mod telemetry;

@@ -1,7 +1,7 @@
 //! Wiring the engine: database, procedures, identity, HTTP; and the `serve` and `migrate`
 //! commands.
 
-use crate::config::{Config, OidcSettings, RegistrySettings, ShutdownSettings};
+use crate::config::{Config, ConnectionSettings, OidcSettings, RegistrySettings, ShutdownSettings};
 use crate::procedures_dir;
 use anyhow::{bail, Context, Result};
 use axum::extract::Request;
@@ -13,7 +13,6 @@ use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
 use secrecy::{ExposeSecret, SecretString};
-use std::future::IntoFuture;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -26,6 +25,8 @@ pub struct Services {
     pub registry: RegistrySettings,
     pub token_secret: SecretString,
     pub public_url: String,
+    /// The bearer token of the `/metrics` scraper; `None` refuses every scrape.
+    pub metrics_token: Option<SecretString>,
 }
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
@@ -68,7 +69,14 @@ async fn prepare_database(
     Ok(())
 }
 
-pub async fn build_app(config: &Config, services: Services) -> Result<axum::Router> {
+/// The engine's HTTP side, ready to serve: the router, and the counts of connections the
+/// server loop keeps (it takes them before any request reaches the router).
+pub struct App {
+    pub router: axum::Router,
+    pub connections: motcua_api::metrics::Connections,
+}
+
+pub async fn build_app(config: &Config, services: Services) -> Result<App> {
     let procedures = load_procedures(config)?;
     let pool = motcua_store::connect(
         services.database_url.expose_secret(),
@@ -89,6 +97,12 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
     ))
     .context("the population register client cannot be set up (check REGISTRY_URL)")?;
     let files = file_store(config)?;
+    if services.metrics_token.is_none() {
+        tracing::warn!(
+            "MOTCUA_METRICS_TOKEN is not set: /metrics answers 401 to every request \
+             (docs/OPERATIONS.md, Health, logs and metrics)"
+        );
+    }
     let state = AppState::new(Shared {
         files,
         register: std::sync::Arc::new(register),
@@ -113,9 +127,18 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
+        metrics_scraper: motcua_api::metrics::Scraper::with_token(
+            services
+                .metrics_token
+                .as_ref()
+                .map(|token| token.expose_secret()),
+        ),
         pool,
         code_numbers: motcua_api::code_numbers::CodeNumbers::new(code_numbers),
     });
+    if let Some(path) = &config.staff_directory {
+        crate::staff_directory::load(&state.pool, path, state.clock.now()).await?;
+    }
     spawn_rate_limit_forgetter(state.clone());
     // Through the state's store, so that the sweep's calls are in the storage metrics.
     spawn_sweeper(state.pool.clone(), state.files.clone());
@@ -123,13 +146,18 @@ pub async fn build_app(config: &Config, services: Services) -> Result<axum::Rout
     if let Some(every) = config.retention_interval {
         spawn_retention(state.clone(), every);
     }
-    Ok(motcua_api::router(
+    let connections = state.metrics.connections();
+    let router = motcua_api::router(
         state,
         motcua_api::BodyLimits {
             max_bytes: config.max_body_bytes,
             idle_timeout: config.body_idle_timeout,
         },
-    ))
+    );
+    Ok(App {
+        router,
+        connections,
+    })
 }
 
 /// Requests that reached a handler and have not answered yet.
@@ -165,20 +193,20 @@ async fn track(drain: Drain, request: Request, next: Next) -> Response {
 
 /// Serves `app` on `listener` until `shutdown` completes, then drains: `/readyz` turns 503,
 /// connections are taken for `settings.delay` more, then none; requests in flight get
-/// `settings.grace` to finish, and whatever is still running after it is cut off.
+/// `settings.grace` to finish, and whatever is still running after it is cut off. While
+/// serving, `connections` bounds the connections ([`crate::connections`]).
 pub async fn serve_until(
     listener: TcpListener,
-    app: axum::Router,
+    app: App,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     settings: ShutdownSettings,
+    connections: ConnectionSettings,
 ) -> Result<()> {
     let drain = Drain::default();
-    let app = app.layer(axum::middleware::from_fn({
+    let router = app.router.layer(axum::middleware::from_fn({
         let drain = drain.clone();
         move |request, next| track(drain.clone(), request, next)
     }));
-    // The peer's address is the rate limits' key when no trusted proxy names the client.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let (closed_tx, closed_rx) = tokio::sync::oneshot::channel::<()>();
     let stop_accepting = {
         let draining = drain.draining.clone();
@@ -195,9 +223,13 @@ pub async fn serve_until(
             let _ = closed_tx.send(());
         }
     };
-    let server = axum::serve(listener, app)
-        .with_graceful_shutdown(stop_accepting)
-        .into_future();
+    let server = crate::connections::serve(
+        listener,
+        router,
+        stop_accepting,
+        connections,
+        app.connections,
+    );
     let grace_over = async move {
         if closed_rx.await.is_err() {
             // The server ended on its own before any signal: nothing to bound.
@@ -273,9 +305,17 @@ pub async fn serve_command(config: Config) -> Result<()> {
         registry,
         token_secret,
         public_url,
+        metrics_token: config.metrics_token.clone(),
     };
     let app = build_app(&config, services).await?;
-    serve_until(listener, app, shutdown_signal(), config.shutdown).await
+    serve_until(
+        listener,
+        app,
+        shutdown_signal(),
+        config.shutdown,
+        config.connections,
+    )
+    .await
 }
 
 /// The document storage: S3 when configured, else the local folder under the data dir

@@ -140,6 +140,11 @@ impl<'e> World<'e> {
                 token: Some(session.token),
             });
         }
+        // The desk clerks outside the matrix that dossiers are handed to: a dossier goes only
+        // to staff the engine knows, and it learns them from their logins (issue 25).
+        for clerk in crate::model::OUTSIDE_CLERKS {
+            login(engine, "staff", clerk).await;
+        }
         let thpt: Value = serde_json::from_str(include_str!("../fixtures/thpt_valid.json"))
             .expect("the THPT fixture");
         let mut thpt_data = thpt;

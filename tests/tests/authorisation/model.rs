@@ -1,6 +1,7 @@
-//! What the rules allow, written from the procedure files and API.md, independently of the
-//! engine's access layer: who sees a dossier, who may edit it, which workflow actions a
-//! principal may take from which state, and the status each endpoint must answer.
+//! What the rules allow, written from the procedure files and the access rules of
+//! docs/ARCHITECTURE.md ("HTTP conventions"), independently of the engine's access layer:
+//! who sees a dossier, who may edit it, which workflow actions a principal may take from
+//! which state, and the status each endpoint must answer.
 
 use motcua_core::procedure::{Needs, Procedure, Role};
 use std::sync::Arc;
@@ -106,6 +107,14 @@ pub enum Expect {
     OkOrApologyRefused,
 }
 
+/// Desk clerks of SGDDT-HN outside the matrix (the simulator's pool), logged in so that the
+/// engine knows them: dossiers are handed to them, and held by them.
+pub const OUTSIDE_CLERKS: [&str; 2] = ["motcua.tiepnhan.01", "motcua.tiepnhan.02"];
+/// Whom `Endpoint::Assign` hands a dossier to: one of [`OUTSIDE_CLERKS`].
+pub const ASSIGNEE: &str = OUTSIDE_CLERKS[1];
+const ASSIGNEE_AGENCY: &str = "SGDDT-HN";
+const ASSIGNEE_ROLE: Role = Role::DeskClerk;
+
 pub const UNAUTHENTICATED: Expect = Expect::Status(401, None);
 pub const NOT_FOUND: Expect = Expect::Status(404, Some("dossier_not_found"));
 
@@ -133,6 +142,18 @@ fn forbidden(code: &'static str) -> Expect {
     Expect::Status(403, Some(code))
 }
 
+/// docs/ARCHITECTURE.md: a dossier goes only to a known member of its agency who holds the
+/// role working its current state (issue 25); [`ASSIGNEE`] is a known desk clerk of SGDDT-HN.
+fn assign_to_assignee(case: &Case) -> Expect {
+    if case.agency.as_deref() != Some(ASSIGNEE_AGENCY) {
+        Expect::Status(422, Some("not_in_agency"))
+    } else if case.worked_by() != Some(ASSIGNEE_ROLE) {
+        Expect::Status(422, Some("no_role_for_state"))
+    } else {
+        Expect::Ok
+    }
+}
+
 pub fn visible(who: &Who, case: &Case) -> bool {
     match &who.kind {
         Kind::Anonymous => false,
@@ -145,8 +166,8 @@ fn held_by_another(who: &Who, case: &Case) -> bool {
     who.is_staff() && case.assigned_to.as_ref().is_some_and(|a| *a != who.name)
 }
 
-/// API.md: the citizen edits a draft, or while a supplement is owed; the desk its counter
-/// drafts; staff scan papers into an open dossier whose current step they work.
+/// docs/ARCHITECTURE.md: the citizen edits a draft, or while a supplement is owed; the desk
+/// its counter drafts; staff scan papers into an open dossier whose current step they work.
 pub fn may_edit(who: &Who, case: &Case) -> bool {
     if !visible(who, case) || case.closed() {
         return false;
@@ -393,6 +414,8 @@ pub fn expect(who: &Who, case: &Case, endpoint: Endpoint) -> Option<Expect> {
             } else if case.is_draft() {
                 // A draft is in no queue: there is nothing to hand over.
                 conflict("not_in_queue")
+            } else if supervisor && endpoint == Endpoint::Assign {
+                assign_to_assignee(case)
             } else if supervisor {
                 Expect::Ok
             } else if endpoint == Endpoint::Assign {

@@ -1,5 +1,5 @@
 //! The errors every operation can answer because of how it reads its request (the
-//! extractors of `crate::extract`), documented once here instead of on every handler, so a
+//! extractors of `crate::extract`, the text check of `crate::storable_text`), documented once here instead of on every handler, so a
 //! new handler cannot forget them and clients (and the fuzzing in
 //! tests/tests/schemathesis.rs) know each answer they may get.
 
@@ -26,6 +26,12 @@ fn document(operation: &mut Operation) {
             "`unauthorized`: no bearer token, or an invalid or expired one",
         ));
     }
+    // Any request may carry a query string, declared or not (`crate::storable_text`).
+    errors.push((
+        "422",
+        "`unstorable_text`: a parameter, path segment or body string holds a NUL (U+0000), \
+         an unpaired surrogate or, in the query or path, bytes that are not UTF-8",
+    ));
     if has(ParameterIn::Path) {
         errors.push(("400", "`invalid_path`: a path segment of the wrong form"));
     }

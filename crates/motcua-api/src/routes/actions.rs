@@ -99,7 +99,7 @@ impl ActionRequest {
     }
 }
 
-#[utoipa::path(post, path = "/v1/dossiers/{id}/actions/{action}", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "performAction", path = "/v1/dossiers/{id}/actions/{action}", tag = "dossiers", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("action" = String, Path)),
     request_body = ActionRequest,
     responses((status = 200, body = DossierView),

@@ -5,7 +5,7 @@ use crate::extract::{Auth, Json, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use motcua_auth::{LoginKind, PendingLogin, Principal};
 use motcua_store::logins::{self, LoginAttempt};
 use serde::{Deserialize, Serialize};
@@ -25,7 +25,7 @@ pub struct LoginParams {
     return_to: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/auth/login", tag = "identity", params(LoginParams),
+#[utoipa::path(get, operation_id = "startLogin", path = "/v1/auth/login", tag = "identity", params(LoginParams),
     responses((status = 302, description = "to the identity provider"),
               (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 429, description = "`rate_limited`: too many logins from this account or address; `Retry-After` says when to retry",
@@ -55,17 +55,38 @@ pub async fn login(
         },
     )
     .await?;
-    let cookie = format!(
-        "{LOGIN_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/v1/auth; Max-Age={}",
-        pending.state,
-        logins::LOGIN_TTL_MINUTES * 60
-    );
-    let mut response = Redirect::to(url.as_str()).into_response();
-    *response.status_mut() = StatusCode::FOUND;
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
+    let cookie = login_cookie_header(&pending.state, serves_https(&state.public_url));
+    let mut response = redirect(StatusCode::FOUND, url.as_str())?;
+    let cookie = HeaderValue::from_str(&cookie)
+        .map_err(|_| ApiError::internal("the login cookie is not a valid header value"))?;
+    response.headers_mut().insert(header::SET_COOKIE, cookie);
     Ok(response)
+}
+
+/// The login cookie: `Secure` when the engine is served over HTTPS (`MOTCUA_PUBLIC_URL`,
+/// even if a TLS proxy talks plain HTTP to the engine), so that a browser never sends it
+/// over plain HTTP, where anyone on the path could read it and finish the login.
+fn login_cookie_header(login_state: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{LOGIN_COOKIE}={login_state}; HttpOnly; SameSite=Lax; Path=/v1/auth; Max-Age={}{secure}",
+        logins::LOGIN_TTL_MINUTES * 60
+    )
+}
+
+/// Whether the engine's public URL (`MOTCUA_PUBLIC_URL`) is HTTPS.
+fn serves_https(public_url: &str) -> bool {
+    url::Url::parse(public_url).is_ok_and(|url| url.scheme() == "https")
+}
+
+/// A redirect to `target`, or a problem if `target` cannot be a `Location` header (a control
+/// character): never axum's plain-text 500, and never a panic.
+fn redirect(status: StatusCode, target: &str) -> Result<Response, ApiError> {
+    let location = HeaderValue::try_from(target).map_err(|_| {
+        // The target is not logged: the callback's carries an access token.
+        ApiError::internal("a redirect's target is not a valid Location header")
+    })?;
+    Ok((status, [(header::LOCATION, location)]).into_response())
 }
 
 /// Only paths of this engine or URLs on its public origin: anything else would make the
@@ -78,6 +99,15 @@ fn checked_return_to(public_url: &str, return_to: &str) -> Result<String, ApiErr
             "return_to must be a path of this service or a URL on its origin",
         )
     };
+    // It ends up in the callback's Location header, which cannot carry them: refused here,
+    // before the citizen spends a login on it.
+    if return_to.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_return_to",
+            "return_to must not contain control characters (CR, LF, TAB, 0x00-0x1F, 0x7F)",
+        ));
+    }
     if return_to.starts_with('/') && !return_to.starts_with("//") && !return_to.contains('\\') {
         return Ok(format!("{public_url}{return_to}"));
     }
@@ -107,7 +137,7 @@ pub struct TokenAnswer {
     principal: Me,
 }
 
-#[utoipa::path(get, path = "/v1/auth/callback", tag = "identity", params(CallbackParams),
+#[utoipa::path(get, operation_id = "completeLogin", path = "/v1/auth/callback", tag = "identity", params(CallbackParams),
     responses((status = 200, body = TokenAnswer), (status = 302, description = "to return_to with the token in the fragment"),
               (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -155,6 +185,7 @@ pub async fn callback(
         .rate_limits
         .spend_login_of(&principal.scope_key())
         .map_err(crate::rate_limits::too_many_logins)?;
+    crate::staff::record_login(&state, &principal).await?;
     let access_token = state.tokens.issue(&principal)?;
     tracing::info!(kind = kind.as_str(), subject = %masked_subject(&principal), "login");
     let expires_in = state.tokens.lifetime_secs();
@@ -163,7 +194,7 @@ pub async fn callback(
             let target = format!(
                 "{return_to}#access_token={access_token}&token_type=Bearer&expires_in={expires_in}"
             );
-            Ok(Redirect::to(&target).into_response())
+            redirect(StatusCode::SEE_OTHER, &target)
         }
         None => Ok(Json(TokenAnswer {
             access_token,
@@ -244,7 +275,7 @@ impl From<&Principal> for Me {
     }
 }
 
-#[utoipa::path(get, path = "/v1/me", tag = "identity", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getMe", path = "/v1/me", tag = "identity", security(("bearer" = [])),
     responses((status = 200, body = Me), (status = 401, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn me(Auth(principal): Auth) -> Json<Me> {
     Json(Me::from(&principal))
@@ -265,5 +296,41 @@ mod tests {
         assert!(checked_return_to(own, "//evil.example/x").is_err());
         assert!(checked_return_to(own, "https://evil.example/").is_err());
         assert!(checked_return_to(own, "/\\evil.example").is_err());
+    }
+
+    #[test]
+    fn return_to_with_control_characters_is_refused() {
+        let own = "http://127.0.0.1:8080";
+        for bad in [
+            "/x\r\nSet-Cookie: a=b",
+            "/x\n",
+            "/x\u{1}",
+            "/x\u{7f}",
+            "/x\t",
+            "http://127.0.0.1:8080/x\r\n",
+            "http://127.0.0.1:8080/x\u{1}",
+        ] {
+            let refused = checked_return_to(own, bad).unwrap_err();
+            assert_eq!(refused.code, "invalid_return_to", "{bad:?}");
+            assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_login_cookie_is_secure_under_https_only() {
+        assert!(serves_https("https://dichvucong.example.vn"));
+        assert!(serves_https("HTTPS://dichvucong.example.vn"));
+        assert!(!serves_https("http://127.0.0.1:8080"));
+        assert!(login_cookie_header("s", true).ends_with("; Secure"));
+        assert!(!login_cookie_header("s", false).contains("Secure"));
+    }
+
+    #[test]
+    fn a_redirect_to_a_control_character_is_a_problem_not_a_panic() {
+        let refused = redirect(StatusCode::SEE_OTHER, "/x\r\n").unwrap_err();
+        assert_eq!(refused.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let ok = redirect(StatusCode::FOUND, "/x").unwrap();
+        assert_eq!(ok.status(), StatusCode::FOUND);
+        assert_eq!(ok.headers()[header::LOCATION], "/x");
     }
 }

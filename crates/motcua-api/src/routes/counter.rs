@@ -31,7 +31,7 @@ pub struct CounterDossier {
     register_fallback: bool,
 }
 
-#[utoipa::path(post, path = "/v1/counter/dossiers", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "createCounterDossier", path = "/v1/counter/dossiers", tag = "dossiers", security(("bearer" = [])),
     request_body = CounterDossier,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = crate::dossier_view::DossierView),

@@ -328,7 +328,7 @@ async fn checked_body(body: Body, declared: &str) -> Result<ByteStream, ApiError
     ))
 }
 
-#[utoipa::path(put, path = "/v1/dossiers/{id}/documents/{requirement}", tag = "documents",
+#[utoipa::path(put, operation_id = "uploadDocument", path = "/v1/dossiers/{id}/documents/{requirement}", tag = "documents",
     security(("bearer" = [])),
     params(("id" = Uuid, Path), ("requirement" = String, Path),
            ("Content-Disposition" = Option<String>, Header, description = "`attachment; filename=…`: the file's name")),
@@ -575,7 +575,7 @@ pub struct AttachExisting {
     paper: Option<bool>,
 }
 
-#[utoipa::path(post, path = "/v1/dossiers/{id}/documents/{requirement}", tag = "documents",
+#[utoipa::path(post, operation_id = "attachExistingDocument", path = "/v1/dossiers/{id}/documents/{requirement}", tag = "documents",
     security(("bearer" = [])),
     params(("id" = Uuid, Path), ("requirement" = String, Path)),
     request_body = AttachExisting,
@@ -703,7 +703,7 @@ pub async fn attach_existing(
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
 }
 
-#[utoipa::path(delete, path = "/v1/dossiers/{id}/documents/{requirement}", tag = "documents",
+#[utoipa::path(delete, operation_id = "removeDocument", path = "/v1/dossiers/{id}/documents/{requirement}", tag = "documents",
     security(("bearer" = [])),
     params(("id" = Uuid, Path), ("requirement" = String, Path)),
     responses((status = 204),
@@ -768,7 +768,7 @@ pub enum Delivery {
 /// Long enough to start a download, short enough that a leaked link soon stops working.
 const SIGNED_URL_TTL: std::time::Duration = std::time::Duration::from_secs(300);
 
-#[utoipa::path(get, path = "/v1/attachments/{id}/content", tag = "documents",
+#[utoipa::path(get, operation_id = "downloadAttachment", path = "/v1/attachments/{id}/content", tag = "documents",
     security(("bearer" = [])),
     params(("id" = Uuid, Path), DownloadParams),
     responses((status = 200, description = "the file, as an attachment", content_type = "application/octet-stream"),
@@ -939,7 +939,7 @@ fn checked_result_code(code: &str) -> Result<(), ApiError> {
     }
 }
 
-#[utoipa::path(put, path = "/v1/dossiers/{id}/results/{result_code}", tag = "documents",
+#[utoipa::path(put, operation_id = "uploadResult", path = "/v1/dossiers/{id}/results/{result_code}", tag = "documents",
     security(("bearer" = [])),
     params(("id" = Uuid, Path), ("result_code" = String, Path, description = "mã kết quả")),
     request_body(content = Vec<u8>, description = "the signed result (PDF, XML or JSON)"),

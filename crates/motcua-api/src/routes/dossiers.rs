@@ -187,7 +187,7 @@ pub(crate) fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
     })
 }
 
-#[utoipa::path(post, path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "createDossier", path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
     request_body = CreateDossier,
     params(("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 201, body = DossierView),
@@ -358,7 +358,7 @@ pub(crate) async fn open_draft(
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
 }
 
-#[utoipa::path(post, path = "/v1/dossiers/{id}/prefill", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "refreshPrefill", path = "/v1/dossiers/{id}/prefill", tag = "dossiers", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, description = "the draft with the register's current values", body = DossierView),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
@@ -437,7 +437,7 @@ pub async fn refresh_prefill(
     ))
 }
 
-#[utoipa::path(get, path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getDossier", path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DossierView),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
@@ -512,7 +512,7 @@ pub struct ListParams {
     overdue: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listDossiers", path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
     params(ListParams),
     responses((status = 200, body = Page<DossierView>),
               (status = 400, body = crate::error::Problem, content_type = PROBLEM),
@@ -558,7 +558,7 @@ pub async fn list(
     Ok(Json(Page { items, next_cursor }))
 }
 
-#[utoipa::path(patch, path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(patch, operation_id = "updateDossier", path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     request_body(content = Object, content_type = "application/merge-patch+json",
                  description = "JSON Merge Patch (RFC 7396) of the dossier's data"),
@@ -725,7 +725,7 @@ pub struct SubmitAnswer {
     due_at: Option<DateTime<FixedOffset>>,
 }
 
-#[utoipa::path(post, path = "/v1/dossiers/{id}/submit", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "submitDossier", path = "/v1/dossiers/{id}/submit", tag = "dossiers", security(("bearer" = [])),
     params(("id" = Uuid, Path),
            ("Idempotency-Key" = Option<String>, Header, description = "replays the first answer")),
     responses((status = 200, body = SubmitAnswer),
@@ -905,7 +905,7 @@ pub struct EventView {
     comment: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/dossiers/{id}/events", tag = "dossiers", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listDossierEvents", path = "/v1/dossiers/{id}/events", tag = "dossiers", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Vec<EventView>),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),

@@ -54,7 +54,7 @@ pub struct AccessLog {
     next_cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/me/access-log", tag = "identity", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listMyAccessLog", path = "/v1/me/access-log", tag = "identity", security(("bearer" = [])),
     params(AccessLogParams),
     responses((status = 200, body = AccessLog),
               (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
@@ -117,7 +117,7 @@ pub struct DocumentStore {
     next_cursor: Option<String>,
 }
 
-#[utoipa::path(get, path = "/v1/me/documents", tag = "documents", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listMyDocuments", path = "/v1/me/documents", tag = "documents", security(("bearer" = [])),
     params(AccessLogParams),
     responses((status = 200, body = DocumentStore),
               (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),

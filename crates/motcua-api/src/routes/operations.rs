@@ -36,6 +36,8 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     };
     (
         status,
+        // The 503 is this JSON, which balancers and operators read: not a problem.
+        axum::Extension(crate::problem_only::OwnErrorBody),
         axum::Json(json!({
             "status": overall,
             "checks": {

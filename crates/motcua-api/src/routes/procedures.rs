@@ -26,7 +26,7 @@ pub struct ProcedureSummary {
     open_until: Value,
 }
 
-#[utoipa::path(get, path = "/v1/procedures", tag = "procedures",
+#[utoipa::path(get, operation_id = "listProcedures", path = "/v1/procedures", tag = "procedures",
     responses((status = 200, body = Vec<ProcedureSummary>)))]
 pub async fn list(State(state): State<AppState>) -> Json<Vec<ProcedureSummary>> {
     let field = |raw: &Value, name: &str| raw.get(name).cloned().unwrap_or(Value::Null);
@@ -53,7 +53,7 @@ pub async fn list(State(state): State<AppState>) -> Json<Vec<ProcedureSummary>> 
     )
 }
 
-#[utoipa::path(get, path = "/v1/procedures/{code}", tag = "procedures",
+#[utoipa::path(get, operation_id = "getProcedure", path = "/v1/procedures/{code}", tag = "procedures",
     params(("code" = String, Path, description = "procedure code, e.g. 1.005142")),
     responses((status = 200, description = "the whole loaded specification, with `prefill_coverage` (the share of citizen-data fields filled from the register)", body = Object),
               (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]

@@ -84,7 +84,7 @@ fn not_found(queue: &str) -> ApiError {
     )
 }
 
-#[utoipa::path(get, path = "/v1/queues", tag = "queues", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listQueues", path = "/v1/queues", tag = "queues", security(("bearer" = [])),
     responses((status = 200, body = QueueList),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
               (status = 403, body = crate::error::Problem, content_type = PROBLEM)))]
@@ -127,7 +127,7 @@ pub async fn list(
     Ok(Json(QueueList { items }))
 }
 
-#[utoipa::path(post, path = "/v1/queues/{queue}/claim", tag = "queues", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "claimFromQueue", path = "/v1/queues/{queue}/claim", tag = "queues", security(("bearer" = [])),
     params(("queue" = String, Path, description = "`{procedure code}:{state}`, e.g. `3.000465:submitted`")),
     responses((status = 200, description = "the next dossier, now assigned to the caller", body = DossierView),
               (status = 204, description = "the queue is empty"),
@@ -191,7 +191,7 @@ pub async fn claim(
     Ok((StatusCode::OK, axum::Json(answer)).into_response())
 }
 
-#[utoipa::path(post, path = "/v1/dossiers/{id}/release", tag = "queues", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "releaseDossier", path = "/v1/dossiers/{id}/release", tag = "queues", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = DossierView),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
@@ -214,7 +214,7 @@ pub struct AssignRequest {
     to: String,
 }
 
-#[utoipa::path(post, path = "/v1/dossiers/{id}/assign", tag = "queues", security(("bearer" = [])),
+#[utoipa::path(post, operation_id = "assignDossier", path = "/v1/dossiers/{id}/assign", tag = "queues", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     request_body = AssignRequest,
     responses((status = 200, body = DossierView),
@@ -222,8 +222,13 @@ pub struct AssignRequest {
               (status = 403, body = crate::error::Problem, content_type = PROBLEM),
               (status = 404, body = crate::error::Problem, content_type = PROBLEM),
               (status = 409, body = crate::error::Problem, content_type = PROBLEM),
-              (status = 422, description = "`validation_failed`: `to` is not a username", body = crate::error::Problem, content_type = PROBLEM)))]
-/// A supervisor hands a dossier to a given staff member of the agency.
+              (status = 422, description = "`validation_failed`: `to` is not a username; \
+                  `unknown_staff_member`: nobody by that name has logged in as staff or is in the staff directory; \
+                  `not_in_agency`: they are staff of another agency; \
+                  `no_role_for_state`: they do not hold the role that works the dossier's current state",
+               body = crate::error::Problem, content_type = PROBLEM)))]
+/// A supervisor hands a dossier to a given staff member of the agency: one the engine knows
+/// (from their logins, or the staff directory) who holds the role that works its state.
 pub async fn assign(
     State(state): State<AppState>,
     Auth(principal): Auth,
@@ -295,6 +300,10 @@ async fn reassign(
                 "only the staff member holding the dossier, or a supervisor, gives it back",
             )
         });
+    }
+    if let Some(to) = to {
+        let procedure = procedure_of(&state.catalog, &dossier)?;
+        crate::staff::check_assignee(&mut tx, procedure, &dossier, to).await?;
     }
     let updated = queues::assign(&mut tx, id, to, now).await?;
     record_staff_read(&mut *tx, principal, &updated).await?;

@@ -1,4 +1,4 @@
-//! The figures agencies are judged by (Quyết định 766; DOMAIN.md "The scored indicators"):
+//! The figures agencies are judged by (Quyết định 766; docs/DOMAIN.md, "The scored indicators"):
 //! `GET /v1/reports/digitisation`, `/timeliness` and `/indicators`, from the per-dossier
 //! facts (`dossier_fact`), per agency × procedure with totals; `format=csv` is the monthly
 //! report a supervisor hands in. Supervisors read any agency; other staff their own.
@@ -215,7 +215,7 @@ fn row(s: &Sums, names: Option<&Names>) -> IndicatorRow {
     }
 }
 
-#[utoipa::path(get, path = "/v1/reports/indicators", tag = "reports", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getIndicatorsReport", path = "/v1/reports/indicators", tag = "reports", security(("bearer" = [])),
     params(ReportParams),
     responses((status = 200, description = "the report; with `format=csv`, the monthly report as CSV, one row per agency × procedure",
                content((IndicatorReport = "application/json"), (String = "text/csv"))),
@@ -299,7 +299,7 @@ fn digitisation_row(s: &Sums, keyed: bool, target: f64) -> DigitisationRow {
     }
 }
 
-#[utoipa::path(get, path = "/v1/reports/digitisation", tag = "reports", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getDigitisationReport", path = "/v1/reports/digitisation", tag = "reports", security(("bearer" = [])),
     params(ReportParams),
     responses((status = 200, description = "the report; with `format=csv`, the monthly report as CSV",
                content((DigitisationReport = "application/json"), (String = "text/csv"))),
@@ -376,7 +376,7 @@ fn timeliness_row(s: &Sums, keyed: bool) -> TimelinessRow {
     }
 }
 
-#[utoipa::path(get, path = "/v1/reports/timeliness", tag = "reports", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getTimelinessReport", path = "/v1/reports/timeliness", tag = "reports", security(("bearer" = [])),
     params(ReportParams),
     responses((status = 200, body = TimelinessReport),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),

@@ -105,7 +105,7 @@ fn issued(events: &[Event], dossier: &Dossier) -> Vec<SlipRef> {
     slips
 }
 
-#[utoipa::path(get, path = "/v1/dossiers/{id}/slips", tag = "slips", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "listSlips", path = "/v1/dossiers/{id}/slips", tag = "slips", security(("bearer" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = SlipList),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),
@@ -123,7 +123,7 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(get, path = "/v1/dossiers/{id}/slips/{kind}", tag = "slips", security(("bearer" = [])),
+#[utoipa::path(get, operation_id = "getSlip", path = "/v1/dossiers/{id}/slips/{kind}", tag = "slips", security(("bearer" = [])),
     params(("id" = Uuid, Path), ("kind" = String, Path, description = "`receipt`, `supplement`, `refusal`, `apology`, `stop`, `control`")),
     responses((status = 200, description = "the slip's content", body = Object),
               (status = 401, body = crate::error::Problem, content_type = PROBLEM),

@@ -7,7 +7,7 @@ use super::Problem;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
-/// Register fields a form may prefill (API.md, "The register API").
+/// Register fields a form may prefill (docs/ARCHITECTURE.md, "The register API").
 const REGISTER_FIELDS: &[&str] = &[
     "pin",
     "full_name",

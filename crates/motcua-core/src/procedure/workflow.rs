@@ -3,7 +3,7 @@
 //! 403 (not this actor's role) and 422 (reasons or items missing). Who may *see* the
 //! dossier at all (ownership, agency) is decided before this, by the API's access layer.
 
-use super::spec::{Action, Needs};
+use super::spec::{Action, Needs, Role};
 use super::Procedure;
 
 /// What the decision needs to know of the dossier.
@@ -122,6 +122,83 @@ pub fn decide<'p>(
         return Err(Refusal::ResultDocumentMissing);
     }
     Ok(action)
+}
+
+/// The staff role that works `state`: the role of the state's queue. None for a final
+/// state, a state the citizen works (a supplement owed), or one the procedure does not have.
+pub fn staff_role_working(procedure: &Procedure, state: &str) -> Option<Role> {
+    procedure
+        .state(state)
+        .filter(|s| !s.is_final)
+        .and_then(|s| s.worked_by)
+        .filter(|role| *role != Role::Citizen)
+}
+
+/// A staff member as the engine knows them (from their logins, or the staff directory), for
+/// handing a dossier to them.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffMember<'a> {
+    pub agency: &'a str,
+    pub roles: &'a [String],
+}
+
+/// Why a dossier may not be handed to someone: each leaves it stuck in a queue nobody can
+/// work while its clock runs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AssignRefusal {
+    #[error(
+        "{0} is not known as staff: only staff who have logged in, or whom the staff \
+         directory lists, can be handed a dossier"
+    )]
+    UnknownStaffMember(String),
+    #[error("{username} is not staff of {agency}, the agency of the dossier")]
+    NotInAgency { username: String, agency: String },
+    #[error("{username} does not hold {}, the role that works state {state:?}", needed.map_or("a staff role", Role::as_str))]
+    NoRoleForState {
+        username: String,
+        state: String,
+        /// The role that works the state, if staff work it at all.
+        needed: Option<Role>,
+    },
+}
+
+impl AssignRefusal {
+    /// The stable code of the API's problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AssignRefusal::UnknownStaffMember(_) => "unknown_staff_member",
+            AssignRefusal::NotInAgency { .. } => "not_in_agency",
+            AssignRefusal::NoRoleForState { .. } => "no_role_for_state",
+        }
+    }
+}
+
+/// Whether a dossier of `agency` in `state` may be handed to `username`, whom the engine
+/// knows as `member` (None: not known as staff). Only a member of the dossier's agency who
+/// holds the role working its state can then act on it.
+pub fn may_assign(
+    procedure: &Procedure,
+    state: &str,
+    agency: &str,
+    username: &str,
+    member: Option<StaffMember<'_>>,
+) -> Result<(), AssignRefusal> {
+    let member = member.ok_or_else(|| AssignRefusal::UnknownStaffMember(username.to_owned()))?;
+    if member.agency != agency {
+        return Err(AssignRefusal::NotInAgency {
+            username: username.to_owned(),
+            agency: agency.to_owned(),
+        });
+    }
+    let needed = staff_role_working(procedure, state);
+    match needed {
+        Some(role) if member.roles.iter().any(|r| r == role.as_str()) => Ok(()),
+        _ => Err(AssignRefusal::NoRoleForState {
+            username: username.to_owned(),
+            state: state.to_owned(),
+            needed,
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -250,5 +327,54 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    #[test]
+    fn each_open_state_worked_by_staff_has_the_role_of_its_queue() {
+        let p = copy_procedure();
+        let role = |state| staff_role_working(&p, state);
+        assert_eq!(role("submitted"), Some(Role::DeskClerk));
+        assert_eq!(role("processing"), Some(Role::Specialist));
+        assert_eq!(role("approval"), Some(Role::Approver));
+        assert_eq!(role("result_ready"), Some(Role::DeskClerk));
+        // The citizen owes a supplement; a finished dossier is in no queue.
+        assert_eq!(role("supplement"), None);
+        assert_eq!(role("returned"), None);
+        assert_eq!(role("no_such_state"), None);
+    }
+
+    fn member<'a>(agency: &'a str, roles: &'a [String]) -> Option<StaffMember<'a>> {
+        Some(StaffMember { agency, roles })
+    }
+
+    #[test]
+    fn a_dossier_goes_only_to_staff_of_its_agency_who_work_its_state() {
+        let p = copy_procedure();
+        let clerk = ["desk_clerk".to_owned()];
+        let both = ["desk_clerk".to_owned(), "specialist".to_owned()];
+        let assign = |state, who: Option<StaffMember<'_>>| {
+            may_assign(&p, state, "SGDDT-HN", "someone", who).map_err(|r| r.code())
+        };
+        assert_eq!(assign("submitted", member("SGDDT-HN", &clerk)), Ok(()));
+        assert_eq!(assign("processing", member("SGDDT-HN", &both)), Ok(()));
+        assert_eq!(assign("submitted", None), Err("unknown_staff_member"));
+        assert_eq!(
+            assign("submitted", member("SGDDT-HCM", &clerk)),
+            Err("not_in_agency")
+        );
+        assert_eq!(
+            assign("processing", member("SGDDT-HN", &clerk)),
+            Err("no_role_for_state")
+        );
+        // Nobody of staff works a supplement the citizen owes.
+        assert_eq!(
+            assign("supplement", member("SGDDT-HN", &both)),
+            Err("no_role_for_state")
+        );
+        let refused = may_assign(&p, "approval", "SGDDT-HN", "nam", member("SGDDT-HN", &both));
+        assert_eq!(
+            refused.map_err(|r| r.to_string()),
+            Err("nam does not hold approver, the role that works state \"approval\"".into())
+        );
     }
 }

@@ -16,8 +16,8 @@ pub const ID_TOKEN_LIFETIME_SECS: i64 = 300;
 /// The claims about the person.
 ///
 /// They go into the ID token whatever the scope: VNeID vouches for the identity of whoever logs
-/// in to a public service, and the engine reads them from the ID token (TOOLING.md notes that
-/// certified providers may keep them for `/userinfo`; that is served too).
+/// in to a public service, and the engine reads them from the ID token (certified providers
+/// such as node-oidc-provider may keep them for `/userinfo` instead; that is served too).
 #[derive(Debug, Clone, Serialize)]
 pub struct Profile {
     pub sub: String,

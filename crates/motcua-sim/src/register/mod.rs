@@ -1,14 +1,14 @@
 //! The population register (Cơ sở dữ liệu quốc gia về dân cư) stand-in: the register API of
-//! API.md, served from a synthetic population of some 100,000 residents generated from a
-//! fixed seed.
+//! docs/ARCHITECTURE.md, served from a synthetic population of some 100,000 residents
+//! generated from a fixed seed.
 //!
-//! # The API (API.md, "The register API")
+//! # The API (docs/ARCHITECTURE.md, "The register API")
 //! `GET /v1/residents/{pin}?fields=a,b,c` with `Authorization: Bearer {token}`,
 //! `X-Purpose: {procedure code}/{dossier id}`, `X-Requester: {subject}` and `X-Request-Id`
 //! (echoed back). 200 with only the asked fields; 400 for a malformed number, a missing or
 //! malformed `X-Purpose`, a missing `X-Requester`, or `fields` missing, empty or naming an
 //! unknown field; 401 for a bad token; 404 for a person the register does not know. Errors
-//! are `{"error": "...", "message": "..."}`. The fields are those of API.md, plus
+//! are `{"error": "...", "message": "..."}`. The fields are those of the contract, plus
 //! `residence_history` (past and present permanent residences with `from`/`to` and the
 //! communes' flags) and `date_of_death`; addresses also carry `since`, `province_name`,
 //! `commune_name` and `commune_flags` (`disadvantaged`, `border`, `coastal`, `region`).

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 /// Phường Cầu Giấy, Hà Nội, since birth. Level-2 account.
 pub const STUDENT_HANOI: &str = "001207001234";
 /// Trần Thị Ngọc Hân, born 2007-03-21, female, Kinh, Phường Bến Thành, Thành phố Hồ Chí Minh.
-/// Level-1 account (API.md).
+/// Level-1 account (docs/ARCHITECTURE.md, "The simulator's accounts").
 pub const STUDENT_HCMC: &str = "079307004321";
 /// Nông Văn Thắng, born 2007-05-02, male, Tày: a 12th-grader who has lived since birth in Xã
 /// Trùng Khánh, Cao Bằng, a border commune of zone III, đặc biệt khó khăn. The exam's

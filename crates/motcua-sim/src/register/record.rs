@@ -6,8 +6,8 @@ use super::{Sex, Status};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
-/// Every field the register answers: those of API.md, then `residence_history` and
-/// `date_of_death`.
+/// Every field the register answers: those of the contract (docs/ARCHITECTURE.md, "The
+/// register API"), then `residence_history` and `date_of_death`.
 pub const FIELDS: &[&str] = &[
     "pin",
     "full_name",

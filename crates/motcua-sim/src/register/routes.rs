@@ -1,5 +1,6 @@
-//! The register's HTTP side: `GET /v1/residents/{pin}` exactly as API.md says, and the
-//! simulator's own `/_sim/register/*` switches.
+//! The register's HTTP side: `GET /v1/residents/{pin}` exactly as the contract says
+//! (docs/ARCHITECTURE.md, "The register API"), and the simulator's own `/_sim/register/*`
+//! switches.
 
 use super::control::{Misbehaviour, RegisterCall, RegisterControl, HANG};
 use super::pin::{check_shape, mask, mask_subject};

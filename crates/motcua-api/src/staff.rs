@@ -1,0 +1,54 @@
+//! The staff the engine knows: recorded at each staff login, and who a dossier may be handed
+//! to (`motcua_core::procedure::workflow::may_assign` decides; this module reads the record
+//! and answers with the API's problem).
+
+use crate::error::{ApiError, FieldProblem};
+use crate::state::AppState;
+use axum::http::StatusCode;
+use motcua_auth::Principal;
+use motcua_core::procedure::workflow::{self, StaffMember};
+use motcua_core::procedure::Procedure;
+use motcua_store::dossiers::Dossier;
+use motcua_store::staff;
+
+/// Records a staff login (its agency and roles) so that a supervisor can hand dossiers to
+/// this member; a citizen's login records nothing. One statement. If it fails, the login
+/// fails with it (503 when the database is down, as the callback's own read of the login
+/// attempt would): a login that went on would leave a member no dossier can be handed to,
+/// with nothing to say why.
+pub async fn record_login(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
+    let Principal::Staff {
+        subject,
+        roles,
+        agency,
+        ..
+    } = principal
+    else {
+        return Ok(());
+    };
+    staff::record_login(&state.pool, subject, agency, roles, state.clock.now()).await?;
+    Ok(())
+}
+
+/// Whether `dossier` may be handed to `to`: a known member of its agency holding the role
+/// that works its state. Refused with 422 and the case's own code, pointing at `/to`.
+pub async fn check_assignee(
+    conn: &mut sqlx::PgConnection,
+    procedure: &Procedure,
+    dossier: &Dossier,
+    to: &str,
+) -> Result<(), ApiError> {
+    let known = staff::find(&mut *conn, to).await?;
+    let member = known.as_ref().map(|m| StaffMember {
+        agency: &m.agency,
+        roles: &m.roles,
+    });
+    let agency = dossier.agency_id.as_deref().unwrap_or_default();
+    workflow::may_assign(procedure, &dossier.state, agency, to, member).map_err(|refusal| {
+        let message = refusal.to_string();
+        let mut field = FieldProblem::new("/to", message.clone());
+        field.code = Some(refusal.code().to_owned());
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, refusal.code(), message)
+            .with_errors(vec![field])
+    })
+}
