@@ -42,7 +42,7 @@ const FILES: &[(&str, &str)] = &[
 ];
 
 /// A complete THPT registration, as the black-box suite submits it.
-const THPT_VALID: &str = include_str!("../../tests/tests/fixtures/thpt_valid.json");
+const THPT_VALID: &str = include_str!("../../tests/fixtures/thpt_valid.json");
 
 struct Loaded {
     procedure: Procedure,

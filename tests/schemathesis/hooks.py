@@ -1,5 +1,5 @@
 """Checks of motcua's own contract, loaded by schemathesis (SCHEMATHESIS_HOOKS) in
-tests/tests/schemathesis.rs: every error answer is RFC 9457 problem+json with the engine's
+tests/tests/suite/schemathesis.rs: every error answer is RFC 9457 problem+json with the engine's
 stable `code`, whatever the operation documents."""
 
 import json

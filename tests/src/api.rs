@@ -81,6 +81,48 @@ pub async fn put_file(
     answer(request).await
 }
 
+/// The actions of dossier `id`'s timeline (`GET /v1/dossiers/{id}/events`), oldest first.
+pub async fn timeline_actions(engine: &Engine, session: &Session, id: &str) -> Vec<String> {
+    let (_, events) = get(engine, session, &format!("/v1/dossiers/{id}/events")).await;
+    events
+        .as_array()
+        .expect("a timeline")
+        .iter()
+        .map(|e| e["action"].as_str().expect("an action").to_owned())
+        .collect()
+}
+
+/// The results in `citizen`'s document store (`GET /v1/me/documents`, kind `result`).
+pub async fn results_in_store(engine: &Engine, citizen: &Session) -> Vec<Value> {
+    let (_, store) = get(engine, citizen, "/v1/me/documents").await;
+    store["items"]
+        .as_array()
+        .expect("a list of documents")
+        .iter()
+        .filter(|d| d["kind"] == "result")
+        .cloned()
+        .collect()
+}
+
+/// The ids of [`results_in_store`].
+pub async fn result_ids_in_store(engine: &Engine, citizen: &Session) -> Vec<Value> {
+    let results = results_in_store(engine, citizen).await;
+    results.iter().map(|d| d["id"].clone()).collect()
+}
+
+/// [`put_file`], expecting 201 (stored): the engine's answer.
+pub async fn stored_file(
+    engine: &Engine,
+    session: &Session,
+    path: &str,
+    content_type: &str,
+    bytes: Vec<u8>,
+) -> Value {
+    let (status, body) = put_file(engine, session, path, content_type, bytes).await;
+    assert_eq!(status, 201, "PUT {path}: {body}");
+    body
+}
+
 /// `GET /v1/attachments/{document}/content`: the status and the bytes.
 pub async fn download(engine: &Engine, session: &Session, document: &str) -> (u16, Vec<u8>) {
     let answer = reqwest::Client::new()

@@ -3,6 +3,18 @@
 use crate::{Engine, Session};
 use serde_json::{json, Value};
 
+/// The THPT exam registration (1.005142): online in its window, a photo required.
+pub const THPT: &str = "1.005142";
+
+/// The recognition of a diploma awarded abroad (1.004889).
+pub const RECOGNITION: &str = "1.004889";
+
+/// What only the candidate knows of a valid THPT exam registration
+/// (`tests/fixtures/thpt_valid.json`); the register fills the rest.
+pub fn thpt_data() -> Value {
+    serde_json::from_str(include_str!("../fixtures/thpt_valid.json")).expect("the THPT fixture")
+}
+
 /// The diploma copy (3.000465): the same-day service, no document needed by the holder.
 pub const COPY: &str = "3.000465";
 
@@ -16,6 +28,15 @@ pub fn copy_data() -> Value {
         "relationship": "holder",
         "delivery": "electronic"
     })
+}
+
+/// A new, empty draft of `procedure` for `citizen`: its id. Panics on any answer but 201.
+pub async fn draft(engine: &Engine, citizen: &Session, procedure: &str) -> String {
+    let created = crate::requests::create_draft(engine, citizen, procedure).await;
+    let status = created.status();
+    let draft: Value = created.json().await.expect("a JSON answer");
+    assert_eq!(status, 201, "creating a {procedure} draft: {draft}");
+    draft["id"].as_str().expect("an id").to_owned()
 }
 
 /// A draft of `procedure` for `citizen`, filled with `data`, not submitted. Panics on any

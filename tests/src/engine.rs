@@ -172,8 +172,24 @@ impl Engine {
 
     /// An engine whose clock is in the THPT registration window ([`THPT_WINDOW_2025`]).
     pub async fn start_in_thpt_window() -> Engine {
+        Engine::start_at(THPT_WINDOW_2025).await
+    }
+
+    /// An engine in the THPT registration window running the procedures of `procedures` (a
+    /// folder of [`crate::procedures_edited`]) instead of the workspace's.
+    pub async fn start_in_thpt_window_with(procedures: &std::path::Path) -> Engine {
         Engine::start_with(EngineOptions {
+            procedures_dir: Some(procedures.to_path_buf()),
             clock: Some(THPT_WINDOW_2025.into()),
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// An engine whose clock starts at `clock` (RFC 3339), with nothing else changed.
+    pub async fn start_at(clock: &str) -> Engine {
+        Engine::start_with(EngineOptions {
+            clock: Some(clock.into()),
             ..Default::default()
         })
         .await

@@ -2,8 +2,8 @@
 //! test), motcua-sim's identity provider in-process, and the real `motcua` binary started as
 //! a child process on a free port. Tests talk to it over HTTP only, as clients would.
 
+pub mod accounts;
 pub mod api;
-pub mod bench;
 pub mod command;
 pub mod compose;
 pub mod dossiers;
@@ -13,8 +13,10 @@ pub mod html_form;
 pub mod load;
 pub mod login;
 pub mod postgres;
+pub mod problem;
 pub mod python_tool;
 pub mod raw_http;
+pub mod requests;
 pub mod schemathesis;
 pub mod stoppable_register;
 pub mod submissions;

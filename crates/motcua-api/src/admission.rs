@@ -16,9 +16,9 @@
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use motcua_service::Code;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -156,8 +156,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
 /// The refusal: nothing was done, and the client may send the same request again shortly.
 pub fn overloaded() -> ApiError {
     ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "overloaded",
+        Code::Overloaded,
         "the engine is at capacity and did not take this request on; nothing was done — \
          send it again in a moment",
     )
@@ -167,6 +166,7 @@ pub fn overloaded() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn admission(max_in_flight: usize, max_queued: usize, wait_ms: u64) -> Admission {
         Admission::new(AdmissionSettings {
@@ -224,7 +224,7 @@ mod tests {
     fn the_refusal_is_a_503_problem_saying_when_to_come_back() {
         let error = overloaded();
         assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(error.code, "overloaded");
+        assert_eq!(error.code, Code::Overloaded);
         let retry = error.extra.and_then(|e| e.retry_after);
         assert_eq!(retry, Some(Duration::from_secs(1)));
     }

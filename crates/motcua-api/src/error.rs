@@ -4,6 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_auth::AuthError;
+use motcua_service::Code;
 use motcua_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -72,8 +73,9 @@ pub struct DocumentRef {
 
 #[derive(Debug)]
 pub struct ApiError {
+    /// The code's own status ([`Code::status`]), but in [`crate::problem_only`].
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: Code,
     pub detail: String,
     pub errors: Vec<FieldProblem>,
     pub allowed_actions: Option<Vec<String>>,
@@ -89,15 +91,25 @@ pub struct Extra {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, detail: impl Into<String>) -> Self {
+    /// A problem with `code`, answered with the code's status.
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
         ApiError {
-            status,
+            // Every code's status is a valid error status (a test below holds it to that).
+            status: StatusCode::from_u16(code.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             code,
             detail: detail.into(),
             errors: Vec::new(),
             allowed_actions: None,
             extra: None,
         }
+    }
+
+    /// Answered with `status` and not the code's own: only for [`crate::problem_only`],
+    /// which keeps the status of the answer it replaces.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
     }
 
     pub fn with_fallback_documents(mut self, documents: Vec<DocumentRef>) -> Self {
@@ -118,38 +130,24 @@ impl ApiError {
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", detail)
-    }
-
-    pub fn forbidden(code: &'static str, detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, code, detail)
+        Self::new(Code::Unauthorized, detail)
     }
 
     /// 404 for a dossier that does not exist *or* that the caller may not see: the two
     /// must be indistinguishable.
     pub fn dossier_not_found() -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            "dossier_not_found",
-            "no such dossier",
-        )
+        Self::new(Code::DossierNotFound, "no such dossier")
     }
 
     pub fn validation(detail: impl Into<String>, errors: Vec<FieldProblem>) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "validation_failed",
-            detail,
-        )
-        .with_errors(errors)
+        Self::new(Code::ValidationFailed, detail).with_errors(errors)
     }
 
     /// An unexpected failure: logged with its cause, answered with an opaque 500.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         tracing::error!(error.message = %cause, "internal error");
         Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            Code::InternalError,
             "an unexpected error occurred; it has been logged",
         )
     }
@@ -157,24 +155,23 @@ impl ApiError {
     pub fn unavailable(what: &str, cause: impl std::fmt::Display) -> Self {
         tracing::warn!(error.message = %cause, service = what, "service unavailable");
         Self::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "service_unavailable",
+            Code::ServiceUnavailable,
             format!("{what} is unavailable; try again shortly"),
         )
     }
 }
 
+/// A use case's refusal, answered with its code's status.
+impl From<motcua_service::ServiceError> for ApiError {
+    fn from(e: motcua_service::ServiceError) -> Self {
+        ApiError::new(e.code, e.detail)
+    }
+}
+
+/// The store's errors mean what they mean to a use case (`ServiceError`'s mapping).
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Unavailable(cause) => ApiError::unavailable("the database", cause),
-            StoreError::Conflict => ApiError::new(
-                StatusCode::CONFLICT,
-                "conflict",
-                "the dossier changed meanwhile; read it again",
-            ),
-            other => ApiError::internal(other),
-        }
+        motcua_service::ServiceError::from(e).into()
     }
 }
 
@@ -187,11 +184,9 @@ impl From<AuthError> for ApiError {
             }
             AuthError::IdTokenRefused(why) => {
                 tracing::warn!(reason = %why, "ID token refused");
-                ApiError::new(StatusCode::UNAUTHORIZED, "id_token_refused", why)
+                ApiError::new(Code::IdTokenRefused, why)
             }
-            AuthError::LoginRefused(why) => {
-                ApiError::new(StatusCode::FORBIDDEN, "login_refused", why)
-            }
+            AuthError::LoginRefused(why) => ApiError::new(Code::LoginRefused, why),
             AuthError::ProviderUnavailable(why) => {
                 ApiError::unavailable("the identity provider", why)
             }
@@ -207,11 +202,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let extra = self.extra.map(|e| *e).unwrap_or_default();
         let body = Problem {
-            type_: format!("https://motcua.invalid/problems/{}", self.code),
+            type_: format!("https://motcua.invalid/problems/{}", self.code.as_str()),
             title: title(self.status),
             status: self.status.as_u16(),
             detail: self.detail,
-            code: self.code.to_owned(),
+            code: self.code.as_str().to_owned(),
             errors: self.errors,
             allowed_actions: self.allowed_actions,
             fallback_documents: extra.fallback_documents,
@@ -234,5 +229,36 @@ impl IntoResponse for ApiError {
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_answered_with_its_own_status() {
+        for &code in Code::ALL {
+            let error = ApiError::new(code, "d");
+            assert_eq!(error.status.as_u16(), code.status(), "{code:?}");
+            assert!(error.status.canonical_reason().is_some(), "{code:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_problem_on_the_wire_is_built_from_the_wire_name_and_the_status() {
+        let response = ApiError::new(Code::ReusedFileTooLarge, "too big").into_response();
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        assert_eq!(
+            std::str::from_utf8(&body).unwrap(),
+            r#"{"type":"https://motcua.invalid/problems/file_too_large","title":"Unprocessable Entity","status":422,"detail":"too big","code":"file_too_large"}"#
+        );
     }
 }

@@ -11,6 +11,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use motcua_auth::Principal;
+use motcua_service::Code;
 use serde::de::DeserializeOwned;
 
 /// `axum::Json` with problem+json rejections, and with text the database cannot hold
@@ -74,34 +75,27 @@ impl From<JsonRejection> for ApiError {
         if crate::request_limits::body_timed_out(&rejection) {
             return crate::request_limits::body_stalled();
         }
-        let status = rejection.status();
-        let code = match status {
-            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-            StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
-            _ => "malformed_json",
+        // axum answers a JSON body with 413, 415, 422, or 400 for the rest (syntax, a body
+        // that could not be read): each code's own status.
+        let code = match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => Code::BodyTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+            StatusCode::UNPROCESSABLE_ENTITY => Code::InvalidBody,
+            _ => Code::MalformedJson,
         };
-        ApiError::new(status, code, rejection.body_text())
+        ApiError::new(code, rejection.body_text())
     }
 }
 
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_path",
-            rejection.body_text(),
-        )
+        ApiError::new(Code::InvalidPath, rejection.body_text())
     }
 }
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            rejection.body_text(),
-        )
+        ApiError::new(Code::InvalidQuery, rejection.body_text())
     }
 }
 
@@ -154,8 +148,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
             .filter(|k| !k.is_empty() && k.len() <= 255)
             .ok_or_else(|| {
                 ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_idempotency_key",
+                    Code::InvalidIdempotencyKey,
                     "Idempotency-Key must be 1 to 255 visible ASCII characters",
                 )
             })?;

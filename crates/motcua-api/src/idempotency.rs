@@ -7,6 +7,7 @@ use crate::error::ApiError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use motcua_auth::Principal;
+use motcua_service::Code;
 use motcua_store::idempotency::{self, Claim, StoredKey};
 use motcua_store::submissions::KeptAnswer;
 use serde_json::Value;
@@ -145,8 +146,7 @@ fn replayed(status: u16, body: Value) -> Response {
 
 fn reused() -> ApiError {
     ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency_key_reused",
+        Code::IdempotencyKeyReused,
         "this Idempotency-Key was already used for a different request",
     )
 }

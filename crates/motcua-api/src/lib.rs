@@ -5,13 +5,9 @@
 
 pub mod access;
 pub mod admission;
-pub mod catalog;
-pub mod clock;
-pub mod code_numbers;
 pub mod dossier_view;
 pub mod error;
 pub mod extract;
-pub mod facts;
 pub mod idempotency;
 pub mod measured;
 pub mod metrics;
@@ -22,26 +18,26 @@ pub mod rate_limits;
 pub mod register;
 pub mod registration_slips;
 pub mod request_limits;
-pub mod retention;
 pub mod routes;
 pub mod security_headers;
 pub mod staff;
 pub mod state;
 pub mod step;
 pub mod storable_text;
-pub mod sweep;
 pub mod time;
 
-pub use catalog::Catalog;
-pub use clock::Clock;
+// The use cases the handlers call, by the paths they have always had here.
+pub use motcua_service::{catalog, clock, code_numbers, facts, retention, sweep};
+pub use motcua_service::{Catalog, Clock};
 pub use state::{AppState, Shared};
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{Request, StatusCode};
+use axum::http::Request;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{middleware, Router};
 use error::ApiError;
+use motcua_service::Code;
 use routes::{
     actions, auth, counter, documents, dossiers, me, operations, procedures, queues, reports, slips,
 };
@@ -170,13 +166,12 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such resource")
+    ApiError::new(Code::NotFound, "no such resource")
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        Code::MethodNotAllowed,
         "this resource does not take that method",
     )
 }

@@ -2,10 +2,10 @@
 //! max 200) and an opaque `?cursor=`.
 
 use crate::error::ApiError;
-use axum::http::StatusCode;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::DateTime;
+use motcua_service::Code;
 use motcua_store::dossiers::{Dossier, PageAfter};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -27,8 +27,7 @@ impl PageParams {
             None => Ok(DEFAULT_LIMIT),
             Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
             Some(_) => Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_limit",
+                Code::InvalidLimit,
                 format!("limit must be between 1 and {MAX_LIMIT}"),
             )),
         }
@@ -52,13 +51,7 @@ impl Cursor {
     }
 
     fn parse(cursor: &str) -> Result<PageAfter, ApiError> {
-        let bad = || {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_cursor",
-                "this cursor is not one we gave",
-            )
-        };
+        let bad = || ApiError::new(Code::InvalidCursor, "this cursor is not one we gave");
         let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
         let text = String::from_utf8(bytes).map_err(|_| bad())?;
         let (micros, id) = text.split_once('|').ok_or_else(bad)?;

@@ -11,6 +11,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderName, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use motcua_service::Code;
 
 /// A response extension for the rare error answer whose body is its own documented contract
 /// and not a problem (`/readyz`'s 503 with its checks): this layer leaves it as it is.
@@ -43,14 +44,12 @@ pub async fn ensure(request: Request, next: Next) -> Response {
     let problem = if parts.status.is_server_error() {
         tracing::error!(error.message = %log, "error answer without a problem");
         ApiError::new(
-            parts.status,
             code_of(parts.status),
             "an unexpected error occurred; it has been logged",
         )
     } else {
         tracing::warn!(error.message = %log, "error answer without a problem");
         ApiError::new(
-            parts.status,
             code_of(parts.status),
             parts
                 .status
@@ -58,7 +57,9 @@ pub async fn ensure(request: Request, next: Next) -> Response {
                 .unwrap_or("the request was refused")
                 .to_lowercase(),
         )
-    };
+    }
+    // The answer's own status: `internal_error` and `request_refused` stand for several.
+    .with_status(parts.status);
     let mut answer = problem.into_response();
     copy_headers(parts.headers, answer.headers_mut());
     *answer.extensions_mut() = parts.extensions;
@@ -105,31 +106,32 @@ fn copy_headers(from: HeaderMap, to: &mut HeaderMap) {
     }
 }
 
-/// A stable code for an answer that came without one.
-fn code_of(status: StatusCode) -> &'static str {
+/// A stable code for an answer that came without one. Its status is the code's own but for
+/// `InternalError` (any other 5xx) and `RequestRefused` (any other 4xx).
+fn code_of(status: StatusCode) -> Code {
     match status {
-        StatusCode::BAD_REQUEST => "bad_request",
-        StatusCode::UNAUTHORIZED => "unauthorized",
-        StatusCode::FORBIDDEN => "forbidden",
-        StatusCode::NOT_FOUND => "not_found",
-        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
-        StatusCode::NOT_ACCEPTABLE => "not_acceptable",
-        StatusCode::REQUEST_TIMEOUT => "request_timeout",
-        StatusCode::CONFLICT => "conflict",
-        StatusCode::GONE => "gone",
-        StatusCode::LENGTH_REQUIRED => "length_required",
-        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
-        StatusCode::URI_TOO_LONG => "uri_too_long",
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
-        StatusCode::UNPROCESSABLE_ENTITY => "unprocessable",
-        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
-        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
-        StatusCode::NOT_IMPLEMENTED => "not_implemented",
-        StatusCode::BAD_GATEWAY => "bad_gateway",
-        StatusCode::SERVICE_UNAVAILABLE => "service_unavailable",
-        StatusCode::GATEWAY_TIMEOUT => "gateway_timeout",
-        s if s.is_server_error() => "internal_error",
-        _ => "request_refused",
+        StatusCode::BAD_REQUEST => Code::BadRequest,
+        StatusCode::UNAUTHORIZED => Code::Unauthorized,
+        StatusCode::FORBIDDEN => Code::Forbidden,
+        StatusCode::NOT_FOUND => Code::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => Code::MethodNotAllowed,
+        StatusCode::NOT_ACCEPTABLE => Code::NotAcceptable,
+        StatusCode::REQUEST_TIMEOUT => Code::RequestTimeout,
+        StatusCode::CONFLICT => Code::Conflict,
+        StatusCode::GONE => Code::Gone,
+        StatusCode::LENGTH_REQUIRED => Code::LengthRequired,
+        StatusCode::PAYLOAD_TOO_LARGE => Code::BodyTooLarge,
+        StatusCode::URI_TOO_LONG => Code::UriTooLong,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => Code::UnsupportedMediaType,
+        StatusCode::UNPROCESSABLE_ENTITY => Code::Unprocessable,
+        StatusCode::TOO_MANY_REQUESTS => Code::RateLimited,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => Code::HeadersTooLarge,
+        StatusCode::NOT_IMPLEMENTED => Code::NotImplemented,
+        StatusCode::BAD_GATEWAY => Code::BadGateway,
+        StatusCode::SERVICE_UNAVAILABLE => Code::ServiceUnavailable,
+        StatusCode::GATEWAY_TIMEOUT => Code::GatewayTimeout,
+        s if s.is_server_error() => Code::InternalError,
+        _ => Code::RequestRefused,
     }
 }
 
@@ -167,7 +169,7 @@ mod tests {
             )
             .route(
                 "/problem",
-                get(|| async { ApiError::new(StatusCode::CONFLICT, "conflict", "changed") }),
+                get(|| async { ApiError::new(Code::Conflict, "changed") }),
             )
             .route(
                 "/own",

@@ -11,11 +11,12 @@ use crate::error::ApiError;
 use crate::extract::Auth;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+use motcua_service::Code;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -272,8 +273,7 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
 fn too_many(kind: Limited, wait: Duration) -> ApiError {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        Code::RateLimited,
         format!(
             "too many {} from this account or address; try again in {seconds} s",
             kind.what()
@@ -285,6 +285,7 @@ fn too_many(kind: Limited, wait: Duration) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn limits(n: u32) -> RateLimits {
         let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);

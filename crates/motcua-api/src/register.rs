@@ -5,13 +5,13 @@
 use crate::error::{ApiError, DocumentRef};
 use crate::state::AppState;
 use crate::time::in_vietnam;
-use axum::http::StatusCode;
 use chrono::Utc;
 use motcua_auth::Principal;
 use motcua_core::pin::Pin;
 use motcua_core::procedure::prefill::{self, Stamp};
 use motcua_core::procedure::Procedure;
 use motcua_registry::{Purpose, RegistryError};
+use motcua_service::Code;
 use motcua_store::register_access::{self, NewRegisterAccess};
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -99,8 +99,7 @@ impl Unanswered {
     pub fn into_problem(self, procedure: &Procedure) -> ApiError {
         match self {
             Unanswered::NotInRegister => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "not_in_register",
+                Code::NotInRegister,
                 "the national population database has no record for your personal \
                      identification number, so your data cannot be filled in. Ask the commune \
                      police (công an cấp xã) to update it; meanwhile you may create the dossier \
@@ -109,15 +108,13 @@ impl Unanswered {
             )
             .with_fallback_documents(fallback_documents(procedure)),
             Unanswered::Deceased => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "person_deceased",
+                Code::PersonDeceased,
                 "the national population database records this person as deceased; a dossier \
                  cannot be started in their name. If this is wrong, the commune police \
                  (công an cấp xã) can correct the record",
             ),
             Unanswered::Unavailable { retry_after } => ApiError::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "register_unavailable",
+                Code::RegisterUnavailable,
                 "the national population database cannot be reached right now; nothing \
                      was created. Try again in a moment",
             )

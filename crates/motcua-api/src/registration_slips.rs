@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use motcua_auth::Principal;
 use motcua_core::procedure::Procedure;
 use motcua_files::PutError;
+use motcua_service::Code;
 use motcua_store::documents::{self, NewDocument};
 use motcua_store::dossiers::Dossier;
 use serde_json::{json, Value};
@@ -88,8 +89,8 @@ pub async fn issue(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let Principal::Staff { agency, .. } = principal else {
-        return Err(ApiError::forbidden(
-            "staff_only",
+        return Err(ApiError::new(
+            Code::StaffOnly,
             "registration slips are issued by the registration unit",
         ));
     };

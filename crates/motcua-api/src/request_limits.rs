@@ -4,9 +4,10 @@
 
 use crate::error::ApiError;
 use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
+use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use motcua_service::Code;
 
 /// Headers (names and values together) above this are refused with 431: a browser's or an
 /// app's real headers, a bearer token included, stay far below it.
@@ -25,8 +26,7 @@ pub async fn refuse_oversized(
     let uri_bytes = request.uri().to_string().len();
     if uri_bytes > MAX_URI_BYTES {
         return ApiError::new(
-            StatusCode::URI_TOO_LONG,
-            "uri_too_long",
+            Code::UriTooLong,
             format!("the request target is {uri_bytes} bytes; the limit is {MAX_URI_BYTES}"),
         )
         .into_response();
@@ -38,8 +38,7 @@ pub async fn refuse_oversized(
         .sum();
     if header_bytes > MAX_HEADER_BYTES {
         return ApiError::new(
-            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            "headers_too_large",
+            Code::HeadersTooLarge,
             format!(
                 "the request's headers are {header_bytes} bytes; the limit is {MAX_HEADER_BYTES}"
             ),
@@ -54,8 +53,7 @@ pub async fn refuse_oversized(
     let over = announced.filter(|n| *n > max_body_bytes as u64);
     if let (Some(announced), false) = (over, request.method() == Method::PUT) {
         return ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
+            Code::BodyTooLarge,
             format!("the body announces {announced} bytes; the limit is {max_body_bytes}"),
         )
         .into_response();
@@ -79,8 +77,7 @@ pub fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
 /// The answer to a body that stalled: nothing of it was kept.
 pub fn body_stalled() -> ApiError {
     ApiError::new(
-        StatusCode::REQUEST_TIMEOUT,
-        "body_timeout",
+        Code::BodyTimeout,
         "the request body stopped arriving; nothing was kept — send it again",
     )
 }

@@ -4,10 +4,10 @@
 
 use crate::error::{ApiError, FieldProblem};
 use crate::state::AppState;
-use axum::http::StatusCode;
 use motcua_auth::Principal;
-use motcua_core::procedure::workflow::{self, StaffMember};
+use motcua_core::procedure::workflow::{self, AssignRefusal, StaffMember};
 use motcua_core::procedure::Procedure;
+use motcua_service::Code;
 use motcua_store::dossiers::Dossier;
 use motcua_store::staff;
 
@@ -48,7 +48,40 @@ pub async fn check_assignee(
         let message = refusal.to_string();
         let mut field = FieldProblem::new("/to", message.clone());
         field.code = Some(refusal.code().to_owned());
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, refusal.code(), message)
-            .with_errors(vec![field])
+        ApiError::new(code_of(&refusal), message).with_errors(vec![field])
     })
+}
+
+/// The problem's code of a refusal: the same wire name as `refusal.code()`.
+fn code_of(refusal: &AssignRefusal) -> Code {
+    match refusal {
+        AssignRefusal::UnknownStaffMember(_) => Code::UnknownStaffMember,
+        AssignRefusal::NotInAgency { .. } => Code::NotInAgency,
+        AssignRefusal::NoRoleForState { .. } => Code::NoRoleForState,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_assign_refusal_keeps_its_wire_name() {
+        let refusals = [
+            AssignRefusal::UnknownStaffMember("a".into()),
+            AssignRefusal::NotInAgency {
+                username: "a".into(),
+                agency: "b".into(),
+            },
+            AssignRefusal::NoRoleForState {
+                username: "a".into(),
+                state: "s".into(),
+                needed: None,
+            },
+        ];
+        for refusal in refusals {
+            assert_eq!(code_of(&refusal).as_str(), refusal.code());
+            assert_eq!(code_of(&refusal).status(), 422);
+        }
+    }
 }

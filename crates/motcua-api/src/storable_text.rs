@@ -10,9 +10,9 @@
 
 use crate::error::{ApiError, FieldProblem};
 use axum::extract::{MatchedPath, Request};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use motcua_service::Code;
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -38,7 +38,7 @@ fn unstorable(problems: Vec<FieldProblem>) -> ApiError {
         [one] => format!("{} {}", one.pointer, one.message),
         _ => format!("{} values hold text that cannot be stored", problems.len()),
     };
-    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "unstorable_text", detail).with_errors(problems)
+    ApiError::new(Code::UnstorableText, detail).with_errors(problems)
 }
 
 /// A JSON pointer's reference token (RFC 6901), readable even when the name itself is the
@@ -201,13 +201,14 @@ fn nul_problems(value: &Value, at: &mut String, problems: &mut Vec<FieldProblem>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::StatusCode;
 
     fn pointers(body: &[u8]) -> Vec<String> {
         match check_json(body) {
             Ok(()) => Vec::new(),
             Err(e) => {
                 assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
-                assert_eq!(e.code, "unstorable_text");
+                assert_eq!(e.code, Code::UnstorableText);
                 e.errors.into_iter().map(|p| p.pointer).collect()
             }
         }

@@ -11,11 +11,11 @@
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use motcua_api::facts::Subject;
 use motcua_core::calendar::{self, Calendar};
 use motcua_core::indicators::{Channel, DossierFacts};
 use motcua_core::legal_clock;
 use motcua_core::procedure::Procedure;
+use motcua_service::facts::Subject;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::PgConnection;
@@ -288,7 +288,7 @@ pub async fn run(
                 supplement_requests,
                 opt(Some(submitted_at)),
             );
-            facts.push(motcua_api::facts::row(
+            facts.push(motcua_service::facts::row(
                 Subject {
                     dossier_id: id,
                     agency_id: agency,

@@ -8,6 +8,7 @@ pub mod config;
 pub mod connections;
 pub mod dev;
 pub mod generate;
+pub mod jobs;
 pub mod postgres_local;
 pub mod procedures_dir;
 pub mod server;

@@ -2,16 +2,18 @@
 //! commands.
 
 use crate::config::{Config, ConnectionSettings, OidcSettings, RegistrySettings, ShutdownSettings};
+use crate::jobs::Jobs;
 use crate::procedures_dir;
 use anyhow::{bail, Context, Result};
 use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use motcua_api::{AppState, Catalog, Clock, Shared};
+use motcua_api::{AppState, Shared};
 use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
+use motcua_service::{Catalog, Clock};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -74,6 +76,8 @@ async fn prepare_database(
 pub struct App {
     pub router: axum::Router,
     pub connections: motcua_api::metrics::Connections,
+    /// Stopped once the server has answered its last request.
+    pub jobs: Jobs,
 }
 
 pub async fn build_app(config: &Config, services: Services) -> Result<App> {
@@ -134,18 +138,12 @@ pub async fn build_app(config: &Config, services: Services) -> Result<App> {
                 .map(|token| token.expose_secret()),
         ),
         pool,
-        code_numbers: motcua_api::code_numbers::CodeNumbers::new(code_numbers),
+        code_numbers: motcua_service::code_numbers::CodeNumbers::new(code_numbers),
     });
     if let Some(path) = &config.staff_directory {
         crate::staff_directory::load(&state.pool, path, state.clock.now()).await?;
     }
-    spawn_rate_limit_forgetter(state.clone());
-    // Through the state's store, so that the sweep's calls are in the storage metrics.
-    spawn_sweeper(state.pool.clone(), state.files.clone());
-    spawn_fact_compactor(state.pool.clone());
-    if let Some(every) = config.retention_interval {
-        spawn_retention(state.clone(), every);
-    }
+    let jobs = start_jobs(&state, config.retention_interval);
     let connections = state.metrics.connections();
     let router = motcua_api::router(
         state,
@@ -157,6 +155,7 @@ pub async fn build_app(config: &Config, services: Services) -> Result<App> {
     Ok(App {
         router,
         connections,
+        jobs,
     })
 }
 
@@ -237,10 +236,11 @@ pub async fn serve_until(
         }
         tokio::time::sleep(settings.grace).await;
     };
-    tokio::select! {
+    let served = tokio::select! {
         result = server => {
-            result.context("the HTTP server stopped")?;
-            tracing::info!("every request in flight finished; stopped");
+            result.context("the HTTP server stopped").inspect(|()| {
+                tracing::info!("every request in flight finished; stopped");
+            })
         }
         () = grace_over => {
             tracing::warn!(
@@ -248,9 +248,11 @@ pub async fn serve_until(
                 grace_secs = settings.grace.as_secs(),
                 "the shutdown grace is over: stopping with requests still in flight"
             );
+            Ok(())
         }
-    }
-    Ok(())
+    };
+    app.jobs.stop().await;
+    served
 }
 
 /// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
@@ -347,81 +349,76 @@ pub async fn sweep_command(config: Config) -> Result<()> {
     let pool = motcua_store::connect(url.expose_secret(), 2).await?;
     let files = file_store(&config)?;
     let removed =
-        motcua_api::sweep::sweep_orphans(&pool, files.as_ref(), motcua_api::sweep::GRACE).await?;
+        motcua_service::sweep::sweep_orphans(&pool, files.as_ref(), motcua_service::sweep::GRACE)
+            .await?;
     println!("removed {removed} orphan object(s)");
     Ok(())
 }
 
-/// Once a minute the rate limits forget the budgets that are full again.
-fn spawn_rate_limit_forgetter(state: AppState) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every.tick().await;
+/// The background jobs of a serving engine: the rate limits' upkeep every minute, the
+/// orphan sweep every hour, the facts' day sums every five seconds, retention every
+/// `retention_interval` (when set). Several engines on one database may run each at once:
+/// a fact change moves once, a locked dossier is skipped.
+fn start_jobs(state: &AppState, retention_interval: Option<std::time::Duration>) -> Jobs {
+    let mut jobs = Jobs::default();
+    let minute = std::time::Duration::from_secs(60);
+    jobs.every("rate limits' upkeep", minute, {
+        let state = state.clone();
+        move || {
             state.rate_limits.forget_idle();
+            std::future::ready(())
         }
     });
+    jobs.every("orphan sweep", 60 * minute, {
+        // Through the state's store, so that the sweep's calls are in the storage metrics.
+        let (pool, files) = (state.pool.clone(), state.files.clone());
+        move || sweep_round(pool.clone(), files.clone())
+    });
+    jobs.every("facts' day sums", std::time::Duration::from_secs(5), {
+        let pool = state.pool.clone();
+        move || compact_round(pool.clone())
+    });
+    if let Some(every) = retention_interval {
+        let state = state.clone();
+        jobs.every("retention", every, move || retention_round(state.clone()));
+    }
+    jobs
 }
 
-/// Sweeps orphan objects every hour, for as long as the engine runs.
-fn spawn_sweeper(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
-        loop {
-            every.tick().await;
-            if let Err(e) =
-                motcua_api::sweep::sweep_orphans(&pool, files.as_ref(), motcua_api::sweep::GRACE)
-                    .await
-            {
-                tracing::warn!(error.message = %e, "the orphan sweep failed; it will run again");
-            }
-        }
-    });
+async fn sweep_round(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
+    let swept =
+        motcua_service::sweep::sweep_orphans(&pool, files.as_ref(), motcua_service::sweep::GRACE)
+            .await;
+    if let Err(e) = swept {
+        tracing::warn!(error.message = %e, "the orphan sweep failed; it will run again");
+    }
 }
 
-/// Moves the changes to the indicator facts into the report's day sums every few seconds,
-/// so that a report reads a few seconds of changes besides them. Several engines on one
-/// database may run it at once; each change moves once.
-fn spawn_fact_compactor(pool: sqlx::PgPool) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(std::time::Duration::from_secs(5));
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            if let Err(e) = motcua_store::facts::compact(&pool).await {
-                tracing::warn!(error.message = %e, "moving the facts' changes into the day sums failed; it will run again");
-            }
-        }
-    });
+async fn compact_round(pool: sqlx::PgPool) {
+    if let Err(e) = motcua_store::facts::compact(&pool).await {
+        tracing::warn!(error.message = %e, "moving the facts' changes into the day sums failed; it will run again");
+    }
 }
 
-/// Runs retention every `every`, on the engine's clock, for as long as the engine runs.
-/// Several engines on one database share the work (locked dossiers are skipped).
-fn spawn_retention(state: AppState, every: std::time::Duration) {
-    tokio::spawn(async move {
-        let mut ticks = tokio::time::interval(every);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            let now = state.clock.now();
-            match motcua_api::retention::run(&state.pool, state.files.as_ref(), &state.catalog, now)
-                .await
-            {
-                Ok(report) if report == Default::default() => {}
-                Ok(report) => tracing::info!(
-                    dossiers_anonymised = report.dossiers_anonymised,
-                    documents_erased = report.documents_erased,
-                    objects_removed = report.objects_removed,
-                    objects_left = report.objects_left,
-                    idempotency_keys_forgotten = report.idempotency_keys_forgotten,
-                    "retention ran"
-                ),
-                Err(e) => {
-                    tracing::warn!(error.message = %e, "the retention run failed; it will run again")
-                }
-            }
+/// One retention run on the engine's clock.
+async fn retention_round(state: AppState) {
+    let now = state.clock.now();
+    match motcua_service::retention::run(&state.pool, state.files.as_ref(), &state.catalog, now)
+        .await
+    {
+        Ok(report) if report == Default::default() => {}
+        Ok(report) => tracing::info!(
+            dossiers_anonymised = report.dossiers_anonymised,
+            documents_erased = report.documents_erased,
+            objects_removed = report.objects_removed,
+            objects_left = report.objects_left,
+            idempotency_keys_forgotten = report.idempotency_keys_forgotten,
+            "retention ran"
+        ),
+        Err(e) => {
+            tracing::warn!(error.message = %e, "the retention run failed; it will run again")
         }
-    });
+    }
 }
 
 /// `motcua retention run`: anonymises now what is past its retention (or, with `dry_run`,
@@ -434,7 +431,7 @@ pub async fn retention_command(config: Config, dry_run: bool) -> Result<()> {
     let pool = motcua_store::connect(url.expose_secret(), 2).await?;
     let now = chrono::Utc::now();
     if dry_run {
-        let due = motcua_api::retention::preview(&pool, &catalog, now).await?;
+        let due = motcua_service::retention::preview(&pool, &catalog, now).await?;
         let due: serde_json::Map<String, serde_json::Value> =
             due.into_iter().map(|(code, n)| (code, n.into())).collect();
         println!(
@@ -453,7 +450,7 @@ pub async fn retention_command(config: Config, dry_run: bool) -> Result<()> {
         );
     }
     let files = file_store(&config)?;
-    let report = motcua_api::retention::run(&pool, files.as_ref(), &catalog, now).await?;
+    let report = motcua_service::retention::run(&pool, files.as_ref(), &catalog, now).await?;
     println!("{}", serde_json::to_string(&report)?);
     if report.objects_left > 0 {
         bail!(
@@ -475,7 +472,7 @@ pub async fn rebuild_facts_command(config: Config) -> Result<()> {
     let catalog = Catalog::new(procedures)
         .with_recorded_versions(&pool)
         .await?;
-    let written = motcua_api::facts::rebuild_all(&pool, &catalog)
+    let written = motcua_service::facts::rebuild_all(&pool, &catalog)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail))?;
     println!("rebuilt the facts of {written} dossier(s)");

@@ -1,7 +1,7 @@
 //! The errors every operation can answer because of how it reads its request (the
 //! extractors of `crate::extract`, the text check of `crate::storable_text`), documented once here instead of on every handler, so a
 //! new handler cannot forget them and clients (and the fuzzing in
-//! tests/tests/schemathesis.rs) know each answer they may get.
+//! tests/tests/suite/schemathesis.rs) know each answer they may get.
 
 use std::collections::BTreeMap;
 use utoipa::openapi::path::{Operation, ParameterIn};

@@ -1,5 +1,5 @@
 //! What /openapi.json promises, checked without an engine: each failure schemathesis found
-//! (tests/tests/schemathesis.rs) has its assertion here.
+//! (tests/tests/suite/schemathesis.rs) has its assertion here.
 
 use super::ApiDoc;
 use serde_json::Value;

@@ -21,6 +21,7 @@ use motcua_auth::Principal;
 use motcua_core::legal_clock::{self, ApologyRefused};
 use motcua_core::procedure::workflow::{self, Refusal, Request};
 use motcua_core::procedure::{Effect, Needs, Procedure};
+use motcua_service::Code;
 use motcua_store::dossiers::{self, Dossier, Step, DRAFT};
 use motcua_store::events::{self, NewEvent};
 use serde::Deserialize;
@@ -309,24 +310,19 @@ fn refusal_problem(refusal: Refusal) -> ApiError {
     let detail = refusal.to_string();
     match refusal {
         Refusal::NotAllowed { allowed, .. } => {
-            let mut e = ApiError::new(StatusCode::CONFLICT, "action_not_allowed", detail);
+            let mut e = ApiError::new(Code::ActionNotAllowed, detail);
             e.allowed_actions = Some(allowed);
             e
         }
-        Refusal::WrongRole(_) => ApiError::forbidden("role_not_allowed", detail),
-        Refusal::AssignedToAnother(_) => {
-            ApiError::new(StatusCode::CONFLICT, "assigned_to_another", detail)
-        }
-        Refusal::AlreadyTaken(_) => {
-            ApiError::new(StatusCode::CONFLICT, "action_already_taken", detail)
-        }
+        Refusal::WrongRole(_) => ApiError::new(Code::RoleNotAllowed, detail),
+        Refusal::AssignedToAnother(_) => ApiError::new(Code::AssignedToAnother, detail),
+        Refusal::AlreadyTaken(_) => ApiError::new(Code::ActionAlreadyTaken, detail),
         Refusal::Missing { pointer, what } => ApiError::validation(
             format!("this action needs {what}"),
             vec![FieldProblem::new(pointer, "required")],
         ),
         Refusal::ResultDocumentMissing => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "result_document_missing",
+            Code::ResultDocumentMissing,
             format!("{detail}: PUT /v1/dossiers/{{id}}/results/{{result_code}}"),
         ),
     }
@@ -367,8 +363,8 @@ async fn apologise(
     now: DateTime<Utc>,
 ) -> Result<(Dossier, Value), ApiError> {
     if !matches!(principal, Principal::Staff { .. }) {
-        return Err(ApiError::forbidden(
-            "role_not_allowed",
+        return Err(ApiError::new(
+            Code::RoleNotAllowed,
             "only the processing body apologises and sets a new return date",
         ));
     }
@@ -402,9 +398,7 @@ async fn apologise(
             missing,
         ));
     };
-    let refused = |why: ApologyRefused| {
-        ApiError::new(StatusCode::CONFLICT, "apology_refused", why.to_string())
-    };
+    let refused = |why: ApologyRefused| ApiError::new(Code::ApologyRefused, why.to_string());
     let Some(due) = dossier
         .clock
         .due_at
@@ -416,8 +410,8 @@ async fn apologise(
         return Err(refused(ApologyRefused::NoRunningClock));
     }
     if !access::apologises_for(principal, dossier, procedure) {
-        return Err(ApiError::forbidden(
-            "role_not_allowed",
+        return Err(ApiError::new(
+            Code::RoleNotAllowed,
             "the apology comes from who works the dossier's current step, or an approver",
         ));
     }

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_auth::{LoginKind, PendingLogin, Principal};
+use motcua_service::Code;
 use motcua_store::logins::{self, LoginAttempt};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -94,8 +95,7 @@ fn redirect(status: StatusCode, target: &str) -> Result<Response, ApiError> {
 fn checked_return_to(public_url: &str, return_to: &str) -> Result<String, ApiError> {
     let refuse = || {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_return_to",
+            Code::InvalidReturnTo,
             "return_to must be a path of this service or a URL on its origin",
         )
     };
@@ -103,8 +103,7 @@ fn checked_return_to(public_url: &str, return_to: &str) -> Result<String, ApiErr
     // before the citizen spends a login on it.
     if return_to.chars().any(char::is_control) {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_return_to",
+            Code::InvalidReturnTo,
             "return_to must not contain control characters (CR, LF, TAB, 0x00-0x1F, 0x7F)",
         ));
     }
@@ -149,7 +148,7 @@ pub async fn callback(
     headers: HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> Result<Response, ApiError> {
-    let bad = |detail: String| ApiError::new(StatusCode::BAD_REQUEST, "login_failed", detail);
+    let bad = |detail: String| ApiError::new(Code::LoginFailed, detail);
     if let Some(error) = params.error {
         return Err(bad(format!(
             "the identity provider answered {error}: {}",
@@ -311,7 +310,7 @@ mod tests {
             "http://127.0.0.1:8080/x\u{1}",
         ] {
             let refused = checked_return_to(own, bad).unwrap_err();
-            assert_eq!(refused.code, "invalid_return_to", "{bad:?}");
+            assert_eq!(refused.code, Code::InvalidReturnTo, "{bad:?}");
             assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad:?}");
         }
     }

@@ -9,10 +9,10 @@ use crate::extract::{Auth, IdempotencyKey, Json};
 use crate::routes::dossiers::{checked_pin, current_procedure, open_draft};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::Response;
 use motcua_auth::Principal;
 use motcua_core::procedure::Role;
+use motcua_service::Code;
 use motcua_store::dossiers::CounterIntake;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -52,8 +52,8 @@ pub async fn create(
     let agency = match &principal {
         Principal::Staff { agency, .. } if access::holds(&principal, Role::DeskClerk) => agency,
         _ => {
-            return Err(ApiError::forbidden(
-                "desk_clerks_only",
+            return Err(ApiError::new(
+                Code::DeskClerksOnly,
                 "dossiers are taken at the counter by a desk clerk",
             ))
         }
@@ -70,14 +70,13 @@ pub async fn create(
     let procedure = current_procedure(&state, &body.procedure)?;
     if !procedure.spec().channels.iter().any(|c| c == "counter") {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "channel_not_offered",
+            Code::ChannelNotOffered,
             format!("procedure {} is not taken at the counter", procedure.code()),
         ));
     }
     if !procedure.spec().agencies.iter().any(|a| a.id == *agency) {
-        return Err(ApiError::forbidden(
-            "agency_not_receiving",
+        return Err(ApiError::new(
+            Code::AgencyNotReceiving,
             format!(
                 "your agency does not receive procedure {}",
                 procedure.code()

@@ -18,6 +18,7 @@ use motcua_auth::Principal;
 use motcua_core::media::{essence, sniff, SNIFF_BYTES};
 use motcua_core::procedure::DocumentRequirement;
 use motcua_files::{ByteStream, FileError, PutError};
+use motcua_service::Code;
 use motcua_store::documents::{self, Attachment, Document, DossierDocument, NewDocument};
 use motcua_store::dossiers::Dossier;
 use motcua_store::events::{self, NewEvent};
@@ -121,8 +122,7 @@ fn requirement<'a>(
         .find(|d| d.key == key)
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::NOT_FOUND,
-                "requirement_not_found",
+                Code::RequirementNotFound,
                 format!("procedure {} has no document {key:?}", procedure.code()),
             )
         })
@@ -137,8 +137,7 @@ fn adding_as(
 ) -> Result<&'static str, ApiError> {
     if !crate::access::may_edit(principal, dossier, procedure) {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "dossier_not_editable",
+            Code::DossierNotEditable,
             format!(
                 "documents cannot be changed by you while the dossier is {:?}",
                 dossier.state
@@ -277,8 +276,7 @@ fn interrupted(why: std::io::Error) -> ApiError {
         return request_limits::body_stalled();
     }
     ApiError::new(
-        StatusCode::BAD_REQUEST,
-        "upload_interrupted",
+        Code::UploadInterrupted,
         format!("the upload was interrupted: {why}; nothing was kept"),
     )
 }
@@ -294,19 +292,14 @@ async fn checked_body(body: Body, declared: &str) -> Result<ByteStream, ApiError
         }
     }
     if head.is_empty() {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "empty_file",
-            "the file is empty",
-        ));
+        return Err(ApiError::new(Code::EmptyFile, "the file is empty"));
     }
     match sniff(&head) {
         Some(found) if found == declared => {}
         found => {
             discard(stream).await;
             return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "content_mismatch",
+                Code::ContentMismatch,
                 format!(
                     "the file was declared {declared} but its bytes are {}; nothing was kept",
                     found.unwrap_or("not a type this procedure accepts")
@@ -377,8 +370,7 @@ async fn receive_upload(
         .unwrap_or_default();
     if !requirement.accept.contains(&declared) {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "media_type_not_accepted",
+            Code::MediaTypeNotAccepted,
             format!(
                 "{key:?} accepts {}; this upload is {:?}",
                 requirement.accept.join(", "),
@@ -392,8 +384,7 @@ async fn receive_upload(
         .and_then(|v| v.parse::<u64>().ok());
     let too_large = || {
         ApiError::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "file_too_large",
+            Code::FileTooLarge,
             format!(
                 "{key:?} takes files up to {} bytes; nothing was kept",
                 requirement.max_bytes
@@ -613,16 +604,11 @@ pub async fn attach_existing(
                 other => other,
             }
             .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::NOT_FOUND,
-                    "document_not_found",
-                    "no such document in your store",
-                )
+                ApiError::new(Code::DocumentNotFound, "no such document in your store")
             })?;
             if !requirement.accept.contains(&document.content_type) {
                 return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "media_type_not_accepted",
+                    Code::ReusedMediaTypeNotAccepted,
                     format!(
                         "{key:?} accepts {}; this document is {}",
                         requirement.accept.join(", "),
@@ -632,8 +618,7 @@ pub async fn attach_existing(
             }
             if u64::try_from(document.size).unwrap_or(u64::MAX) > requirement.max_bytes {
                 return Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "file_too_large",
+                    Code::ReusedFileTooLarge,
                     format!("{key:?} takes files up to {} bytes", requirement.max_bytes),
                 ));
             }
@@ -647,8 +632,7 @@ pub async fn attach_existing(
         (None, Some(true), Principal::Staff { .. }) => (None, "paper"),
         _ => {
             return Err(ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_body",
+                Code::InvalidBody,
                 "a citizen sends {\"reuse\": document id}; staff send {\"paper\": true}",
             ))
         }
@@ -728,8 +712,7 @@ pub async fn remove(
     )?;
     let Some(previous) = documents::detach(&mut tx, id, &key).await? else {
         return Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "document_not_found",
+            Code::DocumentNotFound,
             format!("the dossier has no document for {key:?}"),
         ));
     };
@@ -784,13 +767,7 @@ pub async fn download(
     Path(id): Path<Uuid>,
     Query(params): Query<DownloadParams>,
 ) -> Result<Response, ApiError> {
-    let not_found = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "document_not_found",
-            "no such document",
-        )
-    };
+    let not_found = || ApiError::new(Code::DocumentNotFound, "no such document");
     let document = documents::find(&state.pool, id)
         .await?
         .ok_or_else(not_found)?;
@@ -816,8 +793,7 @@ pub async fn download(
             };
             if document.erased_at.is_some() {
                 return Err(ApiError::new(
-                    StatusCode::GONE,
-                    "document_erased",
+                    Code::DocumentErased,
                     "the document was erased when its dossier's retention ended",
                 ));
             }
@@ -909,8 +885,7 @@ fn result_may_be_attached(
         return Ok(());
     }
     Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "result_not_expected",
+        Code::ResultNotExpected,
         format!(
             "a result is attached by who issues it, in the step it is issued from; the dossier is {:?}",
             dossier.state
@@ -932,8 +907,7 @@ fn checked_result_code(code: &str) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_result_code",
+            Code::InvalidResultCode,
             "a result code has 1–64 letters, digits, '-', '.', '_' or '/'",
         ))
     }
@@ -975,8 +949,8 @@ async fn receive_result(
 ) -> Result<Response, ApiError> {
     let result_code = result_code.to_owned();
     let Principal::Staff { agency, .. } = &principal else {
-        return Err(ApiError::forbidden(
-            "staff_only",
+        return Err(ApiError::new(
+            Code::StaffOnly,
             "results are issued by the agency handling the dossier",
         ));
     };
@@ -994,8 +968,7 @@ async fn receive_result(
         .unwrap_or_default();
     if !RESULT_TYPES.contains(&declared.as_str()) {
         return Err(ApiError::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "media_type_not_accepted",
+            Code::MediaTypeNotAccepted,
             format!("a result is one of {}", RESULT_TYPES.join(", ")),
         ));
     }
@@ -1012,8 +985,7 @@ async fn receive_result(
         .await
         .map_err(|e| match e {
             PutError::TooLarge { limit } => ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
+                Code::FileTooLarge,
                 format!("a result takes at most {limit} bytes"),
             ),
             PutError::Body(why) => interrupted(why),

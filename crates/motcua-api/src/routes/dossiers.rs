@@ -18,6 +18,7 @@ use motcua_auth::Principal;
 use motcua_core::dossier_code::DossierCode;
 use motcua_core::pin::Pin;
 use motcua_core::procedure::{FieldError, Procedure};
+use motcua_service::Code;
 use motcua_store::documents::{self, DossierDocument};
 use motcua_store::dossiers::{self, AgencyFilter, CounterIntake, Dossier, NewDraft, DRAFT};
 use motcua_store::events::{self, NewEvent};
@@ -58,8 +59,8 @@ pub(crate) fn form_problems(
 pub(crate) fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
     match principal {
         Principal::Citizen { pin, .. } => Ok(pin),
-        Principal::Staff { .. } => Err(ApiError::forbidden(
-            "citizens_only",
+        Principal::Staff { .. } => Err(ApiError::new(
+            Code::CitizensOnly,
             "only a citizen can do this for themself; staff use the counter endpoints",
         )),
     }
@@ -148,8 +149,8 @@ fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), Api
         in_vietnam(window.from.to_utc()).format(format),
         in_vietnam(window.until.to_utc()).format(format)
     );
-    Err(ApiError::forbidden(
-        "procedure_not_open",
+    Err(ApiError::new(
+        Code::ProcedureNotOpen,
         format!(
             "procedure {} takes dossiers only {window}; it is now {}",
             procedure.code(),
@@ -180,8 +181,7 @@ pub struct CreateDossier {
 pub(crate) fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
     Pin::parse(pin).map_err(|e| {
         ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_pin",
+            Code::InvalidPin,
             format!("your personal identification number is refused: {e}"),
         )
     })
@@ -213,8 +213,8 @@ pub async fn create(
     } = &principal
     {
         if *assurance_level < procedure.assurance_level() {
-            return Err(ApiError::forbidden(
-                "assurance_level_too_low",
+            return Err(ApiError::new(
+                Code::AssuranceLevelTooLow,
                 format!(
                     "procedure {} needs a level-{} VNeID account (yours is level {}); \
                      have your account verified to level 2 at the police (công an) or in the VNeID app",
@@ -245,8 +245,7 @@ pub(crate) fn current_procedure<'a>(
 ) -> Result<&'a Arc<Procedure>, ApiError> {
     let procedure = state.catalog.current(code).ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "procedure_not_found",
+            Code::ProcedureNotFound,
             format!("no procedure with code {code:?}"),
         )
     })?;
@@ -381,8 +380,7 @@ pub async fn refresh_prefill(
             Ok(())
         } else {
             Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "dossier_not_editable",
+                Code::DossierNotEditable,
                 format!(
                     "only a draft is filled from the register; this dossier is {:?}",
                     d.state
@@ -591,8 +589,7 @@ pub async fn patch(
         && (dossier.state == DRAFT || matches!(principal, Principal::Citizen { .. }));
     if !editable {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "dossier_not_editable",
+            Code::DossierNotEditable,
             format!(
                 "a dossier in state {:?} cannot be changed by you",
                 dossier.state
@@ -604,8 +601,7 @@ pub async fn patch(
     let locked = locked_fields_changed(&dossier.prefill, &dossier.data, &data);
     if !locked.is_empty() {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "prefilled_field_locked",
+            Code::PrefilledFieldLocked,
             "these fields come from the population register and cannot be changed here",
         )
         .with_errors(locked));
@@ -768,8 +764,7 @@ pub async fn submit(
         }
     }
     Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "dossier_changing",
+        Code::DossierChanging,
         "the draft kept changing while it was being submitted; submit it again",
     ))
 }
@@ -802,15 +797,14 @@ async fn try_submit(
     }
     let dossier = opened.dossier;
     if dossier.state == DRAFT && !access::may_submit(principal, &dossier) {
-        return Err(ApiError::forbidden(
-            "role_not_allowed",
+        return Err(ApiError::new(
+            Code::RoleNotAllowed,
             "a draft is submitted by its citizen, or by the desk that took it at the counter",
         ));
     }
     if dossier.state != DRAFT {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "already_submitted",
+            Code::AlreadySubmitted,
             format!(
                 "this dossier was already submitted (state {:?})",
                 dossier.state

@@ -5,9 +5,9 @@ use crate::extract::{Auth, Json, Query};
 use crate::state::AppState;
 use crate::time::in_vietnam;
 use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, FixedOffset};
 use motcua_auth::Principal;
+use motcua_service::Code;
 use motcua_store::register_access;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -67,8 +67,8 @@ pub async fn access_log(
     Query(params): Query<AccessLogParams>,
 ) -> Result<Json<AccessLog>, ApiError> {
     let Principal::Citizen { pin, .. } = &principal else {
-        return Err(ApiError::forbidden(
-            "citizens_only",
+        return Err(ApiError::new(
+            Code::CitizensOnly,
             "the access log shows a citizen the reads of their own data",
         ));
     };
@@ -77,13 +77,8 @@ pub async fn access_log(
         .cursor
         .as_deref()
         .map(|c| {
-            c.parse::<i64>().map_err(|_| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_cursor",
-                    "this cursor is not one we gave",
-                )
-            })
+            c.parse::<i64>()
+                .map_err(|_| ApiError::new(Code::InvalidCursor, "this cursor is not one we gave"))
         })
         .transpose()?;
     let rows = register_access::list_for_subject(&state.pool, pin, before, limit + 1).await?;
@@ -131,19 +126,13 @@ pub async fn documents(
     Query(params): Query<AccessLogParams>,
 ) -> Result<Json<DocumentStore>, ApiError> {
     let Principal::Citizen { pin, .. } = &principal else {
-        return Err(ApiError::forbidden(
-            "citizens_only",
+        return Err(ApiError::new(
+            Code::CitizensOnly,
             "the document store belongs to a citizen",
         ));
     };
     let limit = page_limit(params.limit)?;
-    let bad_cursor = || {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_cursor",
-            "this cursor is not one we gave",
-        )
-    };
+    let bad_cursor = || ApiError::new(Code::InvalidCursor, "this cursor is not one we gave");
     let before = params
         .cursor
         .as_deref()
@@ -177,8 +166,7 @@ fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
         None => Ok(DEFAULT_LIMIT),
         Some(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_limit",
+            Code::InvalidLimit,
             format!("limit must be between 1 and {MAX_LIMIT}"),
         )),
     }

@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::extract::{Json, Path};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
+use motcua_service::Code;
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -63,8 +63,7 @@ pub async fn get(
 ) -> Result<Json<Value>, ApiError> {
     let procedure = state.catalog.current(&code).ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "procedure_not_found",
+            Code::ProcedureNotFound,
             format!("no procedure with code {code:?}"),
         )
     })?;

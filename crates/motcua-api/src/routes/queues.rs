@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset};
 use motcua_auth::Principal;
 use motcua_core::procedure::Role;
+use motcua_service::Code;
 use motcua_store::dossiers::DRAFT;
 use motcua_store::events::{self, NewEvent};
 use motcua_store::queues;
@@ -53,8 +54,8 @@ pub struct QueueList {
 fn staff_only(principal: &Principal) -> Result<(&str, &[String]), ApiError> {
     match principal {
         Principal::Staff { agency, roles, .. } => Ok((agency, roles)),
-        Principal::Citizen { .. } => Err(ApiError::forbidden(
-            "staff_only",
+        Principal::Citizen { .. } => Err(ApiError::new(
+            Code::StaffOnly,
             "work queues are for the staff of an agency",
         )),
     }
@@ -78,8 +79,7 @@ fn queues_for(state: &AppState, roles: &[String]) -> Vec<(String, String, Role)>
 
 fn not_found(queue: &str) -> ApiError {
     ApiError::new(
-        StatusCode::NOT_FOUND,
-        "queue_not_found",
+        Code::QueueNotFound,
         format!("no queue {queue:?} that you work; GET /v1/queues lists yours"),
     )
 }
@@ -267,15 +267,13 @@ async fn reassign(
     let dossier = lock_visible(&mut tx, principal, id).await?;
     if dossier.closed_at.is_some() {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "dossier_closed",
+            Code::DossierClosed,
             "a finished dossier is in no queue",
         ));
     }
     if dossier.state == DRAFT {
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_in_queue",
+            Code::NotInQueue,
             "a draft is in no queue until it is submitted: there is nothing to hand over",
         ));
     }
@@ -286,17 +284,12 @@ async fn reassign(
     };
     if !allowed {
         return Err(if to.is_some() {
-            ApiError::forbidden("role_not_allowed", "only a supervisor reassigns dossiers")
+            ApiError::new(Code::RoleNotAllowed, "only a supervisor reassigns dossiers")
         } else if holder.is_none() {
-            ApiError::new(
-                StatusCode::CONFLICT,
-                "not_claimed",
-                "nobody holds this dossier",
-            )
+            ApiError::new(Code::NotClaimed, "nobody holds this dossier")
         } else {
             ApiError::new(
-                StatusCode::CONFLICT,
-                "assigned_to_another",
+                Code::AssignedToAnother,
                 "only the staff member holding the dossier, or a supervisor, gives it back",
             )
         });

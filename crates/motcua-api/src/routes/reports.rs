@@ -14,6 +14,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use motcua_auth::Principal;
 use motcua_core::calendar::vietnam_midnight;
 use motcua_core::indicators::{Id, Indicator, ALL};
+use motcua_service::Code;
 use motcua_store::facts::{self, Report, Scope, Sums};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,16 +56,16 @@ fn bad_param(pointer: &str, message: impl Into<String>) -> ApiError {
 
 fn check(state: &AppState, principal: &Principal, params: ReportParams) -> Result<Asked, ApiError> {
     let Principal::Staff { agency, .. } = principal else {
-        return Err(ApiError::forbidden(
-            "staff_only",
+        return Err(ApiError::new(
+            Code::StaffOnly,
             "reports are for supervisors and the staff of an agency",
         ));
     };
     let supervisor = crate::access::holds(principal, motcua_core::procedure::Role::Supervisor);
     let agency = match params.agency {
         Some(asked) if asked != *agency && !supervisor => {
-            return Err(ApiError::forbidden(
-                "other_agency",
+            return Err(ApiError::new(
+                Code::OtherAgency,
                 "staff read their own agency's figures; supervisors read any agency's",
             ))
         }

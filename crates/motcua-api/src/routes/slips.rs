@@ -10,9 +10,9 @@ use crate::state::AppState;
 use crate::step::{APOLOGY, RECEIPT, REFUSAL, STOP, SUPPLEMENT};
 use crate::time::in_vietnam;
 use axum::extract::State;
-use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use motcua_core::procedure::Procedure;
+use motcua_service::Code;
 use motcua_store::documents::{self, DossierDocument};
 use motcua_store::dossiers::{Dossier, DRAFT};
 use motcua_store::events::{self, Event};
@@ -138,8 +138,7 @@ pub async fn get(
     let dossier = find_visible(&state.pool, &principal, id).await?;
     if dossier.anonymised_at.is_some() {
         return Err(ApiError::new(
-            StatusCode::GONE,
-            "dossier_anonymised",
+            Code::DossierAnonymised,
             "the dossier was anonymised when its retention ended: its slips named the applicant",
         ));
     }
@@ -149,8 +148,7 @@ pub async fn get(
     record_staff_read(&state.pool, &principal, &dossier).await?;
     let not_issued = || {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "slip_not_issued",
+            Code::SlipNotIssued,
             format!("no {kind:?} slip was issued for this dossier"),
         )
     };

@@ -1,0 +1,22 @@
+//! The use cases of motcua, shared by every interface.
+//!
+//! Each use case is to be a plain async function returning `Result<_, ServiceError>`, with
+//! no axum or `http` types, so that the HTTP API and every interface after it do the same
+//! thing and refuse it with the same stable [`Code`]. The use cases move here from
+//! `motcua-api` step by step; so far the codes, the procedure catalog, the engine's clock,
+//! dossier code numbers, the indicator facts, retention and the orphan sweep: what the
+//! command line needs besides the server.
+
+pub mod catalog;
+pub mod clock;
+pub mod code;
+pub mod code_numbers;
+pub mod error;
+pub mod facts;
+pub mod retention;
+pub mod sweep;
+
+pub use catalog::Catalog;
+pub use clock::Clock;
+pub use code::Code;
+pub use error::ServiceError;

@@ -1,0 +1,35 @@
+//! The black-box suite in one test binary (zero-to-production's `tests/api/main.rs`): a
+//! module per area, so cargo links one binary instead of one per file, and the run shares
+//! one PostgreSQL cluster, one S3 server and one build of the `motcua` binary.
+//!
+//! Run one area with its module path: `cargo test -p motcua-tests --test suite processing::`
+//! (or one test: `... --test suite documents::a_50_mib`). Accounts, clients and the usual
+//! arrange steps live in the test library (`tests/src/`); an area's module keeps only what
+//! is its own.
+
+mod abuse;
+mod admission;
+mod authorisation;
+mod backup;
+mod cli;
+mod crash;
+mod database;
+mod deploy;
+mod documents;
+mod dossiers;
+mod errors;
+mod file_stores;
+mod fuzzing;
+mod identity;
+mod metrics;
+mod outages;
+mod procedures;
+mod processing;
+mod register;
+mod reports;
+mod retention;
+mod schemathesis;
+mod shutdown;
+mod two_processes;
+mod upgrade;
+mod upload_abuse;
