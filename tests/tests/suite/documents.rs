@@ -775,3 +775,33 @@ async fn papers_the_register_replaces_are_asked_only_when_it_cannot_answer() {
         )
     );
 }
+
+/// A file name whose direction overrides (U+202E and the other bidi controls) would show a
+/// clerk `invoiceexe.pdf` for `invoice\u{202E}fdp.exe` is stored and shown without them.
+#[tokio::test]
+async fn a_file_name_is_stored_without_its_direction_overrides() {
+    let engine = Engine::start_in_thpt_window().await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let id = draft(&engine, &minh, THPT).await;
+    let created = client()
+        .put(engine.at(&format!("/v1/dossiers/{id}/documents/photo")))
+        .bearer_auth(&minh.token)
+        .header("content-type", "image/jpeg")
+        // "ảnh\u{202E}gpj.exe\u{2066}", percent-encoded as RFC 5987 asks.
+        .header(
+            "content-disposition",
+            "attachment; filename*=UTF-8''%E1%BA%A3nh%E2%80%AEgpj.exe%E2%81%A6",
+        )
+        .body(jpeg(3000))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let document: Value = created.json().await.unwrap();
+    assert_eq!(document["file_name"], "ảnhgpj.exe");
+    let (_, dossier) = get_json(&engine, &minh, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!(
+        dossier["documents"][0]["file_name"], "ảnhgpj.exe",
+        "{dossier}"
+    );
+}
