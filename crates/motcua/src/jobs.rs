@@ -72,15 +72,6 @@ impl Jobs {
             }
         }
     }
-
-    /// How many jobs run.
-    pub fn len(&self) -> usize {
-        self.started.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.started.is_empty()
-    }
 }
 
 #[cfg(test)]
