@@ -160,33 +160,17 @@ fn given_file_name(headers: &HeaderMap) -> Option<String> {
             // RFC 5987: UTF-8''percent-encoded
             let encoded = encoded.trim_matches('"');
             let raw = encoded.split_once("''").map(|(_, v)| v).unwrap_or(encoded);
-            return Some(percent_decode(raw));
+            return Some(
+                percent_encoding::percent_decode_str(raw)
+                    .decode_utf8_lossy()
+                    .into_owned(),
+            );
         }
         if let Some(name) = part.strip_prefix("filename=") {
             plain = Some(name.trim_matches('"').to_owned());
         }
     }
     plain
-}
-
-fn percent_decode(raw: &str) -> String {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
-            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `attachment; filename="ascii"; filename*=UTF-8''percent-encoded` (RFC 6266).
