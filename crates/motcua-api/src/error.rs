@@ -9,41 +9,7 @@ use motcua_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-/// One failing field of a validation problem.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct FieldProblem {
-    /// JSON pointer into the request (or the dossier's data), e.g. `/applicant/phone`.
-    pub pointer: String,
-    pub message: String,
-    /// With a named rule's finding: its own stable code, e.g. `too_many_electives`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    /// The named rule (`crate::rules` in motcua-core) that found it, e.g. `thpt_subjects`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-}
-
-impl FieldProblem {
-    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldProblem {
-            pointer: pointer.into(),
-            message: message.into(),
-            code: None,
-            rule: None,
-        }
-    }
-}
-
-impl From<motcua_core::rules::Violation> for FieldProblem {
-    fn from(v: motcua_core::rules::Violation) -> Self {
-        FieldProblem {
-            pointer: v.pointer,
-            message: v.message,
-            code: Some(v.code.to_owned()),
-            rule: Some(v.rule.to_owned()),
-        }
-    }
-}
+pub use motcua_service::error::{DocumentRef, FieldProblem};
 
 /// The problem+json body.
 #[derive(Debug, Serialize, ToSchema)]
@@ -64,13 +30,6 @@ pub struct Problem {
     pub fallback_documents: Vec<DocumentRef>,
 }
 
-/// A document requirement of a procedure, by key and name.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct DocumentRef {
-    pub key: String,
-    pub name: String,
-}
-
 #[derive(Debug)]
 pub struct ApiError {
     /// The code's own status ([`Code::status`]), but in [`crate::problem_only`].
@@ -83,12 +42,8 @@ pub struct ApiError {
     pub extra: Option<Box<Extra>>,
 }
 
-#[derive(Debug, Default)]
-pub struct Extra {
-    pub fallback_documents: Vec<DocumentRef>,
-    /// Sent as `Retry-After` (seconds) with a 503.
-    pub retry_after: Option<std::time::Duration>,
-}
+/// `fallback_documents`, and the `Retry-After` (seconds) sent with a 429 or 503.
+pub use motcua_service::error::Extra;
 
 impl ApiError {
     /// A problem with `code`, answered with the code's status.
@@ -161,10 +116,21 @@ impl ApiError {
     }
 }
 
-/// A use case's refusal, answered with its code's status.
+/// A use case's refusal, answered with its code's status and all it says.
 impl From<motcua_service::ServiceError> for ApiError {
     fn from(e: motcua_service::ServiceError) -> Self {
-        ApiError::new(e.code, e.detail)
+        let mut error = ApiError::new(e.code, e.detail);
+        error.errors = e.errors;
+        error.allowed_actions = e.allowed_actions;
+        error.extra = e.extra;
+        error
+    }
+}
+
+/// The calendar's errors mean what they mean to a use case (`ServiceError`'s mapping).
+impl From<motcua_core::calendar::CalendarError> for ApiError {
+    fn from(e: motcua_core::calendar::CalendarError) -> Self {
+        motcua_service::ServiceError::from(e).into()
     }
 }
 

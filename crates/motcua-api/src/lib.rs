@@ -3,31 +3,27 @@
 //! Handlers parse the request, ask `core` what the rules say, write through `store` in one
 //! transaction, and map the result. `router` is a plain function so tests can drive it.
 
-pub mod access;
 pub mod admission;
-pub mod dossier_view;
 pub mod error;
 pub mod extract;
-pub mod idempotency;
 pub mod measured;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem_only;
 pub mod rate_limits;
-pub mod register;
 pub mod registration_slips;
+pub mod replayed;
 pub mod request_limits;
 pub mod routes;
 pub mod security_headers;
 pub mod staff;
 pub mod state;
-pub mod step;
 pub mod storable_text;
-pub mod time;
 
 // The use cases the handlers call, by the paths they have always had here.
-pub use motcua_service::{catalog, clock, code_numbers, facts, retention, sweep};
+pub use motcua_service::view as dossier_view;
+pub use motcua_service::{catalog, clock, code_numbers, facts, register, retention, sweep, time};
 pub use motcua_service::{Catalog, Clock};
 pub use state::{AppState, Shared};
 

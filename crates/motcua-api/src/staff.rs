@@ -26,7 +26,8 @@ pub async fn record_login(state: &AppState, principal: &Principal) -> Result<(),
     else {
         return Ok(());
     };
-    staff::record_login(&state.pool, subject, agency, roles, state.clock.now()).await?;
+    let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+    staff::record_login(&state.pool, subject, agency, &roles, state.clock.now()).await?;
     Ok(())
 }
 

@@ -1,12 +1,8 @@
-//! What every handler shares.
+//! What every handler shares: the use cases' [`Services`], and what only the HTTP side
+//! needs (tokens and logins, budgets, admission, metrics).
 
-use crate::catalog::Catalog;
-use crate::clock::Clock;
 use motcua_auth::{AccessTokens, LoginKind, RelyingParty};
-use motcua_core::calendar::Calendar;
-use motcua_files::FileStore;
-use motcua_registry::Register;
-use sqlx::PgPool;
+use motcua_service::Services;
 use std::ops::Deref;
 use std::sync::Arc;
 
@@ -14,25 +10,14 @@ use std::sync::Arc;
 pub struct AppState(Arc<Shared>);
 
 pub struct Shared {
-    pub pool: PgPool,
-    /// Dossier code numbers, reserved in blocks apart from the submissions' statements.
-    pub code_numbers: crate::code_numbers::CodeNumbers,
-    pub catalog: Catalog,
+    /// What the use cases work with; handlers pass it to them.
+    pub services: Services,
     pub tokens: AccessTokens,
     pub citizen_login: RelyingParty,
     /// A separate provider for staff (`STAFF_OIDC_*`); `None` means the citizens' one.
     pub staff_login: Option<RelyingParty>,
-    /// The population register (CSDLQGvDC), read for prefill.
-    pub register: Arc<dyn Register>,
-    /// Where attachments and results are kept (S3, or a local folder in `motcua dev`).
-    pub files: Arc<dyn FileStore>,
-    pub calendar: Calendar,
-    pub clock: Clock,
     /// The engine's public base URL, without a trailing slash.
     pub public_url: String,
-    /// The digitisation target of the reports (indicator 4.2's threshold is 80 %; an
-    /// operator may aim higher, e.g. the 2030 goal of 100 %).
-    pub digitisation_target: f64,
     /// Budgets against floods of logins, drafts and submissions.
     pub rate_limits: crate::rate_limits::RateLimits,
     /// How many requests are served at once, and how many may wait for a place.
@@ -45,10 +30,11 @@ pub struct Shared {
 
 impl AppState {
     /// The state, with the register and the file store wrapped so that every call to them,
-    /// from any handler, is timed into `metrics` (see [`crate::measured`]).
+    /// from any use case, is timed into `metrics` (see [`crate::measured`]).
     pub fn new(mut shared: Shared) -> Self {
-        shared.register = shared.metrics.measure_register(shared.register);
-        shared.files = shared.metrics.measure_files(shared.files);
+        let services = &mut shared.services;
+        services.register = shared.metrics.measure_register(services.register.clone());
+        services.files = shared.metrics.measure_files(services.files.clone());
         AppState(Arc::new(shared))
     }
 
@@ -65,5 +51,15 @@ impl Deref for AppState {
 
     fn deref(&self) -> &Shared {
         &self.0
+    }
+}
+
+/// Handlers read the catalog, the clock and the calendar as `state.catalog`: the services'
+/// fields are the state's.
+impl Deref for Shared {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.services
     }
 }

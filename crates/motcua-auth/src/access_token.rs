@@ -4,9 +4,10 @@
 //! every `serve` process gets the same secret from configuration. Only HS256 is accepted,
 //! so `alg: none` and tokens signed with any other algorithm are refused.
 
-use crate::{refusal, AuthError, Principal};
+use crate::{known_roles, refusal, AuthError, Principal};
 use chrono::Utc;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use motcua_core::pin::Pin;
 use serde::{Deserialize, Serialize};
 
 const ISSUER: &str = "motcua";
@@ -65,7 +66,11 @@ impl AccessTokens {
             Principal::Citizen {
                 assurance_level, ..
             } => (Some(*assurance_level), Vec::new(), None),
-            Principal::Staff { roles, agency, .. } => (None, roles.clone(), Some(agency.clone())),
+            Principal::Staff { roles, agency, .. } => (
+                None,
+                roles.iter().map(|r| r.as_str().to_owned()).collect(),
+                Some(agency.clone()),
+            ),
         };
         let claims = AccessClaims {
             iss: ISSUER.into(),
@@ -107,8 +112,14 @@ impl AccessTokens {
                         "a citizen token carries staff claims".into(),
                     ));
                 }
+                // Checked at login; a token whose subject is no PIN was not issued here.
+                let pin = Pin::parse(&c.sub).map_err(|_| {
+                    AuthError::InvalidToken(
+                        "the subject is not a personal identification number".into(),
+                    )
+                })?;
                 Ok(Principal::Citizen {
-                    pin: c.sub,
+                    pin,
                     name: c.name,
                     assurance_level: c.assurance_level.unwrap_or(1),
                 })
@@ -116,7 +127,7 @@ impl AccessTokens {
             "staff" => Ok(Principal::Staff {
                 subject: c.sub,
                 name: c.name,
-                roles: c.roles,
+                roles: known_roles(&c.roles),
                 agency: c
                     .agency
                     .ok_or_else(|| AuthError::InvalidToken("staff token without agency".into()))?,
@@ -138,7 +149,7 @@ mod tests {
     #[test]
     fn round_trip_citizen() {
         let p = Principal::Citizen {
-            pin: "001207001234".into(),
+            pin: Pin::parse("001207001234").unwrap(),
             name: "Nguyễn Văn An".into(),
             assurance_level: 2,
         };
@@ -151,7 +162,7 @@ mod tests {
         let p = Principal::Staff {
             subject: "motcua.tiepnhan".into(),
             name: "x".into(),
-            roles: vec!["desk_clerk".into()],
+            roles: vec![motcua_core::procedure::Role::DeskClerk],
             agency: "SGDDT-HN".into(),
         };
         let token = AccessTokens::new(&[8u8; 32], 900)

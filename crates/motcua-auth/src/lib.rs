@@ -17,4 +17,4 @@ mod refusal;
 pub use access_token::AccessTokens;
 pub use error::AuthError;
 pub use oidc::{PendingLogin, RelyingParty, RelyingPartyConfig};
-pub use principal::{LoginKind, Principal};
+pub use principal::{known_roles, LoginKind, Principal};

@@ -363,7 +363,7 @@ fn principal_from_claims(claims: IdClaims, kind: LoginKind) -> Result<Principal,
                 ))
             })?;
             Ok(Principal::Citizen {
-                pin: pin.as_str().to_owned(),
+                pin,
                 name,
                 assurance_level: assurance_level(claims.acr.as_deref()),
             })
@@ -380,7 +380,7 @@ fn principal_from_claims(claims: IdClaims, kind: LoginKind) -> Result<Principal,
             Ok(Principal::Staff {
                 subject: claims.sub,
                 name,
-                roles,
+                roles: crate::known_roles(&roles),
                 agency,
             })
         }

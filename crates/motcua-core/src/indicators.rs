@@ -19,24 +19,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-/// How a dossier came in (kênh tiếp nhận).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    Online,
-    Counter,
-    Post,
-}
-
-impl Channel {
-    pub fn parse(channel: &str) -> Channel {
-        match channel {
-            "counter" => Channel::Counter,
-            "post" => Channel::Post,
-            _ => Channel::Online,
-        }
-    }
-}
+pub use crate::dossier::Channel;
 
 /// What the indicators need to know of one submitted dossier.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,9 @@
 //! Procedure specifications and their checks, form validation, the workflow state machine,
 //! the working-day calendar and legal clock, personal identification numbers and dossier codes.
 
+pub mod access;
 pub mod calendar;
+pub mod dossier;
 pub mod dossier_code;
 pub mod file_name;
 pub mod indicators;
@@ -11,5 +13,7 @@ pub mod legal_clock;
 pub mod media;
 pub mod merge_patch;
 pub mod pin;
+pub mod principal;
 pub mod procedure;
 pub mod rules;
+pub mod transition;

@@ -3,12 +3,71 @@
 
 use crate::Code;
 use motcua_store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One failing field of a validation problem.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// JSON pointer into the request (or the dossier's data), e.g. `/applicant/phone`.
+    pub pointer: String,
+    pub message: String,
+    /// With a named rule's finding: its own stable code, e.g. `too_many_electives`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The named rule (`rules` in motcua-core) that found it, e.g. `thpt_subjects`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl FieldProblem {
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldProblem {
+            pointer: pointer.into(),
+            message: message.into(),
+            code: None,
+            rule: None,
+        }
+    }
+}
+
+impl From<motcua_core::rules::Violation> for FieldProblem {
+    fn from(v: motcua_core::rules::Violation) -> Self {
+        FieldProblem {
+            pointer: v.pointer,
+            message: v.message,
+            code: Some(v.code.to_owned()),
+            rule: Some(v.rule.to_owned()),
+        }
+    }
+}
+
+/// A document requirement of a procedure, by key and name.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DocumentRef {
+    pub key: String,
+    pub name: String,
+}
 
 #[derive(Debug)]
 pub struct ServiceError {
     pub code: Code,
     /// For the caller: what went wrong, in words, without internal causes.
     pub detail: String,
+    /// With `validation_failed` and the like: each failing field.
+    pub errors: Vec<FieldProblem>,
+    /// With `action_not_allowed`: what the caller may do instead (possibly nothing).
+    pub allowed_actions: Option<Vec<String>>,
+    /// Rarely set, so boxed: errors travel in every `Result` of the use cases.
+    pub extra: Option<Box<Extra>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Extra {
+    /// The documents the citizen can bring instead (when the register cannot answer).
+    pub fallback_documents: Vec<DocumentRef>,
+    /// When the caller may try again (a budget refilled, a service back).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl ServiceError {
@@ -16,7 +75,43 @@ impl ServiceError {
         ServiceError {
             code,
             detail: detail.into(),
+            errors: Vec::new(),
+            allowed_actions: None,
+            extra: None,
         }
+    }
+
+    pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Self {
+        self.errors = errors;
+        self
+    }
+
+    pub fn with_allowed_actions(mut self, allowed: Vec<String>) -> Self {
+        self.allowed_actions = Some(allowed);
+        self
+    }
+
+    pub fn with_fallback_documents(mut self, documents: Vec<DocumentRef>) -> Self {
+        self.extra
+            .get_or_insert_with(Default::default)
+            .fallback_documents = documents;
+        self
+    }
+
+    pub fn with_retry_after(mut self, after: std::time::Duration) -> Self {
+        self.extra.get_or_insert_with(Default::default).retry_after = Some(after);
+        self
+    }
+
+    /// The request's data fails checks, field by field.
+    pub fn validation(detail: impl Into<String>, errors: Vec<FieldProblem>) -> Self {
+        Self::new(Code::ValidationFailed, detail).with_errors(errors)
+    }
+
+    /// A dossier that does not exist *or* that the caller may not see: the two must be
+    /// indistinguishable.
+    pub fn dossier_not_found() -> Self {
+        Self::new(Code::DossierNotFound, "no such dossier")
     }
 
     /// An unexpected failure: its cause is logged, the caller learns only that it happened.
@@ -47,6 +142,14 @@ impl std::fmt::Display for ServiceError {
 
 impl std::error::Error for ServiceError {}
 
+/// A date past the calendar's last year cannot be counted: the operator must add the
+/// year's file. Nothing is written meanwhile.
+impl From<motcua_core::calendar::CalendarError> for ServiceError {
+    fn from(e: motcua_core::calendar::CalendarError) -> Self {
+        ServiceError::unavailable("the legal calendar", e)
+    }
+}
+
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -57,5 +160,13 @@ impl From<StoreError> for ServiceError {
             ),
             other => ServiceError::internal(other),
         }
+    }
+}
+
+/// Database errors outside the store's functions (a transaction's begin and commit) mean
+/// what the store's do.
+impl From<sqlx::Error> for ServiceError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::from(e).into()
     }
 }

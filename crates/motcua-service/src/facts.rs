@@ -4,7 +4,7 @@
 
 use crate::ServiceError;
 use chrono::{DateTime, Utc};
-use motcua_core::indicators::{Channel, Counts, DossierFacts, Id};
+use motcua_core::indicators::{Counts, DossierFacts, Id};
 use motcua_core::procedure::Procedure;
 use motcua_store::dossiers::Dossier;
 use motcua_store::facts::{self, DocumentFacts, Fact, Flags};
@@ -98,7 +98,7 @@ pub fn of<'a>(
     let due_at = dossier.clock.due_at.filter(|_| !withdrawn);
     let prefilled = dossier.prefill.as_object().map_or(0, |p| p.len());
     let f = DossierFacts {
-        channel: Channel::parse(&dossier.channel),
+        channel: dossier.channel,
         received: dossier.clock.received_at.is_some(),
         finished_at,
         due_at,
@@ -118,7 +118,7 @@ pub fn of<'a>(
         agency_id,
         procedure_code: &dossier.procedure_code,
         submitted_at,
-        channel: &dossier.channel,
+        channel: dossier.channel.as_str(),
         withdrawn,
         prefill_fields: procedure.prefill_fields().len(),
         prefilled,

@@ -8,15 +8,23 @@
 //! command line needs besides the server.
 
 pub mod catalog;
+pub mod checks;
 pub mod clock;
 pub mod code;
 pub mod code_numbers;
+pub mod context;
 pub mod error;
 pub mod facts;
+pub mod idempotency;
+pub mod lookup;
+pub mod register;
 pub mod retention;
 pub mod sweep;
+pub mod time;
+pub mod view;
 
 pub use catalog::Catalog;
 pub use clock::Clock;
 pub use code::Code;
-pub use error::ServiceError;
+pub use context::Services;
+pub use error::{FieldProblem, ServiceError};

@@ -7,52 +7,88 @@ use sqlx::{PgConnection, PgExecutor};
 use std::ops::RangeInclusive;
 use uuid::Uuid;
 
-/// The state a dossier is in before it enters its procedure's workflow.
-pub const DRAFT: &str = "draft";
+pub use motcua_core::dossier::{Channel, ClockFacts, Dossier, DRAFT};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Dossier {
-    pub id: Uuid,
-    pub procedure_code: String,
-    pub procedure_version: i32,
-    pub citizen_pin: String,
-    pub agency_id: Option<String>,
-    pub channel: String,
-    pub state: String,
-    pub data: Value,
-    pub prefill: Value,
-    pub code: Option<String>,
-    pub submitted_at: Option<DateTime<Utc>>,
-    pub ack_due_at: Option<DateTime<Utc>>,
-    pub closed_at: Option<DateTime<Utc>>,
-    /// What the clerk must look at (`register_correction`, `register_under_review`, …).
-    pub flags: Vec<String>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    /// The staff member working it now (a claim), and since when.
-    pub assigned_to: Option<String>,
-    pub assigned_at: Option<DateTime<Utc>>,
-    #[sqlx(flatten)]
-    pub clock: ClockFacts,
-    /// The desk clerk who took a counter dossier.
-    pub taken_by: Option<String>,
-    /// When retention took the citizen's identity, the form and the files handed in
-    /// (`crate::retention`).
-    pub anonymised_at: Option<DateTime<Utc>>,
+/// A dossier's row as read; [`Dossier`] is what the rest of the engine sees.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DossierRow {
+    id: Uuid,
+    procedure_code: String,
+    procedure_version: i32,
+    citizen_pin: String,
+    agency_id: Option<String>,
+    channel: String,
+    state: String,
+    data: Value,
+    prefill: Value,
+    code: Option<String>,
+    submitted_at: Option<DateTime<Utc>>,
+    ack_due_at: Option<DateTime<Utc>>,
+    closed_at: Option<DateTime<Utc>>,
+    flags: Vec<String>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    assigned_to: Option<String>,
+    assigned_at: Option<DateTime<Utc>>,
+    received_at: Option<DateTime<Utc>>,
+    clock_started_at: Option<DateTime<Utc>>,
+    clock_paused_at: Option<DateTime<Utc>>,
+    state_entered_at: Option<DateTime<Utc>>,
+    step_due_at: Option<DateTime<Utc>>,
+    due_at: Option<DateTime<Utc>>,
+    original_due_at: Option<DateTime<Utc>>,
+    supplement_requests: i32,
+    apologies: i32,
+    taken_by: Option<String>,
+    anonymised_at: Option<DateTime<Utc>>,
 }
 
-/// The recorded instants the legal clock is computed from (`motcua_core::legal_clock`).
-#[derive(Debug, Clone, Default, PartialEq, sqlx::FromRow)]
-pub struct ClockFacts {
-    pub received_at: Option<DateTime<Utc>>,
-    pub clock_started_at: Option<DateTime<Utc>>,
-    pub clock_paused_at: Option<DateTime<Utc>>,
-    pub state_entered_at: Option<DateTime<Utc>>,
-    pub step_due_at: Option<DateTime<Utc>>,
-    pub due_at: Option<DateTime<Utc>>,
-    pub original_due_at: Option<DateTime<Utc>>,
-    pub supplement_requests: i32,
-    pub apologies: i32,
+impl TryFrom<DossierRow> for Dossier {
+    type Error = StoreError;
+
+    fn try_from(r: DossierRow) -> Result<Dossier, StoreError> {
+        let channel = Channel::from_name(&r.channel).ok_or(StoreError::Corrupt(
+            "a dossier has a channel the engine does not know",
+        ))?;
+        Ok(Dossier {
+            id: r.id,
+            procedure_code: r.procedure_code,
+            procedure_version: r.procedure_version,
+            citizen_pin: r.citizen_pin,
+            agency_id: r.agency_id,
+            channel,
+            state: r.state,
+            data: r.data,
+            prefill: r.prefill,
+            code: r.code,
+            submitted_at: r.submitted_at,
+            ack_due_at: r.ack_due_at,
+            closed_at: r.closed_at,
+            flags: r.flags,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            assigned_to: r.assigned_to,
+            assigned_at: r.assigned_at,
+            clock: ClockFacts {
+                received_at: r.received_at,
+                clock_started_at: r.clock_started_at,
+                clock_paused_at: r.clock_paused_at,
+                state_entered_at: r.state_entered_at,
+                step_due_at: r.step_due_at,
+                due_at: r.due_at,
+                original_due_at: r.original_due_at,
+                supplement_requests: r.supplement_requests,
+                apologies: r.apologies,
+            },
+            taken_by: r.taken_by,
+            anonymised_at: r.anonymised_at,
+        })
+    }
+}
+
+/// Each row as a [`Dossier`].
+pub(crate) fn from_rows(rows: Vec<DossierRow>) -> Result<Vec<Dossier>, StoreError> {
+    rows.into_iter().map(Dossier::try_from).collect()
 }
 
 pub(crate) const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
@@ -81,7 +117,7 @@ pub async fn insert_draft(
     conn: &mut PgConnection,
     draft: NewDraft<'_>,
 ) -> Result<Dossier, StoreError> {
-    Ok(sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill,
                               flags, channel, agency_id, taken_by)
          values ($1, $2, $3, $4, '{DRAFT}', $5, $6, $7, $8, $9, $10) returning {COLUMNS}"
@@ -97,16 +133,17 @@ pub async fn insert_draft(
     .bind(draft.counter.as_ref().map(|c| c.agency_id))
     .bind(draft.counter.as_ref().map(|c| c.clerk))
     .fetch_one(conn)
-    .await?)
+    .await?
+    .try_into()
 }
 
 pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Dossier>, StoreError> {
-    Ok(
-        sqlx::query_as(&format!("select {COLUMNS} from dossier where id = $1"))
-            .bind(id)
-            .fetch_optional(executor)
-            .await?,
-    )
+    sqlx::query_as::<_, DossierRow>(&format!("select {COLUMNS} from dossier where id = $1"))
+        .bind(id)
+        .fetch_optional(executor)
+        .await?
+        .map(Dossier::try_from)
+        .transpose()
 }
 
 /// Reads a dossier and locks it for the rest of the transaction, so that two changes to the
@@ -115,12 +152,14 @@ pub async fn find_for_update(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<Dossier>, StoreError> {
-    Ok(sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "select {COLUMNS} from dossier where id = $1 for update"
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?)
+    .await?
+    .map(Dossier::try_from)
+    .transpose()
 }
 
 /// Where a page of a keyset-paginated list starts: after this (created_at, id).
@@ -137,19 +176,21 @@ pub async fn list_for_citizen(
     after: Option<PageAfter>,
     limit: i64,
 ) -> Result<Vec<Dossier>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "select {COLUMNS} from dossier
+    from_rows(
+        sqlx::query_as(&format!(
+            "select {COLUMNS} from dossier
          where citizen_pin = $1
            and ($2::timestamptz is null or (created_at, id) < ($2, $3))
          order by created_at desc, id desc
          limit $4"
-    ))
-    .bind(citizen_pin)
-    .bind(after.map(|a| a.created_at))
-    .bind(after.map(|a| a.id))
-    .bind(limit)
-    .fetch_all(executor)
-    .await?)
+        ))
+        .bind(citizen_pin)
+        .bind(after.map(|a| a.created_at))
+        .bind(after.map(|a| a.id))
+        .bind(limit)
+        .fetch_all(executor)
+        .await?,
+    )
 }
 
 /// Replaces a draft's data, its prefill provenance and its flags.
@@ -160,7 +201,7 @@ pub async fn update_data(
     prefill: &Value,
     flags: &[String],
 ) -> Result<Dossier, StoreError> {
-    Ok(sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set data = $2, prefill = $3, flags = $4, updated_at = now()
          where id = $1 returning {COLUMNS}"
     ))
@@ -169,7 +210,8 @@ pub async fn update_data(
     .bind(prefill)
     .bind(flags)
     .fetch_one(conn)
-    .await?)
+    .await?
+    .try_into()
 }
 
 /// Reserves the next `count` numbers (at least one) of the agency's sequence for the
@@ -232,7 +274,7 @@ pub struct Step<'a> {
 
 pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Dossier, StoreError> {
     let c = step.clock;
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set state = $3, updated_at = now(),
                 closed_at = case when $4 then $5 else closed_at end,
                 assigned_to = null, assigned_at = null,
@@ -259,7 +301,8 @@ pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Doss
     .bind(step.ack_due_at)
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::Conflict)
+    .ok_or(StoreError::Conflict)?
+    .try_into()
 }
 
 /// Changes only the clock facts (an apology moves the return date), in the same state and
@@ -269,7 +312,7 @@ pub async fn record_clock(
     id: Uuid,
     c: &ClockFacts,
 ) -> Result<Dossier, StoreError> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set updated_at = now(), step_due_at = $2, due_at = $3,
                 original_due_at = $4, apologies = $5
          where id = $1 returning {COLUMNS}"
@@ -281,7 +324,8 @@ pub async fn record_clock(
     .bind(c.apologies)
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::Conflict)
+    .ok_or(StoreError::Conflict)?
+    .try_into()
 }
 
 /// Withdrawing a draft: it never entered the workflow, so there is no clock to keep.
@@ -291,7 +335,7 @@ pub async fn abandon_draft(
     to_state: &str,
     at: DateTime<Utc>,
 ) -> Result<Dossier, StoreError> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set state = $2, closed_at = $3, state_entered_at = $3, updated_at = now()
          where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
     ))
@@ -300,7 +344,8 @@ pub async fn abandon_draft(
     .bind(at)
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::Conflict)
+    .ok_or(StoreError::Conflict)?
+    .try_into()
 }
 
 /// Optional filters of a staff list; `None` means "any".
@@ -319,8 +364,9 @@ pub async fn list_for_agency(
     after: Option<PageAfter>,
     limit: i64,
 ) -> Result<Vec<Dossier>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "select {COLUMNS} from dossier
+    from_rows(
+        sqlx::query_as(&format!(
+            "select {COLUMNS} from dossier
          where agency_id = $1
            and ($2::text is null or state = $2)
            and ($3::text is null or procedure_code = $3)
@@ -329,16 +375,17 @@ pub async fn list_for_agency(
            and ($5::timestamptz is null or (created_at, id) < ($5, $6))
          order by created_at desc, id desc
          limit $7"
-    ))
-    .bind(agency_id)
-    .bind(filter.state)
-    .bind(filter.procedure_code)
-    .bind(filter.overdue_at)
-    .bind(after.map(|a| a.created_at))
-    .bind(after.map(|a| a.id))
-    .bind(limit)
-    .fetch_all(executor)
-    .await?)
+        ))
+        .bind(agency_id)
+        .bind(filter.state)
+        .bind(filter.procedure_code)
+        .bind(filter.overdue_at)
+        .bind(after.map(|a| a.created_at))
+        .bind(after.map(|a| a.id))
+        .bind(limit)
+        .fetch_all(executor)
+        .await?,
+    )
 }
 
 /// Submitted dossiers in id order, `limit` after `after` (to walk them all in batches).
@@ -349,14 +396,16 @@ pub async fn submitted_batch(
     after: Option<Uuid>,
     limit: i64,
 ) -> Result<Vec<Dossier>, StoreError> {
-    Ok(sqlx::query_as(&format!(
-        "select {COLUMNS} from dossier
+    from_rows(
+        sqlx::query_as(&format!(
+            "select {COLUMNS} from dossier
          where submitted_at is not null and anonymised_at is null
            and ($1::uuid is null or id > $1)
          order by id limit $2"
-    ))
-    .bind(after)
-    .bind(limit)
-    .fetch_all(executor)
-    .await?)
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(executor)
+        .await?,
+    )
 }

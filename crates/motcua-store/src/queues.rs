@@ -2,7 +2,7 @@
 //! that works it). Claims hand out the unassigned dossier due first, with `FOR UPDATE SKIP
 //! LOCKED` so that clerks claiming at once never wait for nor get the same dossier.
 
-use crate::dossiers::{Dossier, COLUMNS};
+use crate::dossiers::{Dossier, DossierRow, COLUMNS};
 use crate::StoreError;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -88,7 +88,7 @@ pub async fn claim_next(
     staff: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<Dossier>, StoreError> {
-    Ok(sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set assigned_to = $4, assigned_at = $5, updated_at = now()
          where id = (
              select id from dossier
@@ -105,7 +105,9 @@ pub async fn claim_next(
     .bind(staff)
     .bind(at)
     .fetch_optional(conn)
-    .await?)
+    .await?
+    .map(Dossier::try_from)
+    .transpose()
 }
 
 /// Sets who works a dossier (`None`: back to its queue).
@@ -115,7 +117,7 @@ pub async fn assign(
     staff: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<Dossier, StoreError> {
-    sqlx::query_as(&format!(
+    sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set assigned_to = $2, assigned_at = case when $2::text is null then null else $3 end,
                 updated_at = now()
          where id = $1 returning {COLUMNS}"
@@ -125,5 +127,6 @@ pub async fn assign(
     .bind(at)
     .fetch_optional(conn)
     .await?
-    .ok_or(StoreError::Conflict)
+    .ok_or(StoreError::Conflict)?
+    .try_into()
 }

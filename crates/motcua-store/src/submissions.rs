@@ -18,7 +18,7 @@
 //! The rows are the same as the separate functions write: the event's and the facts'
 //! columns and bindings are shared with `events::append` and `facts::upsert`.
 
-use crate::dossiers::{self, Dossier, DRAFT};
+use crate::dossiers::{self, Dossier, DossierRow, DRAFT};
 use crate::events::{self, NewEvent};
 use crate::facts::{self, Fact};
 use crate::idempotency::StoredKey;
@@ -46,7 +46,7 @@ pub struct RowVersion(i64);
 #[derive(sqlx::FromRow)]
 struct OpenedRow {
     #[sqlx(flatten)]
-    dossier: Dossier,
+    dossier: DossierRow,
     row_version: i64,
     key_sha256: Option<String>,
     key_status: Option<i16>,
@@ -76,8 +76,11 @@ pub async fn open(
         .bind(key.map(|(_, key)| key))
         .fetch_optional(conn)
         .await?;
-    Ok(row.map(|row| Opened {
-        dossier: row.dossier,
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Opened {
+        dossier: row.dossier.try_into()?,
         version: RowVersion(row.row_version),
         key: row.key_sha256.map(|request_sha256| StoredKey {
             request_sha256,

@@ -4,7 +4,7 @@
 
 use crate::config::{Config, OidcSettings, RegistrySettings};
 use crate::postgres_local::LocalCluster;
-use crate::server::{self, Services};
+use crate::server::{self, Outside};
 use anyhow::{bail, Context, Result};
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretString};
@@ -94,7 +94,7 @@ pub async fn run(config: Config) -> Result<()> {
         None => dev_metrics_token(&config.data_dir)?,
     };
 
-    let services = Services {
+    let services = Outside {
         database_url,
         oidc: oidc.clone(),
         staff_oidc: config.staff_oidc.clone(),

@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 /// The outside services the engine talks to, all resolved.
-pub struct Services {
+pub struct Outside {
     pub database_url: SecretString,
     pub oidc: OidcSettings,
     pub staff_oidc: Option<OidcSettings>,
@@ -80,65 +80,68 @@ pub struct App {
     pub jobs: Jobs,
 }
 
-pub async fn build_app(config: &Config, services: Services) -> Result<App> {
+pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
     let procedures = load_procedures(config)?;
     let pool = motcua_store::connect(
-        services.database_url.expose_secret(),
+        outside.database_url.expose_secret(),
         config.db_max_connections,
     )
     .await
     .context("cannot connect to PostgreSQL")?;
     prepare_database(&pool, &procedures).await?;
-    let code_numbers = motcua_store::connect_code_numbers(services.database_url.expose_secret())
+    let code_numbers = motcua_store::connect_code_numbers(outside.database_url.expose_secret())
         .await
         .context("cannot connect to PostgreSQL")?;
     let catalog = Catalog::new(procedures)
         .with_recorded_versions(&pool)
         .await?;
     let register = motcua_registry::HttpRegister::new(motcua_registry::HttpRegisterConfig::new(
-        &services.registry.url,
-        services.registry.token.expose_secret(),
+        &outside.registry.url,
+        outside.registry.token.expose_secret(),
     ))
     .context("the population register client cannot be set up (check REGISTRY_URL)")?;
     let files = file_store(config)?;
-    if services.metrics_token.is_none() {
+    if outside.metrics_token.is_none() {
         tracing::warn!(
             "MOTCUA_METRICS_TOKEN is not set: /metrics answers 401 to every request \
              (docs/OPERATIONS.md, Health, logs and metrics)"
         );
     }
-    let state = AppState::new(Shared {
-        files,
-        register: std::sync::Arc::new(register),
+    let services = motcua_service::Services {
+        pool,
+        code_numbers: motcua_service::code_numbers::CodeNumbers::new(code_numbers),
         catalog,
-        tokens: AccessTokens::new(
-            services.token_secret.expose_secret().as_bytes(),
-            config.token_lifetime_secs,
-        )?,
-        citizen_login: relying_party(&services.oidc, &services.public_url)?,
-        staff_login: services
-            .staff_oidc
-            .as_ref()
-            .map(|s| relying_party(s, &services.public_url))
-            .transpose()?,
+        register: std::sync::Arc::new(register),
+        files,
         calendar: Calendar::vietnam().context("the legal calendar does not load")?,
         clock: config
             .dev_clock
             .map(Clock::starting_at)
             .unwrap_or_else(Clock::system),
-        public_url: services.public_url,
         digitisation_target: config.digitisation_target,
+    };
+    let state = AppState::new(Shared {
+        services,
+        tokens: AccessTokens::new(
+            outside.token_secret.expose_secret().as_bytes(),
+            config.token_lifetime_secs,
+        )?,
+        citizen_login: relying_party(&outside.oidc, &outside.public_url)?,
+        staff_login: outside
+            .staff_oidc
+            .as_ref()
+            .map(|s| relying_party(s, &outside.public_url))
+            .transpose()?,
+        public_url: outside.public_url,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
         metrics_scraper: motcua_api::metrics::Scraper::with_token(
-            services
+            outside
                 .metrics_token
                 .as_ref()
                 .map(|token| token.expose_secret()),
         ),
-        pool,
-        code_numbers: motcua_service::code_numbers::CodeNumbers::new(code_numbers),
     });
     if let Some(path) = &config.staff_directory {
         crate::staff_directory::load(&state.pool, path, state.clock.now()).await?;
@@ -300,7 +303,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.listen))?;
     tracing::info!(listen = %config.listen, public_url = %public_url, "motcua serving");
-    let services = Services {
+    let services = Outside {
         database_url,
         oidc,
         staff_oidc: config.staff_oidc.clone(),

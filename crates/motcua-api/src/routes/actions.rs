@@ -2,25 +2,24 @@
 //! by `motcua_core::procedure::workflow`, timed by the legal clock), the withdrawal of a
 //! draft, or an apology with a new return date.
 
-use crate::access::{self, APOLOGISE, WITHDRAW};
 use crate::dossier_view::DossierView;
 use crate::error::{ApiError, FieldProblem};
 use crate::extract::{Auth, IdempotencyKey, Json, Path};
-use crate::idempotency;
-use crate::routes::dossiers::{
-    form_problems, full_view, lock_visible, missing_documents, procedure_of, record_staff_read,
-};
 use crate::state::AppState;
-use crate::step::{self, APOLOGY};
 use crate::time::in_vietnam;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_auth::Principal;
+use motcua_core::access::{self, APOLOGISE, WITHDRAW};
 use motcua_core::legal_clock::{self, ApologyRefused};
 use motcua_core::procedure::workflow::{self, Refusal, Request};
 use motcua_core::procedure::{Effect, Needs, Procedure};
+use motcua_core::transition::{Transition, APOLOGY};
+use motcua_service::checks::{form_problems, missing_documents};
+use motcua_service::idempotency;
+use motcua_service::lookup::{full_view, lock_visible, procedure_of, record_staff_read};
 use motcua_service::Code;
 use motcua_store::dossiers::{self, Dossier, Step, DRAFT};
 use motcua_store::events::{self, NewEvent};
@@ -157,7 +156,7 @@ async fn take_action(
     let body = json!({ "comment": request.comment, "data": request.data });
     let claimed = match idempotency::claim(&mut *tx, principal, key, &route, &body).await? {
         Ok(claimed) => claimed,
-        Err(replay) => return Ok(replay),
+        Err(replay) => return Ok(crate::replayed::response(replay)),
     };
     let dossier = lock_visible(&mut *tx, principal, id).await?;
     let procedure = procedure_of(&state.catalog, &dossier)?;
@@ -210,7 +209,7 @@ async fn take_action(
     record_staff_read(&mut **tx, principal, &updated).await?;
     let view = full_view(&mut **tx, principal, updated, procedure).await?;
     let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
-    idempotency::complete(&mut *tx, claimed, StatusCode::OK, &answer).await?;
+    idempotency::complete(&mut *tx, claimed, StatusCode::OK.as_u16(), &answer).await?;
     Ok((StatusCode::OK, axum::Json(answer)).into_response())
 }
 /// Action names are the procedure files' (`^[a-z][a-z_]*$`); anything else is no action.
@@ -247,19 +246,17 @@ async fn workflow_step(
         _ => 0,
     };
     let items = request.items();
-    let decided = access::with_actor(principal, dossier, |actor| {
-        workflow::decide(
-            procedure,
-            &access::facts(dossier, has_result),
-            actor,
-            action_name,
-            &Request {
-                comment: request.comment.as_deref(),
-                items: items.len(),
-            },
-            times_taken,
-        )
-    });
+    let decided = workflow::decide(
+        procedure,
+        &access::facts(dossier, has_result),
+        &access::actor(principal, dossier),
+        action_name,
+        &Request {
+            comment: request.comment.as_deref(),
+            items: items.len(),
+        },
+        times_taken,
+    );
     let action = decided.map_err(refusal_problem)?;
     // Coming back from a supplement, the dossier must be complete again.
     if action.has(Effect::ResumeClock) {
@@ -275,7 +272,7 @@ async fn workflow_step(
             ));
         }
     }
-    let planned = step::plan(&state.calendar, procedure, dossier, action, now)?;
+    let planned = Transition::plan(&state.calendar, procedure, dossier, action, now)?;
     let updated = dossiers::record_step(
         &mut *tx,
         Step {
@@ -283,7 +280,7 @@ async fn workflow_step(
             from_state: &dossier.state,
             to_state: &planned.to_state,
             at: now,
-            closes: procedure.is_final(&planned.to_state),
+            closes: planned.closes,
             clock: &planned.clock,
             ack_due_at: planned.ack_due_at,
         },

@@ -219,15 +219,8 @@ fn login_cookie(headers: &HeaderMap) -> Option<String> {
 /// A PIN is personal data: logs carry only its ends.
 pub fn masked_subject(principal: &Principal) -> String {
     match principal {
-        Principal::Citizen { pin, .. } => mask(pin),
+        Principal::Citizen { pin, .. } => pin.masked(),
         Principal::Staff { subject, .. } => subject.clone(),
-    }
-}
-
-fn mask(pin: &str) -> String {
-    match motcua_core::pin::Pin::parse(pin) {
-        Ok(p) => p.masked(),
-        Err(_) => "***".into(),
     }
 }
 
@@ -251,7 +244,7 @@ impl From<&Principal> for Me {
                 assurance_level,
             } => Me {
                 kind: "citizen",
-                subject: pin.clone(),
+                subject: pin.to_string(),
                 name: name.clone(),
                 assurance_level: Some(*assurance_level),
                 roles: Vec::new(),
@@ -267,7 +260,7 @@ impl From<&Principal> for Me {
                 subject: subject.clone(),
                 name: name.clone(),
                 assurance_level: None,
-                roles: roles.clone(),
+                roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
                 agency: Some(agency.clone()),
             },
         }

@@ -3,15 +3,15 @@
 //! and the purpose; the draft is the agency's (channel `counter`) and the clerk fills it,
 //! records the paper received and its scans, and submits it into the same flow.
 
-use crate::access;
 use crate::error::ApiError;
 use crate::extract::{Auth, IdempotencyKey, Json};
-use crate::routes::dossiers::{checked_pin, current_procedure, open_draft};
+use crate::routes::dossiers::open_draft;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use motcua_auth::Principal;
 use motcua_core::procedure::Role;
+use motcua_service::checks::{checked_pin, current_procedure};
 use motcua_service::Code;
 use motcua_store::dossiers::CounterIntake;
 use serde::Deserialize;
@@ -50,7 +50,7 @@ pub async fn create(
     Json(body): Json<CounterDossier>,
 ) -> Result<Response, ApiError> {
     let agency = match &principal {
-        Principal::Staff { agency, .. } if access::holds(&principal, Role::DeskClerk) => agency,
+        Principal::Staff { agency, .. } if principal.holds(Role::DeskClerk) => agency,
         _ => {
             return Err(ApiError::new(
                 Code::DeskClerksOnly,

@@ -4,112 +4,32 @@
 use crate::error::ApiError;
 use crate::extract::{Auth, Json, Path, Query};
 use crate::request_limits;
-use crate::routes::dossiers::{citizen_pin, find_visible, lock_visible, procedure_of};
 use crate::state::AppState;
-use crate::time::in_vietnam;
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use bytes::{Bytes, BytesMut};
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use futures::{StreamExt, TryStreamExt};
 use motcua_auth::Principal;
 use motcua_core::media::{essence, sniff, SNIFF_BYTES};
 use motcua_core::procedure::DocumentRequirement;
 use motcua_files::{ByteStream, FileError, PutError};
+use motcua_service::checks::citizen_pin;
+use motcua_service::lookup::{find_visible, lock_visible, procedure_of};
+use motcua_service::view::{DocumentView, DossierDocumentView};
 use motcua_service::Code;
-use motcua_store::documents::{self, Attachment, Document, DossierDocument, NewDocument};
+use motcua_store::documents::{self, Attachment, Document, NewDocument};
 use motcua_store::dossiers::Dossier;
 use motcua_store::events::{self, NewEvent};
 use motcua_store::register_access::{self, NewRegisterAccess};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 const PROBLEM: &str = "application/problem+json";
-
-/// A document as a dossier holds it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DossierDocumentView {
-    pub requirement: String,
-    /// The stored file; none while only the paper was received.
-    pub id: Option<Uuid>,
-    /// `upload`, `clerk_scan`, `reused_document`, `reused_result`, `store`, `paper`.
-    pub source: String,
-    pub digitised: bool,
-    pub reused: bool,
-    pub from_store: bool,
-    pub replaces_result_code: Option<String>,
-    pub file_name: Option<String>,
-    pub content_type: Option<String>,
-    pub size: Option<i64>,
-    pub sha256: Option<String>,
-    pub added_at: DateTime<FixedOffset>,
-}
-
-impl From<DossierDocument> for DossierDocumentView {
-    fn from(d: DossierDocument) -> Self {
-        DossierDocumentView {
-            requirement: d.requirement,
-            id: d.document_id,
-            source: d.source,
-            digitised: d.digitised,
-            reused: d.reused,
-            from_store: d.from_store,
-            replaces_result_code: d.replaces_result_code,
-            file_name: d.file_name,
-            content_type: d.content_type,
-            size: d.size,
-            sha256: d.sha256,
-            added_at: in_vietnam(d.added_at),
-        }
-    }
-}
-
-/// A document of the citizen's store.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DocumentView {
-    pub id: Uuid,
-    /// `upload`, `clerk_scan` or `result`.
-    pub kind: String,
-    pub file_name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub issuer: Option<String>,
-    pub result_code: Option<String>,
-    pub created_at: DateTime<FixedOffset>,
-}
-
-impl From<Document> for DocumentView {
-    fn from(d: Document) -> Self {
-        DocumentView {
-            id: d.id,
-            kind: d.kind,
-            file_name: d.file_name,
-            content_type: d.content_type,
-            size: d.size,
-            sha256: d.sha256,
-            issuer: d.issuer,
-            result_code: d.result_code,
-            created_at: in_vietnam(d.created_at),
-        }
-    }
-}
-
-/// The documents of a dossier, for its view.
-pub async fn of_dossier(
-    executor: impl sqlx::PgExecutor<'_>,
-    dossier_id: Uuid,
-) -> Result<Vec<DossierDocumentView>, ApiError> {
-    Ok(documents::list_for_dossier(executor, dossier_id)
-        .await?
-        .into_iter()
-        .map(DossierDocumentView::from)
-        .collect())
-}
 
 fn requirement<'a>(
     procedure: &'a motcua_core::procedure::Procedure,
@@ -135,7 +55,7 @@ fn adding_as(
     dossier: &Dossier,
     procedure: &motcua_core::procedure::Procedure,
 ) -> Result<&'static str, ApiError> {
-    if !crate::access::may_edit(principal, dossier, procedure) {
+    if !motcua_core::access::may_edit(principal, dossier, procedure) {
         return Err(ApiError::new(
             Code::DossierNotEditable,
             format!(
@@ -756,7 +676,7 @@ pub async fn download(
         .await?
         .ok_or_else(not_found)?;
     match &principal {
-        Principal::Citizen { pin, .. } if *pin == document.owner_pin => {
+        Principal::Citizen { pin, .. } if pin.as_str() == document.owner_pin => {
             // A result is the citizen's once it was issued to them, as in their store:
             // before that it is the agency's draft of it.
             if document.kind == "result" && !documents::is_published_result(&state.pool, id).await?
@@ -766,10 +686,7 @@ pub async fn download(
         }
         Principal::Citizen { .. } => return Err(not_found()),
         Principal::Staff {
-            agency,
-            roles,
-            subject,
-            ..
+            agency, subject, ..
         } => {
             let dossiers = documents::dossiers_of_agency_holding(&state.pool, id, agency).await?;
             let Some(dossier_id) = dossiers.first().copied() else {
@@ -792,7 +709,7 @@ pub async fn download(
                     document_id: Some(id),
                     actor_kind: "staff",
                     actor: subject,
-                    actor_role: Some(&roles.join(",")),
+                    actor_role: Some(&principal.role_names().join(",")),
                     actor_agency: Some(agency),
                     subject_pin: &document.owner_pin,
                     fields: &[],
@@ -865,7 +782,7 @@ fn result_may_be_attached(
     dossier: &Dossier,
     procedure: &motcua_core::procedure::Procedure,
 ) -> Result<(), ApiError> {
-    if crate::access::may_attach_result(principal, dossier, procedure) {
+    if motcua_core::access::may_attach_result(principal, dossier, procedure) {
         return Ok(());
     }
     Err(ApiError::new(

@@ -1,11 +1,8 @@
 //! Citizen dossiers: create a draft, read, list, patch, submit, act.
 
-use crate::access::{self, SUBMIT};
-use crate::catalog::Catalog;
 use crate::dossier_view::DossierView;
 use crate::error::{ApiError, FieldProblem};
 use crate::extract::{Auth, IdempotencyKey, Json, Path, Query};
-use crate::idempotency;
 use crate::pagination::{Cursor, Page, PageParams};
 use crate::register::{self, Reason, Unanswered};
 use crate::state::AppState;
@@ -13,157 +10,31 @@ use crate::time::in_vietnam;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset};
 use motcua_auth::Principal;
+use motcua_core::access::{self, SUBMIT};
 use motcua_core::dossier_code::DossierCode;
 use motcua_core::pin::Pin;
-use motcua_core::procedure::{FieldError, Procedure};
+use motcua_core::procedure::Procedure;
+use motcua_service::checks::{
+    checked_pin, citizen_pin, current_procedure, field_problems, form_problems, missing_documents,
+};
+use motcua_service::idempotency;
+use motcua_service::lookup::{
+    find_visible, full_view, lock_visible, procedure_of, record_staff_read, view,
+};
 use motcua_service::Code;
-use motcua_store::documents::{self, DossierDocument};
+use motcua_store::documents;
 use motcua_store::dossiers::{self, AgencyFilter, CounterIntake, Dossier, NewDraft, DRAFT};
 use motcua_store::events::{self, NewEvent};
 use motcua_store::facts::DocumentFacts;
 use motcua_store::submissions::{self, Recorded, Submission, SubmissionWrites};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 const PROBLEM: &str = "application/problem+json";
-
-pub(crate) fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
-    errors
-        .into_iter()
-        .map(|e| FieldProblem::new(e.pointer, e.message))
-        .collect()
-}
-
-/// What keeps `data` from being submitted: the form's schema, then the procedure's named
-/// rules, judged on the registration day `on`.
-pub(crate) fn form_problems(
-    procedure: &Procedure,
-    data: &Value,
-    on: NaiveDate,
-) -> Vec<FieldProblem> {
-    let mut problems = field_problems(procedure.validate_submission(data));
-    problems.extend(
-        procedure
-            .check_rules(data, on)
-            .into_iter()
-            .map(FieldProblem::from),
-    );
-    problems
-}
-
-pub(crate) fn citizen_pin(principal: &Principal) -> Result<&str, ApiError> {
-    match principal {
-        Principal::Citizen { pin, .. } => Ok(pin),
-        Principal::Staff { .. } => Err(ApiError::new(
-            Code::CitizensOnly,
-            "only a citizen can do this for themself; staff use the counter endpoints",
-        )),
-    }
-}
-
-/// The procedure version a dossier is bound to.
-pub(crate) fn procedure_of<'a>(
-    catalog: &'a Catalog,
-    dossier: &Dossier,
-) -> Result<&'a Arc<Procedure>, ApiError> {
-    catalog
-        .version(&dossier.procedure_code, dossier.procedure_version)
-        .ok_or_else(|| {
-            ApiError::internal(format!(
-                "procedure {} v{} of dossier {} is not loaded",
-                dossier.procedure_code, dossier.procedure_version, dossier.id
-            ))
-        })
-}
-
-/// Names the dossier on the request's span, so that every log line of the request carries
-/// it (its id, never the citizen's number).
-fn trace_dossier(id: Uuid) {
-    tracing::Span::current().record("dossier", tracing::field::display(id));
-}
-
-/// The dossier, if it exists and the principal may see it; 404 alike otherwise.
-pub(crate) async fn find_visible(
-    pool: &sqlx::PgPool,
-    principal: &Principal,
-    id: Uuid,
-) -> Result<Dossier, ApiError> {
-    trace_dossier(id);
-    dossiers::find(pool, id)
-        .await?
-        .filter(|d| access::may_see(principal, d))
-        .ok_or_else(ApiError::dossier_not_found)
-}
-
-/// Like [`find_visible`], and locked until the transaction ends.
-pub(crate) async fn lock_visible(
-    conn: &mut sqlx::PgConnection,
-    principal: &Principal,
-    id: Uuid,
-) -> Result<Dossier, ApiError> {
-    trace_dossier(id);
-    dossiers::find_for_update(conn, id)
-        .await?
-        .filter(|d| access::may_see(principal, d))
-        .ok_or_else(ApiError::dossier_not_found)
-}
-
-pub(crate) fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
-    let allowed = access::allowed_actions(principal, &dossier, procedure);
-    DossierView::new(dossier, procedure, allowed)
-}
-
-/// The view of one dossier, with its documents. A handler in a transaction passes it: the
-/// documents are read as that transaction sees them, on its connection. Taking a second
-/// connection from the pool while holding one would let a burst of such requests hold every
-/// connection and wait for another (with 20 connections and 21 clerks claiming at once the
-/// engine stalled until the pool's timeout).
-pub(crate) async fn full_view(
-    executor: impl sqlx::PgExecutor<'_>,
-    principal: &Principal,
-    dossier: Dossier,
-    procedure: &Procedure,
-) -> Result<DossierView, ApiError> {
-    let documents = crate::routes::documents::of_dossier(executor, dossier.id).await?;
-    let mut view = view(principal, dossier, procedure);
-    view.documents = Some(documents);
-    Ok(view)
-}
-
-/// A mass procedure (exam registration) takes drafts and submissions only in its window.
-fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let Some(window) = procedure.opening_window() else {
-        return Ok(());
-    };
-    if procedure.is_open_at(now) {
-        return Ok(());
-    }
-    let format = "%H:%M %d/%m/%Y";
-    let window = format!(
-        "from {} to {} (Vietnam time)",
-        in_vietnam(window.from.to_utc()).format(format),
-        in_vietnam(window.until.to_utc()).format(format)
-    );
-    Err(ApiError::new(
-        Code::ProcedureNotOpen,
-        format!(
-            "procedure {} takes dossiers only {window}; it is now {}",
-            procedure.code(),
-            in_vietnam(now).format(format)
-        ),
-    )
-    .with_errors(vec![FieldProblem {
-        pointer: String::new(),
-        message: format!("open {window}"),
-        code: Some("outside_window".into()),
-        rule: Some("opening_window".into()),
-    }]))
-}
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -174,17 +45,6 @@ pub struct CreateDossier {
     /// procedure's fallback documents are then required and the clerk checks them.
     #[serde(default)]
     register_fallback: bool,
-}
-
-/// The citizen's PIN as a checked number (it was checked at login; a token minted before a
-/// rule changed is caught here).
-pub(crate) fn checked_pin(pin: &str) -> Result<Pin, ApiError> {
-    Pin::parse(pin).map_err(|e| {
-        ApiError::new(
-            Code::InvalidPin,
-            format!("your personal identification number is refused: {e}"),
-        )
-    })
 }
 
 #[utoipa::path(post, operation_id = "createDossier", path = "/v1/dossiers", tag = "dossiers", security(("bearer" = [])),
@@ -238,21 +98,6 @@ pub async fn create(
     .await
 }
 
-/// The current version of a procedure, open now.
-pub(crate) fn current_procedure<'a>(
-    state: &'a AppState,
-    code: &str,
-) -> Result<&'a Arc<Procedure>, ApiError> {
-    let procedure = state.catalog.current(code).ok_or_else(|| {
-        ApiError::new(
-            Code::ProcedureNotFound,
-            format!("no procedure with code {code:?}"),
-        )
-    })?;
-    refuse_if_closed(procedure, state.clock.now())?;
-    Ok(procedure)
-}
-
 /// Opens a draft of `procedure` for the citizen `pin`: reads the register once (recorded
 /// with the actor and purpose), fills and locks what it gives, and stores the draft with
 /// its `create_draft` event. A citizen opens their own; a desk clerk opens a counter one.
@@ -274,7 +119,7 @@ pub(crate) async fn open_draft(
     if let Some(replay) =
         idempotency::peek(&state.pool, principal, key.as_deref(), route, &request).await?
     {
-        return Ok(replay);
+        return Ok(crate::replayed::response(replay));
     }
 
     // The register is read before the transaction: no connection is held across a call to
@@ -308,7 +153,7 @@ pub(crate) async fn open_draft(
             vec![register::FLAG_NOT_IN_REGISTER.to_owned()],
             json!({ "outcome": "not_found" }),
         ),
-        Err(unanswered) => return Err(unanswered.into_problem(procedure)),
+        Err(unanswered) => return Err(unanswered.into_problem(procedure).into()),
     };
 
     let mut tx = state
@@ -318,7 +163,7 @@ pub(crate) async fn open_draft(
         .map_err(motcua_store::StoreError::from)?;
     let claimed = match idempotency::claim(&mut tx, principal, key, route, &request).await? {
         Ok(claimed) => claimed,
-        Err(replay) => return Ok(replay),
+        Err(replay) => return Ok(crate::replayed::response(replay)),
     };
     let dossier = dossiers::insert_draft(
         &mut tx,
@@ -352,7 +197,7 @@ pub(crate) async fn open_draft(
     let answer =
         serde_json::to_value(view(principal, dossier, procedure).with_documents(Vec::new()))
             .map_err(ApiError::internal)?;
-    idempotency::complete(&mut tx, claimed, StatusCode::CREATED, &answer).await?;
+    idempotency::complete(&mut tx, claimed, StatusCode::CREATED.as_u16(), &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     Ok((StatusCode::CREATED, axum::Json(answer)).into_response())
 }
@@ -453,48 +298,6 @@ pub async fn get(
     ))
 }
 
-/// A staff member opening a dossier reads the citizen's personal data: the citizen sees it
-/// in their access log, with who, in which role and agency, and why.
-pub(crate) async fn record_staff_read(
-    executor: impl sqlx::PgExecutor<'_>,
-    principal: &Principal,
-    dossier: &Dossier,
-) -> Result<(), ApiError> {
-    let Principal::Staff {
-        subject,
-        roles,
-        agency,
-        ..
-    } = principal
-    else {
-        return Ok(());
-    };
-    // An anonymised dossier holds nobody's personal data any more: nothing is read.
-    if dossier.anonymised_at.is_some() {
-        return Ok(());
-    }
-    motcua_store::register_access::record(
-        executor,
-        motcua_store::register_access::NewRegisterAccess {
-            source: "dossier",
-            document_id: None,
-            actor_kind: "staff",
-            actor: subject,
-            actor_role: Some(&roles.join(",")),
-            actor_agency: Some(agency),
-            subject_pin: &dossier.citizen_pin,
-            fields: &[],
-            procedure_code: &dossier.procedure_code,
-            dossier_id: dossier.id,
-            purpose: "giải quyết hồ sơ / handling the dossier",
-            outcome: "opened",
-            request_id: Uuid::nil(),
-        },
-    )
-    .await?;
-    Ok(())
-}
-
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
@@ -528,7 +331,7 @@ pub async fn list(
     let after = page.after()?;
     let rows = match &principal {
         Principal::Citizen { pin, .. } => {
-            dossiers::list_for_citizen(&state.pool, pin, after, limit + 1).await?
+            dossiers::list_for_citizen(&state.pool, pin.as_str(), after, limit + 1).await?
         }
         Principal::Staff { agency, .. } => {
             let filter = AgencyFilter {
@@ -674,40 +477,6 @@ fn changed_top_level(patch: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The required documents the dossier lacks, as `/documents/{requirement}` problems, given
-/// the documents it has (`documents::list_for_dossier`).
-pub(crate) async fn missing_documents(
-    conn: &mut sqlx::PgConnection,
-    procedure: &Procedure,
-    dossier: &Dossier,
-    present: &[DossierDocument],
-) -> Result<Vec<FieldProblem>, ApiError> {
-    let register_fallback = dossier
-        .flags
-        .iter()
-        .any(|f| f == register::FLAG_NOT_IN_REGISTER);
-    let mut missing = Vec::new();
-    for r in &procedure.spec().documents {
-        if !motcua_core::procedure::documents::is_required(r, &dossier.data, register_fallback)
-            || present.iter().any(|p| p.requirement == r.key)
-        {
-            continue;
-        }
-        // An earlier procedure's result the state issued to the citizen stands in for it.
-        if let Some(code) = motcua_core::procedure::documents::replacing_procedure(r) {
-            let pin = &dossier.citizen_pin;
-            if motcua_store::documents::holds_result_of(&mut *conn, pin, code).await? {
-                continue;
-            }
-        }
-        missing.push(FieldProblem::new(
-            format!("/documents/{}", r.key),
-            format!("required: {}", r.name),
-        ));
-    }
-    Ok(missing)
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SubmitAnswer {
     id: Uuid,
@@ -756,7 +525,7 @@ pub async fn submit(
                 // succeeded. It gets the first attempt's answer then, as a replay.
                 if let Some(key) = &key {
                     if let Ok(Some(replay)) = key.replay_if_done(&mut *conn).await {
-                        return Ok(replay);
+                        return Ok(crate::replayed::response(replay));
                     }
                 }
                 return Err(refusal);
@@ -783,7 +552,7 @@ async fn try_submit(
     key: Option<&idempotency::Unclaimed>,
     id: Uuid,
 ) -> Result<Option<Response>, ApiError> {
-    trace_dossier(id);
+    motcua_service::lookup::trace_dossier(id);
     let opened = submissions::open(&mut *conn, id, key.map(|k| k.lookup()))
         .await?
         .filter(|opened| access::may_see(principal, &opened.dossier))
@@ -792,7 +561,7 @@ async fn try_submit(
     // seen too, so a retry of a submission that went through is replayed, not refused.
     if let (Some(key), Some(stored)) = (key, opened.key) {
         if let Some(replay) = key.judge(stored)? {
-            return Ok(Some(replay));
+            return Ok(Some(crate::replayed::response(replay)));
         }
     }
     let dossier = opened.dossier;
@@ -813,7 +582,7 @@ async fn try_submit(
     }
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let now = state.clock.now();
-    refuse_if_closed(procedure, now)?;
+    motcua_service::checks::refuse_if_closed(procedure, now)?;
     let mut problems = form_problems(procedure, &dossier.data, in_vietnam(now).date_naive());
     let present = documents::list_for_dossier(&mut *conn, id).await?;
     problems.extend(missing_documents(conn, procedure, &dossier, &present).await?);
@@ -833,10 +602,9 @@ async fn try_submit(
     let code = DossierCode::new(&agency, reception_day, sequence).map_err(ApiError::internal)?;
     let ack_due_at = motcua_core::legal_clock::acknowledgement_due(
         &state.calendar,
-        dossier.channel == "counter",
+        dossier.channel == motcua_core::dossier::Channel::Counter,
         now,
-    )
-    .map_err(crate::step::calendar_error)?;
+    )?;
     let initial = procedure.initial_state().to_owned();
     let code = code.to_string();
     let submission = Submission {
@@ -879,7 +647,7 @@ async fn try_submit(
                 detail: json!({ "code": code, "channel": submitted.channel }),
             },
             fact,
-            answer: key.map(|k| k.answer(StatusCode::OK, &body)),
+            answer: key.map(|k| k.answer(StatusCode::OK.as_u16(), &body)),
         },
     )
     .await?;

@@ -81,7 +81,8 @@ pub async fn access_log(
                 .map_err(|_| ApiError::new(Code::InvalidCursor, "this cursor is not one we gave"))
         })
         .transpose()?;
-    let rows = register_access::list_for_subject(&state.pool, pin, before, limit + 1).await?;
+    let rows =
+        register_access::list_for_subject(&state.pool, pin.as_str(), before, limit + 1).await?;
     let next_cursor = (rows.len() as i64 > limit)
         .then(|| rows.get(limit as usize - 1).map(|r| r.id.to_string()))
         .flatten();
@@ -108,7 +109,7 @@ pub async fn access_log(
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DocumentStore {
-    items: Vec<crate::routes::documents::DocumentView>,
+    items: Vec<motcua_service::view::DocumentView>,
     next_cursor: Option<String>,
 }
 
@@ -144,7 +145,9 @@ pub async fn documents(
             Ok::<_, ApiError>((at, id))
         })
         .transpose()?;
-    let rows = motcua_store::documents::list_for_owner(&state.pool, pin, before, limit + 1).await?;
+    let rows =
+        motcua_store::documents::list_for_owner(&state.pool, pin.as_str(), before, limit + 1)
+            .await?;
     let next_cursor = (rows.len() as i64 > limit)
         .then(|| {
             rows.get(limit as usize - 1)

@@ -2,12 +2,9 @@
 //! dossier back or to someone else. A queue is `{procedure code}:{state}` within the
 //! caller's agency, for each non-final state worked by a role the caller holds.
 
-use crate::access;
 use crate::dossier_view::DossierView;
 use crate::error::ApiError;
 use crate::extract::{Auth, IdempotencyKey, Json, Path};
-use crate::idempotency;
-use crate::routes::dossiers::{full_view, lock_visible, procedure_of, record_staff_read};
 use crate::state::AppState;
 use crate::time::in_vietnam;
 use axum::extract::State;
@@ -16,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, FixedOffset};
 use motcua_auth::Principal;
 use motcua_core::procedure::Role;
+use motcua_service::idempotency;
+use motcua_service::lookup::{full_view, lock_visible, procedure_of, record_staff_read};
 use motcua_service::Code;
 use motcua_store::dossiers::DRAFT;
 use motcua_store::events::{self, NewEvent};
@@ -51,7 +50,7 @@ pub struct QueueList {
     pub items: Vec<QueueView>,
 }
 
-fn staff_only(principal: &Principal) -> Result<(&str, &[String]), ApiError> {
+fn staff_only(principal: &Principal) -> Result<(&str, &[Role]), ApiError> {
     match principal {
         Principal::Staff { agency, roles, .. } => Ok((agency, roles)),
         Principal::Citizen { .. } => Err(ApiError::new(
@@ -63,12 +62,12 @@ fn staff_only(principal: &Principal) -> Result<(&str, &[String]), ApiError> {
 
 /// The queues `roles` work: every non-final state of a current procedure whose
 /// `worked_by` is one of them, as (procedure code, state, role).
-fn queues_for(state: &AppState, roles: &[String]) -> Vec<(String, String, Role)> {
+fn queues_for(state: &AppState, roles: &[Role]) -> Vec<(String, String, Role)> {
     let mut queues = Vec::new();
     for procedure in state.catalog.current_all() {
         for (name, spec) in &procedure.spec().workflow.states {
             let Some(role) = spec.worked_by else { continue };
-            if spec.is_final || !roles.iter().any(|r| r == role.as_str()) {
+            if spec.is_final || !roles.contains(&role) {
                 continue;
             }
             queues.push((procedure.code().to_owned(), name.clone(), role));
@@ -159,7 +158,7 @@ pub async fn claim(
     let route = format!("POST /v1/queues/{queue}/claim");
     let claimed = match idempotency::claim(&mut tx, &principal, key, &route, &Value::Null).await? {
         Ok(claimed) => claimed,
-        Err(replay) => return Ok(replay),
+        Err(replay) => return Ok(crate::replayed::response(replay)),
     };
     let Some(dossier) =
         queues::claim_next(&mut tx, agency, code, st, principal.subject(), now).await?
@@ -186,7 +185,7 @@ pub async fn claim(
     let procedure = procedure_of(&state.catalog, &dossier)?;
     let view = full_view(&mut *tx, &principal, dossier, procedure).await?;
     let answer = serde_json::to_value(&view).map_err(ApiError::internal)?;
-    idempotency::complete(&mut tx, claimed, StatusCode::OK, &answer).await?;
+    idempotency::complete(&mut tx, claimed, StatusCode::OK.as_u16(), &answer).await?;
     tx.commit().await.map_err(motcua_store::StoreError::from)?;
     Ok((StatusCode::OK, axum::Json(answer)).into_response())
 }
@@ -257,7 +256,7 @@ async fn reassign(
     action: &str,
 ) -> Result<Json<DossierView>, ApiError> {
     staff_only(principal)?;
-    let supervisor = access::holds(principal, Role::Supervisor);
+    let supervisor = principal.holds(Role::Supervisor);
     let now = state.clock.now();
     let mut tx = state
         .pool

@@ -61,7 +61,7 @@ fn check(state: &AppState, principal: &Principal, params: ReportParams) -> Resul
             "reports are for supervisors and the staff of an agency",
         ));
     };
-    let supervisor = crate::access::holds(principal, motcua_core::procedure::Role::Supervisor);
+    let supervisor = principal.holds(motcua_core::procedure::Role::Supervisor);
     let agency = match params.agency {
         Some(asked) if asked != *agency && !supervisor => {
             return Err(ApiError::new(

@@ -5,13 +5,13 @@
 
 use crate::error::ApiError;
 use crate::extract::{Auth, Json, Path};
-use crate::routes::dossiers::{find_visible, procedure_of, record_staff_read};
 use crate::state::AppState;
-use crate::step::{APOLOGY, RECEIPT, REFUSAL, STOP, SUPPLEMENT};
 use crate::time::in_vietnam;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
 use motcua_core::procedure::Procedure;
+use motcua_core::transition::{APOLOGY, RECEIPT, REFUSAL, STOP, SUPPLEMENT};
+use motcua_service::lookup::{find_visible, procedure_of, record_staff_read};
 use motcua_service::Code;
 use motcua_store::documents::{self, DossierDocument};
 use motcua_store::dossiers::{Dossier, DRAFT};
@@ -286,7 +286,7 @@ fn receipt(
         "received_at": dossier.clock.received_at.map(in_vietnam),
         "received_by": event.actor,
         "due_at": time_of(&event.detail, "due_at"),
-        "where_to_receive": if dossier.channel == "online" {
+        "where_to_receive": if dossier.channel == motcua_core::dossier::Channel::Online {
             "Kho quản lý dữ liệu điện tử của công dân (kết quả điện tử) / the citizen's document store"
         } else {
             "Bộ phận Một cửa / the one-stop desk"

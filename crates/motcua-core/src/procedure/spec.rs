@@ -31,6 +31,19 @@ impl Role {
             Role::Supervisor => "supervisor",
         }
     }
+
+    /// The role named `name`, as tokens and procedure files write it.
+    pub fn from_name(name: &str) -> Option<Role> {
+        [
+            Role::Citizen,
+            Role::DeskClerk,
+            Role::Specialist,
+            Role::Approver,
+            Role::Supervisor,
+        ]
+        .into_iter()
+        .find(|role| role.as_str() == name)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -19,7 +19,7 @@ pub struct Facts<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
     pub subject: &'a str,
-    pub roles: &'a [&'a str],
+    pub roles: &'a [Role],
     pub is_staff: bool,
 }
 
@@ -55,10 +55,7 @@ pub enum Refusal {
 }
 
 fn holds_role(actor: &Actor<'_>, action: &Action) -> bool {
-    action
-        .roles
-        .iter()
-        .any(|role| actor.roles.contains(&role.as_str()))
+    action.roles.iter().any(|role| actor.roles.contains(role))
 }
 
 fn blocked_by_assignment(facts: &Facts<'_>, actor: &Actor<'_>) -> Option<String> {
@@ -212,17 +209,17 @@ mod tests {
 
     const CLERK: Actor<'static> = Actor {
         subject: "clerk",
-        roles: &["desk_clerk"],
+        roles: &[Role::DeskClerk],
         is_staff: true,
     };
     const SPECIALIST: Actor<'static> = Actor {
         subject: "specialist",
-        roles: &["specialist"],
+        roles: &[Role::Specialist],
         is_staff: true,
     };
     const CITIZEN: Actor<'static> = Actor {
         subject: "001207001234",
-        roles: &["citizen"],
+        roles: &[Role::Citizen],
         is_staff: false,
     };
 

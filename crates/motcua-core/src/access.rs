@@ -1,13 +1,10 @@
 //! Who may see and act on a dossier. One place decides, for every read, edit and action;
 //! lists and counts apply the same rules in SQL (a citizen's own dossiers; an agency's).
 
-use motcua_auth::Principal;
-use motcua_core::procedure::workflow::{self, Actor, Facts};
-use motcua_core::procedure::{Needs, Procedure, Role};
-use motcua_store::dossiers::{Dossier, DRAFT};
-
-/// The workflow role a citizen acts in.
-pub const CITIZEN_ROLE: &str = "citizen";
+use crate::dossier::Dossier;
+use crate::principal::Principal;
+use crate::procedure::workflow::{self, Actor, Facts};
+use crate::procedure::{Needs, Procedure, Role};
 
 /// Engine actions outside the procedure's state machine.
 pub const SUBMIT: &str = "submit";
@@ -19,19 +16,8 @@ pub const APOLOGISE: &str = "apologise";
 /// ones, and the counter drafts their desk took).
 pub fn may_see(principal: &Principal, dossier: &Dossier) -> bool {
     match principal {
-        Principal::Citizen { pin, .. } => dossier.citizen_pin == *pin,
+        Principal::Citizen { pin, .. } => dossier.citizen_pin == pin.as_str(),
         Principal::Staff { agency, .. } => dossier.agency_id.as_deref() == Some(agency.as_str()),
-    }
-}
-
-fn is_counter_draft(dossier: &Dossier) -> bool {
-    dossier.state == DRAFT && dossier.channel == "counter"
-}
-
-pub fn holds(principal: &Principal, role: Role) -> bool {
-    match principal {
-        Principal::Citizen { .. } => role == Role::Citizen,
-        Principal::Staff { roles, .. } => roles.iter().any(|r| r == role.as_str()),
     }
 }
 
@@ -39,19 +25,19 @@ pub fn holds(principal: &Principal, role: Role) -> bool {
 /// their draft or while they owe a supplement; the desk its counter drafts; staff of the
 /// agency the scans and results of an open dossier.
 pub fn may_edit(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
-    if !may_see(principal, dossier) || dossier.closed_at.is_some() {
+    if !may_see(principal, dossier) || dossier.is_closed() {
         return false;
     }
     match principal {
         Principal::Citizen { .. } => {
-            dossier.state == DRAFT
+            dossier.is_draft()
                 || procedure
                     .state(&dossier.state)
                     .is_some_and(|s| s.worked_by == Some(Role::Citizen))
         }
         Principal::Staff { .. } => {
-            if dossier.state == DRAFT {
-                is_counter_draft(dossier) && holds(principal, Role::DeskClerk)
+            if dossier.is_draft() {
+                dossier.is_counter_draft() && principal.holds(Role::DeskClerk)
             } else {
                 works_current_step(principal, dossier, procedure)
             }
@@ -65,7 +51,7 @@ fn works_current_step(principal: &Principal, dossier: &Dossier, procedure: &Proc
     procedure
         .state(&dossier.state)
         .and_then(|s| s.worked_by)
-        .is_some_and(|role| role != Role::Citizen && holds(principal, role))
+        .is_some_and(|role| role != Role::Citizen && principal.holds(role))
         && not_held_by_another(principal, dossier)
 }
 
@@ -80,36 +66,35 @@ fn not_held_by_another(principal: &Principal, dossier: &Dossier) -> bool {
 /// action that issues it, in the state it is issued from.
 pub fn may_attach_result(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
     let issues_here = procedure.actions_from(&dossier.state).any(|action| {
-        action.needs(Needs::ResultDocument)
-            && action.roles.iter().any(|role| holds(principal, *role))
+        action.needs(Needs::ResultDocument) && action.roles.iter().any(|r| principal.holds(*r))
     });
-    matches!(principal, Principal::Staff { .. })
+    principal.is_staff()
         && may_see(principal, dossier)
-        && dossier.closed_at.is_none()
+        && !dossier.is_closed()
         && issues_here
         && not_held_by_another(principal, dossier)
 }
 
 /// Whether the principal may submit this draft: its citizen, or the desk for a counter draft.
 pub fn may_submit(principal: &Principal, dossier: &Dossier) -> bool {
-    dossier.state == DRAFT
+    dossier.is_draft()
         && may_see(principal, dossier)
         && match principal {
             Principal::Citizen { .. } => true,
             Principal::Staff { .. } => {
-                is_counter_draft(dossier) && holds(principal, Role::DeskClerk)
+                dossier.is_counter_draft() && principal.holds(Role::DeskClerk)
             }
         }
 }
 
 /// The workflow roles the principal holds on this dossier.
-fn roles_on<'a>(principal: &'a Principal, dossier: &Dossier) -> Vec<&'a str> {
+fn roles_on<'a>(principal: &'a Principal, dossier: &Dossier) -> &'a [Role] {
     if !may_see(principal, dossier) {
-        return Vec::new();
+        return &[];
     }
     match principal {
-        Principal::Citizen { .. } => vec![CITIZEN_ROLE],
-        Principal::Staff { roles, .. } => roles.iter().map(String::as_str).collect(),
+        Principal::Citizen { .. } => &[Role::Citizen],
+        Principal::Staff { roles, .. } => roles,
     }
 }
 
@@ -122,18 +107,13 @@ pub fn facts(dossier: &Dossier, has_result_document: bool) -> Facts<'_> {
     }
 }
 
-/// Runs `f` with the principal as a workflow actor on this dossier.
-pub fn with_actor<T>(
-    principal: &Principal,
-    dossier: &Dossier,
-    f: impl FnOnce(&Actor<'_>) -> T,
-) -> T {
-    let roles = roles_on(principal, dossier);
-    f(&Actor {
+/// The principal as a workflow actor on this dossier.
+pub fn actor<'a>(principal: &'a Principal, dossier: &Dossier) -> Actor<'a> {
+    Actor {
         subject: principal.subject(),
-        roles: &roles,
-        is_staff: matches!(principal, Principal::Staff { .. }),
-    })
+        roles: roles_on(principal, dossier),
+        is_staff: principal.is_staff(),
+    }
 }
 
 /// Whether the principal is who apologises for this dossier: staff who may act on it in
@@ -143,20 +123,19 @@ pub fn apologises_for(principal: &Principal, dossier: &Dossier, procedure: &Proc
     let works_it = procedure
         .state(&dossier.state)
         .and_then(|s| s.worked_by)
-        .is_some_and(|role| holds(principal, role))
-        || holds(principal, Role::Approver);
+        .is_some_and(|role| principal.holds(role))
+        || principal.holds(Role::Approver);
     works_it
         && not_held_by_another(principal, dossier)
         && may_see(principal, dossier)
-        && matches!(principal, Principal::Staff { .. })
+        && principal.is_staff()
 }
 
 /// Whether `apologise` is offered now: the clock runs and no apology was issued yet.
 fn may_apologise(principal: &Principal, dossier: &Dossier, procedure: &Procedure) -> bool {
-    let running = dossier.clock.clock_started_at.is_some()
-        && dossier.clock.clock_paused_at.is_none()
-        && dossier.closed_at.is_none();
-    running && dossier.clock.apologies == 0 && apologises_for(principal, dossier, procedure)
+    dossier.clock_runs()
+        && dossier.clock.apologies == 0
+        && apologises_for(principal, dossier, procedure)
 }
 
 /// The actions the principal may take now, by name, for `allowed_actions`.
@@ -165,10 +144,10 @@ pub fn allowed_actions(
     dossier: &Dossier,
     procedure: &Procedure,
 ) -> Vec<String> {
-    if dossier.state == DRAFT {
+    if dossier.is_draft() {
         return if may_submit(principal, dossier) {
             let mut actions = vec![SUBMIT.to_owned()];
-            if matches!(principal, Principal::Citizen { .. }) {
+            if !principal.is_staff() {
                 actions.push(WITHDRAW.to_owned());
             }
             actions
@@ -178,9 +157,8 @@ pub fn allowed_actions(
     }
     // Whether a result is attached does not change which actions are listed: issuing
     // without one is refused with its own problem.
-    let mut actions = with_actor(principal, dossier, |actor| {
-        workflow::allowed_actions(procedure, &facts(dossier, true), actor)
-    });
+    let mut actions =
+        workflow::allowed_actions(procedure, &facts(dossier, true), &actor(principal, dossier));
     if may_apologise(principal, dossier, procedure) {
         actions.push(APOLOGISE.to_owned());
     }

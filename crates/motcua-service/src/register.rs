@@ -2,16 +2,16 @@
 //! instead of papers"): once, for the procedure's fields only, with the purpose sent and
 //! recorded, and what the answer means for the dossier.
 
-use crate::error::{ApiError, DocumentRef};
-use crate::state::AppState;
+use crate::error::{DocumentRef, ServiceError};
 use crate::time::in_vietnam;
+use crate::Code;
+use crate::Services;
 use chrono::Utc;
-use motcua_auth::Principal;
 use motcua_core::pin::Pin;
+use motcua_core::principal::Principal;
 use motcua_core::procedure::prefill::{self, Stamp};
 use motcua_core::procedure::Procedure;
 use motcua_registry::{Purpose, RegistryError};
-use motcua_service::Code;
 use motcua_store::register_access::{self, NewRegisterAccess};
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -96,9 +96,9 @@ pub enum Unanswered {
 }
 
 impl Unanswered {
-    pub fn into_problem(self, procedure: &Procedure) -> ApiError {
+    pub fn into_problem(self, procedure: &Procedure) -> ServiceError {
         match self {
-            Unanswered::NotInRegister => ApiError::new(
+            Unanswered::NotInRegister => ServiceError::new(
                 Code::NotInRegister,
                 "the national population database has no record for your personal \
                      identification number, so your data cannot be filled in. Ask the commune \
@@ -107,13 +107,13 @@ impl Unanswered {
                      which the clerk will check",
             )
             .with_fallback_documents(fallback_documents(procedure)),
-            Unanswered::Deceased => ApiError::new(
+            Unanswered::Deceased => ServiceError::new(
                 Code::PersonDeceased,
                 "the national population database records this person as deceased; a dossier \
                  cannot be started in their name. If this is wrong, the commune police \
                  (công an cấp xã) can correct the record",
             ),
-            Unanswered::Unavailable { retry_after } => ApiError::new(
+            Unanswered::Unavailable { retry_after } => ServiceError::new(
                 Code::RegisterUnavailable,
                 "the national population database cannot be reached right now; nothing \
                      was created. Try again in a moment",
@@ -140,13 +140,13 @@ pub fn fallback_documents(procedure: &Procedure) -> Vec<DocumentRef> {
 /// Reads `subject`'s data for `dossier_id` of `procedure`, on behalf of `actor`, and records
 /// the read (whatever came of it) before anything uses the answer.
 pub async fn read(
-    state: &AppState,
+    services: &Services,
     actor: &Principal,
     procedure: &Procedure,
     subject: &Pin,
     dossier_id: Uuid,
     reason: Reason,
-) -> Result<Result<Resident, Unanswered>, ApiError> {
+) -> Result<Result<Resident, Unanswered>, ServiceError> {
     let mut fields = procedure.register_fields();
     if !fields.iter().any(|f| f == STATUS_FIELD) {
         fields.push(STATUS_FIELD.to_owned());
@@ -156,7 +156,7 @@ pub async fn read(
         dossier_id,
         requester: actor.subject().to_owned(),
     };
-    let answer = state.register.resident(subject, &fields, &purpose).await;
+    let answer = services.register.resident(subject, &fields, &purpose).await;
     let fetched_at = Utc::now();
 
     let (outcome, request_id, result) = match answer {
@@ -227,10 +227,12 @@ pub async fn read(
 
     let (actor_role, actor_agency) = match actor {
         Principal::Citizen { .. } => (None, None),
-        Principal::Staff { roles, agency, .. } => (Some(roles.join(",")), Some(agency.clone())),
+        Principal::Staff { agency, .. } => {
+            (Some(actor.role_names().join(",")), Some(agency.clone()))
+        }
     };
     register_access::record(
-        &state.pool,
+        &services.pool,
         NewRegisterAccess {
             source: "register",
             document_id: None,

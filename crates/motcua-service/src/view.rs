@@ -1,9 +1,11 @@
-//! The JSON shape of a dossier in answers.
+//! The shapes of a dossier and its documents in answers: what the use cases give back,
+//! serialisable as they are.
 
 use crate::time::in_vietnam;
 use chrono::{DateTime, FixedOffset};
+use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::procedure::Procedure;
-use motcua_store::dossiers::{Dossier, DRAFT};
+use motcua_store::documents::{Document, DossierDocument};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -56,7 +58,7 @@ pub struct DossierView {
     pub anonymised_at: Option<DateTime<FixedOffset>>,
     /// The dossier's documents (not in lists).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub documents: Option<Vec<crate::routes::documents::DossierDocumentView>>,
+    pub documents: Option<Vec<DossierDocumentView>>,
     pub allowed_actions: Vec<String>,
     /// What the clerk must look at: `register_correction` (the citizen changed an editable
     /// register value), `register_under_review`, `not_in_register`.
@@ -69,10 +71,7 @@ pub struct DossierView {
 }
 
 impl DossierView {
-    pub fn with_documents(
-        mut self,
-        documents: Vec<crate::routes::documents::DossierDocumentView>,
-    ) -> Self {
+    pub fn with_documents(mut self, documents: Vec<DossierDocumentView>) -> Self {
         self.documents = Some(documents);
         self
     }
@@ -102,7 +101,7 @@ impl DossierView {
             state: dossier.state,
             status,
             code: dossier.code,
-            channel: dossier.channel,
+            channel: dossier.channel.as_str().to_owned(),
             agency: dossier.agency_id,
             data: Some(dossier.data),
             prefill: Some(dossier.prefill),
@@ -144,4 +143,73 @@ fn clock_view(dossier: &Dossier) -> Value {
         "supplement_requests": c.supplement_requests,
         "apologies": c.apologies,
     })
+}
+
+/// A document as a dossier holds it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierDocumentView {
+    pub requirement: String,
+    /// The stored file; none while only the paper was received.
+    pub id: Option<Uuid>,
+    /// `upload`, `clerk_scan`, `reused_document`, `reused_result`, `store`, `paper`.
+    pub source: String,
+    pub digitised: bool,
+    pub reused: bool,
+    pub from_store: bool,
+    pub replaces_result_code: Option<String>,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size: Option<i64>,
+    pub sha256: Option<String>,
+    pub added_at: DateTime<FixedOffset>,
+}
+
+impl From<DossierDocument> for DossierDocumentView {
+    fn from(d: DossierDocument) -> Self {
+        DossierDocumentView {
+            requirement: d.requirement,
+            id: d.document_id,
+            source: d.source,
+            digitised: d.digitised,
+            reused: d.reused,
+            from_store: d.from_store,
+            replaces_result_code: d.replaces_result_code,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size: d.size,
+            sha256: d.sha256,
+            added_at: in_vietnam(d.added_at),
+        }
+    }
+}
+
+/// A document of the citizen's store.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentView {
+    pub id: Uuid,
+    /// `upload`, `clerk_scan` or `result`.
+    pub kind: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub issuer: Option<String>,
+    pub result_code: Option<String>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+impl From<Document> for DocumentView {
+    fn from(d: Document) -> Self {
+        DocumentView {
+            id: d.id,
+            kind: d.kind,
+            file_name: d.file_name,
+            content_type: d.content_type,
+            size: d.size,
+            sha256: d.sha256,
+            issuer: d.issuer,
+            result_code: d.result_code,
+            created_at: in_vietnam(d.created_at),
+        }
+    }
 }

@@ -1,18 +1,30 @@
-//! `Idempotency-Key` on POST (docs/ARCHITECTURE.md, "HTTP conventions"): the same key with
-//! the same request replays the first answer; with a different request it is a 422 problem.
+//! A request's idempotency key (`Idempotency-Key` on POST, docs/ARCHITECTURE.md, "HTTP
+//! conventions"): the same key with the same request replays the first answer; with a
+//! different request it is refused with `idempotency_key_reused`.
 //! Keys are kept for `crate::retention::IDEMPOTENCY_WINDOW` (7 days): their answers hold
 //! dossiers' contents.
 
-use crate::error::ApiError;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use motcua_auth::Principal;
-use motcua_service::Code;
+use crate::{Code, ServiceError};
+use motcua_core::principal::Principal;
 use motcua_store::idempotency::{self, Claim, StoredKey};
 use motcua_store::submissions::KeptAnswer;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
+
+/// The first answer to a request with this key, to be given again as it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Replay {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// What a use case that takes a key answers: its own answer, or the first one again.
+#[derive(Debug)]
+pub enum Answered<T> {
+    Fresh(T),
+    Replayed(Replay),
+}
 
 /// A claimed key, to be completed with the answer in the same transaction ([`complete`]).
 pub struct Claimed {
@@ -50,7 +62,7 @@ impl Unclaimed {
 
     /// What the key, as stored, means for this request: `Ok(Some(replay))`, or a refusal
     /// if another request used it. `Ok(None)`: it holds no answer.
-    pub fn judge(&self, stored: StoredKey) -> Result<Option<Response>, ApiError> {
+    pub fn judge(&self, stored: StoredKey) -> Result<Option<Replay>, ServiceError> {
         answer_to(stored.judge(&self.fingerprint))
     }
 
@@ -58,32 +70,32 @@ impl Unclaimed {
     pub async fn replay_if_done(
         &self,
         executor: impl sqlx::PgExecutor<'_>,
-    ) -> Result<Option<Response>, ApiError> {
+    ) -> Result<Option<Replay>, ServiceError> {
         let found = idempotency::peek(executor, &self.scope, &self.key, &self.fingerprint).await?;
         // Another request's key is not this request's answer: the caller's refusal stands.
         Ok(answer_to(found).unwrap_or(None))
     }
 
-    pub fn answer<'a>(&'a self, status: StatusCode, body: &'a Value) -> KeptAnswer<'a> {
+    pub fn answer<'a>(&'a self, status: u16, body: &'a Value) -> KeptAnswer<'a> {
         KeptAnswer {
             principal: &self.scope,
             key: &self.key,
             request_sha256: &self.fingerprint,
-            status: status.as_u16(),
+            status,
             body,
         }
     }
 }
 
-/// Claims `key` for this request inside the caller's transaction. `Ok(Err(response))`
-/// carries the replayed first answer.
+/// Claims `key` for this request inside the caller's transaction. `Ok(Err(replay))`
+/// carries the first answer.
 pub async fn claim(
     conn: &mut PgConnection,
     principal: &Principal,
     key: Option<String>,
     method_and_path: &str,
     body: &Value,
-) -> Result<Result<Option<Claimed>, Response>, ApiError> {
+) -> Result<Result<Option<Claimed>, Replay>, ServiceError> {
     let Some(key) = key else {
         return Ok(Ok(None));
     };
@@ -104,7 +116,7 @@ pub async fn peek(
     key: Option<&str>,
     method_and_path: &str,
     body: &Value,
-) -> Result<Option<Response>, ApiError> {
+) -> Result<Option<Replay>, ServiceError> {
     let Some(key) = key else {
         return Ok(None);
     };
@@ -114,7 +126,7 @@ pub async fn peek(
 
 /// What a used key answers a request: its replayed first answer, or a refusal if it was
 /// another request's; `None` when there is nothing to replay.
-fn answer_to(found: Option<Claim>) -> Result<Option<Response>, ApiError> {
+fn answer_to(found: Option<Claim>) -> Result<Option<Replay>, ServiceError> {
     match found {
         None | Some(Claim::Fresh) => Ok(None),
         Some(Claim::Replay { status, body }) => Ok(Some(replayed(status, body))),
@@ -134,18 +146,12 @@ fn fingerprint(method_and_path: &str, body: &Value) -> String {
         .collect()
 }
 
-fn replayed(status: u16, body: Value) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-    let mut response = (status, axum::Json(body)).into_response();
-    response.headers_mut().insert(
-        "idempotent-replayed",
-        axum::http::HeaderValue::from_static("true"),
-    );
-    response
+fn replayed(status: u16, body: Value) -> Replay {
+    Replay { status, body }
 }
 
-fn reused() -> ApiError {
-    ApiError::new(
+fn reused() -> ServiceError {
+    ServiceError::new(
         Code::IdempotencyKeyReused,
         "this Idempotency-Key was already used for a different request",
     )
@@ -155,11 +161,11 @@ fn reused() -> ApiError {
 pub async fn complete(
     conn: &mut PgConnection,
     claimed: Option<Claimed>,
-    status: StatusCode,
+    status: u16,
     body: &Value,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     if let Some(c) = claimed {
-        idempotency::save(conn, &c.scope, &c.key, status.as_u16(), body).await?;
+        idempotency::save(conn, &c.scope, &c.key, status, body).await?;
     }
     Ok(())
 }

@@ -1,0 +1,28 @@
+//! What every use case works with: the database, the procedures, the outside services the
+//! engine reads and writes, the legal calendar and the engine's clock. Built once by the
+//! binary; every interface (the REST API today) holds one and passes it to the use cases.
+
+use crate::catalog::Catalog;
+use crate::clock::Clock;
+use crate::code_numbers::CodeNumbers;
+use motcua_core::calendar::Calendar;
+use motcua_files::FileStore;
+use motcua_registry::Register;
+use motcua_store::PgPool;
+use std::sync::Arc;
+
+pub struct Services {
+    pub pool: PgPool,
+    /// Dossier code numbers, reserved in blocks apart from the submissions' statements.
+    pub code_numbers: CodeNumbers,
+    pub catalog: Catalog,
+    /// The population register (CSDLQGvDC), read for prefill.
+    pub register: Arc<dyn Register>,
+    /// Where attachments and results are kept (S3, or a local folder in `motcua dev`).
+    pub files: Arc<dyn FileStore>,
+    pub calendar: Calendar,
+    pub clock: Clock,
+    /// The digitisation target of the reports (indicator 4.2's threshold is 80 %; an
+    /// operator may aim higher, e.g. the 2030 goal of 100 %).
+    pub digitisation_target: f64,
+}

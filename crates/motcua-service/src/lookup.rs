@@ -1,0 +1,135 @@
+//! Finding the dossier a request is about: only one the principal may see (any other is
+//! "not found", the same as one that does not exist), with the procedure version it is
+//! bound to, and its view with its documents. A staff member's read is recorded for the
+//! citizen to see.
+
+use crate::catalog::Catalog;
+use crate::error::ServiceError;
+use crate::view::{DossierDocumentView, DossierView};
+use motcua_core::access;
+use motcua_core::dossier::Dossier;
+use motcua_core::principal::Principal;
+use motcua_core::procedure::Procedure;
+use motcua_store::{documents, dossiers};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The procedure version a dossier is bound to.
+pub fn procedure_of<'a>(
+    catalog: &'a Catalog,
+    dossier: &Dossier,
+) -> Result<&'a Arc<Procedure>, ServiceError> {
+    catalog
+        .version(&dossier.procedure_code, dossier.procedure_version)
+        .ok_or_else(|| {
+            ServiceError::internal(format!(
+                "procedure {} v{} of dossier {} is not loaded",
+                dossier.procedure_code, dossier.procedure_version, dossier.id
+            ))
+        })
+}
+
+/// Names the dossier on the request's span, so that every log line of the request carries
+/// it (its id, never the citizen's number).
+pub fn trace_dossier(id: Uuid) {
+    tracing::Span::current().record("dossier", tracing::field::display(id));
+}
+
+/// The dossier, if it exists and the principal may see it; 404 alike otherwise.
+pub async fn find_visible(
+    pool: &sqlx::PgPool,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Dossier, ServiceError> {
+    trace_dossier(id);
+    dossiers::find(pool, id)
+        .await?
+        .filter(|d| access::may_see(principal, d))
+        .ok_or_else(ServiceError::dossier_not_found)
+}
+
+/// Like [`find_visible`], and locked until the transaction ends.
+pub async fn lock_visible(
+    conn: &mut sqlx::PgConnection,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Dossier, ServiceError> {
+    trace_dossier(id);
+    dossiers::find_for_update(conn, id)
+        .await?
+        .filter(|d| access::may_see(principal, d))
+        .ok_or_else(ServiceError::dossier_not_found)
+}
+
+pub fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
+    let allowed = access::allowed_actions(principal, &dossier, procedure);
+    DossierView::new(dossier, procedure, allowed)
+}
+
+/// The view of one dossier, with its documents. A handler in a transaction passes it: the
+/// documents are read as that transaction sees them, on its connection. Taking a second
+/// connection from the pool while holding one would let a burst of such requests hold every
+/// connection and wait for another (with 20 connections and 21 clerks claiming at once the
+/// engine stalled until the pool's timeout).
+pub async fn full_view(
+    executor: impl sqlx::PgExecutor<'_>,
+    principal: &Principal,
+    dossier: Dossier,
+    procedure: &Procedure,
+) -> Result<DossierView, ServiceError> {
+    let documents = of_dossier(executor, dossier.id).await?;
+    let mut view = view(principal, dossier, procedure);
+    view.documents = Some(documents);
+    Ok(view)
+}
+
+/// The documents of a dossier, for its view.
+pub async fn of_dossier(
+    executor: impl sqlx::PgExecutor<'_>,
+    dossier_id: Uuid,
+) -> Result<Vec<DossierDocumentView>, ServiceError> {
+    Ok(documents::list_for_dossier(executor, dossier_id)
+        .await?
+        .into_iter()
+        .map(DossierDocumentView::from)
+        .collect())
+}
+
+/// A staff member opening a dossier reads the citizen's personal data: the citizen sees it
+/// in their access log, with who, in which role and agency, and why.
+pub async fn record_staff_read(
+    executor: impl sqlx::PgExecutor<'_>,
+    principal: &Principal,
+    dossier: &Dossier,
+) -> Result<(), ServiceError> {
+    let Principal::Staff {
+        subject, agency, ..
+    } = principal
+    else {
+        return Ok(());
+    };
+    // An anonymised dossier holds nobody's personal data any more: nothing is read.
+    if dossier.anonymised_at.is_some() {
+        return Ok(());
+    }
+    motcua_store::register_access::record(
+        executor,
+        motcua_store::register_access::NewRegisterAccess {
+            source: "dossier",
+            document_id: None,
+            actor_kind: "staff",
+            actor: subject,
+            actor_role: Some(&principal.role_names().join(",")),
+            actor_agency: Some(agency),
+            subject_pin: &dossier.citizen_pin,
+            fields: &[],
+            procedure_code: &dossier.procedure_code,
+            dossier_id: dossier.id,
+            purpose: "giải quyết hồ sơ / handling the dossier",
+            outcome: "opened",
+            request_id: Uuid::nil(),
+        },
+    )
+    .await?;
+    Ok(())
+}
