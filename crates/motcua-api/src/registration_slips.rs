@@ -114,7 +114,7 @@ pub async fn issue(
             .put(&storage_key, CONTENT_TYPE, Box::pin(body), MAX_BYTES)
             .await
             .map_err(|e| match e {
-                PutError::Unavailable(why) => crate::routes::documents::storage_unavailable(why),
+                PutError::Unavailable(why) => motcua_service::ServiceError::storage_unavailable(why).into(),
                 other => ApiError::internal(other),
             })?;
         let file_name = format!("{code}-{}.json", dossier.code.as_deref().unwrap_or("ho-so"));

@@ -134,6 +134,14 @@ impl ServiceError {
     }
 }
 
+impl ServiceError {
+    /// The file store cannot be reached; uploads and downloads may be tried again soon.
+    pub fn storage_unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::unavailable("the document storage", cause)
+            .with_retry_after(std::time::Duration::from_secs(5))
+    }
+}
+
 impl std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.code, self.detail)

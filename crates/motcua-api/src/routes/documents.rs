@@ -19,7 +19,7 @@ use motcua_files::{ByteStream, FileError, PutError};
 use motcua_service::checks::citizen_pin;
 use motcua_service::lookup::{find_visible, lock_visible, procedure_of};
 use motcua_service::view::{DocumentView, DossierDocumentView};
-use motcua_service::Code;
+use motcua_service::{Code, ServiceError};
 use motcua_store::documents::{self, Attachment, Document, NewDocument};
 use motcua_store::dossiers::Dossier;
 use motcua_store::events::{self, NewEvent};
@@ -119,11 +119,6 @@ fn content_disposition(file_name: &str) -> HeaderValue {
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("attachment"))
-}
-
-pub(crate) fn storage_unavailable(cause: impl std::fmt::Display) -> ApiError {
-    ApiError::unavailable("the document storage", cause)
-        .with_retry_after(std::time::Duration::from_secs(5))
 }
 
 /// Reads the body's leading bytes and checks that they are what the uploader declared;
@@ -311,7 +306,7 @@ async fn receive_upload(
         .map_err(|e| match e {
             PutError::TooLarge { .. } => too_large(),
             PutError::Body(why) => interrupted(why),
-            PutError::Unavailable(why) => storage_unavailable(why),
+            PutError::Unavailable(why) => ServiceError::storage_unavailable(why).into(),
         })?;
 
     let written = record_upload(
@@ -753,7 +748,7 @@ pub async fn download(
                 "document {id} has no object at {}",
                 document.storage_key
             )),
-            FileError::Unavailable(why) => storage_unavailable(why),
+            FileError::Unavailable(why) => ServiceError::storage_unavailable(why).into(),
         })?;
     let mut response = Body::from_stream(stream).into_response();
     let headers = response.headers_mut();
@@ -890,7 +885,7 @@ async fn receive_result(
                 format!("a result takes at most {limit} bytes"),
             ),
             PutError::Body(why) => interrupted(why),
-            PutError::Unavailable(why) => storage_unavailable(why),
+            PutError::Unavailable(why) => ServiceError::storage_unavailable(why).into(),
         })?;
     let written: Result<Document, ApiError> = async {
         let mut tx = state
