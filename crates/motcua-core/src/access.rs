@@ -164,3 +164,6 @@ pub fn allowed_actions(
     }
     actions
 }
+
+#[cfg(test)]
+mod tests;

@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod dossier;
 pub mod dossier_code;
 pub mod file_name;
+#[cfg(test)]
+mod fixtures;
 pub mod indicators;
 pub mod legal_clock;
 pub mod media;

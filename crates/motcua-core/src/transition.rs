@@ -188,3 +188,6 @@ pub fn apology(
     }
     Ok(clock)
 }
+
+#[cfg(test)]
+mod tests;
