@@ -14,10 +14,6 @@
 //! with several `serve` processes each admits its own.
 
 use crate::error::ApiError;
-use crate::state::AppState;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use motcua_service::Code;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -134,22 +130,6 @@ impl Admission {
     /// Requests waiting for a place now.
     pub fn waiting(&self) -> usize {
         self.waiting.load(Ordering::SeqCst)
-    }
-}
-
-/// The middleware: serves the request in one of the places, or refuses it with 503
-/// `overloaded` and `Retry-After: 1`. The place is held until the handler has answered (a
-/// download's bytes then stream without it: they hold no database connection).
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    match state.admission.admit().await {
-        Ok(_place) => next.run(request).await,
-        Err(refusal) => {
-            state.metrics.count_refusal(refusal);
-            // Not a warning per request: under overload that would be thousands of lines a
-            // second; `motcua_admission_refused_total` counts them.
-            tracing::debug!(reason = refusal.label(), "request refused: overloaded");
-            overloaded().into_response()
-        }
     }
 }
 

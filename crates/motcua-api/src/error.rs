@@ -5,7 +5,6 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_auth::AuthError;
 use motcua_service::Code;
-use motcua_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -130,13 +129,6 @@ impl From<motcua_service::ServiceError> for ApiError {
 /// The calendar's errors mean what they mean to a use case (`ServiceError`'s mapping).
 impl From<motcua_core::calendar::CalendarError> for ApiError {
     fn from(e: motcua_core::calendar::CalendarError) -> Self {
-        motcua_service::ServiceError::from(e).into()
-    }
-}
-
-/// The store's errors mean what they mean to a use case (`ServiceError`'s mapping).
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
         motcua_service::ServiceError::from(e).into()
     }
 }

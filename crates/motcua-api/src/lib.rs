@@ -6,20 +6,21 @@
 pub mod admission;
 pub mod error;
 pub mod extract;
+pub mod layers;
 pub mod measured;
 pub mod metrics;
 pub mod openapi;
 pub mod pagination;
 pub mod problem_only;
 pub mod rate_limits;
-pub mod registration_slips;
 pub mod replayed;
 pub mod request_limits;
 pub mod routes;
 pub mod security_headers;
-pub mod staff;
+pub use motcua_service::staff;
 pub mod state;
 pub mod storable_text;
+pub mod upload_body;
 
 // The use cases the handlers call, by the paths they have always had here.
 pub use motcua_service::view as dossier_view;
@@ -104,27 +105,24 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         // Only the API waits for a place: /healthz, /readyz and /metrics below answer
         // however busy the engine is. Inside the rate limits, so that a client over its
         // budget is refused without taking a place or a queue slot from others.
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            admission::enforce,
-        ))
+        .route_layer(middleware::from_fn_with_state(state.clone(), layers::admit))
         // A route layer: it runs after routing, so it sees which route matched.
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            rate_limits::enforce,
+            layers::limit_rate,
         ));
     let app = Router::new()
         .route("/", get(operations::index))
         .route("/healthz", get(operations::healthz))
         .route("/readyz", get(operations::readyz))
         .route("/openapi.json", get(operations::openapi))
-        .route("/metrics", get(metrics::scrape))
+        .route("/metrics", get(operations::scrape))
         .nest("/v1", v1)
         // Before anything else a route does (inside the metrics, which count its refusals).
         .route_layer(middleware::from_fn(storable_text::refuse_unstorable))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
-            metrics::record,
+            layers::time_request,
         ))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -159,6 +157,12 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .layer(middleware::from_fn(problem_only::ensure));
     // Outermost, so that even a refusal by a layer above carries them.
     security_headers::add(app).with_state(state)
+}
+
+/// The router of a server too busy to take a connection: every request gets the
+/// admission's 503 `overloaded` with the headers every answer carries.
+pub fn overloaded_router() -> Router {
+    security_headers::add(Router::new().fallback(|| async { admission::overloaded() }))
 }
 
 async fn not_found() -> ApiError {

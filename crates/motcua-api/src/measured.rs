@@ -5,10 +5,15 @@
 //! Only fixed words reach the labels: the operation and a kind of outcome. The key, the PIN
 //! and the error's message stay out (they are in the logs where they belong).
 
-use crate::metrics::{Outcome, OutsideCalls};
 use motcua_core::pin::Pin;
 use motcua_files::{ByteStream, FileError, FileStore, PutError, Stored};
 use motcua_registry::{CircuitState, Purpose, Register, RegistryError, ResidentRecord};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::exponential_buckets;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -206,6 +211,95 @@ impl FileStore for MeasuredFiles {
             Outcome::Answered("unsigned")
         });
         url
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CallLabels {
+    operation: &'static str,
+    outcome: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ErrorLabels {
+    operation: &'static str,
+    kind: &'static str,
+}
+
+/// 1 ms to about 16 s, doubling: the API's answers, and the slow ones a report can take.
+pub(crate) fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+/// How a call to an outside service ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// The service worked but the answer is not a success, and not the service's fault: a
+    /// person the register does not know, an upload over its limit, a caller that went away.
+    Answered(&'static str),
+    /// The service failed; also counted in the service's `errors_total`.
+    Failed(&'static str),
+}
+
+impl Outcome {
+    fn label(self) -> &'static str {
+        match self {
+            Outcome::Ok => "ok",
+            Outcome::Answered(label) | Outcome::Failed(label) => label,
+        }
+    }
+}
+
+/// The timings and failures of the calls to one outside service.
+#[derive(Clone)]
+pub struct OutsideCalls {
+    durations: Family<CallLabels, Histogram, fn() -> Histogram>,
+    errors: Family<ErrorLabels, Counter>,
+}
+
+impl OutsideCalls {
+    /// Registers `{service}_request_duration_seconds` and `{service}_errors_total`. The
+    /// failures that can happen are created at zero, so that `rate()` and alerts see a
+    /// series before the first failure rather than nothing.
+    pub(crate) fn register(
+        registry: &mut Registry,
+        service: &str,
+        description: &str,
+        failures: &[(&'static str, &'static str)],
+    ) -> Self {
+        let durations = Family::<CallLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
+        registry.register(
+            format!("{service}_request_duration_seconds"),
+            format!("Time of each call to {description}, by operation and outcome"),
+            durations.clone(),
+        );
+        let errors = Family::<ErrorLabels, Counter>::default();
+        registry.register(
+            format!("{service}_errors"),
+            format!("Failed calls to {description}, by operation and kind of failure"),
+            errors.clone(),
+        );
+        for &(operation, kind) in failures {
+            drop(errors.get_or_create(&ErrorLabels { operation, kind }));
+        }
+        OutsideCalls { durations, errors }
+    }
+
+    pub fn observe(&self, operation: &'static str, outcome: Outcome, took: Duration) {
+        self.durations
+            .get_or_create(&CallLabels {
+                operation,
+                outcome: outcome.label(),
+            })
+            .observe(took.as_secs_f64());
+        if let Outcome::Failed(kind) = outcome {
+            self.errors
+                .get_or_create(&ErrorLabels { operation, kind })
+                .inc();
+        }
     }
 }
 

@@ -12,21 +12,18 @@
 //! of outside calls are fixed words chosen in code, never a storage key, a PIN or an error
 //! message.
 
-use crate::error::ApiError;
-use crate::state::AppState;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use crate::measured::{latency_histogram, OutsideCalls};
+use axum::http::{header, HeaderMap};
 use motcua_registry::CircuitState;
+use motcua_service::figures;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use sha2::{Digest, Sha256};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -50,94 +47,20 @@ struct QueueLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct CallLabels {
-    operation: &'static str,
-    outcome: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RefusalLabels {
     reason: &'static str,
 }
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct ErrorLabels {
-    operation: &'static str,
-    kind: &'static str,
-}
-
 type LatencyFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
-/// How a call to an outside service ended.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Outcome {
-    Ok,
-    /// The service worked but the answer is not a success, and not the service's fault: a
-    /// person the register does not know, an upload over its limit, a caller that went away.
-    Answered(&'static str),
-    /// The service failed; also counted in the service's `errors_total`.
-    Failed(&'static str),
-}
-
-impl Outcome {
-    fn label(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::Answered(label) | Outcome::Failed(label) => label,
-        }
-    }
-}
-
-/// The timings and failures of the calls to one outside service.
-#[derive(Clone)]
-pub struct OutsideCalls {
-    durations: Family<CallLabels, Histogram, fn() -> Histogram>,
-    errors: Family<ErrorLabels, Counter>,
-}
-
-impl OutsideCalls {
-    /// Registers `{service}_request_duration_seconds` and `{service}_errors_total`. The
-    /// failures that can happen are created at zero, so that `rate()` and alerts see a
-    /// series before the first failure rather than nothing.
-    fn register(
-        registry: &mut Registry,
-        service: &str,
-        description: &str,
-        failures: &[(&'static str, &'static str)],
-    ) -> Self {
-        let durations = Family::<CallLabels, Histogram, fn() -> Histogram>::new_with_constructor(
-            latency_histogram,
-        );
-        registry.register(
-            format!("{service}_request_duration_seconds"),
-            format!("Time of each call to {description}, by operation and outcome"),
-            durations.clone(),
-        );
-        let errors = Family::<ErrorLabels, Counter>::default();
-        registry.register(
-            format!("{service}_errors"),
-            format!("Failed calls to {description}, by operation and kind of failure"),
-            errors.clone(),
-        );
-        for &(operation, kind) in failures {
-            drop(errors.get_or_create(&ErrorLabels { operation, kind }));
-        }
-        OutsideCalls { durations, errors }
-    }
-
-    pub fn observe(&self, operation: &'static str, outcome: Outcome, took: Duration) {
-        self.durations
-            .get_or_create(&CallLabels {
-                operation,
-                outcome: outcome.label(),
-            })
-            .observe(took.as_secs_f64());
-        if let Outcome::Failed(kind) = outcome {
-            self.errors
-                .get_or_create(&ErrorLabels { operation, kind })
-                .inc();
-        }
-    }
+/// What a scrape reads from the engine before it answers.
+pub struct Readings {
+    /// Requests being served, and waiting for a place.
+    pub in_flight: usize,
+    pub waiting: usize,
+    pub pool: figures::Pool,
+    pub circuit: CircuitState,
+    pub workload: figures::Workload,
 }
 
 pub struct Metrics {
@@ -188,11 +111,6 @@ impl Connections {
             })
             .inc();
     }
-}
-
-/// 1 ms to about 16 s, doubling: the API's answers, and the slow ones a report can take.
-fn latency_histogram() -> Histogram {
-    Histogram::new(exponential_buckets(0.001, 2.0, 15))
 }
 
 impl Default for Metrics {
@@ -362,29 +280,72 @@ impl Metrics {
             self.register_calls.clone(),
         ))
     }
-}
 
-/// The middleware timing every routed request (a route layer: it runs once the router has
-/// matched, so the route is known).
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|path| path.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
-    let response = next.run(request).await;
-    state
-        .metrics
-        .requests
-        .get_or_create(&RequestLabels {
-            method,
-            route,
-            status: response.status().as_u16(),
-        })
-        .observe(started.elapsed().as_secs_f64());
-    response
+    /// The dossiers and queues as the database holds them now.
+    /// A request the router matched, `took` to answer with `status`.
+    pub fn observe_request(&self, method: String, route: String, status: u16, took: Duration) {
+        self.requests
+            .get_or_create(&RequestLabels {
+                method,
+                route,
+                status,
+            })
+            .observe(took.as_secs_f64());
+    }
+
+    /// Sets the gauges read at scrape time: the admission's, the database pool's, the
+    /// register's circuit and the workload.
+    pub fn refresh(&self, readings: Readings) {
+        let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        self.admission_in_flight.set(count(readings.in_flight));
+        self.admission_waiting.set(count(readings.waiting));
+        self.pool_connections
+            .set(i64::from(readings.pool.connections));
+        self.pool_idle.set(count(readings.pool.idle));
+        self.register_circuit.set(match readings.circuit {
+            CircuitState::Closed => 0,
+            CircuitState::HalfOpen => 1,
+            CircuitState::Open => 2,
+        });
+        self.show(readings.workload);
+    }
+
+    fn show(&self, workload: figures::Workload) {
+        // A state or a queue that emptied since the last scrape must read 0, not its old count.
+        self.dossiers.clear();
+        for count in workload.dossiers {
+            self.dossiers
+                .get_or_create(&DossierLabels {
+                    procedure: count.procedure,
+                    state: count.state,
+                })
+                .set(count.count);
+        }
+        for family in [
+            &self.queue_depth,
+            &self.queue_overdue,
+            &self.queue_oldest_due,
+        ] {
+            family.clear();
+        }
+        for queue in workload.queues {
+            let figures = queue.figures;
+            let labels = QueueLabels {
+                agency: queue.agency,
+                procedure: figures.procedure_code,
+                state: figures.state,
+            };
+            self.queue_depth.get_or_create(&labels).set(figures.count);
+            self.queue_overdue
+                .get_or_create(&labels)
+                .set(figures.overdue);
+            if let Some(due) = figures.oldest_due_at {
+                self.queue_oldest_due
+                    .get_or_create(&labels)
+                    .set(due.timestamp());
+            }
+        }
+    }
 }
 
 /// Who may read `/metrics`: the scraper that sends `Authorization: Bearer` with the token the
@@ -431,89 +392,10 @@ impl Scraper {
     }
 }
 
-/// `GET /metrics`: the Prometheus text format, to the configured scraper only.
-pub async fn scrape(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    if !state.metrics_scraper.admits(&headers) {
-        return Err(ApiError::unauthorized(
-            "/metrics is served to the configured scraper only: send its token as \
-             Authorization: Bearer",
-        ));
-    }
-    let metrics = &state.metrics;
-    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    metrics
-        .admission_in_flight
-        .set(count(state.admission.in_flight()));
-    metrics
-        .admission_waiting
-        .set(count(state.admission.waiting()));
-    metrics.pool_connections.set(i64::from(state.pool.size()));
-    metrics
-        .pool_idle
-        .set(i64::try_from(state.pool.num_idle()).unwrap_or(i64::MAX));
-    metrics
-        .register_circuit
-        .set(match state.register.circuit() {
-            CircuitState::Closed => 0,
-            CircuitState::HalfOpen => 1,
-            CircuitState::Open => 2,
-        });
-    let counts = motcua_store::dossiers::count_by_procedure_and_state(&state.pool).await?;
-    // A state that emptied since the last scrape must read 0, not its old count.
-    metrics.dossiers.clear();
-    for (procedure, dossier_state, count) in counts {
-        metrics
-            .dossiers
-            .get_or_create(&DossierLabels {
-                procedure,
-                state: dossier_state,
-            })
-            .set(count);
-    }
-    let queues = motcua_store::queues::all_figures(&state.pool, state.clock.now()).await?;
-    for family in [
-        &metrics.queue_depth,
-        &metrics.queue_overdue,
-        &metrics.queue_oldest_due,
-    ] {
-        family.clear();
-    }
-    for (agency, figures) in queues {
-        let labels = QueueLabels {
-            agency,
-            procedure: figures.procedure_code,
-            state: figures.state,
-        };
-        metrics
-            .queue_depth
-            .get_or_create(&labels)
-            .set(figures.count);
-        metrics
-            .queue_overdue
-            .get_or_create(&labels)
-            .set(figures.overdue);
-        if let Some(due) = figures.oldest_due_at {
-            metrics
-                .queue_oldest_due
-                .get_or_create(&labels)
-                .set(due.timestamp());
-        }
-    }
-    let text = metrics.encode().map_err(ApiError::internal)?;
-    let mut response = text.into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
-    );
-    Ok(response)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
     fn with_authorization(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

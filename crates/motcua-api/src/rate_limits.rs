@@ -8,12 +8,8 @@
 //! per-process one times the processes — the limits are against floods, not quotas.
 
 use crate::error::ApiError;
-use crate::extract::Auth;
-use crate::state::AppState;
-use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::Method;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
 use motcua_service::Code;
@@ -79,7 +75,7 @@ pub const LIMITED_ROUTES: [(Method, &str, Limited); 5] = [
 
 impl Limited {
     /// The kind of a request, from its route (as the router matched it) and method.
-    fn of(method: &Method, route: &str) -> Option<Limited> {
+    pub fn of(method: &Method, route: &str) -> Option<Limited> {
         // HEAD runs the GET handler too.
         let method = if method == Method::HEAD {
             &Method::GET
@@ -92,7 +88,7 @@ impl Limited {
             .map(|(_, _, kind)| *kind)
     }
 
-    fn what(self) -> &'static str {
+    pub fn what(self) -> &'static str {
         match self {
             Limited::Login => "logins",
             Limited::Draft => "new dossiers",
@@ -118,7 +114,8 @@ impl Budget {
 }
 
 pub struct RateLimits {
-    trust_forwarded_for: bool,
+    /// Whether the client's address is the last of `X-Forwarded-For` (behind a proxy).
+    pub trust_forwarded_for: bool,
     login: Budget,
     drafts: Budget,
     submits: Budget,
@@ -157,7 +154,7 @@ impl RateLimits {
     /// Spends one request of `kind` for `address` and `principal`; the wait when either
     /// budget is spent. The principal's own budget is checked first, so that someone over
     /// it does not go on spending the budget their address shares with others.
-    fn spend(
+    pub fn spend(
         &self,
         kind: Limited,
         address: IpAddr,
@@ -221,7 +218,7 @@ pub fn too_many_logins(wait: Duration) -> ApiError {
 
 /// The client's address: the connection's peer, or what the trusted proxy appended to
 /// `X-Forwarded-For`.
-fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
+pub fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
     let forwarded = trust_forwarded_for
         .then(|| request.headers().get("x-forwarded-for"))
         .flatten()
@@ -238,39 +235,7 @@ fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
         .unwrap_or(IpAddr::from([0, 0, 0, 0]))
 }
 
-/// The middleware: refuses a limited request over its budget with 429 and `Retry-After`.
-/// Requests with an invalid token are limited by address only; the handler refuses them.
-/// A valid token's principal is passed on in the request's extensions.
-pub async fn enforce(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(kind) = request
-        .extensions()
-        .get::<MatchedPath>()
-        .and_then(|route| Limited::of(request.method(), route.as_str()))
-    else {
-        return next.run(request).await;
-    };
-    let address = client_address(&request, state.rate_limits.trust_forwarded_for);
-    let (mut parts, body) = request.into_parts();
-    let principal = match kind {
-        Limited::Login => None,
-        Limited::Draft | Limited::Submit => {
-            let verified = Auth::from_request_parts(&mut parts, &state).await.ok();
-            let key = verified.as_ref().map(|Auth(p)| p.scope_key());
-            // The handler's own extractor takes it from here instead of verifying again.
-            if let Some(verified) = verified {
-                parts.extensions.insert(verified);
-            }
-            key
-        }
-    };
-    if let Err(wait) = state.rate_limits.spend(kind, address, principal.as_deref()) {
-        tracing::warn!(kind = kind.what(), %address, "rate limit reached");
-        return too_many(kind, wait).into_response();
-    }
-    next.run(Request::from_parts(parts, body)).await
-}
-
-fn too_many(kind: Limited, wait: Duration) -> ApiError {
+pub fn too_many(kind: Limited, wait: Duration) -> ApiError {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     ApiError::new(
         Code::RateLimited,

@@ -11,6 +11,9 @@
 //! request (the PUT, or the completion) may have reached the server, the key is deleted.
 //! If the server is gone by then, the clean-up is logged and left to the server's own
 //! expiry of incomplete uploads (and to the engine's sweep of orphan keys).
+//!
+//! One file over 600 lines: about 500 of the adapter, whose streaming, multipart and clean-up
+//! steps are one protocol and read best together, and its unit tests below.
 
 use crate::key::check_key;
 use crate::metered::Metered;

@@ -7,18 +7,33 @@
 //! dossier code numbers, the indicator facts, retention and the orphan sweep: what the
 //! command line needs besides the server.
 
+pub mod access_log;
+pub mod actions;
 pub mod catalog;
 pub mod checks;
 pub mod clock;
 pub mod code;
 pub mod code_numbers;
 pub mod context;
+pub mod documents;
+pub mod dossier_reads;
+pub mod drafts;
 pub mod error;
 pub mod facts;
+pub mod figures;
+pub mod health;
 pub mod idempotency;
+pub mod logins;
 pub mod lookup;
+pub mod pages;
+pub mod queues;
 pub mod register;
+pub mod registration_slips;
+pub mod reports;
 pub mod retention;
+pub mod slips;
+pub mod staff;
+pub mod submission;
 pub mod sweep;
 pub mod time;
 pub mod view;

@@ -1,4 +1,7 @@
 //! Drives the provider over HTTP the way a relying party and a browser would.
+//!
+//! One file over 600 lines: one test binary for the provider's whole flow, each test a step
+//! of it (authorize, login page, token, JWKS, refusals) sharing the same few helpers.
 
 #![allow(
     clippy::unwrap_used,

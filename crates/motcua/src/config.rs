@@ -2,6 +2,10 @@
 //!
 //! `serve` needs every outside service configured and names each one that is not;
 //! `dev` fills what is missing with the built-in stand-ins.
+//!
+//! One file over 600 lines, on purpose: every setting the engine reads, its default and its
+//! check in one place, so that README.md's list and the code can be held side by side; its
+//! unit tests are the last 130 lines.
 
 use motcua_api::admission::AdmissionSettings;
 use motcua_api::rate_limits::RateLimitSettings;

@@ -117,9 +117,7 @@ impl Drop for Open {
 /// connection it cannot tell from a crash. It costs no more than the close: one write into
 /// the fresh connection's empty send buffer, no task, no timer, nothing waited for.
 async fn refusal() -> Result<Vec<u8>> {
-    let mut router = motcua_api::security_headers::add(
-        axum::Router::new().fallback(|| async { motcua_api::admission::overloaded() }),
-    );
+    let mut router = motcua_api::overloaded_router();
     let answer = router
         .call(axum::extract::Request::new(axum::body::Body::empty()))
         .await

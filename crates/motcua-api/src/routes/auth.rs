@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_auth::{LoginKind, PendingLogin, Principal};
+use motcua_service::logins::{self, LoginInFlight};
 use motcua_service::Code;
-use motcua_store::logins::{self, LoginAttempt};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -45,17 +45,14 @@ pub async fn login(
         .login_provider(kind)
         .begin_login(kind, return_to)
         .await?;
-    logins::save(
-        &state.pool,
-        &LoginAttempt {
-            state: pending.state.clone(),
-            nonce: pending.nonce,
-            code_verifier: pending.code_verifier,
-            kind: kind.as_str().to_owned(),
-            return_to: pending.return_to,
-        },
-    )
-    .await?;
+    let login = LoginInFlight {
+        state: pending.state.clone(),
+        nonce: pending.nonce,
+        code_verifier: pending.code_verifier,
+        kind,
+        return_to: pending.return_to,
+    };
+    logins::keep(&state, login).await?;
     let cookie = login_cookie_header(&pending.state, serves_https(&state.public_url));
     let mut response = redirect(StatusCode::FOUND, url.as_str())?;
     let cookie = HeaderValue::from_str(&cookie)
@@ -148,33 +145,12 @@ pub async fn callback(
     headers: HeaderMap,
     Query(params): Query<CallbackParams>,
 ) -> Result<Response, ApiError> {
-    let bad = |detail: String| ApiError::new(Code::LoginFailed, detail);
-    if let Some(error) = params.error {
-        return Err(bad(format!(
-            "the identity provider answered {error}: {}",
-            params.error_description.unwrap_or_default()
-        )));
-    }
-    let (Some(code), Some(login_state)) = (params.code, params.state) else {
-        return Err(bad("code and state are required".into()));
-    };
-    if login_cookie(&headers).as_deref() != Some(login_state.as_str()) {
-        return Err(bad("this login was not started by this browser".into()));
-    }
-    let attempt = logins::take(&state.pool, &login_state)
+    let (code, login_state) = provider_answer(&headers, params)?;
+    let login = logins::take(&state, &login_state)
         .await?
-        .ok_or_else(|| bad("unknown, used or expired login state".into()))?;
-    let kind = match attempt.kind.as_str() {
-        "staff" => LoginKind::Staff,
-        _ => LoginKind::Citizen,
-    };
-    let pending = PendingLogin {
-        state: attempt.state,
-        nonce: attempt.nonce,
-        code_verifier: attempt.code_verifier,
-        kind,
-        return_to: attempt.return_to,
-    };
+        .ok_or_else(|| login_failed("unknown, used or expired login state".into()))?;
+    let kind = login.kind;
+    let pending = pending_login(login);
     let principal = state
         .login_provider(kind)
         .complete_login(&code, &pending)
@@ -202,6 +178,44 @@ pub async fn callback(
             principal: Me::from(&principal),
         })
         .into_response()),
+    }
+}
+
+fn login_failed(detail: String) -> ApiError {
+    ApiError::new(Code::LoginFailed, detail)
+}
+
+/// The identity provider's answer at the callback: its code and the login's state, if the
+/// provider gave them and this browser started that login (its cookie holds the state).
+fn provider_answer(
+    headers: &HeaderMap,
+    params: CallbackParams,
+) -> Result<(String, String), ApiError> {
+    if let Some(error) = params.error {
+        return Err(login_failed(format!(
+            "the identity provider answered {error}: {}",
+            params.error_description.unwrap_or_default()
+        )));
+    }
+    let (Some(code), Some(login_state)) = (params.code, params.state) else {
+        return Err(login_failed("code and state are required".into()));
+    };
+    if login_cookie(headers).as_deref() != Some(login_state.as_str()) {
+        return Err(login_failed(
+            "this login was not started by this browser".into(),
+        ));
+    }
+    Ok((code, login_state))
+}
+
+/// The login kept since `/v1/auth/login`, as the identity provider's client checks it.
+fn pending_login(login: LoginInFlight) -> PendingLogin {
+    PendingLogin {
+        state: login.state,
+        nonce: login.nonce,
+        code_verifier: login.code_verifier,
+        kind: login.kind,
+        return_to: login.return_to,
     }
 }
 

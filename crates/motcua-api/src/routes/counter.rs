@@ -5,15 +5,11 @@
 
 use crate::error::ApiError;
 use crate::extract::{Auth, IdempotencyKey, Json};
-use crate::routes::dossiers::open_draft;
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
-use motcua_auth::Principal;
-use motcua_core::procedure::Role;
-use motcua_service::checks::{checked_pin, current_procedure};
-use motcua_service::Code;
-use motcua_store::dossiers::CounterIntake;
+use motcua_service::drafts::{self, NewCounterDraft};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -49,52 +45,12 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     Json(body): Json<CounterDossier>,
 ) -> Result<Response, ApiError> {
-    let agency = match &principal {
-        Principal::Staff { agency, .. } if principal.holds(Role::DeskClerk) => agency,
-        _ => {
-            return Err(ApiError::new(
-                Code::DeskClerksOnly,
-                "dossiers are taken at the counter by a desk clerk",
-            ))
-        }
-    };
-    let pin = checked_pin(&body.citizen).map_err(|_| {
-        ApiError::validation(
-            "not a personal identification number",
-            vec![crate::error::FieldProblem::new(
-                "/citizen",
-                "12 digits: province, century and sex, year, serial",
-            )],
-        )
-    })?;
-    let procedure = current_procedure(&state, &body.procedure)?;
-    if !procedure.spec().channels.iter().any(|c| c == "counter") {
-        return Err(ApiError::new(
-            Code::ChannelNotOffered,
-            format!("procedure {} is not taken at the counter", procedure.code()),
-        ));
-    }
-    if !procedure.spec().agencies.iter().any(|a| a.id == *agency) {
-        return Err(ApiError::new(
-            Code::AgencyNotReceiving,
-            format!(
-                "your agency does not receive procedure {}",
-                procedure.code()
-            ),
-        ));
-    }
-    open_draft(
-        &state,
-        &principal,
+    let request = NewCounterDraft {
+        procedure: &body.procedure,
+        citizen: &body.citizen,
+        register_fallback: body.register_fallback,
         key,
-        "POST /v1/counter/dossiers",
-        procedure,
-        &pin,
-        Some(CounterIntake {
-            agency_id: agency,
-            clerk: principal.subject(),
-        }),
-        body.register_fallback,
-    )
-    .await
+    };
+    let answered = drafts::take_at_counter(&state, &principal, request).await?;
+    Ok(crate::replayed::or_fresh(answered, StatusCode::CREATED))
 }

@@ -3,12 +3,9 @@
 use crate::error::ApiError;
 use crate::extract::{Auth, Json, Query};
 use crate::state::AppState;
-use crate::time::in_vietnam;
 use axum::extract::State;
-use chrono::{DateTime, FixedOffset};
-use motcua_auth::Principal;
+use motcua_service::access_log::{self, AccessEntry};
 use motcua_service::Code;
-use motcua_store::register_access;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -23,29 +20,6 @@ pub struct AccessLogParams {
     limit: Option<i64>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
-}
-
-/// Who read the citizen's data, when, and why.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AccessEntry {
-    at: DateTime<FixedOffset>,
-    /// What was read: `register` (the national population database) or `document` (a
-    /// staff member opened one of the citizen's documents).
-    source: String,
-    document_id: Option<Uuid>,
-    /// `citizen` (the citizen themself, through their dossier) or `staff`.
-    actor_kind: String,
-    /// The citizen's own number, or the staff member's username.
-    actor: String,
-    actor_role: Option<String>,
-    actor_agency: Option<String>,
-    /// The register fields read.
-    fields: Vec<String>,
-    procedure: String,
-    dossier_id: Uuid,
-    purpose: String,
-    /// `ok`, `not_found`, `deceased`, `under_review`, `unavailable`, `refused`.
-    outcome: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -66,12 +40,7 @@ pub async fn access_log(
     Auth(principal): Auth,
     Query(params): Query<AccessLogParams>,
 ) -> Result<Json<AccessLog>, ApiError> {
-    let Principal::Citizen { pin, .. } = &principal else {
-        return Err(ApiError::new(
-            Code::CitizensOnly,
-            "the access log shows a citizen the reads of their own data",
-        ));
-    };
+    let citizen = access_log::reader(&principal)?;
     let limit = page_limit(params.limit)?;
     let before = params
         .cursor
@@ -81,30 +50,11 @@ pub async fn access_log(
                 .map_err(|_| ApiError::new(Code::InvalidCursor, "this cursor is not one we gave"))
         })
         .transpose()?;
-    let rows =
-        register_access::list_for_subject(&state.pool, pin.as_str(), before, limit + 1).await?;
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| rows.get(limit as usize - 1).map(|r| r.id.to_string()))
-        .flatten();
-    let items = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(|r| AccessEntry {
-            at: in_vietnam(r.at),
-            source: r.source,
-            document_id: r.document_id,
-            actor_kind: r.actor_kind,
-            actor: r.actor,
-            actor_role: r.actor_role,
-            actor_agency: r.actor_agency,
-            fields: r.fields,
-            procedure: r.procedure_code,
-            dossier_id: r.dossier_id,
-            purpose: r.purpose,
-            outcome: r.outcome,
-        })
-        .collect();
-    Ok(Json(AccessLog { items, next_cursor }))
+    let page = access_log::list(&state, citizen, before, limit).await?;
+    Ok(Json(AccessLog {
+        items: page.items,
+        next_cursor: page.more_before.map(|id| id.to_string()),
+    }))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,41 +76,28 @@ pub async fn documents(
     Auth(principal): Auth,
     Query(params): Query<AccessLogParams>,
 ) -> Result<Json<DocumentStore>, ApiError> {
-    let Principal::Citizen { pin, .. } = &principal else {
-        return Err(ApiError::new(
-            Code::CitizensOnly,
-            "the document store belongs to a citizen",
-        ));
-    };
+    let citizen = motcua_service::documents::store::owner(&principal)?;
     let limit = page_limit(params.limit)?;
     let bad_cursor = || ApiError::new(Code::InvalidCursor, "this cursor is not one we gave");
-    let before = params
+    let after = params
         .cursor
         .as_deref()
         .map(|c| {
             let (micros, id) = c.split_once('_').ok_or_else(bad_cursor)?;
             let micros: i64 = micros.parse().map_err(|_| bad_cursor())?;
-            let at = chrono::DateTime::from_timestamp_micros(micros).ok_or_else(bad_cursor)?;
-            let id = Uuid::parse_str(id).map_err(|_| bad_cursor())?;
-            Ok::<_, ApiError>((at, id))
+            Ok::<_, ApiError>(motcua_service::pages::PageAfter {
+                created_at: chrono::DateTime::from_timestamp_micros(micros)
+                    .ok_or_else(bad_cursor)?,
+                id: Uuid::parse_str(id).map_err(|_| bad_cursor())?,
+            })
         })
         .transpose()?;
-    let rows =
-        motcua_store::documents::list_for_owner(&state.pool, pin.as_str(), before, limit + 1)
-            .await?;
-    let next_cursor = (rows.len() as i64 > limit)
-        .then(|| {
-            rows.get(limit as usize - 1)
-                .map(|d| format!("{}_{}", d.created_at.timestamp_micros(), d.id))
-        })
-        .flatten();
+    let page = motcua_service::documents::store::list(&state, citizen, after, limit).await?;
     Ok(Json(DocumentStore {
-        items: rows
-            .into_iter()
-            .take(limit as usize)
-            .map(Into::into)
-            .collect(),
-        next_cursor,
+        items: page.items,
+        next_cursor: page
+            .more_after
+            .map(|last| format!("{}_{}", last.created_at.timestamp_micros(), last.id)),
     }))
 }
 

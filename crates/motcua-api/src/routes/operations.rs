@@ -1,10 +1,14 @@
-//! Health, readiness, the OpenAPI document, and a small landing page for people.
+//! Health, readiness, the metrics, the OpenAPI document, and a small landing page for
+//! people.
 
+use crate::error::ApiError;
+use crate::metrics::Readings;
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use motcua_service::figures;
 use serde_json::json;
 use utoipa::OpenApi;
 
@@ -13,38 +17,28 @@ pub async fn healthz() -> impl IntoResponse {
     axum::Json(json!({ "status": "ok" }))
 }
 
-/// The engine can serve: the database and the document storage answer, procedures are
-/// loaded. The register is reported too, from its last calls, but does not make the engine
-/// unready: without it only new drafts wait, and taking every process out of the balancer
-/// would stop everything else as well.
+/// The engine can serve (`motcua_service::health`): the database and the document storage
+/// answer, procedures are loaded. The register is reported too, but does not make the
+/// engine unready.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let database = motcua_store::ping(&state.pool).await;
-    let procedures = !state.catalog.is_empty();
-    let storage = state.files.check().await.is_ok();
-    let register = state.register.answering();
-    let ready = database && procedures && storage;
-    let status = if ready {
+    let health = motcua_service::health::health(&state).await;
+    let status = if health.ready() {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let word = |ok: bool| if ok { "ok" } else { "down" };
-    let overall = match (ready, register) {
-        (true, true) => "ready",
-        (true, false) => "degraded",
-        (false, _) => "not_ready",
-    };
     (
         status,
         // The 503 is this JSON, which balancers and operators read: not a problem.
         axum::Extension(crate::problem_only::OwnErrorBody),
         axum::Json(json!({
-            "status": overall,
+            "status": health.status(),
             "checks": {
-                "database": word(database),
-                "storage": word(storage),
-                "procedures": word(procedures),
-                "register": word(register)
+                "database": word(health.database),
+                "storage": word(health.storage),
+                "procedures": word(health.procedures),
+                "register": word(health.register)
             }
         })),
     )
@@ -66,4 +60,32 @@ pub async fn index() -> impl IntoResponse {
         )],
         Html(include_str!("index.html")),
     )
+}
+
+/// `GET /metrics`: the Prometheus text format, to the configured scraper only.
+pub async fn scrape(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    if !state.metrics_scraper.admits(&headers) {
+        return Err(ApiError::unauthorized(
+            "/metrics is served to the configured scraper only: send its token as \
+             Authorization: Bearer",
+        ));
+    }
+    let workload = figures::workload(&state).await?;
+    state.metrics.refresh(Readings {
+        in_flight: state.admission.in_flight(),
+        waiting: state.admission.waiting(),
+        pool: figures::pool(&state),
+        circuit: state.register.circuit(),
+        workload,
+    });
+    let text = state.metrics.encode().map_err(ApiError::internal)?;
+    let mut response = text.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+    );
+    Ok(response)
 }

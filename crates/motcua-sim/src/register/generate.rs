@@ -5,6 +5,10 @@
 //! married son's family) who share the household's address; children are linked to parents
 //! who are residents too; names and birthplaces follow where families come from; everyone's
 //! number agrees with their birth data.
+//!
+//! One file over 600 lines: the household builder is one walk through a household's life
+//! (head, spouse, children, parents, moves), and splitting it would spread that story over
+//! files that each make sense only with the others.
 
 use super::dice::Dice;
 use super::ethnic::{Ethnicity, Religion};
@@ -429,7 +433,7 @@ impl Builder {
                     Sex::Female => (other, elder),
                 };
                 let since = elder.since(self);
-                self.child(ctx, father, mother, head_sex, year, Relation::Head, since)
+                self.child(ctx, (father, mother), head_sex, year, Relation::Head, since)
             }
         };
         self.set_head(ctx.household, head.index());
@@ -459,7 +463,14 @@ impl Builder {
             return;
         }
         let since = head.since(self);
-        let son = self.child(ctx, head, wife, Sex::Male, son_year, Relation::Child, since);
+        let son = self.child(
+            ctx,
+            (head, wife),
+            Sex::Male,
+            son_year,
+            Relation::Child,
+            since,
+        );
         if self.percent(40) {
             let year = son_year + self.dice.int(2, 8);
             if year <= 2005 {
@@ -468,7 +479,7 @@ impl Builder {
                 } else {
                     Sex::Female
                 };
-                self.child(ctx, head, wife, sex, year, Relation::Child, since);
+                self.child(ctx, (head, wife), sex, year, Relation::Child, since);
             }
         }
         let Some(daughter_in_law) = self.spouse_as(ctx, &son, Relation::ChildInLaw) else {
@@ -687,7 +698,7 @@ impl Builder {
                     Sex::Female
                 };
                 let child_since = since.min(AS_OF);
-                self.child(ctx, father, mother, sex, year, relation, child_since);
+                self.child(ctx, (father, mother), sex, year, relation, child_since);
             }
             year += self.dice.int(1, 5);
         }
@@ -695,12 +706,10 @@ impl Builder {
 
     /// A child of `father` and `mother`, who has lived at the household's address since birth
     /// or since the family moved there (`family_since`).
-    #[allow(clippy::too_many_arguments)]
     fn child(
         &mut self,
         ctx: &Ctx,
-        father: Lineage,
-        mother: Lineage,
+        (father, mother): (Lineage, Lineage),
         sex: Sex,
         year: i32,
         relation: Relation,

@@ -7,6 +7,8 @@
 //! their group's usage: Mông men's "A"/"Seo"/"Mí", Thái family names Lò, Cầm, Quàng, Ê Đê
 //! names written given-first after "Y" (men) or "H'" (women), Khmer given names of several
 //! syllables.
+//!
+//! Over 600 lines because most of it is data: the tables of family, middle and given names.
 
 use super::dice::Dice;
 use super::ethnic::Ethnicity;

@@ -3,17 +3,15 @@
 //! when the unit confirms it (the workflow's `registration_slips` effect), and stored as the
 //! dossier's electronic results, so the candidate finds them in their document store.
 
-use crate::error::ApiError;
-use crate::state::AppState;
 use crate::time::in_vietnam;
+use crate::{Code, ServiceError, Services};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use motcua_auth::Principal;
+use motcua_core::dossier::Dossier;
+use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
 use motcua_files::PutError;
-use motcua_service::Code;
 use motcua_store::documents::{self, NewDocument};
-use motcua_store::dossiers::Dossier;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -81,15 +79,15 @@ fn render(
 /// its results by `result_to_store`). The objects are written before the transaction
 /// commits; if it does not, the orphan sweep removes them.
 pub async fn issue(
-    state: &AppState,
+    services: &Services,
     tx: &mut sqlx::PgConnection,
     principal: &Principal,
     dossier: &Dossier,
     procedure: &Procedure,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let Principal::Staff { agency, .. } = principal else {
-        return Err(ApiError::new(
+        return Err(ServiceError::new(
             Code::StaffOnly,
             "registration slips are issued by the registration unit",
         ));
@@ -105,17 +103,17 @@ pub async fn issue(
             principal.subject(),
             now,
         );
-        let bytes = serde_json::to_vec_pretty(&slip).map_err(ApiError::internal)?;
+        let bytes = serde_json::to_vec_pretty(&slip).map_err(ServiceError::internal)?;
         let document_id = Uuid::now_v7();
         let storage_key = format!("dossiers/{}/{document_id}", dossier.id);
         let body = futures::stream::once(async move { Ok(Bytes::from(bytes)) });
-        let stored = state
+        let stored = services
             .files
             .put(&storage_key, CONTENT_TYPE, Box::pin(body), MAX_BYTES)
             .await
             .map_err(|e| match e {
-                PutError::Unavailable(why) => motcua_service::ServiceError::storage_unavailable(why).into(),
-                other => ApiError::internal(other),
+                PutError::Unavailable(why) => ServiceError::storage_unavailable(why),
+                other => ServiceError::internal(other),
             })?;
         let file_name = format!("{code}-{}.json", dossier.code.as_deref().unwrap_or("ho-so"));
         documents::insert(

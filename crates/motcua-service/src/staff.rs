@@ -1,14 +1,13 @@
 //! The staff the engine knows: recorded at each staff login, and who a dossier may be handed
 //! to (`motcua_core::procedure::workflow::may_assign` decides; this module reads the record
-//! and answers with the API's problem).
+//! and answers with the use cases' refusal).
 
-use crate::error::{ApiError, FieldProblem};
-use crate::state::AppState;
-use motcua_auth::Principal;
+use crate::error::{FieldProblem, ServiceError};
+use crate::{Code, Services};
+use motcua_core::dossier::Dossier;
+use motcua_core::principal::Principal;
 use motcua_core::procedure::workflow::{self, AssignRefusal, StaffMember};
 use motcua_core::procedure::Procedure;
-use motcua_service::Code;
-use motcua_store::dossiers::Dossier;
 use motcua_store::staff;
 
 /// Records a staff login (its agency and roles) so that a supervisor can hand dossiers to
@@ -16,7 +15,7 @@ use motcua_store::staff;
 /// fails with it (503 when the database is down, as the callback's own read of the login
 /// attempt would): a login that went on would leave a member no dossier can be handed to,
 /// with nothing to say why.
-pub async fn record_login(state: &AppState, principal: &Principal) -> Result<(), ApiError> {
+pub async fn record_login(services: &Services, principal: &Principal) -> Result<(), ServiceError> {
     let Principal::Staff {
         subject,
         roles,
@@ -27,7 +26,14 @@ pub async fn record_login(state: &AppState, principal: &Principal) -> Result<(),
         return Ok(());
     };
     let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
-    staff::record_login(&state.pool, subject, agency, &roles, state.clock.now()).await?;
+    staff::record_login(
+        &services.pool,
+        subject,
+        agency,
+        &roles,
+        services.clock.now(),
+    )
+    .await?;
     Ok(())
 }
 
@@ -38,7 +44,7 @@ pub async fn check_assignee(
     procedure: &Procedure,
     dossier: &Dossier,
     to: &str,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let known = staff::find(&mut *conn, to).await?;
     let member = known.as_ref().map(|m| StaffMember {
         agency: &m.agency,
@@ -49,11 +55,11 @@ pub async fn check_assignee(
         let message = refusal.to_string();
         let mut field = FieldProblem::new("/to", message.clone());
         field.code = Some(refusal.code().to_owned());
-        ApiError::new(code_of(&refusal), message).with_errors(vec![field])
+        ServiceError::new(code_of(&refusal), message).with_errors(vec![field])
     })
 }
 
-/// The problem's code of a refusal: the same wire name as `refusal.code()`.
+/// The refusal's code: the same wire name as `refusal.code()`.
 fn code_of(refusal: &AssignRefusal) -> Code {
     match refusal {
         AssignRefusal::UnknownStaffMember(_) => Code::UnknownStaffMember,

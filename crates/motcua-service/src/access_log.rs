@@ -1,0 +1,90 @@
+//! A citizen's access log (docs/DOMAIN.md): every read of their data, newest first — the
+//! population register read for their dossiers, a staff member opening one of their
+//! dossiers or documents — with who read it, in which role and agency, and why. Only the
+//! citizen themself sees it.
+
+use crate::error::ServiceError;
+use crate::time::in_vietnam;
+use crate::{Code, Services};
+use chrono::{DateTime, FixedOffset};
+use motcua_core::pin::Pin;
+use motcua_core::principal::Principal;
+use motcua_store::register_access;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Who read the citizen's data, when, and why.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccessEntry {
+    at: DateTime<FixedOffset>,
+    /// What was read: `register` (the national population database) or `document` (a
+    /// staff member opened one of the citizen's documents).
+    source: String,
+    document_id: Option<Uuid>,
+    /// `citizen` (the citizen themself, through their dossier) or `staff`.
+    actor_kind: String,
+    /// The citizen's own number, or the staff member's username.
+    actor: String,
+    actor_role: Option<String>,
+    actor_agency: Option<String>,
+    /// The register fields read.
+    fields: Vec<String>,
+    procedure: String,
+    dossier_id: Uuid,
+    purpose: String,
+    /// `ok`, `not_found`, `deceased`, `under_review`, `unavailable`, `refused`.
+    outcome: String,
+}
+
+/// A page of the log.
+pub struct AccessPage {
+    pub items: Vec<AccessEntry>,
+    /// When another page follows: it holds the entries before this one.
+    pub more_before: Option<i64>,
+}
+
+/// The citizen whose log this is; staff have none.
+pub fn reader(principal: &Principal) -> Result<&Pin, ServiceError> {
+    match principal {
+        Principal::Citizen { pin, .. } => Ok(pin),
+        Principal::Staff { .. } => Err(ServiceError::new(
+            Code::CitizensOnly,
+            "the access log shows a citizen the reads of their own data",
+        )),
+    }
+}
+
+/// At most `limit` entries of `citizen`'s log, before the entry `before` if given.
+pub async fn list(
+    services: &Services,
+    citizen: &Pin,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<AccessPage, ServiceError> {
+    let rows =
+        register_access::list_for_subject(&services.pool, citizen.as_str(), before, limit + 1)
+            .await?;
+    let more_before = (rows.len() as i64 > limit)
+        .then(|| rows.get(limit as usize - 1).map(|r| r.id))
+        .flatten();
+    let items = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(|r| AccessEntry {
+            at: in_vietnam(r.at),
+            source: r.source,
+            document_id: r.document_id,
+            actor_kind: r.actor_kind,
+            actor: r.actor,
+            actor_role: r.actor_role,
+            actor_agency: r.actor_agency,
+            fields: r.fields,
+            procedure: r.procedure_code,
+            dossier_id: r.dossier_id,
+            purpose: r.purpose,
+            outcome: r.outcome,
+        })
+        .collect();
+    Ok(AccessPage { items, more_before })
+}

@@ -1,0 +1,100 @@
+//! A transition of the procedure's state machine, decided by `core` and timed by the legal
+//! clock: the dossier's new state and clock, the slips it issues, and the results it
+//! publishes.
+
+use super::{refusal, Context};
+use crate::checks::{form_problems, missing_documents};
+use crate::time::in_vietnam;
+use crate::ServiceError;
+use motcua_core::access;
+use motcua_core::dossier::Dossier;
+use motcua_core::procedure::workflow::{self, Request};
+use motcua_core::procedure::{Effect, Needs};
+use motcua_core::transition::Transition;
+use motcua_store::dossiers::{self, Step};
+use motcua_store::{documents, events};
+use serde_json::{json, Value};
+use sqlx::PgConnection;
+
+/// The step, recorded in `tx`: the dossier as it is now, and the event's detail.
+pub(super) async fn workflow_step(
+    cx: &Context<'_>,
+    tx: &mut PgConnection,
+) -> Result<(Dossier, Value), ServiceError> {
+    let Context {
+        services,
+        principal,
+        dossier,
+        procedure,
+        action: action_name,
+        request,
+        now,
+    } = *cx;
+    let id = dossier.id;
+    // Ask the database only what this action depends on: most steps need neither.
+    let candidate = procedure.action_from(&dossier.state, action_name);
+    let has_result = match candidate {
+        Some(a) if a.needs(Needs::ResultDocument) => documents::has_result(&mut *tx, id).await?,
+        _ => false,
+    };
+    let times_taken = match candidate {
+        Some(a) if a.once => events::count_action(&mut *tx, id, action_name).await?,
+        _ => 0,
+    };
+    let items = request.items();
+    let decided = workflow::decide(
+        procedure,
+        &access::facts(dossier, has_result),
+        &access::actor(principal, dossier),
+        action_name,
+        &Request {
+            comment: request.comment.as_deref(),
+            items: items.len(),
+        },
+        times_taken,
+    );
+    let action = decided.map_err(refusal)?;
+    // Coming back from a supplement, the dossier must be complete again.
+    if action.has(Effect::ResumeClock) {
+        // Rules are judged on the day the dossier was first registered.
+        let registered_on = in_vietnam(dossier.submitted_at.unwrap_or(now)).date_naive();
+        let mut problems = form_problems(procedure, &dossier.data, registered_on);
+        let present = documents::list_for_dossier(&mut *tx, id).await?;
+        problems.extend(missing_documents(&mut *tx, procedure, dossier, &present).await?);
+        if !problems.is_empty() {
+            return Err(ServiceError::validation(
+                "the dossier is not complete; nothing was resubmitted",
+                problems,
+            ));
+        }
+    }
+    let planned = Transition::plan(&services.calendar, procedure, dossier, action, now)?;
+    let updated = dossiers::record_step(
+        &mut *tx,
+        Step {
+            id,
+            from_state: &dossier.state,
+            to_state: &planned.to_state,
+            at: now,
+            closes: planned.closes,
+            clock: &planned.clock,
+            ack_due_at: planned.ack_due_at,
+        },
+    )
+    .await?;
+    if action.has(Effect::RegistrationSlips) {
+        crate::registration_slips::issue(services, &mut *tx, principal, &updated, procedure, now)
+            .await?;
+    }
+    if planned.publish_results {
+        documents::publish_results(&mut *tx, id, now).await?;
+    }
+    let mut detail = json!({ "slips": planned.slips, "handover": planned.handover });
+    if !items.is_empty() {
+        detail["items"] = json!(items);
+    }
+    if let Some(due) = updated.clock.due_at {
+        detail["due_at"] = json!(due);
+    }
+    Ok((updated, detail))
+}

@@ -1,0 +1,38 @@
+//! A citizen abandons their draft: it never entered the workflow, so no step is decided;
+//! only `withdraw`, where the procedure has it and the citizen may take it.
+
+use super::{refusal, Context};
+use crate::ServiceError;
+use motcua_core::access::{self, WITHDRAW};
+use motcua_core::dossier::{Dossier, DRAFT};
+use motcua_core::procedure::workflow::Refusal;
+use motcua_store::dossiers;
+use serde_json::{json, Value};
+use sqlx::PgConnection;
+
+pub(super) async fn withdraw_draft(
+    cx: &Context<'_>,
+    tx: &mut PgConnection,
+) -> Result<(Dossier, Value), ServiceError> {
+    let Context {
+        principal,
+        dossier,
+        procedure,
+        action,
+        now,
+        ..
+    } = *cx;
+    let allowed = access::allowed_actions(principal, dossier, procedure);
+    let to_state = procedure.action(WITHDRAW).map(|a| a.to.clone());
+    match to_state {
+        Some(to_state) if action == WITHDRAW && allowed.iter().any(|a| a == WITHDRAW) => {
+            let updated = dossiers::abandon_draft(tx, dossier.id, &to_state, now).await?;
+            Ok((updated, json!({})))
+        }
+        _ => Err(refusal(Refusal::NotAllowed {
+            action: action.to_owned(),
+            state: DRAFT.to_owned(),
+            allowed,
+        })),
+    }
+}

@@ -1,0 +1,212 @@
+//! A dossier's documents: the files a procedure requires, added while the dossier may be
+//! edited (a citizen's draft, or staff scanning and receiving paper at the counter), and
+//! the electronic results the agency issues.
+//!
+//! - [`upload`]: a file uploaded for a requirement, streamed to the file store and then
+//!   recorded, replacing an earlier one.
+//! - [`reuse`]: a document of the citizen's store attached without uploading it again, or
+//!   paper received at the counter.
+//! - [`removal`]: the document of a requirement taken off the dossier.
+//! - [`download`]: a document's bytes, for its owner or the agency handling it (staff reads
+//!   are in the citizen's access log).
+//! - [`results`]: an electronic result attached by the agency that issues it.
+//! - [`store`]: the citizen's store of documents and issued results.
+//!
+//! An upload comes in two steps, so that nothing of a refused file is read: `accept` checks
+//! what was declared (the requirement, who adds it, the media type, the announced length),
+//! then the caller checks the leading bytes against the declared type and hands the whole
+//! stream to `store`. The object is written first and its row after it, in a transaction
+//! that locks the dossier again (it may have been submitted while the file streamed); an
+//! object whose row could not be written is deleted, or left to the sweep.
+
+pub mod download;
+pub mod removal;
+pub mod results;
+pub mod reuse;
+pub mod store;
+pub mod upload;
+
+use crate::error::ServiceError;
+use crate::Code;
+use crate::Services;
+use chrono::{DateTime, Utc};
+use motcua_core::dossier::Dossier;
+use motcua_core::principal::Principal;
+use motcua_core::procedure::{DocumentRequirement, Procedure};
+use motcua_files::{ByteStream, PutError, Stored};
+use motcua_store::documents;
+use motcua_store::events::{self, NewEvent};
+use uuid::Uuid;
+
+/// What an uploader declared about a file, before any of its bytes is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Declared<'a> {
+    /// The essence of its media type (`application/pdf`); empty when none was given.
+    pub content_type: &'a str,
+    /// Its announced length in bytes, if any.
+    pub length: Option<u64>,
+    /// The file's name as the uploader gave it, if they did.
+    pub file_name: Option<&'a str>,
+}
+
+/// Why an upload's bytes were not kept.
+#[derive(Debug)]
+pub enum UploadError {
+    /// The bytes stopped coming (the client went away, or stalled); nothing was kept. The
+    /// interface tells which from the error of its own body.
+    Interrupted(std::io::Error),
+    /// Refused, or failed, with a stable code.
+    Refused(ServiceError),
+}
+
+impl From<ServiceError> for UploadError {
+    fn from(e: ServiceError) -> Self {
+        UploadError::Refused(e)
+    }
+}
+
+fn requirement<'a>(
+    procedure: &'a Procedure,
+    key: &str,
+) -> Result<&'a DocumentRequirement, ServiceError> {
+    procedure
+        .spec()
+        .documents
+        .iter()
+        .find(|d| d.key == key)
+        .ok_or_else(|| {
+            ServiceError::new(
+                Code::RequirementNotFound,
+                format!("procedure {} has no document {key:?}", procedure.code()),
+            )
+        })
+}
+
+/// How the principal adds a document now: a citizen to their draft, staff (scans, paper)
+/// to a dossier of their agency that is in progress.
+fn adding_as(
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &Procedure,
+) -> Result<&'static str, ServiceError> {
+    if !motcua_core::access::may_edit(principal, dossier, procedure) {
+        return Err(ServiceError::new(
+            Code::DossierNotEditable,
+            format!(
+                "documents cannot be changed by you while the dossier is {:?}",
+                dossier.state
+            ),
+        ));
+    }
+    Ok(match principal {
+        Principal::Citizen { .. } => "upload",
+        Principal::Staff { .. } => "clerk_scan",
+    })
+}
+
+/// Where the object of a new document of a dossier is kept.
+fn storage_key(dossier_id: Uuid, document_id: Uuid) -> String {
+    format!("dossiers/{dossier_id}/{document_id}")
+}
+
+/// Streams `bytes` into `key`; a file over `max_bytes` is refused with `too_large(limit)`.
+async fn put(
+    services: &Services,
+    key: &str,
+    content_type: &str,
+    bytes: ByteStream,
+    max_bytes: u64,
+    too_large: impl FnOnce(u64) -> ServiceError,
+) -> Result<Stored, UploadError> {
+    services
+        .files
+        .put(key, content_type, bytes, max_bytes)
+        .await
+        .map_err(|e| match e {
+            PutError::TooLarge { limit } => too_large(limit).into(),
+            PutError::Body(why) => UploadError::Interrupted(why),
+            PutError::Unavailable(why) => ServiceError::storage_unavailable(why).into(),
+        })
+}
+
+/// A stored object's size as the database keeps it.
+fn size_of(stored: &Stored) -> i64 {
+    i64::try_from(stored.size).unwrap_or(i64::MAX)
+}
+
+/// The object must not outlive a request that stored no row for it; should this delete
+/// fail too, the sweep (`motcua files sweep`) removes it later.
+async fn forget_orphan(services: &Services, storage_key: &str) {
+    if let Err(cleanup) = services.files.delete(storage_key).await {
+        tracing::warn!(error.message = %cleanup, %storage_key, "orphan object left for the sweep");
+    }
+}
+
+/// Deletes the document a dossier no longer refers to, unless another dossier still does;
+/// gives the key of its object, to be deleted once the transaction committed.
+async fn remove_if_unreferenced(
+    conn: &mut sqlx::PgConnection,
+    previous: Option<Uuid>,
+) -> Result<Option<String>, ServiceError> {
+    let Some(previous) = previous else {
+        return Ok(None);
+    };
+    let key = documents::find(&mut *conn, previous)
+        .await?
+        .map(|d| d.storage_key);
+    if documents::delete_if_unreferenced(conn, previous).await? {
+        Ok(key)
+    } else {
+        Ok(None)
+    }
+}
+
+async fn delete_object(services: &Services, key: Option<String>) {
+    if let Some(key) = key {
+        if let Err(e) = services.files.delete(&key).await {
+            tracing::warn!(error.message = %e, storage_key = %key, "replaced object left for the sweep");
+        }
+    }
+}
+
+/// The dossier's event of a change to its documents (its state stays as it is).
+async fn append_event(
+    conn: &mut sqlx::PgConnection,
+    at: DateTime<Utc>,
+    principal: &Principal,
+    dossier: &Dossier,
+    action: &str,
+    detail: serde_json::Value,
+) -> Result<(), ServiceError> {
+    events::append(
+        conn,
+        NewEvent {
+            dossier_id: dossier.id,
+            at,
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
+            action,
+            from_state: Some(&dossier.state),
+            to_state: &dossier.state,
+            comment: None,
+            detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The dossier's document of `requirement` as it is now, for the answer.
+async fn attached(
+    services: &Services,
+    dossier_id: Uuid,
+    requirement: &str,
+    missing: &str,
+) -> Result<crate::view::DossierDocumentView, ServiceError> {
+    documents::list_for_dossier(&services.pool, dossier_id)
+        .await?
+        .into_iter()
+        .find(|d| d.requirement == requirement)
+        .map(crate::view::DossierDocumentView::from)
+        .ok_or_else(|| ServiceError::internal(missing))
+}

@@ -1,0 +1,189 @@
+//! Electronic results: staff attach one to a dossier of their agency, in the step it is
+//! issued from. Issuing it (the workflow's `result_to_store`) puts it into the citizen's
+//! store, ready to be reused by the next procedure.
+//!
+//! As with an upload, [`accept`] checks what was declared before any byte is read, and
+//! [`store`] streams the checked bytes to the file store, then records them.
+
+use super::{append_event, forget_orphan, put, size_of, storage_key, Declared, UploadError};
+use crate::error::ServiceError;
+use crate::lookup::{find_visible, lock_visible, procedure_of};
+use crate::view::DocumentView;
+use crate::{Code, Services};
+use motcua_core::dossier::Dossier;
+use motcua_core::principal::Principal;
+use motcua_core::procedure::Procedure;
+use motcua_files::{ByteStream, Stored};
+use motcua_store::documents::{self, Document, NewDocument};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Electronic results are written documents: these types only.
+const RESULT_TYPES: &[&str] = &["application/pdf", "application/xml", "application/json"];
+const RESULT_MAX_BYTES: u64 = 50 * 1024 * 1024;
+
+/// A result the dossier takes, as far as can be told before its bytes are read.
+#[derive(Debug)]
+pub struct Accepted {
+    /// The declared media type: the file's leading bytes must be of it.
+    pub content_type: String,
+    dossier_id: Uuid,
+    result_code: String,
+    file_name: String,
+    agency: String,
+}
+
+fn result_may_be_attached(
+    principal: &Principal,
+    dossier: &Dossier,
+    procedure: &Procedure,
+) -> Result<(), ServiceError> {
+    if motcua_core::access::may_attach_result(principal, dossier, procedure) {
+        return Ok(());
+    }
+    Err(ServiceError::new(
+        Code::ResultNotExpected,
+        format!(
+            "a result is attached by who issues it, in the step it is issued from; the dossier is {:?}",
+            dossier.state
+        ),
+    ))
+}
+
+fn checked_result_code(code: &str) -> Result<(), ServiceError> {
+    let fine = !code.is_empty()
+        && code.len() <= 64
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-._/".contains(c));
+    if fine {
+        Ok(())
+    } else {
+        Err(ServiceError::new(
+            Code::InvalidResultCode,
+            "a result code has 1–64 letters, digits, '-', '.', '_' or '/'",
+        ))
+    }
+}
+
+/// Whether dossier `dossier_id` takes, from `principal`, a result `result_code` so
+/// declared. Its length is checked as it streams.
+pub async fn accept(
+    services: &Services,
+    principal: &Principal,
+    dossier_id: Uuid,
+    result_code: &str,
+    declared: Declared<'_>,
+) -> Result<Accepted, ServiceError> {
+    let Principal::Staff { agency, .. } = principal else {
+        return Err(ServiceError::new(
+            Code::StaffOnly,
+            "results are issued by the agency handling the dossier",
+        ));
+    };
+    let dossier = find_visible(&services.pool, principal, dossier_id).await?;
+    result_may_be_attached(
+        principal,
+        &dossier,
+        procedure_of(&services.catalog, &dossier)?,
+    )?;
+    checked_result_code(result_code)?;
+    if !RESULT_TYPES.contains(&declared.content_type) {
+        return Err(ServiceError::new(
+            Code::MediaTypeNotAccepted,
+            format!("a result is one of {}", RESULT_TYPES.join(", ")),
+        ));
+    }
+    let file_name = motcua_core::file_name::sanitise(
+        declared.file_name.unwrap_or_default(),
+        &format!("ket-qua-{}", result_code.replace('/', "-")),
+    );
+    Ok(Accepted {
+        content_type: declared.content_type.to_owned(),
+        dossier_id,
+        result_code: result_code.to_owned(),
+        file_name,
+        agency: agency.clone(),
+    })
+}
+
+/// Stores the bytes of an accepted result and records it as the dossier's.
+pub async fn store(
+    services: &Services,
+    principal: &Principal,
+    result: Accepted,
+    bytes: ByteStream,
+) -> Result<DocumentView, UploadError> {
+    let document_id = Uuid::now_v7();
+    let key = storage_key(result.dossier_id, document_id);
+    let stored = put(
+        services,
+        &key,
+        &result.content_type,
+        bytes,
+        RESULT_MAX_BYTES,
+        |limit| {
+            ServiceError::new(
+                Code::FileTooLarge,
+                format!("a result takes at most {limit} bytes"),
+            )
+        },
+    )
+    .await?;
+    let written = record(services, principal, &result, document_id, &key, &stored).await;
+    match written {
+        Ok(document) => Ok(DocumentView::from(document)),
+        Err(e) => {
+            forget_orphan(services, &key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Writes the result's document and the dossier's reference to it, in one transaction.
+async fn record(
+    services: &Services,
+    principal: &Principal,
+    result: &Accepted,
+    document_id: Uuid,
+    storage_key: &str,
+    stored: &Stored,
+) -> Result<Document, ServiceError> {
+    let mut tx = services.pool.begin().await?;
+    let locked = lock_visible(&mut tx, principal, result.dossier_id).await?;
+    result_may_be_attached(
+        principal,
+        &locked,
+        procedure_of(&services.catalog, &locked)?,
+    )?;
+    let document = documents::insert(
+        &mut tx,
+        NewDocument {
+            id: document_id,
+            owner_pin: &locked.citizen_pin,
+            kind: "result",
+            file_name: &result.file_name,
+            content_type: &result.content_type,
+            size: size_of(stored),
+            sha256: &stored.sha256,
+            storage_key,
+            issuer: Some(&result.agency),
+            result_code: Some(&result.result_code),
+        },
+    )
+    .await?;
+    documents::record_result(&mut tx, result.dossier_id, document_id, principal.subject()).await?;
+    append_event(
+        &mut tx,
+        services.clock.now(),
+        principal,
+        &locked,
+        "attach_result",
+        json!({
+            "document": document_id, "result_code": result.result_code, "sha256": stored.sha256,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(document)
+}

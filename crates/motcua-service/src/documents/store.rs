@@ -1,0 +1,57 @@
+//! The citizen's store of digitised documents and electronic results (NĐ 45/2020 Điều 16),
+//! newest first: what they uploaded, and the results issued to them (a result is theirs
+//! once issued; before that it is the agency's draft). Any of them can be attached to a
+//! new dossier without uploading it again (see [`super::reuse`]).
+
+use crate::error::ServiceError;
+use crate::pages::PageAfter;
+use crate::view::DocumentView;
+use crate::{Code, Services};
+use motcua_core::pin::Pin;
+use motcua_core::principal::Principal;
+use motcua_store::documents;
+
+/// A page of the store.
+#[derive(Debug)]
+pub struct StorePage {
+    pub items: Vec<DocumentView>,
+    /// When another page follows: the last document of this one, which it starts after.
+    pub more_after: Option<PageAfter>,
+}
+
+/// The citizen whose store this is; staff have none.
+pub fn owner(principal: &Principal) -> Result<&Pin, ServiceError> {
+    match principal {
+        Principal::Citizen { pin, .. } => Ok(pin),
+        Principal::Staff { .. } => Err(ServiceError::new(
+            Code::CitizensOnly,
+            "the document store belongs to a citizen",
+        )),
+    }
+}
+
+/// At most `limit` documents of `citizen`'s store, after `after` if given.
+pub async fn list(
+    services: &Services,
+    citizen: &Pin,
+    after: Option<PageAfter>,
+    limit: i64,
+) -> Result<StorePage, ServiceError> {
+    let before = after.map(|a| (a.created_at, a.id));
+    let rows =
+        documents::list_for_owner(&services.pool, citizen.as_str(), before, limit + 1).await?;
+    let more_after = (rows.len() as i64 > limit)
+        .then(|| {
+            rows.get(limit as usize - 1).map(|d| PageAfter {
+                created_at: d.created_at,
+                id: d.id,
+            })
+        })
+        .flatten();
+    let items = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(Into::into)
+        .collect();
+    Ok(StorePage { items, more_after })
+}

@@ -1,0 +1,123 @@
+//! Reading dossiers: one with its documents, a page of a citizen's own or of an agency's,
+//! and a dossier's timeline. Only what the principal may see; a staff member opening a
+//! dossier reads the citizen's personal data, which the citizen sees in their access log,
+//! while a staff list carries none.
+
+use crate::error::ServiceError;
+use crate::lookup::{find_visible, full_view, procedure_of, record_staff_read, view};
+use crate::time::in_vietnam;
+use crate::view::DossierView;
+use crate::Services;
+use chrono::{DateTime, FixedOffset};
+use motcua_core::dossier::Dossier;
+use motcua_core::principal::Principal;
+use motcua_store::dossiers::{self, AgencyFilter};
+use motcua_store::events;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Where a page starts: after this (created_at, id), newest first.
+pub use motcua_store::dossiers::PageAfter;
+
+/// One dossier the principal may see, with its documents.
+pub async fn get(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<DossierView, ServiceError> {
+    let dossier = find_visible(&services.pool, principal, id).await?;
+    let procedure = procedure_of(&services.catalog, &dossier)?;
+    record_staff_read(&services.pool, principal, &dossier).await?;
+    full_view(&services.pool, principal, dossier, procedure).await
+}
+
+/// Which dossiers a page lists, and where it starts.
+pub struct ListQuery<'a> {
+    /// How many at most (already checked by the caller).
+    pub limit: i64,
+    pub after: Option<PageAfter>,
+    /// Staff only: dossiers in this state.
+    pub state: Option<&'a str>,
+    /// Staff only: dossiers of this procedure code.
+    pub procedure: Option<&'a str>,
+    /// Staff only: dossiers past their due date and not finished.
+    pub overdue: bool,
+}
+
+/// A page of dossiers.
+pub struct DossierPage {
+    pub items: Vec<DossierView>,
+    /// The last dossier of the page when another page follows: the next one starts after it.
+    pub more_after: Option<Dossier>,
+}
+
+/// A citizen's own dossiers, or the submitted dossiers of a staff member's agency, newest
+/// first.
+pub async fn list(
+    services: &Services,
+    principal: &Principal,
+    query: ListQuery<'_>,
+) -> Result<DossierPage, ServiceError> {
+    let ListQuery { limit, after, .. } = query;
+    let mut rows = match principal {
+        Principal::Citizen { pin, .. } => {
+            dossiers::list_for_citizen(&services.pool, pin.as_str(), after, limit + 1).await?
+        }
+        Principal::Staff { agency, .. } => {
+            let filter = AgencyFilter {
+                state: query.state,
+                procedure_code: query.procedure,
+                overdue_at: query.overdue.then(|| services.clock.now()),
+            };
+            dossiers::list_for_agency(&services.pool, agency, filter, after, limit + 1).await?
+        }
+    };
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let more_after = if more { rows.last().cloned() } else { None };
+    let mut items = Vec::with_capacity(rows.len());
+    for dossier in rows {
+        let procedure = procedure_of(&services.catalog, &dossier)?;
+        let mut item = view(principal, dossier, procedure);
+        // Staff lists carry no personal data: opening a dossier does, and is logged.
+        if matches!(principal, Principal::Staff { .. }) {
+            item.data = None;
+            item.prefill = None;
+        }
+        items.push(item);
+    }
+    Ok(DossierPage { items, more_after })
+}
+
+// One step of a dossier's timeline, as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    at: DateTime<FixedOffset>,
+    actor_kind: String,
+    action: String,
+    from_state: Option<String>,
+    to_state: String,
+    comment: Option<String>,
+}
+
+/// What happened to a dossier the principal may see, oldest first.
+pub async fn timeline(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Vec<EventView>, ServiceError> {
+    find_visible(&services.pool, principal, id).await?;
+    let events = events::list_for_dossier(&services.pool, id).await?;
+    Ok(events
+        .into_iter()
+        .map(|e| EventView {
+            at: in_vietnam(e.at),
+            actor_kind: e.actor_kind,
+            action: e.action,
+            from_state: e.from_state,
+            to_state: e.to_state,
+            comment: e.comment,
+        })
+        .collect())
+}

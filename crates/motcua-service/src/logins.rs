@@ -1,0 +1,53 @@
+//! Logins in flight, from `/v1/auth/login` to `/v1/auth/callback`: what the identity
+//! provider's answer is checked against (the state, the nonce, the PKCE verifier) is kept
+//! by the engine, not the browser, for `LOGIN_TTL_MINUTES`, and used once.
+
+use crate::error::ServiceError;
+use crate::Services;
+use motcua_core::principal::LoginKind;
+use motcua_store::logins::{self, LoginAttempt};
+
+/// How long a citizen may take on the provider's login page.
+pub use motcua_store::logins::LOGIN_TTL_MINUTES;
+
+/// A login started with the identity provider and not finished yet.
+pub struct LoginInFlight {
+    pub state: String,
+    pub nonce: String,
+    pub code_verifier: String,
+    pub kind: LoginKind,
+    /// Where the browser goes with the token after the login.
+    pub return_to: Option<String>,
+}
+
+/// Keeps a started login until its callback (old ones are swept meanwhile).
+pub async fn keep(services: &Services, login: LoginInFlight) -> Result<(), ServiceError> {
+    let attempt = LoginAttempt {
+        state: login.state,
+        nonce: login.nonce,
+        code_verifier: login.code_verifier,
+        kind: login.kind.as_str().to_owned(),
+        return_to: login.return_to,
+    };
+    logins::save(&services.pool, &attempt).await?;
+    Ok(())
+}
+
+/// Takes the login started with `state`, if it is still fresh: a second call finds nothing,
+/// so that an answer of the provider is used once.
+pub async fn take(services: &Services, state: &str) -> Result<Option<LoginInFlight>, ServiceError> {
+    let Some(attempt) = logins::take(&services.pool, state).await? else {
+        return Ok(None);
+    };
+    let kind = match attempt.kind.as_str() {
+        "staff" => LoginKind::Staff,
+        _ => LoginKind::Citizen,
+    };
+    Ok(Some(LoginInFlight {
+        state: attempt.state,
+        nonce: attempt.nonce,
+        code_verifier: attempt.code_verifier,
+        kind,
+        return_to: attempt.return_to,
+    }))
+}

@@ -1,0 +1,391 @@
+//! The figures agencies are judged by (Quyết định 766; docs/DOMAIN.md, "The scored indicators"):
+//! the digitisation, timeliness and indicator reports, from the per-dossier facts
+//! (`dossier_fact`), per agency × procedure with totals; the indicator report's rows are
+//! also the monthly report a supervisor hands in (as CSV). Supervisors read any agency;
+//! other staff their own.
+
+use crate::time::in_vietnam;
+use crate::{Code, FieldProblem, ServiceError, Services};
+use chrono::{Datelike, Duration, NaiveDate};
+use motcua_core::calendar::vietnam_midnight;
+use motcua_core::indicators::{Id, Indicator, ALL};
+use motcua_core::principal::Principal;
+use motcua_store::facts::{self, Report, Scope, Sums};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// A report's period and scope as asked: dates as `YYYY-MM-DD` (Vietnam's dates), an
+/// agency's electronic identifier, a procedure code, the format (`json` or `csv`); each
+/// may be left out.
+#[derive(Debug, Clone, Default)]
+pub struct ReportQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub agency: Option<String>,
+    pub procedure: Option<String>,
+    pub format: Option<String>,
+}
+
+/// The period and scope a report covers, checked: only [`ask`] makes one, for a caller
+/// who may read it.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    from: NaiveDate,
+    to: NaiveDate,
+    agency: Option<String>,
+    procedure: Option<String>,
+    csv: bool,
+}
+
+impl Asked {
+    pub fn from(&self) -> NaiveDate {
+        self.from
+    }
+
+    /// The period's last day, included.
+    pub fn to(&self) -> NaiveDate {
+        self.to
+    }
+
+    /// The monthly report as CSV was asked for.
+    pub fn csv(&self) -> bool {
+        self.csv
+    }
+}
+
+fn bad_param(pointer: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::validation(
+        "the report's parameters are not valid",
+        vec![FieldProblem::new(pointer, message.into())],
+    )
+}
+
+/// Checks who asks and what: staff only; the caller's own agency unless a supervisor (who
+/// reads all agencies by default); a period of dates from the first of this month to today
+/// by default, of at most five years.
+pub fn ask(
+    services: &Services,
+    principal: &Principal,
+    query: ReportQuery,
+) -> Result<Asked, ServiceError> {
+    let Principal::Staff { agency, .. } = principal else {
+        return Err(ServiceError::new(
+            Code::StaffOnly,
+            "reports are for supervisors and the staff of an agency",
+        ));
+    };
+    let supervisor = principal.holds(motcua_core::procedure::Role::Supervisor);
+    let agency = match query.agency {
+        Some(asked) if asked != *agency && !supervisor => {
+            return Err(ServiceError::new(
+                Code::OtherAgency,
+                "staff read their own agency's figures; supervisors read any agency's",
+            ))
+        }
+        Some(asked) => Some(asked),
+        None if supervisor => None,
+        None => Some(agency.clone()),
+    };
+    let today = in_vietnam(services.clock.now()).date_naive();
+    let date = |value: Option<String>, pointer: &str, default: NaiveDate| match value {
+        None => Ok(default),
+        // The years PostgreSQL's timestamps and the legal calendar can both hold with room
+        // to spare; chrono alone would accept year 262142 and overflow a day later.
+        Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1900..=9999).contains(&d.year()))
+            .ok_or_else(|| bad_param(pointer, "a date, YYYY-MM-DD, between 1900 and 9999")),
+    };
+    let from = date(query.from, "/from", today.with_day(1).unwrap_or(today))?;
+    let to = date(query.to, "/to", today)?;
+    if to < from {
+        return Err(bad_param("/to", "the period ends before it starts"));
+    }
+    if (to - from).num_days() > 366 * 5 {
+        return Err(bad_param("/to", "a period of at most five years"));
+    }
+    let csv = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return Err(bad_param("/format", "json or csv")),
+    };
+    Ok(Asked {
+        from,
+        to,
+        agency,
+        procedure: query.procedure,
+        csv,
+    })
+}
+
+async fn sums_for(services: &Services, asked: &Asked) -> Result<Report, ServiceError> {
+    let until = asked.to + Duration::days(1);
+    Ok(facts::sums(
+        &services.pool,
+        Scope {
+            agency_id: asked.agency.as_deref(),
+            procedure_code: asked.procedure.as_deref(),
+            from: asked.from,
+            until,
+            // Unfinished dossiers are judged at the period's end, or now if it is not over.
+            judged_at: vietnam_midnight(until).min(services.clock.now()),
+        },
+    )
+    .await?)
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+fn indicators(s: &Sums) -> Vec<Indicator> {
+    ALL.iter()
+        .map(|id| {
+            let (n, d) = match id {
+                Id::OnTime => (s.on_time_num, s.on_time_den),
+                Id::Online => (s.online_num, s.online_den),
+                Id::ElectronicResult => (s.eresult_num, s.eresult_den),
+                Id::Digitisation => (s.digitised_num, s.digitised_den),
+                Id::Reuse => (s.reuse_num, s.reuse_den),
+                Id::FromStore => (s.store_num, s.store_den),
+                Id::RegisterUsed => (s.register_num, s.register_den),
+            };
+            Indicator::new(*id, count(n), count(d))
+        })
+        .collect()
+}
+
+fn ratio(n: i64, d: i64) -> Option<f64> {
+    (d > 0).then(|| n as f64 / d as f64)
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Channels {
+    pub online: i64,
+    pub counter: i64,
+    pub post: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorRow {
+    /// `null` in the totals.
+    pub agency: Option<String>,
+    pub agency_name: Option<String>,
+    pub procedure: Option<String>,
+    pub procedure_name: Option<String>,
+    pub dossiers: i64,
+    pub channels: Channels,
+    #[schema(value_type = Vec<Object>)]
+    pub indicators: Vec<Indicator>,
+    /// Share of the citizen-data fields of the forms that the register filled.
+    pub prefill_coverage: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IndicatorReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub rows: Vec<IndicatorRow>,
+    pub totals: IndicatorRow,
+}
+
+/// Names for the rows: agencies and procedures as the procedure files give them.
+struct Names {
+    agencies: BTreeMap<String, String>,
+    procedures: BTreeMap<String, String>,
+}
+
+impl Names {
+    fn of(services: &Services) -> Names {
+        let mut agencies = BTreeMap::new();
+        let mut procedures = BTreeMap::new();
+        for p in services.catalog.current_all() {
+            procedures.insert(p.code().to_owned(), p.spec().name.vi.clone());
+            for a in &p.spec().agencies {
+                agencies.insert(a.id.clone(), a.name.clone());
+            }
+        }
+        Names {
+            agencies,
+            procedures,
+        }
+    }
+}
+
+fn row(s: &Sums, names: Option<&Names>) -> IndicatorRow {
+    IndicatorRow {
+        agency: names.map(|_| s.agency_id.clone()),
+        agency_name: names.and_then(|n| n.agencies.get(&s.agency_id).cloned()),
+        procedure: names.map(|_| s.procedure_code.clone()),
+        procedure_name: names.and_then(|n| n.procedures.get(&s.procedure_code).cloned()),
+        dossiers: s.dossiers,
+        channels: Channels {
+            online: s.online,
+            counter: s.counter,
+            post: s.post,
+        },
+        indicators: indicators(s),
+        prefill_coverage: ratio(s.prefilled, s.prefill_fields),
+    }
+}
+
+/// Every computed 766 indicator per agency × procedure, with totals. Its rows, one per
+/// agency × procedure, are the monthly report's.
+pub async fn indicators_report(
+    services: &Services,
+    asked: &Asked,
+) -> Result<IndicatorReport, ServiceError> {
+    let report = sums_for(services, asked).await?;
+    let names = Names::of(services);
+    Ok(IndicatorReport {
+        from: asked.from,
+        to: asked.to,
+        rows: report.rows.iter().map(|s| row(s, Some(&names))).collect(),
+        totals: row(&report.totals, None),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DigitisationRow {
+    agency: Option<String>,
+    procedure: Option<String>,
+    dossiers: i64,
+    /// Dossiers whose documents are all digitised and, where a written result is due, with
+    /// an electronic result.
+    digitised: i64,
+    ratio: Option<f64>,
+    target: f64,
+    meets_target: Option<bool>,
+    score: Option<f64>,
+    /// 4.1: electronic results of the dossiers whose result is written.
+    electronic_results: i64,
+    results_due: i64,
+    /// 4.3: dossiers reusing digitised data, of those received.
+    reused: i64,
+    received: i64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DigitisationReport {
+    from: NaiveDate,
+    to: NaiveDate,
+    target: f64,
+    /// The whole scope.
+    dossiers: i64,
+    digitised: i64,
+    ratio: Option<f64>,
+    meets_target: Option<bool>,
+    rows: Vec<DigitisationRow>,
+}
+
+fn digitisation_row(s: &Sums, keyed: bool, target: f64) -> DigitisationRow {
+    let i = Indicator::with_threshold(
+        Id::Digitisation,
+        count(s.digitised_num),
+        count(s.digitised_den),
+        Some(target),
+    );
+    DigitisationRow {
+        agency: keyed.then(|| s.agency_id.clone()),
+        procedure: keyed.then(|| s.procedure_code.clone()),
+        dossiers: s.digitised_den,
+        digitised: s.digitised_num,
+        ratio: i.ratio,
+        target,
+        meets_target: i.meets_target,
+        score: i.score,
+        electronic_results: s.eresult_num,
+        results_due: s.eresult_den,
+        reused: s.reuse_num,
+        received: s.reuse_den,
+    }
+}
+
+/// Indicator 4.2 against the target (80 %, or the operator's digitisation target), with
+/// 4.1 and 4.3 beside it. The indicator report keeps the rule's 80 % scoring threshold.
+pub async fn digitisation(
+    services: &Services,
+    asked: &Asked,
+) -> Result<DigitisationReport, ServiceError> {
+    let report = sums_for(services, asked).await?;
+    let target = services.digitisation_target;
+    let whole = digitisation_row(&report.totals, false, target);
+    Ok(DigitisationReport {
+        from: asked.from,
+        to: asked.to,
+        target,
+        dossiers: whole.dossiers,
+        digitised: whole.digitised,
+        ratio: whole.ratio,
+        meets_target: whole.meets_target,
+        rows: report
+            .rows
+            .iter()
+            .map(|s| digitisation_row(s, true, target))
+            .collect(),
+    })
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelinessRow {
+    agency: Option<String>,
+    procedure: Option<String>,
+    received: i64,
+    finished: i64,
+    finished_on_time: i64,
+    /// Finished late, or with more than one supplement request.
+    finished_late: i64,
+    in_progress: i64,
+    in_progress_overdue: i64,
+    /// 2.1: on time / (finished + unfinished past their date).
+    on_time_rate: Option<f64>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelinessReport {
+    from: NaiveDate,
+    to: NaiveDate,
+    totals: TimelinessRow,
+    rows: Vec<TimelinessRow>,
+}
+
+fn timeliness_row(s: &Sums, keyed: bool) -> TimelinessRow {
+    let finished_judged = s.on_time_den - s.in_progress_overdue;
+    TimelinessRow {
+        agency: keyed.then(|| s.agency_id.clone()),
+        procedure: keyed.then(|| s.procedure_code.clone()),
+        received: s.received,
+        finished: s.finished,
+        finished_on_time: s.on_time_num,
+        finished_late: finished_judged - s.on_time_num,
+        in_progress: s.in_progress,
+        in_progress_overdue: s.in_progress_overdue,
+        on_time_rate: ratio(s.on_time_num, s.on_time_den),
+    }
+}
+
+/// Received, finished on time, late, in progress and overdue, with the on-time rate (2.1).
+/// It has no CSV form: the monthly report is the indicators'.
+pub async fn timeliness(
+    services: &Services,
+    asked: &Asked,
+) -> Result<TimelinessReport, ServiceError> {
+    if asked.csv {
+        return Err(bad_param(
+            "/format",
+            "the CSV report is /v1/reports/indicators?format=csv",
+        ));
+    }
+    let report = sums_for(services, asked).await?;
+    Ok(TimelinessReport {
+        from: asked.from,
+        to: asked.to,
+        totals: timeliness_row(&report.totals, false),
+        rows: report
+            .rows
+            .iter()
+            .map(|s| timeliness_row(s, true))
+            .collect(),
+    })
+}
