@@ -14,7 +14,7 @@
 //! with several `serve` processes each admits its own.
 
 use crate::error::ApiError;
-use motcua_service::Code;
+use motcua_service::{Code, ServiceError};
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -135,12 +135,13 @@ impl Admission {
 
 /// The refusal: nothing was done, and the client may send the same request again shortly.
 pub fn overloaded() -> ApiError {
-    ApiError::new(
+    ServiceError::new(
         Code::Overloaded,
         "the engine is at capacity and did not take this request on; nothing was done — \
          send it again in a moment",
     )
     .with_retry_after(Duration::from_secs(1))
+    .into()
 }
 
 #[cfg(test)]

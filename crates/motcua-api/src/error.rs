@@ -4,7 +4,7 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_auth::AuthError;
-use motcua_service::Code;
+use motcua_service::{Code, ServiceError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -66,58 +66,19 @@ impl ApiError {
         self
     }
 
-    pub fn with_fallback_documents(mut self, documents: Vec<DocumentRef>) -> Self {
-        self.extra
-            .get_or_insert_with(Default::default)
-            .fallback_documents = documents;
-        self
-    }
-
-    pub fn with_retry_after(mut self, after: std::time::Duration) -> Self {
-        self.extra.get_or_insert_with(Default::default).retry_after = Some(after);
-        self
-    }
-
-    pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Self {
-        self.errors = errors;
-        self
-    }
-
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::new(Code::Unauthorized, detail)
     }
 
-    /// 404 for a dossier that does not exist *or* that the caller may not see: the two
-    /// must be indistinguishable.
-    pub fn dossier_not_found() -> Self {
-        Self::new(Code::DossierNotFound, "no such dossier")
-    }
-
-    pub fn validation(detail: impl Into<String>, errors: Vec<FieldProblem>) -> Self {
-        Self::new(Code::ValidationFailed, detail).with_errors(errors)
-    }
-
     /// An unexpected failure: logged with its cause, answered with an opaque 500.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error.message = %cause, "internal error");
-        Self::new(
-            Code::InternalError,
-            "an unexpected error occurred; it has been logged",
-        )
-    }
-
-    pub fn unavailable(what: &str, cause: impl std::fmt::Display) -> Self {
-        tracing::warn!(error.message = %cause, service = what, "service unavailable");
-        Self::new(
-            Code::ServiceUnavailable,
-            format!("{what} is unavailable; try again shortly"),
-        )
+        ServiceError::internal(cause).into()
     }
 }
 
 /// A use case's refusal, answered with its code's status and all it says.
-impl From<motcua_service::ServiceError> for ApiError {
-    fn from(e: motcua_service::ServiceError) -> Self {
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
         let mut error = ApiError::new(e.code, e.detail);
         error.errors = e.errors;
         error.allowed_actions = e.allowed_actions;
@@ -146,7 +107,7 @@ impl From<AuthError> for ApiError {
             }
             AuthError::LoginRefused(why) => ApiError::new(Code::LoginRefused, why),
             AuthError::ProviderUnavailable(why) => {
-                ApiError::unavailable("the identity provider", why)
+                ServiceError::unavailable("the identity provider", why).into()
             }
         }
     }

@@ -12,7 +12,7 @@ use axum::extract::{ConnectInfo, Request};
 use axum::http::Method;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use motcua_service::Code;
+use motcua_service::{Code, ServiceError};
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -237,7 +237,7 @@ pub fn client_address(request: &Request, trust_forwarded_for: bool) -> IpAddr {
 
 pub fn too_many(kind: Limited, wait: Duration) -> ApiError {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    ApiError::new(
+    ServiceError::new(
         Code::RateLimited,
         format!(
             "too many {} from this account or address; try again in {seconds} s",
@@ -245,6 +245,7 @@ pub fn too_many(kind: Limited, wait: Duration) -> ApiError {
         ),
     )
     .with_retry_after(wait)
+    .into()
 }
 
 #[cfg(test)]

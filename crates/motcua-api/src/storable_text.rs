@@ -12,7 +12,7 @@ use crate::error::{ApiError, FieldProblem};
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use motcua_service::Code;
+use motcua_service::{Code, ServiceError};
 use percent_encoding::percent_decode_str;
 use serde_json::Value;
 
@@ -38,7 +38,9 @@ fn unstorable(problems: Vec<FieldProblem>) -> ApiError {
         [one] => format!("{} {}", one.pointer, one.message),
         _ => format!("{} values hold text that cannot be stored", problems.len()),
     };
-    ApiError::new(Code::UnstorableText, detail).with_errors(problems)
+    ServiceError::new(Code::UnstorableText, detail)
+        .with_errors(problems)
+        .into()
 }
 
 /// A JSON pointer's reference token (RFC 6901), readable even when the name itself is the

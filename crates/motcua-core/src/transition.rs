@@ -16,6 +16,14 @@ pub const REFUSAL: &str = "refusal";
 pub const APOLOGY: &str = "apology";
 pub const STOP: &str = "stop";
 
+/// The slips an action's effects issue, besides the receipt that starting the clock gives.
+pub const SLIP_EFFECTS: [(Effect, &str); 4] = [
+    (Effect::SupplementSlip, SUPPLEMENT),
+    (Effect::RefusalSlip, REFUSAL),
+    (Effect::ApologySlip, APOLOGY),
+    (Effect::StopNotice, STOP),
+];
+
 /// One step of a dossier, planned: what to record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Transition {
@@ -88,16 +96,12 @@ impl Transition {
             clock.clock_paused_at = Some(now);
             clock.supplement_requests += 1;
         }
-        for (effect, slip) in [
-            (Effect::SupplementSlip, SUPPLEMENT),
-            (Effect::RefusalSlip, REFUSAL),
-            (Effect::ApologySlip, APOLOGY),
-            (Effect::StopNotice, STOP),
-        ] {
-            if action.has(effect) {
-                slips.push(slip);
-            }
-        }
+        slips.extend(
+            SLIP_EFFECTS
+                .iter()
+                .filter(|(effect, _)| action.has(*effect))
+                .map(|(_, slip)| *slip),
+        );
         let handover = handover(dossier, now);
         // Forwarding within a step hands the work to someone else; the step keeps its time.
         if to_state != dossier.state {

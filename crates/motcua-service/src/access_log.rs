@@ -3,9 +3,11 @@
 //! dossiers or documents — with who read it, in which role and agency, and why. Only the
 //! citizen themself sees it.
 
+use crate::checks::citizen_only;
 use crate::error::ServiceError;
+use crate::pages;
 use crate::time::in_vietnam;
-use crate::{Code, Services};
+use crate::Services;
 use chrono::{DateTime, FixedOffset};
 use motcua_core::pin::Pin;
 use motcua_core::principal::Principal;
@@ -46,13 +48,10 @@ pub struct AccessPage {
 
 /// The citizen whose log this is; staff have none.
 pub fn reader(principal: &Principal) -> Result<&Pin, ServiceError> {
-    match principal {
-        Principal::Citizen { pin, .. } => Ok(pin),
-        Principal::Staff { .. } => Err(ServiceError::new(
-            Code::CitizensOnly,
-            "the access log shows a citizen the reads of their own data",
-        )),
-    }
+    citizen_only(
+        principal,
+        "the access log shows a citizen the reads of their own data",
+    )
 }
 
 /// At most `limit` entries of `citizen`'s log, before the entry `before` if given.
@@ -65,12 +64,9 @@ pub async fn list(
     let rows =
         register_access::list_for_subject(&services.pool, citizen.as_str(), before, limit + 1)
             .await?;
-    let more_before = (rows.len() as i64 > limit)
-        .then(|| rows.get(limit as usize - 1).map(|r| r.id))
-        .flatten();
+    let (rows, more_before) = pages::split(rows, limit, |r| r.id);
     let items = rows
         .into_iter()
-        .take(limit as usize)
         .map(|r| AccessEntry {
             at: in_vietnam(r.at),
             source: r.source,

@@ -36,12 +36,18 @@ pub fn form_problems(procedure: &Procedure, data: &Value, on: NaiveDate) -> Vec<
 }
 
 pub fn citizen_pin(principal: &Principal) -> Result<&str, ServiceError> {
+    citizen_only(
+        principal,
+        "only a citizen can do this for themself; staff use the counter endpoints",
+    )
+    .map(Pin::as_str)
+}
+
+/// The citizen's number, for what only a citizen does; staff are refused, being told `why`.
+pub fn citizen_only<'p>(principal: &'p Principal, why: &str) -> Result<&'p Pin, ServiceError> {
     match principal {
-        Principal::Citizen { pin, .. } => Ok(pin.as_str()),
-        Principal::Staff { .. } => Err(ServiceError::new(
-            Code::CitizensOnly,
-            "only a citizen can do this for themself; staff use the counter endpoints",
-        )),
+        Principal::Citizen { pin, .. } => Ok(pin),
+        Principal::Staff { .. } => Err(ServiceError::new(Code::CitizensOnly, why)),
     }
 }
 

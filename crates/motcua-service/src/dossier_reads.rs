@@ -4,7 +4,10 @@
 //! while a staff list carries none.
 
 use crate::error::ServiceError;
-use crate::lookup::{find_visible, full_view, procedure_of, record_staff_read, view};
+use crate::lookup::{
+    find_visible, find_with_procedure, full_view, procedure_of, record_staff_read, view,
+};
+use crate::pages;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
 use crate::Services;
@@ -26,8 +29,7 @@ pub async fn get(
     principal: &Principal,
     id: Uuid,
 ) -> Result<DossierView, ServiceError> {
-    let dossier = find_visible(&services.pool, principal, id).await?;
-    let procedure = procedure_of(&services.catalog, &dossier)?;
+    let (dossier, procedure) = find_with_procedure(services, principal, id).await?;
     record_staff_read(&services.pool, principal, &dossier).await?;
     full_view(&services.pool, principal, dossier, procedure).await
 }
@@ -60,7 +62,7 @@ pub async fn list(
     query: ListQuery<'_>,
 ) -> Result<DossierPage, ServiceError> {
     let ListQuery { limit, after, .. } = query;
-    let mut rows = match principal {
+    let rows = match principal {
         Principal::Citizen { pin, .. } => {
             dossiers::list_for_citizen(&services.pool, pin.as_str(), after, limit + 1).await?
         }
@@ -73,9 +75,7 @@ pub async fn list(
             dossiers::list_for_agency(&services.pool, agency, filter, after, limit + 1).await?
         }
     };
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let more_after = if more { rows.last().cloned() } else { None };
+    let (rows, more_after) = pages::split(rows, limit, Dossier::clone);
     let mut items = Vec::with_capacity(rows.len());
     for dossier in rows {
         let procedure = procedure_of(&services.catalog, &dossier)?;

@@ -6,10 +6,12 @@
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
 use crate::view::{DossierDocumentView, DossierView};
+use crate::Services;
 use motcua_core::access;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
+use motcua_store::register_access::{self, NewRegisterAccess};
 use motcua_store::{documents, dossiers};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -42,10 +44,7 @@ pub async fn find_visible(
     id: Uuid,
 ) -> Result<Dossier, ServiceError> {
     trace_dossier(id);
-    dossiers::find(pool, id)
-        .await?
-        .filter(|d| access::may_see(principal, d))
-        .ok_or_else(ServiceError::dossier_not_found)
+    visible(principal, dossiers::find(pool, id).await?)
 }
 
 /// Like [`find_visible`], and locked until the transaction ends.
@@ -55,10 +54,25 @@ pub async fn lock_visible(
     id: Uuid,
 ) -> Result<Dossier, ServiceError> {
     trace_dossier(id);
-    dossiers::find_for_update(conn, id)
-        .await?
+    visible(principal, dossiers::find_for_update(conn, id).await?)
+}
+
+/// The dossier found, if the principal may see it: one they may not is "not found" too.
+fn visible(principal: &Principal, found: Option<Dossier>) -> Result<Dossier, ServiceError> {
+    found
         .filter(|d| access::may_see(principal, d))
         .ok_or_else(ServiceError::dossier_not_found)
+}
+
+/// Like [`find_visible`], with the procedure version the dossier is bound to.
+pub async fn find_with_procedure<'s>(
+    services: &'s Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<(Dossier, &'s Arc<Procedure>), ServiceError> {
+    let dossier = find_visible(&services.pool, principal, id).await?;
+    let procedure = procedure_of(&services.catalog, &dossier)?;
+    Ok((dossier, procedure))
 }
 
 pub fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> DossierView {
@@ -102,31 +116,69 @@ pub async fn record_staff_read(
     principal: &Principal,
     dossier: &Dossier,
 ) -> Result<(), ServiceError> {
-    let Principal::Staff {
-        subject, agency, ..
-    } = principal
-    else {
+    let Principal::Staff { .. } = principal else {
         return Ok(());
     };
     // An anonymised dossier holds nobody's personal data any more: nothing is read.
     if dossier.anonymised_at.is_some() {
         return Ok(());
     }
-    motcua_store::register_access::record(
+    record_staff_access(
         executor,
-        motcua_store::register_access::NewRegisterAccess {
+        principal,
+        StaffRead {
             source: "dossier",
             document_id: None,
-            actor_kind: "staff",
-            actor: subject,
-            actor_role: Some(&principal.role_names().join(",")),
-            actor_agency: Some(agency),
             subject_pin: &dossier.citizen_pin,
-            fields: &[],
             procedure_code: &dossier.procedure_code,
             dossier_id: dossier.id,
             purpose: "giải quyết hồ sơ / handling the dossier",
             outcome: "opened",
+        },
+    )
+    .await
+}
+
+/// What a staff member read of a citizen's data, through which dossier, and why.
+pub struct StaffRead<'a> {
+    /// `dossier` (opened) or `document` (downloaded).
+    pub source: &'a str,
+    pub document_id: Option<Uuid>,
+    pub subject_pin: &'a str,
+    pub procedure_code: &'a str,
+    pub dossier_id: Uuid,
+    pub purpose: &'a str,
+    pub outcome: &'a str,
+}
+
+/// Records a staff member's read in the citizen's access log, with who read it, in which
+/// role and agency; a citizen's reads of their own dossiers are not recorded here.
+pub async fn record_staff_access(
+    executor: impl sqlx::PgExecutor<'_>,
+    principal: &Principal,
+    read: StaffRead<'_>,
+) -> Result<(), ServiceError> {
+    let Principal::Staff {
+        subject, agency, ..
+    } = principal
+    else {
+        return Ok(());
+    };
+    register_access::record(
+        executor,
+        NewRegisterAccess {
+            source: read.source,
+            document_id: read.document_id,
+            actor_kind: "staff",
+            actor: subject,
+            actor_role: Some(&principal.role_names().join(",")),
+            actor_agency: Some(agency),
+            subject_pin: read.subject_pin,
+            fields: &[],
+            procedure_code: read.procedure_code,
+            dossier_id: read.dossier_id,
+            purpose: read.purpose,
+            outcome: read.outcome,
             request_id: Uuid::nil(),
         },
     )

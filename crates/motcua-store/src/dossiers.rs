@@ -86,6 +86,12 @@ impl TryFrom<DossierRow> for Dossier {
     }
 }
 
+/// The row an update returned, or [`StoreError::Conflict`] when it matched none (the
+/// dossier moved on meanwhile).
+pub(crate) fn updated(row: Option<DossierRow>) -> Result<Dossier, StoreError> {
+    row.ok_or(StoreError::Conflict)?.try_into()
+}
+
 /// Each row as a [`Dossier`].
 pub(crate) fn from_rows(rows: Vec<DossierRow>) -> Result<Vec<Dossier>, StoreError> {
     rows.into_iter().map(Dossier::try_from).collect()
@@ -217,7 +223,7 @@ pub async fn update_data(
 /// Reserves the next `count` numbers (at least one) of the agency's sequence for the
 /// reception day and answers them. The engine reserves them on the pool of
 /// `crate::connect_code_numbers`, committed at once and not inside a submission's
-/// transaction (that function says why), and hands them out itself (motcua-api's
+/// transaction (that function says why), and hands them out itself (motcua-service's
 /// `code_numbers`): no number is given twice; one reserved and not given leaves a gap.
 pub async fn reserve_code_numbers(
     executor: impl PgExecutor<'_>,
@@ -274,7 +280,7 @@ pub struct Step<'a> {
 
 pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Dossier, StoreError> {
     let c = step.clock;
-    sqlx::query_as::<_, DossierRow>(&format!(
+    let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set state = $3, updated_at = now(),
                 closed_at = case when $4 then $5 else closed_at end,
                 assigned_to = null, assigned_at = null,
@@ -300,9 +306,8 @@ pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Doss
     .bind(c.apologies)
     .bind(step.ack_due_at)
     .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::Conflict)?
-    .try_into()
+    .await?;
+    updated(row)
 }
 
 /// Changes only the clock facts (an apology moves the return date), in the same state and
@@ -312,7 +317,7 @@ pub async fn record_clock(
     id: Uuid,
     c: &ClockFacts,
 ) -> Result<Dossier, StoreError> {
-    sqlx::query_as::<_, DossierRow>(&format!(
+    let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set updated_at = now(), step_due_at = $2, due_at = $3,
                 original_due_at = $4, apologies = $5
          where id = $1 returning {COLUMNS}"
@@ -323,9 +328,8 @@ pub async fn record_clock(
     .bind(c.original_due_at)
     .bind(c.apologies)
     .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::Conflict)?
-    .try_into()
+    .await?;
+    updated(row)
 }
 
 /// Withdrawing a draft: it never entered the workflow, so there is no clock to keep.
@@ -335,7 +339,7 @@ pub async fn abandon_draft(
     to_state: &str,
     at: DateTime<Utc>,
 ) -> Result<Dossier, StoreError> {
-    sqlx::query_as::<_, DossierRow>(&format!(
+    let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set state = $2, closed_at = $3, state_entered_at = $3, updated_at = now()
          where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
     ))
@@ -343,9 +347,8 @@ pub async fn abandon_draft(
     .bind(to_state)
     .bind(at)
     .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::Conflict)?
-    .try_into()
+    .await?;
+    updated(row)
 }
 
 /// Optional filters of a staff list; `None` means "any".

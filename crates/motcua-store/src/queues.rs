@@ -2,7 +2,7 @@
 //! that works it). Claims hand out the unassigned dossier due first, with `FOR UPDATE SKIP
 //! LOCKED` so that clerks claiming at once never wait for nor get the same dossier.
 
-use crate::dossiers::{Dossier, DossierRow, COLUMNS};
+use crate::dossiers::{updated, Dossier, DossierRow, COLUMNS};
 use crate::StoreError;
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor};
@@ -117,7 +117,7 @@ pub async fn assign(
     staff: Option<&str>,
     at: DateTime<Utc>,
 ) -> Result<Dossier, StoreError> {
-    sqlx::query_as::<_, DossierRow>(&format!(
+    let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set assigned_to = $2, assigned_at = case when $2::text is null then null else $3 end,
                 updated_at = now()
          where id = $1 returning {COLUMNS}"
@@ -126,7 +126,6 @@ pub async fn assign(
     .bind(staff)
     .bind(at)
     .fetch_optional(conn)
-    .await?
-    .ok_or(StoreError::Conflict)?
-    .try_into()
+    .await?;
+    updated(row)
 }

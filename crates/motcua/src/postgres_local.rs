@@ -193,26 +193,23 @@ impl LocalCluster {
     /// As root, the data directory must belong to `postgres`, and every folder above it
     /// must let that user through.
     fn give_to_postgres_user(&self) -> Result<()> {
-        let status = Command::new("chown")
-            .args(["-R", "postgres:postgres"])
-            .arg(&self.data_dir)
-            .status()
-            .context("cannot run chown")?;
-        if !status.success() {
+        let dir = self.data_dir.display();
+        let succeeds = |program: &str, args: &[&str]| -> Result<bool> {
+            Ok(Command::new(program)
+                .args(args)
+                .arg(&self.data_dir)
+                .status()
+                .with_context(|| format!("cannot run {program}"))?
+                .success())
+        };
+        if !succeeds("chown", &["-R", "postgres:postgres"])? {
             bail!(
-                "running as root, but cannot give {} to the postgres user (is the postgresql package installed?)",
-                self.data_dir.display()
+                "running as root, but cannot give {dir} to the postgres user (is the postgresql package installed?)"
             );
         }
-        let probe = Command::new("runuser")
-            .args(["-u", "postgres", "--", "test", "-w"])
-            .arg(&self.data_dir)
-            .status()
-            .context("cannot run runuser")?;
-        if !probe.success() {
+        if !succeeds("runuser", &["-u", "postgres", "--", "test", "-w"])? {
             bail!(
-                "running as root: the postgres user cannot reach {}; use a MOTCUA_DATA_DIR whose parent folders others may enter",
-                self.data_dir.display()
+                "running as root: the postgres user cannot reach {dir}; use a MOTCUA_DATA_DIR whose parent folders others may enter"
             );
         }
         Ok(())

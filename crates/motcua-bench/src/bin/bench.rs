@@ -128,18 +128,7 @@ fn args() -> Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Args {
-        scenario,
-        plan,
-        ceiling,
-        backlog,
-        refill_every,
-        clerks,
-        dossiers,
-        engine_env,
-        engine,
-        postgres,
-    } = args();
+    let args = args();
     if ![
         "deadline",
         "claim",
@@ -148,35 +137,36 @@ async fn main() -> anyhow::Result<()> {
         "reports",
         "connections",
     ]
-    .contains(&scenario.as_str())
+    .contains(&args.scenario.as_str())
     {
         usage();
     }
-    if !postgres.is_empty() {
-        eprintln!("PostgreSQL settings: {}", postgres.join(", "));
-        motcua_tests::postgres::configure_cluster(postgres);
+    if !args.postgres.is_empty() {
+        eprintln!("PostgreSQL settings: {}", args.postgres.join(", "));
+        motcua_tests::postgres::configure_cluster(args.postgres);
     }
     eprintln!("starting the engine (release build) …");
     // Every scenario but reports runs on the last days of the THPT registration: the deadline
     // needs its window open, and the others run beside it in `mixed`. The reports read the
     // generated months of 2026 on the system's clock, as the supervisor would.
-    let clock = (scenario != "reports").then(|| THPT_WINDOW_2025.to_owned());
+    let clock = (args.scenario != "reports").then(|| THPT_WINDOW_2025.to_owned());
     let setup = Setup::start(
         EngineOptions {
             clock,
-            extra_env: engine_env,
-            binary: engine,
+            extra_env: args.engine_env,
+            binary: args.engine,
             ..Default::default()
         },
-        ceiling,
+        args.ceiling,
     )
     .await;
-    match scenario.as_str() {
+    let plan = args.plan;
+    match args.scenario.as_str() {
         "deadline" => deadline::run(setup, plan).await,
-        "claim" => claim::run(setup, plan, backlog, refill_every).await,
+        "claim" => claim::run(setup, plan, args.backlog, args.refill_every).await,
         "journey" => journey::run(setup, plan).await,
-        "mixed" => mixed::run(setup, plan, backlog, clerks).await,
-        "reports" => reports::run(setup, plan, dossiers).await,
+        "mixed" => mixed::run(setup, plan, args.backlog, args.clerks).await,
+        "reports" => reports::run(setup, plan, args.dossiers).await,
         "connections" => {
             let connections = usize::try_from(plan.operations).unwrap_or(usize::MAX);
             connections::run(setup, connections, plan.duration).await

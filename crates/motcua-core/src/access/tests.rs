@@ -28,6 +28,24 @@ const EVERYTHING: Request<'static> = Request {
     items: 1,
 };
 
+/// What the workflow decides when `principal` takes `action` on `dossier`, bringing
+/// everything an action can need.
+fn decided<'p>(
+    procedure: &'p Procedure,
+    dossier: &Dossier,
+    principal: &Principal,
+    action: &str,
+) -> Result<&'p crate::procedure::Action, Refusal> {
+    decide(
+        procedure,
+        &facts(dossier, true),
+        &actor(principal, dossier),
+        action,
+        &EVERYTHING,
+        0,
+    )
+}
+
 /// Every action of every shipped procedure, from each state it is taken in, by someone in
 /// each role: listed and allowed exactly for the roles the procedure names, refused as
 /// `WrongRole` for the others.
@@ -48,14 +66,7 @@ fn every_shipped_action_is_offered_and_allowed_to_its_roles_only() {
                     let may = action.roles.contains(&role);
                     let listed = allowed_actions(&principal, &dossier, &procedure);
                     assert_eq!(listed.contains(&action.name), may, "{context}: {listed:?}");
-                    let decided = decide(
-                        &procedure,
-                        &facts(&dossier, true),
-                        &actor(&principal, &dossier),
-                        &action.name,
-                        &EVERYTHING,
-                        0,
-                    );
+                    let decided = decided(&procedure, &dossier, &principal, &action.name);
                     match decided {
                         Ok(a) => {
                             assert!(may, "{context}");
@@ -90,14 +101,7 @@ fn outsiders_see_nothing_and_may_do_nothing() {
                 for outsider in [stranger, other_agency] {
                     assert!(!may_see(&outsider, &dossier));
                     assert!(allowed_actions(&outsider, &dossier, &procedure).is_empty());
-                    let decided = decide(
-                        &procedure,
-                        &facts(&dossier, true),
-                        &actor(&outsider, &dossier),
-                        &action.name,
-                        &EVERYTHING,
-                        0,
-                    );
+                    let decided = decided(&procedure, &dossier, &outsider, &action.name);
                     assert_eq!(decided.err(), Some(Refusal::WrongRole(action.name.clone())));
                 }
             }
@@ -132,14 +136,7 @@ fn a_claimed_dossier_is_worked_only_by_who_claimed_it() {
     assert!(!allowed_actions(&colleague, &dossier, &p).contains(&"propose".to_owned()));
     assert!(may_edit(&holder, &dossier, &p));
     assert!(!may_edit(&colleague, &dossier, &p));
-    let refused = decide(
-        &p,
-        &facts(&dossier, true),
-        &actor(&colleague, &dossier),
-        "propose",
-        &EVERYTHING,
-        0,
-    );
+    let refused = decided(&p, &dossier, &colleague, "propose");
     assert_eq!(
         refused.err(),
         Some(Refusal::AssignedToAnother("chuyenvien1".into()))

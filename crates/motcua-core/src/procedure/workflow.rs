@@ -1,7 +1,7 @@
 //! Whether an actor may take an action on a dossier now, by the procedure's state machine:
 //! the one place that decides, for the API's 409 (not from this state, or taken already),
 //! 403 (not this actor's role) and 422 (reasons or items missing). Who may *see* the
-//! dossier at all (ownership, agency) is decided before this, by the API's access layer.
+//! dossier at all (ownership, agency) is decided before this, by `crate::access`.
 
 use super::spec::{Action, Needs, Role};
 use super::Procedure;
@@ -231,17 +231,20 @@ mod tests {
         }
     }
 
+    /// `action` taken in `state` by `actor`, with nothing sent, never taken before.
+    fn plain<'p>(
+        p: &'p Procedure,
+        state: &str,
+        actor: &Actor<'_>,
+        action: &str,
+    ) -> Result<&'p Action, Refusal> {
+        decide(p, &facts(state), actor, action, &Request::default(), 0)
+    }
+
     #[test]
     fn an_action_from_another_state_lists_the_allowed_ones() {
         let p = copy_procedure();
-        let refused = decide(
-            &p,
-            &facts("submitted"),
-            &CLERK,
-            "return_result",
-            &Request::default(),
-            0,
-        );
+        let refused = plain(&p, "submitted", &CLERK, "return_result");
         match refused {
             Err(Refusal::NotAllowed { allowed, .. }) => {
                 assert!(allowed.contains(&"receive".to_owned()), "{allowed:?}");
@@ -254,23 +257,9 @@ mod tests {
     #[test]
     fn a_specialist_cannot_approve_and_a_citizen_cannot_receive() {
         let p = copy_procedure();
-        let approve = decide(
-            &p,
-            &facts("approval"),
-            &SPECIALIST,
-            "approve",
-            &Request::default(),
-            0,
-        );
+        let approve = plain(&p, "approval", &SPECIALIST, "approve");
         assert!(matches!(approve, Err(Refusal::WrongRole(_))), "{approve:?}");
-        let receive = decide(
-            &p,
-            &facts("submitted"),
-            &CITIZEN,
-            "receive",
-            &Request::default(),
-            0,
-        );
+        let receive = plain(&p, "submitted", &CITIZEN, "receive");
         assert!(matches!(receive, Err(Refusal::WrongRole(_))), "{receive:?}");
     }
 

@@ -15,6 +15,11 @@ fn plan_at(procedure: &Procedure, dossier: &Dossier, action: &str, at: &str) -> 
     Transition::plan(&calendar(), procedure, dossier, action, vn(at)).expect("plannable")
 }
 
+/// `action` planned at `at` on a dossier in `state` as [`dossier_in`] makes it.
+fn plan_from(procedure: &Procedure, state: &str, action: &str, at: &str) -> Transition {
+    plan_at(procedure, &dossier_in(procedure, state), action, at)
+}
+
 /// Every action of every shipped procedure, from each state it is taken in: it goes where
 /// the procedure says (or back to the desk), closes the dossier exactly when that state is
 /// final, issues the slips its effects name and no others, and hands over the step it
@@ -44,16 +49,19 @@ fn every_shipped_action_plans_as_its_effects_say() {
                 if action.has(Effect::StartClock) {
                     slips.push(RECEIPT);
                 }
-                for (effect, slip) in [
-                    (Effect::SupplementSlip, SUPPLEMENT),
-                    (Effect::RefusalSlip, REFUSAL),
-                    (Effect::ApologySlip, APOLOGY),
-                    (Effect::StopNotice, STOP),
-                ] {
-                    if action.has(effect) {
-                        slips.push(slip);
-                    }
-                }
+                // Written out, not read from SLIP_EFFECTS: the table itself is under test.
+                let named = [
+                    (Effect::SupplementSlip, "supplement"),
+                    (Effect::RefusalSlip, "refusal"),
+                    (Effect::ApologySlip, "apology"),
+                    (Effect::StopNotice, "stop"),
+                ];
+                slips.extend(
+                    named
+                        .iter()
+                        .filter(|(e, _)| action.has(*e))
+                        .map(|(_, s)| *s),
+                );
                 assert_eq!(t.slips, slips, "{context}");
                 assert_eq!(
                     t.publish_results,
@@ -104,12 +112,7 @@ fn reception_starts_the_clock_and_sets_the_return_date_in_working_days() {
     // 3.000466: 5 working days. Received Monday 09:00, the day counts as the first: the
     // result is due at Friday's close.
     let p = shipped_one("3.000466");
-    let t = plan_at(
-        &p,
-        &dossier_in(&p, "submitted"),
-        "receive",
-        "2026-12-07T09:00:00+07:00",
-    );
+    let t = plan_from(&p, "submitted", "receive", "2026-12-07T09:00:00+07:00");
     assert_eq!(t.to_state, "processing");
     assert_eq!(t.clock.received_at, Some(vn("2026-12-07T09:00:00+07:00")));
     assert_eq!(
@@ -127,30 +130,23 @@ fn reception_starts_the_clock_and_sets_the_return_date_in_working_days() {
 #[test]
 fn received_after_15_00_the_clock_starts_the_next_working_day() {
     let p = shipped_one("3.000466");
-    let t = plan_at(
-        &p,
-        &dossier_in(&p, "submitted"),
-        "receive",
+    // Friday 15:30: received then, counted from Monday's opening, due the next Friday.
+    let t = plan_from(&p, "submitted", "receive", "2026-12-11T15:30:00+07:00");
+    let c = &t.clock;
+    let got = [c.received_at, c.clock_started_at, c.due_at].map(|t| t.map(|t| t.to_rfc3339()));
+    let expected = [
         "2026-12-11T15:30:00+07:00",
-    );
-    assert_eq!(t.clock.received_at, Some(vn("2026-12-11T15:30:00+07:00")));
-    assert_eq!(
-        t.clock.clock_started_at,
-        Some(vn("2026-12-14T07:30:00+07:00"))
-    );
-    assert_eq!(t.clock.due_at, Some(vn("2026-12-18T17:00:00+07:00")));
+        "2026-12-14T07:30:00+07:00",
+        "2026-12-18T17:00:00+07:00",
+    ];
+    assert_eq!(got, expected.map(|t| Some(vn(t).to_rfc3339())));
 }
 
 #[test]
 fn a_complex_case_extends_the_return_date_by_two_working_days() {
     // 3.000465: 1 working day, + 2 for a complex case (NĐ 23/2015 Điều 7), once.
     let p = shipped_one("3.000465");
-    let received = plan_at(
-        &p,
-        &dossier_in(&p, "submitted"),
-        "receive",
-        "2026-12-07T09:00:00+07:00",
-    );
+    let received = plan_from(&p, "submitted", "receive", "2026-12-07T09:00:00+07:00");
     assert_eq!(received.clock.due_at, Some(vn("2026-12-07T17:00:00+07:00")));
     let mut dossier = dossier_in(&p, "processing");
     dossier.clock = received.clock;
@@ -200,9 +196,9 @@ fn a_supplement_asked_at_the_desk_brings_the_completed_dossier_back_to_the_desk(
     // The clock never started: the completed dossier is received (or not) like a new one,
     // acknowledged within 8 working hours online.
     let p = shipped_one("1.004889");
-    let asked = plan_at(
+    let asked = plan_from(
         &p,
-        &dossier_in(&p, "submitted"),
+        "submitted",
         "request_supplement",
         "2026-12-07T10:00:00+07:00",
     );
@@ -257,36 +253,21 @@ fn the_step_left_is_handed_over_with_how_it_ended() {
 #[test]
 fn refusing_returning_and_withdrawing_close_the_dossier() {
     let p = shipped_one("1.005142");
-    let refused = plan_at(
-        &p,
-        &dossier_in(&p, "submitted"),
-        "refuse",
-        "2026-12-07T10:00:00+07:00",
-    );
+    let refused = plan_from(&p, "submitted", "refuse", "2026-12-07T10:00:00+07:00");
     assert!(refused.closes);
     assert_eq!(refused.slips, vec![REFUSAL]);
-    let returned = plan_at(
+    let returned = plan_from(
         &p,
-        &dossier_in(&p, "confirmed"),
+        "confirmed",
         "return_result",
         "2026-12-09T10:00:00+07:00",
     );
     assert!(returned.closes);
     assert!(returned.slips.is_empty());
-    let withdrawn = plan_at(
-        &p,
-        &dossier_in(&p, "checking"),
-        "withdraw",
-        "2026-12-09T10:00:00+07:00",
-    );
+    let withdrawn = plan_from(&p, "checking", "withdraw", "2026-12-09T10:00:00+07:00");
     assert!(withdrawn.closes);
     assert_eq!(withdrawn.slips, vec![STOP]);
-    let confirmed = plan_at(
-        &p,
-        &dossier_in(&p, "checking"),
-        "confirm",
-        "2026-12-09T10:00:00+07:00",
-    );
+    let confirmed = plan_from(&p, "checking", "confirm", "2026-12-09T10:00:00+07:00");
     assert!(confirmed.publish_results);
     assert!(!confirmed.closes);
 }
@@ -308,71 +289,73 @@ fn a_date_past_the_calendar_s_last_year_is_not_counted() {
     );
 }
 
+/// The apology asked `at` (Vietnam time) for a new return date `new_due`.
+fn apologise(dossier: &Dossier, new_due: &str, at: &str) -> Result<ClockFacts, ApologyRefused> {
+    apology(&calendar(), dossier, vn(new_due), vn(at))
+}
+
 #[test]
 fn an_apology_moves_the_return_date_once_and_at_least_a_working_day_ahead() {
     let p = shipped_one("3.000466");
     let dossier = dossier_in(&p, "processing");
-    let calendar = calendar();
-    let new_due = vn("2026-12-15T17:00:00+07:00");
-    let clock = apology(
-        &calendar,
-        &dossier,
-        new_due,
-        vn("2026-12-07T10:00:00+07:00"),
-    )
-    .expect("in time");
-    assert_eq!(clock.due_at, Some(new_due));
+    let new_due = "2026-12-15T17:00:00+07:00";
+    let monday = "2026-12-07T10:00:00+07:00";
+    let clock = apologise(&dossier, new_due, monday).expect("in time");
+    assert_eq!(clock.due_at, Some(vn(new_due)));
     assert_eq!(clock.original_due_at, dossier.clock.due_at);
     assert_eq!(clock.apologies, 1);
     assert_eq!(
         clock.step_due_at, dossier.clock.step_due_at,
         "the step's own deadline is earlier"
     );
-
     let mut apologised = dossier.clone();
     apologised.clock = clock;
-    assert_eq!(
-        apology(
-            &calendar,
+    let refusals = [
+        (
             &apologised,
-            vn("2026-12-18T17:00:00+07:00"),
-            vn("2026-12-08T10:00:00+07:00")
+            "2026-12-18T17:00:00+07:00",
+            "2026-12-08T10:00:00+07:00",
+            "once",
         ),
-        Err(ApologyRefused::AlreadyIssued)
-    );
-    // Less than one working day before Friday 17:00.
-    assert!(matches!(
-        apology(
-            &calendar,
-            &dossier,
+        // Less than one working day before Friday 17:00.
+        (&dossier, new_due, "2026-12-11T10:00:00+07:00", "too late"),
+        (&dossier, "2026-12-10T17:00:00+07:00", monday, "not later"),
+        (
+            &dossier_in(&p, "supplement"),
             new_due,
-            vn("2026-12-11T10:00:00+07:00")
+            "2026-12-08T10:00:00+07:00",
+            "paused",
         ),
-        Err(ApologyRefused::TooLate { .. })
-    ));
-    assert!(matches!(
-        apology(
-            &calendar,
-            &dossier,
-            vn("2026-12-10T17:00:00+07:00"),
-            vn("2026-12-07T10:00:00+07:00")
-        ),
-        Err(ApologyRefused::NotLater { .. })
-    ));
-    let paused = dossier_in(&p, "supplement");
-    assert_eq!(
-        apology(&calendar, &paused, new_due, vn("2026-12-08T10:00:00+07:00")),
-        Err(ApologyRefused::NoRunningClock)
-    );
-    let at_desk = dossier_in(&p, "submitted");
-    assert_eq!(
-        apology(
-            &calendar,
-            &at_desk,
+        (
+            &dossier_in(&p, "submitted"),
             new_due,
-            vn("2026-12-07T10:00:00+07:00")
+            monday,
+            "not received",
         ),
-        Err(ApologyRefused::NoRunningClock)
+    ];
+    let found: Vec<_> = refusals
+        .iter()
+        .map(|(d, due, at, why)| (*why, apologise(d, due, at).err()))
+        .collect();
+    assert!(
+        matches!(found[0].1, Some(ApologyRefused::AlreadyIssued)),
+        "{found:?}"
+    );
+    assert!(
+        matches!(found[1].1, Some(ApologyRefused::TooLate { .. })),
+        "{found:?}"
+    );
+    assert!(
+        matches!(found[2].1, Some(ApologyRefused::NotLater { .. })),
+        "{found:?}"
+    );
+    assert!(
+        matches!(found[3].1, Some(ApologyRefused::NoRunningClock)),
+        "{found:?}"
+    );
+    assert!(
+        matches!(found[4].1, Some(ApologyRefused::NoRunningClock)),
+        "{found:?}"
     );
 }
 
@@ -381,15 +364,9 @@ fn an_apology_brings_a_later_step_deadline_back_to_the_new_date() {
     let p = shipped_one("3.000466");
     let mut dossier = dossier_in(&p, "processing");
     dossier.clock.step_due_at = Some(vn("2026-12-18T17:00:00+07:00"));
-    let new_due = vn("2026-12-15T17:00:00+07:00");
-    let clock = apology(
-        &calendar(),
-        &dossier,
-        new_due,
-        vn("2026-12-07T10:00:00+07:00"),
-    )
-    .expect("in time");
-    assert_eq!(clock.step_due_at, Some(new_due));
+    let new_due = "2026-12-15T17:00:00+07:00";
+    let clock = apologise(&dossier, new_due, "2026-12-07T10:00:00+07:00").expect("in time");
+    assert_eq!(clock.step_due_at, Some(vn(new_due)));
 }
 
 #[test]

@@ -18,42 +18,38 @@ pub(super) async fn apologise(
     cx: &Context<'_>,
     tx: &mut PgConnection,
 ) -> Result<(Dossier, Value), ServiceError> {
-    let Context {
-        services,
-        principal,
-        dossier,
-        procedure,
-        request,
-        now,
-        ..
-    } = *cx;
-    if !matches!(principal, Principal::Staff { .. }) {
+    if !matches!(cx.principal, Principal::Staff { .. }) {
         return Err(ServiceError::new(
             Code::RoleNotAllowed,
             "only the processing body apologises and sets a new return date",
         ));
     }
-    let new_date = asked_date(request.reason(), request.data.as_ref())?;
+    let new_date = asked_date(cx.request.reason(), cx.request.data.as_ref())?;
     let refused = |why: ApologyRefused| ServiceError::new(Code::ApologyRefused, why.to_string());
     // Before who may apologise: with no running clock there is nothing to apologise for.
-    let due = match dossier.clock.due_at {
-        Some(due) if dossier.clock_runs() => due,
+    let due = match cx.dossier.clock.due_at {
+        Some(due) if cx.dossier.clock_runs() => due,
         _ => return Err(refused(ApologyRefused::NoRunningClock)),
     };
-    if !access::apologises_for(principal, dossier, procedure) {
+    if !access::apologises_for(cx.principal, cx.dossier, cx.procedure) {
         return Err(ServiceError::new(
             Code::RoleNotAllowed,
             "the apology comes from who works the dossier's current step, or an approver",
         ));
     }
-    let new_due = services.calendar.close_on_or_after(new_date).map_err(|e| {
-        ServiceError::validation(
-            "the new return date cannot be counted",
-            vec![FieldProblem::new("/data/new_due_date", e.to_string())],
-        )
-    })?;
-    let clock = transition::apology(&services.calendar, dossier, new_due, now).map_err(refused)?;
-    let updated = dossiers::record_clock(tx, dossier.id, &clock).await?;
+    let new_due = cx
+        .services
+        .calendar
+        .close_on_or_after(new_date)
+        .map_err(|e| {
+            ServiceError::validation(
+                "the new return date cannot be counted",
+                vec![FieldProblem::new("/data/new_due_date", e.to_string())],
+            )
+        })?;
+    let clock =
+        transition::apology(&cx.services.calendar, cx.dossier, new_due, cx.now).map_err(refused)?;
+    let updated = dossiers::record_clock(tx, cx.dossier.id, &clock).await?;
     Ok((
         updated,
         json!({ "slips": [APOLOGY], "previous_due_at": due, "due_at": new_due }),

@@ -21,34 +21,25 @@ pub(super) async fn workflow_step(
     cx: &Context<'_>,
     tx: &mut PgConnection,
 ) -> Result<(Dossier, Value), ServiceError> {
-    let Context {
-        services,
-        principal,
-        dossier,
-        procedure,
-        action: action_name,
-        request,
-        now,
-    } = *cx;
-    let id = dossier.id;
+    let id = cx.dossier.id;
     // Ask the database only what this action depends on: most steps need neither.
-    let candidate = procedure.action_from(&dossier.state, action_name);
+    let candidate = cx.procedure.action_from(&cx.dossier.state, cx.action);
     let has_result = match candidate {
         Some(a) if a.needs(Needs::ResultDocument) => documents::has_result(&mut *tx, id).await?,
         _ => false,
     };
     let times_taken = match candidate {
-        Some(a) if a.once => events::count_action(&mut *tx, id, action_name).await?,
+        Some(a) if a.once => events::count_action(&mut *tx, id, cx.action).await?,
         _ => 0,
     };
-    let items = request.items();
+    let items = cx.request.items();
     let decided = workflow::decide(
-        procedure,
-        &access::facts(dossier, has_result),
-        &access::actor(principal, dossier),
-        action_name,
+        cx.procedure,
+        &access::facts(cx.dossier, has_result),
+        &access::actor(cx.principal, cx.dossier),
+        cx.action,
         &Request {
-            comment: request.comment.as_deref(),
+            comment: cx.request.comment.as_deref(),
             items: items.len(),
         },
         times_taken,
@@ -57,10 +48,10 @@ pub(super) async fn workflow_step(
     // Coming back from a supplement, the dossier must be complete again.
     if action.has(Effect::ResumeClock) {
         // Rules are judged on the day the dossier was first registered.
-        let registered_on = in_vietnam(dossier.submitted_at.unwrap_or(now)).date_naive();
-        let mut problems = form_problems(procedure, &dossier.data, registered_on);
+        let registered_on = in_vietnam(cx.dossier.submitted_at.unwrap_or(cx.now)).date_naive();
+        let mut problems = form_problems(cx.procedure, &cx.dossier.data, registered_on);
         let present = documents::list_for_dossier(&mut *tx, id).await?;
-        problems.extend(missing_documents(&mut *tx, procedure, dossier, &present).await?);
+        problems.extend(missing_documents(&mut *tx, cx.procedure, cx.dossier, &present).await?);
         if !problems.is_empty() {
             return Err(ServiceError::validation(
                 "the dossier is not complete; nothing was resubmitted",
@@ -68,14 +59,20 @@ pub(super) async fn workflow_step(
             ));
         }
     }
-    let planned = Transition::plan(&services.calendar, procedure, dossier, action, now)?;
+    let planned = Transition::plan(
+        &cx.services.calendar,
+        cx.procedure,
+        cx.dossier,
+        action,
+        cx.now,
+    )?;
     let updated = dossiers::record_step(
         &mut *tx,
         Step {
             id,
-            from_state: &dossier.state,
+            from_state: &cx.dossier.state,
             to_state: &planned.to_state,
-            at: now,
+            at: cx.now,
             closes: planned.closes,
             clock: &planned.clock,
             ack_due_at: planned.ack_due_at,
@@ -83,11 +80,18 @@ pub(super) async fn workflow_step(
     )
     .await?;
     if action.has(Effect::RegistrationSlips) {
-        crate::registration_slips::issue(services, &mut *tx, principal, &updated, procedure, now)
-            .await?;
+        crate::registration_slips::issue(
+            cx.services,
+            &mut *tx,
+            cx.principal,
+            &updated,
+            cx.procedure,
+            cx.now,
+        )
+        .await?;
     }
     if planned.publish_results {
-        documents::publish_results(&mut *tx, id, now).await?;
+        documents::publish_results(&mut *tx, id, cx.now).await?;
     }
     let mut detail = json!({ "slips": planned.slips, "handover": planned.handover });
     if !items.is_empty() {

@@ -14,23 +14,15 @@ pub(super) async fn withdraw_draft(
     cx: &Context<'_>,
     tx: &mut PgConnection,
 ) -> Result<(Dossier, Value), ServiceError> {
-    let Context {
-        principal,
-        dossier,
-        procedure,
-        action,
-        now,
-        ..
-    } = *cx;
-    let allowed = access::allowed_actions(principal, dossier, procedure);
-    let to_state = procedure.action(WITHDRAW).map(|a| a.to.clone());
+    let allowed = access::allowed_actions(cx.principal, cx.dossier, cx.procedure);
+    let to_state = cx.procedure.action(WITHDRAW).map(|a| a.to.clone());
     match to_state {
-        Some(to_state) if action == WITHDRAW && allowed.iter().any(|a| a == WITHDRAW) => {
-            let updated = dossiers::abandon_draft(tx, dossier.id, &to_state, now).await?;
+        Some(to_state) if cx.action == WITHDRAW && allowed.iter().any(|a| a == WITHDRAW) => {
+            let updated = dossiers::abandon_draft(tx, cx.dossier.id, &to_state, cx.now).await?;
             Ok((updated, json!({})))
         }
         _ => Err(refusal(Refusal::NotAllowed {
-            action: action.to_owned(),
+            action: cx.action.to_owned(),
             state: DRAFT.to_owned(),
             allowed,
         })),

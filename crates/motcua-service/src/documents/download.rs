@@ -8,11 +8,11 @@
 //! through the engine ([`Download::open`]).
 
 use crate::error::ServiceError;
+use crate::lookup::{record_staff_access, StaffRead};
 use crate::{Code, Services};
 use motcua_core::principal::Principal;
 use motcua_files::{ByteStream, FileError};
 use motcua_store::documents::{self, Document};
-use motcua_store::register_access::{self, NewRegisterAccess};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -83,36 +83,27 @@ async fn record_staff_download(
     document: &Document,
     dossier_id: Uuid,
 ) -> Result<(), ServiceError> {
-    let Principal::Staff {
-        agency, subject, ..
-    } = principal
-    else {
+    let Principal::Staff { .. } = principal else {
         return Ok(());
     };
     let procedure_code = motcua_store::dossiers::find(pool, dossier_id)
         .await?
         .map(|d| d.procedure_code)
         .unwrap_or_default();
-    register_access::record(
+    record_staff_access(
         pool,
-        NewRegisterAccess {
+        principal,
+        StaffRead {
             source: "document",
             document_id: Some(document.id),
-            actor_kind: "staff",
-            actor: subject,
-            actor_role: Some(&principal.role_names().join(",")),
-            actor_agency: Some(agency),
             subject_pin: &document.owner_pin,
-            fields: &[],
             procedure_code: &procedure_code,
             dossier_id,
             purpose: "xử lý hồ sơ / handling the dossier",
             outcome: "downloaded",
-            request_id: Uuid::nil(),
         },
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 impl Download {

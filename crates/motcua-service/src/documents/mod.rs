@@ -27,15 +27,16 @@ pub mod store;
 pub mod upload;
 
 use crate::error::ServiceError;
+use crate::lookup::{lock_visible, procedure_of};
 use crate::Code;
 use crate::Services;
-use chrono::{DateTime, Utc};
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::{DocumentRequirement, Procedure};
 use motcua_files::{ByteStream, PutError, Stored};
 use motcua_store::documents;
 use motcua_store::events::{self, NewEvent};
+use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 /// What an uploader declared about a file, before any of its bytes is read.
@@ -109,24 +110,40 @@ fn storage_key(dossier_id: Uuid, document_id: Uuid) -> String {
     format!("dossiers/{dossier_id}/{document_id}")
 }
 
-/// Streams `bytes` into `key`; a file over `max_bytes` is refused with `too_large(limit)`.
+/// The object of a new document, stored before its row is written.
+struct Put {
+    document_id: Uuid,
+    /// Where the object is kept.
+    key: String,
+    stored: Stored,
+}
+
+/// Streams `bytes` into the object of a new document of dossier `dossier_id`; a file over
+/// `max_bytes` is refused with `too_large(limit)`.
 async fn put(
     services: &Services,
-    key: &str,
+    dossier_id: Uuid,
     content_type: &str,
     bytes: ByteStream,
     max_bytes: u64,
     too_large: impl FnOnce(u64) -> ServiceError,
-) -> Result<Stored, UploadError> {
-    services
+) -> Result<Put, UploadError> {
+    let document_id = Uuid::now_v7();
+    let key = storage_key(dossier_id, document_id);
+    let stored = services
         .files
-        .put(key, content_type, bytes, max_bytes)
+        .put(&key, content_type, bytes, max_bytes)
         .await
         .map_err(|e| match e {
             PutError::TooLarge { limit } => too_large(limit).into(),
             PutError::Body(why) => UploadError::Interrupted(why),
             PutError::Unavailable(why) => ServiceError::storage_unavailable(why).into(),
-        })
+        })?;
+    Ok(Put {
+        document_id,
+        key,
+        stored,
+    })
 }
 
 /// A stored object's size as the database keeps it.
@@ -169,31 +186,72 @@ async fn delete_object(services: &Services, key: Option<String>) {
     }
 }
 
-/// The dossier's event of a change to its documents (its state stays as it is).
-async fn append_event(
-    conn: &mut sqlx::PgConnection,
-    at: DateTime<Utc>,
-    principal: &Principal,
-    dossier: &Dossier,
-    action: &str,
-    detail: serde_json::Value,
-) -> Result<(), ServiceError> {
-    events::append(
-        conn,
-        NewEvent {
-            dossier_id: dossier.id,
-            at,
-            actor_kind: principal.kind().as_str(),
-            actor: principal.subject(),
-            action,
-            from_state: Some(&dossier.state),
-            to_state: &dossier.state,
-            comment: None,
-            detail,
-        },
-    )
-    .await?;
-    Ok(())
+/// A change to a dossier's documents, in one transaction: the dossier is locked again (it
+/// may have changed since the request was accepted) and checked, the change written with the
+/// dossier's event, then committed.
+struct Change<'a> {
+    tx: Transaction<'static, Postgres>,
+    services: &'a Services,
+    principal: &'a Principal,
+    /// The dossier, locked until the transaction ends.
+    dossier: Dossier,
+    procedure: &'a Procedure,
+}
+
+impl<'a> Change<'a> {
+    /// Begins the change of dossier `dossier_id`, which `may` must still allow the principal.
+    async fn begin<T>(
+        services: &'a Services,
+        principal: &'a Principal,
+        dossier_id: Uuid,
+        may: impl FnOnce(&Principal, &Dossier, &Procedure) -> Result<T, ServiceError>,
+    ) -> Result<Change<'a>, ServiceError> {
+        let mut tx = services.pool.begin().await?;
+        let dossier = lock_visible(&mut tx, principal, dossier_id).await?;
+        let procedure = procedure_of(&services.catalog, &dossier)?;
+        may(principal, &dossier, procedure)?;
+        Ok(Change {
+            tx,
+            services,
+            principal,
+            dossier,
+            procedure,
+        })
+    }
+
+    /// The dossier's event of the change (its state stays as it is).
+    async fn append_event(
+        &mut self,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<(), ServiceError> {
+        let (principal, dossier) = (self.principal, &self.dossier);
+        events::append(
+            &mut self.tx,
+            NewEvent {
+                dossier_id: dossier.id,
+                at: self.services.clock.now(),
+                actor_kind: principal.kind().as_str(),
+                actor: principal.subject(),
+                action,
+                from_state: Some(&dossier.state),
+                to_state: &dossier.state,
+                comment: None,
+                detail,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Refreshes the dossier's facts and commits; then deletes the object of the document
+    /// the change removed, if any.
+    async fn commit(mut self, removed_key: Option<String>) -> Result<(), ServiceError> {
+        crate::facts::refresh(&mut self.tx, self.procedure, &self.dossier).await?;
+        self.tx.commit().await?;
+        delete_object(self.services, removed_key).await;
+        Ok(())
+    }
 }
 
 /// The dossier's document of `requirement` as it is now, for the answer.

@@ -5,15 +5,15 @@
 //! As with an upload, [`accept`] checks what was declared before any byte is read, and
 //! [`store`] streams the checked bytes to the file store, then records them.
 
-use super::{append_event, forget_orphan, put, size_of, storage_key, Declared, UploadError};
+use super::{forget_orphan, put, size_of, Change, Declared, Put, UploadError};
 use crate::error::ServiceError;
-use crate::lookup::{find_visible, lock_visible, procedure_of};
+use crate::lookup::find_with_procedure;
 use crate::view::DocumentView;
 use crate::{Code, Services};
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
-use motcua_files::{ByteStream, Stored};
+use motcua_files::ByteStream;
 use motcua_store::documents::{self, Document, NewDocument};
 use serde_json::json;
 use uuid::Uuid;
@@ -81,12 +81,8 @@ pub async fn accept(
             "results are issued by the agency handling the dossier",
         ));
     };
-    let dossier = find_visible(&services.pool, principal, dossier_id).await?;
-    result_may_be_attached(
-        principal,
-        &dossier,
-        procedure_of(&services.catalog, &dossier)?,
-    )?;
+    let (dossier, procedure) = find_with_procedure(services, principal, dossier_id).await?;
+    result_may_be_attached(principal, &dossier, procedure)?;
     checked_result_code(result_code)?;
     if !RESULT_TYPES.contains(&declared.content_type) {
         return Err(ServiceError::new(
@@ -114,11 +110,9 @@ pub async fn store(
     result: Accepted,
     bytes: ByteStream,
 ) -> Result<DocumentView, UploadError> {
-    let document_id = Uuid::now_v7();
-    let key = storage_key(result.dossier_id, document_id);
-    let stored = put(
+    let object = put(
         services,
-        &key,
+        result.dossier_id,
         &result.content_type,
         bytes,
         RESULT_MAX_BYTES,
@@ -130,11 +124,11 @@ pub async fn store(
         },
     )
     .await?;
-    let written = record(services, principal, &result, document_id, &key, &stored).await;
+    let written = record(services, principal, &result, &object).await;
     match written {
         Ok(document) => Ok(DocumentView::from(document)),
         Err(e) => {
-            forget_orphan(services, &key).await;
+            forget_orphan(services, &object.key).await;
             Err(e.into())
         }
     }
@@ -145,45 +139,47 @@ async fn record(
     services: &Services,
     principal: &Principal,
     result: &Accepted,
-    document_id: Uuid,
-    storage_key: &str,
-    stored: &Stored,
+    object: &Put,
 ) -> Result<Document, ServiceError> {
-    let mut tx = services.pool.begin().await?;
-    let locked = lock_visible(&mut tx, principal, result.dossier_id).await?;
-    result_may_be_attached(
+    let mut change = Change::begin(
+        services,
         principal,
-        &locked,
-        procedure_of(&services.catalog, &locked)?,
-    )?;
+        result.dossier_id,
+        result_may_be_attached,
+    )
+    .await?;
     let document = documents::insert(
-        &mut tx,
+        &mut change.tx,
         NewDocument {
-            id: document_id,
-            owner_pin: &locked.citizen_pin,
+            id: object.document_id,
+            owner_pin: &change.dossier.citizen_pin,
             kind: "result",
             file_name: &result.file_name,
             content_type: &result.content_type,
-            size: size_of(stored),
-            sha256: &stored.sha256,
-            storage_key,
+            size: size_of(&object.stored),
+            sha256: &object.stored.sha256,
+            storage_key: &object.key,
             issuer: Some(&result.agency),
             result_code: Some(&result.result_code),
         },
     )
     .await?;
-    documents::record_result(&mut tx, result.dossier_id, document_id, principal.subject()).await?;
-    append_event(
-        &mut tx,
-        services.clock.now(),
-        principal,
-        &locked,
-        "attach_result",
-        json!({
-            "document": document_id, "result_code": result.result_code, "sha256": stored.sha256,
-        }),
+    documents::record_result(
+        &mut change.tx,
+        result.dossier_id,
+        object.document_id,
+        principal.subject(),
     )
     .await?;
-    tx.commit().await?;
+    change
+        .append_event(
+            "attach_result",
+            json!({
+                "document": object.document_id, "result_code": result.result_code,
+                "sha256": object.stored.sha256,
+            }),
+        )
+        .await?;
+    change.tx.commit().await?;
     Ok(document)
 }

@@ -3,16 +3,14 @@
 //! (NĐ 45/2020 Điều 16); staff record that the paper was received at the counter, its scan
 //! following. Either replaces the requirement's earlier document.
 
-use super::{
-    adding_as, append_event, attached, delete_object, remove_if_unreferenced, requirement,
-};
+use super::{adding_as, attached, remove_if_unreferenced, requirement, Change};
 use crate::checks::citizen_pin;
 use crate::error::ServiceError;
-use crate::lookup::{find_visible, lock_visible, procedure_of};
+use crate::lookup::find_with_procedure;
 use crate::view::DossierDocumentView;
 use crate::{Code, Services};
 use motcua_core::principal::Principal;
-use motcua_core::procedure::{DocumentRequirement, Procedure};
+use motcua_core::procedure::DocumentRequirement;
 use motcua_store::documents::{self, Attachment, Document};
 use serde::Deserialize;
 use serde_json::json;
@@ -37,8 +35,7 @@ pub async fn attach_existing(
     key: &str,
     request: AttachExisting,
 ) -> Result<DossierDocumentView, ServiceError> {
-    let dossier = find_visible(&services.pool, principal, dossier_id).await?;
-    let procedure = procedure_of(&services.catalog, &dossier)?;
+    let (dossier, procedure) = find_with_procedure(services, principal, dossier_id).await?;
     let requirement = requirement(procedure, key)?;
     adding_as(principal, &dossier, procedure)?;
     let (document, source) = match (request.reuse, request.paper, principal) {
@@ -65,7 +62,7 @@ pub async fn attach_existing(
         document: document.as_ref(),
         source,
     };
-    record(services, principal, procedure, attachment).await
+    record(services, principal, attachment).await
 }
 
 /// What is attached to which requirement.
@@ -82,7 +79,6 @@ struct Attaching<'a> {
 async fn record(
     services: &Services,
     principal: &Principal,
-    procedure: &Procedure,
     attaching: Attaching<'_>,
 ) -> Result<DossierDocumentView, ServiceError> {
     let Attaching {
@@ -91,15 +87,9 @@ async fn record(
         document,
         source,
     } = attaching;
-    let mut tx = services.pool.begin().await?;
-    let locked = lock_visible(&mut tx, principal, dossier_id).await?;
-    adding_as(
-        principal,
-        &locked,
-        procedure_of(&services.catalog, &locked)?,
-    )?;
+    let mut change = Change::begin(services, principal, dossier_id, adding_as).await?;
     let previous = documents::attach(
-        &mut tx,
+        &mut change.tx,
         Attachment {
             dossier_id,
             requirement: key,
@@ -115,21 +105,16 @@ async fn record(
     .await?;
     // Reusing the same document again is not a replacement of it.
     let previous = previous.filter(|p| Some(*p) != document.map(|d| d.id));
-    let removed_key = remove_if_unreferenced(&mut tx, previous).await?;
-    append_event(
-        &mut tx,
-        services.clock.now(),
-        principal,
-        &locked,
-        "add_document",
-        json!({
-            "requirement": key, "document": document.map(|d| d.id), "source": source,
-        }),
-    )
-    .await?;
-    crate::facts::refresh(&mut tx, procedure, &locked).await?;
-    tx.commit().await?;
-    delete_object(services, removed_key).await;
+    let removed_key = remove_if_unreferenced(&mut change.tx, previous).await?;
+    change
+        .append_event(
+            "add_document",
+            json!({
+                "requirement": key, "document": document.map(|d| d.id), "source": source,
+            }),
+        )
+        .await?;
+    change.commit(removed_key).await?;
     attached(
         services,
         dossier_id,

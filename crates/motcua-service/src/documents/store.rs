@@ -3,10 +3,11 @@
 //! once issued; before that it is the agency's draft). Any of them can be attached to a
 //! new dossier without uploading it again (see [`super::reuse`]).
 
+use crate::checks::citizen_only;
 use crate::error::ServiceError;
-use crate::pages::PageAfter;
+use crate::pages::{self, PageAfter};
 use crate::view::DocumentView;
-use crate::{Code, Services};
+use crate::Services;
 use motcua_core::pin::Pin;
 use motcua_core::principal::Principal;
 use motcua_store::documents;
@@ -21,13 +22,7 @@ pub struct StorePage {
 
 /// The citizen whose store this is; staff have none.
 pub fn owner(principal: &Principal) -> Result<&Pin, ServiceError> {
-    match principal {
-        Principal::Citizen { pin, .. } => Ok(pin),
-        Principal::Staff { .. } => Err(ServiceError::new(
-            Code::CitizensOnly,
-            "the document store belongs to a citizen",
-        )),
-    }
+    citizen_only(principal, "the document store belongs to a citizen")
 }
 
 /// At most `limit` documents of `citizen`'s store, after `after` if given.
@@ -40,18 +35,10 @@ pub async fn list(
     let before = after.map(|a| (a.created_at, a.id));
     let rows =
         documents::list_for_owner(&services.pool, citizen.as_str(), before, limit + 1).await?;
-    let more_after = (rows.len() as i64 > limit)
-        .then(|| {
-            rows.get(limit as usize - 1).map(|d| PageAfter {
-                created_at: d.created_at,
-                id: d.id,
-            })
-        })
-        .flatten();
-    let items = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(Into::into)
-        .collect();
+    let (rows, more_after) = pages::split(rows, limit, |d| PageAfter {
+        created_at: d.created_at,
+        id: d.id,
+    });
+    let items = rows.into_iter().map(Into::into).collect();
     Ok(StorePage { items, more_after })
 }

@@ -7,11 +7,11 @@
 //! store, then records it with the dossier's event and facts in one transaction.
 
 use super::{
-    adding_as, append_event, attached, delete_object, forget_orphan, put, remove_if_unreferenced,
-    requirement, size_of, storage_key, Declared, UploadError,
+    adding_as, attached, forget_orphan, put, remove_if_unreferenced, requirement, size_of, Change,
+    Declared, UploadError,
 };
 use crate::error::ServiceError;
-use crate::lookup::{find_visible, lock_visible, procedure_of};
+use crate::lookup::find_with_procedure;
 use crate::view::DossierDocumentView;
 use crate::{Code, Services};
 use motcua_core::dossier::Dossier;
@@ -50,8 +50,7 @@ pub async fn accept(
     key: &str,
     declared: Declared<'_>,
 ) -> Result<Accepted, ServiceError> {
-    let dossier = find_visible(&services.pool, principal, dossier_id).await?;
-    let procedure = procedure_of(&services.catalog, &dossier)?;
+    let (dossier, procedure) = find_with_procedure(services, principal, dossier_id).await?;
     let requirement = requirement(procedure, key)?;
     let source = adding_as(principal, &dossier, procedure)?;
     let content_type = declared.content_type;
@@ -86,12 +85,10 @@ pub async fn store(
     upload: Accepted,
     bytes: ByteStream,
 ) -> Result<DossierDocumentView, UploadError> {
-    let document_id = Uuid::now_v7();
-    let key = storage_key(upload.dossier.id, document_id);
     let (requirement, max_bytes) = (&upload.requirement, upload.max_bytes);
-    let stored = put(
+    let object = put(
         services,
-        &key,
+        upload.dossier.id,
         &upload.content_type,
         bytes,
         max_bytes,
@@ -99,14 +96,14 @@ pub async fn store(
     )
     .await?;
     let document = NewDocument {
-        id: document_id,
+        id: object.document_id,
         owner_pin: &upload.dossier.citizen_pin,
         kind: upload.source,
         file_name: &upload.file_name,
         content_type: &upload.content_type,
-        size: size_of(&stored),
-        sha256: &stored.sha256,
-        storage_key: &key,
+        size: size_of(&object.stored),
+        sha256: &object.stored.sha256,
+        storage_key: &object.key,
         issuer: match principal {
             Principal::Staff { agency, .. } => Some(agency.as_str()),
             Principal::Citizen { .. } => None,
@@ -115,7 +112,7 @@ pub async fn store(
     };
     let written = record(services, principal, &upload, document).await;
     if written.is_err() {
-        forget_orphan(services, &key).await;
+        forget_orphan(services, &object.key).await;
     }
     Ok(written?)
 }
@@ -129,17 +126,11 @@ async fn record(
     document: NewDocument<'_>,
 ) -> Result<DossierDocumentView, ServiceError> {
     let (dossier, requirement, source) = (&upload.dossier, &upload.requirement, upload.source);
-    let mut tx = services.pool.begin().await?;
     // The dossier may have been submitted while the file streamed.
-    let locked = lock_visible(&mut tx, principal, dossier.id).await?;
-    adding_as(
-        principal,
-        &locked,
-        procedure_of(&services.catalog, &locked)?,
-    )?;
-    let stored = documents::insert(&mut tx, document).await?;
+    let mut change = Change::begin(services, principal, dossier.id, adding_as).await?;
+    let stored = documents::insert(&mut change.tx, document).await?;
     let previous = documents::attach(
-        &mut tx,
+        &mut change.tx,
         Attachment {
             dossier_id: dossier.id,
             requirement,
@@ -153,22 +144,17 @@ async fn record(
         },
     )
     .await?;
-    let removed_key = remove_if_unreferenced(&mut tx, previous).await?;
-    append_event(
-        &mut tx,
-        services.clock.now(),
-        principal,
-        &locked,
-        "add_document",
-        json!({
-            "requirement": requirement, "document": stored.id, "source": source,
-            "sha256": stored.sha256, "size": stored.size,
-        }),
-    )
-    .await?;
-    crate::facts::refresh(&mut tx, procedure_of(&services.catalog, &locked)?, &locked).await?;
-    tx.commit().await?;
-    delete_object(services, removed_key).await;
+    let removed_key = remove_if_unreferenced(&mut change.tx, previous).await?;
+    change
+        .append_event(
+            "add_document",
+            json!({
+                "requirement": requirement, "document": stored.id, "source": source,
+                "sha256": stored.sha256, "size": stored.size,
+            }),
+        )
+        .await?;
+    change.commit(removed_key).await?;
     attached(
         services,
         dossier.id,
