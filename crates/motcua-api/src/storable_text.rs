@@ -46,9 +46,7 @@ fn unstorable(problems: Vec<FieldProblem>) -> ApiError {
 /// A JSON pointer's reference token (RFC 6901), readable even when the name itself is the
 /// flawed text.
 fn token(name: &str) -> String {
-    name.replace('~', "~0")
-        .replace('/', "~1")
-        .replace('\0', "\u{FFFD}")
+    motcua_core::procedure::form::escape(&name.replace('\0', "\u{FFFD}"))
 }
 
 /// Refuses a request whose query string or path holds text the database cannot hold.

@@ -98,8 +98,8 @@ pub fn validate(validator: &Validator, data: &Value) -> Vec<FieldError> {
     errors
 }
 
-/// RFC 6901 escaping of one reference token.
-fn escape(token: &str) -> String {
+/// RFC 6901 escaping of one reference token of a JSON pointer.
+pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 

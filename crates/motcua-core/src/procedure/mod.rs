@@ -6,7 +6,7 @@
 
 mod check;
 pub mod documents;
-mod form;
+pub mod form;
 pub mod prefill;
 mod spec;
 pub mod workflow;
