@@ -205,8 +205,8 @@ mod tests {
     fn the_refusal_is_a_503_problem_saying_when_to_come_back() {
         let error = overloaded();
         assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
-        assert_eq!(error.code, Code::Overloaded);
-        let retry = error.extra.and_then(|e| e.retry_after);
+        assert_eq!(error.problem.code, Code::Overloaded);
+        let retry = error.problem.extra.and_then(|e| e.retry_after);
         assert_eq!(retry, Some(Duration::from_secs(1)));
     }
 }

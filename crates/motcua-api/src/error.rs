@@ -29,34 +29,18 @@ pub struct Problem {
     pub fallback_documents: Vec<DocumentRef>,
 }
 
+/// A problem as the use cases state it, with the status it is answered with.
 #[derive(Debug)]
 pub struct ApiError {
     /// The code's own status ([`Code::status`]), but in [`crate::problem_only`].
     pub status: StatusCode,
-    pub code: Code,
-    pub detail: String,
-    pub errors: Vec<FieldProblem>,
-    pub allowed_actions: Option<Vec<String>>,
-    /// Rarely set, so boxed: errors travel in every `Result` of the HTTP layer.
-    pub extra: Option<Box<Extra>>,
+    pub problem: ServiceError,
 }
-
-/// `fallback_documents`, and the `Retry-After` (seconds) sent with a 429 or 503.
-pub use motcua_service::error::Extra;
 
 impl ApiError {
     /// A problem with `code`, answered with the code's status.
     pub fn new(code: Code, detail: impl Into<String>) -> Self {
-        ApiError {
-            // Every code's status is a valid error status (a test below holds it to that).
-            status: StatusCode::from_u16(code.status())
-                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            code,
-            detail: detail.into(),
-            errors: Vec::new(),
-            allowed_actions: None,
-            extra: None,
-        }
+        ServiceError::new(code, detail).into()
     }
 
     /// Answered with `status` and not the code's own: only for [`crate::problem_only`],
@@ -78,12 +62,13 @@ impl ApiError {
 
 /// A use case's refusal, answered with its code's status and all it says.
 impl From<ServiceError> for ApiError {
-    fn from(e: ServiceError) -> Self {
-        let mut error = ApiError::new(e.code, e.detail);
-        error.errors = e.errors;
-        error.allowed_actions = e.allowed_actions;
-        error.extra = e.extra;
-        error
+    fn from(problem: ServiceError) -> Self {
+        ApiError {
+            // Every code's status is a valid error status (a test below holds it to that).
+            status: StatusCode::from_u16(problem.code.status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            problem,
+        }
     }
 }
 
@@ -119,15 +104,16 @@ fn title(status: StatusCode) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let extra = self.extra.map(|e| *e).unwrap_or_default();
+        let problem = self.problem;
+        let extra = problem.extra.map(|e| *e).unwrap_or_default();
         let body = Problem {
-            type_: format!("https://motcua.invalid/problems/{}", self.code.as_str()),
+            type_: format!("https://motcua.invalid/problems/{}", problem.code.as_str()),
             title: title(self.status),
             status: self.status.as_u16(),
-            detail: self.detail,
-            code: self.code.as_str().to_owned(),
-            errors: self.errors,
-            allowed_actions: self.allowed_actions,
+            detail: problem.detail,
+            code: problem.code.as_str().to_owned(),
+            errors: problem.errors,
+            allowed_actions: problem.allowed_actions,
             fallback_documents: extra.fallback_documents,
         };
         let mut response = (self.status, axum::Json(body)).into_response();

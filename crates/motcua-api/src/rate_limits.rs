@@ -353,8 +353,12 @@ mod tests {
     fn the_refusal_says_when_to_come_back() {
         let error = too_many(Limited::Submit, Duration::from_millis(1500));
         assert_eq!(error.status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(error.detail.ends_with("in 2 s"), "{}", error.detail);
-        let retry = error.extra.and_then(|e| e.retry_after);
+        assert!(
+            error.problem.detail.ends_with("in 2 s"),
+            "{}",
+            error.problem.detail
+        );
+        let retry = error.problem.extra.and_then(|e| e.retry_after);
         assert_eq!(retry, Some(Duration::from_millis(1500)));
     }
 }

@@ -53,13 +53,3 @@ impl Deref for AppState {
         &self.0
     }
 }
-
-/// Handlers read the catalog, the clock and the calendar as `state.catalog`: the services'
-/// fields are the state's.
-impl Deref for Shared {
-    type Target = Services;
-
-    fn deref(&self) -> &Services {
-        &self.services
-    }
-}

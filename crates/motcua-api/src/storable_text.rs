@@ -208,8 +208,8 @@ mod tests {
             Ok(()) => Vec::new(),
             Err(e) => {
                 assert_eq!(e.status, StatusCode::UNPROCESSABLE_ENTITY);
-                assert_eq!(e.code, Code::UnstorableText);
-                e.errors.into_iter().map(|p| p.pointer).collect()
+                assert_eq!(e.problem.code, Code::UnstorableText);
+                e.problem.errors.into_iter().map(|p| p.pointer).collect()
             }
         }
     }

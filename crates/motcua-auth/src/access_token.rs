@@ -66,9 +66,13 @@ impl AccessTokens {
             Principal::Citizen {
                 assurance_level, ..
             } => (Some(*assurance_level), Vec::new(), None),
-            Principal::Staff { roles, agency, .. } => (
+            Principal::Staff { agency, .. } => (
                 None,
-                roles.iter().map(|r| r.as_str().to_owned()).collect(),
+                principal
+                    .role_names()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
                 Some(agency.clone()),
             ),
         };

@@ -74,6 +74,20 @@ impl DocumentKind {
     }
 }
 
+/// A stored kind the engine does not know: the database holds what no version wrote.
+#[derive(Debug, thiserror::Error)]
+#[error("a document has a kind the engine does not know: {0:?}")]
+pub struct UnknownDocumentKind(pub String);
+
+/// As the store reads it.
+impl TryFrom<String> for DocumentKind {
+    type Error = UnknownDocumentKind;
+
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        DocumentKind::from_name(&name).ok_or(UnknownDocumentKind(name))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Dossier {
     pub id: Uuid,

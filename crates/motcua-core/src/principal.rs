@@ -68,14 +68,6 @@ impl Principal {
         matches!(self, Principal::Staff { .. })
     }
 
-    /// The citizen's PIN; `None` for staff.
-    pub fn citizen_pin(&self) -> Option<&Pin> {
-        match self {
-            Principal::Citizen { pin, .. } => Some(pin),
-            Principal::Staff { .. } => None,
-        }
-    }
-
     /// The agency a member of staff works for; `None` for a citizen.
     pub fn agency(&self) -> Option<&str> {
         match self {

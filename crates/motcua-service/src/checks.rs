@@ -35,12 +35,12 @@ pub fn form_problems(procedure: &Procedure, data: &Value, on: NaiveDate) -> Vec<
     problems
 }
 
-pub fn citizen_pin(principal: &Principal) -> Result<&str, ServiceError> {
+/// The citizen's number, checked when their access token was read; staff are refused.
+pub fn citizen_pin(principal: &Principal) -> Result<&Pin, ServiceError> {
     citizen_only(
         principal,
         "only a citizen can do this for themself; staff use the counter endpoints",
     )
-    .map(Pin::as_str)
 }
 
 /// The citizen's number, for what only a citizen does; staff are refused, being told `why`.
@@ -49,17 +49,6 @@ pub fn citizen_only<'p>(principal: &'p Principal, why: &str) -> Result<&'p Pin, 
         Principal::Citizen { pin, .. } => Ok(pin),
         Principal::Staff { .. } => Err(ServiceError::new(Code::CitizensOnly, why)),
     }
-}
-
-/// The citizen's PIN as a checked number (it was checked at login; a token minted before a
-/// rule changed is caught here).
-pub fn checked_pin(pin: &str) -> Result<Pin, ServiceError> {
-    Pin::parse(pin).map_err(|e| {
-        ServiceError::new(
-            Code::InvalidPin,
-            format!("your personal identification number is refused: {e}"),
-        )
-    })
 }
 
 /// A mass procedure (exam registration) takes drafts and submissions only in its window.

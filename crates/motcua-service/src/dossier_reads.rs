@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Where a page starts: after this (created_at, id), newest first.
-pub use motcua_store::dossiers::PageAfter;
+use crate::pages::PageAfter;
 
 /// One dossier the principal may see, with its documents.
 pub async fn get(

@@ -3,7 +3,7 @@
 //! (docs/DOMAIN.md, "The population register instead of papers"). Until it is submitted the
 //! draft is filled in by merge patches and may be filled from the register again.
 
-use crate::checks::{checked_pin, citizen_pin, current_procedure, field_problems};
+use crate::checks::{citizen_pin, current_procedure, field_problems};
 use crate::error::{FieldProblem, ServiceError};
 use crate::idempotency::{self, Answered};
 use crate::lookup::{find_visible, full_view, lock_visible, procedure_of, view};
@@ -54,7 +54,7 @@ pub async fn create(
     principal: &Principal,
     request: NewOnlineDraft<'_>,
 ) -> Result<Answered<Value>, ServiceError> {
-    let pin = checked_pin(citizen_pin(principal)?)?;
+    let pin = citizen_pin(principal)?;
     let procedure = current_procedure(services, request.procedure)?;
     if let Principal::Citizen {
         assurance_level, ..
@@ -77,7 +77,7 @@ pub async fn create(
         key: request.key,
         route: "POST /v1/dossiers",
         procedure,
-        pin: &pin,
+        pin,
         counter: None,
         register_fallback: request.register_fallback,
     };
@@ -101,7 +101,7 @@ pub async fn take_at_counter(
             ))
         }
     };
-    let pin = checked_pin(request.citizen).map_err(|_| {
+    let pin = Pin::parse(request.citizen).map_err(|_| {
         ServiceError::validation(
             "not a personal identification number",
             vec![FieldProblem::new(
@@ -261,7 +261,7 @@ pub async fn refresh_prefill(
     id: Uuid,
 ) -> Result<DossierView, ServiceError> {
     let dossier = find_visible(&services.pool, principal, id).await?;
-    let pin = checked_pin(citizen_pin(principal)?)?;
+    let pin = citizen_pin(principal)?;
     let procedure = procedure_of(&services.catalog, &dossier)?;
     let refuse_unless_draft = |d: &Dossier| {
         if d.state == DRAFT {
@@ -277,7 +277,7 @@ pub async fn refresh_prefill(
         }
     };
     refuse_unless_draft(&dossier)?;
-    let resident = register::read(services, principal, procedure, &pin, id, Reason::Refresh)
+    let resident = register::read(services, principal, procedure, pin, id, Reason::Refresh)
         .await?
         .map_err(|unanswered| unanswered.into_problem(procedure))?;
 

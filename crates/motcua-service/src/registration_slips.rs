@@ -7,6 +7,7 @@ use crate::time::in_vietnam;
 use crate::{Code, ServiceError, Services};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use motcua_core::dossier::DocumentKind;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
@@ -121,7 +122,7 @@ pub async fn issue(
             NewDocument {
                 id: document_id,
                 owner_pin: &dossier.citizen_pin,
-                kind: "result",
+                kind: DocumentKind::Result,
                 file_name: &file_name,
                 content_type: CONTENT_TYPE,
                 size: i64::try_from(stored.size).unwrap_or(i64::MAX),

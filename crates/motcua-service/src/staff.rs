@@ -17,15 +17,12 @@ use motcua_store::staff;
 /// with nothing to say why.
 pub async fn record_login(services: &Services, principal: &Principal) -> Result<(), ServiceError> {
     let Principal::Staff {
-        subject,
-        roles,
-        agency,
-        ..
+        subject, agency, ..
     } = principal
     else {
         return Ok(());
     };
-    let roles: Vec<String> = roles.iter().map(|r| r.as_str().to_owned()).collect();
+    let roles = principal.role_names();
     staff::record_login(
         &services.pool,
         subject,

@@ -202,7 +202,7 @@ impl From<Document> for DocumentView {
     fn from(d: Document) -> Self {
         DocumentView {
             id: d.id,
-            kind: d.kind,
+            kind: d.kind.as_str().to_owned(),
             file_name: d.file_name,
             content_type: d.content_type,
             size: d.size,

@@ -2,6 +2,7 @@
 
 use crate::StoreError;
 use chrono::{DateTime, Utc};
+use motcua_core::dossier::DocumentKind;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -9,7 +10,8 @@ use uuid::Uuid;
 pub struct Document {
     pub id: Uuid,
     pub owner_pin: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: DocumentKind,
     pub file_name: String,
     pub content_type: String,
     pub size: i64,
@@ -29,7 +31,7 @@ const DOCUMENT_COLUMNS: &str = "id, owner_pin, kind, file_name, content_type, si
 pub struct NewDocument<'a> {
     pub id: Uuid,
     pub owner_pin: &'a str,
-    pub kind: &'a str,
+    pub kind: DocumentKind,
     pub file_name: &'a str,
     pub content_type: &'a str,
     pub size: i64,
@@ -47,7 +49,7 @@ pub async fn insert(conn: &mut PgConnection, doc: NewDocument<'_>) -> Result<Doc
     ))
     .bind(doc.id)
     .bind(doc.owner_pin)
-    .bind(doc.kind)
+    .bind(doc.kind.as_str())
     .bind(doc.file_name)
     .bind(doc.content_type)
     .bind(doc.size)

@@ -25,7 +25,7 @@ pub async fn record_login(
     executor: impl PgExecutor<'_>,
     username: &str,
     agency: &str,
-    roles: &[String],
+    roles: &[&str],
     at: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(

@@ -144,7 +144,8 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         ),
     });
     if let Some(path) = &config.staff_directory {
-        crate::staff_directory::load(&state.pool, path, state.clock.now()).await?;
+        crate::staff_directory::load(&state.services.pool, path, state.services.clock.now())
+            .await?;
     }
     let jobs = start_jobs(&state, config.retention_interval);
     let connections = state.metrics.connections();
@@ -374,11 +375,11 @@ fn start_jobs(state: &AppState, retention_interval: Option<std::time::Duration>)
     });
     jobs.every("orphan sweep", 60 * minute, {
         // Through the state's store, so that the sweep's calls are in the storage metrics.
-        let (pool, files) = (state.pool.clone(), state.files.clone());
+        let (pool, files) = (state.services.pool.clone(), state.services.files.clone());
         move || sweep_round(pool.clone(), files.clone())
     });
     jobs.every("facts' day sums", std::time::Duration::from_secs(5), {
-        let pool = state.pool.clone();
+        let pool = state.services.pool.clone();
         move || compact_round(pool.clone())
     });
     if let Some(every) = retention_interval {
@@ -405,9 +406,14 @@ async fn compact_round(pool: sqlx::PgPool) {
 
 /// One retention run on the engine's clock.
 async fn retention_round(state: AppState) {
-    let now = state.clock.now();
-    match motcua_service::retention::run(&state.pool, state.files.as_ref(), &state.catalog, now)
-        .await
+    let now = state.services.clock.now();
+    match motcua_service::retention::run(
+        &state.services.pool,
+        state.services.files.as_ref(),
+        &state.services.catalog,
+        now,
+    )
+    .await
     {
         Ok(report) if report == Default::default() => {}
         Ok(report) => tracing::info!(

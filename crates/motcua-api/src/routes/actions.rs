@@ -39,6 +39,6 @@ pub async fn act(
         action: &action,
         request: &request,
     };
-    let answered = actions::act(&state, act).await?;
+    let answered = actions::act(&state.services, act).await?;
     Ok(crate::replayed::or_fresh(answered, StatusCode::OK))
 }

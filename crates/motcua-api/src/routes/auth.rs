@@ -52,7 +52,7 @@ pub async fn login(
         kind,
         return_to: pending.return_to,
     };
-    logins::keep(&state, login).await?;
+    logins::keep(&state.services, login).await?;
     let cookie = login_cookie_header(&pending.state, serves_https(&state.public_url));
     let mut response = redirect(StatusCode::FOUND, url.as_str())?;
     let cookie = HeaderValue::from_str(&cookie)
@@ -146,7 +146,7 @@ pub async fn callback(
     Query(params): Query<CallbackParams>,
 ) -> Result<Response, ApiError> {
     let (code, login_state) = provider_answer(&headers, params)?;
-    let login = logins::take(&state, &login_state)
+    let login = logins::take(&state.services, &login_state)
         .await?
         .ok_or_else(|| login_failed("unknown, used or expired login state".into()))?;
     let kind = login.kind;
@@ -160,7 +160,7 @@ pub async fn callback(
         .rate_limits
         .spend_login_of(&principal.scope_key())
         .map_err(crate::rate_limits::too_many_logins)?;
-    crate::staff::record_login(&state, &principal).await?;
+    crate::staff::record_login(&state.services, &principal).await?;
     let access_token = state.tokens.issue(&principal)?;
     tracing::info!(kind = kind.as_str(), subject = %masked_subject(&principal), "login");
     let expires_in = state.tokens.lifetime_secs();
@@ -245,38 +245,24 @@ pub struct Me {
     subject: String,
     name: String,
     assurance_level: Option<u8>,
-    roles: Vec<String>,
+    roles: Vec<&'static str>,
     agency: Option<String>,
 }
 
 impl From<&Principal> for Me {
     fn from(p: &Principal) -> Self {
-        match p {
-            Principal::Citizen {
-                pin,
-                name,
-                assurance_level,
-            } => Me {
-                kind: "citizen",
-                subject: pin.to_string(),
-                name: name.clone(),
-                assurance_level: Some(*assurance_level),
-                roles: Vec::new(),
-                agency: None,
+        Me {
+            kind: p.kind().as_str(),
+            subject: p.subject().to_owned(),
+            name: p.name().to_owned(),
+            assurance_level: match p {
+                Principal::Citizen {
+                    assurance_level, ..
+                } => Some(*assurance_level),
+                Principal::Staff { .. } => None,
             },
-            Principal::Staff {
-                subject,
-                name,
-                roles,
-                agency,
-            } => Me {
-                kind: "staff",
-                subject: subject.clone(),
-                name: name.clone(),
-                assurance_level: None,
-                roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
-                agency: Some(agency.clone()),
-            },
+            roles: p.role_names(),
+            agency: p.agency().map(str::to_owned),
         }
     }
 }
@@ -317,7 +303,7 @@ mod tests {
             "http://127.0.0.1:8080/x\u{1}",
         ] {
             let refused = checked_return_to(own, bad).unwrap_err();
-            assert_eq!(refused.code, Code::InvalidReturnTo, "{bad:?}");
+            assert_eq!(refused.problem.code, Code::InvalidReturnTo, "{bad:?}");
             assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad:?}");
         }
     }

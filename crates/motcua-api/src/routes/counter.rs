@@ -51,6 +51,6 @@ pub async fn create(
         register_fallback: body.register_fallback,
         key,
     };
-    let answered = drafts::take_at_counter(&state, &principal, request).await?;
+    let answered = drafts::take_at_counter(&state.services, &principal, request).await?;
     Ok(crate::replayed::or_fresh(answered, StatusCode::CREATED))
 }

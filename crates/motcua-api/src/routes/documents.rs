@@ -70,13 +70,20 @@ pub async fn upload(
     body: Body,
 ) -> Result<Response, ApiError> {
     let declaration = Declaration::of(&headers);
-    let accepted = upload::accept(&state, &principal, id, &key, declaration.declared()).await;
+    let accepted = upload::accept(
+        &state.services,
+        &principal,
+        id,
+        &key,
+        declaration.declared(),
+    )
+    .await;
     let accepted = match accepted {
         Ok(accepted) => accepted,
         Err(refusal) => return Err(upload_body::refused(refusal, body, &headers).await),
     };
     let bytes = upload_body::checked(body, &accepted.content_type).await?;
-    let view = upload::store(&state, &principal, accepted, bytes)
+    let view = upload::store(&state.services, &principal, accepted, bytes)
         .await
         .map_err(upload_body::failed)?;
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
@@ -97,7 +104,7 @@ pub async fn attach_existing(
     Path((id, key)): Path<(Uuid, String)>,
     Json(request): Json<AttachExisting>,
 ) -> Result<Response, ApiError> {
-    let view = reuse::attach_existing(&state, &principal, id, &key, request).await?;
+    let view = reuse::attach_existing(&state.services, &principal, id, &key, request).await?;
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
 }
 
@@ -113,7 +120,7 @@ pub async fn remove(
     Auth(principal): Auth,
     Path((id, key)): Path<(Uuid, String)>,
 ) -> Result<StatusCode, ApiError> {
-    removal::remove(&state, &principal, id, &key).await?;
+    removal::remove(&state.services, &principal, id, &key).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,11 +156,11 @@ pub async fn download(
     Path(id): Path<Uuid>,
     Query(params): Query<DownloadParams>,
 ) -> Result<Response, ApiError> {
-    let document = download::find(&state, &principal, id).await?;
+    let document = download::find(&state.services, &principal, id).await?;
     let disposition = content_disposition(&document.file_name);
     if params.delivery == Some(Delivery::Redirect) {
         let signed = match disposition.to_str() {
-            Ok(disposition) => document.link(&state, disposition).await,
+            Ok(disposition) => document.link(&state.services, disposition).await,
             Err(_) => None,
         };
         if let Some(url) = signed.and_then(|url| HeaderValue::from_str(&url).ok()) {
@@ -166,7 +173,7 @@ pub async fn download(
             return Ok(response);
         }
     }
-    let bytes = document.open(&state).await?;
+    let bytes = document.open(&state.services).await?;
     Ok(attachment(&document, disposition, bytes))
 }
 
@@ -216,14 +223,20 @@ pub async fn attach_result(
     body: Body,
 ) -> Result<Response, ApiError> {
     let declaration = Declaration::of(&headers);
-    let accepted =
-        results::accept(&state, &principal, id, &result_code, declaration.declared()).await;
+    let accepted = results::accept(
+        &state.services,
+        &principal,
+        id,
+        &result_code,
+        declaration.declared(),
+    )
+    .await;
     let accepted = match accepted {
         Ok(accepted) => accepted,
         Err(refusal) => return Err(upload_body::refused(refusal, body, &headers).await),
     };
     let bytes = upload_body::checked(body, &accepted.content_type).await?;
-    let view = results::store(&state, &principal, accepted, bytes)
+    let view = results::store(&state.services, &principal, accepted, bytes)
         .await
         .map_err(upload_body::failed)?;
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())

@@ -53,7 +53,7 @@ pub async fn create(
         register_fallback: body.register_fallback,
         key,
     };
-    let answered = drafts::create(&state, &principal, request).await?;
+    let answered = drafts::create(&state.services, &principal, request).await?;
     Ok(crate::replayed::or_fresh(answered, StatusCode::CREATED))
 }
 
@@ -72,7 +72,9 @@ pub async fn refresh_prefill(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<DossierView>, ApiError> {
-    Ok(Json(drafts::refresh_prefill(&state, &principal, id).await?))
+    Ok(Json(
+        drafts::refresh_prefill(&state.services, &principal, id).await?,
+    ))
 }
 
 #[utoipa::path(get, operation_id = "getDossier", path = "/v1/dossiers/{id}", tag = "dossiers", security(("bearer" = [])),
@@ -85,7 +87,9 @@ pub async fn get(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<DossierView>, ApiError> {
-    Ok(Json(dossier_reads::get(&state, &principal, id).await?))
+    Ok(Json(
+        dossier_reads::get(&state.services, &principal, id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -124,7 +128,7 @@ pub async fn list(
         procedure: params.procedure.as_deref(),
         overdue: params.overdue.unwrap_or(false),
     };
-    let page = dossier_reads::list(&state, &principal, query).await?;
+    let page = dossier_reads::list(&state.services, &principal, query).await?;
     Ok(Json(Page {
         items: page.items,
         next_cursor: page.more_after.as_ref().map(Cursor::after),
@@ -146,7 +150,9 @@ pub async fn patch(
     Path(id): Path<Uuid>,
     Json(patch): Json<Value>,
 ) -> Result<Json<DossierView>, ApiError> {
-    Ok(Json(drafts::patch(&state, &principal, id, &patch).await?))
+    Ok(Json(
+        drafts::patch(&state.services, &principal, id, &patch).await?,
+    ))
 }
 
 #[utoipa::path(post, operation_id = "submitDossier", path = "/v1/dossiers/{id}/submit", tag = "dossiers", security(("bearer" = [])),
@@ -167,7 +173,7 @@ pub async fn submit(
     IdempotencyKey(key): IdempotencyKey,
     Path(id): Path<Uuid>,
 ) -> Result<Response, ApiError> {
-    let answered = submission::submit(&state, &principal, key, id).await?;
+    let answered = submission::submit(&state.services, &principal, key, id).await?;
     Ok(crate::replayed::or_fresh(answered, StatusCode::OK))
 }
 
@@ -181,5 +187,7 @@ pub async fn timeline(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    Ok(Json(dossier_reads::timeline(&state, &principal, id).await?))
+    Ok(Json(
+        dossier_reads::timeline(&state.services, &principal, id).await?,
+    ))
 }

@@ -50,7 +50,7 @@ pub async fn access_log(
                 .map_err(|_| ApiError::new(Code::InvalidCursor, "this cursor is not one we gave"))
         })
         .transpose()?;
-    let page = access_log::list(&state, citizen, before, limit).await?;
+    let page = access_log::list(&state.services, citizen, before, limit).await?;
     Ok(Json(AccessLog {
         items: page.items,
         next_cursor: page.more_before.map(|id| id.to_string()),
@@ -92,7 +92,8 @@ pub async fn documents(
             })
         })
         .transpose()?;
-    let page = motcua_service::documents::store::list(&state, citizen, after, limit).await?;
+    let page =
+        motcua_service::documents::store::list(&state.services, citizen, after, limit).await?;
     Ok(Json(DocumentStore {
         items: page.items,
         next_cursor: page

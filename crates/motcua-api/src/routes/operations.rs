@@ -21,7 +21,7 @@ pub async fn healthz() -> impl IntoResponse {
 /// answer, procedures are loaded. The register is reported too, but does not make the
 /// engine unready.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let health = motcua_service::health::health(&state).await;
+    let health = motcua_service::health::health(&state.services).await;
     let status = if health.ready() {
         StatusCode::OK
     } else {
@@ -73,12 +73,12 @@ pub async fn scrape(
              Authorization: Bearer",
         ));
     }
-    let workload = figures::workload(&state).await?;
+    let workload = figures::workload(&state.services).await?;
     state.metrics.refresh(Readings {
         in_flight: state.admission.in_flight(),
         waiting: state.admission.waiting(),
-        pool: figures::pool(&state),
-        circuit: state.register.circuit(),
+        pool: figures::pool(&state.services),
+        circuit: state.services.register.circuit(),
         workload,
     });
     let text = state.metrics.encode().map_err(ApiError::internal)?;

@@ -32,6 +32,7 @@ pub async fn list(State(state): State<AppState>) -> Json<Vec<ProcedureSummary>> 
     let field = |raw: &Value, name: &str| raw.get(name).cloned().unwrap_or(Value::Null);
     Json(
         state
+            .services
             .catalog
             .current_all()
             .into_iter()
@@ -61,7 +62,7 @@ pub async fn get(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let procedure = state.catalog.current(&code).ok_or_else(|| {
+    let procedure = state.services.catalog.current(&code).ok_or_else(|| {
         ApiError::new(
             Code::ProcedureNotFound,
             format!("no procedure with code {code:?}"),

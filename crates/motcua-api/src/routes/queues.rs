@@ -25,7 +25,7 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(principal): Auth,
 ) -> Result<Json<QueueList>, ApiError> {
-    Ok(Json(queues::list(&state, &principal).await?))
+    Ok(Json(queues::list(&state.services, &principal).await?))
 }
 
 #[utoipa::path(post, operation_id = "claimFromQueue", path = "/v1/queues/{queue}/claim", tag = "queues", security(("bearer" = [])),
@@ -42,7 +42,7 @@ pub async fn claim(
     IdempotencyKey(key): IdempotencyKey,
     Path(queue): Path<String>,
 ) -> Result<Response, ApiError> {
-    let answered = queues::claim(&state, &principal, key, &queue).await?;
+    let answered = queues::claim(&state.services, &principal, key, &queue).await?;
     Ok(match answered {
         Answered::Fresh(Some(view)) => (StatusCode::OK, axum::Json(view)).into_response(),
         Answered::Fresh(None) => StatusCode::NO_CONTENT.into_response(),
@@ -63,7 +63,9 @@ pub async fn release(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<DossierView>, ApiError> {
-    Ok(Json(queues::release(&state, &principal, id).await?))
+    Ok(Json(
+        queues::release(&state.services, &principal, id).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -95,6 +97,6 @@ pub async fn assign(
     Json(request): Json<AssignRequest>,
 ) -> Result<Json<DossierView>, ApiError> {
     Ok(Json(
-        queues::assign(&state, &principal, id, &request.to).await?,
+        queues::assign(&state.services, &principal, id, &request.to).await?,
     ))
 }

@@ -58,8 +58,8 @@ pub async fn indicators_report(
     Auth(principal): Auth,
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
-    let asked = reports::ask(&state, &principal, params.into())?;
-    let report = reports::indicators_report(&state, &asked).await?;
+    let asked = reports::ask(&state.services, &principal, params.into())?;
+    let report = reports::indicators_report(&state.services, &asked).await?;
     if asked.csv() {
         return csv_report(&report);
     }
@@ -81,11 +81,11 @@ pub async fn digitisation(
     Auth(principal): Auth,
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
-    let asked = reports::ask(&state, &principal, params.into())?;
+    let asked = reports::ask(&state.services, &principal, params.into())?;
     if asked.csv() {
-        return csv_report(&reports::indicators_report(&state, &asked).await?);
+        return csv_report(&reports::indicators_report(&state.services, &asked).await?);
     }
-    let report = reports::digitisation(&state, &asked).await?;
+    let report = reports::digitisation(&state.services, &asked).await?;
     Ok(axum::Json(report).into_response())
 }
 
@@ -101,8 +101,8 @@ pub async fn timeliness(
     Auth(principal): Auth,
     Query(params): Query<ReportParams>,
 ) -> Result<Response, ApiError> {
-    let asked = reports::ask(&state, &principal, params.into())?;
-    let report = reports::timeliness(&state, &asked).await?;
+    let asked = reports::ask(&state.services, &principal, params.into())?;
+    let report = reports::timeliness(&state.services, &asked).await?;
     Ok(axum::Json(report).into_response())
 }
 

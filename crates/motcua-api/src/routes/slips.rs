@@ -24,7 +24,7 @@ pub async fn list(
     Auth(principal): Auth,
     Path(id): Path<Uuid>,
 ) -> Result<Json<SlipList>, ApiError> {
-    Ok(Json(slips::list(&state, &principal, id).await?))
+    Ok(Json(slips::list(&state.services, &principal, id).await?))
 }
 
 #[utoipa::path(get, operation_id = "getSlip", path = "/v1/dossiers/{id}/slips/{kind}", tag = "slips", security(("bearer" = [])),
@@ -39,5 +39,7 @@ pub async fn get(
     Auth(principal): Auth,
     Path((id, kind)): Path<(Uuid, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(slips::slip(&state, &principal, id, &kind).await?))
+    Ok(Json(
+        slips::slip(&state.services, &principal, id, &kind).await?,
+    ))
 }

@@ -107,6 +107,27 @@ fn every_shipped_action_plans_as_its_effects_say() {
     assert_eq!(planned, 68);
 }
 
+/// `action` planned at `at` on the dossier as the step `before` left it.
+fn then(procedure: &Procedure, before: &Transition, action: &str, at: &str) -> Transition {
+    let mut dossier = dossier_in(procedure, &before.to_state);
+    dossier.clock = before.clock.clone();
+    plan_at(procedure, &dossier, action, at)
+}
+
+/// When a planned step says the dossier was received, its clock started, and it is due.
+fn reception(t: &Transition) -> [Option<DateTime<Utc>>; 3] {
+    [
+        t.clock.received_at,
+        t.clock.clock_started_at,
+        t.clock.due_at,
+    ]
+}
+
+/// Instants written in Vietnam's time, as [`reception`] gives them.
+fn instants(texts: [&str; 3]) -> [Option<DateTime<Utc>>; 3] {
+    texts.map(|t| Some(vn(t)))
+}
+
 #[test]
 fn reception_starts_the_clock_and_sets_the_return_date_in_working_days() {
     // 3.000466: 5 working days. Received Monday 09:00, the day counts as the first: the
@@ -114,12 +135,14 @@ fn reception_starts_the_clock_and_sets_the_return_date_in_working_days() {
     let p = shipped_one("3.000466");
     let t = plan_from(&p, "submitted", "receive", "2026-12-07T09:00:00+07:00");
     assert_eq!(t.to_state, "processing");
-    assert_eq!(t.clock.received_at, Some(vn("2026-12-07T09:00:00+07:00")));
     assert_eq!(
-        t.clock.clock_started_at,
-        Some(vn("2026-12-07T09:00:00+07:00"))
+        reception(&t),
+        instants([
+            "2026-12-07T09:00:00+07:00",
+            "2026-12-07T09:00:00+07:00",
+            "2026-12-11T17:00:00+07:00"
+        ])
     );
-    assert_eq!(t.clock.due_at, Some(vn("2026-12-11T17:00:00+07:00")));
     assert_eq!(t.slips, vec![RECEIPT]);
     // Processing's share is 60 % of the working time from the clock's start to the return
     // date (6.5 hours on Monday, 8 on each of the next four days: 38.5 hours): 23.1 hours,
@@ -132,14 +155,14 @@ fn received_after_15_00_the_clock_starts_the_next_working_day() {
     let p = shipped_one("3.000466");
     // Friday 15:30: received then, counted from Monday's opening, due the next Friday.
     let t = plan_from(&p, "submitted", "receive", "2026-12-11T15:30:00+07:00");
-    let c = &t.clock;
-    let got = [c.received_at, c.clock_started_at, c.due_at].map(|t| t.map(|t| t.to_rfc3339()));
-    let expected = [
-        "2026-12-11T15:30:00+07:00",
-        "2026-12-14T07:30:00+07:00",
-        "2026-12-18T17:00:00+07:00",
-    ];
-    assert_eq!(got, expected.map(|t| Some(vn(t).to_rfc3339())));
+    assert_eq!(
+        reception(&t),
+        instants([
+            "2026-12-11T15:30:00+07:00",
+            "2026-12-14T07:30:00+07:00",
+            "2026-12-18T17:00:00+07:00"
+        ])
+    );
 }
 
 #[test]
@@ -148,11 +171,9 @@ fn a_complex_case_extends_the_return_date_by_two_working_days() {
     let p = shipped_one("3.000465");
     let received = plan_from(&p, "submitted", "receive", "2026-12-07T09:00:00+07:00");
     assert_eq!(received.clock.due_at, Some(vn("2026-12-07T17:00:00+07:00")));
-    let mut dossier = dossier_in(&p, "processing");
-    dossier.clock = received.clock;
-    let t = plan_at(
+    let t = then(
         &p,
-        &dossier,
+        &received,
         "extend_for_complex_case",
         "2026-12-07T10:00:00+07:00",
     );
@@ -164,10 +185,9 @@ fn a_complex_case_extends_the_return_date_by_two_working_days() {
 #[test]
 fn a_supplement_during_processing_moves_the_return_date_by_the_time_the_citizen_took() {
     let p = shipped_one("3.000466");
-    let dossier = dossier_in(&p, "processing");
-    let asked = plan_at(
+    let asked = plan_from(
         &p,
-        &dossier,
+        "processing",
         "request_supplement",
         "2026-12-08T09:00:00+07:00",
     );
@@ -178,13 +198,12 @@ fn a_supplement_during_processing_moves_the_return_date_by_the_time_the_citizen_
     );
     assert_eq!(asked.slips, vec![SUPPLEMENT]);
     assert_eq!(
-        asked.clock.due_at, dossier.clock.due_at,
+        asked.clock.due_at,
+        dossier_in(&p, "processing").clock.due_at,
         "the date moves only when it comes"
     );
-    let mut waiting = dossier_in(&p, "supplement");
-    waiting.clock = asked.clock;
     // Answered Thursday 09:00: two working days (16 working hours) owed by the citizen.
-    let resumed = plan_at(&p, &waiting, "resubmit", "2026-12-10T09:00:00+07:00");
+    let resumed = then(&p, &asked, "resubmit", "2026-12-10T09:00:00+07:00");
     assert_eq!(resumed.to_state, "processing");
     assert_eq!(resumed.clock.clock_paused_at, None);
     assert_eq!(resumed.clock.due_at, Some(vn("2026-12-15T17:00:00+07:00")));
@@ -203,14 +222,14 @@ fn a_supplement_asked_at_the_desk_brings_the_completed_dossier_back_to_the_desk(
         "2026-12-07T10:00:00+07:00",
     );
     assert_eq!(asked.clock.clock_started_at, None);
-    let mut waiting = dossier_in(&p, "supplement");
-    waiting.clock = asked.clock;
-    let resumed = plan_at(&p, &waiting, "resubmit", "2026-12-08T10:00:00+07:00");
+    let resumed = then(&p, &asked, "resubmit", "2026-12-08T10:00:00+07:00");
     assert_eq!(resumed.to_state, "submitted");
     assert_eq!(resumed.ack_due_at, Some(vn("2026-12-09T10:00:00+07:00")));
     assert_eq!(resumed.clock.step_due_at, resumed.ack_due_at);
     assert_eq!(resumed.clock.due_at, None);
     // Taken at the counter, the desk has the working day.
+    let mut waiting = dossier_in(&p, &asked.to_state);
+    waiting.clock = asked.clock;
     waiting.channel = Channel::Counter;
     let at_counter = plan_at(&p, &waiting, "resubmit", "2026-12-08T10:00:00+07:00");
     assert_eq!(at_counter.ack_due_at, Some(vn("2026-12-08T17:00:00+07:00")));

@@ -10,6 +10,7 @@
 use crate::error::ServiceError;
 use crate::lookup::{record_staff_access, StaffRead};
 use crate::{Code, Services};
+use motcua_core::dossier::DocumentKind;
 use motcua_core::principal::Principal;
 use motcua_files::{ByteStream, FileError};
 use motcua_store::documents::{self, Document};
@@ -46,7 +47,9 @@ pub async fn find(
         Principal::Citizen { pin, .. } if pin.as_str() == document.owner_pin => {
             // A result is the citizen's once it was issued to them, as in their store:
             // before that it is the agency's draft of it.
-            if document.kind == "result" && !documents::is_published_result(pool, id).await? {
+            if document.kind == DocumentKind::Result
+                && !documents::is_published_result(pool, id).await?
+            {
                 return Err(not_found());
             }
         }

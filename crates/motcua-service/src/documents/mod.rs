@@ -30,6 +30,7 @@ use crate::error::ServiceError;
 use crate::lookup::{lock_visible, procedure_of};
 use crate::Code;
 use crate::Services;
+use motcua_core::dossier::DocumentKind;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::{DocumentRequirement, Procedure};
@@ -89,7 +90,7 @@ fn adding_as(
     principal: &Principal,
     dossier: &Dossier,
     procedure: &Procedure,
-) -> Result<&'static str, ServiceError> {
+) -> Result<DocumentKind, ServiceError> {
     if !motcua_core::access::may_edit(principal, dossier, procedure) {
         return Err(ServiceError::new(
             Code::DossierNotEditable,
@@ -100,8 +101,8 @@ fn adding_as(
         ));
     }
     Ok(match principal {
-        Principal::Citizen { .. } => "upload",
-        Principal::Staff { .. } => "clerk_scan",
+        Principal::Citizen { .. } => DocumentKind::Upload,
+        Principal::Staff { .. } => DocumentKind::ClerkScan,
     })
 }
 

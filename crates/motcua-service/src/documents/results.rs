@@ -10,6 +10,7 @@ use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
 use crate::view::DocumentView;
 use crate::{Code, Services};
+use motcua_core::dossier::DocumentKind;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
@@ -153,7 +154,7 @@ async fn record(
         NewDocument {
             id: object.document_id,
             owner_pin: &change.dossier.citizen_pin,
-            kind: "result",
+            kind: DocumentKind::Result,
             file_name: &result.file_name,
             content_type: &result.content_type,
             size: size_of(&object.stored),

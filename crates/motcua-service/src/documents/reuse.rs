@@ -9,6 +9,7 @@ use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
 use crate::view::DossierDocumentView;
 use crate::{Code, Services};
+use motcua_core::dossier::DocumentKind;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::DocumentRequirement;
 use motcua_store::documents::{self, Attachment, Document};
@@ -41,7 +42,7 @@ pub async fn attach_existing(
     let (document, source) = match (request.reuse, request.paper, principal) {
         (Some(document_id), None, Principal::Citizen { .. }) => {
             let document = from_store(services, principal, document_id, key, requirement).await?;
-            let source = if document.kind == "result" {
+            let source = if document.kind == DocumentKind::Result {
                 "reused_result"
             } else {
                 "reused_document"
@@ -135,10 +136,10 @@ async fn from_store(
     let pin = citizen_pin(principal)?;
     let document = documents::find(&services.pool, document_id)
         .await?
-        .filter(|d| d.owner_pin == pin);
+        .filter(|d| d.owner_pin == pin.as_str());
     // A result is the citizen's once it was issued to them.
     let document = match document {
-        Some(d) if d.kind == "result" => {
+        Some(d) if d.kind == DocumentKind::Result => {
             let issued = documents::is_published_result(&services.pool, d.id).await?;
             issued.then_some(d)
         }

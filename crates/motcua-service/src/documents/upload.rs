@@ -14,6 +14,7 @@ use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
 use crate::view::DossierDocumentView;
 use crate::{Code, Services};
+use motcua_core::dossier::DocumentKind;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_files::ByteStream;
@@ -29,8 +30,9 @@ pub struct Accepted {
     dossier: Dossier,
     requirement: String,
     max_bytes: u64,
-    /// `upload` (the citizen) or `clerk_scan` (staff).
-    source: &'static str,
+    /// `upload` (the citizen) or `clerk_scan` (staff): the document's kind and, under the
+    /// same name, where the dossier's document came from.
+    source: DocumentKind,
     file_name: String,
 }
 
@@ -125,7 +127,8 @@ async fn record(
     upload: &Accepted,
     document: NewDocument<'_>,
 ) -> Result<DossierDocumentView, ServiceError> {
-    let (dossier, requirement, source) = (&upload.dossier, &upload.requirement, upload.source);
+    let (dossier, requirement, source) =
+        (&upload.dossier, &upload.requirement, upload.source.as_str());
     // The dossier may have been submitted while the file streamed.
     let mut change = Change::begin(services, principal, dossier.id, adding_as).await?;
     let stored = documents::insert(&mut change.tx, document).await?;
