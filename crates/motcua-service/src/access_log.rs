@@ -11,7 +11,6 @@ use crate::Services;
 use chrono::{DateTime, FixedOffset};
 use motcua_core::pin::Pin;
 use motcua_core::principal::Principal;
-use motcua_store::register_access;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -61,9 +60,10 @@ pub async fn list(
     before: Option<i64>,
     limit: i64,
 ) -> Result<AccessPage, ServiceError> {
-    let rows =
-        register_access::list_for_subject(&services.pool, citizen.as_str(), before, limit + 1)
-            .await?;
+    let mut db = services.store.session().await?;
+    let rows = db
+        .register_accesses_of(citizen.as_str(), before, limit + 1)
+        .await?;
     let (rows, more_before) = pages::split(rows, limit, |r| r.id);
     let items = rows
         .into_iter()

@@ -2,8 +2,8 @@
 //! handled by the version it started with: the folder's files, and the earlier versions the
 //! database recorded when they were published, for the dossiers filed under them.
 
+use crate::store::{Store, StoreError};
 use motcua_core::procedure::Procedure;
-use motcua_store::{PgPool, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -40,8 +40,8 @@ impl Catalog {
     /// version's: that is the one applied anyway (`crate::retention`). A recorded version that
     /// does not load any more is named in a warning; its dossiers answer 500 until its file
     /// is back in the folder.
-    pub async fn with_recorded_versions(mut self, pool: &PgPool) -> Result<Self, StoreError> {
-        for (code, version, mut content) in motcua_store::procedures::all_versions(pool).await? {
+    pub async fn with_recorded_versions(mut self, store: &dyn Store) -> Result<Self, StoreError> {
+        for (code, version, mut content) in store.procedure_versions().await? {
             if self.version(&code, version).is_some() {
                 continue;
             }

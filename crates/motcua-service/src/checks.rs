@@ -3,6 +3,8 @@
 
 use crate::error::{FieldProblem, ServiceError};
 use crate::register;
+use crate::store::documents::DossierDocument;
+use crate::store::Session;
 use crate::time::in_vietnam;
 use crate::Code;
 use crate::Services;
@@ -11,7 +13,6 @@ use motcua_core::dossier::Dossier;
 use motcua_core::pin::Pin;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::{FieldError, Procedure};
-use motcua_store::documents::DossierDocument;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -97,9 +98,9 @@ pub fn current_procedure<'a>(
 }
 
 /// The required documents the dossier lacks, as `/documents/{requirement}` problems, given
-/// the documents it has (`documents::list_for_dossier`).
+/// the documents it has (`DocumentRecords::dossier_documents`).
 pub async fn missing_documents(
-    conn: &mut sqlx::PgConnection,
+    db: &mut dyn Session,
     procedure: &Procedure,
     dossier: &Dossier,
     present: &[DossierDocument],
@@ -118,7 +119,7 @@ pub async fn missing_documents(
         // An earlier procedure's result the state issued to the citizen stands in for it.
         if let Some(code) = motcua_core::procedure::documents::replacing_procedure(r) {
             let pin = &dossier.citizen_pin;
-            if motcua_store::documents::holds_result_of(&mut *conn, pin, code).await? {
+            if db.holds_result_of(pin, code).await? {
                 continue;
             }
         }

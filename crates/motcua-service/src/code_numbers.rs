@@ -14,9 +14,8 @@
 //! where a submission failed after taking its number. No number is given twice, by one
 //! engine or by several sharing a database.
 
+use crate::store::{Store, StoreError};
 use chrono::NaiveDate;
-use motcua_store::{dossiers, StoreError};
-use sqlx::PgPool;
 use std::collections::HashMap;
 use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -35,16 +34,16 @@ type Series = Arc<tokio::sync::Mutex<Reserved>>;
 pub struct CodeNumbers {
     /// Reservations commit at once, apart from the submissions' statements
     /// (`motcua_store::connect_code_numbers` says why).
-    pool: PgPool,
+    store: Arc<dyn Store>,
     /// Each agency's sequence of its latest reception day: an earlier day takes no more
     /// numbers once a later one has begun.
     series: Mutex<HashMap<String, (NaiveDate, Series)>>,
 }
 
 impl CodeNumbers {
-    pub fn new(pool: PgPool) -> Self {
+    pub fn new(store: Arc<dyn Store>) -> Self {
         CodeNumbers {
-            pool,
+            store,
             series: Mutex::new(HashMap::new()),
         }
     }
@@ -59,7 +58,7 @@ impl CodeNumbers {
             return Ok(number);
         }
         let size = reserved.next_block_size(Instant::now());
-        let block = dossiers::reserve_code_numbers(&self.pool, agency, day, size).await?;
+        let block = self.store.reserve_code_numbers(agency, day, size).await?;
         Ok(reserved.refill_and_take(block, Instant::now()))
     }
 

@@ -5,14 +5,16 @@
 use crate::catalog::Catalog;
 use crate::clock::Clock;
 use crate::code_numbers::CodeNumbers;
+use crate::store::Store;
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
 use motcua_registry::Register;
-use motcua_store::PgPool;
 use std::sync::Arc;
 
 pub struct Services {
-    pub pool: PgPool,
+    /// Where dossiers and everything kept with them are stored (PostgreSQL, wired by the
+    /// binary).
+    pub store: Arc<dyn Store>,
     /// Dossier code numbers, reserved in blocks apart from the submissions' statements.
     pub code_numbers: CodeNumbers,
     pub catalog: Catalog,

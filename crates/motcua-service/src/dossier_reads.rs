@@ -4,18 +4,15 @@
 //! while a staff list carries none.
 
 use crate::error::ServiceError;
-use crate::lookup::{
-    find_visible, find_with_procedure, full_view, procedure_of, record_staff_read, view,
-};
+use crate::lookup::{find_visible, full_view, procedure_of, record_staff_read, view};
 use crate::pages;
+use crate::store::dossiers::AgencyFilter;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
 use crate::Services;
 use chrono::{DateTime, FixedOffset};
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
-use motcua_store::dossiers::{self, AgencyFilter};
-use motcua_store::events;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -29,9 +26,11 @@ pub async fn get(
     principal: &Principal,
     id: Uuid,
 ) -> Result<DossierView, ServiceError> {
-    let (dossier, procedure) = find_with_procedure(services, principal, id).await?;
-    record_staff_read(&services.pool, principal, &dossier).await?;
-    full_view(&services.pool, principal, dossier, procedure).await
+    let mut db = services.store.session().await?;
+    let dossier = find_visible(&mut *db, principal, id).await?;
+    let procedure = procedure_of(&services.catalog, &dossier)?;
+    record_staff_read(&mut *db, principal, &dossier).await?;
+    full_view(&mut *db, principal, dossier, procedure).await
 }
 
 /// Which dossiers a page lists, and where it starts.
@@ -62,9 +61,11 @@ pub async fn list(
     query: ListQuery<'_>,
 ) -> Result<DossierPage, ServiceError> {
     let ListQuery { limit, after, .. } = query;
+    let mut db = services.store.session().await?;
     let rows = match principal {
         Principal::Citizen { pin, .. } => {
-            dossiers::list_for_citizen(&services.pool, pin.as_str(), after, limit + 1).await?
+            db.dossiers_of_citizen(pin.as_str(), after, limit + 1)
+                .await?
         }
         Principal::Staff { agency, .. } => {
             let filter = AgencyFilter {
@@ -72,7 +73,8 @@ pub async fn list(
                 procedure_code: query.procedure,
                 overdue_at: query.overdue.then(|| services.clock.now()),
             };
-            dossiers::list_for_agency(&services.pool, agency, filter, after, limit + 1).await?
+            db.dossiers_of_agency(agency, filter, after, limit + 1)
+                .await?
         }
     };
     let (rows, more_after) = pages::split(rows, limit, Dossier::clone);
@@ -107,8 +109,9 @@ pub async fn timeline(
     principal: &Principal,
     id: Uuid,
 ) -> Result<Vec<EventView>, ServiceError> {
-    find_visible(&services.pool, principal, id).await?;
-    let events = events::list_for_dossier(&services.pool, id).await?;
+    let mut db = services.store.session().await?;
+    find_visible(&mut *db, principal, id).await?;
+    let events = db.events_of(id).await?;
     Ok(events
         .into_iter()
         .map(|e| EventView {

@@ -8,6 +8,8 @@ use crate::error::{FieldProblem, ServiceError};
 use crate::idempotency::{self, Answered};
 use crate::lookup::{find_visible, full_view, lock_visible, procedure_of, view};
 use crate::register::{self, Reason, Unanswered};
+use crate::store::dossiers::{CounterIntake, NewDraft};
+use crate::store::events::NewEvent;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
 use crate::{Code, Services};
@@ -16,8 +18,6 @@ use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::pin::Pin;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::{Procedure, Role};
-use motcua_store::dossiers::{self, CounterIntake, NewDraft};
-use motcua_store::events::{self, NewEvent};
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
@@ -171,8 +171,14 @@ async fn open_draft(
         "procedure": procedure.code(), "citizen": pin.as_str(), "register_fallback": register_fallback,
     });
     // A replayed request must not read the register again.
-    if let Some(replay) =
-        idempotency::peek(&services.pool, principal, key.as_deref(), route, &request).await?
+    if let Some(replay) = idempotency::peek(
+        &mut *services.store.session().await?,
+        principal,
+        key.as_deref(),
+        route,
+        &request,
+    )
+    .await?
     {
         return Ok(Answered::Replayed(replay));
     }
@@ -211,14 +217,13 @@ async fn open_draft(
         Err(unanswered) => return Err(unanswered.into_problem(procedure)),
     };
 
-    let mut tx = services.pool.begin().await?;
-    let claimed = match idempotency::claim(&mut tx, principal, key, route, &request).await? {
+    let mut tx = services.store.begin().await?;
+    let claimed = match idempotency::claim(&mut *tx, principal, key, route, &request).await? {
         Ok(claimed) => claimed,
         Err(replay) => return Ok(Answered::Replayed(replay)),
     };
-    let dossier = dossiers::insert_draft(
-        &mut tx,
-        NewDraft {
+    let dossier = tx
+        .insert_draft(NewDraft {
             id,
             counter,
             procedure_code: procedure.code(),
@@ -227,28 +232,24 @@ async fn open_draft(
             data: &data,
             prefill: &Value::Object(provenance),
             flags: &flags,
-        },
-    )
-    .await?;
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: dossier.id,
-            at: services.clock.now(),
-            actor_kind: principal.kind().as_str(),
-            actor: principal.subject(),
-            action: "create_draft",
-            from_state: None,
-            to_state: DRAFT,
-            comment: None,
-            detail: json!({ "register": register_outcome, "flags": flags, "channel": dossier.channel }),
-        },
-    )
+        })
+        .await?;
+    tx.append_event(NewEvent {
+        dossier_id: dossier.id,
+        at: services.clock.now(),
+        actor_kind: principal.kind().as_str(),
+        actor: principal.subject(),
+        action: "create_draft",
+        from_state: None,
+        to_state: DRAFT,
+        comment: None,
+        detail: json!({ "register": register_outcome, "flags": flags, "channel": dossier.channel }),
+    })
     .await?;
     let answer =
         serde_json::to_value(view(principal, dossier, procedure).with_documents(Vec::new()))
             .map_err(ServiceError::internal)?;
-    idempotency::complete(&mut tx, claimed, CREATED, &answer).await?;
+    idempotency::complete(&mut *tx, claimed, CREATED, &answer).await?;
     tx.commit().await?;
     Ok(Answered::Fresh(answer))
 }
@@ -260,7 +261,7 @@ pub async fn refresh_prefill(
     principal: &Principal,
     id: Uuid,
 ) -> Result<DossierView, ServiceError> {
-    let dossier = find_visible(&services.pool, principal, id).await?;
+    let dossier = find_visible(&mut *services.store.session().await?, principal, id).await?;
     let pin = citizen_pin(principal)?;
     let procedure = procedure_of(&services.catalog, &dossier)?;
     let refuse_unless_draft = |d: &Dossier| {
@@ -281,9 +282,9 @@ pub async fn refresh_prefill(
         .await?
         .map_err(|unanswered| unanswered.into_problem(procedure))?;
 
-    let mut tx = services.pool.begin().await?;
+    let mut tx = services.store.begin().await?;
     // The draft may have changed or been submitted during the read.
-    let dossier = lock_visible(&mut tx, principal, id).await?;
+    let dossier = lock_visible(&mut *tx, principal, id).await?;
     refuse_unless_draft(&dossier)?;
     let mut data = dossier.data.clone();
     let mut provenance = dossier.prefill.as_object().cloned().unwrap_or_default();
@@ -296,25 +297,29 @@ pub async fn refresh_prefill(
     let mut flags = dossier.flags.clone();
     register::set_flag(&mut flags, register::FLAG_NOT_IN_REGISTER, false);
     let flags = register::flags_after(flags, resident.under_review(), &provenance, &data);
-    let updated =
-        dossiers::update_data(&mut tx, id, &data, &Value::Object(provenance), &flags).await?;
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: id,
-            at: services.clock.now(),
-            actor_kind: "citizen",
-            actor: pin.as_str(),
-            action: "refresh_prefill",
-            from_state: Some(DRAFT),
-            to_state: DRAFT,
-            comment: None,
-            detail: json!({ "register": { "request_id": resident.request_id() }, "flags": flags }),
-        },
-    )
+    let updated = tx
+        .update_data(id, &data, &Value::Object(provenance), &flags)
+        .await?;
+    tx.append_event(NewEvent {
+        dossier_id: id,
+        at: services.clock.now(),
+        actor_kind: "citizen",
+        actor: pin.as_str(),
+        action: "refresh_prefill",
+        from_state: Some(DRAFT),
+        to_state: DRAFT,
+        comment: None,
+        detail: json!({ "register": { "request_id": resident.request_id() }, "flags": flags }),
+    })
     .await?;
     tx.commit().await?;
-    full_view(&services.pool, principal, updated, procedure).await
+    full_view(
+        &mut *services.store.session().await?,
+        principal,
+        updated,
+        procedure,
+    )
+    .await
 }
 
 /// Changes a dossier's data by a JSON Merge Patch (RFC 7396): a citizen their own dossier
@@ -333,8 +338,8 @@ pub async fn patch(
             vec![FieldProblem::new(String::new(), "expected an object")],
         ));
     }
-    let mut tx = services.pool.begin().await?;
-    let dossier = lock_visible(&mut tx, principal, id).await?;
+    let mut tx = services.store.begin().await?;
+    let dossier = lock_visible(&mut *tx, principal, id).await?;
     let procedure = procedure_of(&services.catalog, &dossier)?;
     // Staff change data only in the counter drafts they fill in for the citizen.
     let editable = access::may_edit(principal, &dossier, procedure)
@@ -372,24 +377,27 @@ pub async fn patch(
         .iter()
         .any(|f| f == register::FLAG_UNDER_REVIEW);
     let flags = register::flags_after(dossier.flags.clone(), under_review, &provenance, &data);
-    let updated = dossiers::update_data(&mut tx, id, &data, &dossier.prefill, &flags).await?;
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: id,
-            at: services.clock.now(),
-            actor_kind: principal.kind().as_str(),
-            actor: principal.subject(),
-            action: "patch",
-            from_state: Some(&dossier.state),
-            to_state: &dossier.state,
-            comment: None,
-            detail: json!({ "fields": changed_top_level(patch) }),
-        },
-    )
+    let updated = tx.update_data(id, &data, &dossier.prefill, &flags).await?;
+    tx.append_event(NewEvent {
+        dossier_id: id,
+        at: services.clock.now(),
+        actor_kind: principal.kind().as_str(),
+        actor: principal.subject(),
+        action: "patch",
+        from_state: Some(&dossier.state),
+        to_state: &dossier.state,
+        comment: None,
+        detail: json!({ "fields": changed_top_level(patch) }),
+    })
     .await?;
     tx.commit().await?;
-    full_view(&services.pool, principal, updated, procedure).await
+    full_view(
+        &mut *services.store.session().await?,
+        principal,
+        updated,
+        procedure,
+    )
+    .await
 }
 
 /// The prefilled, locked pointers whose value the patch would change.

@@ -1,8 +1,8 @@
 //! How a use case fails: a stable [`Code`] and what the caller may be told. Internal causes
 //! are logged once, where they are turned into an error, and never carried to the caller.
 
+use crate::store::StoreError;
 use crate::Code;
-use motcua_store::StoreError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -168,13 +168,5 @@ impl From<StoreError> for ServiceError {
             ),
             other => ServiceError::internal(other),
         }
-    }
-}
-
-/// Database errors outside the store's functions (a transaction's begin and commit) mean
-/// what the store's do.
-impl From<sqlx::Error> for ServiceError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::from(e).into()
     }
 }

@@ -2,13 +2,13 @@
 //! the transaction of every change that can move a figure (submission, a workflow step, a
 //! document added or removed, a result issued), so that reports never scan dossiers.
 
+use crate::store::facts::{DocumentFacts, Fact, Flags};
+use crate::store::{Session, Store};
 use crate::ServiceError;
 use chrono::{DateTime, Utc};
+use motcua_core::dossier::Dossier;
 use motcua_core::indicators::{Counts, DossierFacts, Id};
 use motcua_core::procedure::Procedure;
-use motcua_store::dossiers::Dossier;
-use motcua_store::facts::{self, DocumentFacts, Fact, Flags};
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// The portal status of a dossier the citizen withdrew: not a handled dossier.
@@ -67,7 +67,7 @@ pub fn row<'a>(subject: Subject<'a>, f: &DossierFacts) -> Fact<'a> {
 
 /// Rewrites the facts of `dossier` (as it is now in this transaction). Drafts have none.
 pub async fn refresh(
-    conn: &mut PgConnection,
+    tx: &mut dyn Session,
     procedure: &Procedure,
     dossier: &Dossier,
 ) -> Result<(), ServiceError> {
@@ -75,9 +75,9 @@ pub async fn refresh(
     if dossier.submitted_at.is_none() || dossier.agency_id.is_none() {
         return Ok(());
     }
-    let attached = facts::document_facts(&mut *conn, dossier.id).await?;
+    let attached = tx.document_facts(dossier.id).await?;
     if let Some(fact) = of(procedure, dossier, &attached) {
-        facts::upsert(conn, &fact).await?;
+        tx.upsert_fact(&fact).await?;
     }
     Ok(())
 }
@@ -129,18 +129,18 @@ pub fn of<'a>(
 /// Recomputes the facts of every submitted dossier (after a change to how the indicators
 /// are read, or for dossiers written by other means). Answers how many were written.
 pub async fn rebuild_all(
-    pool: &sqlx::PgPool,
+    store: &dyn Store,
     catalog: &crate::catalog::Catalog,
 ) -> Result<u64, ServiceError> {
     let mut after = None;
     let mut written = 0;
     loop {
-        let batch = motcua_store::dossiers::submitted_batch(pool, after, 500).await?;
+        let batch = store.session().await?.submitted_batch(after, 500).await?;
         let Some(last) = batch.last() else {
             return Ok(written);
         };
         after = Some(last.id);
-        let mut tx = pool.begin().await.map_err(motcua_store::StoreError::from)?;
+        let mut tx = store.begin().await?;
         for dossier in &batch {
             // A dossier of a version no longer in the folder is read with the current one.
             let procedure = catalog
@@ -152,11 +152,11 @@ pub async fn rebuild_all(
                         dossier.procedure_code
                     ))
                 })?;
-            refresh(&mut tx, procedure, dossier).await?;
+            refresh(&mut *tx, procedure, dossier).await?;
             written += 1;
         }
-        tx.commit().await.map_err(motcua_store::StoreError::from)?;
+        tx.commit().await?;
         // Into the day sums as it goes, so the changes table stays small.
-        motcua_store::facts::compact(pool).await?;
+        store.session().await?.compact_facts().await?;
     }
 }

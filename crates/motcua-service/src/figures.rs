@@ -5,7 +5,7 @@
 use crate::{ServiceError, Services};
 
 /// One queue's figures (open, unclaimed, overdue dossiers, the earliest step deadline).
-pub use motcua_store::queues::QueueFigures;
+pub use crate::store::queues::QueueFigures;
 
 /// This process's database pool.
 #[derive(Debug, Clone, Copy)]
@@ -39,15 +39,17 @@ pub struct Workload {
 }
 
 pub fn pool(services: &Services) -> Pool {
+    let held = services.store.connections();
     Pool {
-        connections: services.pool.size(),
-        idle: services.pool.num_idle(),
+        connections: held.open,
+        idle: held.idle,
     }
 }
 
 /// The dossiers by procedure and state, then every agency's open queues (two statements).
 pub async fn workload(services: &Services) -> Result<Workload, ServiceError> {
-    let counts = motcua_store::dossiers::count_by_procedure_and_state(&services.pool).await?;
+    let mut session = services.store.session().await?;
+    let counts = session.count_by_procedure_and_state().await?;
     let dossiers = counts
         .into_iter()
         .map(|(procedure, state, count)| DossierCount {
@@ -56,7 +58,8 @@ pub async fn workload(services: &Services) -> Result<Workload, ServiceError> {
             count,
         })
         .collect();
-    let queues = motcua_store::queues::all_figures(&services.pool, services.clock.now())
+    let queues = session
+        .all_queue_figures(services.clock.now())
         .await?
         .into_iter()
         .map(|(agency, figures)| AgencyQueue { agency, figures })

@@ -32,7 +32,7 @@ impl Health {
 
 /// Asks the database and the document storage, and reads the rest from memory.
 pub async fn health(services: &Services) -> Health {
-    let database = motcua_store::ping(&services.pool).await;
+    let database = services.store.ping().await;
     let procedures = !services.catalog.is_empty();
     let storage = services.files.check().await.is_ok();
     let register = services.register.answering();

@@ -4,13 +4,13 @@
 //! Keys are kept for `crate::retention::IDEMPOTENCY_WINDOW` (7 days): their answers hold
 //! dossiers' contents.
 
+use crate::store::idempotency::{Claim, StoredKey};
+use crate::store::submissions::KeptAnswer;
+use crate::store::Session;
 use crate::{Code, ServiceError};
 use motcua_core::principal::Principal;
-use motcua_store::idempotency::{self, Claim, StoredKey};
-use motcua_store::submissions::KeptAnswer;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::PgConnection;
 
 /// The first answer to a request with this key, to be given again as it was.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,9 +69,11 @@ impl Unclaimed {
     /// The first answer, if a request with this key and this fingerprint completed.
     pub async fn replay_if_done(
         &self,
-        executor: impl sqlx::PgExecutor<'_>,
+        db: &mut dyn Session,
     ) -> Result<Option<Replay>, ServiceError> {
-        let found = idempotency::peek(executor, &self.scope, &self.key, &self.fingerprint).await?;
+        let found = db
+            .peek_key(&self.scope, &self.key, &self.fingerprint)
+            .await?;
         // Another request's key is not this request's answer: the caller's refusal stands.
         Ok(answer_to(found).unwrap_or(None))
     }
@@ -90,7 +92,7 @@ impl Unclaimed {
 /// Claims `key` for this request inside the caller's transaction. `Ok(Err(replay))`
 /// carries the first answer.
 pub async fn claim(
-    conn: &mut PgConnection,
+    tx: &mut dyn Session,
     principal: &Principal,
     key: Option<String>,
     method_and_path: &str,
@@ -101,7 +103,7 @@ pub async fn claim(
     };
     let fingerprint = fingerprint(method_and_path, body);
     let scope = principal.scope_key();
-    match idempotency::claim(conn, &scope, &key, &fingerprint).await? {
+    match tx.claim_key(&scope, &key, &fingerprint).await? {
         Claim::Fresh => Ok(Ok(Some(Claimed { scope, key }))),
         Claim::Replay { status, body } => Ok(Err(replayed(status, body))),
         Claim::Mismatch => Err(reused()),
@@ -111,7 +113,7 @@ pub async fn claim(
 /// The replayed answer if `key` was already completed, without claiming it; a key used
 /// for another request is refused.
 pub async fn peek(
-    pool: &sqlx::PgPool,
+    db: &mut dyn Session,
     principal: &Principal,
     key: Option<&str>,
     method_and_path: &str,
@@ -121,7 +123,10 @@ pub async fn peek(
         return Ok(None);
     };
     let fingerprint = fingerprint(method_and_path, body);
-    answer_to(idempotency::peek(pool, &principal.scope_key(), key, &fingerprint).await?)
+    answer_to(
+        db.peek_key(&principal.scope_key(), key, &fingerprint)
+            .await?,
+    )
 }
 
 /// What a used key answers a request: its replayed first answer, or a refusal if it was
@@ -159,13 +164,13 @@ fn reused() -> ServiceError {
 
 /// Stores the answer of a claimed key; call before committing.
 pub async fn complete(
-    conn: &mut PgConnection,
+    tx: &mut dyn Session,
     claimed: Option<Claimed>,
     status: u16,
     body: &Value,
 ) -> Result<(), ServiceError> {
     if let Some(c) = claimed {
-        idempotency::save(conn, &c.scope, &c.key, status, body).await?;
+        tx.save_answer(&c.scope, &c.key, status, body).await?;
     }
     Ok(())
 }

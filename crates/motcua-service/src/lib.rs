@@ -33,6 +33,7 @@ pub mod reports;
 pub mod retention;
 pub mod slips;
 pub mod staff;
+pub mod store;
 pub mod submission;
 pub mod sweep;
 pub mod time;

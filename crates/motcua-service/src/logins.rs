@@ -3,12 +3,12 @@
 //! by the engine, not the browser, for `LOGIN_TTL_MINUTES`, and used once.
 
 use crate::error::ServiceError;
+use crate::store::logins::LoginAttempt;
 use crate::Services;
 use motcua_core::principal::LoginKind;
-use motcua_store::logins::{self, LoginAttempt};
 
 /// How long a citizen may take on the provider's login page.
-pub use motcua_store::logins::LOGIN_TTL_MINUTES;
+pub use crate::store::logins::LOGIN_TTL_MINUTES;
 
 /// A login started with the identity provider and not finished yet.
 pub struct LoginInFlight {
@@ -29,14 +29,14 @@ pub async fn keep(services: &Services, login: LoginInFlight) -> Result<(), Servi
         kind: login.kind.as_str().to_owned(),
         return_to: login.return_to,
     };
-    logins::save(&services.pool, &attempt).await?;
+    services.store.session().await?.save_login(&attempt).await?;
     Ok(())
 }
 
 /// Takes the login started with `state`, if it is still fresh: a second call finds nothing,
 /// so that an answer of the provider is used once.
 pub async fn take(services: &Services, state: &str) -> Result<Option<LoginInFlight>, ServiceError> {
-    let Some(attempt) = logins::take(&services.pool, state).await? else {
+    let Some(attempt) = services.store.session().await?.take_login(state).await? else {
         return Ok(None);
     };
     let kind = match attempt.kind.as_str() {

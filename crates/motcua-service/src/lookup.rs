@@ -5,14 +5,14 @@
 
 use crate::catalog::Catalog;
 use crate::error::ServiceError;
+use crate::store::register_access::NewRegisterAccess;
+use crate::store::Session;
 use crate::view::{DossierDocumentView, DossierView};
 use crate::Services;
 use motcua_core::access;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
-use motcua_store::register_access::{self, NewRegisterAccess};
-use motcua_store::{documents, dossiers};
 use std::sync::Arc;
 use uuid::Uuid;
 
@@ -39,22 +39,22 @@ pub fn trace_dossier(id: Uuid) {
 
 /// The dossier, if it exists and the principal may see it; 404 alike otherwise.
 pub async fn find_visible(
-    pool: &sqlx::PgPool,
+    db: &mut dyn Session,
     principal: &Principal,
     id: Uuid,
 ) -> Result<Dossier, ServiceError> {
     trace_dossier(id);
-    visible(principal, dossiers::find(pool, id).await?)
+    visible(principal, db.dossier(id).await?)
 }
 
-/// Like [`find_visible`], and locked until the transaction ends.
+/// Like [`find_visible`], and locked until the unit of work ends.
 pub async fn lock_visible(
-    conn: &mut sqlx::PgConnection,
+    tx: &mut dyn Session,
     principal: &Principal,
     id: Uuid,
 ) -> Result<Dossier, ServiceError> {
     trace_dossier(id);
-    visible(principal, dossiers::find_for_update(conn, id).await?)
+    visible(principal, tx.dossier_for_update(id).await?)
 }
 
 /// The dossier found, if the principal may see it: one they may not is "not found" too.
@@ -70,7 +70,7 @@ pub async fn find_with_procedure<'s>(
     principal: &Principal,
     id: Uuid,
 ) -> Result<(Dossier, &'s Arc<Procedure>), ServiceError> {
-    let dossier = find_visible(&services.pool, principal, id).await?;
+    let dossier = find_visible(&mut *services.store.session().await?, principal, id).await?;
     let procedure = procedure_of(&services.catalog, &dossier)?;
     Ok((dossier, procedure))
 }
@@ -80,18 +80,18 @@ pub fn view(principal: &Principal, dossier: Dossier, procedure: &Procedure) -> D
     DossierView::new(dossier, procedure, allowed)
 }
 
-/// The view of one dossier, with its documents. A handler in a transaction passes it: the
-/// documents are read as that transaction sees them, on its connection. Taking a second
-/// connection from the pool while holding one would let a burst of such requests hold every
-/// connection and wait for another (with 20 connections and 21 clerks claiming at once the
-/// engine stalled until the pool's timeout).
+/// The view of one dossier, with its documents. A use case in a unit of work passes it: the
+/// documents are read as that unit sees them, on its connection. Taking a second session
+/// while holding one would let a burst of such requests hold every connection and wait for
+/// another (with 20 connections and 21 clerks claiming at once the engine stalled until the
+/// pool's timeout).
 pub async fn full_view(
-    executor: impl sqlx::PgExecutor<'_>,
+    db: &mut dyn Session,
     principal: &Principal,
     dossier: Dossier,
     procedure: &Procedure,
 ) -> Result<DossierView, ServiceError> {
-    let documents = of_dossier(executor, dossier.id).await?;
+    let documents = of_dossier(db, dossier.id).await?;
     let mut view = view(principal, dossier, procedure);
     view.documents = Some(documents);
     Ok(view)
@@ -99,10 +99,11 @@ pub async fn full_view(
 
 /// The documents of a dossier, for its view.
 pub async fn of_dossier(
-    executor: impl sqlx::PgExecutor<'_>,
+    db: &mut dyn Session,
     dossier_id: Uuid,
 ) -> Result<Vec<DossierDocumentView>, ServiceError> {
-    Ok(documents::list_for_dossier(executor, dossier_id)
+    Ok(db
+        .dossier_documents(dossier_id)
         .await?
         .into_iter()
         .map(DossierDocumentView::from)
@@ -112,7 +113,7 @@ pub async fn of_dossier(
 /// A staff member opening a dossier reads the citizen's personal data: the citizen sees it
 /// in their access log, with who, in which role and agency, and why.
 pub async fn record_staff_read(
-    executor: impl sqlx::PgExecutor<'_>,
+    db: &mut dyn Session,
     principal: &Principal,
     dossier: &Dossier,
 ) -> Result<(), ServiceError> {
@@ -124,7 +125,7 @@ pub async fn record_staff_read(
         return Ok(());
     }
     record_staff_access(
-        executor,
+        db,
         principal,
         StaffRead {
             source: "dossier",
@@ -154,7 +155,7 @@ pub struct StaffRead<'a> {
 /// Records a staff member's read in the citizen's access log, with who read it, in which
 /// role and agency; a citizen's reads of their own dossiers are not recorded here.
 pub async fn record_staff_access(
-    executor: impl sqlx::PgExecutor<'_>,
+    db: &mut dyn Session,
     principal: &Principal,
     read: StaffRead<'_>,
 ) -> Result<(), ServiceError> {
@@ -164,24 +165,21 @@ pub async fn record_staff_access(
     else {
         return Ok(());
     };
-    register_access::record(
-        executor,
-        NewRegisterAccess {
-            source: read.source,
-            document_id: read.document_id,
-            actor_kind: "staff",
-            actor: subject,
-            actor_role: Some(&principal.role_names().join(",")),
-            actor_agency: Some(agency),
-            subject_pin: read.subject_pin,
-            fields: &[],
-            procedure_code: read.procedure_code,
-            dossier_id: read.dossier_id,
-            purpose: read.purpose,
-            outcome: read.outcome,
-            request_id: Uuid::nil(),
-        },
-    )
+    db.record_register_access(NewRegisterAccess {
+        source: read.source,
+        document_id: read.document_id,
+        actor_kind: "staff",
+        actor: subject,
+        actor_role: Some(&principal.role_names().join(",")),
+        actor_agency: Some(agency),
+        subject_pin: read.subject_pin,
+        fields: &[],
+        procedure_code: read.procedure_code,
+        dossier_id: read.dossier_id,
+        purpose: read.purpose,
+        outcome: read.outcome,
+        request_id: Uuid::nil(),
+    })
     .await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! Lists are paged by keyset: a page starts after the (created_at, id) of the last item of
 //! the one before, so a page stays right while new dossiers arrive.
 
-pub use motcua_store::dossiers::PageAfter;
+pub use crate::store::dossiers::PageAfter;
 
 /// The page in `rows`, read with one more than `limit` to tell whether another page follows:
 /// at most `limit` rows, and when another page follows, `next` of the page's last row (where

@@ -4,6 +4,7 @@
 
 use crate::idempotency::{self, Answered};
 use crate::lookup::{full_view, lock_visible, procedure_of, record_staff_read};
+use crate::store::events::NewEvent;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
 use crate::{Code, FieldProblem, ServiceError, Services};
@@ -11,8 +12,6 @@ use chrono::{DateTime, FixedOffset};
 use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Role;
-use motcua_store::events::{self, NewEvent};
-use motcua_store::queues;
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -86,7 +85,12 @@ pub async fn list(services: &Services, principal: &Principal) -> Result<QueueLis
         .iter()
         .map(|(code, st, _)| (code.clone(), st.clone()))
         .collect();
-    let figures = queues::figures(&services.pool, agency, &pairs, services.clock.now()).await?;
+    let figures = services
+        .store
+        .session()
+        .await?
+        .queue_figures(agency, &pairs, services.clock.now())
+        .await?;
     let items = queues
         .into_iter()
         .map(|(code, st, role)| {
@@ -131,39 +135,37 @@ pub async fn claim(
         return Err(not_found(queue));
     }
     let now = services.clock.now();
-    let mut tx = services.pool.begin().await?;
+    let mut tx = services.store.begin().await?;
     // A retried claim gets the dossier the first one handed over, not a second one.
     let route = format!("POST /v1/queues/{queue}/claim");
-    let claimed = match idempotency::claim(&mut tx, principal, key, &route, &Value::Null).await? {
+    let claimed = match idempotency::claim(&mut *tx, principal, key, &route, &Value::Null).await? {
         Ok(claimed) => claimed,
         Err(replay) => return Ok(Answered::Replayed(replay)),
     };
-    let Some(dossier) =
-        queues::claim_next(&mut tx, agency, code, st, principal.subject(), now).await?
+    let Some(dossier) = tx
+        .claim_next(agency, code, st, principal.subject(), now)
+        .await?
     else {
         return Ok(Answered::Fresh(None));
     };
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: dossier.id,
-            at: now,
-            actor_kind: "staff",
-            actor: principal.subject(),
-            action: "claim",
-            from_state: Some(&dossier.state),
-            to_state: &dossier.state,
-            comment: None,
-            detail: json!({ "queue": queue }),
-        },
-    )
+    tx.append_event(NewEvent {
+        dossier_id: dossier.id,
+        at: now,
+        actor_kind: "staff",
+        actor: principal.subject(),
+        action: "claim",
+        from_state: Some(&dossier.state),
+        to_state: &dossier.state,
+        comment: None,
+        detail: json!({ "queue": queue }),
+    })
     .await?;
     // Handing the dossier over is opening it: in the same transaction as the claim.
     record_staff_read(&mut *tx, principal, &dossier).await?;
     let procedure = procedure_of(&services.catalog, &dossier)?;
     let view = full_view(&mut *tx, principal, dossier, procedure).await?;
     let answer = serde_json::to_value(&view).map_err(ServiceError::internal)?;
-    idempotency::complete(&mut tx, claimed, HANDED_OVER, &answer).await?;
+    idempotency::complete(&mut *tx, claimed, HANDED_OVER, &answer).await?;
     tx.commit().await?;
     Ok(Answered::Fresh(Some(answer)))
 }
@@ -208,34 +210,37 @@ async fn reassign(
 ) -> Result<DossierView, ServiceError> {
     staff_only(principal)?;
     let now = services.clock.now();
-    let mut tx = services.pool.begin().await?;
-    let dossier = lock_visible(&mut tx, principal, id).await?;
+    let mut tx = services.store.begin().await?;
+    let dossier = lock_visible(&mut *tx, principal, id).await?;
     may_hand_over(principal, &dossier, to)?;
     if let Some(to) = to {
         let procedure = procedure_of(&services.catalog, &dossier)?;
-        crate::staff::check_assignee(&mut tx, procedure, &dossier, to).await?;
+        crate::staff::check_assignee(&mut *tx, procedure, &dossier, to).await?;
     }
-    let updated = queues::assign(&mut tx, id, to, now).await?;
+    let updated = tx.assign(id, to, now).await?;
     record_staff_read(&mut *tx, principal, &updated).await?;
     let holder = dossier.assigned_to.as_deref();
-    events::append(
-        &mut tx,
-        NewEvent {
-            dossier_id: id,
-            at: now,
-            actor_kind: "staff",
-            actor: principal.subject(),
-            action,
-            from_state: Some(&dossier.state),
-            to_state: &dossier.state,
-            comment: None,
-            detail: json!({ "from": holder, "to": to }),
-        },
-    )
+    tx.append_event(NewEvent {
+        dossier_id: id,
+        at: now,
+        actor_kind: "staff",
+        actor: principal.subject(),
+        action,
+        from_state: Some(&dossier.state),
+        to_state: &dossier.state,
+        comment: None,
+        detail: json!({ "from": holder, "to": to }),
+    })
     .await?;
     tx.commit().await?;
     let procedure = procedure_of(&services.catalog, &updated)?;
-    full_view(&services.pool, principal, updated, procedure).await
+    full_view(
+        &mut *services.store.session().await?,
+        principal,
+        updated,
+        procedure,
+    )
+    .await
 }
 
 /// Whether `principal` may give `dossier` back (`to` is `None`) or hand it to `to`: only a

@@ -3,6 +3,7 @@
 //! recorded, and what the answer means for the dossier.
 
 use crate::error::{DocumentRef, ServiceError};
+use crate::store::register_access::NewRegisterAccess;
 use crate::time::in_vietnam;
 use crate::Code;
 use crate::Services;
@@ -12,7 +13,6 @@ use motcua_core::principal::Principal;
 use motcua_core::procedure::prefill::{self, Stamp};
 use motcua_core::procedure::Procedure;
 use motcua_registry::{Purpose, RegistryError};
-use motcua_store::register_access::{self, NewRegisterAccess};
 use serde_json::{Map, Value};
 use std::time::Duration;
 use uuid::Uuid;
@@ -231,24 +231,22 @@ pub async fn read(
             (Some(actor.role_names().join(",")), Some(agency.clone()))
         }
     };
-    register_access::record(
-        &services.pool,
-        NewRegisterAccess {
-            source: "register",
-            document_id: None,
-            actor_kind: actor.kind().as_str(),
-            actor: actor.subject(),
-            actor_role: actor_role.as_deref(),
-            actor_agency: actor_agency.as_deref(),
-            subject_pin: subject.as_str(),
-            fields: &fields,
-            procedure_code: procedure.code(),
-            dossier_id,
-            purpose: reason.describe(),
-            outcome,
-            request_id,
-        },
-    )
+    let mut db = services.store.session().await?;
+    db.record_register_access(NewRegisterAccess {
+        source: "register",
+        document_id: None,
+        actor_kind: actor.kind().as_str(),
+        actor: actor.subject(),
+        actor_role: actor_role.as_deref(),
+        actor_agency: actor_agency.as_deref(),
+        subject_pin: subject.as_str(),
+        fields: &fields,
+        procedure_code: procedure.code(),
+        dossier_id,
+        purpose: reason.describe(),
+        outcome,
+        request_id,
+    })
     .await?;
     Ok(result)
 }

@@ -3,6 +3,8 @@
 //! when the unit confirms it (the workflow's `registration_slips` effect), and stored as the
 //! dossier's electronic results, so the candidate finds them in their document store.
 
+use crate::store::documents::NewDocument;
+use crate::store::Session;
 use crate::time::in_vietnam;
 use crate::{Code, ServiceError, Services};
 use bytes::Bytes;
@@ -12,7 +14,6 @@ use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
 use motcua_files::PutError;
-use motcua_store::documents::{self, NewDocument};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -81,7 +82,7 @@ fn render(
 /// commits; if it does not, the orphan sweep removes them.
 pub async fn issue(
     services: &Services,
-    tx: &mut sqlx::PgConnection,
+    tx: &mut dyn Session,
     principal: &Principal,
     dossier: &Dossier,
     procedure: &Procedure,
@@ -117,23 +118,21 @@ pub async fn issue(
                 other => ServiceError::internal(other),
             })?;
         let file_name = format!("{code}-{}.json", dossier.code.as_deref().unwrap_or("ho-so"));
-        documents::insert(
-            &mut *tx,
-            NewDocument {
-                id: document_id,
-                owner_pin: &dossier.citizen_pin,
-                kind: DocumentKind::Result,
-                file_name: &file_name,
-                content_type: CONTENT_TYPE,
-                size: i64::try_from(stored.size).unwrap_or(i64::MAX),
-                sha256: &stored.sha256,
-                storage_key: &storage_key,
-                issuer: Some(unit),
-                result_code: Some(code),
-            },
-        )
+        tx.insert_document(NewDocument {
+            id: document_id,
+            owner_pin: &dossier.citizen_pin,
+            kind: DocumentKind::Result,
+            file_name: &file_name,
+            content_type: CONTENT_TYPE,
+            size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+            sha256: &stored.sha256,
+            storage_key: &storage_key,
+            issuer: Some(unit),
+            result_code: Some(code),
+        })
         .await?;
-        documents::record_result(&mut *tx, dossier.id, document_id, principal.subject()).await?;
+        tx.record_result(dossier.id, document_id, principal.subject())
+            .await?;
     }
     Ok(())
 }

@@ -4,13 +4,13 @@
 //! also the monthly report a supervisor hands in (as CSV). Supervisors read any agency;
 //! other staff their own.
 
+use crate::store::facts::{Report, Scope, Sums};
 use crate::time::in_vietnam;
 use crate::{Code, FieldProblem, ServiceError, Services};
 use chrono::{Datelike, Duration, NaiveDate};
 use motcua_core::calendar::vietnam_midnight;
 use motcua_core::indicators::{Id, Indicator, ALL};
 use motcua_core::principal::Principal;
-use motcua_store::facts::{self, Report, Scope, Sums};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -121,18 +121,17 @@ pub fn ask(
 
 async fn sums_for(services: &Services, asked: &Asked) -> Result<Report, ServiceError> {
     let until = asked.to + Duration::days(1);
-    Ok(facts::sums(
-        &services.pool,
-        Scope {
+    let mut db = services.store.session().await?;
+    Ok(db
+        .sums(Scope {
             agency_id: asked.agency.as_deref(),
             procedure_code: asked.procedure.as_deref(),
             from: asked.from,
             until,
             // Unfinished dossiers are judged at the period's end, or now if it is not over.
             judged_at: vietnam_midnight(until).min(services.clock.now()),
-        },
-    )
-    .await?)
+        })
+        .await?)
 }
 
 fn count(n: i64) -> u64 {

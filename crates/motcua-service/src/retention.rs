@@ -9,13 +9,11 @@
 //! today, whatever version they were filed under.
 
 use crate::catalog::Catalog;
+use crate::store::{Store, StoreError};
 use chrono::{DateTime, TimeDelta, Utc};
 use motcua_files::FileStore;
-use motcua_store::retention;
-use motcua_store::StoreError;
 use serde::Serialize;
 use serde_json::json;
-use sqlx::PgPool;
 
 /// How long a client may replay a request with its `Idempotency-Key`. The stored answers
 /// hold dossiers' contents, so they are not kept for longer than a retry can need.
@@ -41,7 +39,7 @@ pub struct RetentionReport {
 
 /// Runs retention as of `now`.
 pub async fn run(
-    pool: &PgPool,
+    store: &dyn Store,
     files: &dyn FileStore,
     catalog: &Catalog,
     now: DateTime<Utc>,
@@ -57,22 +55,22 @@ pub async fn run(
             "closed_by": closed_by,
         });
         loop {
-            let mut tx = pool.begin().await?;
-            let ids = retention::lock_expired(&mut tx, procedure.code(), closed_by, BATCH).await?;
+            let mut tx = store.begin().await?;
+            let ids = tx.lock_expired(procedure.code(), closed_by, BATCH).await?;
             if ids.is_empty() {
                 break;
             }
-            let done = retention::anonymise(&mut tx, &ids, now, &detail).await?;
+            let done = tx.anonymise(&ids, now, &detail).await?;
             tx.commit().await?;
             report.dossiers_anonymised += done.dossiers;
             report.documents_erased += done.documents;
         }
     }
-    remove_objects(pool, files, now, &mut report).await?;
-    report.objects_left = retention::count_objects_to_remove(pool).await?;
-    report.idempotency_keys_forgotten =
-        retention::forget_idempotency_keys(pool, IDEMPOTENCY_WINDOW).await?;
-    report.unknown_procedures = retention::unknown_procedures(pool, &known_codes(catalog)).await?;
+    remove_objects(store, files, now, &mut report).await?;
+    let mut db = store.session().await?;
+    report.objects_left = db.count_objects_to_remove().await?;
+    report.idempotency_keys_forgotten = db.forget_idempotency_keys(IDEMPOTENCY_WINDOW).await?;
+    report.unknown_procedures = db.unknown_procedures(&known_codes(catalog)).await?;
     if !report.unknown_procedures.is_empty() {
         tracing::warn!(
             procedures = ?report.unknown_procedures,
@@ -87,13 +85,13 @@ pub async fn run(
 /// confirmed it; the first refusal ends this part of the run (storage is likely down), and
 /// the next run starts again from what is left.
 async fn remove_objects(
-    pool: &PgPool,
+    store: &dyn Store,
     files: &dyn FileStore,
     now: DateTime<Utc>,
     report: &mut RetentionReport,
 ) -> Result<(), StoreError> {
     loop {
-        let batch = retention::objects_to_remove(pool, BATCH).await?;
+        let batch = store.session().await?.objects_to_remove(BATCH).await?;
         let full = batch.len() as i64 == BATCH;
         for (id, key) in &batch {
             if let Err(e) = files.delete(key).await {
@@ -104,7 +102,7 @@ async fn remove_objects(
                 );
                 return Ok(());
             }
-            retention::mark_object_removed(pool, *id, now).await?;
+            store.session().await?.mark_object_removed(*id, now).await?;
             report.objects_removed += 1;
         }
         if !full {
@@ -115,14 +113,15 @@ async fn remove_objects(
 
 /// What a run as of `now` would anonymise, per procedure, without changing anything.
 pub async fn preview(
-    pool: &PgPool,
+    store: &dyn Store,
     catalog: &Catalog,
     now: DateTime<Utc>,
 ) -> Result<Vec<(String, i64)>, StoreError> {
     let mut due = Vec::new();
+    let mut db = store.session().await?;
     for procedure in catalog.current_all() {
         if let Some(closed_by) = procedure.spec().retention.closed_by(now) {
-            let count = retention::count_expired(pool, procedure.code(), closed_by).await?;
+            let count = db.count_expired(procedure.code(), closed_by).await?;
             due.push((procedure.code().to_owned(), count));
         }
     }

@@ -4,6 +4,8 @@
 //! (05), and the process-control slip (06) with each handover marked early, on time or late.
 
 use crate::lookup::{find_visible, procedure_of, record_staff_read};
+use crate::store::documents::DossierDocument;
+use crate::store::events::Event;
 use crate::time::in_vietnam;
 use crate::{Code, ServiceError, Services};
 use chrono::{DateTime, Utc};
@@ -11,8 +13,6 @@ use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
 use motcua_core::transition::{APOLOGY, RECEIPT, REFUSAL, STOP, SUPPLEMENT};
-use motcua_store::documents::{self, DossierDocument};
-use motcua_store::events::{self, Event};
 use serde::Serialize;
 use serde_json::{json, Value};
 use utoipa::ToSchema;
@@ -109,8 +109,9 @@ pub async fn list(
     principal: &Principal,
     id: Uuid,
 ) -> Result<SlipList, ServiceError> {
-    let dossier = find_visible(&services.pool, principal, id).await?;
-    let events = events::list_for_dossier(&services.pool, id).await?;
+    let mut db = services.store.session().await?;
+    let dossier = find_visible(&mut *db, principal, id).await?;
+    let events = db.events_of(id).await?;
     Ok(SlipList {
         items: issued(&events, &dossier),
     })
@@ -124,7 +125,8 @@ pub async fn slip(
     id: Uuid,
     kind: &str,
 ) -> Result<Value, ServiceError> {
-    let dossier = find_visible(&services.pool, principal, id).await?;
+    let mut db = services.store.session().await?;
+    let dossier = find_visible(&mut *db, principal, id).await?;
     if dossier.anonymised_at.is_some() {
         return Err(ServiceError::new(
             Code::DossierAnonymised,
@@ -132,9 +134,9 @@ pub async fn slip(
         ));
     }
     let procedure = procedure_of(&services.catalog, &dossier)?;
-    let events = events::list_for_dossier(&services.pool, id).await?;
+    let events = db.events_of(id).await?;
     // A slip names the applicant with their number and address: a staff read of them.
-    record_staff_read(&services.pool, principal, &dossier).await?;
+    record_staff_read(&mut *db, principal, &dossier).await?;
     let not_issued = || {
         ServiceError::new(
             Code::SlipNotIssued,
@@ -159,7 +161,7 @@ pub async fn slip(
     } else {
         let event = issuing(&events, kind).last().ok_or_else(not_issued)?;
         if kind == RECEIPT {
-            let docs = documents::list_for_dossier(&services.pool, id).await?;
+            let docs = db.dossier_documents(id).await?;
             receipt(&dossier, procedure, event, &docs)
         } else {
             issued_by(kind, event)

@@ -3,12 +3,12 @@
 //! and answers with the use cases' refusal).
 
 use crate::error::{FieldProblem, ServiceError};
+use crate::store::Session;
 use crate::{Code, Services};
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::workflow::{self, AssignRefusal, StaffMember};
 use motcua_core::procedure::Procedure;
-use motcua_store::staff;
 
 /// Records a staff login (its agency and roles) so that a supervisor can hand dossiers to
 /// this member; a citizen's login records nothing. One statement. If it fails, the login
@@ -23,26 +23,21 @@ pub async fn record_login(services: &Services, principal: &Principal) -> Result<
         return Ok(());
     };
     let roles = principal.role_names();
-    staff::record_login(
-        &services.pool,
-        subject,
-        agency,
-        &roles,
-        services.clock.now(),
-    )
-    .await?;
+    let now = services.clock.now();
+    let mut db = services.store.session().await?;
+    db.record_staff_login(subject, agency, &roles, now).await?;
     Ok(())
 }
 
 /// Whether `dossier` may be handed to `to`: a known member of its agency holding the role
 /// that works its state. Refused with 422 and the case's own code, pointing at `/to`.
 pub async fn check_assignee(
-    conn: &mut sqlx::PgConnection,
+    tx: &mut dyn Session,
     procedure: &Procedure,
     dossier: &Dossier,
     to: &str,
 ) -> Result<(), ServiceError> {
-    let known = staff::find(&mut *conn, to).await?;
+    let known = tx.staff_member(to).await?;
     let member = known.as_ref().map(|m| StaffMember {
         agency: &m.agency,
         roles: &m.roles,

@@ -11,6 +11,10 @@ use crate::checks::{form_problems, missing_documents, refuse_if_closed};
 use crate::error::ServiceError;
 use crate::idempotency::{self, Answered};
 use crate::lookup::{procedure_of, trace_dossier};
+use crate::store::events::NewEvent;
+use crate::store::facts::DocumentFacts;
+use crate::store::submissions::{Recorded, Submission, SubmissionWrites};
+use crate::store::Session;
 use crate::time::in_vietnam;
 use crate::{Code, Services};
 use chrono::{DateTime, FixedOffset};
@@ -18,13 +22,8 @@ use motcua_core::access::{self, SUBMIT};
 use motcua_core::dossier::{Channel, DRAFT};
 use motcua_core::dossier_code::DossierCode;
 use motcua_core::principal::Principal;
-use motcua_store::documents;
-use motcua_store::events::NewEvent;
-use motcua_store::facts::DocumentFacts;
-use motcua_store::submissions::{self, Recorded, Submission, SubmissionWrites};
 use serde::Serialize;
 use serde_json::{json, Value};
-use sqlx::PgConnection;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -58,9 +57,9 @@ pub async fn submit(
 ) -> Result<Answered<Value>, ServiceError> {
     let route = format!("POST /v1/dossiers/{id}/submit");
     let key = idempotency::Unclaimed::of(principal, key, &route, &Value::Null);
-    let mut conn = services.pool.acquire().await?;
+    let mut conn = services.store.session().await?;
     for _ in 0..SUBMIT_ATTEMPTS {
-        match try_submit(services, &mut conn, principal, key.as_ref(), id).await {
+        match try_submit(services, &mut *conn, principal, key.as_ref(), id).await {
             Ok(Some(answer)) => return Ok(answer),
             Ok(None) => continue,
             Err(refusal) => {
@@ -87,13 +86,14 @@ pub async fn submit(
 /// it was read; nothing was written.
 async fn try_submit(
     services: &Services,
-    conn: &mut PgConnection,
+    conn: &mut dyn Session,
     principal: &Principal,
     key: Option<&idempotency::Unclaimed>,
     id: Uuid,
 ) -> Result<Option<Answered<Value>>, ServiceError> {
     trace_dossier(id);
-    let opened = submissions::open(&mut *conn, id, key.map(|k| k.lookup()))
+    let opened = conn
+        .open_submission(id, key.map(|k| k.lookup()))
         .await?
         .filter(|opened| access::may_see(principal, &opened.dossier))
         .ok_or_else(ServiceError::dossier_not_found)?;
@@ -124,7 +124,7 @@ async fn try_submit(
     let now = services.clock.now();
     refuse_if_closed(procedure, now)?;
     let mut problems = form_problems(procedure, &dossier.data, in_vietnam(now).date_naive());
-    let present = documents::list_for_dossier(&mut *conn, id).await?;
+    let present = conn.dossier_documents(id).await?;
     problems.extend(missing_documents(conn, procedure, &dossier, &present).await?);
     if !problems.is_empty() {
         return Err(ServiceError::validation(
@@ -172,9 +172,8 @@ async fn try_submit(
     let attached = DocumentFacts::of(&present, false);
     let fact = crate::facts::of(procedure, &submitted, &attached)
         .ok_or_else(|| ServiceError::internal("a submitted dossier has an agency and a time"))?;
-    let recorded = submissions::record(
-        conn,
-        SubmissionWrites {
+    let recorded = conn
+        .record_submission(SubmissionWrites {
             submission,
             event: NewEvent {
                 dossier_id: id,
@@ -189,9 +188,8 @@ async fn try_submit(
             },
             fact,
             answer: key.map(|k| k.answer(OK, &body)),
-        },
-    )
-    .await?;
+        })
+        .await?;
     Ok(match recorded {
         Recorded::Submitted => Some(Answered::Fresh(body)),
         Recorded::Changed | Recorded::KeyTaken => None,

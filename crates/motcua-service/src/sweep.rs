@@ -1,8 +1,8 @@
 //! Removing objects that no document row holds: what an upload left when its database
 //! write failed and the immediate clean-up failed too (the storage went away meanwhile).
 
+use crate::store::Store;
 use motcua_files::FileStore;
-use sqlx::PgPool;
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -11,7 +11,7 @@ pub const GRACE: Duration = Duration::from_secs(10 * 60);
 
 /// Deletes the orphans under `dossiers/` older than `grace` and answers how many went.
 pub async fn sweep_orphans(
-    pool: &PgPool,
+    store: &dyn Store,
     files: &dyn FileStore,
     grace: Duration,
 ) -> anyhow::Result<usize> {
@@ -37,7 +37,8 @@ pub async fn sweep_orphans(
         .collect();
     let mut removed = 0;
     for chunk in old.chunks(500) {
-        for key in motcua_store::documents::unknown_storage_keys(pool, chunk).await? {
+        let unknown = store.session().await?.unknown_storage_keys(chunk).await?;
+        for key in unknown {
             files.delete(&key).await?;
             tracing::info!(storage_key = %key, "removed an orphan object");
             removed += 1;

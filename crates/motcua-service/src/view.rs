@@ -1,11 +1,11 @@
 //! The shapes of a dossier and its documents in answers: what the use cases give back,
 //! serialisable as they are.
 
+use crate::store::documents::{Document, DossierDocument};
 use crate::time::in_vietnam;
 use chrono::{DateTime, FixedOffset};
 use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::procedure::Procedure;
-use motcua_store::documents::{Document, DossierDocument};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;

@@ -1,48 +1,95 @@
 //! Documents (the citizen's store) and the documents of dossiers.
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use motcua_core::dossier::DocumentKind;
+pub use motcua_service::store::documents::{Attachment, Document, DossierDocument, NewDocument};
+use motcua_service::store::DocumentRecords;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Document {
-    pub id: Uuid,
-    pub owner_pin: String,
+/// A row of [`Document`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DocumentRow {
+    id: Uuid,
+    owner_pin: String,
     #[sqlx(try_from = "String")]
-    pub kind: DocumentKind,
-    pub file_name: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-    pub storage_key: String,
-    pub issuer: Option<String>,
-    pub result_code: Option<String>,
-    pub created_at: DateTime<Utc>,
-    /// When retention erased it (`crate::retention`): its name and owner are gone, and its
-    /// bytes are or will soon be.
-    pub erased_at: Option<DateTime<Utc>>,
+    kind: DocumentKind,
+    file_name: String,
+    content_type: String,
+    size: i64,
+    sha256: String,
+    storage_key: String,
+    issuer: Option<String>,
+    result_code: Option<String>,
+    created_at: DateTime<Utc>,
+    erased_at: Option<DateTime<Utc>>,
+}
+
+impl From<DocumentRow> for Document {
+    fn from(r: DocumentRow) -> Self {
+        Document {
+            id: r.id,
+            owner_pin: r.owner_pin,
+            kind: r.kind,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+            storage_key: r.storage_key,
+            issuer: r.issuer,
+            result_code: r.result_code,
+            created_at: r.created_at,
+            erased_at: r.erased_at,
+        }
+    }
+}
+
+/// A row of [`DossierDocument`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DossierDocumentRow {
+    requirement: String,
+    document_id: Option<Uuid>,
+    source: String,
+    digitised: bool,
+    reused: bool,
+    from_store: bool,
+    replaces_result_code: Option<String>,
+    added_by_kind: String,
+    added_at: DateTime<Utc>,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    size: Option<i64>,
+    sha256: Option<String>,
+}
+
+impl From<DossierDocumentRow> for DossierDocument {
+    fn from(r: DossierDocumentRow) -> Self {
+        DossierDocument {
+            requirement: r.requirement,
+            document_id: r.document_id,
+            source: r.source,
+            digitised: r.digitised,
+            reused: r.reused,
+            from_store: r.from_store,
+            replaces_result_code: r.replaces_result_code,
+            added_by_kind: r.added_by_kind,
+            added_at: r.added_at,
+            file_name: r.file_name,
+            content_type: r.content_type,
+            size: r.size,
+            sha256: r.sha256,
+        }
+    }
 }
 
 const DOCUMENT_COLUMNS: &str = "id, owner_pin, kind, file_name, content_type, size, sha256, \
     storage_key, issuer, result_code, created_at, erased_at";
 
-pub struct NewDocument<'a> {
-    pub id: Uuid,
-    pub owner_pin: &'a str,
-    pub kind: DocumentKind,
-    pub file_name: &'a str,
-    pub content_type: &'a str,
-    pub size: i64,
-    pub sha256: &'a str,
-    pub storage_key: &'a str,
-    pub issuer: Option<&'a str>,
-    pub result_code: Option<&'a str>,
-}
-
-pub async fn insert(conn: &mut PgConnection, doc: NewDocument<'_>) -> Result<Document, StoreError> {
-    Ok(sqlx::query_as(&format!(
+pub async fn insert(conn: &mut PgConnection, doc: NewDocument<'_>) -> Result<Document, DbError> {
+    Ok(sqlx::query_as::<_, DocumentRow>(&format!(
         "insert into document (id, owner_pin, kind, file_name, content_type, size, sha256,
                                storage_key, issuer, result_code)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning {DOCUMENT_COLUMNS}"
@@ -58,16 +105,18 @@ pub async fn insert(conn: &mut PgConnection, doc: NewDocument<'_>) -> Result<Doc
     .bind(doc.issuer)
     .bind(doc.result_code)
     .fetch_one(conn)
-    .await?)
+    .await?
+    .into())
 }
 
-pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Document>, StoreError> {
-    Ok(sqlx::query_as(&format!(
+pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Document>, DbError> {
+    Ok(sqlx::query_as::<_, DocumentRow>(&format!(
         "select {DOCUMENT_COLUMNS} from document where id = $1"
     ))
     .bind(id)
     .fetch_optional(executor)
-    .await?)
+    .await?
+    .map(Into::into))
 }
 
 /// The citizen's store, newest first; `before` pages by (created_at, id).
@@ -76,8 +125,8 @@ pub async fn list_for_owner(
     owner_pin: &str,
     before: Option<(DateTime<Utc>, Uuid)>,
     limit: i64,
-) -> Result<Vec<Document>, StoreError> {
-    Ok(sqlx::query_as(&format!(
+) -> Result<Vec<Document>, DbError> {
+    Ok(sqlx::query_as::<_, DocumentRow>(&format!(
         "select {DOCUMENT_COLUMNS} from document
          where owner_pin = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3))
            and (kind <> 'result' or exists (select 1 from dossier_result r
@@ -90,12 +139,15 @@ pub async fn list_for_owner(
     .bind(before.map(|b| b.1))
     .bind(limit)
     .fetch_all(executor)
-    .await?)
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect())
 }
 
 /// Removes a document nothing refers to any more (a replaced or removed draft upload).
 /// Answers whether it was removed.
-pub async fn delete_if_unreferenced(conn: &mut PgConnection, id: Uuid) -> Result<bool, StoreError> {
+pub async fn delete_if_unreferenced(conn: &mut PgConnection, id: Uuid) -> Result<bool, DbError> {
     let removed = sqlx::query(
         "delete from document d where d.id = $1 and d.kind = 'upload'
            and not exists (select 1 from dossier_document dd where dd.document_id = d.id)
@@ -112,7 +164,7 @@ pub async fn delete_if_unreferenced(conn: &mut PgConnection, id: Uuid) -> Result
 pub async fn unknown_storage_keys(
     executor: impl PgExecutor<'_>,
     keys: &[String],
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query_scalar(
         "select k from unnest($1::text[]) as k
          where not exists (select 1 from document d where d.storage_key = k)",
@@ -122,29 +174,11 @@ pub async fn unknown_storage_keys(
     .await?)
 }
 
-/// One document of a dossier, with the stored file when it was digitised.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct DossierDocument {
-    pub requirement: String,
-    pub document_id: Option<Uuid>,
-    pub source: String,
-    pub digitised: bool,
-    pub reused: bool,
-    pub from_store: bool,
-    pub replaces_result_code: Option<String>,
-    pub added_by_kind: String,
-    pub added_at: DateTime<Utc>,
-    pub file_name: Option<String>,
-    pub content_type: Option<String>,
-    pub size: Option<i64>,
-    pub sha256: Option<String>,
-}
-
 pub async fn list_for_dossier(
     executor: impl PgExecutor<'_>,
     dossier_id: Uuid,
-) -> Result<Vec<DossierDocument>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Vec<DossierDocument>, DbError> {
+    Ok(sqlx::query_as::<_, DossierDocumentRow>(
         "select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
                 dd.from_store, dd.replaces_result_code, dd.added_by_kind, dd.added_at,
                 d.file_name, d.content_type, d.size, d.sha256
@@ -153,27 +187,15 @@ pub async fn list_for_dossier(
     )
     .bind(dossier_id)
     .fetch_all(executor)
-    .await?)
-}
-
-pub struct Attachment<'a> {
-    pub dossier_id: Uuid,
-    pub requirement: &'a str,
-    pub document_id: Option<Uuid>,
-    pub source: &'a str,
-    pub reused: bool,
-    pub from_store: bool,
-    pub replaces_result_code: Option<&'a str>,
-    pub added_by_kind: &'a str,
-    pub added_by: &'a str,
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect())
 }
 
 /// Sets the document of a requirement, replacing any earlier one, whose document id is
 /// returned so that the caller can remove it when nothing else refers to it.
-pub async fn attach(
-    conn: &mut PgConnection,
-    a: Attachment<'_>,
-) -> Result<Option<Uuid>, StoreError> {
+pub async fn attach(conn: &mut PgConnection, a: Attachment<'_>) -> Result<Option<Uuid>, DbError> {
     let previous = remove_requirement(&mut *conn, a.dossier_id, a.requirement).await?;
     touch_dossier(&mut *conn, a.dossier_id).await?;
     sqlx::query(
@@ -203,7 +225,7 @@ pub async fn detach(
     conn: &mut PgConnection,
     dossier_id: Uuid,
     requirement: &str,
-) -> Result<Option<Option<Uuid>>, StoreError> {
+) -> Result<Option<Option<Uuid>>, DbError> {
     let removed = remove_requirement(&mut *conn, dossier_id, requirement).await?;
     if removed.is_some() {
         touch_dossier(conn, dossier_id).await?;
@@ -214,7 +236,7 @@ pub async fn detach(
 /// A new version of the dossier's row when its documents change: a submission checks
 /// that the draft it read is still the row's version (`submissions::record`), documents
 /// included.
-async fn touch_dossier(conn: &mut PgConnection, dossier_id: Uuid) -> Result<(), StoreError> {
+async fn touch_dossier(conn: &mut PgConnection, dossier_id: Uuid) -> Result<(), DbError> {
     sqlx::query("update dossier set updated_at = now() where id = $1")
         .bind(dossier_id)
         .execute(conn)
@@ -226,7 +248,7 @@ async fn remove_requirement(
     conn: &mut PgConnection,
     dossier_id: Uuid,
     requirement: &str,
-) -> Result<Option<Option<Uuid>>, StoreError> {
+) -> Result<Option<Option<Uuid>>, DbError> {
     Ok(sqlx::query_scalar(
         "delete from dossier_document where dossier_id = $1 and requirement = $2
          returning document_id",
@@ -242,7 +264,7 @@ pub async fn dossiers_of_agency_holding(
     executor: impl PgExecutor<'_>,
     document_id: Uuid,
     agency: &str,
-) -> Result<Vec<Uuid>, StoreError> {
+) -> Result<Vec<Uuid>, DbError> {
     Ok(sqlx::query_scalar(
         "select distinct x.dossier_id from (
              select dossier_id from dossier_document where document_id = $1
@@ -261,7 +283,7 @@ pub async fn record_result(
     dossier_id: Uuid,
     document_id: Uuid,
     issued_by: &str,
-) -> Result<(), StoreError> {
+) -> Result<(), DbError> {
     sqlx::query(
         "insert into dossier_result (dossier_id, document_id, issued_by) values ($1, $2, $3)",
     )
@@ -274,7 +296,7 @@ pub async fn record_result(
 }
 
 /// Whether an electronic result is attached to the dossier.
-pub async fn has_result(conn: &mut PgConnection, dossier_id: Uuid) -> Result<bool, StoreError> {
+pub async fn has_result(conn: &mut PgConnection, dossier_id: Uuid) -> Result<bool, DbError> {
     Ok(
         sqlx::query_scalar("select exists (select 1 from dossier_result where dossier_id = $1)")
             .bind(dossier_id)
@@ -288,7 +310,7 @@ pub async fn publish_results(
     conn: &mut PgConnection,
     dossier_id: Uuid,
     at: DateTime<Utc>,
-) -> Result<Vec<Uuid>, StoreError> {
+) -> Result<Vec<Uuid>, DbError> {
     Ok(sqlx::query_scalar(
         "update dossier_result set published_at = $2
          where dossier_id = $1 and published_at is null returning document_id",
@@ -303,7 +325,7 @@ pub async fn publish_results(
 pub async fn is_published_result(
     executor: impl PgExecutor<'_>,
     document_id: Uuid,
-) -> Result<bool, StoreError> {
+) -> Result<bool, DbError> {
     Ok(sqlx::query_scalar(
         "select exists (select 1 from dossier_result
                         where document_id = $1 and published_at is not null)",
@@ -318,7 +340,7 @@ pub async fn holds_result_of(
     executor: impl PgExecutor<'_>,
     owner_pin: &str,
     procedure_code: &str,
-) -> Result<bool, StoreError> {
+) -> Result<bool, DbError> {
     Ok(sqlx::query_scalar(
         "select exists (
              select 1 from dossier_result r
@@ -330,4 +352,92 @@ pub async fn holds_result_of(
     .bind(procedure_code)
     .fetch_one(executor)
     .await?)
+}
+
+#[async_trait]
+impl DocumentRecords for PgSession {
+    async fn insert_document(&mut self, doc: NewDocument<'_>) -> Result<Document, StoreError> {
+        Ok(insert(self.conn(), doc).await?)
+    }
+
+    async fn document(&mut self, id: Uuid) -> Result<Option<Document>, StoreError> {
+        Ok(find(self.conn(), id).await?)
+    }
+
+    async fn documents_of_owner(
+        &mut self,
+        owner_pin: &str,
+        before: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<Document>, StoreError> {
+        Ok(list_for_owner(self.conn(), owner_pin, before, limit).await?)
+    }
+
+    async fn delete_document_if_unreferenced(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        Ok(delete_if_unreferenced(self.conn(), id).await?)
+    }
+
+    async fn unknown_storage_keys(&mut self, keys: &[String]) -> Result<Vec<String>, StoreError> {
+        Ok(unknown_storage_keys(self.conn(), keys).await?)
+    }
+
+    async fn dossier_documents(
+        &mut self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<DossierDocument>, StoreError> {
+        Ok(list_for_dossier(self.conn(), dossier_id).await?)
+    }
+
+    async fn attach(&mut self, a: Attachment<'_>) -> Result<Option<Uuid>, StoreError> {
+        Ok(attach(self.conn(), a).await?)
+    }
+
+    async fn detach(
+        &mut self,
+        dossier_id: Uuid,
+        requirement: &str,
+    ) -> Result<Option<Option<Uuid>>, StoreError> {
+        Ok(detach(self.conn(), dossier_id, requirement).await?)
+    }
+
+    async fn dossiers_of_agency_holding(
+        &mut self,
+        document_id: Uuid,
+        agency: &str,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        Ok(dossiers_of_agency_holding(self.conn(), document_id, agency).await?)
+    }
+
+    async fn record_result(
+        &mut self,
+        dossier_id: Uuid,
+        document_id: Uuid,
+        issued_by: &str,
+    ) -> Result<(), StoreError> {
+        Ok(record_result(self.conn(), dossier_id, document_id, issued_by).await?)
+    }
+
+    async fn has_result(&mut self, dossier_id: Uuid) -> Result<bool, StoreError> {
+        Ok(has_result(self.conn(), dossier_id).await?)
+    }
+
+    async fn publish_results(
+        &mut self,
+        dossier_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        Ok(publish_results(self.conn(), dossier_id, at).await?)
+    }
+
+    async fn is_published_result(&mut self, document_id: Uuid) -> Result<bool, StoreError> {
+        Ok(is_published_result(self.conn(), document_id).await?)
+    }
+
+    async fn holds_result_of(
+        &mut self,
+        owner_pin: &str,
+        procedure_code: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(holds_result_of(self.conn(), owner_pin, procedure_code).await?)
+    }
 }

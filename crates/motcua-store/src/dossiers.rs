@@ -1,13 +1,17 @@
 //! Dossiers (hồ sơ): drafts, submission, state changes.
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use motcua_service::store::DossierRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use std::ops::RangeInclusive;
 use uuid::Uuid;
 
 pub use motcua_core::dossier::{Channel, ClockFacts, Dossier, DRAFT};
+pub use motcua_service::store::dossiers::{AgencyFilter, CounterIntake, NewDraft, PageAfter, Step};
 
 /// A dossier's row as read; [`Dossier`] is what the rest of the engine sees.
 #[derive(sqlx::FromRow)]
@@ -44,12 +48,12 @@ pub(crate) struct DossierRow {
 }
 
 impl TryFrom<DossierRow> for Dossier {
-    type Error = StoreError;
+    type Error = DbError;
 
-    fn try_from(r: DossierRow) -> Result<Dossier, StoreError> {
-        let channel = Channel::from_name(&r.channel).ok_or(StoreError::Corrupt(
+    fn try_from(r: DossierRow) -> Result<Dossier, DbError> {
+        let channel = Channel::from_name(&r.channel).ok_or(DbError(StoreError::Corrupt(
             "a dossier has a channel the engine does not know",
-        ))?;
+        )))?;
         Ok(Dossier {
             id: r.id,
             procedure_code: r.procedure_code,
@@ -88,12 +92,12 @@ impl TryFrom<DossierRow> for Dossier {
 
 /// The row an update returned, or [`StoreError::Conflict`] when it matched none (the
 /// dossier moved on meanwhile).
-pub(crate) fn updated(row: Option<DossierRow>) -> Result<Dossier, StoreError> {
-    row.ok_or(StoreError::Conflict)?.try_into()
+pub(crate) fn updated(row: Option<DossierRow>) -> Result<Dossier, DbError> {
+    row.ok_or(DbError(StoreError::Conflict))?.try_into()
 }
 
 /// Each row as a [`Dossier`].
-pub(crate) fn from_rows(rows: Vec<DossierRow>) -> Result<Vec<Dossier>, StoreError> {
+pub(crate) fn from_rows(rows: Vec<DossierRow>) -> Result<Vec<Dossier>, DbError> {
     rows.into_iter().map(Dossier::try_from).collect()
 }
 
@@ -102,27 +106,10 @@ pub(crate) const COLUMNS: &str = "id, procedure_code, procedure_version, citizen
     assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, \
     step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at";
 
-pub struct NewDraft<'a> {
-    pub id: Uuid,
-    /// A counter dossier: the agency whose desk took it, and the clerk.
-    pub counter: Option<CounterIntake<'a>>,
-    pub flags: &'a [String],
-    pub procedure_code: &'a str,
-    pub procedure_version: i32,
-    pub citizen_pin: &'a str,
-    pub data: &'a Value,
-    pub prefill: &'a Value,
-}
-
-pub struct CounterIntake<'a> {
-    pub agency_id: &'a str,
-    pub clerk: &'a str,
-}
-
 pub async fn insert_draft(
     conn: &mut PgConnection,
     draft: NewDraft<'_>,
-) -> Result<Dossier, StoreError> {
+) -> Result<Dossier, DbError> {
     sqlx::query_as::<_, DossierRow>(&format!(
         "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill,
                               flags, channel, agency_id, taken_by)
@@ -143,7 +130,7 @@ pub async fn insert_draft(
     .try_into()
 }
 
-pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Dossier>, StoreError> {
+pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Dossier>, DbError> {
     sqlx::query_as::<_, DossierRow>(&format!("select {COLUMNS} from dossier where id = $1"))
         .bind(id)
         .fetch_optional(executor)
@@ -157,7 +144,7 @@ pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Doss
 pub async fn find_for_update(
     conn: &mut PgConnection,
     id: Uuid,
-) -> Result<Option<Dossier>, StoreError> {
+) -> Result<Option<Dossier>, DbError> {
     sqlx::query_as::<_, DossierRow>(&format!(
         "select {COLUMNS} from dossier where id = $1 for update"
     ))
@@ -168,20 +155,13 @@ pub async fn find_for_update(
     .transpose()
 }
 
-/// Where a page of a keyset-paginated list starts: after this (created_at, id).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PageAfter {
-    pub created_at: DateTime<Utc>,
-    pub id: Uuid,
-}
-
 /// A citizen's own dossiers, newest first.
 pub async fn list_for_citizen(
     executor: impl PgExecutor<'_>,
     citizen_pin: &str,
     after: Option<PageAfter>,
     limit: i64,
-) -> Result<Vec<Dossier>, StoreError> {
+) -> Result<Vec<Dossier>, DbError> {
     from_rows(
         sqlx::query_as(&format!(
             "select {COLUMNS} from dossier
@@ -206,7 +186,7 @@ pub async fn update_data(
     data: &Value,
     prefill: &Value,
     flags: &[String],
-) -> Result<Dossier, StoreError> {
+) -> Result<Dossier, DbError> {
     sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set data = $2, prefill = $3, flags = $4, updated_at = now()
          where id = $1 returning {COLUMNS}"
@@ -230,7 +210,7 @@ pub async fn reserve_code_numbers(
     agency_id: &str,
     day: NaiveDate,
     count: u32,
-) -> Result<RangeInclusive<u32>, StoreError> {
+) -> Result<RangeInclusive<u32>, DbError> {
     let count = i32::try_from(count.max(1)).unwrap_or(i32::MAX);
     let (last,): (i32,) = sqlx::query_as(
         "insert into dossier_code_sequence (agency_id, day, last_value) values ($1, $2, $3)
@@ -246,16 +226,16 @@ pub async fn reserve_code_numbers(
     let first = last - count + 1;
     match (u32::try_from(first), u32::try_from(last)) {
         (Ok(first), Ok(last)) if first >= 1 => Ok(first..=last),
-        _ => Err(StoreError::Corrupt(
+        _ => Err(DbError(StoreError::Corrupt(
             "a dossier code sequence holds a number below 1",
-        )),
+        ))),
     }
 }
 
 /// How many dossiers each procedure has in each state (for the metrics).
 pub async fn count_by_procedure_and_state(
     executor: impl PgExecutor<'_>,
-) -> Result<Vec<(String, String, i64)>, StoreError> {
+) -> Result<Vec<(String, String, i64)>, DbError> {
     Ok(sqlx::query_as(
         "select procedure_code, state, count(*) from dossier
          group by procedure_code, state order by procedure_code, state",
@@ -264,21 +244,7 @@ pub async fn count_by_procedure_and_state(
     .await?)
 }
 
-/// A workflow step: the dossier moves from `from_state` to `to_state` at `at` with its
-/// clock facts as the legal clock computed them; whoever held it lets go.
-pub struct Step<'a> {
-    pub id: Uuid,
-    pub from_state: &'a str,
-    pub to_state: &'a str,
-    pub at: DateTime<Utc>,
-    /// `to_state` is final.
-    pub closes: bool,
-    pub clock: &'a ClockFacts,
-    /// A new acknowledgement deadline (the dossier is back at the desk).
-    pub ack_due_at: Option<DateTime<Utc>>,
-}
-
-pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Dossier, StoreError> {
+pub async fn record_step(conn: &mut PgConnection, step: Step<'_>) -> Result<Dossier, DbError> {
     let c = step.clock;
     let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set state = $3, updated_at = now(),
@@ -316,7 +282,7 @@ pub async fn record_clock(
     conn: &mut PgConnection,
     id: Uuid,
     c: &ClockFacts,
-) -> Result<Dossier, StoreError> {
+) -> Result<Dossier, DbError> {
     let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set updated_at = now(), step_due_at = $2, due_at = $3,
                 original_due_at = $4, apologies = $5
@@ -338,7 +304,7 @@ pub async fn abandon_draft(
     id: Uuid,
     to_state: &str,
     at: DateTime<Utc>,
-) -> Result<Dossier, StoreError> {
+) -> Result<Dossier, DbError> {
     let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set state = $2, closed_at = $3, state_entered_at = $3, updated_at = now()
          where id = $1 and state = '{DRAFT}' returning {COLUMNS}"
@@ -351,14 +317,6 @@ pub async fn abandon_draft(
     updated(row)
 }
 
-/// Optional filters of a staff list; `None` means "any".
-#[derive(Debug, Default, Clone)]
-pub struct AgencyFilter<'a> {
-    pub state: Option<&'a str>,
-    pub procedure_code: Option<&'a str>,
-    pub overdue_at: Option<DateTime<Utc>>,
-}
-
 /// An agency's submitted dossiers, newest first, filtered in SQL.
 pub async fn list_for_agency(
     executor: impl PgExecutor<'_>,
@@ -366,7 +324,7 @@ pub async fn list_for_agency(
     filter: AgencyFilter<'_>,
     after: Option<PageAfter>,
     limit: i64,
-) -> Result<Vec<Dossier>, StoreError> {
+) -> Result<Vec<Dossier>, DbError> {
     from_rows(
         sqlx::query_as(&format!(
             "select {COLUMNS} from dossier
@@ -398,7 +356,7 @@ pub async fn submitted_batch(
     executor: impl PgExecutor<'_>,
     after: Option<Uuid>,
     limit: i64,
-) -> Result<Vec<Dossier>, StoreError> {
+) -> Result<Vec<Dossier>, DbError> {
     from_rows(
         sqlx::query_as(&format!(
             "select {COLUMNS} from dossier
@@ -411,4 +369,79 @@ pub async fn submitted_batch(
         .fetch_all(executor)
         .await?,
     )
+}
+
+#[async_trait]
+impl DossierRecords for PgSession {
+    async fn insert_draft(&mut self, draft: NewDraft<'_>) -> Result<Dossier, StoreError> {
+        Ok(insert_draft(self.conn(), draft).await?)
+    }
+
+    async fn dossier(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
+        Ok(find(self.conn(), id).await?)
+    }
+
+    async fn dossier_for_update(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
+        Ok(find_for_update(self.conn(), id).await?)
+    }
+
+    async fn dossiers_of_citizen(
+        &mut self,
+        citizen_pin: &str,
+        after: Option<PageAfter>,
+        limit: i64,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        Ok(list_for_citizen(self.conn(), citizen_pin, after, limit).await?)
+    }
+
+    async fn dossiers_of_agency(
+        &mut self,
+        agency_id: &str,
+        filter: AgencyFilter<'_>,
+        after: Option<PageAfter>,
+        limit: i64,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        Ok(list_for_agency(self.conn(), agency_id, filter, after, limit).await?)
+    }
+
+    async fn update_data(
+        &mut self,
+        id: Uuid,
+        data: &Value,
+        prefill: &Value,
+        flags: &[String],
+    ) -> Result<Dossier, StoreError> {
+        Ok(update_data(self.conn(), id, data, prefill, flags).await?)
+    }
+
+    async fn count_by_procedure_and_state(
+        &mut self,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(count_by_procedure_and_state(self.conn()).await?)
+    }
+
+    async fn record_step(&mut self, step: Step<'_>) -> Result<Dossier, StoreError> {
+        Ok(record_step(self.conn(), step).await?)
+    }
+
+    async fn record_clock(&mut self, id: Uuid, clock: &ClockFacts) -> Result<Dossier, StoreError> {
+        Ok(record_clock(self.conn(), id, clock).await?)
+    }
+
+    async fn abandon_draft(
+        &mut self,
+        id: Uuid,
+        to_state: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Dossier, StoreError> {
+        Ok(abandon_draft(self.conn(), id, to_state, at).await?)
+    }
+
+    async fn submitted_batch(
+        &mut self,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        Ok(submitted_batch(self.conn(), after, limit).await?)
+    }
 }

@@ -1,39 +1,31 @@
-use thiserror::Error;
+//! The store's failures are the use cases' [`StoreError`]. [`DbError`] only carries one out
+//! of a store function, so that `?` classifies a driver's error on the way (Rust lets this
+//! crate implement that conversion for its own types only).
 
-/// What can go wrong in the store. Constraint violations that a client can cause are
-/// turned into their own variants here, so the API can answer precisely.
-#[derive(Debug, Error)]
-pub enum StoreError {
-    #[error("procedure {code} version {version} is already loaded with different content; publish a new version instead")]
-    ProcedureVersionChanged { code: String, version: i32 },
-    #[error("the dossier changed meanwhile")]
-    Conflict,
-    /// A statement of several writes would leave one undone (its inputs disagree): refused
-    /// before it runs, or, in a caller's transaction, the transaction must not commit.
-    #[error("incomplete write: {0}")]
-    Incomplete(&'static str),
-    /// The database holds what the engine never writes (e.g. a code sequence below 1).
-    #[error("unexpected data in the database: {0}")]
-    Corrupt(&'static str),
-    #[error("migration failed: {0}")]
-    Migration(#[source] sqlx::migrate::MigrateError),
-    #[error("database unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
-    #[error("database error: {0}")]
-    Database(#[source] sqlx::Error),
+pub use motcua_service::store::StoreError;
+
+/// A [`StoreError`], as the store's functions give it.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct DbError(#[from] pub StoreError);
+
+impl From<DbError> for StoreError {
+    fn from(e: DbError) -> Self {
+        e.0
+    }
 }
 
-impl From<sqlx::Error> for StoreError {
+impl From<sqlx::Error> for DbError {
     fn from(e: sqlx::Error) -> Self {
-        match e {
+        DbError(match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                StoreError::Unavailable(e)
+                StoreError::Unavailable(Box::new(e))
             }
             sqlx::Error::Database(ref db) if db.code().is_some_and(|c| server_unavailable(&c)) => {
-                StoreError::Unavailable(e)
+                StoreError::Unavailable(Box::new(e))
             }
-            other => StoreError::Database(other),
-        }
+            other => StoreError::Database(Box::new(other)),
+        })
     }
 }
 

@@ -1,38 +1,43 @@
 //! The dossier timeline (append-only in the database itself).
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+pub use motcua_service::store::events::{Event, NewEvent};
+use motcua_service::store::EventRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-/// One entry to append to a dossier's timeline.
-pub struct NewEvent<'a> {
-    pub dossier_id: Uuid,
-    /// The engine's clock, not the database's: they agree in production, and the engine's
-    /// is the one `motcua dev` lets people set.
-    pub at: DateTime<Utc>,
-    pub actor_kind: &'a str,
-    pub actor: &'a str,
-    pub action: &'a str,
-    pub from_state: Option<&'a str>,
-    pub to_state: &'a str,
-    pub comment: Option<&'a str>,
-    pub detail: Value,
+/// A row of [`Event`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_kind: String,
+    actor: String,
+    action: String,
+    from_state: Option<String>,
+    to_state: String,
+    comment: Option<String>,
+    detail: Value,
 }
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
-pub struct Event {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor_kind: String,
-    pub actor: String,
-    pub action: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
-    pub comment: Option<String>,
-    pub detail: Value,
+impl From<EventRow> for Event {
+    fn from(r: EventRow) -> Self {
+        Event {
+            id: r.id,
+            at: r.at,
+            actor_kind: r.actor_kind,
+            actor: r.actor,
+            action: r.action,
+            from_state: r.from_state,
+            to_state: r.to_state,
+            comment: r.comment,
+            detail: r.detail,
+        }
+    }
 }
 
 /// The columns of a new event, in the order [`bind`] binds a [`NewEvent`].
@@ -67,7 +72,7 @@ static APPEND: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), StoreError> {
+pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), DbError> {
     bind(sqlx::query(APPEND.as_str()), event)
         .execute(conn)
         .await?;
@@ -77,14 +82,17 @@ pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), 
 pub async fn list_for_dossier(
     executor: impl PgExecutor<'_>,
     dossier_id: Uuid,
-) -> Result<Vec<Event>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Vec<Event>, DbError> {
+    Ok(sqlx::query_as::<_, EventRow>(
         "select id, at, actor_kind, actor, action, from_state, to_state, comment, detail
          from dossier_event where dossier_id = $1 order by id",
     )
     .bind(dossier_id)
     .fetch_all(executor)
-    .await?)
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect())
 }
 
 /// How many times `action` was taken on the dossier (for actions allowed once).
@@ -92,7 +100,7 @@ pub async fn count_action(
     conn: &mut PgConnection,
     dossier_id: Uuid,
     action: &str,
-) -> Result<i64, StoreError> {
+) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(
         "select count(*) from dossier_event where dossier_id = $1 and action = $2",
     )
@@ -100,4 +108,19 @@ pub async fn count_action(
     .bind(action)
     .fetch_one(conn)
     .await?)
+}
+
+#[async_trait]
+impl EventRecords for PgSession {
+    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<(), StoreError> {
+        Ok(append(self.conn(), event).await?)
+    }
+
+    async fn events_of(&mut self, dossier_id: Uuid) -> Result<Vec<Event>, StoreError> {
+        Ok(list_for_dossier(self.conn(), dossier_id).await?)
+    }
+
+    async fn count_action(&mut self, dossier_id: Uuid, action: &str) -> Result<i64, StoreError> {
+        Ok(count_action(self.conn(), dossier_id, action).await?)
+    }
 }

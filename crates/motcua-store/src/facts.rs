@@ -1,41 +1,101 @@
 //! The per-dossier facts of the scored indicators (`dossier_fact`), and their sums for a
 //! report. What counts where is decided by `motcua_core::indicators`; SQL only adds up.
 
-use crate::StoreError;
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+pub use motcua_service::store::facts::{DocumentFacts, Fact, Flags, Report, Scope, Sums};
+use motcua_service::store::FactRecords;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-/// Whether a dossier counts in an indicator's denominator and numerator.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Flags {
-    pub den: bool,
-    pub num: bool,
+/// A row of [`Sums`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct SumsRow {
+    agency_id: String,
+    procedure_code: String,
+    is_total: bool,
+    dossiers: i64,
+    online: i64,
+    counter: i64,
+    post: i64,
+    received: i64,
+    finished: i64,
+    in_progress_overdue: i64,
+    in_progress: i64,
+    on_time_den: i64,
+    on_time_num: i64,
+    online_den: i64,
+    online_num: i64,
+    eresult_den: i64,
+    eresult_num: i64,
+    digitised_den: i64,
+    digitised_num: i64,
+    reuse_den: i64,
+    reuse_num: i64,
+    store_den: i64,
+    store_num: i64,
+    register_den: i64,
+    register_num: i64,
+    prefill_fields: i64,
+    prefilled: i64,
 }
 
-/// One dossier's row.
-#[derive(Debug, Clone)]
-pub struct Fact<'a> {
-    pub dossier_id: Uuid,
-    pub agency_id: &'a str,
-    pub procedure_code: &'a str,
-    pub submitted_at: DateTime<Utc>,
-    pub channel: &'a str,
-    pub received: bool,
-    pub withdrawn: bool,
-    pub finished_at: Option<DateTime<Utc>>,
-    pub due_at: Option<DateTime<Utc>>,
-    pub supplement_requests: i32,
-    /// 2.1 of a finished dossier (an unfinished one is judged when reported).
-    pub on_time: Flags,
-    pub online: Flags,
-    pub eresult: Flags,
-    pub digitised: Flags,
-    pub reuse: Flags,
-    pub store: Flags,
-    pub register: Flags,
-    pub prefill_fields: i32,
-    pub prefilled: i32,
+impl From<SumsRow> for Sums {
+    fn from(r: SumsRow) -> Self {
+        Sums {
+            agency_id: r.agency_id,
+            procedure_code: r.procedure_code,
+            is_total: r.is_total,
+            dossiers: r.dossiers,
+            online: r.online,
+            counter: r.counter,
+            post: r.post,
+            received: r.received,
+            finished: r.finished,
+            in_progress_overdue: r.in_progress_overdue,
+            in_progress: r.in_progress,
+            on_time_den: r.on_time_den,
+            on_time_num: r.on_time_num,
+            online_den: r.online_den,
+            online_num: r.online_num,
+            eresult_den: r.eresult_den,
+            eresult_num: r.eresult_num,
+            digitised_den: r.digitised_den,
+            digitised_num: r.digitised_num,
+            reuse_den: r.reuse_den,
+            reuse_num: r.reuse_num,
+            store_den: r.store_den,
+            store_num: r.store_num,
+            register_den: r.register_den,
+            register_num: r.register_num,
+            prefill_fields: r.prefill_fields,
+            prefilled: r.prefilled,
+        }
+    }
+}
+
+/// A row of [`DocumentFacts`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct DocumentFactsRow {
+    documents: i64,
+    paper_only: i64,
+    reused: bool,
+    from_store: bool,
+    result_published: bool,
+}
+
+impl From<DocumentFactsRow> for DocumentFacts {
+    fn from(r: DocumentFactsRow) -> Self {
+        DocumentFacts {
+            documents: r.documents,
+            paper_only: r.paper_only,
+            reused: r.reused,
+            from_store: r.from_store,
+            result_published: r.result_published,
+        }
+    }
 }
 
 /// The columns of a `dossier_fact` row, in the order [`bind`] binds a [`Fact`].
@@ -107,13 +167,13 @@ static UPSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     )
 });
 
-pub async fn upsert(conn: &mut PgConnection, f: &Fact<'_>) -> Result<(), StoreError> {
+pub async fn upsert(conn: &mut PgConnection, f: &Fact<'_>) -> Result<(), DbError> {
     bind(sqlx::query(UPSERT.as_str()), f).execute(conn).await?;
     Ok(())
 }
 
 /// Writes many rows at once with `COPY` (the data generator); rows must be new.
-pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), StoreError> {
+pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), DbError> {
     fn time(t: Option<DateTime<Utc>>) -> String {
         t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "\\N".into())
     }
@@ -171,64 +231,11 @@ pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), S
     Ok(())
 }
 
-/// The sums of one agency × procedure over a period, or of the whole scope.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
-pub struct Sums {
-    /// Empty in the totals.
-    pub agency_id: String,
-    pub procedure_code: String,
-    /// The row of the whole scope (`grouping sets`' empty set).
-    pub is_total: bool,
-    pub dossiers: i64,
-    pub online: i64,
-    pub counter: i64,
-    pub post: i64,
-    pub received: i64,
-    pub finished: i64,
-    /// Received, unfinished and past the return date when judged.
-    pub in_progress_overdue: i64,
-    /// Received, unfinished, not yet due.
-    pub in_progress: i64,
-    pub on_time_den: i64,
-    pub on_time_num: i64,
-    pub online_den: i64,
-    pub online_num: i64,
-    pub eresult_den: i64,
-    pub eresult_num: i64,
-    pub digitised_den: i64,
-    pub digitised_num: i64,
-    pub reuse_den: i64,
-    pub reuse_num: i64,
-    pub store_den: i64,
-    pub store_num: i64,
-    pub register_den: i64,
-    pub register_num: i64,
-    pub prefill_fields: i64,
-    pub prefilled: i64,
-}
-
-/// Which dossiers a report covers: submitted on the days `[from, until)` (Vietnam's dates),
-/// of one agency or all, of one procedure or all; unfinished ones are judged at `judged_at`.
-#[derive(Debug, Clone, Copy)]
-pub struct Scope<'a> {
-    pub agency_id: Option<&'a str>,
-    pub procedure_code: Option<&'a str>,
-    pub from: NaiveDate,
-    pub until: NaiveDate,
-    pub judged_at: DateTime<Utc>,
-}
-
-/// The sums per agency × procedure (ordered by agency then procedure), and the totals.
-pub struct Report {
-    pub rows: Vec<Sums>,
-    pub totals: Sums,
-}
-
 /// The sums per agency × procedure and over the whole scope, in one statement (one
 /// snapshot): the day sums, the changes not yet moved into them, and the dossiers still
 /// open judged at `judged_at` (migration `fact_day_sums` says why they are apart).
-pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Report, StoreError> {
-    let mut rows: Vec<Sums> = sqlx::query_as(
+pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Report, DbError> {
+    let rows: Vec<SumsRow> = sqlx::query_as(
         "with parts as (
              select agency_id, procedure_code, dossiers, online, counter, post, received,
                     finished, 0::bigint as in_progress_overdue, 0::bigint as in_progress,
@@ -293,6 +300,7 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
     .bind(scope.judged_at)
     .fetch_all(executor)
     .await?;
+    let mut rows: Vec<Sums> = rows.into_iter().map(Into::into).collect();
     // The empty grouping set always answers, with zeros when no dossier matched.
     let totals = match rows.last() {
         Some(last) if last.is_total => rows.pop().unwrap_or_default(),
@@ -306,42 +314,18 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
 
 /// Moves the changes to the facts into the day sums (`dossier_fact_day`); answers how many
 /// changes it moved. Reports are right without it; they read fewer rows after it.
-pub async fn compact(executor: impl PgExecutor<'_>) -> Result<i64, StoreError> {
+pub async fn compact(executor: impl PgExecutor<'_>) -> Result<i64, DbError> {
     let (moved,): (i64,) = sqlx::query_as("select compact_dossier_fact_changes()")
         .fetch_one(executor)
         .await?;
     Ok(moved)
 }
 
-/// What a dossier's documents and results say for the indicators, in one query.
-#[derive(Debug, Clone, Default, sqlx::FromRow)]
-pub struct DocumentFacts {
-    pub documents: i64,
-    pub paper_only: i64,
-    pub reused: bool,
-    pub from_store: bool,
-    pub result_published: bool,
-}
-
-impl DocumentFacts {
-    /// The same facts from the documents already read (`documents::list_for_dossier`).
-    pub fn of(documents: &[crate::documents::DossierDocument], result_published: bool) -> Self {
-        DocumentFacts {
-            documents: i64::try_from(documents.len()).unwrap_or(i64::MAX),
-            paper_only: i64::try_from(documents.iter().filter(|d| !d.digitised).count())
-                .unwrap_or(i64::MAX),
-            reused: documents.iter().any(|d| d.reused),
-            from_store: documents.iter().any(|d| d.from_store),
-            result_published,
-        }
-    }
-}
-
 pub async fn document_facts(
     conn: &mut PgConnection,
     dossier_id: Uuid,
-) -> Result<DocumentFacts, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<DocumentFacts, DbError> {
+    Ok(sqlx::query_as::<_, DocumentFactsRow>(
         "select count(*) as documents,
                 count(*) filter (where not digitised) as paper_only,
                 coalesce(bool_or(reused), false) as reused,
@@ -352,5 +336,29 @@ pub async fn document_facts(
     )
     .bind(dossier_id)
     .fetch_one(conn)
-    .await?)
+    .await?
+    .into())
+}
+
+#[async_trait]
+impl FactRecords for PgSession {
+    async fn upsert_fact(&mut self, fact: &Fact<'_>) -> Result<(), StoreError> {
+        Ok(upsert(self.conn(), fact).await?)
+    }
+
+    async fn copy_in_facts(&mut self, facts: &[Fact<'_>]) -> Result<(), StoreError> {
+        Ok(copy_in(self.conn(), facts).await?)
+    }
+
+    async fn sums(&mut self, scope: Scope<'_>) -> Result<Report, StoreError> {
+        Ok(sums(self.conn(), scope).await?)
+    }
+
+    async fn compact_facts(&mut self) -> Result<i64, StoreError> {
+        Ok(compact(self.conn()).await?)
+    }
+
+    async fn document_facts(&mut self, dossier_id: Uuid) -> Result<DocumentFacts, StoreError> {
+        Ok(document_facts(self.conn(), dossier_id).await?)
+    }
 }

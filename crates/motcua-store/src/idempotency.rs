@@ -9,18 +9,30 @@
 //! that submits (`crate::submissions`), and a request that uses the key at the same moment
 //! finds it taken there, with nothing written.
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
+pub use motcua_service::store::idempotency::{Claim, StoredKey};
+use motcua_service::store::IdempotencyRecords;
 use serde_json::Value;
 use sqlx::PgConnection;
 
-/// What claiming a key found.
-pub enum Claim {
-    /// The key is new: do the work, then [`save`] the answer in the same transaction.
-    Fresh,
-    /// The key was used with the same request: here is the first answer.
-    Replay { status: u16, body: Value },
-    /// The key was used with a different request.
-    Mismatch,
+/// A row of [`StoredKey`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoredKeyRow {
+    request_sha256: String,
+    response_status: Option<i16>,
+    response_body: Option<Value>,
+}
+
+impl From<StoredKeyRow> for StoredKey {
+    fn from(r: StoredKeyRow) -> Self {
+        StoredKey {
+            request_sha256: r.request_sha256,
+            response_status: r.response_status,
+            response_body: r.response_body,
+        }
+    }
 }
 
 pub async fn claim(
@@ -28,7 +40,7 @@ pub async fn claim(
     principal: &str,
     key: &str,
     request_sha256: &str,
-) -> Result<Claim, StoreError> {
+) -> Result<Claim, DbError> {
     let inserted = sqlx::query(
         "insert into idempotency_key (principal, key, request_sha256) values ($1, $2, $3)
          on conflict (principal, key) do nothing",
@@ -46,47 +58,23 @@ pub async fn claim(
     stored(&mut *conn, principal, key)
         .await?
         .and_then(|stored| stored.judge(request_sha256))
-        .ok_or(StoreError::Conflict)
+        .ok_or(DbError(StoreError::Conflict))
 }
 
 async fn stored(
     executor: impl sqlx::PgExecutor<'_>,
     principal: &str,
     key: &str,
-) -> Result<Option<StoredKey>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Option<StoredKey>, DbError> {
+    Ok(sqlx::query_as::<_, StoredKeyRow>(
         "select request_sha256, response_status, response_body
          from idempotency_key where principal = $1 and key = $2",
     )
     .bind(principal)
     .bind(key)
     .fetch_optional(executor)
-    .await?)
-}
-
-/// A used key as stored: the fingerprint of the request that used it, and its answer.
-#[derive(Debug, sqlx::FromRow)]
-pub struct StoredKey {
-    pub request_sha256: String,
-    pub response_status: Option<i16>,
-    pub response_body: Option<Value>,
-}
-
-impl StoredKey {
-    /// What the key means for a request with the fingerprint `request_sha256`: its first
-    /// answer, or a refusal if it was another request. `None` while it holds no answer.
-    pub fn judge(self, request_sha256: &str) -> Option<Claim> {
-        if self.request_sha256 != request_sha256 {
-            return Some(Claim::Mismatch);
-        }
-        match (self.response_status, self.response_body) {
-            (Some(status), Some(body)) => Some(Claim::Replay {
-                status: u16::try_from(status).unwrap_or(200),
-                body,
-            }),
-            _ => None,
-        }
-    }
+    .await?
+    .map(Into::into))
 }
 
 /// What a key already holds, without claiming it: for requests that must not repeat outside
@@ -96,7 +84,7 @@ pub async fn peek(
     principal: &str,
     key: &str,
     request_sha256: &str,
-) -> Result<Option<Claim>, StoreError> {
+) -> Result<Option<Claim>, DbError> {
     Ok(stored(executor, principal, key)
         .await?
         .and_then(|stored| stored.judge(request_sha256)))
@@ -108,7 +96,7 @@ pub async fn save(
     key: &str,
     status: u16,
     body: &Value,
-) -> Result<(), StoreError> {
+) -> Result<(), DbError> {
     sqlx::query(
         "update idempotency_key set response_status = $3, response_body = $4
          where principal = $1 and key = $2",
@@ -120,4 +108,35 @@ pub async fn save(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[async_trait]
+impl IdempotencyRecords for PgSession {
+    async fn claim_key(
+        &mut self,
+        principal: &str,
+        key: &str,
+        request_sha256: &str,
+    ) -> Result<Claim, StoreError> {
+        Ok(claim(self.conn(), principal, key, request_sha256).await?)
+    }
+
+    async fn peek_key(
+        &mut self,
+        principal: &str,
+        key: &str,
+        request_sha256: &str,
+    ) -> Result<Option<Claim>, StoreError> {
+        Ok(peek(self.conn(), principal, key, request_sha256).await?)
+    }
+
+    async fn save_answer(
+        &mut self,
+        principal: &str,
+        key: &str,
+        status: u16,
+        body: &Value,
+    ) -> Result<(), StoreError> {
+        Ok(save(self.conn(), principal, key, status, body).await?)
+    }
 }

@@ -20,10 +20,12 @@ pub mod procedures;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
+pub mod session;
 pub mod staff;
 pub mod submissions;
 
-pub use error::StoreError;
+pub use error::{DbError, StoreError};
+pub use session::{PgSession, PgStore};
 pub use sqlx::{PgPool, Postgres, Transaction};
 
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -44,7 +46,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations"
 
 /// Opens a pool on `database_url`. Fails fast (a few seconds) when the database is down, so
 /// a request gets a 503 rather than hanging.
-pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, StoreError> {
+pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool, DbError> {
     let options = PgConnectOptions::from_str(database_url)?.application_name("motcua");
     let pool = PgPoolOptions::new()
         .max_connections(max_connections)
@@ -72,7 +74,7 @@ pub async fn connect(database_url: &str, max_connections: u32) -> Result<PgPool,
 /// together, and the dossier was never acknowledged. A number reserved and not given (its
 /// submission failed, or the engine stopped) is not given again: the code's sequence may
 /// have gaps, unique and never reused, as the decree asks.
-pub async fn connect_code_numbers(database_url: &str) -> Result<PgPool, StoreError> {
+pub async fn connect_code_numbers(database_url: &str) -> Result<PgPool, DbError> {
     let options = PgConnectOptions::from_str(database_url)?
         .application_name("motcua-code-numbers")
         .options([("synchronous_commit", "off")]);
@@ -86,8 +88,8 @@ pub async fn connect_code_numbers(database_url: &str) -> Result<PgPool, StoreErr
 }
 
 /// Applies every migration not yet applied.
-pub async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
-    MIGRATOR.run(pool).await.map_err(StoreError::Migration)
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(pool).await
 }
 
 /// Whether the database answers (for `/readyz`).

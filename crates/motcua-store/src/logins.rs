@@ -1,25 +1,39 @@
 //! Logins in flight: kept from `/v1/auth/login` to `/v1/auth/callback`, used once.
 
-use crate::StoreError;
-use sqlx::PgPool;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
+pub use motcua_service::store::logins::{LoginAttempt, LOGIN_TTL_MINUTES};
+use motcua_service::store::LoginRecords;
+use sqlx::{PgConnection, PgExecutor};
 
-/// How long a citizen may take on the provider's login page.
-pub const LOGIN_TTL_MINUTES: i32 = 10;
-
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LoginAttempt {
-    pub state: String,
-    pub nonce: String,
-    pub code_verifier: String,
-    pub kind: String,
-    pub return_to: Option<String>,
+/// A row of [`LoginAttempt`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct LoginAttemptRow {
+    state: String,
+    nonce: String,
+    code_verifier: String,
+    kind: String,
+    return_to: Option<String>,
 }
 
-pub async fn save(pool: &PgPool, attempt: &LoginAttempt) -> Result<(), StoreError> {
+impl From<LoginAttemptRow> for LoginAttempt {
+    fn from(r: LoginAttemptRow) -> Self {
+        LoginAttempt {
+            state: r.state,
+            nonce: r.nonce,
+            code_verifier: r.code_verifier,
+            kind: r.kind,
+            return_to: r.return_to,
+        }
+    }
+}
+
+pub async fn save(conn: &mut PgConnection, attempt: &LoginAttempt) -> Result<(), DbError> {
     // Old attempts are swept here rather than by a timer: logins are rare next to dossiers.
     sqlx::query("delete from login_attempt where created_at < now() - make_interval(mins => $1)")
         .bind(LOGIN_TTL_MINUTES)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     sqlx::query(
         "insert into login_attempt (state, nonce, code_verifier, kind, return_to)
@@ -30,20 +44,35 @@ pub async fn save(pool: &PgPool, attempt: &LoginAttempt) -> Result<(), StoreErro
     .bind(&attempt.code_verifier)
     .bind(&attempt.kind)
     .bind(&attempt.return_to)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Takes the attempt for `state` if it is still fresh; a second call finds nothing.
-pub async fn take(pool: &PgPool, state: &str) -> Result<Option<LoginAttempt>, StoreError> {
-    Ok(sqlx::query_as(
+pub async fn take(
+    executor: impl PgExecutor<'_>,
+    state: &str,
+) -> Result<Option<LoginAttempt>, DbError> {
+    Ok(sqlx::query_as::<_, LoginAttemptRow>(
         "delete from login_attempt
          where state = $1 and created_at >= now() - make_interval(mins => $2)
          returning state, nonce, code_verifier, kind, return_to",
     )
     .bind(state)
     .bind(LOGIN_TTL_MINUTES)
-    .fetch_optional(pool)
-    .await?)
+    .fetch_optional(executor)
+    .await?
+    .map(Into::into))
+}
+
+#[async_trait]
+impl LoginRecords for PgSession {
+    async fn save_login(&mut self, attempt: &LoginAttempt) -> Result<(), StoreError> {
+        Ok(save(self.conn(), attempt).await?)
+    }
+
+    async fn take_login(&mut self, state: &str) -> Result<Option<LoginAttempt>, StoreError> {
+        Ok(take(self.conn(), state).await?)
+    }
 }

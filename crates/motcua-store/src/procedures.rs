@@ -1,7 +1,7 @@
 //! Loaded procedure versions. A published version never changes (docs/DOMAIN.md,
 //! "Procedures").
 
-use crate::StoreError;
+use crate::{DbError, StoreError};
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -12,7 +12,7 @@ pub async fn record_version(
     code: &str,
     version: i32,
     content: &Value,
-) -> Result<(), StoreError> {
+) -> Result<(), DbError> {
     let stored: (Value,) = sqlx::query_as(
         "insert into procedure_version (code, version, content) values ($1, $2, $3)
          on conflict (code, version) do update set code = excluded.code
@@ -24,16 +24,16 @@ pub async fn record_version(
     .fetch_one(pool)
     .await?;
     if &stored.0 != content {
-        return Err(StoreError::ProcedureVersionChanged {
+        return Err(DbError(StoreError::ProcedureVersionChanged {
             code: code.to_owned(),
             version,
-        });
+        }));
     }
     Ok(())
 }
 
 /// Every recorded version: (code, version, content).
-pub async fn all_versions(pool: &PgPool) -> Result<Vec<(String, i32, Value)>, StoreError> {
+pub async fn all_versions(pool: &PgPool) -> Result<Vec<(String, i32, Value)>, DbError> {
     Ok(sqlx::query_as(
         "select code, version, content from procedure_version order by code, version",
     )

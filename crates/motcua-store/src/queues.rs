@@ -3,23 +3,37 @@
 //! LOCKED` so that clerks claiming at once never wait for nor get the same dossier.
 
 use crate::dossiers::{updated, Dossier, DossierRow, COLUMNS};
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+pub use motcua_service::store::queues::QueueFigures;
+use motcua_service::store::QueueRecords;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
-/// One queue's figures, for `GET /v1/queues`.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct QueueFigures {
-    pub procedure_code: String,
-    pub state: String,
-    /// Open dossiers in the state, claimed or not.
-    pub count: i64,
-    /// Of those, not claimed by anyone.
-    pub unclaimed: i64,
-    /// Of those, past the deadline of the step.
-    pub overdue: i64,
-    pub oldest_due_at: Option<DateTime<Utc>>,
+/// A row of [`QueueFigures`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct QueueFiguresRow {
+    procedure_code: String,
+    state: String,
+    count: i64,
+    unclaimed: i64,
+    overdue: i64,
+    oldest_due_at: Option<DateTime<Utc>>,
+}
+
+impl From<QueueFiguresRow> for QueueFigures {
+    fn from(r: QueueFiguresRow) -> Self {
+        QueueFigures {
+            procedure_code: r.procedure_code,
+            state: r.state,
+            count: r.count,
+            unclaimed: r.unclaimed,
+            overdue: r.overdue,
+            oldest_due_at: r.oldest_due_at,
+        }
+    }
 }
 
 /// The figures of the given queues (`(procedure code, state)` pairs) of one agency.
@@ -28,10 +42,10 @@ pub async fn figures(
     agency_id: &str,
     queues: &[(String, String)],
     now: DateTime<Utc>,
-) -> Result<Vec<QueueFigures>, StoreError> {
+) -> Result<Vec<QueueFigures>, DbError> {
     let (codes, states): (Vec<&str>, Vec<&str>) =
         queues.iter().map(|(c, s)| (c.as_str(), s.as_str())).unzip();
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as::<_, QueueFiguresRow>(
         "select d.procedure_code, d.state,
                 count(*) as count,
                 count(*) filter (where d.assigned_to is null) as unclaimed,
@@ -48,14 +62,17 @@ pub async fn figures(
     .bind(&states)
     .bind(now)
     .fetch_all(executor)
-    .await?)
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect())
 }
 
 /// Every agency's open queues (for the metrics): agency, then the figures.
 pub async fn all_figures(
     executor: impl PgExecutor<'_>,
     now: DateTime<Utc>,
-) -> Result<Vec<(String, QueueFigures)>, StoreError> {
+) -> Result<Vec<(String, QueueFigures)>, DbError> {
     let rows: Vec<AgencyQueueFigures> = sqlx::query_as(
         "select d.agency_id, d.procedure_code, d.state,
                 count(*) as count,
@@ -69,14 +86,17 @@ pub async fn all_figures(
     .bind(now)
     .fetch_all(executor)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.agency_id, r.figures)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.agency_id, r.figures.into()))
+        .collect())
 }
 
 #[derive(sqlx::FromRow)]
 struct AgencyQueueFigures {
     agency_id: String,
     #[sqlx(flatten)]
-    figures: QueueFigures,
+    figures: QueueFiguresRow,
 }
 
 /// Assigns the unclaimed dossier of the queue that is due first to `staff`, if any.
@@ -87,7 +107,7 @@ pub async fn claim_next(
     state: &str,
     staff: &str,
     at: DateTime<Utc>,
-) -> Result<Option<Dossier>, StoreError> {
+) -> Result<Option<Dossier>, DbError> {
     sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set assigned_to = $4, assigned_at = $5, updated_at = now()
          where id = (
@@ -116,7 +136,7 @@ pub async fn assign(
     id: Uuid,
     staff: Option<&str>,
     at: DateTime<Utc>,
-) -> Result<Dossier, StoreError> {
+) -> Result<Dossier, DbError> {
     let row = sqlx::query_as::<_, DossierRow>(&format!(
         "update dossier set assigned_to = $2, assigned_at = case when $2::text is null then null else $3 end,
                 updated_at = now()
@@ -128,4 +148,43 @@ pub async fn assign(
     .fetch_optional(conn)
     .await?;
     updated(row)
+}
+
+#[async_trait]
+impl QueueRecords for PgSession {
+    async fn queue_figures(
+        &mut self,
+        agency_id: &str,
+        queues: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<QueueFigures>, StoreError> {
+        Ok(figures(self.conn(), agency_id, queues, now).await?)
+    }
+
+    async fn all_queue_figures(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, QueueFigures)>, StoreError> {
+        Ok(all_figures(self.conn(), now).await?)
+    }
+
+    async fn claim_next(
+        &mut self,
+        agency_id: &str,
+        procedure_code: &str,
+        state: &str,
+        staff: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Dossier>, StoreError> {
+        Ok(claim_next(self.conn(), agency_id, procedure_code, state, staff, at).await?)
+    }
+
+    async fn assign(
+        &mut self,
+        id: Uuid,
+        staff: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Dossier, StoreError> {
+        Ok(assign(self.conn(), id, staff, at).await?)
+    }
 }

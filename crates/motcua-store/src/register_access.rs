@@ -1,48 +1,56 @@
 //! The record of population-register reads (append-only in the database).
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+pub use motcua_service::store::register_access::{NewRegisterAccess, RegisterAccess};
+use motcua_service::store::RegisterAccessRecords;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
-pub struct NewRegisterAccess<'a> {
-    /// `register` (a register read) or `document` (a staff download of a document).
-    pub source: &'a str,
-    pub document_id: Option<Uuid>,
-    pub actor_kind: &'a str,
-    pub actor: &'a str,
-    pub actor_role: Option<&'a str>,
-    pub actor_agency: Option<&'a str>,
-    pub subject_pin: &'a str,
-    pub fields: &'a [String],
-    pub procedure_code: &'a str,
-    pub dossier_id: Uuid,
-    pub purpose: &'a str,
-    pub outcome: &'a str,
-    pub request_id: Uuid,
+/// A row of [`RegisterAccess`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct RegisterAccessRow {
+    id: i64,
+    at: DateTime<Utc>,
+    actor_kind: String,
+    actor: String,
+    actor_role: Option<String>,
+    actor_agency: Option<String>,
+    fields: Vec<String>,
+    procedure_code: String,
+    dossier_id: Uuid,
+    purpose: String,
+    outcome: String,
+    source: String,
+    document_id: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct RegisterAccess {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor_kind: String,
-    pub actor: String,
-    pub actor_role: Option<String>,
-    pub actor_agency: Option<String>,
-    pub fields: Vec<String>,
-    pub procedure_code: String,
-    pub dossier_id: Uuid,
-    pub purpose: String,
-    pub outcome: String,
-    pub source: String,
-    pub document_id: Option<Uuid>,
+impl From<RegisterAccessRow> for RegisterAccess {
+    fn from(r: RegisterAccessRow) -> Self {
+        RegisterAccess {
+            id: r.id,
+            at: r.at,
+            actor_kind: r.actor_kind,
+            actor: r.actor,
+            actor_role: r.actor_role,
+            actor_agency: r.actor_agency,
+            fields: r.fields,
+            procedure_code: r.procedure_code,
+            dossier_id: r.dossier_id,
+            purpose: r.purpose,
+            outcome: r.outcome,
+            source: r.source,
+            document_id: r.document_id,
+        }
+    }
 }
 
 pub async fn record(
     executor: impl PgExecutor<'_>,
     access: NewRegisterAccess<'_>,
-) -> Result<(), StoreError> {
+) -> Result<(), DbError> {
     sqlx::query(
         "insert into register_access (actor_kind, actor, actor_role, actor_agency, subject_pin, fields,
                                       procedure_code, dossier_id, purpose, outcome, request_id,
@@ -73,8 +81,8 @@ pub async fn list_for_subject(
     subject_pin: &str,
     before: Option<i64>,
     limit: i64,
-) -> Result<Vec<RegisterAccess>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Vec<RegisterAccess>, DbError> {
+    Ok(sqlx::query_as::<_, RegisterAccessRow>(
         "select id, at, actor_kind, actor, actor_role, actor_agency, fields, procedure_code,
                 dossier_id, purpose, outcome, source, document_id
          from register_access
@@ -85,5 +93,27 @@ pub async fn list_for_subject(
     .bind(before)
     .bind(limit)
     .fetch_all(executor)
-    .await?)
+    .await?
+    .into_iter()
+    .map(Into::into)
+    .collect())
+}
+
+#[async_trait]
+impl RegisterAccessRecords for PgSession {
+    async fn record_register_access(
+        &mut self,
+        access: NewRegisterAccess<'_>,
+    ) -> Result<(), StoreError> {
+        Ok(record(self.conn(), access).await?)
+    }
+
+    async fn register_accesses_of(
+        &mut self,
+        subject_pin: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<RegisterAccess>, StoreError> {
+        Ok(list_for_subject(self.conn(), subject_pin, before, limit).await?)
+    }
 }

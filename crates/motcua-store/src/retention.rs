@@ -7,8 +7,12 @@
 //! citizen's own documents, kept in their store) and the register access log (the record
 //! of who read what, which must outlive the data it describes).
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+pub use motcua_service::store::retention::Anonymised;
+use motcua_service::store::RetentionRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -28,7 +32,7 @@ pub async fn lock_expired(
     procedure_code: &str,
     closed_by: DateTime<Utc>,
     limit: i64,
-) -> Result<Vec<Uuid>, StoreError> {
+) -> Result<Vec<Uuid>, DbError> {
     Ok(sqlx::query_scalar(
         "select id from dossier
          where procedure_code = $1 and closed_at <= $2 and anonymised_at is null
@@ -47,7 +51,7 @@ pub async fn count_expired(
     executor: impl PgExecutor<'_>,
     procedure_code: &str,
     closed_by: DateTime<Utc>,
-) -> Result<i64, StoreError> {
+) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(
         "select count(*) from dossier
          where procedure_code = $1 and closed_at <= $2 and anonymised_at is null",
@@ -63,7 +67,7 @@ pub async fn count_expired(
 pub async fn unknown_procedures(
     executor: impl PgExecutor<'_>,
     known: &[String],
-) -> Result<Vec<String>, StoreError> {
+) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query_scalar(
         // From the few recorded procedure codes, each checked through the retention index,
         // rather than a scan of every finished dossier each hour.
@@ -78,13 +82,6 @@ pub async fn unknown_procedures(
     .await?)
 }
 
-/// What one [`anonymise`] call changed.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Anonymised {
-    pub dossiers: u64,
-    pub documents: u64,
-}
-
 /// Anonymises `ids` (locked by [`lock_expired`] in the same transaction) at `at`, and
 /// appends to each timeline an `anonymise` event whose detail is `detail` plus the number
 /// of documents erased.
@@ -97,7 +94,7 @@ pub async fn anonymise(
     ids: &[Uuid],
     at: DateTime<Utc>,
     detail: &Value,
-) -> Result<Anonymised, StoreError> {
+) -> Result<Anonymised, DbError> {
     // The one permission the event log's append-only trigger grants (migration
     // 20261123000007): for this transaction only, and only on events of a dossier already
     // anonymised, which is why the dossiers are anonymised first.
@@ -187,7 +184,7 @@ pub async fn anonymise(
 pub async fn objects_to_remove(
     executor: impl PgExecutor<'_>,
     limit: i64,
-) -> Result<Vec<(Uuid, String)>, StoreError> {
+) -> Result<Vec<(Uuid, String)>, DbError> {
     Ok(sqlx::query_as(
         "select id, storage_key from document
          where erased_at is not null and object_removed_at is null
@@ -198,7 +195,7 @@ pub async fn objects_to_remove(
     .await?)
 }
 
-pub async fn count_objects_to_remove(executor: impl PgExecutor<'_>) -> Result<u64, StoreError> {
+pub async fn count_objects_to_remove(executor: impl PgExecutor<'_>) -> Result<u64, DbError> {
     let count: i64 = sqlx::query_scalar(
         "select count(*) from document where erased_at is not null and object_removed_at is null",
     )
@@ -211,7 +208,7 @@ pub async fn mark_object_removed(
     executor: impl PgExecutor<'_>,
     id: Uuid,
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), DbError> {
     sqlx::query("update document set object_removed_at = $2 where id = $1")
         .bind(id)
         .bind(at)
@@ -226,7 +223,7 @@ pub async fn mark_object_removed(
 pub async fn forget_idempotency_keys(
     executor: impl PgExecutor<'_>,
     window: chrono::TimeDelta,
-) -> Result<u64, StoreError> {
+) -> Result<u64, DbError> {
     Ok(sqlx::query(
         "delete from idempotency_key where created_at < now() - make_interval(secs => $1)",
     )
@@ -234,4 +231,56 @@ pub async fn forget_idempotency_keys(
     .execute(executor)
     .await?
     .rows_affected())
+}
+
+#[async_trait]
+impl RetentionRecords for PgSession {
+    async fn lock_expired(
+        &mut self,
+        procedure_code: &str,
+        closed_by: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        Ok(lock_expired(self.conn(), procedure_code, closed_by, limit).await?)
+    }
+
+    async fn count_expired(
+        &mut self,
+        procedure_code: &str,
+        closed_by: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(count_expired(self.conn(), procedure_code, closed_by).await?)
+    }
+
+    async fn unknown_procedures(&mut self, known: &[String]) -> Result<Vec<String>, StoreError> {
+        Ok(unknown_procedures(self.conn(), known).await?)
+    }
+
+    async fn anonymise(
+        &mut self,
+        ids: &[Uuid],
+        at: DateTime<Utc>,
+        detail: &Value,
+    ) -> Result<Anonymised, StoreError> {
+        Ok(anonymise(self.conn(), ids, at, detail).await?)
+    }
+
+    async fn objects_to_remove(&mut self, limit: i64) -> Result<Vec<(Uuid, String)>, StoreError> {
+        Ok(objects_to_remove(self.conn(), limit).await?)
+    }
+
+    async fn count_objects_to_remove(&mut self) -> Result<u64, StoreError> {
+        Ok(count_objects_to_remove(self.conn()).await?)
+    }
+
+    async fn mark_object_removed(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        Ok(mark_object_removed(self.conn(), id, at).await?)
+    }
+
+    async fn forget_idempotency_keys(
+        &mut self,
+        window: chrono::TimeDelta,
+    ) -> Result<u64, StoreError> {
+        Ok(forget_idempotency_keys(self.conn(), window).await?)
+    }
 }

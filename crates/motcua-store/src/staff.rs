@@ -1,24 +1,41 @@
 //! The staff the engine knows (`staff_member`): written at each staff login and from the
 //! staff directory, read when a supervisor hands a dossier to someone.
 
-use crate::StoreError;
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+pub use motcua_service::store::staff::StaffMember;
+use motcua_service::store::StaffRecords;
 use sqlx::PgExecutor;
+
+/// A row of [`StaffMember`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct StaffMemberRow {
+    username: String,
+    agency: String,
+    roles: Vec<String>,
+    source: String,
+    first_seen: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+}
+
+impl From<StaffMemberRow> for StaffMember {
+    fn from(r: StaffMemberRow) -> Self {
+        StaffMember {
+            username: r.username,
+            agency: r.agency,
+            roles: r.roles,
+            source: r.source,
+            first_seen: r.first_seen,
+            last_seen: r.last_seen,
+        }
+    }
+}
 
 /// Where a staff member's agency and roles were last written from.
 pub const FROM_LOGIN: &str = "login";
 pub const FROM_DIRECTORY: &str = "directory";
-
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct StaffMember {
-    pub username: String,
-    pub agency: String,
-    pub roles: Vec<String>,
-    /// [`FROM_LOGIN`] or [`FROM_DIRECTORY`].
-    pub source: String,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
-}
 
 /// Records a staff login: the agency and roles of its claims, seen `at`. One statement.
 pub async fn record_login(
@@ -27,7 +44,7 @@ pub async fn record_login(
     agency: &str,
     roles: &[&str],
     at: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<(), DbError> {
     sqlx::query(
         "insert into staff_member (username, agency, roles, source, first_seen, last_seen)
          values ($1, $2, $3, 'login', $4, $4)
@@ -61,7 +78,7 @@ pub async fn load_directory(
     executor: impl PgExecutor<'_>,
     entries: &[DirectoryEntry],
     at: DateTime<Utc>,
-) -> Result<u64, StoreError> {
+) -> Result<u64, DbError> {
     let usernames: Vec<&str> = entries.iter().map(|e| e.username.as_str()).collect();
     let agencies: Vec<&str> = entries.iter().map(|e| e.agency.as_str()).collect();
     // Roles travel as one comma-joined text each: PostgreSQL has no array of arrays of
@@ -94,12 +111,30 @@ pub async fn load_directory(
 pub async fn find(
     executor: impl PgExecutor<'_>,
     username: &str,
-) -> Result<Option<StaffMember>, StoreError> {
-    Ok(sqlx::query_as(
+) -> Result<Option<StaffMember>, DbError> {
+    Ok(sqlx::query_as::<_, StaffMemberRow>(
         "select username, agency, roles, source, first_seen, last_seen
          from staff_member where username = $1",
     )
     .bind(username)
     .fetch_optional(executor)
-    .await?)
+    .await?
+    .map(Into::into))
+}
+
+#[async_trait]
+impl StaffRecords for PgSession {
+    async fn record_staff_login(
+        &mut self,
+        username: &str,
+        agency: &str,
+        roles: &[&str],
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Ok(record_login(self.conn(), username, agency, roles, at).await?)
+    }
+
+    async fn staff_member(&mut self, username: &str) -> Result<Option<StaffMember>, StoreError> {
+        Ok(find(self.conn(), username).await?)
+    }
 }

@@ -18,30 +18,21 @@
 //! The rows are the same as the separate functions write: the event's and the facts'
 //! columns and bindings are shared with `events::append` and `facts::upsert`.
 
-use crate::dossiers::{self, Dossier, DossierRow, DRAFT};
-use crate::events::{self, NewEvent};
-use crate::facts::{self, Fact};
+use crate::dossiers::{self, DossierRow, DRAFT};
+use crate::events::{self};
+use crate::facts::{self};
 use crate::idempotency::StoredKey;
-use crate::StoreError;
-use chrono::{DateTime, Utc};
+use crate::session::PgSession;
+use crate::{DbError, StoreError};
+use async_trait::async_trait;
+pub use motcua_service::store::submissions::{
+    KeptAnswer, Opened, Recorded, RowVersion, Submission, SubmissionWrites,
+};
+use motcua_service::store::SubmissionRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, Row};
 use std::sync::LazyLock;
 use uuid::Uuid;
-
-/// A dossier as read for its submission ([`open`]).
-pub struct Opened {
-    pub dossier: Dossier,
-    /// The row's version: [`record`] writes only if the row is still this one.
-    pub version: RowVersion,
-    /// What the request's key holds, if another request used it.
-    pub key: Option<StoredKey>,
-}
-
-/// A version of a dossier's row: its `xmin`, the transaction that wrote it, which every
-/// update of the row changes (a lock does not).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RowVersion(i64);
 
 #[derive(sqlx::FromRow)]
 struct OpenedRow {
@@ -69,7 +60,7 @@ pub async fn open(
     conn: &mut PgConnection,
     id: Uuid,
     key: Option<(&str, &str)>,
-) -> Result<Option<Opened>, StoreError> {
+) -> Result<Option<Opened>, DbError> {
     let row: Option<OpenedRow> = sqlx::query_as(OPEN.as_str())
         .bind(id)
         .bind(key.map(|(principal, _)| principal))
@@ -81,62 +72,13 @@ pub async fn open(
     };
     Ok(Some(Opened {
         dossier: row.dossier.try_into()?,
-        version: RowVersion(row.row_version),
+        version: RowVersion::new(row.row_version),
         key: row.key_sha256.map(|request_sha256| StoredKey {
             request_sha256,
             response_status: row.key_status,
             response_body: row.key_body,
         }),
     }))
-}
-
-/// What the submission changes in the dossier's row.
-pub struct Submission<'a> {
-    pub id: Uuid,
-    /// The version [`open`] read: the row must still be it.
-    pub version: RowVersion,
-    pub agency_id: &'a str,
-    /// The procedure's first workflow state.
-    pub state: &'a str,
-    pub code: &'a str,
-    pub submitted_at: DateTime<Utc>,
-    pub ack_due_at: DateTime<Utc>,
-}
-
-impl Submission<'_> {
-    /// `draft` as [`record`] leaves it, for what is computed from the submitted dossier
-    /// before it is written (its facts). Only `updated_at` differs from the row: the
-    /// database sets it to its own time. Takes the draft rather than copying its form.
-    pub fn applied_to(&self, draft: Dossier) -> Dossier {
-        let mut submitted = draft;
-        submitted.agency_id = Some(self.agency_id.to_owned());
-        submitted.state = self.state.to_owned();
-        submitted.code = Some(self.code.to_owned());
-        submitted.submitted_at = Some(self.submitted_at);
-        submitted.ack_due_at = Some(self.ack_due_at);
-        submitted.clock.state_entered_at = Some(self.submitted_at);
-        submitted.clock.step_due_at = Some(self.ack_due_at);
-        submitted.updated_at = self.submitted_at;
-        submitted
-    }
-}
-
-/// The `Idempotency-Key` to write with its answer.
-pub struct KeptAnswer<'a> {
-    pub principal: &'a str,
-    pub key: &'a str,
-    /// The fingerprint of the request (`idempotency::StoredKey`).
-    pub request_sha256: &'a str,
-    pub status: u16,
-    pub body: &'a Value,
-}
-
-/// Everything a submission writes.
-pub struct SubmissionWrites<'a> {
-    pub submission: Submission<'a>,
-    pub event: NewEvent<'a>,
-    pub fact: Fact<'a>,
-    pub answer: Option<KeptAnswer<'a>>,
 }
 
 /// The parameters before the event's: the submission's seven.
@@ -186,31 +128,19 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
 /// SQLSTATE 40P01.
 const DEADLOCK_DETECTED: &str = "40P01";
 
-/// What [`record`] did.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Recorded {
-    /// Written, all of it.
-    Submitted,
-    /// Nothing written: the dossier is no longer the draft [`open`] read.
-    Changed,
-    /// Nothing written: another request used the key meanwhile (or, holding it, waited for
-    /// the dossier while this statement waited for the key, and PostgreSQL failed this one).
-    KeyTaken,
-}
-
 /// Writes the submission of a draft as [`open`] read it, in one statement: all of it, or
 /// nothing when the row changed meanwhile or the key was used meanwhile.
 pub async fn record(
     conn: &mut PgConnection,
     writes: SubmissionWrites<'_>,
-) -> Result<Recorded, StoreError> {
+) -> Result<Recorded, DbError> {
     let s = &writes.submission;
     // Each write takes its row's dossier id from its own binding; with another id than the
     // submission's it would write nothing, and the statement would commit the rest.
     if writes.event.dossier_id != s.id || writes.fact.dossier_id != s.id {
-        return Err(StoreError::Incomplete(
+        return Err(DbError(StoreError::Incomplete(
             "a submission's event and facts belong to its dossier",
-        ));
+        )));
     }
     let query = sqlx::query(RECORD.as_str())
         .bind(s.id)
@@ -219,7 +149,7 @@ pub async fn record(
         .bind(s.code)
         .bind(s.submitted_at)
         .bind(s.ack_due_at)
-        .bind(s.version.0);
+        .bind(s.version.number());
     let query = events::bind(query, writes.event);
     let query = facts::bind(query, &writes.fact);
     let answer = writes.answer.as_ref();
@@ -253,9 +183,27 @@ pub async fn record(
     // differ; if it ever does, the statement has committed and the error says what is
     // missing rather than claiming the submission.
     if (event, fact, answered) != (1, 1, i64::from(answer.is_some())) {
-        return Err(StoreError::Corrupt(
+        return Err(DbError(StoreError::Corrupt(
             "a submission was written without its event, facts or idempotency answer",
-        ));
+        )));
     }
     Ok(Recorded::Submitted)
+}
+
+#[async_trait]
+impl SubmissionRecords for PgSession {
+    async fn open_submission(
+        &mut self,
+        id: Uuid,
+        key: Option<(&str, &str)>,
+    ) -> Result<Option<Opened>, StoreError> {
+        Ok(open(self.conn(), id, key).await?)
+    }
+
+    async fn record_submission(
+        &mut self,
+        writes: SubmissionWrites<'_>,
+    ) -> Result<Recorded, StoreError> {
+        Ok(record(self.conn(), writes).await?)
+    }
 }

@@ -13,7 +13,9 @@ use motcua_api::{AppState, Shared};
 use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
+use motcua_service::store::Store;
 use motcua_service::{Catalog, Clock};
+use motcua_store::PgStore;
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -93,7 +95,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         .await
         .context("cannot connect to PostgreSQL")?;
     let catalog = Catalog::new(procedures)
-        .with_recorded_versions(&pool)
+        .with_recorded_versions(&PgStore::new(pool.clone()))
         .await?;
     let register = motcua_registry::HttpRegister::new(motcua_registry::HttpRegisterConfig::new(
         &outside.registry.url,
@@ -108,8 +110,10 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         );
     }
     let services = motcua_service::Services {
-        pool,
-        code_numbers: motcua_service::code_numbers::CodeNumbers::new(code_numbers),
+        store: Arc::new(PgStore::new(pool.clone())),
+        code_numbers: motcua_service::code_numbers::CodeNumbers::new(Arc::new(PgStore::new(
+            code_numbers,
+        ))),
         catalog,
         register: std::sync::Arc::new(register),
         files,
@@ -144,8 +148,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         ),
     });
     if let Some(path) = &config.staff_directory {
-        crate::staff_directory::load(&state.services.pool, path, state.services.clock.now())
-            .await?;
+        crate::staff_directory::load(&pool, path, state.services.clock.now()).await?;
     }
     let jobs = start_jobs(&state, config.retention_interval);
     let connections = state.metrics.connections();
@@ -350,10 +353,10 @@ pub async fn sweep_command(config: Config) -> Result<()> {
     let Some(url) = &config.database_url else {
         bail!("set DATABASE_URL to the engine's database");
     };
-    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    let store = PgStore::new(motcua_store::connect(url.expose_secret(), 2).await?);
     let files = file_store(&config)?;
     let removed =
-        motcua_service::sweep::sweep_orphans(&pool, files.as_ref(), motcua_service::sweep::GRACE)
+        motcua_service::sweep::sweep_orphans(&store, files.as_ref(), motcua_service::sweep::GRACE)
             .await?;
     println!("removed {removed} orphan object(s)");
     Ok(())
@@ -375,12 +378,12 @@ fn start_jobs(state: &AppState, retention_interval: Option<std::time::Duration>)
     });
     jobs.every("orphan sweep", 60 * minute, {
         // Through the state's store, so that the sweep's calls are in the storage metrics.
-        let (pool, files) = (state.services.pool.clone(), state.services.files.clone());
-        move || sweep_round(pool.clone(), files.clone())
+        let (store, files) = (state.services.store.clone(), state.services.files.clone());
+        move || sweep_round(store.clone(), files.clone())
     });
     jobs.every("facts' day sums", std::time::Duration::from_secs(5), {
-        let pool = state.services.pool.clone();
-        move || compact_round(pool.clone())
+        let store = state.services.store.clone();
+        move || compact_round(store.clone())
     });
     if let Some(every) = retention_interval {
         let state = state.clone();
@@ -389,17 +392,24 @@ fn start_jobs(state: &AppState, retention_interval: Option<std::time::Duration>)
     jobs
 }
 
-async fn sweep_round(pool: sqlx::PgPool, files: Arc<dyn FileStore>) {
-    let swept =
-        motcua_service::sweep::sweep_orphans(&pool, files.as_ref(), motcua_service::sweep::GRACE)
-            .await;
+async fn sweep_round(store: Arc<dyn Store>, files: Arc<dyn FileStore>) {
+    let swept = motcua_service::sweep::sweep_orphans(
+        store.as_ref(),
+        files.as_ref(),
+        motcua_service::sweep::GRACE,
+    )
+    .await;
     if let Err(e) = swept {
         tracing::warn!(error.message = %e, "the orphan sweep failed; it will run again");
     }
 }
 
-async fn compact_round(pool: sqlx::PgPool) {
-    if let Err(e) = motcua_store::facts::compact(&pool).await {
+async fn compact_round(store: Arc<dyn Store>) {
+    let compacted = match store.session().await {
+        Ok(mut session) => session.compact_facts().await,
+        Err(e) => Err(e),
+    };
+    if let Err(e) = compacted {
         tracing::warn!(error.message = %e, "moving the facts' changes into the day sums failed; it will run again");
     }
 }
@@ -408,7 +418,7 @@ async fn compact_round(pool: sqlx::PgPool) {
 async fn retention_round(state: AppState) {
     let now = state.services.clock.now();
     match motcua_service::retention::run(
-        &state.services.pool,
+        state.services.store.as_ref(),
         state.services.files.as_ref(),
         &state.services.catalog,
         now,
@@ -437,10 +447,10 @@ pub async fn retention_command(config: Config, dry_run: bool) -> Result<()> {
         bail!("set DATABASE_URL to the engine's database");
     };
     let catalog = Catalog::new(load_procedures(&config)?);
-    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    let store = PgStore::new(motcua_store::connect(url.expose_secret(), 2).await?);
     let now = chrono::Utc::now();
     if dry_run {
-        let due = motcua_service::retention::preview(&pool, &catalog, now).await?;
+        let due = motcua_service::retention::preview(&store, &catalog, now).await?;
         let due: serde_json::Map<String, serde_json::Value> =
             due.into_iter().map(|(code, n)| (code, n.into())).collect();
         println!(
@@ -459,7 +469,7 @@ pub async fn retention_command(config: Config, dry_run: bool) -> Result<()> {
         );
     }
     let files = file_store(&config)?;
-    let report = motcua_service::retention::run(&pool, files.as_ref(), &catalog, now).await?;
+    let report = motcua_service::retention::run(&store, files.as_ref(), &catalog, now).await?;
     println!("{}", serde_json::to_string(&report)?);
     if report.objects_left > 0 {
         bail!(
@@ -476,12 +486,12 @@ pub async fn rebuild_facts_command(config: Config) -> Result<()> {
         bail!("set DATABASE_URL to the engine's database");
     };
     let procedures = load_procedures(&config)?;
-    let pool = motcua_store::connect(url.expose_secret(), 2).await?;
+    let store = PgStore::new(motcua_store::connect(url.expose_secret(), 2).await?);
     // The engine's own catalog: each dossier's facts from the version it was filed under.
     let catalog = Catalog::new(procedures)
-        .with_recorded_versions(&pool)
+        .with_recorded_versions(&store)
         .await?;
-    let written = motcua_service::facts::rebuild_all(&pool, &catalog)
+    let written = motcua_service::facts::rebuild_all(&store, &catalog)
         .await
         .map_err(|e| anyhow::anyhow!("{}: {}", e.code, e.detail))?;
     println!("rebuilt the facts of {written} dossier(s)");
@@ -518,7 +528,6 @@ pub async fn migrate_command(config: Config) -> Result<()> {
 /// holding one this build does not know was migrated by a newer motcua, whose schema this
 /// build's queries may not fit: it is refused, saying so, rather than served.
 async fn migrate(pool: &sqlx::PgPool) -> Result<()> {
-    use motcua_store::StoreError::Migration;
     use sqlx::migrate::MigrateError::{VersionMismatch, VersionMissing};
     let latest = motcua_store::MIGRATOR
         .iter()
@@ -526,18 +535,18 @@ async fn migrate(pool: &sqlx::PgPool) -> Result<()> {
         .max()
         .unwrap_or_default();
     match motcua_store::migrate(pool).await {
-        Err(Migration(VersionMissing(version))) if version > latest => bail!(
+        Err(VersionMissing(version)) if version > latest => bail!(
             "refusing to use this database: it has migration {version}, newer than any this \
              motcua knows (its latest is {latest}), so a newer motcua has migrated it. \
              Migrations only move forward: run that newer motcua, or restore the backup taken \
              before the upgrade"
         ),
-        Err(Migration(VersionMissing(version))) => bail!(
+        Err(VersionMissing(version)) => bail!(
             "refusing to use this database: it has migration {version}, which is not among \
              this motcua's migrations (its latest is {latest}); it was migrated by another \
              build of motcua"
         ),
-        Err(Migration(VersionMismatch(version))) => bail!(
+        Err(VersionMismatch(version)) => bail!(
             "refusing to use this database: its migration {version} differs from this \
              motcua's migration of that number (a landed migration was edited, or another \
              build migrated it)"

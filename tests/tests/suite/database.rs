@@ -195,7 +195,7 @@ async fn read_version(
 #[tokio::test]
 async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
     use motcua_store::submissions;
-    use motcua_store::StoreError;
+    use motcua_store::{DbError, StoreError};
 
     let engine = Engine::start().await;
     let citizen = login(&engine, "citizen", MINH).await;
@@ -220,7 +220,7 @@ async fn a_submission_whose_writes_disagree_is_refused_and_nothing_is_kept() {
     )
     .await;
     assert!(
-        matches!(recorded, Err(StoreError::Incomplete(_))),
+        matches!(recorded, Err(DbError(StoreError::Incomplete(_)))),
         "{recorded:?}"
     );
     assert_eq!(dossier_state(&mut db, draft).await, "draft");

@@ -3,6 +3,7 @@
 //! (`motcua_core::transition::apology`).
 
 use super::Context;
+use crate::store::Session;
 use crate::{Code, FieldProblem, ServiceError};
 use chrono::NaiveDate;
 use motcua_core::access;
@@ -10,13 +11,11 @@ use motcua_core::dossier::Dossier;
 use motcua_core::legal_clock::ApologyRefused;
 use motcua_core::principal::Principal;
 use motcua_core::transition::{self, APOLOGY};
-use motcua_store::dossiers;
 use serde_json::{json, Value};
-use sqlx::PgConnection;
 
 pub(super) async fn apologise(
     cx: &Context<'_>,
-    tx: &mut PgConnection,
+    tx: &mut dyn Session,
 ) -> Result<(Dossier, Value), ServiceError> {
     if !matches!(cx.principal, Principal::Staff { .. }) {
         return Err(ServiceError::new(
@@ -49,7 +48,7 @@ pub(super) async fn apologise(
         })?;
     let clock =
         transition::apology(&cx.services.calendar, cx.dossier, new_due, cx.now).map_err(refused)?;
-    let updated = dossiers::record_clock(tx, cx.dossier.id, &clock).await?;
+    let updated = tx.record_clock(cx.dossier.id, &clock).await?;
     Ok((
         updated,
         json!({ "slips": [APOLOGY], "previous_due_at": due, "due_at": new_due }),

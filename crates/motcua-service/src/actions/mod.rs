@@ -12,6 +12,8 @@ pub use request::ActionRequest;
 
 use crate::idempotency::{self, Answered};
 use crate::lookup::{full_view, lock_visible, procedure_of, record_staff_read};
+use crate::store::events::NewEvent;
+use crate::store::Session;
 use crate::{Code, FieldProblem, ServiceError, Services};
 use chrono::{DateTime, Utc};
 use motcua_core::access::{self, APOLOGISE};
@@ -19,9 +21,7 @@ use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::principal::Principal;
 use motcua_core::procedure::workflow::Refusal;
 use motcua_core::procedure::Procedure;
-use motcua_store::events::{self, NewEvent};
 use serde_json::{json, Value};
-use sqlx::PgConnection;
 use uuid::Uuid;
 
 /// The status an action's answer is kept with for its key: the dossier as it is now.
@@ -54,8 +54,8 @@ struct Context<'a> {
 /// [`crate::view::DossierView`]), or the first answer to the same key.
 pub async fn act(services: &Services, act: Act<'_>) -> Result<Answered<Value>, ServiceError> {
     act.request.check()?;
-    let mut tx = services.pool.begin().await?;
-    match take_action(services, act, &mut tx).await {
+    let mut tx = services.store.begin().await?;
+    match take_action(services, act, &mut *tx).await {
         Ok(answer) => {
             tx.commit().await?;
             Ok(answer)
@@ -76,7 +76,7 @@ pub async fn act(services: &Services, act: Act<'_>) -> Result<Answered<Value>, S
 async fn take_action(
     services: &Services,
     act: Act<'_>,
-    tx: &mut PgConnection,
+    tx: &mut dyn Session,
 ) -> Result<Answered<Value>, ServiceError> {
     let Act {
         principal,
@@ -117,20 +117,17 @@ async fn take_action(
     } else {
         step::workflow_step(&cx, &mut *tx).await?
     };
-    events::append(
-        &mut *tx,
-        NewEvent {
-            dossier_id: id,
-            at: now,
-            actor_kind: principal.kind().as_str(),
-            actor: principal.subject(),
-            action,
-            from_state: Some(&dossier.state),
-            to_state: &updated.state,
-            comment: request.comment.as_deref(),
-            detail: event,
-        },
-    )
+    tx.append_event(NewEvent {
+        dossier_id: id,
+        at: now,
+        actor_kind: principal.kind().as_str(),
+        actor: principal.subject(),
+        action,
+        from_state: Some(&dossier.state),
+        to_state: &updated.state,
+        comment: request.comment.as_deref(),
+        detail: event,
+    })
     .await?;
     crate::facts::refresh(&mut *tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.

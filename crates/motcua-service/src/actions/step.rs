@@ -4,6 +4,8 @@
 
 use super::{refusal, Context};
 use crate::checks::{form_problems, missing_documents};
+use crate::store::dossiers::Step;
+use crate::store::Session;
 use crate::time::in_vietnam;
 use crate::ServiceError;
 use motcua_core::access;
@@ -11,25 +13,22 @@ use motcua_core::dossier::Dossier;
 use motcua_core::procedure::workflow::{self, Request};
 use motcua_core::procedure::{Effect, Needs};
 use motcua_core::transition::Transition;
-use motcua_store::dossiers::{self, Step};
-use motcua_store::{documents, events};
 use serde_json::{json, Value};
-use sqlx::PgConnection;
 
 /// The step, recorded in `tx`: the dossier as it is now, and the event's detail.
 pub(super) async fn workflow_step(
     cx: &Context<'_>,
-    tx: &mut PgConnection,
+    tx: &mut dyn Session,
 ) -> Result<(Dossier, Value), ServiceError> {
     let id = cx.dossier.id;
     // Ask the database only what this action depends on: most steps need neither.
     let candidate = cx.procedure.action_from(&cx.dossier.state, cx.action);
     let has_result = match candidate {
-        Some(a) if a.needs(Needs::ResultDocument) => documents::has_result(&mut *tx, id).await?,
+        Some(a) if a.needs(Needs::ResultDocument) => tx.has_result(id).await?,
         _ => false,
     };
     let times_taken = match candidate {
-        Some(a) if a.once => events::count_action(&mut *tx, id, cx.action).await?,
+        Some(a) if a.once => tx.count_action(id, cx.action).await?,
         _ => 0,
     };
     let items = cx.request.items();
@@ -50,7 +49,7 @@ pub(super) async fn workflow_step(
         // Rules are judged on the day the dossier was first registered.
         let registered_on = in_vietnam(cx.dossier.submitted_at.unwrap_or(cx.now)).date_naive();
         let mut problems = form_problems(cx.procedure, &cx.dossier.data, registered_on);
-        let present = documents::list_for_dossier(&mut *tx, id).await?;
+        let present = tx.dossier_documents(id).await?;
         problems.extend(missing_documents(&mut *tx, cx.procedure, cx.dossier, &present).await?);
         if !problems.is_empty() {
             return Err(ServiceError::validation(
@@ -66,9 +65,8 @@ pub(super) async fn workflow_step(
         action,
         cx.now,
     )?;
-    let updated = dossiers::record_step(
-        &mut *tx,
-        Step {
+    let updated = tx
+        .record_step(Step {
             id,
             from_state: &cx.dossier.state,
             to_state: &planned.to_state,
@@ -76,9 +74,8 @@ pub(super) async fn workflow_step(
             closes: planned.closes,
             clock: &planned.clock,
             ack_due_at: planned.ack_due_at,
-        },
-    )
-    .await?;
+        })
+        .await?;
     if action.has(Effect::RegistrationSlips) {
         crate::registration_slips::issue(
             cx.services,
@@ -91,7 +88,7 @@ pub(super) async fn workflow_step(
         .await?;
     }
     if planned.publish_results {
-        documents::publish_results(&mut *tx, id, cx.now).await?;
+        tx.publish_results(id, cx.now).await?;
     }
     let mut detail = json!({ "slips": planned.slips, "handover": planned.handover });
     if !items.is_empty() {

@@ -9,11 +9,12 @@
 
 use crate::error::ServiceError;
 use crate::lookup::{record_staff_access, StaffRead};
+use crate::store::documents::Document;
+use crate::store::Session;
 use crate::{Code, Services};
 use motcua_core::dossier::DocumentKind;
 use motcua_core::principal::Principal;
 use motcua_files::{ByteStream, FileError};
-use motcua_store::documents::{self, Document};
 use std::time::Duration;
 use uuid::Uuid;
 
@@ -41,21 +42,19 @@ pub async fn find(
     id: Uuid,
 ) -> Result<Download, ServiceError> {
     let not_found = || ServiceError::new(Code::DocumentNotFound, "no such document");
-    let pool = &services.pool;
-    let document = documents::find(pool, id).await?.ok_or_else(not_found)?;
+    let mut db = services.store.session().await?;
+    let document = db.document(id).await?.ok_or_else(not_found)?;
     match principal {
         Principal::Citizen { pin, .. } if pin.as_str() == document.owner_pin => {
             // A result is the citizen's once it was issued to them, as in their store:
             // before that it is the agency's draft of it.
-            if document.kind == DocumentKind::Result
-                && !documents::is_published_result(pool, id).await?
-            {
+            if document.kind == DocumentKind::Result && !db.is_published_result(id).await? {
                 return Err(not_found());
             }
         }
         Principal::Citizen { .. } => return Err(not_found()),
         Principal::Staff { agency, .. } => {
-            let dossiers = documents::dossiers_of_agency_holding(pool, id, agency).await?;
+            let dossiers = db.dossiers_of_agency_holding(id, agency).await?;
             let Some(dossier_id) = dossiers.first().copied() else {
                 return Err(not_found());
             };
@@ -65,7 +64,7 @@ pub async fn find(
                     "the document was erased when its dossier's retention ended",
                 ));
             }
-            record_staff_download(pool, principal, &document, dossier_id).await?;
+            record_staff_download(&mut *db, principal, &document, dossier_id).await?;
         }
     }
     Ok(Download {
@@ -81,7 +80,7 @@ pub async fn find(
 /// A staff member's download is a read of the citizen's data, through the dossier of their
 /// agency that holds the document: the citizen sees it in their access log.
 async fn record_staff_download(
-    pool: &sqlx::PgPool,
+    db: &mut dyn Session,
     principal: &Principal,
     document: &Document,
     dossier_id: Uuid,
@@ -89,12 +88,13 @@ async fn record_staff_download(
     let Principal::Staff { .. } = principal else {
         return Ok(());
     };
-    let procedure_code = motcua_store::dossiers::find(pool, dossier_id)
+    let procedure_code = db
+        .dossier(dossier_id)
         .await?
         .map(|d| d.procedure_code)
         .unwrap_or_default();
     record_staff_access(
-        pool,
+        db,
         principal,
         StaffRead {
             source: "document",

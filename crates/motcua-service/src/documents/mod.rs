@@ -28,6 +28,8 @@ pub mod upload;
 
 use crate::error::ServiceError;
 use crate::lookup::{lock_visible, procedure_of};
+use crate::store::events::NewEvent;
+use crate::store::Session;
 use crate::Code;
 use crate::Services;
 use motcua_core::dossier::DocumentKind;
@@ -35,9 +37,6 @@ use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::{DocumentRequirement, Procedure};
 use motcua_files::{ByteStream, PutError, Stored};
-use motcua_store::documents;
-use motcua_store::events::{self, NewEvent};
-use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 /// What an uploader declared about a file, before any of its bytes is read.
@@ -163,16 +162,14 @@ async fn forget_orphan(services: &Services, storage_key: &str) {
 /// Deletes the document a dossier no longer refers to, unless another dossier still does;
 /// gives the key of its object, to be deleted once the transaction committed.
 async fn remove_if_unreferenced(
-    conn: &mut sqlx::PgConnection,
+    conn: &mut dyn Session,
     previous: Option<Uuid>,
 ) -> Result<Option<String>, ServiceError> {
     let Some(previous) = previous else {
         return Ok(None);
     };
-    let key = documents::find(&mut *conn, previous)
-        .await?
-        .map(|d| d.storage_key);
-    if documents::delete_if_unreferenced(conn, previous).await? {
+    let key = conn.document(previous).await?.map(|d| d.storage_key);
+    if conn.delete_document_if_unreferenced(previous).await? {
         Ok(key)
     } else {
         Ok(None)
@@ -191,7 +188,7 @@ async fn delete_object(services: &Services, key: Option<String>) {
 /// may have changed since the request was accepted) and checked, the change written with the
 /// dossier's event, then committed.
 struct Change<'a> {
-    tx: Transaction<'static, Postgres>,
+    tx: Box<dyn Session>,
     services: &'a Services,
     principal: &'a Principal,
     /// The dossier, locked until the transaction ends.
@@ -207,8 +204,8 @@ impl<'a> Change<'a> {
         dossier_id: Uuid,
         may: impl FnOnce(&Principal, &Dossier, &Procedure) -> Result<T, ServiceError>,
     ) -> Result<Change<'a>, ServiceError> {
-        let mut tx = services.pool.begin().await?;
-        let dossier = lock_visible(&mut tx, principal, dossier_id).await?;
+        let mut tx = services.store.begin().await?;
+        let dossier = lock_visible(&mut *tx, principal, dossier_id).await?;
         let procedure = procedure_of(&services.catalog, &dossier)?;
         may(principal, &dossier, procedure)?;
         Ok(Change {
@@ -227,9 +224,8 @@ impl<'a> Change<'a> {
         detail: serde_json::Value,
     ) -> Result<(), ServiceError> {
         let (principal, dossier) = (self.principal, &self.dossier);
-        events::append(
-            &mut self.tx,
-            NewEvent {
+        self.tx
+            .append_event(NewEvent {
                 dossier_id: dossier.id,
                 at: self.services.clock.now(),
                 actor_kind: principal.kind().as_str(),
@@ -239,16 +235,15 @@ impl<'a> Change<'a> {
                 to_state: &dossier.state,
                 comment: None,
                 detail,
-            },
-        )
-        .await?;
+            })
+            .await?;
         Ok(())
     }
 
     /// Refreshes the dossier's facts and commits; then deletes the object of the document
     /// the change removed, if any.
     async fn commit(mut self, removed_key: Option<String>) -> Result<(), ServiceError> {
-        crate::facts::refresh(&mut self.tx, self.procedure, &self.dossier).await?;
+        crate::facts::refresh(&mut *self.tx, self.procedure, &self.dossier).await?;
         self.tx.commit().await?;
         delete_object(self.services, removed_key).await;
         Ok(())
@@ -262,7 +257,11 @@ async fn attached(
     requirement: &str,
     missing: &str,
 ) -> Result<crate::view::DossierDocumentView, ServiceError> {
-    documents::list_for_dossier(&services.pool, dossier_id)
+    services
+        .store
+        .session()
+        .await?
+        .dossier_documents(dossier_id)
         .await?
         .into_iter()
         .find(|d| d.requirement == requirement)

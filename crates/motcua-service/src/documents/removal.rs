@@ -5,7 +5,6 @@ use super::{adding_as, remove_if_unreferenced, Change};
 use crate::error::ServiceError;
 use crate::{Code, Services};
 use motcua_core::principal::Principal;
-use motcua_store::documents;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -17,13 +16,13 @@ pub async fn remove(
     key: &str,
 ) -> Result<(), ServiceError> {
     let mut change = Change::begin(services, principal, dossier_id, adding_as).await?;
-    let Some(previous) = documents::detach(&mut change.tx, dossier_id, key).await? else {
+    let Some(previous) = change.tx.detach(dossier_id, key).await? else {
         return Err(ServiceError::new(
             Code::DocumentNotFound,
             format!("the dossier has no document for {key:?}"),
         ));
     };
-    let removed_key = remove_if_unreferenced(&mut change.tx, previous).await?;
+    let removed_key = remove_if_unreferenced(&mut *change.tx, previous).await?;
     change
         .append_event("remove_document", json!({ "requirement": key }))
         .await?;

@@ -8,6 +8,7 @@
 use super::{forget_orphan, put, size_of, Change, Declared, Put, UploadError};
 use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
+use crate::store::documents::{Document, NewDocument};
 use crate::view::DocumentView;
 use crate::{Code, Services};
 use motcua_core::dossier::DocumentKind;
@@ -15,7 +16,6 @@ use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Procedure;
 use motcua_files::ByteStream;
-use motcua_store::documents::{self, Document, NewDocument};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -149,9 +149,9 @@ async fn record(
         result_may_be_attached,
     )
     .await?;
-    let document = documents::insert(
-        &mut change.tx,
-        NewDocument {
+    let document = change
+        .tx
+        .insert_document(NewDocument {
             id: object.document_id,
             owner_pin: &change.dossier.citizen_pin,
             kind: DocumentKind::Result,
@@ -162,16 +162,12 @@ async fn record(
             storage_key: &object.key,
             issuer: Some(&result.agency),
             result_code: Some(&result.result_code),
-        },
-    )
-    .await?;
-    documents::record_result(
-        &mut change.tx,
-        result.dossier_id,
-        object.document_id,
-        principal.subject(),
-    )
-    .await?;
+        })
+        .await?;
+    change
+        .tx
+        .record_result(result.dossier_id, object.document_id, principal.subject())
+        .await?;
     change
         .append_event(
             "attach_result",

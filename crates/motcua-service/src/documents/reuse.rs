@@ -7,12 +7,12 @@ use super::{adding_as, attached, remove_if_unreferenced, requirement, Change};
 use crate::checks::citizen_pin;
 use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
+use crate::store::documents::{Attachment, Document};
 use crate::view::DossierDocumentView;
 use crate::{Code, Services};
 use motcua_core::dossier::DocumentKind;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::DocumentRequirement;
-use motcua_store::documents::{self, Attachment, Document};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -89,9 +89,9 @@ async fn record(
         source,
     } = attaching;
     let mut change = Change::begin(services, principal, dossier_id, adding_as).await?;
-    let previous = documents::attach(
-        &mut change.tx,
-        Attachment {
+    let previous = change
+        .tx
+        .attach(Attachment {
             dossier_id,
             requirement: key,
             document_id: document.map(|d| d.id),
@@ -101,12 +101,11 @@ async fn record(
             replaces_result_code: document.and_then(|d| d.result_code.as_deref()),
             added_by_kind: principal.kind().as_str(),
             added_by: principal.subject(),
-        },
-    )
-    .await?;
+        })
+        .await?;
     // Reusing the same document again is not a replacement of it.
     let previous = previous.filter(|p| Some(*p) != document.map(|d| d.id));
-    let removed_key = remove_if_unreferenced(&mut change.tx, previous).await?;
+    let removed_key = remove_if_unreferenced(&mut *change.tx, previous).await?;
     change
         .append_event(
             "add_document",
@@ -134,13 +133,22 @@ async fn from_store(
     requirement: &DocumentRequirement,
 ) -> Result<Document, ServiceError> {
     let pin = citizen_pin(principal)?;
-    let document = documents::find(&services.pool, document_id)
+    let document = services
+        .store
+        .session()
+        .await?
+        .document(document_id)
         .await?
         .filter(|d| d.owner_pin == pin.as_str());
     // A result is the citizen's once it was issued to them.
     let document = match document {
         Some(d) if d.kind == DocumentKind::Result => {
-            let issued = documents::is_published_result(&services.pool, d.id).await?;
+            let issued = services
+                .store
+                .session()
+                .await?
+                .is_published_result(d.id)
+                .await?;
             issued.then_some(d)
         }
         other => other,

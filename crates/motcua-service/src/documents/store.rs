@@ -10,7 +10,6 @@ use crate::view::DocumentView;
 use crate::Services;
 use motcua_core::pin::Pin;
 use motcua_core::principal::Principal;
-use motcua_store::documents;
 
 /// A page of the store.
 #[derive(Debug)]
@@ -33,8 +32,12 @@ pub async fn list(
     limit: i64,
 ) -> Result<StorePage, ServiceError> {
     let before = after.map(|a| (a.created_at, a.id));
-    let rows =
-        documents::list_for_owner(&services.pool, citizen.as_str(), before, limit + 1).await?;
+    let rows = services
+        .store
+        .session()
+        .await?
+        .documents_of_owner(citizen.as_str(), before, limit + 1)
+        .await?;
     let (rows, more_after) = pages::split(rows, limit, |d| PageAfter {
         created_at: d.created_at,
         id: d.id,

@@ -12,13 +12,13 @@ use super::{
 };
 use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
+use crate::store::documents::{Attachment, NewDocument};
 use crate::view::DossierDocumentView;
 use crate::{Code, Services};
 use motcua_core::dossier::DocumentKind;
 use motcua_core::dossier::Dossier;
 use motcua_core::principal::Principal;
 use motcua_files::ByteStream;
-use motcua_store::documents::{self, Attachment, NewDocument};
 use serde_json::json;
 use uuid::Uuid;
 
@@ -131,10 +131,10 @@ async fn record(
         (&upload.dossier, &upload.requirement, upload.source.as_str());
     // The dossier may have been submitted while the file streamed.
     let mut change = Change::begin(services, principal, dossier.id, adding_as).await?;
-    let stored = documents::insert(&mut change.tx, document).await?;
-    let previous = documents::attach(
-        &mut change.tx,
-        Attachment {
+    let stored = change.tx.insert_document(document).await?;
+    let previous = change
+        .tx
+        .attach(Attachment {
             dossier_id: dossier.id,
             requirement,
             document_id: Some(stored.id),
@@ -144,10 +144,9 @@ async fn record(
             replaces_result_code: None,
             added_by_kind: principal.kind().as_str(),
             added_by: principal.subject(),
-        },
-    )
-    .await?;
-    let removed_key = remove_if_unreferenced(&mut change.tx, previous).await?;
+        })
+        .await?;
+    let removed_key = remove_if_unreferenced(&mut *change.tx, previous).await?;
     change
         .append_event(
             "add_document",
