@@ -12,7 +12,7 @@ use futures::{StreamExt, TryStreamExt};
 use motcua_core::media::{essence, sniff, SNIFF_BYTES};
 use motcua_files::ByteStream;
 use motcua_service::documents::UploadError;
-use motcua_service::Code;
+use motcua_service::{Code, ServiceError};
 
 /// What the headers declare of the file: the essence of `Content-Type` (empty without one),
 /// `Content-Length`, and the file name of `Content-Disposition`.
@@ -83,11 +83,27 @@ const DISCARD_AT_MOST: u64 = 1024 * 1024;
 
 /// The refusal of an upload whose body was left unread, once what is left of a small body
 /// was read.
-pub async fn refused(refusal: impl Into<ApiError>, body: Body, headers: &HeaderMap) -> ApiError {
+async fn refused(refusal: impl Into<ApiError>, body: Body, headers: &HeaderMap) -> ApiError {
     if declared_length(headers).is_none_or(|n| n <= DISCARD_AT_MOST) {
         discard(body.into_data_stream()).await;
     }
     refusal.into()
+}
+
+/// The bytes of an upload the use case accepted, checked against the content type it
+/// settled; or its refusal, answered once what is left of a small body was read.
+pub async fn body_of<A>(
+    accepted: Result<A, ServiceError>,
+    content_type: impl FnOnce(&A) -> &str,
+    body: Body,
+    headers: &HeaderMap,
+) -> Result<(A, ByteStream), ApiError> {
+    let accepted = match accepted {
+        Ok(accepted) => accepted,
+        Err(refusal) => return Err(refused(refusal, body, headers).await),
+    };
+    let bytes = checked(body, content_type(&accepted)).await?;
+    Ok((accepted, bytes))
 }
 
 /// Reads and drops up to [`DISCARD_AT_MOST`] bytes of `stream`; a stall ends it through the
@@ -130,7 +146,7 @@ pub fn failed(error: UploadError) -> ApiError {
 
 /// Reads the body's leading bytes and checks that they are what the uploader declared;
 /// gives back the whole body as a stream.
-pub async fn checked(body: Body, declared: &str) -> Result<ByteStream, ApiError> {
+async fn checked(body: Body, declared: &str) -> Result<ByteStream, ApiError> {
     let mut stream = body.into_data_stream();
     let mut head = BytesMut::new();
     while head.len() < SNIFF_BYTES {

@@ -22,6 +22,7 @@ use super::ceiling;
 use super::cpu::CpuTimes;
 use super::drive::{drive, Answer, Figures, PerKind, Plan};
 use super::{dossier_id, print_cpu, print_ratio, Setup};
+use crate::copy_range;
 use motcua_tests::accounts::{pool_clerk, MINH};
 use motcua_tests::dossiers::{submitted_copy, COPY};
 use motcua_tests::{login, Engine};
@@ -208,7 +209,8 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64, submit
     // (lateral): `(jsonb_populate_record(…)).*` in the select list would build it once per
     // column, 29 times a row. The code keeps the engine's shape (agency-yyMMdd-sequence)
     // with seven digits of `n`: no code the engine gives out.
-    sqlx::query(
+    copy_range(
+        &mut tx,
         "insert into dossier
          select r.*
          from bench_backlog b cross join bench_backlog_dossier t
@@ -226,27 +228,22 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64, submit
                     'state_entered_at', t.state_entered_at - b.earlier,
                     'step_due_at', t.step_due_at - b.earlier)) r
          where t.id = $1 and b.n >= $2 and b.n < $3",
+        (template, from, to),
+        "copying the dossier",
     )
-    .bind(template)
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await
-    .expect("copying the dossier");
-    sqlx::query(
+    .await;
+    copy_range(
+        &mut tx,
         "insert into dossier_fact
          select r.*
          from bench_backlog b cross join bench_backlog_fact f
          cross join lateral jsonb_populate_record(null::dossier_fact, to_jsonb(f)
              || jsonb_build_object('dossier_id', b.id, 'submitted_at', f.submitted_at - b.earlier)) r
          where f.dossier_id = $1 and b.n >= $2 and b.n < $3",
+        (template, from, to),
+        "copying the dossier's facts",
     )
-    .bind(template)
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await
-    .expect("copying the dossier's facts");
+    .await;
     tx.commit().await.expect("commit");
 }
 
@@ -417,11 +414,7 @@ pub async fn run(
     backlog_depth: u64,
     refill_every: Option<Duration>,
 ) -> anyhow::Result<()> {
-    let Setup {
-        engine,
-        pool,
-        ceiling,
-    } = setup;
+    let (engine, pool, ceiling) = setup.into_parts();
     let plan = match refill_every {
         Some(_) => plan,
         None => Plan {

@@ -88,11 +88,7 @@ pub fn ceiling_run(plan: Plan, ceiling: CeilingOptions) -> ceiling::Run<'static>
 }
 
 pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
-    let Setup {
-        engine,
-        pool,
-        ceiling,
-    } = setup;
+    let (engine, pool, ceiling) = setup.into_parts();
     let ids = prepare(&engine, &pool, plan, ceiling).await;
     println!(
         "deadline: {} ready THPT drafts (1.005142) of distinct synthetic candidates, each \

@@ -8,6 +8,7 @@
 //! The copies are listed in `bench_draft (n, id, document_id, pin, agency)`, a table of the
 //! benchmark's own in the engine's database, which the pgbench ceiling reads too.
 
+use crate::copy_range;
 use motcua_tests::accounts::MINH;
 use motcua_tests::api::put_file;
 use motcua_tests::dossiers::filled_draft;
@@ -93,7 +94,8 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
     // The template's columns (a draft's: the others are empty), but for the ones that make
     // the copy its own candidate's. Named, not copied through `to_jsonb(row)`: that round
     // trip made copying thirty times slower.
-    sqlx::query(
+    copy_range(
+        &mut tx,
         "insert into document (id, owner_pin, kind, file_name, content_type, size, sha256,
              storage_key, created_at)
          select b.document_id, b.pin, d.kind, d.file_name, d.content_type, d.size, d.sha256,
@@ -102,14 +104,12 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
          where d.id = (select document_id from dossier_document
                        where dossier_id = $1 and requirement = 'photo')
            and b.n >= $2 and b.n < $3",
+        (template, from, to),
+        "copying the photo's record",
     )
-    .bind(template)
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await
-    .expect("copying the photo's record");
-    sqlx::query(
+    .await;
+    copy_range(
+        &mut tx,
         "insert into dossier (id, procedure_code, procedure_version, citizen_pin, agency_id,
              channel, state, data, prefill, flags, created_at, updated_at, state_entered_at,
              taken_by)
@@ -120,14 +120,12 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
                 t.prefill, t.flags, t.created_at, t.updated_at, t.state_entered_at, t.taken_by
          from bench_draft b cross join dossier t
          where t.id = $1 and b.n >= $2 and b.n < $3",
+        (template, from, to),
+        "copying the draft",
     )
-    .bind(template)
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await
-    .expect("copying the draft");
-    sqlx::query(
+    .await;
+    copy_range(
+        &mut tx,
         "insert into dossier_document (dossier_id, requirement, document_id, source,
              digitised, reused, from_store, replaces_result_code, added_by_kind, added_by,
              added_at)
@@ -135,12 +133,9 @@ async fn copy_template(pool: &PgPool, template: Uuid, from: u64, to: u64) {
                 dd.from_store, dd.replaces_result_code, dd.added_by_kind, b.pin, dd.added_at
          from bench_draft b cross join dossier_document dd
          where dd.dossier_id = $1 and b.n >= $2 and b.n < $3",
+        (template, from, to),
+        "attaching the photo",
     )
-    .bind(template)
-    .bind(from)
-    .bind(to)
-    .execute(&mut *tx)
-    .await
-    .expect("attaching the photo");
+    .await;
     tx.commit().await.expect("commit");
 }

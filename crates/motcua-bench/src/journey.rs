@@ -87,11 +87,7 @@ async fn counts(pool: &PgPool) -> anyhow::Result<(i64, i64, i64)> {
 }
 
 pub async fn run(setup: Setup, plan: Plan) -> anyhow::Result<()> {
-    let Setup {
-        engine,
-        pool,
-        ceiling,
-    } = setup;
+    let (engine, pool, ceiling) = setup.into_parts();
     let on = chrono::DateTime::parse_from_rfc3339(THPT_WINDOW_2025)?.date_naive();
     let pins = Arc::new(Population::shared().living_adult_pins(on));
     let plan = Plan {

@@ -45,6 +45,11 @@ pub struct Setup {
 }
 
 impl Setup {
+    /// The engine, the pool on its database and the ceiling's options, to be used apart.
+    pub fn into_parts(self) -> (Engine, sqlx::PgPool, CeilingOptions) {
+        (self.engine, self.pool, self.ceiling)
+    }
+
     pub async fn start(options: EngineOptions, ceiling: CeilingOptions) -> Setup {
         let engine = Engine::start_with(options).await;
         let pool = sqlx::postgres::PgPoolOptions::new()
@@ -62,6 +67,23 @@ impl Setup {
 }
 
 /// The load generator's HTTP client: keeps its connections, no Nagle delay.
+/// Runs a statement that copies the template's rows for the copies numbered `from` to
+/// `to` (excluded): it binds the template as `$1` and the range as `$2` and `$3`.
+pub async fn copy_range(
+    tx: &mut sqlx::PgConnection,
+    statement: &str,
+    (template, from, to): (uuid::Uuid, i64, i64),
+    what: &str,
+) {
+    sqlx::query(statement)
+        .bind(template)
+        .bind(from)
+        .bind(to)
+        .execute(tx)
+        .await
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .tcp_nodelay(true)

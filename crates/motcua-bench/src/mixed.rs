@@ -15,11 +15,7 @@ pub async fn run(
     backlog_depth: u64,
     clerks: usize,
 ) -> anyhow::Result<()> {
-    let Setup {
-        engine,
-        pool,
-        ceiling,
-    } = setup;
+    let (engine, pool, ceiling) = setup.into_parts();
     eprintln!("and a backlog of {backlog_depth} diploma copies …");
     let ids = deadline::prepare(&engine, &pool, plan, ceiling).await;
     let mut backlog = Backlog::prepare(&engine, &pool, backlog_depth).await;

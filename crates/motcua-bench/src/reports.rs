@@ -249,11 +249,7 @@ fn wrong(figures: &Figures) -> u64 {
 }
 
 pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> {
-    let Setup {
-        engine,
-        pool,
-        ceiling,
-    } = setup;
+    let (engine, pool, ceiling) = setup.into_parts();
     let generation = generate(&engine, dossiers).await?;
     eprintln!("counting every agency's months …");
     let months = months(&pool).await?;

@@ -6,7 +6,7 @@
 use crate::error::ServiceError;
 use crate::lookup::{find_visible, full_view, procedure_of, record_staff_read, view};
 use crate::pages;
-use crate::store::dossiers::AgencyFilter;
+use crate::store::dossiers::{AgencyFilter, Page};
 use crate::time::in_vietnam;
 use crate::view::DossierView;
 use crate::Services;
@@ -61,20 +61,21 @@ pub async fn list(
     query: ListQuery<'_>,
 ) -> Result<DossierPage, ServiceError> {
     let ListQuery { limit, after, .. } = query;
+    // One more than asked, to tell whether another page follows.
+    let page = Page {
+        after,
+        limit: limit + 1,
+    };
     let mut db = services.store.session().await?;
     let rows = match principal {
-        Principal::Citizen { pin, .. } => {
-            db.dossiers_of_citizen(pin.as_str(), after, limit + 1)
-                .await?
-        }
+        Principal::Citizen { pin, .. } => db.dossiers_of_citizen(pin.as_str(), page).await?,
         Principal::Staff { agency, .. } => {
             let filter = AgencyFilter {
                 state: query.state,
                 procedure_code: query.procedure,
                 overdue_at: query.overdue.then(|| services.clock.now()),
             };
-            db.dossiers_of_agency(agency, filter, after, limit + 1)
-                .await?
+            db.dossiers_of_agency(agency, filter, page).await?
         }
     };
     let (rows, more_after) = pages::split(rows, limit, Dossier::clone);

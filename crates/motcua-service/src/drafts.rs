@@ -8,7 +8,7 @@ use crate::error::{FieldProblem, ServiceError};
 use crate::idempotency::{self, Answered};
 use crate::lookup::{find_visible, full_view, lock_visible, procedure_of, view};
 use crate::register::{self, Reason, Unanswered};
-use crate::store::dossiers::{CounterIntake, NewDraft};
+use crate::store::dossiers::{CounterIntake, DraftData, NewDraft};
 use crate::store::events::NewEvent;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
@@ -298,7 +298,14 @@ pub async fn refresh_prefill(
     register::set_flag(&mut flags, register::FLAG_NOT_IN_REGISTER, false);
     let flags = register::flags_after(flags, resident.under_review(), &provenance, &data);
     let updated = tx
-        .update_data(id, &data, &Value::Object(provenance), &flags)
+        .update_data(
+            id,
+            DraftData {
+                data: &data,
+                prefill: &Value::Object(provenance),
+                flags: &flags,
+            },
+        )
         .await?;
     tx.append_event(NewEvent {
         dossier_id: id,
@@ -312,14 +319,10 @@ pub async fn refresh_prefill(
         detail: json!({ "register": { "request_id": resident.request_id() }, "flags": flags }),
     })
     .await?;
+    // Read on the unit's connection before it commits: the same dossier, one connection.
+    let view = full_view(&mut *tx, principal, updated, procedure).await?;
     tx.commit().await?;
-    full_view(
-        &mut *services.store.session().await?,
-        principal,
-        updated,
-        procedure,
-    )
-    .await
+    Ok(view)
 }
 
 /// Changes a dossier's data by a JSON Merge Patch (RFC 7396): a citizen their own dossier
@@ -377,7 +380,12 @@ pub async fn patch(
         .iter()
         .any(|f| f == register::FLAG_UNDER_REVIEW);
     let flags = register::flags_after(dossier.flags.clone(), under_review, &provenance, &data);
-    let updated = tx.update_data(id, &data, &dossier.prefill, &flags).await?;
+    let held = DraftData {
+        data: &data,
+        prefill: &dossier.prefill,
+        flags: &flags,
+    };
+    let updated = tx.update_data(id, held).await?;
     tx.append_event(NewEvent {
         dossier_id: id,
         at: services.clock.now(),
@@ -390,14 +398,10 @@ pub async fn patch(
         detail: json!({ "fields": changed_top_level(patch) }),
     })
     .await?;
+    // Read on the unit's connection before it commits: the same dossier, one connection.
+    let view = full_view(&mut *tx, principal, updated, procedure).await?;
     tx.commit().await?;
-    full_view(
-        &mut *services.store.session().await?,
-        principal,
-        updated,
-        procedure,
-    )
-    .await
+    Ok(view)
 }
 
 /// The prefilled, locked pointers whose value the patch would change.

@@ -4,7 +4,7 @@
 //! Keys are kept for `crate::retention::IDEMPOTENCY_WINDOW` (7 days): their answers hold
 //! dossiers' contents.
 
-use crate::store::idempotency::{Claim, StoredKey};
+use crate::store::idempotency::{Claim, KeyRef, StoredKey};
 use crate::store::submissions::KeptAnswer;
 use crate::store::Session;
 use crate::{Code, ServiceError};
@@ -55,9 +55,12 @@ impl Unclaimed {
         })
     }
 
-    /// The principal's scope and the key, as the store looks them up.
-    pub fn lookup(&self) -> (&str, &str) {
-        (&self.scope, &self.key)
+    /// The key in the principal's scope, as the store looks it up.
+    pub fn key_ref(&self) -> KeyRef<'_> {
+        KeyRef {
+            principal: &self.scope,
+            key: &self.key,
+        }
     }
 
     /// What the key, as stored, means for this request: `Ok(Some(replay))`, or a refusal
@@ -71,9 +74,7 @@ impl Unclaimed {
         &self,
         db: &mut dyn Session,
     ) -> Result<Option<Replay>, ServiceError> {
-        let found = db
-            .peek_key(&self.scope, &self.key, &self.fingerprint)
-            .await?;
+        let found = db.peek_key(self.key_ref(), &self.fingerprint).await?;
         // Another request's key is not this request's answer: the caller's refusal stands.
         Ok(answer_to(found).unwrap_or(None))
     }
@@ -103,7 +104,11 @@ pub async fn claim(
     };
     let fingerprint = fingerprint(method_and_path, body);
     let scope = principal.scope_key();
-    match tx.claim_key(&scope, &key, &fingerprint).await? {
+    let used = KeyRef {
+        principal: &scope,
+        key: &key,
+    };
+    match tx.claim_key(used, &fingerprint).await? {
         Claim::Fresh => Ok(Ok(Some(Claimed { scope, key }))),
         Claim::Replay { status, body } => Ok(Err(replayed(status, body))),
         Claim::Mismatch => Err(reused()),
@@ -124,8 +129,14 @@ pub async fn peek(
     };
     let fingerprint = fingerprint(method_and_path, body);
     answer_to(
-        db.peek_key(&principal.scope_key(), key, &fingerprint)
-            .await?,
+        db.peek_key(
+            KeyRef {
+                principal: &principal.scope_key(),
+                key,
+            },
+            &fingerprint,
+        )
+        .await?,
     )
 }
 
@@ -170,7 +181,11 @@ pub async fn complete(
     body: &Value,
 ) -> Result<(), ServiceError> {
     if let Some(c) = claimed {
-        tx.save_answer(&c.scope, &c.key, status, body).await?;
+        let used = KeyRef {
+            principal: &c.scope,
+            key: &c.key,
+        };
+        tx.save_answer(used, status, body).await?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 use crate::idempotency::{self, Answered};
 use crate::lookup::{full_view, lock_visible, procedure_of, record_staff_read};
 use crate::store::events::NewEvent;
+use crate::store::queues::Queue;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
 use crate::{Code, FieldProblem, ServiceError, Services};
@@ -142,10 +143,12 @@ pub async fn claim(
         Ok(claimed) => claimed,
         Err(replay) => return Ok(Answered::Replayed(replay)),
     };
-    let Some(dossier) = tx
-        .claim_next(agency, code, st, principal.subject(), now)
-        .await?
-    else {
+    let queue_of = Queue {
+        agency_id: agency,
+        procedure_code: code,
+        state: st,
+    };
+    let Some(dossier) = tx.claim_next(queue_of, principal.subject(), now).await? else {
         return Ok(Answered::Fresh(None));
     };
     tx.append_event(NewEvent {
@@ -232,15 +235,11 @@ async fn reassign(
         detail: json!({ "from": holder, "to": to }),
     })
     .await?;
-    tx.commit().await?;
     let procedure = procedure_of(&services.catalog, &updated)?;
-    full_view(
-        &mut *services.store.session().await?,
-        principal,
-        updated,
-        procedure,
-    )
-    .await
+    // Read on the unit's connection before it commits: the same dossier, one connection.
+    let view = full_view(&mut *tx, principal, updated, procedure).await?;
+    tx.commit().await?;
+    Ok(view)
 }
 
 /// Whether `principal` may give `dossier` back (`to` is `None`) or hand it to `to`: only a

@@ -3,6 +3,7 @@
 //! and answers with the use cases' refusal).
 
 use crate::error::{FieldProblem, ServiceError};
+use crate::store::staff::StaffLogin;
 use crate::store::Session;
 use crate::{Code, Services};
 use motcua_core::dossier::Dossier;
@@ -25,7 +26,13 @@ pub async fn record_login(services: &Services, principal: &Principal) -> Result<
     let roles = principal.role_names();
     let now = services.clock.now();
     let mut db = services.store.session().await?;
-    db.record_staff_login(subject, agency, &roles, now).await?;
+    db.record_staff_login(StaffLogin {
+        username: subject,
+        agency,
+        roles: &roles,
+        at: now,
+    })
+    .await?;
     Ok(())
 }
 

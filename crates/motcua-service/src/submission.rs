@@ -93,7 +93,7 @@ async fn try_submit(
 ) -> Result<Option<Answered<Value>>, ServiceError> {
     trace_dossier(id);
     let opened = conn
-        .open_submission(id, key.map(|k| k.lookup()))
+        .open_submission(id, key.map(|k| k.key_ref()))
         .await?
         .filter(|opened| access::may_see(principal, &opened.dossier))
         .ok_or_else(ServiceError::dossier_not_found)?;

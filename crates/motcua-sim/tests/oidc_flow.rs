@@ -8,12 +8,15 @@
     reason = "test helpers: a panic is the failure report"
 )]
 
+mod sending;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use motcua_sim::{serve, RunningSim, SimConfig};
 use reqwest::{header, StatusCode};
+use sending::Sent;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -129,9 +132,8 @@ async fn submit_login(
     form.push(("password".into(), password.into()));
     http.post(format!("{}/authorize", sim.issuer))
         .form(&form)
-        .send()
+        .sent()
         .await
-        .unwrap()
 }
 
 fn location(response: &reqwest::Response) -> Url {
@@ -167,25 +169,22 @@ async fn exchange(sim: &RunningSim, code: &str, verifier: &str) -> reqwest::Resp
             ("redirect_uri", REDIRECT_URI),
             ("code_verifier", verifier),
         ])
-        .send()
+        .sent()
         .await
-        .unwrap()
 }
 
 async fn verify_id_token(sim: &RunningSim, id_token: &str) -> Value {
     let discovery: Value = http()
         .get(format!("{}/.well-known/openid-configuration", sim.issuer))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     let jwks: JwkSet = http()
         .get(discovery["jwks_uri"].as_str().unwrap())
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -212,9 +211,8 @@ async fn discovery_names_the_endpoints_under_the_issuer() {
     assert_eq!(sim.issuer, format!("http://{}", sim.local_addr));
     let d: Value = http()
         .get(format!("{}/.well-known/openid-configuration", sim.issuer))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -246,9 +244,8 @@ async fn discovery_names_the_endpoints_under_the_issuer() {
 
     let jwks: Value = http()
         .get(format!("{}/jwks", sim.issuer))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -281,9 +278,8 @@ async fn public_url_becomes_the_issuer() {
             "http://{}/.well-known/openid-configuration",
             sim.local_addr
         ))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -322,9 +318,8 @@ async fn citizen_logs_in_and_gets_a_verifiable_id_token() {
     let userinfo: Value = http()
         .get(format!("{}/userinfo", sim.issuer))
         .bearer_auth(tokens["access_token"].as_str().unwrap())
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -398,9 +393,8 @@ async fn reusing_a_code_is_invalid_grant_and_revokes_the_first_token() {
     let userinfo = http()
         .get(format!("{}/userinfo", sim.issuer))
         .bearer_auth(access_token)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(userinfo.status(), StatusCode::UNAUTHORIZED);
     assert!(userinfo.headers()[header::WWW_AUTHENTICATE]
         .to_str()
@@ -422,9 +416,8 @@ async fn token_request_must_repeat_the_redirect_uri() {
             ("redirect_uri", "http://127.0.0.1:1/v1/auth/callback"),
             ("code_verifier", pkce.verifier.as_str()),
         ])
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(error_of(response).await, "invalid_grant");
 }
 
@@ -488,11 +481,7 @@ async fn unregistered_redirect_uri_or_client_is_400_without_redirect() {
         let mut params = standard_params(&pkce.challenge, "s", "n");
         params[1] = ("client_id", client_id);
         params[2] = ("redirect_uri", redirect_uri);
-        let response = http()
-            .get(authorize_url(&sim, &params))
-            .send()
-            .await
-            .unwrap();
+        let response = http().get(authorize_url(&sim, &params)).sent().await;
         assert_eq!(
             response.status(),
             StatusCode::BAD_REQUEST,
@@ -509,9 +498,8 @@ async fn unregistered_redirect_uri_or_client_is_400_without_redirect() {
         let response = http()
             .post(format!("{}/authorize", sim.issuer))
             .form(&form)
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert!(response.headers().get(header::LOCATION).is_none());
     }
@@ -526,11 +514,7 @@ async fn plain_or_missing_pkce_is_refused_through_the_redirect() {
     let mut missing = standard_params(&pkce.challenge, "s-missing", "n");
     missing.truncate(6);
     for (params, state) in [(plain, "s-plain"), (missing, "s-missing")] {
-        let response = http()
-            .get(authorize_url(&sim, &params))
-            .send()
-            .await
-            .unwrap();
+        let response = http().get(authorize_url(&sim, &params)).sent().await;
         assert_eq!(response.status(), StatusCode::FOUND);
         let target = location(&response);
         assert!(target.as_str().starts_with(REDIRECT_URI));
@@ -547,11 +531,7 @@ async fn openid_scope_is_required() {
     let pkce = pkce();
     let mut params = standard_params(&pkce.challenge, "s", "n");
     params[3] = ("scope", "profile");
-    let response = http()
-        .get(authorize_url(&sim, &params))
-        .send()
-        .await
-        .unwrap();
+    let response = http().get(authorize_url(&sim, &params)).sent().await;
     assert_eq!(response.status(), StatusCode::FOUND);
     assert_eq!(query(&location(&response))["error"], "invalid_scope");
 }
@@ -559,11 +539,7 @@ async fn openid_scope_is_required() {
 #[tokio::test]
 async fn userinfo_needs_a_token() {
     let sim = start().await;
-    let response = http()
-        .get(format!("{}/userinfo", sim.issuer))
-        .send()
-        .await
-        .unwrap();
+    let response = http().get(format!("{}/userinfo", sim.issuer)).sent().await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(error_of(response).await, "invalid_token");
 }

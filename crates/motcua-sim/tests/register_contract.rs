@@ -3,9 +3,12 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod sending;
+
 use motcua_sim::register::named;
 use motcua_sim::{serve, RunningSim, SimConfig};
 use reqwest::StatusCode;
+use sending::Sent;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -54,9 +57,8 @@ async fn answers_only_the_asked_fields() {
         named::STUDENT_HANOI,
         "full_name,birth_date,sex,permanent_address",
     )
-    .send()
-    .await
-    .unwrap();
+    .sent()
+    .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-request-id"], REQUEST_ID);
     let body: Value = response.json().await.unwrap();
@@ -89,9 +91,8 @@ async fn answers_only_the_asked_fields() {
         named::MINORITY_STUDENT,
         "ethnicity,status,id_card,father",
     )
-    .send()
-    .await
-    .unwrap();
+    .sent()
+    .await;
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["ethnicity"], "Tày");
     assert_eq!(body["status"], "alive");
@@ -114,9 +115,8 @@ async fn a_bad_or_missing_token_is_401() {
         let response = request
             .header("X-Purpose", PURPOSE)
             .header("X-Requester", "x")
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         assert!(response.headers()["www-authenticate"]
             .to_str()
             .unwrap()
@@ -153,9 +153,8 @@ async fn the_purpose_and_the_requester_are_required() {
         .get(&url)
         .bearer_auth(TOKEN)
         .header("X-Requester", "x")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let (status, error, _) = error_of(missing).await;
     assert_eq!(
         (status, error.as_str()),
@@ -167,9 +166,8 @@ async fn the_purpose_and_the_requester_are_required() {
             .bearer_auth(TOKEN)
             .header("X-Purpose", purpose)
             .header("X-Requester", "x")
-            .send()
-            .await
-            .unwrap();
+            .sent()
+            .await;
         let (status, error, _) = error_of(response).await;
         assert_eq!(
             (status, error.as_str()),
@@ -181,9 +179,8 @@ async fn the_purpose_and_the_requester_are_required() {
         .get(&url)
         .bearer_auth(TOKEN)
         .header("X-Purpose", PURPOSE)
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let (status, error, _) = error_of(no_requester).await;
     assert_eq!(
         (status, error.as_str()),
@@ -203,9 +200,8 @@ async fn fields_must_be_named_and_known() {
         .bearer_auth(TOKEN)
         .header("X-Purpose", PURPOSE)
         .header("X-Requester", "x")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let (status, error, _) = error_of(without).await;
     assert_eq!(
         (status, error.as_str()),
@@ -219,9 +215,8 @@ async fn fields_must_be_named_and_known() {
     );
     let (status, error, message) = error_of(
         lookup(&sim, named::STUDENT_HANOI, "full_name,blood_type")
-            .send()
-            .await
-            .unwrap(),
+            .sent()
+            .await,
     )
     .await;
     assert_eq!(
@@ -236,9 +231,8 @@ async fn an_unknown_person_is_404_and_the_statuses_are_told() {
     let sim = start().await;
     let (status, error, _) = error_of(
         lookup(&sim, named::NOT_IN_REGISTER, "full_name")
-            .send()
-            .await
-            .unwrap(),
+            .sent()
+            .await,
     )
     .await;
     assert_eq!(
@@ -247,18 +241,16 @@ async fn an_unknown_person_is_404_and_the_statuses_are_told() {
     );
 
     let dead: Value = lookup(&sim, named::DECEASED, "status,date_of_death")
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(dead["status"], "deceased");
     assert_eq!(dead["date_of_death"], "2024-12-03");
     let reviewed: Value = lookup(&sim, named::UNDER_REVIEW, "status")
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -270,15 +262,13 @@ async fn calls_are_recorded_with_purpose_fields_and_outcome() {
     let sim = start().await;
     let control = sim.register();
     lookup(&sim, named::STUDENT_HANOI, "full_name,sex")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     http()
         .get(resident_url(&sim, named::STUDENT_HCMC, "pin"))
         .bearer_auth("wrong")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let calls = control.calls();
     assert_eq!(calls.len(), 2);
     let first = &calls[0];
@@ -297,9 +287,8 @@ async fn calls_are_recorded_with_purpose_fields_and_outcome() {
     // The same over HTTP, and a reset forgets them.
     let listed: Value = http()
         .get(format!("{}/_sim/register/calls", sim.register_url))
-        .send()
+        .sent()
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -308,9 +297,8 @@ async fn calls_are_recorded_with_purpose_fields_and_outcome() {
     assert_eq!(listed[1]["status"], 401);
     let reset = http()
         .post(format!("{}/_sim/register/reset", sim.register_url))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert!(reset.status().is_success());
     assert!(control.calls().is_empty());
 }
@@ -320,10 +308,7 @@ async fn latency_delays_every_answer() {
     let sim = start().await;
     sim.register().set_latency(Duration::from_millis(400));
     let started = Instant::now();
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         started.elapsed() >= Duration::from_millis(400),
@@ -332,10 +317,7 @@ async fn latency_delays_every_answer() {
     );
     sim.register().set_latency(Duration::ZERO);
     let started = Instant::now();
-    lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert!(started.elapsed() < Duration::from_millis(400));
 }
 
@@ -344,20 +326,14 @@ async fn planned_failures_come_first_then_answers_again() {
     let sim = start().await;
     sim.register().fail_next(2, 503);
     for _ in 0..2 {
-        let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-            .send()
-            .await
-            .unwrap();
+        let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
         let (status, error, _) = error_of(response).await;
         assert_eq!(
             (status, error.as_str()),
             (StatusCode::SERVICE_UNAVAILABLE, "simulated_failure")
         );
     }
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::OK);
     let statuses: Vec<_> = sim.register().calls().iter().map(|c| c.status).collect();
     assert_eq!(statuses, [Some(503), Some(503), Some(200)]);
@@ -369,10 +345,7 @@ async fn an_outage_answers_503_at_once_even_with_latency() {
     sim.register().set_latency(Duration::from_secs(5));
     sim.register().set_outage(true);
     let started = Instant::now();
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(response.headers()["retry-after"], "1");
     let (status, error, _) = error_of(response).await;
@@ -381,10 +354,7 @@ async fn an_outage_answers_503_at_once_even_with_latency() {
         (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     );
     sim.register().reset();
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -408,10 +378,7 @@ async fn a_hang_gives_no_answer_until_switched_off() {
         .unwrap()
         .unwrap();
     assert_eq!(released.status(), StatusCode::SERVICE_UNAVAILABLE);
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::OK);
     // The shutdown does not wait a minute for the hung request either.
     control.set_hang(true);
@@ -429,41 +396,29 @@ async fn switches_can_be_set_over_http() {
     let set = http()
         .post(&switches)
         .json(&serde_json::json!({ "outage": true }))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(set.status(), StatusCode::OK);
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
 
     let set = http()
         .post(&switches)
         .json(&serde_json::json!({ "outage": false, "fail_next": { "count": 1, "status": 500 } }))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     let state: Value = set.json().await.unwrap();
     assert_eq!(state["fail_next"]["count"], 1);
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let response = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let response = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let refused = http()
         .post(&switches)
         .json(&serde_json::json!({ "outrage": true }))
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
 }
 
@@ -475,18 +430,14 @@ async fn the_token_is_configurable() {
         ..SimConfig::dev_default()
     };
     let sim = serve(listener, config).await.unwrap();
-    let old = lookup(&sim, named::STUDENT_HANOI, "pin")
-        .send()
-        .await
-        .unwrap();
+    let old = lookup(&sim, named::STUDENT_HANOI, "pin").sent().await;
     assert_eq!(old.status(), StatusCode::UNAUTHORIZED);
     let new = http()
         .get(resident_url(&sim, named::STUDENT_HANOI, "pin"))
         .bearer_auth("another-token")
         .header("X-Purpose", PURPOSE)
         .header("X-Requester", "x")
-        .send()
-        .await
-        .unwrap();
+        .sent()
+        .await;
     assert_eq!(new.status(), StatusCode::OK);
 }

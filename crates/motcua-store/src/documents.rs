@@ -1,12 +1,9 @@
 //! Documents (the citizen's store) and the documents of dossiers.
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::{records, DbError};
 use chrono::{DateTime, Utc};
 use motcua_core::dossier::DocumentKind;
 pub use motcua_service::store::documents::{Attachment, Document, DossierDocument, NewDocument};
-use motcua_service::store::DocumentRecords;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -139,10 +136,8 @@ pub async fn list_for_owner(
     .bind(before.map(|b| b.1))
     .bind(limit)
     .fetch_all(executor)
-    .await?
-    .into_iter()
-    .map(Into::into)
-    .collect())
+    .await
+    .map(records)?)
 }
 
 /// Removes a document nothing refers to any more (a replaced or removed draft upload).
@@ -187,10 +182,8 @@ pub async fn list_for_dossier(
     )
     .bind(dossier_id)
     .fetch_all(executor)
-    .await?
-    .into_iter()
-    .map(Into::into)
-    .collect())
+    .await
+    .map(records)?)
 }
 
 /// Sets the document of a requirement, replacing any earlier one, whose document id is
@@ -352,92 +345,4 @@ pub async fn holds_result_of(
     .bind(procedure_code)
     .fetch_one(executor)
     .await?)
-}
-
-#[async_trait]
-impl DocumentRecords for PgSession {
-    async fn insert_document(&mut self, doc: NewDocument<'_>) -> Result<Document, StoreError> {
-        Ok(insert(self.conn(), doc).await?)
-    }
-
-    async fn document(&mut self, id: Uuid) -> Result<Option<Document>, StoreError> {
-        Ok(find(self.conn(), id).await?)
-    }
-
-    async fn documents_of_owner(
-        &mut self,
-        owner_pin: &str,
-        before: Option<(DateTime<Utc>, Uuid)>,
-        limit: i64,
-    ) -> Result<Vec<Document>, StoreError> {
-        Ok(list_for_owner(self.conn(), owner_pin, before, limit).await?)
-    }
-
-    async fn delete_document_if_unreferenced(&mut self, id: Uuid) -> Result<bool, StoreError> {
-        Ok(delete_if_unreferenced(self.conn(), id).await?)
-    }
-
-    async fn unknown_storage_keys(&mut self, keys: &[String]) -> Result<Vec<String>, StoreError> {
-        Ok(unknown_storage_keys(self.conn(), keys).await?)
-    }
-
-    async fn dossier_documents(
-        &mut self,
-        dossier_id: Uuid,
-    ) -> Result<Vec<DossierDocument>, StoreError> {
-        Ok(list_for_dossier(self.conn(), dossier_id).await?)
-    }
-
-    async fn attach(&mut self, a: Attachment<'_>) -> Result<Option<Uuid>, StoreError> {
-        Ok(attach(self.conn(), a).await?)
-    }
-
-    async fn detach(
-        &mut self,
-        dossier_id: Uuid,
-        requirement: &str,
-    ) -> Result<Option<Option<Uuid>>, StoreError> {
-        Ok(detach(self.conn(), dossier_id, requirement).await?)
-    }
-
-    async fn dossiers_of_agency_holding(
-        &mut self,
-        document_id: Uuid,
-        agency: &str,
-    ) -> Result<Vec<Uuid>, StoreError> {
-        Ok(dossiers_of_agency_holding(self.conn(), document_id, agency).await?)
-    }
-
-    async fn record_result(
-        &mut self,
-        dossier_id: Uuid,
-        document_id: Uuid,
-        issued_by: &str,
-    ) -> Result<(), StoreError> {
-        Ok(record_result(self.conn(), dossier_id, document_id, issued_by).await?)
-    }
-
-    async fn has_result(&mut self, dossier_id: Uuid) -> Result<bool, StoreError> {
-        Ok(has_result(self.conn(), dossier_id).await?)
-    }
-
-    async fn publish_results(
-        &mut self,
-        dossier_id: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Uuid>, StoreError> {
-        Ok(publish_results(self.conn(), dossier_id, at).await?)
-    }
-
-    async fn is_published_result(&mut self, document_id: Uuid) -> Result<bool, StoreError> {
-        Ok(is_published_result(self.conn(), document_id).await?)
-    }
-
-    async fn holds_result_of(
-        &mut self,
-        owner_pin: &str,
-        procedure_code: &str,
-    ) -> Result<bool, StoreError> {
-        Ok(holds_result_of(self.conn(), owner_pin, procedure_code).await?)
-    }
 }

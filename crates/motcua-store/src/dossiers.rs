@@ -1,10 +1,7 @@
 //! Dossiers (hồ sơ): drafts, submission, state changes.
 
-use crate::session::PgSession;
 use crate::{DbError, StoreError};
-use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use motcua_service::store::DossierRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use std::ops::RangeInclusive;
@@ -96,6 +93,11 @@ pub(crate) fn updated(row: Option<DossierRow>) -> Result<Dossier, DbError> {
     row.ok_or(DbError(StoreError::Conflict))?.try_into()
 }
 
+/// The row found, if any, as a [`Dossier`].
+pub(crate) fn found(row: Option<DossierRow>) -> Result<Option<Dossier>, DbError> {
+    row.map(Dossier::try_from).transpose()
+}
+
 /// Each row as a [`Dossier`].
 pub(crate) fn from_rows(rows: Vec<DossierRow>) -> Result<Vec<Dossier>, DbError> {
     rows.into_iter().map(Dossier::try_from).collect()
@@ -131,12 +133,11 @@ pub async fn insert_draft(
 }
 
 pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Dossier>, DbError> {
-    sqlx::query_as::<_, DossierRow>(&format!("select {COLUMNS} from dossier where id = $1"))
+    let row = sqlx::query_as(&format!("select {COLUMNS} from dossier where id = $1"))
         .bind(id)
         .fetch_optional(executor)
-        .await?
-        .map(Dossier::try_from)
-        .transpose()
+        .await?;
+    found(row)
 }
 
 /// Reads a dossier and locks it for the rest of the transaction, so that two changes to the
@@ -145,14 +146,13 @@ pub async fn find_for_update(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<Option<Dossier>, DbError> {
-    sqlx::query_as::<_, DossierRow>(&format!(
+    let row = sqlx::query_as(&format!(
         "select {COLUMNS} from dossier where id = $1 for update"
     ))
     .bind(id)
     .fetch_optional(conn)
-    .await?
-    .map(Dossier::try_from)
-    .transpose()
+    .await?;
+    found(row)
 }
 
 /// A citizen's own dossiers, newest first.
@@ -369,79 +369,4 @@ pub async fn submitted_batch(
         .fetch_all(executor)
         .await?,
     )
-}
-
-#[async_trait]
-impl DossierRecords for PgSession {
-    async fn insert_draft(&mut self, draft: NewDraft<'_>) -> Result<Dossier, StoreError> {
-        Ok(insert_draft(self.conn(), draft).await?)
-    }
-
-    async fn dossier(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
-        Ok(find(self.conn(), id).await?)
-    }
-
-    async fn dossier_for_update(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
-        Ok(find_for_update(self.conn(), id).await?)
-    }
-
-    async fn dossiers_of_citizen(
-        &mut self,
-        citizen_pin: &str,
-        after: Option<PageAfter>,
-        limit: i64,
-    ) -> Result<Vec<Dossier>, StoreError> {
-        Ok(list_for_citizen(self.conn(), citizen_pin, after, limit).await?)
-    }
-
-    async fn dossiers_of_agency(
-        &mut self,
-        agency_id: &str,
-        filter: AgencyFilter<'_>,
-        after: Option<PageAfter>,
-        limit: i64,
-    ) -> Result<Vec<Dossier>, StoreError> {
-        Ok(list_for_agency(self.conn(), agency_id, filter, after, limit).await?)
-    }
-
-    async fn update_data(
-        &mut self,
-        id: Uuid,
-        data: &Value,
-        prefill: &Value,
-        flags: &[String],
-    ) -> Result<Dossier, StoreError> {
-        Ok(update_data(self.conn(), id, data, prefill, flags).await?)
-    }
-
-    async fn count_by_procedure_and_state(
-        &mut self,
-    ) -> Result<Vec<(String, String, i64)>, StoreError> {
-        Ok(count_by_procedure_and_state(self.conn()).await?)
-    }
-
-    async fn record_step(&mut self, step: Step<'_>) -> Result<Dossier, StoreError> {
-        Ok(record_step(self.conn(), step).await?)
-    }
-
-    async fn record_clock(&mut self, id: Uuid, clock: &ClockFacts) -> Result<Dossier, StoreError> {
-        Ok(record_clock(self.conn(), id, clock).await?)
-    }
-
-    async fn abandon_draft(
-        &mut self,
-        id: Uuid,
-        to_state: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Dossier, StoreError> {
-        Ok(abandon_draft(self.conn(), id, to_state, at).await?)
-    }
-
-    async fn submitted_batch(
-        &mut self,
-        after: Option<Uuid>,
-        limit: i64,
-    ) -> Result<Vec<Dossier>, StoreError> {
-        Ok(submitted_batch(self.conn(), after, limit).await?)
-    }
 }

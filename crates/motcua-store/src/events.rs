@@ -1,11 +1,8 @@
 //! The dossier timeline (append-only in the database itself).
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::{records, DbError};
 use chrono::{DateTime, Utc};
 pub use motcua_service::store::events::{Event, NewEvent};
-use motcua_service::store::EventRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -89,10 +86,8 @@ pub async fn list_for_dossier(
     )
     .bind(dossier_id)
     .fetch_all(executor)
-    .await?
-    .into_iter()
-    .map(Into::into)
-    .collect())
+    .await
+    .map(records)?)
 }
 
 /// How many times `action` was taken on the dossier (for actions allowed once).
@@ -108,19 +103,4 @@ pub async fn count_action(
     .bind(action)
     .fetch_one(conn)
     .await?)
-}
-
-#[async_trait]
-impl EventRecords for PgSession {
-    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<(), StoreError> {
-        Ok(append(self.conn(), event).await?)
-    }
-
-    async fn events_of(&mut self, dossier_id: Uuid) -> Result<Vec<Event>, StoreError> {
-        Ok(list_for_dossier(self.conn(), dossier_id).await?)
-    }
-
-    async fn count_action(&mut self, dossier_id: Uuid, action: &str) -> Result<i64, StoreError> {
-        Ok(count_action(self.conn(), dossier_id, action).await?)
-    }
 }

@@ -1,12 +1,9 @@
 //! The per-dossier facts of the scored indicators (`dossier_fact`), and their sums for a
 //! report. What counts where is decided by `motcua_core::indicators`; SQL only adds up.
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::{records, DbError};
 use chrono::{DateTime, Utc};
 pub use motcua_service::store::facts::{DocumentFacts, Fact, Flags, Report, Scope, Sums};
-use motcua_service::store::FactRecords;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -300,7 +297,7 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
     .bind(scope.judged_at)
     .fetch_all(executor)
     .await?;
-    let mut rows: Vec<Sums> = rows.into_iter().map(Into::into).collect();
+    let mut rows: Vec<Sums> = records(rows);
     // The empty grouping set always answers, with zeros when no dossier matched.
     let totals = match rows.last() {
         Some(last) if last.is_total => rows.pop().unwrap_or_default(),
@@ -338,27 +335,4 @@ pub async fn document_facts(
     .fetch_one(conn)
     .await?
     .into())
-}
-
-#[async_trait]
-impl FactRecords for PgSession {
-    async fn upsert_fact(&mut self, fact: &Fact<'_>) -> Result<(), StoreError> {
-        Ok(upsert(self.conn(), fact).await?)
-    }
-
-    async fn copy_in_facts(&mut self, facts: &[Fact<'_>]) -> Result<(), StoreError> {
-        Ok(copy_in(self.conn(), facts).await?)
-    }
-
-    async fn sums(&mut self, scope: Scope<'_>) -> Result<Report, StoreError> {
-        Ok(sums(self.conn(), scope).await?)
-    }
-
-    async fn compact_facts(&mut self) -> Result<i64, StoreError> {
-        Ok(compact(self.conn()).await?)
-    }
-
-    async fn document_facts(&mut self, dossier_id: Uuid) -> Result<DocumentFacts, StoreError> {
-        Ok(document_facts(self.conn(), dossier_id).await?)
-    }
 }

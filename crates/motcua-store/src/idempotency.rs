@@ -9,11 +9,8 @@
 //! that submits (`crate::submissions`), and a request that uses the key at the same moment
 //! finds it taken there, with nothing written.
 
-use crate::session::PgSession;
 use crate::{DbError, StoreError};
-use async_trait::async_trait;
 pub use motcua_service::store::idempotency::{Claim, StoredKey};
-use motcua_service::store::IdempotencyRecords;
 use serde_json::Value;
 use sqlx::PgConnection;
 
@@ -108,35 +105,4 @@ pub async fn save(
     .execute(conn)
     .await?;
     Ok(())
-}
-
-#[async_trait]
-impl IdempotencyRecords for PgSession {
-    async fn claim_key(
-        &mut self,
-        principal: &str,
-        key: &str,
-        request_sha256: &str,
-    ) -> Result<Claim, StoreError> {
-        Ok(claim(self.conn(), principal, key, request_sha256).await?)
-    }
-
-    async fn peek_key(
-        &mut self,
-        principal: &str,
-        key: &str,
-        request_sha256: &str,
-    ) -> Result<Option<Claim>, StoreError> {
-        Ok(peek(self.conn(), principal, key, request_sha256).await?)
-    }
-
-    async fn save_answer(
-        &mut self,
-        principal: &str,
-        key: &str,
-        status: u16,
-        body: &Value,
-    ) -> Result<(), StoreError> {
-        Ok(save(self.conn(), principal, key, status, body).await?)
-    }
 }

@@ -1,10 +1,7 @@
 //! Logins in flight: kept from `/v1/auth/login` to `/v1/auth/callback`, used once.
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::DbError;
 pub use motcua_service::store::logins::{LoginAttempt, LOGIN_TTL_MINUTES};
-use motcua_service::store::LoginRecords;
 use sqlx::{PgConnection, PgExecutor};
 
 /// A row of [`LoginAttempt`], as read.
@@ -64,15 +61,4 @@ pub async fn take(
     .fetch_optional(executor)
     .await?
     .map(Into::into))
-}
-
-#[async_trait]
-impl LoginRecords for PgSession {
-    async fn save_login(&mut self, attempt: &LoginAttempt) -> Result<(), StoreError> {
-        Ok(save(self.conn(), attempt).await?)
-    }
-
-    async fn take_login(&mut self, state: &str) -> Result<Option<LoginAttempt>, StoreError> {
-        Ok(take(self.conn(), state).await?)
-    }
 }

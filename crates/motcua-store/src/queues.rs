@@ -2,13 +2,10 @@
 //! that works it). Claims hand out the unassigned dossier due first, with `FOR UPDATE SKIP
 //! LOCKED` so that clerks claiming at once never wait for nor get the same dossier.
 
-use crate::dossiers::{updated, Dossier, DossierRow, COLUMNS};
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::dossiers::{found, updated, Dossier, DossierRow, COLUMNS};
+use crate::{records, DbError};
 use chrono::{DateTime, Utc};
-pub use motcua_service::store::queues::QueueFigures;
-use motcua_service::store::QueueRecords;
+pub use motcua_service::store::queues::{Queue, QueueFigures};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -62,10 +59,8 @@ pub async fn figures(
     .bind(&states)
     .bind(now)
     .fetch_all(executor)
-    .await?
-    .into_iter()
-    .map(Into::into)
-    .collect())
+    .await
+    .map(records)?)
 }
 
 /// Every agency's open queues (for the metrics): agency, then the figures.
@@ -102,13 +97,11 @@ struct AgencyQueueFigures {
 /// Assigns the unclaimed dossier of the queue that is due first to `staff`, if any.
 pub async fn claim_next(
     conn: &mut PgConnection,
-    agency_id: &str,
-    procedure_code: &str,
-    state: &str,
+    queue: Queue<'_>,
     staff: &str,
     at: DateTime<Utc>,
 ) -> Result<Option<Dossier>, DbError> {
-    sqlx::query_as::<_, DossierRow>(&format!(
+    let row = sqlx::query_as(&format!(
         "update dossier set assigned_to = $4, assigned_at = $5, updated_at = now()
          where id = (
              select id from dossier
@@ -119,15 +112,14 @@ pub async fn claim_next(
              for update skip locked)
          returning {COLUMNS}"
     ))
-    .bind(agency_id)
-    .bind(procedure_code)
-    .bind(state)
+    .bind(queue.agency_id)
+    .bind(queue.procedure_code)
+    .bind(queue.state)
     .bind(staff)
     .bind(at)
     .fetch_optional(conn)
-    .await?
-    .map(Dossier::try_from)
-    .transpose()
+    .await?;
+    found(row)
 }
 
 /// Sets who works a dossier (`None`: back to its queue).
@@ -148,43 +140,4 @@ pub async fn assign(
     .fetch_optional(conn)
     .await?;
     updated(row)
-}
-
-#[async_trait]
-impl QueueRecords for PgSession {
-    async fn queue_figures(
-        &mut self,
-        agency_id: &str,
-        queues: &[(String, String)],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<QueueFigures>, StoreError> {
-        Ok(figures(self.conn(), agency_id, queues, now).await?)
-    }
-
-    async fn all_queue_figures(
-        &mut self,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<(String, QueueFigures)>, StoreError> {
-        Ok(all_figures(self.conn(), now).await?)
-    }
-
-    async fn claim_next(
-        &mut self,
-        agency_id: &str,
-        procedure_code: &str,
-        state: &str,
-        staff: &str,
-        at: DateTime<Utc>,
-    ) -> Result<Option<Dossier>, StoreError> {
-        Ok(claim_next(self.conn(), agency_id, procedure_code, state, staff, at).await?)
-    }
-
-    async fn assign(
-        &mut self,
-        id: Uuid,
-        staff: Option<&str>,
-        at: DateTime<Utc>,
-    ) -> Result<Dossier, StoreError> {
-        Ok(assign(self.conn(), id, staff, at).await?)
-    }
 }

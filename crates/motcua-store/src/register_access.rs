@@ -1,11 +1,8 @@
 //! The record of population-register reads (append-only in the database).
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::{records, DbError};
 use chrono::{DateTime, Utc};
 pub use motcua_service::store::register_access::{NewRegisterAccess, RegisterAccess};
-use motcua_service::store::RegisterAccessRecords;
 use sqlx::PgExecutor;
 use uuid::Uuid;
 
@@ -93,27 +90,6 @@ pub async fn list_for_subject(
     .bind(before)
     .bind(limit)
     .fetch_all(executor)
-    .await?
-    .into_iter()
-    .map(Into::into)
-    .collect())
-}
-
-#[async_trait]
-impl RegisterAccessRecords for PgSession {
-    async fn record_register_access(
-        &mut self,
-        access: NewRegisterAccess<'_>,
-    ) -> Result<(), StoreError> {
-        Ok(record(self.conn(), access).await?)
-    }
-
-    async fn register_accesses_of(
-        &mut self,
-        subject_pin: &str,
-        before: Option<i64>,
-        limit: i64,
-    ) -> Result<Vec<RegisterAccess>, StoreError> {
-        Ok(list_for_subject(self.conn(), subject_pin, before, limit).await?)
-    }
+    .await
+    .map(records)?)
 }

@@ -7,12 +7,9 @@
 //! citizen's own documents, kept in their store) and the register access log (the record
 //! of who read what, which must outlive the data it describes).
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::DbError;
 use chrono::{DateTime, Utc};
 pub use motcua_service::store::retention::Anonymised;
-use motcua_service::store::RetentionRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
@@ -231,56 +228,4 @@ pub async fn forget_idempotency_keys(
     .execute(executor)
     .await?
     .rows_affected())
-}
-
-#[async_trait]
-impl RetentionRecords for PgSession {
-    async fn lock_expired(
-        &mut self,
-        procedure_code: &str,
-        closed_by: DateTime<Utc>,
-        limit: i64,
-    ) -> Result<Vec<Uuid>, StoreError> {
-        Ok(lock_expired(self.conn(), procedure_code, closed_by, limit).await?)
-    }
-
-    async fn count_expired(
-        &mut self,
-        procedure_code: &str,
-        closed_by: DateTime<Utc>,
-    ) -> Result<i64, StoreError> {
-        Ok(count_expired(self.conn(), procedure_code, closed_by).await?)
-    }
-
-    async fn unknown_procedures(&mut self, known: &[String]) -> Result<Vec<String>, StoreError> {
-        Ok(unknown_procedures(self.conn(), known).await?)
-    }
-
-    async fn anonymise(
-        &mut self,
-        ids: &[Uuid],
-        at: DateTime<Utc>,
-        detail: &Value,
-    ) -> Result<Anonymised, StoreError> {
-        Ok(anonymise(self.conn(), ids, at, detail).await?)
-    }
-
-    async fn objects_to_remove(&mut self, limit: i64) -> Result<Vec<(Uuid, String)>, StoreError> {
-        Ok(objects_to_remove(self.conn(), limit).await?)
-    }
-
-    async fn count_objects_to_remove(&mut self) -> Result<u64, StoreError> {
-        Ok(count_objects_to_remove(self.conn()).await?)
-    }
-
-    async fn mark_object_removed(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
-        Ok(mark_object_removed(self.conn(), id, at).await?)
-    }
-
-    async fn forget_idempotency_keys(
-        &mut self,
-        window: chrono::TimeDelta,
-    ) -> Result<u64, StoreError> {
-        Ok(forget_idempotency_keys(self.conn(), window).await?)
-    }
 }

@@ -1,14 +1,35 @@
-//! The use cases' storage ([`Store`], [`Session`]) over a PostgreSQL pool. Each kind of
-//! record is implemented beside its SQL, in the module of its table.
+//! The use cases' storage ([`Store`], [`Session`]) over a PostgreSQL pool. Each method of a
+//! kind of record calls the function of its table's module that holds the SQL, on the
+//! session's connection: the modules know nothing of the traits.
 
-use crate::{dossiers, procedures, DbError, StoreError};
+use crate::{
+    documents, dossiers, events, facts, idempotency, logins, procedures, queues, register_access,
+    retention, staff, submissions, DbError, StoreError,
+};
 use async_trait::async_trait;
-use chrono::NaiveDate;
-use motcua_service::store::{Connections, Session, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_core::dossier::{ClockFacts, Dossier};
+use motcua_service::store::documents::{Attachment, Document, DossierDocument, NewDocument};
+use motcua_service::store::dossiers::{AgencyFilter, DraftData, NewDraft, Page, Step};
+use motcua_service::store::events::{Event, NewEvent};
+use motcua_service::store::facts::{DocumentFacts, Fact, Report, Scope};
+use motcua_service::store::idempotency::{Claim, KeyRef};
+use motcua_service::store::logins::LoginAttempt;
+use motcua_service::store::queues::{Queue, QueueFigures};
+use motcua_service::store::register_access::{NewRegisterAccess, RegisterAccess};
+use motcua_service::store::retention::Anonymised;
+use motcua_service::store::staff::{StaffLogin, StaffMember};
+use motcua_service::store::submissions::{Opened, Recorded, SubmissionWrites};
+use motcua_service::store::{
+    Connections, DocumentRecords, DossierRecords, EventRecords, FactRecords, IdempotencyRecords,
+    LoginRecords, QueueRecords, RegisterAccessRecords, RetentionRecords, Session, StaffRecords,
+    Store, SubmissionRecords,
+};
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::ops::RangeInclusive;
+use uuid::Uuid;
 
 /// The storage of a pool: what the binary hands to the use cases.
 #[derive(Clone)]
@@ -101,5 +122,382 @@ impl Session for PgSession {
             Held::Transaction(tx) => Ok(tx.rollback().await.map_err(DbError::from)?),
             Held::Connection(_) => Ok(()),
         }
+    }
+}
+
+#[async_trait]
+impl DocumentRecords for PgSession {
+    async fn insert_document(&mut self, doc: NewDocument<'_>) -> Result<Document, StoreError> {
+        Ok(documents::insert(self.conn(), doc).await?)
+    }
+
+    async fn document(&mut self, id: Uuid) -> Result<Option<Document>, StoreError> {
+        Ok(documents::find(self.conn(), id).await?)
+    }
+
+    async fn documents_of_owner(
+        &mut self,
+        owner_pin: &str,
+        before: Option<(DateTime<Utc>, Uuid)>,
+        limit: i64,
+    ) -> Result<Vec<Document>, StoreError> {
+        Ok(documents::list_for_owner(self.conn(), owner_pin, before, limit).await?)
+    }
+
+    async fn delete_document_if_unreferenced(&mut self, id: Uuid) -> Result<bool, StoreError> {
+        Ok(documents::delete_if_unreferenced(self.conn(), id).await?)
+    }
+
+    async fn unknown_storage_keys(&mut self, keys: &[String]) -> Result<Vec<String>, StoreError> {
+        Ok(documents::unknown_storage_keys(self.conn(), keys).await?)
+    }
+
+    async fn dossier_documents(
+        &mut self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<DossierDocument>, StoreError> {
+        Ok(documents::list_for_dossier(self.conn(), dossier_id).await?)
+    }
+
+    async fn attach(&mut self, a: Attachment<'_>) -> Result<Option<Uuid>, StoreError> {
+        Ok(documents::attach(self.conn(), a).await?)
+    }
+
+    async fn detach(
+        &mut self,
+        dossier_id: Uuid,
+        requirement: &str,
+    ) -> Result<Option<Option<Uuid>>, StoreError> {
+        Ok(documents::detach(self.conn(), dossier_id, requirement).await?)
+    }
+
+    async fn dossiers_of_agency_holding(
+        &mut self,
+        document_id: Uuid,
+        agency: &str,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        Ok(documents::dossiers_of_agency_holding(self.conn(), document_id, agency).await?)
+    }
+
+    async fn record_result(
+        &mut self,
+        dossier_id: Uuid,
+        document_id: Uuid,
+        issued_by: &str,
+    ) -> Result<(), StoreError> {
+        Ok(documents::record_result(self.conn(), dossier_id, document_id, issued_by).await?)
+    }
+
+    async fn has_result(&mut self, dossier_id: Uuid) -> Result<bool, StoreError> {
+        Ok(documents::has_result(self.conn(), dossier_id).await?)
+    }
+
+    async fn publish_results(
+        &mut self,
+        dossier_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        Ok(documents::publish_results(self.conn(), dossier_id, at).await?)
+    }
+
+    async fn is_published_result(&mut self, document_id: Uuid) -> Result<bool, StoreError> {
+        Ok(documents::is_published_result(self.conn(), document_id).await?)
+    }
+
+    async fn holds_result_of(
+        &mut self,
+        owner_pin: &str,
+        procedure_code: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(documents::holds_result_of(self.conn(), owner_pin, procedure_code).await?)
+    }
+}
+
+#[async_trait]
+impl DossierRecords for PgSession {
+    async fn insert_draft(&mut self, draft: NewDraft<'_>) -> Result<Dossier, StoreError> {
+        Ok(dossiers::insert_draft(self.conn(), draft).await?)
+    }
+
+    async fn dossier(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
+        Ok(dossiers::find(self.conn(), id).await?)
+    }
+
+    async fn dossier_for_update(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
+        Ok(dossiers::find_for_update(self.conn(), id).await?)
+    }
+
+    async fn dossiers_of_citizen(
+        &mut self,
+        citizen_pin: &str,
+        page: Page,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        let Page { after, limit } = page;
+        Ok(dossiers::list_for_citizen(self.conn(), citizen_pin, after, limit).await?)
+    }
+
+    async fn dossiers_of_agency(
+        &mut self,
+        agency_id: &str,
+        filter: AgencyFilter<'_>,
+        page: Page,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        let Page { after, limit } = page;
+        Ok(dossiers::list_for_agency(self.conn(), agency_id, filter, after, limit).await?)
+    }
+
+    async fn update_data(&mut self, id: Uuid, draft: DraftData<'_>) -> Result<Dossier, StoreError> {
+        let DraftData {
+            data,
+            prefill,
+            flags,
+        } = draft;
+        Ok(dossiers::update_data(self.conn(), id, data, prefill, flags).await?)
+    }
+
+    async fn count_by_procedure_and_state(
+        &mut self,
+    ) -> Result<Vec<(String, String, i64)>, StoreError> {
+        Ok(dossiers::count_by_procedure_and_state(self.conn()).await?)
+    }
+
+    async fn record_step(&mut self, step: Step<'_>) -> Result<Dossier, StoreError> {
+        Ok(dossiers::record_step(self.conn(), step).await?)
+    }
+
+    async fn record_clock(&mut self, id: Uuid, clock: &ClockFacts) -> Result<Dossier, StoreError> {
+        Ok(dossiers::record_clock(self.conn(), id, clock).await?)
+    }
+
+    async fn abandon_draft(
+        &mut self,
+        id: Uuid,
+        to_state: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Dossier, StoreError> {
+        Ok(dossiers::abandon_draft(self.conn(), id, to_state, at).await?)
+    }
+
+    async fn submitted_batch(
+        &mut self,
+        after: Option<Uuid>,
+        limit: i64,
+    ) -> Result<Vec<Dossier>, StoreError> {
+        Ok(dossiers::submitted_batch(self.conn(), after, limit).await?)
+    }
+}
+
+#[async_trait]
+impl EventRecords for PgSession {
+    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<(), StoreError> {
+        Ok(events::append(self.conn(), event).await?)
+    }
+
+    async fn events_of(&mut self, dossier_id: Uuid) -> Result<Vec<Event>, StoreError> {
+        Ok(events::list_for_dossier(self.conn(), dossier_id).await?)
+    }
+
+    async fn count_action(&mut self, dossier_id: Uuid, action: &str) -> Result<i64, StoreError> {
+        Ok(events::count_action(self.conn(), dossier_id, action).await?)
+    }
+}
+
+#[async_trait]
+impl FactRecords for PgSession {
+    async fn upsert_fact(&mut self, fact: &Fact<'_>) -> Result<(), StoreError> {
+        Ok(facts::upsert(self.conn(), fact).await?)
+    }
+
+    async fn copy_in_facts(&mut self, facts: &[Fact<'_>]) -> Result<(), StoreError> {
+        Ok(facts::copy_in(self.conn(), facts).await?)
+    }
+
+    async fn sums(&mut self, scope: Scope<'_>) -> Result<Report, StoreError> {
+        Ok(facts::sums(self.conn(), scope).await?)
+    }
+
+    async fn compact_facts(&mut self) -> Result<i64, StoreError> {
+        Ok(facts::compact(self.conn()).await?)
+    }
+
+    async fn document_facts(&mut self, dossier_id: Uuid) -> Result<DocumentFacts, StoreError> {
+        Ok(facts::document_facts(self.conn(), dossier_id).await?)
+    }
+}
+
+#[async_trait]
+impl IdempotencyRecords for PgSession {
+    async fn claim_key(
+        &mut self,
+        key: KeyRef<'_>,
+        request_sha256: &str,
+    ) -> Result<Claim, StoreError> {
+        Ok(idempotency::claim(self.conn(), key.principal, key.key, request_sha256).await?)
+    }
+
+    async fn peek_key(
+        &mut self,
+        key: KeyRef<'_>,
+        request_sha256: &str,
+    ) -> Result<Option<Claim>, StoreError> {
+        Ok(idempotency::peek(self.conn(), key.principal, key.key, request_sha256).await?)
+    }
+
+    async fn save_answer(
+        &mut self,
+        key: KeyRef<'_>,
+        status: u16,
+        body: &Value,
+    ) -> Result<(), StoreError> {
+        Ok(idempotency::save(self.conn(), key.principal, key.key, status, body).await?)
+    }
+}
+
+#[async_trait]
+impl LoginRecords for PgSession {
+    async fn save_login(&mut self, attempt: &LoginAttempt) -> Result<(), StoreError> {
+        Ok(logins::save(self.conn(), attempt).await?)
+    }
+
+    async fn take_login(&mut self, state: &str) -> Result<Option<LoginAttempt>, StoreError> {
+        Ok(logins::take(self.conn(), state).await?)
+    }
+}
+
+#[async_trait]
+impl QueueRecords for PgSession {
+    async fn queue_figures(
+        &mut self,
+        agency_id: &str,
+        queues: &[(String, String)],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<QueueFigures>, StoreError> {
+        Ok(queues::figures(self.conn(), agency_id, queues, now).await?)
+    }
+
+    async fn all_queue_figures(
+        &mut self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, QueueFigures)>, StoreError> {
+        Ok(queues::all_figures(self.conn(), now).await?)
+    }
+
+    async fn claim_next(
+        &mut self,
+        queue: Queue<'_>,
+        staff: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<Dossier>, StoreError> {
+        Ok(queues::claim_next(self.conn(), queue, staff, at).await?)
+    }
+
+    async fn assign(
+        &mut self,
+        id: Uuid,
+        staff: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Dossier, StoreError> {
+        Ok(queues::assign(self.conn(), id, staff, at).await?)
+    }
+}
+
+#[async_trait]
+impl RegisterAccessRecords for PgSession {
+    async fn record_register_access(
+        &mut self,
+        access: NewRegisterAccess<'_>,
+    ) -> Result<(), StoreError> {
+        Ok(register_access::record(self.conn(), access).await?)
+    }
+
+    async fn register_accesses_of(
+        &mut self,
+        subject_pin: &str,
+        before: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<RegisterAccess>, StoreError> {
+        Ok(register_access::list_for_subject(self.conn(), subject_pin, before, limit).await?)
+    }
+}
+
+#[async_trait]
+impl RetentionRecords for PgSession {
+    async fn lock_expired(
+        &mut self,
+        procedure_code: &str,
+        closed_by: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        Ok(retention::lock_expired(self.conn(), procedure_code, closed_by, limit).await?)
+    }
+
+    async fn count_expired(
+        &mut self,
+        procedure_code: &str,
+        closed_by: DateTime<Utc>,
+    ) -> Result<i64, StoreError> {
+        Ok(retention::count_expired(self.conn(), procedure_code, closed_by).await?)
+    }
+
+    async fn unknown_procedures(&mut self, known: &[String]) -> Result<Vec<String>, StoreError> {
+        Ok(retention::unknown_procedures(self.conn(), known).await?)
+    }
+
+    async fn anonymise(
+        &mut self,
+        ids: &[Uuid],
+        at: DateTime<Utc>,
+        detail: &Value,
+    ) -> Result<Anonymised, StoreError> {
+        Ok(retention::anonymise(self.conn(), ids, at, detail).await?)
+    }
+
+    async fn objects_to_remove(&mut self, limit: i64) -> Result<Vec<(Uuid, String)>, StoreError> {
+        Ok(retention::objects_to_remove(self.conn(), limit).await?)
+    }
+
+    async fn count_objects_to_remove(&mut self) -> Result<u64, StoreError> {
+        Ok(retention::count_objects_to_remove(self.conn()).await?)
+    }
+
+    async fn mark_object_removed(&mut self, id: Uuid, at: DateTime<Utc>) -> Result<(), StoreError> {
+        Ok(retention::mark_object_removed(self.conn(), id, at).await?)
+    }
+
+    async fn forget_idempotency_keys(
+        &mut self,
+        window: chrono::TimeDelta,
+    ) -> Result<u64, StoreError> {
+        Ok(retention::forget_idempotency_keys(self.conn(), window).await?)
+    }
+}
+
+#[async_trait]
+impl StaffRecords for PgSession {
+    async fn record_staff_login(&mut self, login: StaffLogin<'_>) -> Result<(), StoreError> {
+        Ok(staff::record_login(self.conn(), login).await?)
+    }
+
+    async fn staff_member(&mut self, username: &str) -> Result<Option<StaffMember>, StoreError> {
+        Ok(staff::find(self.conn(), username).await?)
+    }
+}
+
+#[async_trait]
+impl SubmissionRecords for PgSession {
+    async fn open_submission(
+        &mut self,
+        id: Uuid,
+        key: Option<KeyRef<'_>>,
+    ) -> Result<Option<Opened>, StoreError> {
+        let key = key.map(|k| (k.principal, k.key));
+        Ok(submissions::open(self.conn(), id, key).await?)
+    }
+
+    async fn record_submission(
+        &mut self,
+        writes: SubmissionWrites<'_>,
+    ) -> Result<Recorded, StoreError> {
+        Ok(submissions::record(self.conn(), writes).await?)
     }
 }

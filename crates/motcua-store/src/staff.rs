@@ -1,12 +1,9 @@
 //! The staff the engine knows (`staff_member`): written at each staff login and from the
 //! staff directory, read when a supervisor hands a dossier to someone.
 
-use crate::session::PgSession;
-use crate::{DbError, StoreError};
-use async_trait::async_trait;
+use crate::DbError;
 use chrono::{DateTime, Utc};
-pub use motcua_service::store::staff::StaffMember;
-use motcua_service::store::StaffRecords;
+pub use motcua_service::store::staff::{StaffLogin, StaffMember};
 use sqlx::PgExecutor;
 
 /// A row of [`StaffMember`], as read.
@@ -40,10 +37,7 @@ pub const FROM_DIRECTORY: &str = "directory";
 /// Records a staff login: the agency and roles of its claims, seen `at`. One statement.
 pub async fn record_login(
     executor: impl PgExecutor<'_>,
-    username: &str,
-    agency: &str,
-    roles: &[&str],
-    at: DateTime<Utc>,
+    login: StaffLogin<'_>,
 ) -> Result<(), DbError> {
     sqlx::query(
         "insert into staff_member (username, agency, roles, source, first_seen, last_seen)
@@ -53,10 +47,10 @@ pub async fn record_login(
                 first_seen = least(staff_member.first_seen, excluded.first_seen),
                 last_seen = greatest(staff_member.last_seen, excluded.last_seen)",
     )
-    .bind(username)
-    .bind(agency)
-    .bind(roles)
-    .bind(at)
+    .bind(login.username)
+    .bind(login.agency)
+    .bind(login.roles)
+    .bind(login.at)
     .execute(executor)
     .await?;
     Ok(())
@@ -120,21 +114,4 @@ pub async fn find(
     .fetch_optional(executor)
     .await?
     .map(Into::into))
-}
-
-#[async_trait]
-impl StaffRecords for PgSession {
-    async fn record_staff_login(
-        &mut self,
-        username: &str,
-        agency: &str,
-        roles: &[&str],
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
-        Ok(record_login(self.conn(), username, agency, roles, at).await?)
-    }
-
-    async fn staff_member(&mut self, username: &str) -> Result<Option<StaffMember>, StoreError> {
-        Ok(find(self.conn(), username).await?)
-    }
 }

@@ -22,13 +22,10 @@ use crate::dossiers::{self, DossierRow, DRAFT};
 use crate::events::{self};
 use crate::facts::{self};
 use crate::idempotency::StoredKey;
-use crate::session::PgSession;
 use crate::{DbError, StoreError};
-use async_trait::async_trait;
 pub use motcua_service::store::submissions::{
     KeptAnswer, Opened, Recorded, RowVersion, Submission, SubmissionWrites,
 };
-use motcua_service::store::SubmissionRecords;
 use serde_json::Value;
 use sqlx::{PgConnection, Row};
 use std::sync::LazyLock;
@@ -188,22 +185,4 @@ pub async fn record(
         )));
     }
     Ok(Recorded::Submitted)
-}
-
-#[async_trait]
-impl SubmissionRecords for PgSession {
-    async fn open_submission(
-        &mut self,
-        id: Uuid,
-        key: Option<(&str, &str)>,
-    ) -> Result<Option<Opened>, StoreError> {
-        Ok(open(self.conn(), id, key).await?)
-    }
-
-    async fn record_submission(
-        &mut self,
-        writes: SubmissionWrites<'_>,
-    ) -> Result<Recorded, StoreError> {
-        Ok(record(self.conn(), writes).await?)
-    }
 }

@@ -78,11 +78,8 @@ pub async fn upload(
         declaration.declared(),
     )
     .await;
-    let accepted = match accepted {
-        Ok(accepted) => accepted,
-        Err(refusal) => return Err(upload_body::refused(refusal, body, &headers).await),
-    };
-    let bytes = upload_body::checked(body, &accepted.content_type).await?;
+    let (accepted, bytes) =
+        upload_body::body_of(accepted, |a| &a.content_type, body, &headers).await?;
     let view = upload::store(&state.services, &principal, accepted, bytes)
         .await
         .map_err(upload_body::failed)?;
@@ -231,11 +228,8 @@ pub async fn attach_result(
         declaration.declared(),
     )
     .await;
-    let accepted = match accepted {
-        Ok(accepted) => accepted,
-        Err(refusal) => return Err(upload_body::refused(refusal, body, &headers).await),
-    };
-    let bytes = upload_body::checked(body, &accepted.content_type).await?;
+    let (accepted, bytes) =
+        upload_body::body_of(accepted, |a| &a.content_type, body, &headers).await?;
     let view = results::store(&state.services, &principal, accepted, bytes)
         .await
         .map_err(upload_body::failed)?;

@@ -53,6 +53,22 @@ pub struct AgencyFilter<'a> {
     pub overdue_at: Option<DateTime<Utc>>,
 }
 
+/// What a draft holds besides its place in the workflow: the form's data, where each
+/// prefilled field came from, and the flags a clerk must look at.
+#[derive(Debug, Clone, Copy)]
+pub struct DraftData<'a> {
+    pub data: &'a Value,
+    pub prefill: &'a Value,
+    pub flags: &'a [String],
+}
+
+/// One page of a list, newest first: at most `limit` items, after `after` if given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub after: Option<PageAfter>,
+    pub limit: i64,
+}
+
 #[async_trait]
 pub trait DossierRecords {
     async fn insert_draft(&mut self, draft: NewDraft<'_>) -> Result<Dossier, StoreError>;
@@ -64,25 +80,17 @@ pub trait DossierRecords {
     async fn dossiers_of_citizen(
         &mut self,
         citizen_pin: &str,
-        after: Option<PageAfter>,
-        limit: i64,
+        page: Page,
     ) -> Result<Vec<Dossier>, StoreError>;
     /// An agency's submitted dossiers, newest first, filtered by the storage.
     async fn dossiers_of_agency(
         &mut self,
         agency_id: &str,
         filter: AgencyFilter<'_>,
-        after: Option<PageAfter>,
-        limit: i64,
+        page: Page,
     ) -> Result<Vec<Dossier>, StoreError>;
-    /// Replaces a draft's data, its prefill provenance and its flags.
-    async fn update_data(
-        &mut self,
-        id: Uuid,
-        data: &Value,
-        prefill: &Value,
-        flags: &[String],
-    ) -> Result<Dossier, StoreError>;
+    /// Replaces what a draft holds.
+    async fn update_data(&mut self, id: Uuid, draft: DraftData<'_>) -> Result<Dossier, StoreError>;
     /// How many dossiers each procedure has in each state (for the metrics).
     async fn count_by_procedure_and_state(
         &mut self,

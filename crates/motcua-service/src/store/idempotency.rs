@@ -45,27 +45,31 @@ impl StoredKey {
     }
 }
 
+/// A used `Idempotency-Key`: the key, in the scope of the principal that sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyRef<'a> {
+    pub principal: &'a str,
+    pub key: &'a str,
+}
+
 #[async_trait]
 pub trait IdempotencyRecords {
     /// Claims the key for this request, or answers what it was used for.
     async fn claim_key(
         &mut self,
-        principal: &str,
-        key: &str,
+        key: KeyRef<'_>,
         request_sha256: &str,
     ) -> Result<Claim, StoreError>;
     /// What the key holds, without claiming it (`None`: unused).
     async fn peek_key(
         &mut self,
-        principal: &str,
-        key: &str,
+        key: KeyRef<'_>,
         request_sha256: &str,
     ) -> Result<Option<Claim>, StoreError>;
     /// Keeps the answer of a claimed key, in the claim's unit of work.
     async fn save_answer(
         &mut self,
-        principal: &str,
-        key: &str,
+        key: KeyRef<'_>,
         status: u16,
         body: &Value,
     ) -> Result<(), StoreError>;

@@ -21,6 +21,14 @@ pub struct QueueFigures {
     pub oldest_due_at: Option<DateTime<Utc>>,
 }
 
+/// An agency's queue: its open dossiers of one procedure in one state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Queue<'a> {
+    pub agency_id: &'a str,
+    pub procedure_code: &'a str,
+    pub state: &'a str,
+}
+
 #[async_trait]
 pub trait QueueRecords {
     /// The figures of each (procedure, state) queue of the agency.
@@ -39,9 +47,7 @@ pub trait QueueRecords {
     /// request is claiming at the same moment.
     async fn claim_next(
         &mut self,
-        agency_id: &str,
-        procedure_code: &str,
-        state: &str,
+        queue: Queue<'_>,
         staff: &str,
         at: DateTime<Utc>,
     ) -> Result<Option<Dossier>, StoreError>;

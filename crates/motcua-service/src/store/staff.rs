@@ -15,15 +15,17 @@ pub struct StaffMember {
     pub last_seen: DateTime<Utc>,
 }
 
+/// A staff member seen at a login: their agency and roles as the identity provider said.
+#[derive(Debug, Clone, Copy)]
+pub struct StaffLogin<'a> {
+    pub username: &'a str,
+    pub agency: &'a str,
+    pub roles: &'a [&'a str],
+    pub at: DateTime<Utc>,
+}
+
 #[async_trait]
 pub trait StaffRecords {
-    /// Records a login: the member's agency and roles as the identity provider said.
-    async fn record_staff_login(
-        &mut self,
-        username: &str,
-        agency: &str,
-        roles: &[&str],
-        at: DateTime<Utc>,
-    ) -> Result<(), StoreError>;
+    async fn record_staff_login(&mut self, login: StaffLogin<'_>) -> Result<(), StoreError>;
     async fn staff_member(&mut self, username: &str) -> Result<Option<StaffMember>, StoreError>;
 }

@@ -7,7 +7,7 @@
 
 use super::events::NewEvent;
 use super::facts::Fact;
-use super::idempotency::StoredKey;
+use super::idempotency::{KeyRef, StoredKey};
 use super::StoreError;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -110,7 +110,7 @@ pub trait SubmissionRecords {
     async fn open_submission(
         &mut self,
         id: Uuid,
-        key: Option<(&str, &str)>,
+        key: Option<KeyRef<'_>>,
     ) -> Result<Option<Opened>, StoreError>;
     /// Writes everything a submission writes, whole or not at all.
     async fn record_submission(

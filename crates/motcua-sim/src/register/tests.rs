@@ -10,7 +10,6 @@ use crate::accounts::{self, AccountKind};
 use chrono::{Datelike, NaiveDate};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 fn population() -> &'static Population {
     Population::shared()
@@ -25,13 +24,9 @@ fn day(text: &Value) -> NaiveDate {
 }
 
 #[test]
-fn builds_fast_and_the_same_every_time() {
-    let started = Instant::now();
+fn builds_the_same_every_time() {
+    // How fast it builds is for a benchmark, not a test: a loaded machine fails any bound.
     let first = Population::build();
-    let took = started.elapsed();
-    println!("population of {} built in {took:?}", first.len());
-    // Generous for a loaded CI machine; a debug build takes a fraction of this.
-    assert!(took.as_secs_f64() < 3.0, "building took {took:?}");
     let second = Population::build();
     assert!(first == second, "two builds differ");
     assert!(first == *population());
