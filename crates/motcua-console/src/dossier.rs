@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Utc};
 use maud::{html, Markup};
-use motcua_core::procedure::Needs;
 use motcua_core::procedure::Procedure;
+use motcua_core::procedure::{Needs, Role};
 use motcua_service::actions::{self, Act, ActionRequest};
 use motcua_service::view::{DossierDocumentView, DossierView};
 use motcua_service::{dossier_reads, queues, ServiceError};
@@ -82,6 +82,10 @@ pub async fn render<E: Engine>(engine: &E, staff: &Staff, id: Uuid, outcome: Out
         Ok(events) => serde_json::to_value(events).unwrap_or(Value::Null),
         Err(e) => return PageError::service(&e, staff).into_response(),
     };
+    let slips = match motcua_service::slips::list(services, &staff.principal, id).await {
+        Ok(slips) => slips,
+        Err(e) => return PageError::service(&e, staff).into_response(),
+    };
     let procedure = services
         .catalog
         .version(&dossier.procedure.code, dossier.procedure.version)
@@ -110,6 +114,7 @@ pub async fn render<E: Engine>(engine: &E, staff: &Staff, id: Uuid, outcome: Out
         (action_forms(&dossier, procedure, staff, &outcome))
         (citizen_data(&dossier))
         (documents(&dossier))
+        (crate::slips::list(dossier.id, &slips))
         (timeline_table(&timeline))
     };
     (status, page::layout(&title, Some(&Who::of(staff)), body)).into_response()
@@ -264,6 +269,9 @@ fn action_forms(
             @for action in &d.allowed_actions {
                 (action_form(d, procedure, staff, outcome, action))
             }
+            @if staff.principal.holds(Role::Supervisor) && d.code.is_some() {
+                (assign_form(d, staff, outcome))
+            }
             @if holds {
                 form method="post" action=(format!("/console/dossiers/{}/release", d.id)) id="form-release" class="action" {
                     input type="hidden" name=(csrf::FIELD) value=(staff.csrf.as_str());
@@ -271,6 +279,22 @@ fn action_forms(
                     button type="submit" class="secondary" { "Trả hồ sơ về hàng đợi" }
                 }
             }
+        }
+    }
+}
+
+/// A supervisor hands the dossier to a named colleague who works its current step.
+fn assign_form(d: &DossierView, staff: &Staff, outcome: &Outcome) -> Markup {
+    html! {
+        form method="post" action=(format!("/console/dossiers/{}/assign", d.id)) id="form-assign" class="action" {
+            h3 { "Giao hồ sơ cho cán bộ khác" }
+            input type="hidden" name=(csrf::FIELD) value=(staff.csrf.as_str());
+            (refusal_beside(outcome, "assign"))
+            label for="assign-to" { "Tên đăng nhập của cán bộ nhận" }
+            (field_errors(&problems_at(outcome, "assign", "/to"), "assign-to-error"))
+            input type="text" id="assign-to" name="to" required maxlength="128"
+                autocomplete="off" value=(sent(outcome, "assign", |f| &f.to));
+            button type="submit" class="secondary" { "Giao hồ sơ" }
         }
     }
 }
@@ -504,6 +528,8 @@ pub struct ActionForm {
     items: Option<String>,
     /// An apology's new return date, `YYYY-MM-DD` (the browser's date field).
     new_due_date: Option<String>,
+    /// Whom a supervisor hands the dossier to.
+    to: Option<String>,
 }
 
 impl ActionForm {
@@ -595,6 +621,30 @@ pub async fn release<E: Engine>(
                 form: "release".into(),
                 error,
                 sent: ActionForm::default(),
+            };
+            render(&engine, &staff, id, outcome).await
+        }
+    }
+}
+
+/// A supervisor's reassignment: to the queues, or the page again with the refusal.
+pub async fn assign<E: Engine>(
+    State(engine): State<E>,
+    Path(id): Path<String>,
+    Checked { staff, form }: Checked<ActionForm>,
+) -> Response {
+    let id = match dossier_id(&id, &staff) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let to = form.to.clone().unwrap_or_default();
+    match queues::assign(engine.services(), &staff.principal, id, &to).await {
+        Ok(_) => Redirect::to(&format!("/console/dossiers/{id}?done=assign")).into_response(),
+        Err(error) => {
+            let outcome = Outcome::Refused {
+                form: "assign".into(),
+                error,
+                sent: form,
             };
             render(&engine, &staff, id, outcome).await
         }

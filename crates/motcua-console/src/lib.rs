@@ -20,6 +20,7 @@ pub mod login;
 mod page;
 mod queues;
 mod session;
+mod slips;
 mod staff;
 mod words;
 
@@ -87,11 +88,13 @@ pub fn router<E: Engine>(engine: E) -> Router {
             "/console/dossiers/{id}/release",
             post(dossier::release::<E>),
         )
+        .route("/console/dossiers/{id}/assign", post(dossier::assign::<E>))
         .route(
             "/console/dossiers/{id}/result",
             post(documents::attach_result::<E>),
         )
         .route("/console/documents/{id}", get(documents::download::<E>))
+        .route("/console/dossiers/{id}/slips/{kind}", get(slips::page::<E>))
         .route(
             "/console/{*rest}",
             get(error::not_found).post(error::not_found),

@@ -224,6 +224,45 @@ impl Browser {
         }
     }
 
+    /// Moves the focus with the Tab key alone until it is on `css` (at most `tabs` presses):
+    /// whether it got there.
+    pub async fn tab_to(&self, css: &str, tabs: usize) -> bool {
+        let at_target = format!(
+            "return document.activeElement !== null && document.activeElement.matches({})",
+            Value::String(css.to_owned())
+        );
+        for _ in 0..tabs {
+            if self.run(&at_target).await == Value::Bool(true) {
+                return true;
+            }
+            let focused = self
+                .client
+                .active_element()
+                .await
+                .expect("a focused element");
+            focused
+                .send_keys(&fantoccini::key::Key::Tab.to_string())
+                .await
+                .expect("a Tab");
+        }
+        self.run(&at_target).await == Value::Bool(true)
+    }
+
+    /// Presses Enter on the focused element and waits for the page it leads to.
+    pub async fn press_enter_through(&self) {
+        self.run("window.__motcuaOldPage = true").await;
+        let focused = self
+            .client
+            .active_element()
+            .await
+            .expect("a focused element");
+        focused
+            .send_keys(&fantoccini::key::Key::Enter.to_string())
+            .await
+            .expect("an Enter");
+        self.wait_for_new_page("Enter").await;
+    }
+
     pub async fn fill(&self, css: &str, text: &str) {
         let field = self.find(css).await;
         field.clear().await.expect("a cleared field");

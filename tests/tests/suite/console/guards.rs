@@ -3,7 +3,7 @@
 //! run a script a citizen typed into a form.
 
 use super::browser::Browser;
-use motcua_tests::accounts::{CLERK, MINH, OTHER_AGENCY_CLERK, SPECIALIST};
+use motcua_tests::accounts::{APPROVER, CLERK, MINH, OTHER_AGENCY_CLERK, SPECIALIST, SUPERVISOR};
 use motcua_tests::api::{act, claim, get};
 use motcua_tests::{dossiers, login, Engine};
 use serde_json::{json, Value};
@@ -88,7 +88,7 @@ async fn another_agency_sees_nothing_and_markup_stays_text() {
 }
 
 #[tokio::test]
-async fn a_forged_form_changes_nothing_and_a_specialist_is_not_offered_approve() {
+async fn forged_forms_change_nothing_and_each_role_is_offered_its_own_actions() {
     let engine = Engine::start().await;
     let minh = login(&engine, "citizen", MINH).await;
     let id = dossiers::submitted_copy(&engine, &reqwest::Client::new(), &minh).await;
@@ -190,12 +190,36 @@ async fn a_forged_form_changes_nothing_and_a_specialist_is_not_offered_approve()
         .delete_all_cookies()
         .await
         .expect("cookies gone");
-    browser
-        .log_in(&engine, motcua_tests::accounts::APPROVER)
-        .await;
+    browser.log_in(&engine, APPROVER).await;
     browser
         .goto(&engine.at(&format!("/console/dossiers/{id}")))
         .await;
     assert!(browser.has("form[data-action='approve']").await);
+    assert!(
+        !browser.has("#form-assign").await,
+        "only a supervisor reassigns"
+    );
+    browser
+        .client
+        .delete_all_cookies()
+        .await
+        .expect("cookies gone");
+
+    // A supervisor hands it to a named colleague: someone unknown is refused beside the
+    // form, the approver (known from their login) gets it.
+    browser.log_in(&engine, SUPERVISOR).await;
+    browser
+        .goto(&engine.at(&format!("/console/dossiers/{id}")))
+        .await;
+    browser.fill("#assign-to", "khong.ai.ca").await;
+    browser.click_through("#form-assign button").await;
+    assert!(browser
+        .text("#form-assign .refusal")
+        .await
+        .contains("unknown_staff_member"));
+    assert_eq!(browser.text("#holder").await, "Chưa có người nhận");
+    browser.fill("#assign-to", APPROVER).await;
+    browser.click_through("#form-assign button").await;
+    assert_eq!(browser.text("#holder").await, APPROVER);
     browser.close().await;
 }

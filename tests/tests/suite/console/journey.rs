@@ -75,8 +75,12 @@ async fn a_dossier_goes_the_whole_way_in_the_console() {
     );
     browser.screenshot("queues").await;
 
-    // Take the next dossier: its page, held by the clerk; the queues page lists it.
-    take_next(&browser, desk, &id).await;
+    // Take the next dossier, with the keyboard alone: its page, held by the clerk; the
+    // queues page lists it.
+    let button = format!("tr[data-queue='{desk}'] button");
+    assert!(browser.tab_to(&button, 80).await, "Tab reaches {button}");
+    browser.press_enter_through().await;
+    assert_eq!(browser.path().await, format!("/console/dossiers/{id}"));
     assert_eq!(state(&browser).await, "submitted");
     assert_eq!(browser.text("#holder").await, CLERK);
     assert_eq!(
@@ -114,6 +118,25 @@ async fn a_dossier_goes_the_whole_way_in_the_console() {
     );
     assert_eq!(browser.text("#due-at").await, "23/11/2026 17:00");
     assert!(browser.text("#time-left").await.starts_with("Còn"));
+
+    // The receipt (Mẫu 01), a page ready to print.
+    browser.click_through("#slips a[data-slip='receipt']").await;
+    let receipt = browser.text("main.slip").await;
+    for line in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Mẫu số 01",
+        "Sở Giáo dục và Đào tạo Hà Nội",
+        "Nguyễn Đức Minh",
+        "17 giờ 00 phút, ngày 23/11/2026",
+        "NGƯỜI TIẾP NHẬN HỒ SƠ",
+        CLERK,
+    ] {
+        assert!(receipt.contains(line), "{line} on the receipt: {receipt}");
+    }
+    browser.screenshot("receipt").await;
+    browser.click_through(".slip-tools a").await;
 
     // A supplement whose items are only blanks: the engine's refusal beside the form, and
     // nothing changed.
