@@ -105,6 +105,19 @@ pub fn router<E: Engine>(engine: E) -> Router {
             staff::with_session::<E>,
         ))
         .layer(axum::middleware::from_fn(page::headers))
+        // The console's requests in the logs as the API's are (method, path), under a span
+        // of their own: the API's trace layer is not around the merged console.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                |request: &axum::http::Request<_>| {
+                    tracing::info_span!(
+                        "console",
+                        method = %request.method(),
+                        path = %request.uri().path()
+                    )
+                },
+            ),
+        )
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             error::panic_page,
         ));

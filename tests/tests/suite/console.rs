@@ -6,3 +6,4 @@
 mod browser;
 mod guards;
 mod journey;
+mod sessions;
