@@ -38,6 +38,9 @@ pub const PREFIX: &str = "/console";
 /// checks a result against its own limit; this bounds what the form may send at all.
 const MAX_FORM_BYTES: usize = 20 * 1024 * 1024;
 
+/// How long a form's body may send nothing.
+const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// What the console needs from the engine that serves it: the use cases' context and the
 /// console's own settings. The API's state implements it, so both share one `Services`.
 pub trait Engine: Clone + Send + Sync + 'static {
@@ -100,6 +103,11 @@ pub fn router<E: Engine>(engine: E) -> Router {
             get(error::not_found).post(error::not_found),
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        // A form that stops sending is abandoned, as the API abandons a stalled body: it
+        // must not hold a connection or an upload open.
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_IDLE_TIMEOUT,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             engine.clone(),
             staff::with_session::<E>,
