@@ -3,6 +3,7 @@
 
 use super::browser::Browser;
 use motcua_tests::accounts::{CLERK, MINH};
+use motcua_tests::api::get;
 use motcua_tests::{dossiers, login, Engine, EngineOptions};
 
 #[tokio::test]
@@ -43,6 +44,47 @@ async fn a_session_started_on_one_process_works_on_another_until_logout() {
         .await;
     assert_eq!(browser.path().await, format!("/console/dossiers/{id}"));
     assert_eq!(browser.text("#holder").await, CLERK);
+
+    // A document of a dossier: its link downloads it with the session, as an attachment,
+    // and the citizen sees the read in their access log.
+    let correction = dossiers::submitted_correction(&first, &reqwest::Client::new(), &minh).await;
+    browser
+        .goto(&second.at(&format!("/console/dossiers/{correction}")))
+        .await;
+    let href = browser
+        .attr("#documents a[download]", "href")
+        .await
+        .expect("a download link");
+    let cookie = browser
+        .client
+        .get_named_cookie("motcua_console")
+        .await
+        .expect("the session cookie");
+    let download = reqwest::Client::new()
+        .get(second.at(&href))
+        .header("cookie", format!("motcua_console={}", cookie.value()))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(download.status(), 200);
+    let disposition = download.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert_eq!(
+        download.bytes().await.unwrap().as_ref(),
+        b"%PDF-1.7 van bang tot nghiep"
+    );
+    let (_, log) = get(&first, &minh, "/v1/me/access-log").await;
+    assert!(
+        log["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["actor"] == CLERK && r["source"] == "document"),
+        "{log}"
+    );
 
     // Logging out ends it for both.
     browser.log_out().await;
