@@ -48,10 +48,12 @@ async fn render<E: Engine>(
     error: Option<&PageError>,
 ) -> Response {
     let services = engine.services();
-    let list = match queues::list(services, &staff.principal).await {
+    let mut list = match queues::list(services, &staff.principal).await {
         Ok(list) => list,
         Err(e) => return PageError::service(&e, staff).into_response(),
     };
+    // Queues with work in them first, each group in the engine's order.
+    list.items.sort_by_key(|q| q.count == 0);
     let held = match held_by(engine, staff, &list.items).await {
         Ok(held) => held,
         Err(e) => return PageError::service(&e, staff).into_response(),
