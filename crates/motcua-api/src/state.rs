@@ -26,6 +26,8 @@ pub struct Shared {
     pub metrics: crate::metrics::Metrics,
     /// Who may read `/metrics`: the scraper with `MOTCUA_METRICS_TOKEN`.
     pub metrics_scraper: crate::metrics::Scraper,
+    /// The console's keys and cookie settings (`motcua_console`).
+    pub console: motcua_console::Settings,
 }
 
 impl AppState {
@@ -43,6 +45,17 @@ impl AppState {
             (LoginKind::Staff, Some(staff)) => staff,
             _ => &self.citizen_login,
         }
+    }
+}
+
+/// The console's pages call the same use cases with the same `Services`.
+impl motcua_console::Engine for AppState {
+    fn services(&self) -> &Services {
+        &self.services
+    }
+
+    fn console(&self) -> &motcua_console::Settings {
+        &self.console
     }
 }
 

@@ -136,6 +136,10 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .as_ref()
             .map(|s| relying_party(s, &outside.public_url))
             .transpose()?,
+        console: motcua_console::Settings::new(
+            outside.token_secret.expose_secret().as_bytes(),
+            &outside.public_url,
+        ),
         public_url: outside.public_url,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),

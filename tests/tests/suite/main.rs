@@ -12,6 +12,7 @@ mod admission;
 mod authorisation;
 mod backup;
 mod cli;
+mod console;
 mod crash;
 mod database;
 mod deploy;

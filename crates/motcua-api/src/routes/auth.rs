@@ -163,6 +163,13 @@ pub async fn callback(
     crate::staff::record_login(&state.services, &principal).await?;
     let access_token = state.tokens.issue(&principal)?;
     tracing::info!(kind = kind.as_str(), subject = %masked_subject(&principal), "login");
+    // A login the console started ends in the console's session cookie: its pages work
+    // without JavaScript, so a token in the URL's fragment would be of no use to them.
+    if let Some(return_to) = &pending.return_to {
+        if motcua_console::login::returns_here(&state.public_url, return_to) {
+            return Ok(motcua_console::login::complete(&state, &principal));
+        }
+    }
     let expires_in = state.tokens.lifetime_secs();
     match pending.return_to {
         Some(return_to) => {

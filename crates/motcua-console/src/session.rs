@@ -1,0 +1,254 @@
+//! The console's session: who is logged in, in a cookie the engine signs (HMAC-SHA256 with a
+//! key derived from the token secret, see `keys.rs`), so that any engine process reads it
+//! and none keeps a table of sessions.
+//!
+//! The cookie is `HttpOnly` (no script reads it), `SameSite=Lax` (sent on the top-level
+//! navigation back from the identity provider, never on another site's POST), `Secure` when
+//! the engine's public URL is https, and scoped to `/console`. It ends after
+//! [`IDLE_TIMEOUT_SECS`] without a request and, however busy, [`MAX_AGE_SECS`] after the
+//! login. Logging out clears it; as with the API's access tokens, a copy taken before
+//! stays valid until it expires, which the short idle timeout bounds.
+
+use crate::keys::Keys;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use motcua_core::principal::Principal;
+use motcua_core::procedure::Role;
+use serde::{Deserialize, Serialize};
+
+pub const COOKIE: &str = "motcua_console";
+
+/// A session with no request for this long is over: a desk left unattended.
+pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
+
+/// A session ends this long after its login, whatever happened since: a working day.
+pub const MAX_AGE_SECS: i64 = 10 * 60 * 60;
+
+/// The cookie is written again (its idle clock reset) at most this often, not on every
+/// request.
+const REFRESH_AFTER_SECS: i64 = 60;
+
+/// A signed cookie is a few hundred bytes; anything much longer is not one of ours.
+const MAX_COOKIE_BYTES: usize = 4096;
+
+/// Who is logged in, as the cookie carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The staff member's username.
+    pub sub: String,
+    pub name: String,
+    pub agency: String,
+    pub roles: Vec<String>,
+    /// A random id of this login: the CSRF token is derived from it, so it stays the same
+    /// while the cookie is refreshed and changes with every login.
+    pub sid: String,
+    /// Unix seconds: the login, and the last request seen.
+    pub login_at: i64,
+    pub seen_at: i64,
+}
+
+/// What the request's cookie says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// No cookie, or one the engine did not sign.
+    None,
+    /// A session that timed out: the login page says so.
+    Ended,
+    Active(Session),
+}
+
+impl Session {
+    /// A new session for a staff member who just logged in; `None` for a citizen.
+    pub fn begin(principal: &Principal, now: i64) -> Option<Session> {
+        let Principal::Staff {
+            subject,
+            name,
+            roles,
+            agency,
+        } = principal
+        else {
+            return None;
+        };
+        let sid: [u8; 16] = rand::random();
+        Some(Session {
+            sub: subject.clone(),
+            name: name.clone(),
+            agency: agency.clone(),
+            roles: roles.iter().map(|r| r.as_str().to_owned()).collect(),
+            sid: URL_SAFE_NO_PAD.encode(sid),
+            login_at: now,
+            seen_at: now,
+        })
+    }
+
+    /// The principal the use cases are called with.
+    pub fn principal(&self) -> Principal {
+        Principal::Staff {
+            subject: self.sub.clone(),
+            name: self.name.clone(),
+            roles: self
+                .roles
+                .iter()
+                .filter_map(|r| Role::from_name(r))
+                .collect(),
+            agency: self.agency.clone(),
+        }
+    }
+
+    /// `payload.signature`, both base64url.
+    pub fn encode(&self, keys: &Keys) -> String {
+        // A struct of strings and integers always serialises.
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        let payload = URL_SAFE_NO_PAD.encode(json);
+        let tag = URL_SAFE_NO_PAD.encode(keys.session.sign(payload.as_bytes()));
+        format!("{payload}.{tag}")
+    }
+
+    /// The session a cookie value holds, if the engine signed it and it has not ended.
+    pub fn decode(value: &str, keys: &Keys, now: i64) -> Found {
+        if value.len() > MAX_COOKIE_BYTES {
+            return Found::None;
+        }
+        let Some((payload, tag)) = value.split_once('.') else {
+            return Found::None;
+        };
+        let Ok(tag) = URL_SAFE_NO_PAD.decode(tag) else {
+            return Found::None;
+        };
+        if !keys.session.verify(payload.as_bytes(), &tag) {
+            return Found::None;
+        }
+        let Some(session) = URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|json| serde_json::from_slice::<Session>(&json).ok())
+        else {
+            return Found::None;
+        };
+        if now - session.seen_at > IDLE_TIMEOUT_SECS || now - session.login_at > MAX_AGE_SECS {
+            return Found::Ended;
+        }
+        Found::Active(session)
+    }
+
+    /// Whether the cookie should be written again now, to keep the session alive.
+    pub fn needs_refresh(&self, now: i64) -> bool {
+        now - self.seen_at >= REFRESH_AFTER_SECS
+    }
+
+    /// The `Set-Cookie` value that keeps this session.
+    pub fn cookie(&self, keys: &Keys, secure: bool) -> String {
+        let max_age = (self.login_at + MAX_AGE_SECS - self.seen_at).max(0);
+        cookie_header(&self.encode(keys), max_age, secure)
+    }
+}
+
+/// The `Set-Cookie` value that ends the session in this browser.
+pub fn cleared_cookie(secure: bool) -> String {
+    cookie_header("", 0, secure)
+}
+
+fn cookie_header(value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{COOKIE}={value}; HttpOnly; SameSite=Lax; Path=/console; Max-Age={max_age}{secure}")
+}
+
+/// The console cookie's value among the request's cookies.
+pub fn cookie_value(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE)
+        .map(|(_, value)| value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::from_secret(b"0123456789abcdef0123456789abcdef")
+    }
+
+    fn clerk() -> Principal {
+        Principal::Staff {
+            subject: "motcua.tiepnhan".into(),
+            name: "Cán bộ".into(),
+            roles: vec![Role::DeskClerk],
+            agency: "SGDDT-HN".into(),
+        }
+    }
+
+    #[test]
+    fn a_signed_session_reads_back_until_it_is_idle_or_too_old() {
+        let session = Session::begin(&clerk(), 1_000).unwrap();
+        let value = session.encode(&keys());
+        assert_eq!(
+            Session::decode(&value, &keys(), 1_000 + IDLE_TIMEOUT_SECS),
+            Found::Active(session.clone())
+        );
+        assert_eq!(session.principal(), clerk());
+        assert_eq!(
+            Session::decode(&value, &keys(), 1_001 + IDLE_TIMEOUT_SECS),
+            Found::Ended
+        );
+        let mut busy = session.clone();
+        busy.seen_at = 1_000 + MAX_AGE_SECS;
+        let value = busy.encode(&keys());
+        assert_eq!(
+            Session::decode(&value, &keys(), 1_001 + MAX_AGE_SECS),
+            Found::Ended
+        );
+    }
+
+    #[test]
+    fn a_changed_or_foreign_cookie_is_no_session() {
+        let session = Session::begin(&clerk(), 1_000).unwrap();
+        let value = session.encode(&keys());
+        let (payload, tag) = value.split_once('.').unwrap();
+        // Another agency written into the payload, the old signature kept.
+        let mut forged = session.clone();
+        forged.agency = "SGDDT-HCM".into();
+        let forged_payload = forged.encode(&keys());
+        let forged_payload = forged_payload.split_once('.').unwrap().0;
+        for bad in [
+            format!("{forged_payload}.{tag}"),
+            format!("{payload}."),
+            payload.to_owned(),
+            String::new(),
+            "x".repeat(MAX_COOKIE_BYTES + 1),
+        ] {
+            assert_eq!(Session::decode(&bad, &keys(), 1_000), Found::None, "{bad}");
+        }
+        let other = Keys::from_secret(b"another secret of thirty-two bytes");
+        assert_eq!(Session::decode(&value, &other, 1_000), Found::None);
+    }
+
+    #[test]
+    fn citizens_get_no_session_and_each_login_its_own_id() {
+        let citizen = Principal::Citizen {
+            pin: motcua_core::pin::Pin::parse("001207001234").unwrap(),
+            name: "Minh".into(),
+            assurance_level: 2,
+        };
+        assert!(Session::begin(&citizen, 0).is_none());
+        let (a, b) = (
+            Session::begin(&clerk(), 0).unwrap(),
+            Session::begin(&clerk(), 0).unwrap(),
+        );
+        assert_ne!(a.sid, b.sid);
+    }
+
+    #[test]
+    fn the_cookie_is_http_only_lax_and_secure_under_https() {
+        let session = Session::begin(&clerk(), 0).unwrap();
+        let plain = session.cookie(&keys(), false);
+        assert!(plain.contains("; HttpOnly; SameSite=Lax; Path=/console"));
+        assert!(!plain.contains("Secure"));
+        assert!(session.cookie(&keys(), true).ends_with("; Secure"));
+        assert!(cleared_cookie(false).contains("Max-Age=0"));
+    }
+}
