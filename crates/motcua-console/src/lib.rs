@@ -8,8 +8,10 @@
 //! (`/v1/auth/login?kind=staff&return_to=/console/`); the API's callback hands a login that
 //! returns here to [`login::complete`], which starts the console's session (a signed
 //! cookie, `session.rs`). Every form that changes something carries a CSRF token
-//! (`csrf.rs`). See docs/CONSOLE.md.
+//! (`csrf.rs`). Desk clerks take dossiers at the counter (`counter/`). See
+//! docs/CONSOLE.md.
 
+mod counter;
 mod csrf;
 mod dates;
 mod documents;
@@ -97,6 +99,20 @@ pub fn router<E: Engine>(engine: E) -> Router {
             post(documents::attach_result::<E>),
         )
         .route("/console/documents/{id}", get(documents::download::<E>))
+        .route(
+            "/console/counter",
+            get(counter::start_page::<E>).post(counter::start::<E>),
+        )
+        .route("/console/counter/{id}", get(counter::draft_page::<E>))
+        .route("/console/counter/{id}/form", post(counter::save::<E>))
+        .route(
+            "/console/counter/{id}/documents/{key}/paper",
+            post(counter::paper::<E>),
+        )
+        .route(
+            "/console/counter/{id}/documents/{key}",
+            post(counter::upload::<E>),
+        )
         .route("/console/dossiers/{id}/slips/{kind}", get(slips::page::<E>))
         .route(
             "/console/{*rest}",

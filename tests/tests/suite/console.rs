@@ -4,6 +4,7 @@
 //! skips it. Screenshots go to `target/console-screenshots/` (docs/CONSOLE.md).
 
 mod browser;
+mod counter;
 mod guards;
 mod journey;
 mod sessions;
