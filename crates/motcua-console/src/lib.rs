@@ -8,8 +8,8 @@
 //! (`/v1/auth/login?kind=staff&return_to=/console/`); the API's callback hands a login that
 //! returns here to [`login::complete`], which starts the console's session (a signed
 //! cookie, `session.rs`). Every form that changes something carries a CSRF token
-//! (`csrf.rs`). Desk clerks take dossiers at the counter (`counter/`). See
-//! docs/CONSOLE.md.
+//! (`csrf.rs`). Desk clerks take dossiers at the counter (`counter/`); every member of
+//! staff reads the indicator reports their role allows (`reports/`). See docs/CONSOLE.md.
 
 mod counter;
 mod csrf;
@@ -21,6 +21,7 @@ mod keys;
 pub mod login;
 mod page;
 mod queues;
+mod reports;
 mod session;
 mod slips;
 mod staff;
@@ -113,6 +114,8 @@ pub fn router<E: Engine>(engine: E) -> Router {
             "/console/counter/{id}/documents/{key}",
             post(counter::upload::<E>),
         )
+        .route("/console/reports", get(reports::page::<E>))
+        .route("/console/reports/indicators.csv", get(reports::csv::<E>))
         .route("/console/dossiers/{id}/slips/{kind}", get(slips::page::<E>))
         .route(
             "/console/{*rest}",

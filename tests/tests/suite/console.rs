@@ -7,4 +7,5 @@ mod browser;
 mod counter;
 mod guards;
 mod journey;
+mod reports;
 mod sessions;
