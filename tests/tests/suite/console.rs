@@ -9,5 +9,6 @@ mod browser;
 mod counter;
 mod guards;
 mod journey;
+mod no_javascript;
 mod reports;
 mod sessions;
