@@ -59,6 +59,8 @@ pub struct Settings {
     /// The engine's public origin (`https://host[:port]`): a form posted from anywhere else
     /// is refused.
     origin: String,
+    /// A session with no request for this long is over (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
+    idle_timeout_secs: i64,
 }
 
 impl Settings {
@@ -72,7 +74,14 @@ impl Settings {
             origin: url
                 .map(|u| u.origin().ascii_serialization())
                 .unwrap_or_default(),
+            idle_timeout_secs: session::IDLE_TIMEOUT_SECS,
         }
+    }
+
+    /// A session idle timeout other than the default 30 minutes (at least a second).
+    pub fn with_idle_timeout(mut self, secs: i64) -> Settings {
+        self.idle_timeout_secs = secs.max(1);
+        self
     }
 }
 
