@@ -93,34 +93,91 @@ fn ascii_file_name(name: &str) -> String {
         .collect()
 }
 
-/// The result form's fields.
-#[derive(Default)]
-struct ResultForm {
-    token: Option<String>,
-    result_code: Option<String>,
-    file: Option<(Option<String>, Option<String>, Bytes)>,
+/// A file posted with a form.
+pub struct PostedFile {
+    pub name: Option<String>,
+    /// The media type the browser declared.
+    pub declared: Option<String>,
+    pub bytes: Bytes,
 }
 
-async fn read_result_form(mut multipart: Multipart) -> Result<ResultForm, String> {
-    let mut form = ResultForm::default();
+/// A multipart form: its text fields and its file (the field `file`).
+#[derive(Default)]
+pub struct Posted {
+    pub fields: Vec<(String, String)>,
+    pub file: Option<PostedFile>,
+}
+
+impl Posted {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The posted file, if one was chosen.
+    pub fn chosen_file(self, what: &str) -> Result<PostedFile, ServiceError> {
+        self.file
+            .filter(|f| !f.bytes.is_empty())
+            .ok_or_else(|| ServiceError::new(Code::EmptyFile, format!("chọn {what}")))
+    }
+}
+
+/// Reads a multipart form (within the console's body limit).
+pub async fn read_posted(mut multipart: Multipart) -> Result<Posted, String> {
+    let mut form = Posted::default();
     while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
-        match field.name() {
-            Some(crate::csrf::FIELD) => {
-                form.token = Some(field.text().await.map_err(|e| e.body_text())?)
-            }
-            Some("result_code") => {
-                form.result_code = Some(field.text().await.map_err(|e| e.body_text())?)
-            }
-            Some("file") => {
-                let name = field.file_name().map(str::to_owned);
+        match field.name().map(str::to_owned) {
+            Some(name) if name == "file" => {
+                let file_name = field.file_name().map(str::to_owned);
                 let declared = field.content_type().map(str::to_owned);
                 let bytes = field.bytes().await.map_err(|e| e.body_text())?;
-                form.file = Some((name, declared, bytes));
+                form.file = Some(PostedFile {
+                    name: file_name,
+                    declared,
+                    bytes,
+                });
             }
-            _ => {}
+            Some(name) => {
+                let text = field.text().await.map_err(|e| e.body_text())?;
+                form.fields.push((name, text));
+            }
+            None => {}
         }
     }
     Ok(form)
+}
+
+/// As the API checks an upload: the file's leading bytes must be of the type declared.
+pub fn check_sniffed(bytes: &[u8], content_type: &str) -> Result<(), ServiceError> {
+    let found = motcua_core::media::sniff(bytes);
+    if found == Some(content_type) {
+        return Ok(());
+    }
+    Err(ServiceError::new(
+        Code::ContentMismatch,
+        format!(
+            "tệp được khai là {content_type} nhưng nội dung là {}",
+            found.unwrap_or("một loại không được chấp nhận")
+        ),
+    ))
+}
+
+/// The whole body of a file, as a stream for the file store.
+pub fn stream_of(bytes: Bytes) -> ByteStream {
+    Box::pin(futures::stream::once(async move { Ok(bytes) }))
+}
+
+/// A refused or interrupted upload as the engine's refusal.
+pub fn upload_refusal(error: UploadError) -> ServiceError {
+    match error {
+        UploadError::Refused(e) => e,
+        UploadError::Interrupted(e) => ServiceError::new(
+            Code::UploadInterrupted,
+            format!("tải tệp bị gián đoạn: {e}"),
+        ),
+    }
 }
 
 /// The result's upload: attached, and back to the dossier to issue it.
@@ -134,7 +191,7 @@ pub async fn attach_result<E: Engine>(
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    let form = match read_result_form(multipart).await {
+    let form = match read_posted(multipart).await {
         Ok(form) => form,
         Err(why) => {
             return PageError::new(
@@ -145,7 +202,7 @@ pub async fn attach_result<E: Engine>(
             .into_response()
         }
     };
-    if let Err(refused) = checked_token(&staff, form.token.as_deref()) {
+    if let Err(refused) = checked_token(&staff, form.field(crate::csrf::FIELD)) {
         return refused.into_response();
     }
     match attach(&engine, &staff, id, form).await {
@@ -170,25 +227,17 @@ async fn attach<E: Engine>(
     engine: &E,
     staff: &Staff,
     id: uuid::Uuid,
-    form: ResultForm,
+    form: Posted,
 ) -> Result<String, ServiceError> {
     let services = engine.services();
-    let code = form.result_code.unwrap_or_default().trim().to_owned();
-    let Some((file_name, declared, bytes)) = form.file.filter(|(_, _, b)| !b.is_empty()) else {
-        return Err(ServiceError::new(Code::EmptyFile, "chọn tệp kết quả"));
-    };
-    let content_type = declared.unwrap_or_default();
-    // As the API checks an upload: the file's leading bytes must be of the type declared.
-    let found = motcua_core::media::sniff(&bytes);
-    if found != Some(content_type.as_str()) {
-        return Err(ServiceError::new(
-            Code::ContentMismatch,
-            format!(
-                "tệp được khai là {content_type} nhưng nội dung là {}",
-                found.unwrap_or("một loại không được chấp nhận")
-            ),
-        ));
-    }
+    let code = form
+        .field("result_code")
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let file = form.chosen_file("tệp kết quả")?;
+    let content_type = file.declared.unwrap_or_default();
+    check_sniffed(&file.bytes, &content_type)?;
     let accepted = results::accept(
         services,
         &staff.principal,
@@ -196,18 +245,13 @@ async fn attach<E: Engine>(
         &code,
         Declared {
             content_type: &content_type,
-            length: Some(bytes.len() as u64),
-            file_name: file_name.as_deref(),
+            length: Some(file.bytes.len() as u64),
+            file_name: file.name.as_deref(),
         },
     )
     .await?;
-    let stream: ByteStream = Box::pin(futures::stream::once(async move { Ok(bytes) }));
-    match results::store(services, &staff.principal, accepted, stream).await {
-        Ok(_) => Ok(code),
-        Err(UploadError::Refused(e)) => Err(e),
-        Err(UploadError::Interrupted(e)) => Err(ServiceError::new(
-            Code::UploadInterrupted,
-            format!("tải tệp bị gián đoạn: {e}"),
-        )),
-    }
+    results::store(services, &staff.principal, accepted, stream_of(file.bytes))
+        .await
+        .map_err(upload_refusal)?;
+    Ok(code)
 }

@@ -64,6 +64,11 @@ pub async fn page<E: Engine>(
         Err(e) => return e.into_response(),
     };
     let outcome = match (notice.done, notice.result) {
+        // A counter dossier just submitted: the desk receives it and prints the receipt.
+        (Some(action), _) if action == "submit" => Outcome::Done(
+            "Đã nộp hồ sơ. Tiếp nhận hồ sơ để in Giấy tiếp nhận hồ sơ và hẹn trả kết quả."
+                .to_owned(),
+        ),
         (Some(action), _) => Outcome::Done(format!("Đã thực hiện: {}.", words::action(&action))),
         (None, Some(name)) => Outcome::Done(format!("Đã đính kèm kết quả điện tử: {name}.")),
         (None, None) => Outcome::None,

@@ -60,6 +60,14 @@ pub fn explain(error: &ServiceError) -> String {
         Code::ResultDocumentMissing => "Cần đính kèm kết quả điện tử trước khi ban hành.",
         Code::NotClaimed => "Chưa có ai nhận xử lý hồ sơ này.",
         Code::StaffOnly => "Chỉ dành cho cán bộ.",
+        Code::OtherAgency => {
+            "Bạn chỉ xem được số liệu của cơ quan mình; giám sát xem được số liệu của mọi cơ quan."
+        }
+        Code::DeskClerksOnly => "Chỉ cán bộ tiếp nhận (bộ phận một cửa) nhận hồ sơ tại quầy.",
+        Code::DossierNotEditable => {
+            "Hồ sơ không còn sửa được (đã nộp hoặc không do bạn tiếp nhận)."
+        }
+        Code::PrefilledFieldLocked => "Thông tin lấy từ CSDL dân cư không sửa được.",
         Code::InternalError => "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.",
         _ => "Yêu cầu bị từ chối.",
     };

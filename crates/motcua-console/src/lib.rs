@@ -8,8 +8,10 @@
 //! (`/v1/auth/login?kind=staff&return_to=/console/`); the API's callback hands a login that
 //! returns here to [`login::complete`], which starts the console's session (a signed
 //! cookie, `session.rs`). Every form that changes something carries a CSRF token
-//! (`csrf.rs`). See docs/CONSOLE.md.
+//! (`csrf.rs`). Desk clerks take dossiers at the counter (`counter/`); every member of
+//! staff reads the indicator reports their role allows (`reports/`). See docs/CONSOLE.md.
 
+mod counter;
 mod csrf;
 mod dates;
 mod documents;
@@ -19,6 +21,7 @@ mod keys;
 pub mod login;
 mod page;
 mod queues;
+mod reports;
 mod session;
 mod slips;
 mod staff;
@@ -56,6 +59,8 @@ pub struct Settings {
     /// The engine's public origin (`https://host[:port]`): a form posted from anywhere else
     /// is refused.
     origin: String,
+    /// A session with no request for this long is over (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
+    idle_timeout_secs: i64,
 }
 
 impl Settings {
@@ -69,7 +74,14 @@ impl Settings {
             origin: url
                 .map(|u| u.origin().ascii_serialization())
                 .unwrap_or_default(),
+            idle_timeout_secs: session::IDLE_TIMEOUT_SECS,
         }
+    }
+
+    /// A session idle timeout other than the default 30 minutes (at least a second).
+    pub fn with_idle_timeout(mut self, secs: i64) -> Settings {
+        self.idle_timeout_secs = secs.max(1);
+        self
     }
 }
 
@@ -97,6 +109,22 @@ pub fn router<E: Engine>(engine: E) -> Router {
             post(documents::attach_result::<E>),
         )
         .route("/console/documents/{id}", get(documents::download::<E>))
+        .route(
+            "/console/counter",
+            get(counter::start_page::<E>).post(counter::start::<E>),
+        )
+        .route("/console/counter/{id}", get(counter::draft_page::<E>))
+        .route("/console/counter/{id}/form", post(counter::save::<E>))
+        .route(
+            "/console/counter/{id}/documents/{key}/paper",
+            post(counter::paper::<E>),
+        )
+        .route(
+            "/console/counter/{id}/documents/{key}",
+            post(counter::upload::<E>),
+        )
+        .route("/console/reports", get(reports::page::<E>))
+        .route("/console/reports/indicators.csv", get(reports::csv::<E>))
         .route("/console/dossiers/{id}/slips/{kind}", get(slips::page::<E>))
         .route(
             "/console/{*rest}",

@@ -73,10 +73,29 @@ pub fn layout(title: &str, who: Option<&Who>, main: Markup) -> Markup {
                         }
                     }
                 }
+                @if let Some(who) = who {
+                    (nav(who))
+                }
                 main id="main" tabindex="-1" {
                     h1 { (title) }
                     (main)
                 }
+            }
+        }
+    }
+}
+
+/// The console's sections, as the member of staff's roles open them: the counter is the
+/// desk clerks'; reports are every staff member's (their own agency, or any for a
+/// supervisor), as the API's reports are.
+fn nav(who: &Who) -> Markup {
+    let clerk = who.roles.iter().any(|r| r == "desk_clerk");
+    html! {
+        nav class="sections" aria-label="Chức năng" {
+            ul {
+                li { a href="/console/" { "Hàng đợi" } }
+                @if clerk { li { a href="/console/counter" id="nav-counter" { "Tiếp nhận tại quầy" } } }
+                li { a href="/console/reports" id="nav-reports" { "Báo cáo" } }
             }
         }
     }

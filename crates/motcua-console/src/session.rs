@@ -18,14 +18,15 @@ use serde::{Deserialize, Serialize};
 
 pub const COOKIE: &str = "motcua_console";
 
-/// A session with no request for this long is over: a desk left unattended.
+/// A session with no request for this long is over: a desk left unattended. The default of
+/// `MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`.
 pub const IDLE_TIMEOUT_SECS: i64 = 30 * 60;
 
 /// A session ends this long after its login, whatever happened since: a working day.
 pub const MAX_AGE_SECS: i64 = 10 * 60 * 60;
 
 /// The cookie is written again (its idle clock reset) at most this often, not on every
-/// request.
+/// request (and at least twice per idle timeout, should that be shorter).
 const REFRESH_AFTER_SECS: i64 = 60;
 
 /// A signed cookie is a few hundred bytes; anything much longer is not one of ours.
@@ -104,8 +105,9 @@ impl Session {
         format!("{payload}.{tag}")
     }
 
-    /// The session a cookie value holds, if the engine signed it and it has not ended.
-    pub fn decode(value: &str, keys: &Keys, now: i64) -> Found {
+    /// The session a cookie value holds, if the engine signed it and it has not ended (had
+    /// a request in the last `idle_secs`, and is not older than [`MAX_AGE_SECS`]).
+    pub fn decode(value: &str, keys: &Keys, now: i64, idle_secs: i64) -> Found {
         if value.len() > MAX_COOKIE_BYTES {
             return Found::None;
         }
@@ -125,15 +127,15 @@ impl Session {
         else {
             return Found::None;
         };
-        if now - session.seen_at > IDLE_TIMEOUT_SECS || now - session.login_at > MAX_AGE_SECS {
+        if now - session.seen_at > idle_secs || now - session.login_at > MAX_AGE_SECS {
             return Found::Ended;
         }
         Found::Active(session)
     }
 
     /// Whether the cookie should be written again now, to keep the session alive.
-    pub fn needs_refresh(&self, now: i64) -> bool {
-        now - self.seen_at >= REFRESH_AFTER_SECS
+    pub fn needs_refresh(&self, now: i64, idle_secs: i64) -> bool {
+        now - self.seen_at >= REFRESH_AFTER_SECS.min(idle_secs / 2)
     }
 
     /// The `Set-Cookie` value that keeps this session.
@@ -187,19 +189,32 @@ mod tests {
         let session = Session::begin(&clerk(), 1_000).unwrap();
         let value = session.encode(&keys());
         assert_eq!(
-            Session::decode(&value, &keys(), 1_000 + IDLE_TIMEOUT_SECS),
+            Session::decode(
+                &value,
+                &keys(),
+                1_000 + IDLE_TIMEOUT_SECS,
+                IDLE_TIMEOUT_SECS
+            ),
             Found::Active(session.clone())
         );
         assert_eq!(session.principal(), clerk());
         assert_eq!(
-            Session::decode(&value, &keys(), 1_001 + IDLE_TIMEOUT_SECS),
+            Session::decode(
+                &value,
+                &keys(),
+                1_001 + IDLE_TIMEOUT_SECS,
+                IDLE_TIMEOUT_SECS
+            ),
             Found::Ended
         );
+        // A shorter idle timeout set by configuration ends it sooner, and refreshes sooner.
+        assert_eq!(Session::decode(&value, &keys(), 1_005, 4), Found::Ended);
+        assert!(session.needs_refresh(1_002, 4) && !session.needs_refresh(1_001, 4));
         let mut busy = session.clone();
         busy.seen_at = 1_000 + MAX_AGE_SECS;
         let value = busy.encode(&keys());
         assert_eq!(
-            Session::decode(&value, &keys(), 1_001 + MAX_AGE_SECS),
+            Session::decode(&value, &keys(), 1_001 + MAX_AGE_SECS, IDLE_TIMEOUT_SECS),
             Found::Ended
         );
     }
@@ -221,10 +236,17 @@ mod tests {
             String::new(),
             "x".repeat(MAX_COOKIE_BYTES + 1),
         ] {
-            assert_eq!(Session::decode(&bad, &keys(), 1_000), Found::None, "{bad}");
+            assert_eq!(
+                Session::decode(&bad, &keys(), 1_000, IDLE_TIMEOUT_SECS),
+                Found::None,
+                "{bad}"
+            );
         }
         let other = Keys::from_secret(b"another secret of thirty-two bytes");
-        assert_eq!(Session::decode(&value, &other, 1_000), Found::None);
+        assert_eq!(
+            Session::decode(&value, &other, 1_000, IDLE_TIMEOUT_SECS),
+            Found::None
+        );
     }
 
     #[test]

@@ -38,12 +38,12 @@ pub async fn with_session<E: Engine>(
     }
     let now = Utc::now().timestamp();
     let found = cookie_value(request.headers()).map_or(Found::None, |value| {
-        Session::decode(value, &settings.keys, now)
+        Session::decode(value, &settings.keys, now, settings.idle_timeout_secs)
     });
     let mut set_cookie = None;
     match found {
         Found::Active(mut session) => {
-            if session.needs_refresh(now) {
+            if session.needs_refresh(now, settings.idle_timeout_secs) {
                 session.seen_at = now;
                 set_cookie = Some(session.cookie(&settings.keys, settings.secure));
             }

@@ -164,6 +164,29 @@ pub fn field(key: &str) -> &str {
     }
 }
 
+/// An option of a form's list (a value of the schema's `enum`), by its value.
+pub fn choice(value: &str) -> &str {
+    match value {
+        "thpt" => "Bằng tốt nghiệp trung học phổ thông",
+        "thcs" => "Bằng tốt nghiệp trung học cơ sở",
+        "dai-hoc" => "Bằng đại học",
+        "chung-chi" => "Chứng chỉ",
+        "holder" => "Chính người được cấp văn bằng",
+        "representative" => "Người đại diện theo pháp luật hoặc được ủy quyền",
+        "parent" => "Cha, mẹ",
+        "child" => "Con",
+        "spouse" => "Vợ, chồng",
+        "sibling" => "Anh, chị, em ruột",
+        "heir" => "Người thừa kế",
+        "electronic" => "Nhận bản điện tử",
+        "counter" => "Nhận tại bộ phận một cửa",
+        "post" => "Nhận qua bưu chính",
+        "male" | "nam" => "Nam",
+        "female" | "nu" => "Nữ",
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

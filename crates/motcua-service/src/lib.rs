@@ -29,6 +29,7 @@ pub mod pages;
 pub mod queues;
 pub mod register;
 pub mod registration_slips;
+pub mod report_csv;
 pub mod reports;
 pub mod retention;
 pub mod slips;

@@ -139,7 +139,8 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         console: motcua_console::Settings::new(
             outside.token_secret.expose_secret().as_bytes(),
             &outside.public_url,
-        ),
+        )
+        .with_idle_timeout(config.console_idle_timeout_secs),
         public_url: outside.public_url,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),

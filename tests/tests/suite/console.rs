@@ -3,7 +3,12 @@
 //! own browser; a browser that cannot start fails the test with what to install, never
 //! skips it. Screenshots go to `target/console-screenshots/` (docs/CONSOLE.md).
 
+mod accessibility;
+mod axe;
 mod browser;
+mod counter;
 mod guards;
 mod journey;
+mod no_javascript;
+mod reports;
 mod sessions;

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use motcua_core::indicators::ALL;
+use motcua_service::report_csv;
 use motcua_service::reports::{
     self, DigitisationReport, IndicatorReport, ReportQuery, TimelinessReport,
 };
@@ -106,72 +106,19 @@ pub async fn timeliness(
     Ok(axum::Json(report).into_response())
 }
 
-/// The monthly report: one row per agency × procedure, every indicator's numerator,
-/// denominator, ratio and score. UTF-8 with a byte-order mark, so that spreadsheet programs
-/// show the Vietnamese names as they are.
+/// The monthly report as a CSV download (`motcua_service::report_csv`, the console's too).
 fn csv_report(report: &IndicatorReport) -> Result<Response, ApiError> {
-    let mut out = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    out.write_record(csv_header()).map_err(ApiError::internal)?;
-    let number = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_else(|| "N/A".into());
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    for row in &report.rows {
-        let mut record = vec![
-            report.from.to_string(),
-            report.to.to_string(),
-            text(&row.agency),
-            text(&row.agency_name),
-            text(&row.procedure),
-            text(&row.procedure_name),
-            row.dossiers.to_string(),
-            row.channels.online.to_string(),
-            row.channels.counter.to_string(),
-            row.channels.post.to_string(),
-        ];
-        for i in &row.indicators {
-            record.push(i.numerator.to_string());
-            record.push(i.denominator.to_string());
-            record.push(number(i.ratio));
-            record.push(number(i.score));
-        }
-        record.push(number(row.prefill_coverage));
-        out.write_record(&record).map_err(ApiError::internal)?;
-    }
-    let body = out.into_inner().map_err(ApiError::internal)?;
-    let file = format!("bao-cao-chi-so-{}-{}.csv", report.from, report.to);
-    let mut response = (StatusCode::OK, body).into_response();
+    let file = report_csv::monthly(report)?;
+    let mut response = (StatusCode::OK, file.bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.file_name))
+    {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
-}
-
-/// The monthly report's columns: the row's agency and procedure, its dossiers by channel,
-/// then each indicator's numerator, denominator, ratio and score.
-fn csv_header() -> Vec<String> {
-    let mut header = vec![
-        "Từ ngày".to_owned(),
-        "Đến ngày".to_owned(),
-        "Mã cơ quan".to_owned(),
-        "Tên cơ quan".to_owned(),
-        "Mã TTHC".to_owned(),
-        "Tên thủ tục hành chính".to_owned(),
-        "Số hồ sơ".to_owned(),
-        "Trực tuyến".to_owned(),
-        "Trực tiếp".to_owned(),
-        "Bưu chính".to_owned(),
-    ];
-    for id in ALL {
-        let code = id.code();
-        header.push(format!("{code} tử số"));
-        header.push(format!("{code} mẫu số"));
-        header.push(format!("{code} tỷ lệ"));
-        header.push(format!("{code} điểm"));
-    }
-    header.push("Tỷ lệ điền sẵn từ CSDL dân cư".to_owned());
-    header
 }

@@ -47,6 +47,16 @@ fn free_port() -> u16 {
 impl Browser {
     /// Starts chromedriver and a headless Chromium; panics, saying why, if either cannot.
     pub async fn start() -> Browser {
+        Browser::launch(true).await
+    }
+
+    /// The same, with JavaScript turned off in Chromium: pages run none of their own (the
+    /// test's helpers that run scripts in the page are not for it).
+    pub async fn start_without_javascript() -> Browser {
+        Browser::launch(false).await
+    }
+
+    async fn launch(javascript: bool) -> Browser {
         let chromium = program("chromium", "/usr/bin/chromium");
         let chromedriver = program("chromedriver", "/usr/bin/chromedriver");
         let port = free_port();
@@ -66,7 +76,7 @@ impl Browser {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        let capabilities = json!({
+        let mut capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
                 "binary": chromium,
@@ -83,6 +93,12 @@ impl Browser {
                 ],
             },
         });
+        if !javascript {
+            // Chromium's own setting for sites' JavaScript, as a policy sets it ("block"):
+            // pages run none of their scripts; WebDriver's commands still work.
+            capabilities["goog:chromeOptions"]["prefs"] =
+                json!({ "profile.managed_default_content_settings.javascript": 2 });
+        }
         let Value::Object(capabilities) = capabilities else {
             unreachable!("a JSON object")
         };
@@ -261,6 +277,15 @@ impl Browser {
             .await
             .expect("an Enter");
         self.wait_for_new_page("Enter").await;
+    }
+
+    /// Chooses the option `value` of the list `css`.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.find(css)
+            .await
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
     }
 
     pub async fn fill(&self, css: &str, text: &str) {

@@ -94,3 +94,35 @@ async fn a_session_started_on_one_process_works_on_another_until_logout() {
     }
     browser.close().await;
 }
+
+#[tokio::test]
+async fn a_session_idle_past_the_configured_timeout_asks_for_a_login_again() {
+    let engine = Engine::start_with(EngineOptions {
+        extra_env: vec![("MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS".into(), "4".into())],
+        ..Default::default()
+    })
+    .await;
+    let browser = Browser::start().await;
+    browser.log_in(&engine, CLERK).await;
+
+    // In use, a page every second for longer than the timeout: the session stays.
+    for _ in 0..6 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        browser.goto(&engine.at("/console/")).await;
+        assert_eq!(browser.path().await, "/console/", "still logged in");
+    }
+
+    // Left alone longer than the timeout: the next page is the login, saying why, and the
+    // cookie is gone.
+    tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+    browser.goto(&engine.at("/console/")).await;
+    assert_eq!(browser.path().await, "/console/login");
+    let page = browser.text("main").await;
+    assert!(page.contains("hết hạn do không hoạt động"), "{page}");
+    assert!(browser
+        .client
+        .get_named_cookie("motcua_console")
+        .await
+        .is_err());
+    browser.close().await;
+}

@@ -1,0 +1,495 @@
+//! A counter draft's page: the citizen as the register gave them, the papers received and
+//! their scans, and the form from the procedure's schema. Saving is the API's merge patch
+//! (`drafts::patch`); "save and submit" then the API's submission. A problem comes back
+//! beside its field in Vietnamese, with what was typed kept.
+
+use super::messages::{field_message, label};
+use super::schema_form::{self, Input, Kind, Node};
+use super::{desk_clerk_only, field_error};
+use crate::csrf::{self, checked_token};
+use crate::dossier::dossier_id;
+use crate::error::{explain, status_of, PageError};
+use crate::page::{self, Who};
+use crate::staff::Staff;
+use crate::{dates, words, Engine};
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{html, Markup};
+use motcua_core::procedure::Procedure;
+use motcua_service::view::DossierView;
+use motcua_service::{dossier_reads, drafts, submission, ServiceError};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// What the page says after a form.
+pub enum Outcome {
+    None,
+    Done(String),
+    /// A paper or a scan recorded for the requirement of this key.
+    Recorded(String),
+    Refused {
+        /// `form`, `submit`, or `doc:{requirement}`.
+        form: String,
+        error: ServiceError,
+        /// The form's fields as posted, shown again.
+        sent: Option<Vec<(String, String)>>,
+    },
+}
+
+impl Outcome {
+    fn error(&self) -> Option<&ServiceError> {
+        match self {
+            Outcome::Refused { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The problems at `pointer` of the refusal.
+    fn problems_at(&self, pointer: &str) -> Vec<&motcua_service::FieldProblem> {
+        self.error()
+            .map(|e| e.errors.iter().filter(|p| p.pointer == pointer).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    done: Option<String>,
+}
+
+/// The id attribute of the input at `pointer`.
+pub fn input_id(pointer: &str) -> String {
+    format!("f{}", pointer.replace('/', "-"))
+}
+
+pub async fn page<E: Engine>(
+    State(engine): State<E>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Query(notice): Query<Notice>,
+) -> Response {
+    if let Err(e) = desk_clerk_only(&staff) {
+        return e.into_response();
+    }
+    let id = match dossier_id(&id, &staff) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let outcome = match notice.done.as_deref() {
+        Some("form") => Outcome::Done("Đã lưu tờ khai.".to_owned()),
+        Some(key) => Outcome::Recorded(key.to_owned()),
+        None => Outcome::None,
+    };
+    render(&engine, &staff, id, outcome).await
+}
+
+/// The draft's page as `staff` sees it now; a dossier no longer a counter draft is shown
+/// on its own page.
+pub async fn render<E: Engine>(engine: &E, staff: &Staff, id: Uuid, outcome: Outcome) -> Response {
+    let services = engine.services();
+    let dossier = match dossier_reads::get(services, &staff.principal, id).await {
+        Ok(dossier) => dossier,
+        Err(e) => return PageError::service(&e, staff).into_response(),
+    };
+    if dossier.state != "draft" || dossier.channel != "counter" {
+        return Redirect::to(&format!("/console/dossiers/{id}")).into_response();
+    }
+    let Some(procedure) = services
+        .catalog
+        .version(&dossier.procedure.code, dossier.procedure.version)
+        .map(|p| p.as_ref())
+    else {
+        return PageError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Không tìm thấy phiên bản thủ tục của hồ sơ.",
+        )
+        .for_staff(staff)
+        .into_response();
+    };
+    let status = outcome
+        .error()
+        .map_or(StatusCode::OK, |e| status_of(e.code));
+    let body = html! {
+        @match &outcome {
+            Outcome::Done(text) => p class="notice" role="status" id="notice" { (text) },
+            Outcome::Recorded(key) => p class="notice" role="status" id="notice" {
+                "Đã ghi nhận giấy tờ: " (document_name(procedure, key)) "."
+            },
+            Outcome::Refused { error, .. } => (summary(procedure, error)),
+            Outcome::None => {},
+        }
+        (citizen(&dossier, procedure))
+        (super::scans::section(&dossier, procedure, staff, &outcome))
+        (form_section(&dossier, procedure, staff, &outcome))
+    };
+    let title = format!("Hồ sơ tại quầy: {}", procedure.spec().name.vi);
+    (status, page::layout(&title, Some(&Who::of(staff)), body)).into_response()
+}
+
+/// The refusal at the top, each problem a link to its field.
+fn summary(procedure: &Procedure, error: &ServiceError) -> Markup {
+    let form = &procedure.spec().form;
+    html! {
+        div class="error-summary" role="alert" id="refusal" {
+            h2 { "Chưa thực hiện được" }
+            @if error.errors.is_empty() {
+                p { (scan_or_general(error)) }
+            } @else {
+                p { "Hãy sửa các mục sau:" }
+                ul {
+                    @for problem in &error.errors {
+                        @if let Some(key) = problem.pointer.strip_prefix("/documents/") {
+                            li { a href=(format!("#doc-{key}")) { (document_name(procedure, key)) ": cần có bản giấy hoặc bản scan." } }
+                        } @else {
+                            li { a href=(format!("#{}", input_id(&problem.pointer))) {
+                                (label(&problem.pointer)) ": " (field_message(form, problem))
+                            } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A refusal without field problems, in Vietnamese (an upload's, or the engine's words).
+pub fn scan_or_general(error: &ServiceError) -> String {
+    use motcua_service::Code;
+    match error.code {
+        Code::MediaTypeNotAccepted => {
+            "Loại tệp không được chấp nhận cho giấy tờ này (chọn tệp PDF, JPEG hoặc PNG)."
+                .to_owned()
+        }
+        Code::FileTooLarge => "Tệp quá lớn so với giới hạn của giấy tờ này.".to_owned(),
+        Code::ContentMismatch => format!("Nội dung tệp không đúng loại tệp ({}).", error.detail),
+        Code::EmptyFile => "Chưa chọn tệp bản scan.".to_owned(),
+        _ => explain(error),
+    }
+}
+
+fn document_name(procedure: &Procedure, key: &str) -> String {
+    procedure
+        .spec()
+        .documents
+        .iter()
+        .find(|d| d.key == key)
+        .map_or_else(|| key.to_owned(), |d| d.name.clone())
+}
+
+/// Who the dossier is for, as the register gave them.
+fn citizen(d: &DossierView, _procedure: &Procedure) -> Markup {
+    let data = d.data.as_ref().unwrap_or(&Value::Null);
+    let prefill = d.prefill.as_ref().and_then(Value::as_object);
+    let find = |field: &str| {
+        prefill.and_then(|p| {
+            p.keys()
+                .find(|k| k.ends_with(&format!("/{field}")))
+                .and_then(|k| data.pointer(k))
+                .and_then(Value::as_str)
+        })
+    };
+    let read_at = prefill
+        .and_then(|p| {
+            p.values()
+                .find_map(|e| e.get("fetched_at"))
+                .and_then(Value::as_str)
+        })
+        .map(dates::date_time_text);
+    html! {
+        section aria-labelledby="h-citizen" id="citizen" {
+            h2 id="h-citizen" { "Công dân" }
+            dl class="facts" {
+                dt { "Họ và tên" }
+                dd id="citizen-name" { (find("full_name").unwrap_or("—")) }
+                dt { "Số định danh cá nhân" }
+                dd id="citizen-pin" { (find("pin").unwrap_or("—")) }
+                dt { "Tra cứu CSDL quốc gia về dân cư" }
+                dd {
+                    @match &read_at {
+                        Some(at) => { "lúc " (at) ", ghi nhận với tên cán bộ " (d.taken_by.as_deref().unwrap_or("—")) " và mục đích tiếp nhận hồ sơ tại quầy" },
+                        None => "Không có dữ liệu từ CSDL dân cư",
+                    }
+                }
+            }
+            @if d.flags.iter().any(|f| f == "not_in_register") {
+                p class="warning" id="not-in-register" {
+                    "Người này không có trong CSDL dân cư: cần nhận và kiểm tra giấy tờ thay thế (bên dưới)."
+                }
+            }
+        }
+    }
+}
+
+/// Whether the value at `pointer` was filled by the register and locked.
+fn locked(d: &DossierView, pointer: &str) -> bool {
+    d.prefill
+        .as_ref()
+        .and_then(|p| p.get(pointer))
+        .and_then(|e| e.get("locked"))
+        .and_then(Value::as_bool)
+        == Some(true)
+}
+
+fn form_section(
+    d: &DossierView,
+    procedure: &Procedure,
+    staff: &Staff,
+    outcome: &Outcome,
+) -> Markup {
+    let form = &procedure.spec().form;
+    let nodes = schema_form::fields(form);
+    let data = d.data.as_ref().unwrap_or(&Value::Null);
+    let sent = match outcome {
+        Outcome::Refused {
+            sent: Some(sent), ..
+        } => Some(sent.as_slice()),
+        _ => None,
+    };
+    let cx = FieldCx {
+        d,
+        form,
+        data,
+        sent,
+        outcome,
+    };
+    html! {
+        section aria-labelledby="h-form" id="form" {
+            h2 id="h-form" { "Tờ khai" }
+            p class="hint" { "Ngày nhập theo dạng dd/mm/yyyy. Thông tin lấy từ CSDL dân cư không sửa được ở đây." }
+            form method="post" action=(format!("/console/counter/{}/form", d.id)) id="form-draft" novalidate {
+                input type="hidden" name=(csrf::FIELD) value=(staff.csrf.as_str());
+                @for node in &nodes { (cx.node(node)) }
+                div class="buttons" {
+                    button type="submit" name="then" value="save" class="secondary" id="save" { "Lưu tờ khai" }
+                    " "
+                    button type="submit" name="then" value="submit" id="submit" { "Lưu và nộp hồ sơ" }
+                }
+            }
+        }
+    }
+}
+
+/// What each field of the form is rendered with.
+struct FieldCx<'a> {
+    d: &'a DossierView,
+    form: &'a Value,
+    data: &'a Value,
+    sent: Option<&'a [(String, String)]>,
+    outcome: &'a Outcome,
+}
+
+impl FieldCx<'_> {
+    fn node(&self, node: &Node<'_>) -> Markup {
+        match node {
+            Node::Group {
+                key,
+                children,
+                pointer,
+            } => html! {
+                fieldset id=(input_id(pointer)) {
+                    legend { (words::field(key)) }
+                    @for child in children { (self.node(child)) }
+                }
+            },
+            Node::Input(input) if input.kind == Kind::Unsupported => html! {},
+            Node::Input(input) if locked(self.d, &input.pointer) => self.locked(input),
+            Node::Input(input) => self.input(input),
+        }
+    }
+
+    fn locked(&self, input: &Input<'_>) -> Markup {
+        let value = self.data.pointer(&input.pointer);
+        let entry = self.d.prefill.as_ref().and_then(|p| p.get(&input.pointer));
+        let source = entry
+            .and_then(|e| e.get("source"))
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        html! {
+            div class="locked" id=(input_id(&input.pointer)) data-pointer=(input.pointer) {
+                span class="locked-label" { (words::field(&input.key)) ": " }
+                span class="value" { (schema_form::shown(input.kind, value)) }
+                span class="source" { "Nguồn: " (words::prefill_source(source)) " · không sửa được" }
+            }
+        }
+    }
+
+    /// The values posted for `pointer`, or the data's.
+    fn current(&self, input: &Input<'_>) -> Vec<String> {
+        match self.sent {
+            Some(sent) => sent
+                .iter()
+                .filter(|(name, _)| *name == input.pointer)
+                .map(|(_, v)| v.clone())
+                .collect(),
+            None => match (input.kind, self.data.pointer(&input.pointer)) {
+                (Kind::Choices(_), Some(Value::Array(items))) => {
+                    items.iter().map(schema_form::option_value).collect()
+                }
+                (kind, value) => vec![schema_form::shown(kind, value)],
+            },
+        }
+    }
+
+    fn input(&self, input: &Input<'_>) -> Markup {
+        let id = input_id(&input.pointer);
+        let error_id = format!("{id}-error");
+        let problems = self.outcome.problems_at(&input.pointer);
+        let message = problems.first().map(|p| field_message(self.form, p));
+        let values = self.current(input);
+        let value = values.first().cloned().unwrap_or_default();
+        let invalid = message.as_ref().map(|_| "true");
+        let described = message.as_ref().map(|_| error_id.clone());
+        let name = &input.pointer;
+        html! {
+            div class="field" {
+                @match input.kind {
+                    Kind::Choices(options) => {
+                        fieldset id=(id) aria-describedby=[described.as_deref()] {
+                            legend { (words::field(&input.key)) }
+                            (field_error(message.as_deref(), &error_id))
+                            @for (i, option) in options.iter().enumerate() {
+                                @let v = schema_form::option_value(option);
+                                @let option_id = format!("{id}-{i}");
+                                div class="check" {
+                                    input type="checkbox" id=(option_id) name=(name) value=(v) checked[values.contains(&v)];
+                                    label for=(option_id) { (words::choice(&v)) }
+                                }
+                            }
+                        }
+                    },
+                    _ => {
+                        label for=(id) { (words::field(&input.key)) }
+                        @if let Some(hint) = hint(input) { p class="hint" { (hint) } }
+                        (field_error(message.as_deref(), &error_id))
+                        @match input.kind {
+                            Kind::Choice(options) => {
+                                select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
+                                    option value="" { "— Chọn —" }
+                                    @for option in options {
+                                        @let v = schema_form::option_value(option);
+                                        option value=(v) selected[v == value] { (words::choice(&v)) }
+                                    }
+                                }
+                            },
+                            Kind::Boolean => {
+                                select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
+                                    option value="" { "— Chọn —" }
+                                    option value="true" selected[value == "true"] { "Có" }
+                                    option value="false" selected[value == "false"] { "Không" }
+                                }
+                            },
+                            Kind::Lines => {
+                                textarea id=(id) name=(name) rows="3" aria-invalid=[invalid] aria-describedby=[described.as_deref()] { (value) }
+                            },
+                            _ => {
+                                input type=(if input.kind == Kind::Email { "email" } else { "text" })
+                                    id=(id) name=(name) value=(value)
+                                    inputmode=[input_mode(input.kind)]
+                                    placeholder=[(input.kind == Kind::Date).then_some("dd/mm/yyyy")]
+                                    maxlength=[input.schema.get("maxLength").and_then(Value::as_u64)]
+                                    autocomplete="off"
+                                    aria-invalid=[invalid] aria-describedby=[described.as_deref()];
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    }
+}
+
+fn input_mode(kind: Kind<'_>) -> Option<&'static str> {
+    match kind {
+        Kind::Integer => Some("numeric"),
+        Kind::Number => Some("decimal"),
+        _ => None,
+    }
+}
+
+fn hint(input: &Input<'_>) -> Option<String> {
+    let number = |name: &str| input.schema.get(name).and_then(Value::as_f64);
+    match input.kind {
+        Kind::Date => Some("Dạng dd/mm/yyyy.".to_owned()),
+        Kind::Integer => match (number("minimum"), number("maximum")) {
+            (Some(min), Some(max)) => Some(format!("Số nguyên từ {min} đến {max}.")),
+            _ => None,
+        },
+        _ if input.key == "phone" => Some("10 chữ số, bắt đầu bằng số 0.".to_owned()),
+        _ => None,
+    }
+}
+
+/// The posted form: saved (a merge patch), then submitted when asked.
+pub async fn save<E: Engine>(
+    State(engine): State<E>,
+    staff: Staff,
+    Path(id): Path<String>,
+    Form(sent): Form<Vec<(String, String)>>,
+) -> Response {
+    let token = sent
+        .iter()
+        .find(|(name, _)| name == csrf::FIELD)
+        .map(|(_, v)| v.as_str());
+    if let Err(refused) = checked_token(&staff, token) {
+        return refused.into_response();
+    }
+    if let Err(e) = desk_clerk_only(&staff) {
+        return e.into_response();
+    }
+    let id = match dossier_id(&id, &staff) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
+    let then_submit = sent.iter().any(|(n, v)| n == "then" && v == "submit");
+    let fields: Vec<(String, String)> = sent
+        .into_iter()
+        .filter(|(name, _)| name.starts_with('/'))
+        .collect();
+    let refused =
+        |form: &str, error: ServiceError, fields: Vec<(String, String)>| Outcome::Refused {
+            form: form.to_owned(),
+            error,
+            sent: Some(fields),
+        };
+    let saved = save_fields(&engine, &staff, id, &fields).await;
+    if let Err(error) = saved {
+        return render(&engine, &staff, id, refused("form", error, fields)).await;
+    }
+    if !then_submit {
+        return Redirect::to(&format!("/console/counter/{id}?done=form")).into_response();
+    }
+    match submission::submit(engine.services(), &staff.principal, None, id).await {
+        Ok(_) => Redirect::to(&format!("/console/dossiers/{id}?done=submit")).into_response(),
+        Err(error) => render(&engine, &staff, id, refused("submit", error, fields)).await,
+    }
+}
+
+/// The form's fields as the draft's merge patch, through the API's patch use case.
+async fn save_fields<E: Engine>(
+    engine: &E,
+    staff: &Staff,
+    id: Uuid,
+    fields: &[(String, String)],
+) -> Result<(), ServiceError> {
+    let services = engine.services();
+    let dossier = dossier_reads::get(services, &staff.principal, id).await?;
+    let Some(procedure) = services
+        .catalog
+        .version(&dossier.procedure.code, dossier.procedure.version)
+    else {
+        return Err(ServiceError::internal(
+            "the draft's procedure version is not loaded",
+        ));
+    };
+    let form = &procedure.spec().form;
+    let nodes = schema_form::fields(form);
+    let data = dossier.data.clone().unwrap_or(Value::Object(Map::new()));
+    let patch = schema_form::patch(&nodes, fields, &data, &|p| locked(&dossier, p));
+    if patch.as_object().is_some_and(Map::is_empty) {
+        return Ok(());
+    }
+    drafts::patch(services, &staff.principal, id, &patch).await?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! The console with JavaScript turned off in Chromium: the login, the queues, a dossier
+//! taken and received, its receipt, the counter's form with a mistake, the reports and the
+//! logout all work by links and form posts alone. The test itself runs no script in the
+//! pages either: it clicks, types and reads as a user would.
+
+use super::browser::Browser;
+use motcua_tests::accounts::{CLERK, MINH};
+use motcua_tests::{dossiers, login, Engine};
+use std::time::{Duration, Instant};
+
+/// Clicks `css` and waits for the page at another address that has `then`.
+async fn click_to(browser: &Browser, css: &str, then: &str) {
+    let before = browser.client.current_url().await.expect("a URL");
+    browser.click(css).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let now = browser.client.current_url().await.ok();
+        if now.is_some_and(|u| u != before) && browser.has(then).await {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no page with {then} after clicking {css} (at {})",
+            browser.path().await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_console_works_with_javascript_turned_off() {
+    let engine = Engine::start_at("2026-11-23T08:00:00+07:00").await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let id = dossiers::submitted_copy(&engine, &reqwest::Client::new(), &minh).await;
+    let browser = Browser::start_without_javascript().await;
+
+    // JavaScript is off: a page's script does not run, its <noscript> shows.
+    browser
+        .goto("data:text/html,<noscript><p id=off>off</p></noscript><script>document.write('<p id=on>on</p>')</script>")
+        .await;
+    assert!(browser.has("#off").await && !browser.has("#on").await);
+
+    // The login: the console's button, the identity provider's form, back to the queues.
+    browser.goto(&engine.at("/console/")).await;
+    assert_eq!(browser.path().await, "/console/login");
+    click_to(&browser, "#login", "#username").await;
+    browser.fill("#username", CLERK).await;
+    browser.fill("#password", "matkhau").await;
+    click_to(&browser, "button[type=submit]", "#who").await;
+    assert_eq!(browser.path().await, "/console/");
+
+    // Take the next dossier (a form post), receive it (another), print its receipt.
+    click_to(
+        &browser,
+        "tr[data-queue='3.000465:submitted'] button",
+        "#form-receive",
+    )
+    .await;
+    assert_eq!(browser.path().await, format!("/console/dossiers/{id}"));
+    click_to(&browser, "#form-receive button", "#notice").await;
+    assert_eq!(
+        browser.attr("#state", "data-state").await.as_deref(),
+        Some("processing")
+    );
+    click_to(&browser, "#slips a[data-slip='receipt']", "main.slip").await;
+    assert!(browser
+        .text("main.slip")
+        .await
+        .contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
+    click_to(&browser, ".slip-tools a", "#timeline").await;
+
+    // The counter: a draft for Minh, a mistake told beside its field.
+    click_to(&browser, "#nav-counter", "#form-start").await;
+    browser.fill("#citizen", MINH).await;
+    browser.select("#procedure", dossiers::COPY).await;
+    click_to(&browser, "#form-start button[type=submit]", "#form-draft").await;
+    browser.fill("#f-applicant-phone", "12").await;
+    click_to(&browser, "#save", "#f-applicant-phone-error").await;
+    assert!(browser
+        .text("#f-applicant-phone-error")
+        .await
+        .contains("10 chữ số"));
+
+    // The reports' form (a GET), then the logout (a post).
+    click_to(&browser, "#nav-reports", "#form-period").await;
+    browser.fill("#from", "01/11/2026").await;
+    click_to(&browser, "#form-period button", "#indicator-table").await;
+    assert!(browser.text("#period").await.contains("01/11/2026"));
+    click_to(&browser, "form.logout button", "#login").await;
+    assert!(browser.text("main").await.contains("Bạn đã đăng xuất"));
+    browser.close().await;
+}
