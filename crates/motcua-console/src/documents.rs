@@ -124,8 +124,22 @@ impl Posted {
     }
 }
 
+/// A multipart form `staff` posted, once its CSRF token is checked: a form that cannot be
+/// read, or carries no valid token, is refused before anything is done with it.
+pub async fn posted_by(staff: &Staff, multipart: Multipart) -> Result<Posted, PageError> {
+    let posted = read_posted(multipart).await.map_err(|why| {
+        PageError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Biểu mẫu không đọc được: {why}"),
+        )
+        .for_staff(staff)
+    })?;
+    checked_token(staff, posted.field(crate::csrf::FIELD))?;
+    Ok(posted)
+}
+
 /// Reads a multipart form (within the console's body limit).
-pub async fn read_posted(mut multipart: Multipart) -> Result<Posted, String> {
+async fn read_posted(mut multipart: Multipart) -> Result<Posted, String> {
     let mut form = Posted::default();
     while let Some(field) = multipart.next_field().await.map_err(|e| e.body_text())? {
         match field.name().map(str::to_owned) {
@@ -191,20 +205,10 @@ pub async fn attach_result<E: Engine>(
         Ok(id) => id,
         Err(e) => return e.into_response(),
     };
-    let form = match read_posted(multipart).await {
+    let form = match posted_by(&staff, multipart).await {
         Ok(form) => form,
-        Err(why) => {
-            return PageError::new(
-                StatusCode::BAD_REQUEST,
-                format!("Biểu mẫu không đọc được: {why}"),
-            )
-            .for_staff(&staff)
-            .into_response()
-        }
+        Err(refused) => return refused.into_response(),
     };
-    if let Err(refused) = checked_token(&staff, form.field(crate::csrf::FIELD)) {
-        return refused.into_response();
-    }
     match attach(&engine, &staff, id, form).await {
         Ok(code) => {
             let query = url::form_urlencoded::Serializer::new(String::new())

@@ -19,10 +19,9 @@ use motcua_service::view::DossierView;
 use motcua_service::ServiceError;
 use serde::Deserialize;
 
-/// How many of each queue's newest dossiers are looked through for the ones the caller
-/// holds. The use cases list an agency's dossiers by state, not by holder; a holder filter
-/// in the service would make this exact (docs/CONSOLE.md, "Known limits").
-const SCAN_PER_QUEUE: i64 = 200;
+/// How many of the dossiers the caller holds are listed (the newest): a desk works a few
+/// at a time.
+const HELD_LISTED: i64 = 200;
 
 #[derive(Deserialize)]
 pub struct Notice {
@@ -54,7 +53,7 @@ async fn render<E: Engine>(
     };
     // Queues with work in them first, each group in the engine's order.
     list.items.sort_by_key(|q| q.count == 0);
-    let held = match held_by(engine, staff, &list.items).await {
+    let held = match held_by(engine, staff).await {
         Ok(held) => held,
         Err(e) => return PageError::service(&e, staff).into_response(),
     };
@@ -171,32 +170,22 @@ fn step_deadline(d: &DossierView) -> Option<DateTime<FixedOffset>> {
         .or(d.due_at)
 }
 
-/// The dossiers of the caller's queues that the caller holds, due first.
-async fn held_by<E: Engine>(
-    engine: &E,
-    staff: &Staff,
-    queues: &[QueueView],
-) -> Result<Vec<DossierView>, ServiceError> {
-    let mut held = Vec::new();
-    for queue in queues.iter().filter(|q| q.count > q.unclaimed) {
-        let page = dossier_reads::list(
-            engine.services(),
-            &staff.principal,
-            ListQuery {
-                limit: SCAN_PER_QUEUE,
-                after: None,
-                state: Some(&queue.state),
-                procedure: Some(&queue.procedure),
-                overdue: false,
-            },
-        )
-        .await?;
-        held.extend(
-            page.items
-                .into_iter()
-                .filter(|d| d.assigned_to.as_deref() == Some(staff.session.sub.as_str())),
-        );
-    }
+/// The dossiers the caller holds, due first.
+async fn held_by<E: Engine>(engine: &E, staff: &Staff) -> Result<Vec<DossierView>, ServiceError> {
+    let page = dossier_reads::list(
+        engine.services(),
+        &staff.principal,
+        ListQuery {
+            limit: HELD_LISTED,
+            after: None,
+            state: None,
+            procedure: None,
+            overdue: false,
+            held_by_me: true,
+        },
+    )
+    .await?;
+    let mut held = page.items;
     held.sort_by_key(step_deadline);
     Ok(held)
 }

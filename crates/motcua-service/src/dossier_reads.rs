@@ -44,6 +44,8 @@ pub struct ListQuery<'a> {
     pub procedure: Option<&'a str>,
     /// Staff only: dossiers past their due date and not finished.
     pub overdue: bool,
+    /// Staff only: the dossiers the caller holds.
+    pub held_by_me: bool,
 }
 
 /// A page of dossiers.
@@ -74,6 +76,7 @@ pub async fn list(
                 state: query.state,
                 procedure_code: query.procedure,
                 overdue_at: query.overdue.then(|| services.clock.now()),
+                held_by: query.held_by_me.then(|| principal.subject()),
             };
             db.dossiers_of_agency(agency, filter, page).await?
         }

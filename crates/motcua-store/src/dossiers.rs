@@ -334,6 +334,7 @@ pub async fn list_for_agency(
            and ($4::timestamptz is null or (closed_at is null and clock_paused_at is null
                                              and coalesce(due_at, ack_due_at) < $4))
            and ($5::timestamptz is null or (created_at, id) < ($5, $6))
+           and ($8::text is null or assigned_to = $8)
          order by created_at desc, id desc
          limit $7"
         ))
@@ -344,6 +345,7 @@ pub async fn list_for_agency(
         .bind(after.map(|a| a.created_at))
         .bind(after.map(|a| a.id))
         .bind(limit)
+        .bind(filter.held_by)
         .fetch_all(executor)
         .await?,
     )

@@ -127,6 +127,7 @@ pub async fn list(
         state: params.state.as_deref(),
         procedure: params.procedure.as_deref(),
         overdue: params.overdue.unwrap_or(false),
+        held_by_me: false,
     };
     let page = dossier_reads::list(&state.services, &principal, query).await?;
     Ok(Json(Page {

@@ -5,15 +5,14 @@
 
 use super::draft::{render, scan_or_general, Outcome};
 use super::{desk_clerk_only, field_error};
-use crate::csrf::{self, checked_token, Checked};
-use crate::documents::{check_sniffed, read_posted, stream_of, upload_refusal, Posted};
+use crate::csrf::{self, Checked};
+use crate::documents::{check_sniffed, posted_by, stream_of, upload_refusal, Posted};
 use crate::dossier::dossier_id;
 use crate::error::PageError;
 use crate::login::NoFields;
 use crate::staff::Staff;
 use crate::Engine;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use motcua_core::procedure::documents::is_required;
@@ -143,20 +142,10 @@ pub async fn upload<E: Engine>(
     Path((id, key)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Response {
-    let posted = match read_posted(multipart).await {
+    let posted = match posted_by(&staff, multipart).await {
         Ok(posted) => posted,
-        Err(why) => {
-            return PageError::new(
-                StatusCode::BAD_REQUEST,
-                format!("Biểu mẫu không đọc được: {why}"),
-            )
-            .for_staff(&staff)
-            .into_response()
-        }
+        Err(refused) => return refused.into_response(),
     };
-    if let Err(refused) = checked_token(&staff, posted.field(csrf::FIELD)) {
-        return refused.into_response();
-    }
     let id = match path_ids(&staff, &id) {
         Ok(id) => id,
         Err(refused) => return refused.into_response(),

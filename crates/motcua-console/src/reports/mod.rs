@@ -125,6 +125,7 @@ async fn gather<E: Engine>(
             state: None,
             procedure: query.procedure.as_deref(),
             overdue: true,
+            held_by_me: false,
         },
     )
     .await?;

@@ -51,6 +51,8 @@ pub struct AgencyFilter<'a> {
     pub state: Option<&'a str>,
     pub procedure_code: Option<&'a str>,
     pub overdue_at: Option<DateTime<Utc>>,
+    /// Only the dossiers this staff member holds.
+    pub held_by: Option<&'a str>,
 }
 
 /// What a draft holds besides its place in the workflow: the form's data, where each
