@@ -3,6 +3,10 @@
 //! citizen's data with where each prefilled value came from, the documents and the
 //! timeline. Taking an action calls the API's action use case; a refusal comes back on the
 //! same page, beside the action's form.
+//!
+//! Over 600 lines: the page's sections, in the order the page shows them, and the handlers
+//! that post to it, all reading one `DossierView`. The action forms are where it would
+//! split next, should it grow.
 
 use crate::csrf::{self, Checked};
 use crate::dates::{self, time_left};
