@@ -54,8 +54,10 @@ async fn a_loaded_procedure_version_cannot_change_content() {
     let mut db = sqlx::PgConnection::connect(&engine.database_url)
         .await
         .unwrap();
-    let (content,): (serde_json::Value,) = sqlx::query_as(
-        "select content from procedure_version where code = '3.000465' and version = 4",
+    // The version the engine loaded from the folder: the newest recorded.
+    let (version, content): (i32, serde_json::Value) = sqlx::query_as(
+        "select version, content from procedure_version where code = '3.000465'
+         order by version desc limit 1",
     )
     .fetch_one(&mut db)
     .await
@@ -70,7 +72,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
     changed["name"]["vi"] = json!("Tên đã bị sửa");
     std::fs::write(dir.join("3.000465.json"), changed.to_string()).unwrap();
     let stderr = {
-        // The same database the first engine loaded version 4 into.
+        // The same database the first engine loaded that version into.
         let out = std::process::Command::new(motcua_tests::engine::motcua_binary())
             .arg("dev")
             .env_clear()
@@ -92,7 +94,7 @@ async fn a_loaded_procedure_version_cannot_change_content() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     assert!(
-        stderr.contains("3.000465") && stderr.contains("version 4"),
+        stderr.contains("3.000465") && stderr.contains(&format!("version {version}")),
         "{stderr}"
     );
 }

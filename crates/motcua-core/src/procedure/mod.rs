@@ -13,7 +13,7 @@ pub mod workflow;
 
 pub use prefill::PrefillField;
 pub use spec::{
-    Action, Agency, Derived, DocumentRequirement, Effect, Extension, LocalizedName, Needs,
+    Action, Agency, Derived, DocumentRequirement, Effect, Extension, Fee, FeeKind, LocalizedName, Needs,
     OpeningWindow, ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit, Workflow,
 };
 

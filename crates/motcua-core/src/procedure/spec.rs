@@ -149,6 +149,9 @@ impl Retention {
 pub struct DocumentRequirement {
     pub key: String,
     pub name: String,
+    /// Why it is asked for, in Vietnamese, as the citizen reads it before starting.
+    /// `procedures check` requires it; versions recorded before it existed have none.
+    pub purpose: Option<String>,
     pub required: bool,
     pub accept: Vec<String>,
     pub max_bytes: u64,
@@ -257,11 +260,40 @@ pub struct Workflow {
     pub actions: Vec<Action>,
 }
 
+/// A charge for the procedure (phí or lệ phí), in đồng.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Fee {
+    pub kind: FeeKind,
+    pub amount_vnd: u64,
+    /// Who is exempt, when it is paid, … in Vietnamese.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeKind {
+    /// Phí: pays for a service.
+    Phi,
+    /// Lệ phí: a charge set by the state for its administrative act.
+    LePhi,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProcedureSpec {
     pub code: String,
     pub version: i32,
     pub name: LocalizedName,
+    /// What the procedure is for, in Vietnamese, read before starting. `procedures check`
+    /// requires it; versions recorded before it existed have none.
+    pub summary: Option<String>,
+    /// Who may apply, one line each, in Vietnamese (required like `summary`).
+    #[serde(default)]
+    pub who_may_apply: Vec<String>,
+    /// Nothing to pay when empty.
+    #[serde(default)]
+    pub fees: Vec<Fee>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
     pub agency_kind: String,
     pub agencies: Vec<Agency>,
     pub online_level: String,
