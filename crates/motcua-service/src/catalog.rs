@@ -39,7 +39,8 @@ impl Catalog {
     /// A version published before procedures declared their retention gets the current
     /// version's: that is the one applied anyway (`crate::retention`). A recorded version that
     /// does not load any more is named in a warning; its dossiers answer 500 until its file
-    /// is back in the folder.
+    /// is back in the folder. A recorded version need not carry the words a person reads
+    /// (`Procedure::parse_recorded`): those published before procedures had them do not.
     pub async fn with_recorded_versions(mut self, store: &dyn Store) -> Result<Self, StoreError> {
         for (code, version, mut content) in store.procedure_versions().await? {
             if self.version(&code, version).is_some() {
@@ -51,7 +52,7 @@ impl Catalog {
                 }
             }
             let source = format!("procedure {code} version {version} (recorded in the database)");
-            match Procedure::parse(&source, &content.to_string()) {
+            match Procedure::parse_recorded(&source, &content.to_string()) {
                 Ok(procedure) => {
                     self.earlier.insert((code, version), Arc::new(procedure));
                 }

@@ -262,6 +262,39 @@ fn a_form_asking_for_the_full_name_without_prefill_fails_the_once_only_check() {
 }
 
 #[test]
+fn a_field_without_a_title_or_an_enum_without_labels_fails_the_check() {
+    let dir = TempDir::new();
+    broken_procedure(&dir.0, "untitled.json", |spec| {
+        let form = &mut spec["form"]["properties"];
+        let phone = form["applicant"]["properties"]["phone"].as_object_mut();
+        phone.unwrap().remove("title");
+        let delivery = form["delivery"].as_object_mut().unwrap();
+        delivery.remove("x-enum-titles");
+    });
+    let (ok, output) = check(&dir.0);
+    assert!(
+        !ok,
+        "an untitled field and an unlabelled enum passed:\n{output}"
+    );
+    let line = |pointer: &str| {
+        output
+            .lines()
+            .find(|l| l.contains(&format!("untitled.json: {pointer}: ")))
+            .unwrap_or_else(|| panic!("no problem at {pointer}:\n{output}"))
+            .to_owned()
+    };
+    assert!(
+        line("/form/properties/applicant/properties/phone").contains("\"title\""),
+        "{output}"
+    );
+    assert!(
+        line("/form/properties/delivery").contains("x-enum-titles"),
+        "{output}"
+    );
+    assert!(output.contains("2 problem(s) found"), "{output}");
+}
+
+#[test]
 fn a_procedure_requiring_a_household_book_fails_the_once_only_check() {
     let dir = TempDir::new();
     broken_procedure(&dir.0, "hokhau.json", |spec| {

@@ -103,6 +103,40 @@ pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// A `$ref` inside the form (`#/$defs/…`), followed; anything else as it is.
+pub fn resolve<'s>(root: &'s Value, schema: &'s Value) -> &'s Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference
+            .strip_prefix('#')
+            .and_then(|pointer| root.pointer(pointer))
+            .unwrap_or(schema),
+        None => schema,
+    }
+}
+
+/// The schema of the field at data pointer `pointer` (`/applicant/phone`, `/kept_scores/0`)
+/// of `form`, following `$ref`s; `None` when the form has no field there.
+pub fn schema_at<'s>(form: &'s Value, pointer: &str) -> Option<&'s Value> {
+    field_at(form, pointer).map(|field| resolve(form, field))
+}
+
+/// The field at data pointer `pointer` as its parent declares it: a `$ref` is not followed,
+/// so that what sits beside it (its `title`) is read.
+pub fn field_at<'s>(form: &'s Value, pointer: &str) -> Option<&'s Value> {
+    let mut schema = form;
+    for token in pointer.split('/').skip(1) {
+        let token = token.replace("~1", "/").replace("~0", "~");
+        schema = resolve(form, schema);
+        schema = match schema.get("properties").and_then(|p| p.get(&token)) {
+            Some(sub) => sub,
+            // An index of a list: its items' schema.
+            None if token.parse::<usize>().is_ok() => schema.get("items")?,
+            None => return None,
+        };
+    }
+    Some(schema)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

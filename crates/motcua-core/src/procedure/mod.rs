@@ -9,12 +9,14 @@ pub mod documents;
 pub mod form;
 pub mod prefill;
 mod spec;
+pub mod words;
 pub mod workflow;
 
 pub use prefill::PrefillField;
 pub use spec::{
-    Action, Agency, Derived, DocumentRequirement, Effect, Extension, Fee, FeeKind, LocalizedName, Needs,
-    OpeningWindow, ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit, Workflow,
+    Action, Agency, Derived, DocumentRequirement, Effect, Extension, Fee, FeeKind, LocalizedName,
+    Needs, OpeningWindow, ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit,
+    Workflow,
 };
 
 use crate::rules::{self, Violation};
@@ -79,9 +81,31 @@ fn meta_validator() -> Result<&'static Validator, String> {
     .map_err(Clone::clone)
 }
 
+/// Whether a file must carry the words a person reads (`words.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Words {
+    /// A file of the procedures folder: `procedures check` and the engine's start.
+    Required,
+    /// A version the database recorded when it was published, before procedures carried
+    /// their words: its dossiers must still be read and finished by it.
+    AsRecorded,
+}
+
 impl Procedure {
     /// Parses and checks one procedure file. `source` names it in problems.
     pub fn parse(source: &str, json: &str) -> Result<Procedure, Vec<Problem>> {
+        Self::parse_with(source, json, Words::Required)
+    }
+
+    /// Parses a version as the database recorded it when it was published: checked like a
+    /// file, except that the words a person reads (titles, labels, summary…) may be missing,
+    /// as they were in the versions published before procedures carried them. Pages and
+    /// messages then fall back to the fields' names.
+    pub fn parse_recorded(source: &str, json: &str) -> Result<Procedure, Vec<Problem>> {
+        Self::parse_with(source, json, Words::AsRecorded)
+    }
+
+    fn parse_with(source: &str, json: &str, words: Words) -> Result<Procedure, Vec<Problem>> {
         let problem = |pointer: &str, message: String| Problem {
             source: source.to_owned(),
             pointer: pointer.to_owned(),
@@ -108,6 +132,9 @@ impl Procedure {
         let spec: ProcedureSpec = serde_json::from_value(raw.clone())
             .map_err(|e| vec![problem("", format!("cannot be read: {e}"))])?;
         let mut problems = check::check(source, &spec);
+        if words == Words::Required {
+            problems.extend(words::check(source, &spec));
+        }
         let compiled = match (
             form::compile(&spec.form),
             form::compile(&form::draft_schema(&spec.form)),
@@ -210,6 +237,17 @@ impl Procedure {
                 );
             }
         }
+    }
+
+    /// The Vietnamese title of the form's field at data pointer `pointer`, if it has one.
+    pub fn field_title(&self, pointer: &str) -> Option<&str> {
+        words::title(&self.spec.form, pointer)
+    }
+
+    /// The Vietnamese label of `value` in the form's field at `pointer` (an `enum`, or a
+    /// list of choices), if it has one.
+    pub fn choice_title(&self, pointer: &str, value: &Value) -> Option<&str> {
+        words::choice_title(&self.spec.form, pointer, value)
     }
 
     /// The form fields filled from the population register.

@@ -3,6 +3,8 @@ use serde_json::json;
 
 const THPT: &str = include_str!("../../../../procedures/1.005142.json");
 const DIPLOMA_COPY: &str = include_str!("../../../../procedures/3.000465.json");
+const CORRECTION: &str = include_str!("../../../../procedures/3.000466.json");
+const RECOGNITION: &str = include_str!("../../../../procedures/1.004889.json");
 
 fn broken(change: impl FnOnce(&mut Value)) -> Vec<Problem> {
     let mut spec: Value = serde_json::from_str(DIPLOMA_COPY).unwrap();
@@ -16,6 +18,12 @@ fn pointers(problems: &[Problem]) -> Vec<&str> {
 
 #[test]
 fn the_shipped_procedures_load() {
+    for (name, text) in [
+        ("3.000466.json", CORRECTION),
+        ("1.004889.json", RECOGNITION),
+    ] {
+        Procedure::parse(name, text).unwrap_or_else(|e| panic!("{e:?}"));
+    }
     for (name, text) in [("1.005142.json", THPT), ("3.000465.json", DIPLOMA_COPY)] {
         let p = Procedure::parse(name, text).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(p.initial_state(), "submitted");
@@ -174,6 +182,7 @@ fn once_only_a_register_datum_must_be_prefilled() {
 fn once_only_no_household_book_except_as_fallback() {
     let household_book = json!({
         "key": "so-ho-khau", "name": "Bản sao sổ hộ khẩu", "required": true,
+        "purpose": "Xác định nơi cư trú khi không tra cứu được CSDL dân cư.",
         "accept": ["application/pdf"], "max_bytes": 1000, "must_digitise": true
     });
     let problems = broken(|s| {
@@ -213,4 +222,169 @@ fn the_register_is_asked_only_for_the_procedures_fields() {
         ]
     );
     assert!((p.prefill_coverage() - 1.0).abs() < 1e-9);
+}
+
+fn broken_thpt(change: impl FnOnce(&mut Value)) -> Vec<Problem> {
+    let mut spec: Value = serde_json::from_str(THPT).unwrap();
+    change(&mut spec);
+    Procedure::parse("broken.json", &spec.to_string()).unwrap_err()
+}
+
+fn untitled(schema: &mut Value) {
+    schema.as_object_mut().unwrap().remove("title");
+}
+
+#[test]
+fn a_field_without_a_title_is_named_by_its_pointer() {
+    let problems =
+        broken(|s| untitled(&mut s["form"]["properties"]["applicant"]["properties"]["phone"]));
+    assert_eq!(
+        pointers(&problems),
+        ["/form/properties/applicant/properties/phone"],
+        "{problems:?}"
+    );
+    assert!(problems[0].message.contains("title"), "{problems:?}");
+
+    // In a definition a `$ref` points to, in a list's items, and a blank title.
+    let problems = broken_thpt(|s| {
+        untitled(&mut s["form"]["$defs"]["school"]["properties"]["school_code"]);
+        untitled(&mut s["form"]["properties"]["kept_scores"]["items"]["properties"]["year"]);
+        s["form"]["properties"]["schooling"]["properties"]["grade10"]["title"] = json!("  ");
+    });
+    let mut named = pointers(&problems);
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        [
+            "/form/$defs/school/properties/school_code",
+            "/form/properties/kept_scores/items/properties/year",
+            "/form/properties/schooling/properties/grade10",
+        ],
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_field_a_condition_adds_needs_a_title_one_it_restates_does_not() {
+    let problems = broken(|s| {
+        s["form"]["allOf"] = json!([{
+            "if": { "properties": { "relationship": { "const": "heir" } } },
+            "then": { "properties": {
+                "relationship": { "const": "heir" },
+                "death_year": { "type": "integer" } } }
+        }]);
+    });
+    assert_eq!(
+        pointers(&problems),
+        ["/form/allOf/0/then/properties/death_year"],
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn an_enum_needs_a_label_for_each_value_and_none_for_others() {
+    let problems = broken(|s| {
+        s["form"]["properties"]["relationship"]
+            .as_object_mut()
+            .unwrap()
+            .remove("x-enum-titles");
+    });
+    assert_eq!(
+        pointers(&problems),
+        ["/form/properties/relationship"],
+        "{problems:?}"
+    );
+    assert!(
+        problems[0].message.contains("x-enum-titles"),
+        "{problems:?}"
+    );
+
+    let problems = broken(|s| {
+        let labels = &mut s["form"]["properties"]["delivery"]["x-enum-titles"];
+        labels.as_object_mut().unwrap().remove("post");
+        labels["pigeon"] = json!("Bồ câu đưa thư");
+    });
+    let mut named: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|p| (p.pointer.as_str(), p.message.as_str()))
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named.len(), 2, "{problems:?}");
+    assert_eq!(named[0].0, "/form/properties/delivery/x-enum-titles");
+    assert!(named[0].1.contains("\"post\""), "{problems:?}");
+    assert_eq!(named[1].0, "/form/properties/delivery/x-enum-titles/pigeon");
+
+    // A list of choices is labelled on its items.
+    let problems = broken_thpt(|s| {
+        s["form"]["properties"]["subjects"]["properties"]["electives"]["items"]
+            .as_object_mut()
+            .unwrap()
+            .remove("x-enum-titles");
+    });
+    assert_eq!(
+        pointers(&problems),
+        ["/form/properties/subjects/properties/electives/items"],
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn what_a_citizen_reads_before_starting_is_required() {
+    let problems = broken(|s| {
+        let spec = s.as_object_mut().unwrap();
+        spec.remove("summary");
+        spec.remove("who_may_apply");
+        s["documents"][1].as_object_mut().unwrap().remove("purpose");
+    });
+    let mut named = pointers(&problems);
+    named.sort_unstable();
+    assert_eq!(
+        named,
+        ["/documents/1/purpose", "/summary", "/who_may_apply"],
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_version_recorded_before_the_words_still_loads_as_recorded() {
+    let mut spec: Value = serde_json::from_str(DIPLOMA_COPY).unwrap();
+    spec.as_object_mut().unwrap().remove("summary");
+    untitled(&mut spec["form"]["properties"]["copies"]);
+    let text = spec.to_string();
+    assert!(Procedure::parse("folder.json", &text).is_err());
+    let recorded = Procedure::parse_recorded("recorded", &text).unwrap();
+    assert_eq!(recorded.field_title("/copies"), None);
+    // Anything else wrong is still refused.
+    spec["workflow"]["initial"] = json!("nowhere");
+    assert!(Procedure::parse_recorded("recorded", &spec.to_string()).is_err());
+}
+
+#[test]
+fn titles_and_labels_are_read_by_data_pointer() {
+    let copy = Procedure::parse("3.000465.json", DIPLOMA_COPY).unwrap();
+    assert_eq!(copy.field_title("/applicant/phone"), Some("Số điện thoại"));
+    assert_eq!(
+        copy.choice_title("/relationship", &json!("parent")),
+        Some("Cha, mẹ")
+    );
+    assert_eq!(copy.choice_title("/relationship", &json!("cousin")), None);
+    assert_eq!(copy.field_title("/nothing/here"), None);
+    let thpt = Procedure::parse("1.005142.json", THPT).unwrap();
+    assert_eq!(
+        thpt.field_title("/schooling/grade10"),
+        Some("Trường học lớp 10")
+    );
+    assert_eq!(
+        thpt.field_title("/schooling/grade10/school_code"),
+        Some("Mã trường"),
+        "through the $ref"
+    );
+    assert_eq!(
+        thpt.field_title("/kept_scores/0/score"),
+        Some("Điểm bảo lưu")
+    );
+    assert_eq!(
+        thpt.choice_title("/subjects/electives", &json!("vat_li")),
+        Some("Vật lí")
+    );
 }
