@@ -23,6 +23,7 @@ use motcua_core::procedure::Procedure;
 use motcua_core::procedure::{Needs, Role};
 use motcua_service::actions::{self, Act, ActionRequest};
 use motcua_service::view::{DossierDocumentView, DossierView};
+use motcua_service::words::form as form_words;
 use motcua_service::{dossier_reads, queues, ServiceError};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -121,7 +122,7 @@ pub async fn render<E: Engine>(engine: &E, staff: &Staff, id: Uuid, outcome: Out
         (summary(&dossier, procedure))
         (clock(engine, &dossier, now))
         (action_forms(&dossier, procedure, staff, &outcome))
-        (citizen_data(&dossier))
+        (citizen_data(&dossier, procedure))
         (documents(&dossier))
         (crate::slips::list(dossier.id, &slips))
         (timeline_table(&timeline))
@@ -378,7 +379,7 @@ fn result_upload(d: &DossierView, staff: &Staff, outcome: &Outcome) -> Markup {
 }
 
 /// The citizen's data, each prefilled value marked with its source and when it was read.
-fn citizen_data(d: &DossierView) -> Markup {
+fn citizen_data(d: &DossierView, procedure: Option<&Procedure>) -> Markup {
     let empty = Map::new();
     let prefill = d
         .prefill
@@ -389,24 +390,36 @@ fn citizen_data(d: &DossierView) -> Markup {
         section aria-labelledby="h-data" id="data" {
             h2 id="h-data" { "Thông tin trong tờ khai" }
             @match &d.data {
-                Some(Value::Object(fields)) if !fields.is_empty() => (object(fields, "", prefill)),
+                Some(Value::Object(fields)) if !fields.is_empty() => (object(fields, "", prefill, procedure)),
                 _ => p { "Hồ sơ không có thông tin tờ khai (hoặc đã được ẩn danh hoá)." },
             }
         }
     }
 }
 
-fn object(fields: &Map<String, Value>, pointer: &str, prefill: &Map<String, Value>) -> Markup {
+/// The data's members, each labelled with its field's title and each chosen value with its
+/// label in the procedure's form (the key or value as written when the version has none).
+fn object(
+    fields: &Map<String, Value>,
+    pointer: &str,
+    prefill: &Map<String, Value>,
+    procedure: Option<&Procedure>,
+) -> Markup {
+    let shown = |at: &str, value: &Value| {
+        procedure
+            .and_then(|p| p.choice_title(at, value))
+            .map_or_else(|| scalar(value), str::to_owned)
+    };
     html! {
         dl class="data" {
             @for (key, value) in fields {
                 @let here = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-                dt { (words::field(key)) }
+                dt { (procedure.map_or_else(|| key.clone(), |p| form_words::label(p, &here))) }
                 dd data-pointer=(here) {
                     @match value {
-                        Value::Object(inner) => (object(inner, &here, prefill)),
-                        Value::Array(items) => ul { @for item in items { li { (scalar(item)) } } },
-                        other => span class="value" { (scalar(other)) },
+                        Value::Object(inner) => (object(inner, &here, prefill, procedure)),
+                        Value::Array(items) => ul { @for item in items { li { (shown(&here, item)) } } },
+                        other => span class="value" { (shown(&here, other)) },
                     }
                     @if let Some(source) = prefill.get(&here) {
                         (prefill_mark(source))

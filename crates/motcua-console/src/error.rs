@@ -43,38 +43,16 @@ pub fn status_of(code: Code) -> StatusCode {
     StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-/// The engine's refusal in words: a Vietnamese sentence for the refusals staff meet at
-/// work, then the engine's own detail (it names what exactly was wrong).
+/// The engine's refusal in words: the Vietnamese the use cases speak to every interface
+/// (`motcua_service::words`), then, for staff, the code and the engine's own detail (it
+/// names what exactly was wrong) when no Vietnamese said it more precisely.
 pub fn explain(error: &ServiceError) -> String {
-    let lead = match error.code {
-        Code::DossierNotFound | Code::NotFound => {
-            "Không tìm thấy hồ sơ (hoặc hồ sơ không thuộc cơ quan của bạn)."
-        }
-        Code::DocumentNotFound => "Không tìm thấy tài liệu.",
-        Code::QueueNotFound => "Bạn không xử lý hàng đợi này.",
-        Code::RoleNotAllowed => "Vai trò của bạn không được thực hiện thao tác này.",
-        Code::ActionNotAllowed => "Thao tác này không được phép ở trạng thái hiện tại của hồ sơ.",
-        Code::AssignedToAnother => "Hồ sơ đang do cán bộ khác xử lý.",
-        Code::ActionAlreadyTaken => "Thao tác này chỉ được thực hiện một lần và đã được thực hiện.",
-        Code::ValidationFailed => "Thông tin chưa hợp lệ.",
-        Code::ResultDocumentMissing => "Cần đính kèm kết quả điện tử trước khi ban hành.",
-        Code::NotClaimed => "Chưa có ai nhận xử lý hồ sơ này.",
-        Code::StaffOnly => "Chỉ dành cho cán bộ.",
-        Code::OtherAgency => {
-            "Bạn chỉ xem được số liệu của cơ quan mình; giám sát xem được số liệu của mọi cơ quan."
-        }
-        Code::DeskClerksOnly => "Chỉ cán bộ tiếp nhận (bộ phận một cửa) nhận hồ sơ tại quầy.",
-        Code::DossierNotEditable => {
-            "Hồ sơ không còn sửa được (đã nộp hoặc không do bạn tiếp nhận)."
-        }
-        Code::PrefilledFieldLocked => "Thông tin lấy từ CSDL dân cư không sửa được.",
-        Code::InternalError => "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.",
-        _ => "Yêu cầu bị từ chối.",
-    };
-    if error.code == Code::InternalError {
-        return lead.to_owned();
+    let said = error.vietnamese_detail();
+    let precise = error.extra.as_ref().is_some_and(|e| e.vietnamese.is_some());
+    if error.code == Code::InternalError || precise {
+        return said.to_owned();
     }
-    format!("{lead} ({}: {})", error.code.as_str(), error.detail)
+    format!("{said} ({}: {})", error.code.as_str(), error.detail)
 }
 
 impl IntoResponse for PageError {

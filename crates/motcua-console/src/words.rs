@@ -1,5 +1,7 @@
-//! The console's Vietnamese words for the engine's names: roles, states, actions, sources
-//! and the form's fields. A name without a word here is shown as the engine writes it.
+//! The console's Vietnamese words for the engine's names: roles, states, actions and
+//! sources. A name without a word here is shown as the engine writes it. The form's fields
+//! and their choices are labelled by the procedure file itself (their `title` and
+//! `x-enum-titles`, through `motcua_service::words`).
 
 pub fn role(name: &str) -> &str {
     match name {
@@ -128,63 +130,6 @@ pub fn time_unit(unit: &str) -> &str {
 /// The Vietnamese half of the engine's bilingual texts (`"tiếng Việt / English"`).
 pub fn vietnamese_half(text: &str) -> &str {
     text.split_once(" / ").map_or(text, |(vi, _)| vi)
-}
-
-/// A form field's label, by its key.
-pub fn field(key: &str) -> &str {
-    match key {
-        "applicant" => "Người yêu cầu",
-        "candidate" => "Thí sinh",
-        "pin" => "Số định danh cá nhân",
-        "full_name" => "Họ và tên",
-        "birth_date" => "Ngày sinh",
-        "sex" => "Giới tính",
-        "ethnicity" => "Dân tộc",
-        "address" => "Địa chỉ thường trú",
-        "permanent_address" => "Nơi thường trú",
-        "phone" => "Số điện thoại",
-        "email" => "Thư điện tử",
-        "diploma" => "Văn bằng",
-        "kind" => "Loại",
-        "holder_name" => "Tên người được cấp",
-        "holder_birth_date" => "Ngày sinh người được cấp",
-        "serial" => "Số hiệu",
-        "register_no" => "Số vào sổ",
-        "year_awarded" => "Năm cấp",
-        "issued_by" => "Cơ quan cấp",
-        "copies" => "Số bản sao",
-        "relationship" => "Quan hệ với người được cấp",
-        "delivery" => "Hình thức nhận kết quả",
-        "correction" => "Nội dung điều chỉnh",
-        "item" => "Mục",
-        "printed" => "Nội dung đã in",
-        "corrected" => "Nội dung đúng",
-        "grounds" => "Căn cứ",
-        other => other,
-    }
-}
-
-/// An option of a form's list (a value of the schema's `enum`), by its value.
-pub fn choice(value: &str) -> &str {
-    match value {
-        "thpt" => "Bằng tốt nghiệp trung học phổ thông",
-        "thcs" => "Bằng tốt nghiệp trung học cơ sở",
-        "dai-hoc" => "Bằng đại học",
-        "chung-chi" => "Chứng chỉ",
-        "holder" => "Chính người được cấp văn bằng",
-        "representative" => "Người đại diện theo pháp luật hoặc được ủy quyền",
-        "parent" => "Cha, mẹ",
-        "child" => "Con",
-        "spouse" => "Vợ, chồng",
-        "sibling" => "Anh, chị, em ruột",
-        "heir" => "Người thừa kế",
-        "electronic" => "Nhận bản điện tử",
-        "counter" => "Nhận tại bộ phận một cửa",
-        "post" => "Nhận qua bưu chính",
-        "male" | "nam" => "Nam",
-        "female" | "nu" => "Nữ",
-        other => other,
-    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The checks a use case makes before it changes a dossier: who the citizen is, whether
 //! the procedure takes dossiers now, whether the form and the documents are complete.
 
-use crate::error::{FieldProblem, ServiceError};
+use crate::error::{FieldProblem, Said, ServiceError};
 use crate::register;
 use crate::store::documents::DossierDocument;
 use crate::store::Session;
@@ -24,7 +24,7 @@ pub fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
 }
 
 /// What keeps `data` from being submitted: the form's schema, then the procedure's named
-/// rules, judged on the registration day `on`.
+/// rules, judged on the registration day `on`; each said in Vietnamese too.
 pub fn form_problems(procedure: &Procedure, data: &Value, on: NaiveDate) -> Vec<FieldProblem> {
     let mut problems = field_problems(procedure.validate_submission(data));
     problems.extend(
@@ -33,7 +33,7 @@ pub fn form_problems(procedure: &Procedure, data: &Value, on: NaiveDate) -> Vec<
             .into_iter()
             .map(FieldProblem::from),
     );
-    problems
+    crate::words::form::said(procedure, problems)
 }
 
 /// The citizen's number, checked when their access token was read; staff are refused.
@@ -61,11 +61,18 @@ pub fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(),
         return Ok(());
     }
     let format = "%H:%M %d/%m/%Y";
-    let window = format!(
-        "from {} to {} (Vietnam time)",
+    let (from, until) = (
         in_vietnam(window.from.to_utc()).format(format),
-        in_vietnam(window.until.to_utc()).format(format)
+        in_vietnam(window.until.to_utc()).format(format),
     );
+    let window = format!("from {from} to {until} (Vietnam time)");
+    let window_vi = format!("từ {from} đến {until} (giờ Việt Nam)");
+    let mut outside = FieldProblem::new(String::new(), format!("open {window}")).said(Said::new(
+        "Thời gian nhận hồ sơ",
+        format!("Thủ tục nhận hồ sơ {window_vi}."),
+    ));
+    outside.code = Some("outside_window".into());
+    outside.rule = Some("opening_window".into());
     Err(ServiceError::new(
         Code::ProcedureNotOpen,
         format!(
@@ -74,12 +81,12 @@ pub fn refuse_if_closed(procedure: &Procedure, now: DateTime<Utc>) -> Result<(),
             in_vietnam(now).format(format)
         ),
     )
-    .with_errors(vec![FieldProblem {
-        pointer: String::new(),
-        message: format!("open {window}"),
-        code: Some("outside_window".into()),
-        rule: Some("opening_window".into()),
-    }]))
+    .in_vietnamese(format!(
+        "Thủ tục “{}” chỉ nhận hồ sơ {window_vi}; bây giờ là {}.",
+        procedure.spec().name.vi,
+        in_vietnam(now).format(format)
+    ))
+    .with_errors(vec![outside]))
 }
 
 /// The current version of a procedure, open now.
@@ -123,10 +130,17 @@ pub async fn missing_documents(
                 continue;
             }
         }
-        missing.push(FieldProblem::new(
-            format!("/documents/{}", r.key),
-            format!("required: {}", r.name),
-        ));
+        missing.push(
+            FieldProblem::new(
+                format!("/documents/{}", r.key),
+                format!("required: {}", r.name),
+            )
+            .said(Said {
+                label: r.name.clone(),
+                message: "Cần nộp giấy tờ này.".into(),
+                sentence: format!("Còn thiếu giấy tờ: {}.", r.name),
+            }),
+        );
     }
     Ok(missing)
 }

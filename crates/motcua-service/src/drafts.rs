@@ -4,7 +4,7 @@
 //! draft is filled in by merge patches and may be filled from the register again.
 
 use crate::checks::{citizen_pin, current_procedure, field_problems};
-use crate::error::{FieldProblem, ServiceError};
+use crate::error::{FieldProblem, Said, ServiceError};
 use crate::idempotency::{self, Answered};
 use crate::lookup::{find_visible, full_view, lock_visible, procedure_of, view};
 use crate::register::{self, Reason, Unanswered};
@@ -70,7 +70,15 @@ pub async fn create(
                     procedure.assurance_level(),
                     assurance_level
                 ),
-            ));
+            )
+            .in_vietnamese(format!(
+                "Thủ tục “{}” cần tài khoản định danh điện tử mức độ {} (tài khoản của bạn mức \
+                 độ {}). Hãy xác thực tài khoản lên mức độ 2 tại cơ quan Công an hoặc trên ứng \
+                 dụng VNeID, rồi đăng nhập lại.",
+                procedure.spec().name.vi,
+                procedure.assurance_level(),
+                assurance_level
+            )));
         }
     }
     let opening = Opening {
@@ -107,7 +115,11 @@ pub async fn take_at_counter(
             vec![FieldProblem::new(
                 "/citizen",
                 "12 digits: province, century and sex, year, serial",
-            )],
+            )
+            .said(Said::new(
+                "Số định danh cá nhân",
+                "Gồm đúng 12 chữ số: mã tỉnh, thế kỷ và giới tính, năm sinh, số ngẫu nhiên.",
+            ))],
         )
     })?;
     let procedure = current_procedure(services, request.procedure)?;
@@ -338,7 +350,12 @@ pub async fn patch(
     if !patch.is_object() {
         return Err(ServiceError::validation(
             "the body must be a JSON object (a merge patch of the dossier's data)",
-            vec![FieldProblem::new(String::new(), "expected an object")],
+            vec![
+                FieldProblem::new(String::new(), "expected an object").said(Said::new(
+                    "Tờ khai",
+                    "Nội dung gửi lên phải là một đối tượng JSON.",
+                )),
+            ],
         ));
     }
     let mut tx = services.store.begin().await?;
@@ -358,7 +375,7 @@ pub async fn patch(
     }
     let mut data = dossier.data.clone();
     motcua_core::merge_patch::apply(&mut data, patch);
-    let locked = locked_fields_changed(&dossier.prefill, &dossier.data, &data);
+    let locked = locked_fields_changed(procedure, &dossier.prefill, &dossier.data, &data);
     if !locked.is_empty() {
         return Err(ServiceError::new(
             Code::PrefilledFieldLocked,
@@ -370,7 +387,7 @@ pub async fn patch(
     if !errors.is_empty() {
         return Err(ServiceError::validation(
             "the patch does not fit the form",
-            field_problems(errors),
+            crate::words::form::said(procedure, field_problems(errors)),
         ));
     }
     // A changed editable register value is a correction request for the clerk.
@@ -405,7 +422,12 @@ pub async fn patch(
 }
 
 /// The prefilled, locked pointers whose value the patch would change.
-fn locked_fields_changed(prefill: &Value, before: &Value, after: &Value) -> Vec<FieldProblem> {
+fn locked_fields_changed(
+    procedure: &Procedure,
+    prefill: &Value,
+    before: &Value,
+    after: &Value,
+) -> Vec<FieldProblem> {
     let Some(entries) = prefill.as_object() else {
         return Vec::new();
     };
@@ -423,6 +445,10 @@ fn locked_fields_changed(prefill: &Value, before: &Value, after: &Value) -> Vec<
                         .unwrap_or("the register")
                 ),
             )
+            .said(Said::new(
+                crate::words::form::label(procedure, pointer),
+                "Lấy từ Cơ sở dữ liệu quốc gia về dân cư, không sửa được ở đây.",
+            ))
         })
         .collect()
 }

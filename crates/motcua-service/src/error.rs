@@ -18,6 +18,34 @@ pub struct FieldProblem {
     /// The named rule (`rules` in motcua-core) that found it, e.g. `thpt_subjects`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
+    /// The problem in Vietnamese, for people (`crate::words`): not on the wire of an English
+    /// answer, which keeps `message`.
+    #[serde(skip)]
+    pub vietnamese: Option<Said>,
+}
+
+/// A field's problem said in Vietnamese.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Said {
+    /// The field's label: its title in the procedure's form, or what the request calls it.
+    pub label: String,
+    /// What to do, shown beside the field, whose label is in view.
+    pub message: String,
+    /// The problem on its own, naming the field: a list of problems, an API's answer.
+    pub sentence: String,
+}
+
+impl Said {
+    /// `message` beside the field labelled `label`; the sentence is `label: message`.
+    pub fn new(label: impl Into<String>, message: impl Into<String>) -> Said {
+        let label = label.into();
+        let message = message.into();
+        Said {
+            sentence: format!("{label}: {}", crate::words::lower_first(&message)),
+            label,
+            message,
+        }
+    }
 }
 
 impl FieldProblem {
@@ -27,10 +55,27 @@ impl FieldProblem {
             message: message.into(),
             code: None,
             rule: None,
+            vietnamese: None,
+        }
+    }
+
+    /// The problem, said in Vietnamese too.
+    pub fn said(mut self, said: Said) -> Self {
+        self.vietnamese = Some(said);
+        self
+    }
+
+    /// The problem on its own in Vietnamese; one nobody put in words is said generically.
+    pub fn vietnamese_sentence(&self) -> String {
+        match &self.vietnamese {
+            Some(said) => said.sentence.clone(),
+            None => "Giá trị không hợp lệ.".to_owned(),
         }
     }
 }
 
+/// A rule's finding keeps its Vietnamese message; the field's label is the form's, added by
+/// `crate::words::form::say`, which knows the procedure.
 impl From<motcua_core::rules::Violation> for FieldProblem {
     fn from(v: motcua_core::rules::Violation) -> Self {
         FieldProblem {
@@ -38,6 +83,7 @@ impl From<motcua_core::rules::Violation> for FieldProblem {
             message: v.message,
             code: Some(v.code.to_owned()),
             rule: Some(v.rule.to_owned()),
+            vietnamese: Some(Said::new(String::new(), v.vietnamese)),
         }
     }
 }
@@ -68,6 +114,9 @@ pub struct Extra {
     pub fallback_documents: Vec<DocumentRef>,
     /// When the caller may try again (a budget refilled, a service back).
     pub retry_after: Option<std::time::Duration>,
+    /// The refusal in Vietnamese, when the use case says more than its code's sentence
+    /// (the window of a mass procedure, the limit of an upload…).
+    pub vietnamese: Option<String>,
 }
 
 impl ServiceError {
@@ -101,6 +150,20 @@ impl ServiceError {
     pub fn with_retry_after(mut self, after: std::time::Duration) -> Self {
         self.extra.get_or_insert_with(Default::default).retry_after = Some(after);
         self
+    }
+
+    /// Says the refusal in Vietnamese, more precisely than its code's sentence.
+    pub fn in_vietnamese(mut self, detail: impl Into<String>) -> Self {
+        self.extra.get_or_insert_with(Default::default).vietnamese = Some(detail.into());
+        self
+    }
+
+    /// The refusal in Vietnamese, for people: what the use case said, or its code's sentence.
+    pub fn vietnamese_detail(&self) -> &str {
+        self.extra
+            .as_ref()
+            .and_then(|e| e.vietnamese.as_deref())
+            .unwrap_or(self.code.vietnamese())
     }
 
     /// The request's data fails checks, field by field.

@@ -39,9 +39,10 @@ pub mod submission;
 pub mod sweep;
 pub mod time;
 pub mod view;
+pub mod words;
 
 pub use catalog::Catalog;
 pub use clock::Clock;
 pub use code::Code;
 pub use context::Services;
-pub use error::{FieldProblem, ServiceError};
+pub use error::{FieldProblem, Said, ServiceError};

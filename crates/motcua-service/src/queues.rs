@@ -8,7 +8,7 @@ use crate::store::events::NewEvent;
 use crate::store::queues::Queue;
 use crate::time::in_vietnam;
 use crate::view::DossierView;
-use crate::{Code, FieldProblem, ServiceError, Services};
+use crate::{Code, FieldProblem, Said, ServiceError, Services};
 use chrono::{DateTime, FixedOffset};
 use motcua_core::dossier::{Dossier, DRAFT};
 use motcua_core::principal::Principal;
@@ -198,7 +198,11 @@ pub async fn assign(
             vec![FieldProblem::new(
                 "/to",
                 "a username: 1 to 128 letters, digits, '.', '_', '-' or '@'",
-            )],
+            )
+            .said(Said::new(
+                "Cán bộ được phân công",
+                "Tên đăng nhập gồm 1 đến 128 chữ cái, chữ số hoặc các ký tự . _ - @.",
+            ))],
         ));
     }
     reassign(services, principal, id, Some(to), "assign").await

@@ -6,7 +6,7 @@
 
 use crate::store::facts::{Report, Scope, Sums};
 use crate::time::in_vietnam;
-use crate::{Code, FieldProblem, ServiceError, Services};
+use crate::{Code, FieldProblem, Said, ServiceError, Services};
 use chrono::{Datelike, Duration, NaiveDate};
 use motcua_core::calendar::vietnam_midnight;
 use motcua_core::indicators::{Id, Indicator, ALL};
@@ -54,10 +54,17 @@ impl Asked {
     }
 }
 
-fn bad_param(pointer: &str, message: impl Into<String>) -> ServiceError {
+/// A parameter of the report refused: `message` in English, `vietnamese` for people.
+fn bad_param(pointer: &str, message: &str, vietnamese: &str) -> ServiceError {
+    let label = match pointer {
+        "/from" => "Từ ngày",
+        "/to" => "Đến ngày",
+        "/format" => "Định dạng",
+        _ => "Tham số",
+    };
     ServiceError::validation(
         "the report's parameters are not valid",
-        vec![FieldProblem::new(pointer, message.into())],
+        vec![FieldProblem::new(pointer, message).said(Said::new(label, vietnamese))],
     )
 }
 
@@ -95,20 +102,34 @@ pub fn ask(
         Some(v) => NaiveDate::parse_from_str(&v, "%Y-%m-%d")
             .ok()
             .filter(|d| (1900..=9999).contains(&d.year()))
-            .ok_or_else(|| bad_param(pointer, "a date, YYYY-MM-DD, between 1900 and 9999")),
+            .ok_or_else(|| {
+                bad_param(
+                    pointer,
+                    "a date, YYYY-MM-DD, between 1900 and 9999",
+                    "Nhập ngày dạng YYYY-MM-DD, từ năm 1900 đến 9999.",
+                )
+            }),
     };
     let from = date(query.from, "/from", today.with_day(1).unwrap_or(today))?;
     let to = date(query.to, "/to", today)?;
     if to < from {
-        return Err(bad_param("/to", "the period ends before it starts"));
+        return Err(bad_param(
+            "/to",
+            "the period ends before it starts",
+            "Ngày kết thúc trước ngày bắt đầu.",
+        ));
     }
     if (to - from).num_days() > 366 * 5 {
-        return Err(bad_param("/to", "a period of at most five years"));
+        return Err(bad_param(
+            "/to",
+            "a period of at most five years",
+            "Chọn khoảng thời gian tối đa 5 năm.",
+        ));
     }
     let csv = match query.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
-        Some(_) => return Err(bad_param("/format", "json or csv")),
+        Some(_) => return Err(bad_param("/format", "json or csv", "Chọn json hoặc csv.")),
     };
     Ok(Asked {
         from,
@@ -374,6 +395,7 @@ pub async fn timeliness(
         return Err(bad_param(
             "/format",
             "the CSV report is /v1/reports/indicators?format=csv",
+            "Báo cáo dạng CSV là /v1/reports/indicators?format=csv.",
         ));
     }
     let report = sums_for(services, asked).await?;

@@ -2,7 +2,7 @@
 //! to (`motcua_core::procedure::workflow::may_assign` decides; this module reads the record
 //! and answers with the use cases' refusal).
 
-use crate::error::{FieldProblem, ServiceError};
+use crate::error::{FieldProblem, Said, ServiceError};
 use crate::store::staff::StaffLogin;
 use crate::store::Session;
 use crate::{Code, Services};
@@ -52,7 +52,10 @@ pub async fn check_assignee(
     let agency = dossier.agency_id.as_deref().unwrap_or_default();
     workflow::may_assign(procedure, &dossier.state, agency, to, member).map_err(|refusal| {
         let message = refusal.to_string();
-        let mut field = FieldProblem::new("/to", message.clone());
+        let mut field = FieldProblem::new("/to", message.clone()).said(Said::new(
+            "Cán bộ được phân công",
+            code_of(&refusal).vietnamese(),
+        ));
         field.code = Some(refusal.code().to_owned());
         ServiceError::new(code_of(&refusal), message).with_errors(vec![field])
     })

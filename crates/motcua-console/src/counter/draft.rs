@@ -3,7 +3,6 @@
 //! (`drafts::patch`); "save and submit" then the API's submission. A problem comes back
 //! beside its field in Vietnamese, with what was typed kept.
 
-use super::messages::{field_message, label};
 use super::schema_form::{self, Input, Kind, Node};
 use super::{desk_clerk_only, field_error};
 use crate::csrf::{self, checked_token};
@@ -18,7 +17,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use motcua_core::procedure::Procedure;
 use motcua_service::view::DossierView;
-use motcua_service::{dossier_reads, drafts, submission, ServiceError};
+use motcua_service::words::form as form_words;
+use motcua_service::{dossier_reads, drafts, submission, FieldProblem, ServiceError};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -128,9 +128,27 @@ pub async fn render<E: Engine>(engine: &E, staff: &Staff, id: Uuid, outcome: Out
     (status, page::layout(&title, Some(&Who::of(staff)), body)).into_response()
 }
 
+/// What is said beside a field of its problem: the use case's Vietnamese words
+/// (`motcua_service::words`), which every interface shows alike.
+fn beside(problem: &FieldProblem) -> String {
+    problem
+        .vietnamese
+        .as_ref()
+        .map_or_else(|| "Giá trị không hợp lệ.".to_owned(), |s| s.message.clone())
+}
+
+/// The label of a problem's field, as the use case said it or from the form.
+fn label_of(procedure: &Procedure, problem: &FieldProblem) -> String {
+    problem
+        .vietnamese
+        .as_ref()
+        .map(|s| s.label.clone())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| form_words::label(procedure, &problem.pointer))
+}
+
 /// The refusal at the top, each problem a link to its field.
 fn summary(procedure: &Procedure, error: &ServiceError) -> Markup {
-    let form = &procedure.spec().form;
     html! {
         div class="error-summary" role="alert" id="refusal" {
             h2 { "Chưa thực hiện được" }
@@ -144,7 +162,7 @@ fn summary(procedure: &Procedure, error: &ServiceError) -> Markup {
                             li { a href=(format!("#doc-{key}")) { (document_name(procedure, key)) ": cần có bản giấy hoặc bản scan." } }
                         } @else {
                             li { a href=(format!("#{}", input_id(&problem.pointer))) {
-                                (label(&problem.pointer)) ": " (field_message(form, problem))
+                                (label_of(procedure, problem)) ": " (beside(problem))
                             } }
                         }
                     }
@@ -249,7 +267,7 @@ fn form_section(
     };
     let cx = FieldCx {
         d,
-        form,
+        procedure,
         data,
         sent,
         outcome,
@@ -274,7 +292,7 @@ fn form_section(
 /// What each field of the form is rendered with.
 struct FieldCx<'a> {
     d: &'a DossierView,
-    form: &'a Value,
+    procedure: &'a Procedure,
     data: &'a Value,
     sent: Option<&'a [(String, String)]>,
     outcome: &'a Outcome,
@@ -284,12 +302,10 @@ impl FieldCx<'_> {
     fn node(&self, node: &Node<'_>) -> Markup {
         match node {
             Node::Group {
-                key,
-                children,
-                pointer,
+                children, pointer, ..
             } => html! {
                 fieldset id=(input_id(pointer)) {
-                    legend { (words::field(key)) }
+                    legend { (form_words::label(self.procedure, pointer)) }
                     @for child in children { (self.node(child)) }
                 }
             },
@@ -308,8 +324,8 @@ impl FieldCx<'_> {
             .unwrap_or("?");
         html! {
             div class="locked" id=(input_id(&input.pointer)) data-pointer=(input.pointer) {
-                span class="locked-label" { (words::field(&input.key)) ": " }
-                span class="value" { (schema_form::shown(input.kind, value)) }
+                span class="locked-label" { (form_words::label(self.procedure, &input.pointer)) ": " }
+                span class="value" { (self.shown(input, value)) }
                 span class="source" { "Nguồn: " (words::prefill_source(source)) " · không sửa được" }
             }
         }
@@ -332,11 +348,26 @@ impl FieldCx<'_> {
         }
     }
 
+    /// A value as the page shows it: a choice by its label.
+    fn shown(&self, input: &Input<'_>, value: Option<&Value>) -> String {
+        value
+            .and_then(|v| self.procedure.choice_title(&input.pointer, v))
+            .map_or_else(|| schema_form::shown(input.kind, value), str::to_owned)
+    }
+
+    /// The label of an option of the input's list.
+    fn choice(&self, input: &Input<'_>, option: &Value) -> String {
+        self.procedure
+            .choice_title(&input.pointer, option)
+            .map_or_else(|| schema_form::option_value(option), str::to_owned)
+    }
+
     fn input(&self, input: &Input<'_>) -> Markup {
         let id = input_id(&input.pointer);
         let error_id = format!("{id}-error");
         let problems = self.outcome.problems_at(&input.pointer);
-        let message = problems.first().map(|p| field_message(self.form, p));
+        let message = problems.first().map(|p| beside(p));
+        let label = form_words::label(self.procedure, &input.pointer);
         let values = self.current(input);
         let value = values.first().cloned().unwrap_or_default();
         let invalid = message.as_ref().map(|_| "true");
@@ -347,20 +378,20 @@ impl FieldCx<'_> {
                 @match input.kind {
                     Kind::Choices(options) => {
                         fieldset id=(id) aria-describedby=[described.as_deref()] {
-                            legend { (words::field(&input.key)) }
+                            legend { (label) }
                             (field_error(message.as_deref(), &error_id))
                             @for (i, option) in options.iter().enumerate() {
                                 @let v = schema_form::option_value(option);
                                 @let option_id = format!("{id}-{i}");
                                 div class="check" {
                                     input type="checkbox" id=(option_id) name=(name) value=(v) checked[values.contains(&v)];
-                                    label for=(option_id) { (words::choice(&v)) }
+                                    label for=(option_id) { (self.choice(input, option)) }
                                 }
                             }
                         }
                     },
                     _ => {
-                        label for=(id) { (words::field(&input.key)) }
+                        label for=(id) { (label) }
                         @if let Some(hint) = hint(input) { p class="hint" { (hint) } }
                         (field_error(message.as_deref(), &error_id))
                         @match input.kind {
@@ -369,7 +400,7 @@ impl FieldCx<'_> {
                                     option value="" { "— Chọn —" }
                                     @for option in options {
                                         @let v = schema_form::option_value(option);
-                                        option value=(v) selected[v == value] { (words::choice(&v)) }
+                                        option value=(v) selected[v == value] { (self.choice(input, option)) }
                                     }
                                 }
                             },
@@ -408,16 +439,22 @@ fn input_mode(kind: Kind<'_>) -> Option<&'static str> {
     }
 }
 
+/// What to type: the field's description in the procedure file, then what its type takes.
 fn hint(input: &Input<'_>) -> Option<String> {
     let number = |name: &str| input.schema.get(name).and_then(Value::as_f64);
-    match input.kind {
+    let typed = match input.kind {
         Kind::Date => Some("Dạng dd/mm/yyyy.".to_owned()),
         Kind::Integer => match (number("minimum"), number("maximum")) {
             (Some(min), Some(max)) => Some(format!("Số nguyên từ {min} đến {max}.")),
             _ => None,
         },
-        _ if input.key == "phone" => Some("10 chữ số, bắt đầu bằng số 0.".to_owned()),
         _ => None,
+    };
+    let described = input.schema.get("description").and_then(Value::as_str);
+    match (described, typed) {
+        (Some(d), Some(t)) => Some(format!("{d} {t}")),
+        (Some(d), None) => Some(d.to_owned()),
+        (None, t) => t,
     }
 }
 

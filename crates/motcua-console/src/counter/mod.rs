@@ -7,7 +7,6 @@
 //! the receipt slip to print).
 
 mod draft;
-pub mod messages;
 mod scans;
 pub mod schema_form;
 

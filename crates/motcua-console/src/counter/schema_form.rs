@@ -8,6 +8,7 @@
 //! exam's kept scores) have no inputs here; they are filled through the API.
 
 use chrono::NaiveDate;
+use motcua_core::procedure::form::resolve;
 use serde_json::{Map, Value};
 
 /// What an input takes.
@@ -47,17 +48,6 @@ pub struct Input<'s> {
     pub key: String,
     pub kind: Kind<'s>,
     pub schema: &'s Value,
-}
-
-/// A `$ref` inside the form (`#/$defs/…`), followed; anything else as it is.
-fn resolve<'s>(root: &'s Value, schema: &'s Value) -> &'s Value {
-    match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => reference
-            .strip_prefix('#')
-            .and_then(|pointer| root.pointer(pointer))
-            .unwrap_or(schema),
-        None => schema,
-    }
 }
 
 fn type_of(schema: &Value) -> Option<&str> {
@@ -157,22 +147,6 @@ fn children<'s>(root: &'s Value, schema: &'s Value, pointer: &str) -> Vec<Node<'
             }))
         })
         .collect()
-}
-
-/// The schema of the field at `pointer`, if the form has one there.
-pub fn schema_at<'s>(form: &'s Value, pointer: &str) -> Option<&'s Value> {
-    let mut schema = form;
-    for token in pointer.split('/').skip(1) {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        schema = resolve(form, schema);
-        schema = match schema.get("properties").and_then(|p| p.get(&token)) {
-            Some(sub) => sub,
-            // An index of a list: its items' schema.
-            None if token.parse::<usize>().is_ok() => schema.get("items")?,
-            None => return None,
-        };
-    }
-    Some(resolve(form, schema))
 }
 
 /// How an enum value is an option's value: a string as it is, anything else as JSON.
@@ -355,7 +329,7 @@ mod tests {
         assert!(matches!(&nodes[4], Node::Input(i) if i.kind == Kind::Integer && i.key == "year"));
         assert!(matches!(&nodes[3], Node::Input(i) if matches!(i.kind, Kind::Choices(_))));
         assert_eq!(
-            schema_at(&form, "/year").and_then(|s| s.get("minimum")),
+            motcua_core::procedure::form::schema_at(&form, "/year").and_then(|s| s.get("minimum")),
             Some(&json!(1950))
         );
     }

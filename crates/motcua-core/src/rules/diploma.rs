@@ -17,6 +17,10 @@ pub(super) fn year_awarded_not_in_future(data: &Value, on: NaiveDate) -> Vec<Fin
                 "{year} is after this year ({}): give the year the diploma was awarded",
                 on.year()
             ),
+            format!(
+                "Năm {year} là sau năm nay ({}): nhập năm văn bằng được cấp.",
+                on.year()
+            ),
         )],
         _ => Vec::new(),
     }
@@ -34,6 +38,9 @@ pub(super) fn holder_named_when_not_holder(data: &Value, _on: NaiveDate) -> Vec<
             "holder_name_missing",
             "/diploma/holder_name",
             "you ask for someone else's diploma: give the holder's full name".into(),
+            "Bạn đề nghị cấp bản sao văn bằng của người khác: nhập họ và tên người được cấp văn \
+             bằng."
+                .into(),
         ));
     }
     if date_at(data, "/diploma/holder_birth_date").is_none() {
@@ -41,6 +48,9 @@ pub(super) fn holder_named_when_not_holder(data: &Value, _on: NaiveDate) -> Vec<
             "holder_birth_date_missing",
             "/diploma/holder_birth_date",
             "you ask for someone else's diploma: give the holder's birth date".into(),
+            "Bạn đề nghị cấp bản sao văn bằng của người khác: nhập ngày sinh của người được cấp \
+             văn bằng."
+                .into(),
         ));
     }
     found

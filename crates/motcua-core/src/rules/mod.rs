@@ -21,6 +21,9 @@ pub struct Violation {
     pub code: &'static str,
     pub pointer: String,
     pub message: String,
+    /// The same in Vietnamese, for the citizen: what to change, in the law's words. Written
+    /// beside the English, by the rule, since only the rule knows what it found.
+    pub vietnamese: String,
 }
 
 /// What a rule's function finds; [`Rule::check`] names the rule on it.
@@ -29,13 +32,15 @@ struct Finding {
     code: &'static str,
     pointer: String,
     message: String,
+    vietnamese: String,
 }
 
-fn finding(code: &'static str, pointer: &str, message: String) -> Finding {
+fn finding(code: &'static str, pointer: &str, message: String, vietnamese: String) -> Finding {
     Finding {
         code,
         pointer: pointer.to_owned(),
         message,
+        vietnamese,
     }
 }
 
@@ -56,6 +61,7 @@ impl Rule {
                 code: f.code,
                 pointer: f.pointer,
                 message: f.message,
+                vietnamese: f.vietnamese,
             })
             .collect()
     }

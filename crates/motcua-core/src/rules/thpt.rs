@@ -40,6 +40,8 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
                 "programme_2006_free_candidates_only",
                 "/programme",
                 "only free candidates who studied the 2006 programme may sit its exam".into(),
+                "Chỉ thí sinh tự do đã học chương trình 2006 mới dự thi theo chương trình đó."
+                    .into(),
             ));
         }
         if !chosen.is_empty() {
@@ -47,6 +49,9 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
                 "electives_not_in_2006_programme",
                 "/subjects/electives",
                 "the 2006 programme has no electives: choose KHTN or KHXH in combined_exam".into(),
+                "Chương trình 2006 không có môn lựa chọn: chọn bài thi tổ hợp Khoa học tự nhiên \
+                 hoặc Khoa học xã hội."
+                    .into(),
             ));
         }
         if str_at(data, "/subjects/combined_exam").is_none() {
@@ -54,6 +59,9 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
                 "combined_exam_missing",
                 "/subjects/combined_exam",
                 "the 2006 programme's candidates choose KHTN (khtn) or KHXH (khxh)".into(),
+                "Thí sinh theo chương trình 2006 chọn bài thi Khoa học tự nhiên hoặc Khoa học xã \
+                 hội."
+                    .into(),
             ));
         }
         if language.is_none() {
@@ -61,6 +69,7 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
                 "foreign_language_missing",
                 "/subjects/foreign_language",
                 "Ngoại ngữ is compulsory in the 2006 programme: name the language (N1–N7)".into(),
+                "Ngoại ngữ là môn bắt buộc của chương trình 2006: chọn ngoại ngữ dự thi.".into(),
             ));
         }
         return found;
@@ -73,6 +82,11 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
                 "{} electives chosen: the exam takes exactly {ELECTIVES_2018} besides Ngữ văn and Toán",
                 chosen.len()
             ),
+            format!(
+                "Bạn đã chọn {} môn: ngoài Ngữ văn và Toán, chỉ chọn đúng {ELECTIVES_2018} môn \
+                 (Thông tư 24/2024/TT-BGDĐT, Điều 20).",
+                chosen.len()
+            ),
         ));
     } else if chosen.len() < ELECTIVES_2018 && data.pointer("/subjects/electives").is_some() {
         found.push(finding(
@@ -82,6 +96,11 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
                 "{} elective chosen: choose exactly {ELECTIVES_2018} besides Ngữ văn and Toán",
                 chosen.len()
             ),
+            format!(
+                "Bạn mới chọn {} môn: ngoài Ngữ văn và Toán, chọn đúng {ELECTIVES_2018} môn \
+                 (Thông tư 24/2024/TT-BGDĐT, Điều 20).",
+                chosen.len()
+            ),
         ));
     }
     if chosen.contains(&FOREIGN_LANGUAGE) && language.is_none() {
@@ -89,6 +108,9 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
             "foreign_language_missing",
             "/subjects/foreign_language",
             "Ngoại ngữ is chosen: name the language (N1 English … N7 Korean)".into(),
+            "Bạn chọn môn Ngoại ngữ: chọn ngoại ngữ dự thi (tiếng Anh, Nga, Pháp, Trung Quốc, \
+             Đức, Nhật hoặc Hàn)."
+                .into(),
         ));
     }
     if !chosen.contains(&FOREIGN_LANGUAGE) && language.is_some() {
@@ -96,6 +118,7 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
             "foreign_language_without_subject",
             "/subjects/foreign_language",
             "a language is named but Ngoại ngữ is not among the electives".into(),
+            "Bạn chọn ngoại ngữ dự thi nhưng chưa chọn môn Ngoại ngữ.".into(),
         ));
     }
     if data.pointer("/subjects/combined_exam").is_some() {
@@ -103,6 +126,8 @@ pub(super) fn subjects(data: &Value, _on: NaiveDate) -> Vec<Finding> {
             "combined_exam_only_in_2006",
             "/subjects/combined_exam",
             "KHTN / KHXH are the 2006 programme's: the 2018 programme chooses electives".into(),
+            "Bài thi tổ hợp chỉ dành cho chương trình 2006; chương trình 2018 chọn môn lựa chọn."
+                .into(),
         ));
     }
     found
@@ -120,6 +145,7 @@ pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
             "exemption_without_language",
             "/language_exemption/exempt",
             "an exemption from Ngoại ngữ needs Ngoại ngữ among the subjects".into(),
+            "Chỉ được đề nghị miễn thi ngoại ngữ khi đăng ký môn Ngoại ngữ.".into(),
         ));
     }
     if str_at(data, "/language_exemption/basis") != Some("certificate") {
@@ -131,6 +157,7 @@ pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
             "certificate_missing",
             CERTIFICATE,
             "an exemption by certificate describes the certificate".into(),
+            "Miễn thi bằng chứng chỉ: nhập thông tin chứng chỉ ngoại ngữ.".into(),
         ));
         return found;
     }
@@ -139,6 +166,7 @@ pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
             "certificate_validity_missing",
             "/language_exemption/certificate/valid_until",
             "give the day the certificate is valid until (YYYY-MM-DD)".into(),
+            "Nhập ngày chứng chỉ hết hạn.".into(),
         )),
         Some(until) if until < on => found.push(finding(
             "certificate_expired",
@@ -146,6 +174,12 @@ pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
             format!(
                 "the certificate was valid until {}, before the registration day {}: it must be \
                  valid on the day of registration",
+                vietnamese_date(until),
+                vietnamese_date(on)
+            ),
+            format!(
+                "Chứng chỉ chỉ có giá trị đến {}, trước ngày đăng ký {}: chứng chỉ phải còn hạn \
+                 vào ngày đăng ký dự thi (Thông tư 24/2024/TT-BGDĐT, Điều 39).",
                 vietnamese_date(until),
                 vietnamese_date(on)
             ),
@@ -163,6 +197,11 @@ pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
                 "level {} of 6: only level {LOWEST_EXEMPTING_LEVEL} or higher exempts",
                 level.unwrap_or_default()
             ),
+            format!(
+                "Chứng chỉ bậc {} của khung 6 bậc: chỉ từ bậc {LOWEST_EXEMPTING_LEVEL} trở lên \
+                 mới được miễn thi.",
+                level.unwrap_or_default()
+            ),
         ));
     }
     let certified = str_at(data, &format!("{CERTIFICATE}/language"));
@@ -174,6 +213,10 @@ pub(super) fn language_exemption(data: &Value, on: NaiveDate) -> Vec<Finding> {
                 "/language_exemption/certificate/language",
                 format!(
                     "the certificate is for {certified}, the language registered is {registered}"
+                ),
+                format!(
+                    "Chứng chỉ là của ngoại ngữ {certified}, khác ngoại ngữ đăng ký dự thi \
+                     ({registered})."
                 ),
             ));
         }

@@ -4,7 +4,7 @@
 
 use super::Context;
 use crate::store::Session;
-use crate::{Code, FieldProblem, ServiceError};
+use crate::{Code, FieldProblem, Said, ServiceError};
 use chrono::NaiveDate;
 use motcua_core::access;
 use motcua_core::dossier::Dossier;
@@ -43,7 +43,12 @@ pub(super) async fn apologise(
         .map_err(|e| {
             ServiceError::validation(
                 "the new return date cannot be counted",
-                vec![FieldProblem::new("/data/new_due_date", e.to_string())],
+                vec![
+                    FieldProblem::new("/data/new_due_date", e.to_string()).said(Said::new(
+                        "Ngày hẹn trả mới",
+                        "Lịch làm việc chưa có năm của ngày này; chọn ngày khác.",
+                    )),
+                ],
             )
         })?;
     let clock =
@@ -63,16 +68,22 @@ fn asked_date(reason: Option<&str>, data: Option<&Value>) -> Result<NaiveDate, S
         .and_then(|d| d.parse::<NaiveDate>().ok());
     let mut missing = Vec::new();
     if reason.is_none() {
-        missing.push(FieldProblem::new(
-            "/comment",
-            "required: the reason the dossier is late",
-        ));
+        missing.push(
+            FieldProblem::new("/comment", "required: the reason the dossier is late")
+                .said(Said::new("Lý do", "Cần nêu lý do hồ sơ bị chậm.")),
+        );
     }
     if new_date.is_none() {
-        missing.push(FieldProblem::new(
-            "/data/new_due_date",
-            "required: the new return date, YYYY-MM-DD",
-        ));
+        missing.push(
+            FieldProblem::new(
+                "/data/new_due_date",
+                "required: the new return date, YYYY-MM-DD",
+            )
+            .said(Said::new(
+                "Ngày hẹn trả mới",
+                "Cần nhập ngày hẹn trả mới, dạng YYYY-MM-DD.",
+            )),
+        );
     }
     match (new_date, missing.is_empty()) {
         (Some(new_date), true) => Ok(new_date),

@@ -14,7 +14,7 @@ use crate::idempotency::{self, Answered};
 use crate::lookup::{full_view, lock_visible, procedure_of, record_staff_read};
 use crate::store::events::NewEvent;
 use crate::store::Session;
-use crate::{Code, FieldProblem, ServiceError, Services};
+use crate::{Code, FieldProblem, Said, ServiceError, Services};
 use chrono::{DateTime, Utc};
 use motcua_core::access::{self, APOLOGISE};
 use motcua_core::dossier::{Dossier, DRAFT};
@@ -155,10 +155,19 @@ fn refusal(refusal: Refusal) -> ServiceError {
         Refusal::WrongRole(_) => ServiceError::new(Code::RoleNotAllowed, detail),
         Refusal::AssignedToAnother(_) => ServiceError::new(Code::AssignedToAnother, detail),
         Refusal::AlreadyTaken(_) => ServiceError::new(Code::ActionAlreadyTaken, detail),
-        Refusal::Missing { pointer, what } => ServiceError::validation(
-            format!("this action needs {what}"),
-            vec![FieldProblem::new(pointer, "required")],
-        ),
+        Refusal::Missing { pointer, what } => {
+            let said = match pointer {
+                "/comment" => Said::new("Lý do", "Cần nêu lý do."),
+                _ => Said::new(
+                    "Các mục cần bổ sung",
+                    "Cần liệt kê mọi giấy tờ, thông tin còn thiếu hoặc chưa đúng.",
+                ),
+            };
+            ServiceError::validation(
+                format!("this action needs {what}"),
+                vec![FieldProblem::new(pointer, "required").said(said)],
+            )
+        }
         Refusal::ResultDocumentMissing => ServiceError::new(
             Code::ResultDocumentMissing,
             format!("{detail}: PUT /v1/dossiers/{{id}}/results/{{result_code}}"),

@@ -1,6 +1,6 @@
 //! What an action carries: its reasons and its data, and the limits of the text kept.
 
-use crate::{FieldProblem, ServiceError};
+use crate::{FieldProblem, Said, ServiceError};
 use serde::Deserialize;
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -34,10 +34,16 @@ impl ActionRequest {
         };
         let mut problems = Vec::new();
         if self.comment.as_deref().is_some_and(bad) {
-            problems.push(FieldProblem::new(
-                "/comment",
-                format!("at most {MAX_TEXT} characters, no control characters"),
-            ));
+            problems.push(
+                FieldProblem::new(
+                    "/comment",
+                    format!("at most {MAX_TEXT} characters, no control characters"),
+                )
+                .said(Said::new(
+                    "Lý do",
+                    format!("Tối đa {MAX_TEXT} ký tự, không có ký tự điều khiển."),
+                )),
+            );
         }
         if let Some(items) = self.data.as_ref().and_then(|d| d.get("items")) {
             let fine = items.as_array().is_some_and(|items| {
@@ -47,6 +53,9 @@ impl ActionRequest {
             if !fine {
                 problems.push(FieldProblem::new("/data/items", format!(
                         "a list of at most {MAX_ITEMS} texts of at most {MAX_TEXT} characters, no control characters"
+                    )).said(Said::new(
+                        "Các mục cần bổ sung",
+                        format!("Tối đa {MAX_ITEMS} mục, mỗi mục tối đa {MAX_TEXT} ký tự, không có ký tự điều khiển."),
                     )));
             }
         }

@@ -41,6 +41,20 @@ fn too_large(requirement: &str, max_bytes: u64) -> ServiceError {
         Code::FileTooLarge,
         format!("{requirement:?} takes files up to {max_bytes} bytes; nothing was kept"),
     )
+    .in_vietnamese(format!(
+        "Giấy tờ này nhận tệp tối đa {}; tệp chưa được lưu.",
+        size_text(max_bytes)
+    ))
+}
+
+/// A size as people count it, rounded down, so never more than the limit it states.
+fn size_text(bytes: u64) -> String {
+    const KB: u64 = 1024;
+    match bytes {
+        b if b >= KB * KB => format!("{} MB", b / (KB * KB)),
+        b if b >= KB => format!("{} KB", b / KB),
+        b => format!("{b} byte"),
+    }
 }
 
 /// Whether the dossier `dossier_id` takes, from `principal`, a file so declared for its
@@ -64,7 +78,11 @@ pub async fn accept(
                 requirement.accept.join(", "),
                 content_type
             ),
-        ));
+        )
+        .in_vietnamese(format!(
+            "Giấy tờ này chỉ nhận tệp {}; tệp gửi lên là {content_type}.",
+            requirement.accept.join(", ")
+        )));
     }
     if declared.length.is_some_and(|n| n > requirement.max_bytes) {
         return Err(too_large(key, requirement.max_bytes));
