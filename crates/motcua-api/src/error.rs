@@ -1,5 +1,7 @@
 //! The one error type of the HTTP layer, written as RFC 9457 `application/problem+json`
-//! with a stable `code`. Internal causes are logged once and never sent.
+//! with a stable `code`. Internal causes are logged once and never sent. The body is
+//! English; the same problem in Vietnamese rides along for `crate::language`, which answers
+//! with it when the request prefers Vietnamese.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -102,8 +104,34 @@ fn title(status: StatusCode) -> String {
     status.canonical_reason().unwrap_or("Error").to_owned()
 }
 
+/// The problem in Vietnamese: the status's title, the use case's Vietnamese detail, each
+/// field's problem in a sentence that names the field by its title.
+fn in_vietnamese(status: StatusCode, problem: &ServiceError) -> Problem {
+    let extra = problem.extra.as_deref();
+    Problem {
+        type_: format!("https://motcua.invalid/problems/{}", problem.code.as_str()),
+        title: motcua_service::words::status_title(status.as_u16()).to_owned(),
+        status: status.as_u16(),
+        detail: problem.vietnamese_detail().to_owned(),
+        code: problem.code.as_str().to_owned(),
+        errors: problem
+            .errors
+            .iter()
+            .map(|e| FieldProblem {
+                message: e.vietnamese_sentence(),
+                ..e.clone()
+            })
+            .collect(),
+        allowed_actions: problem.allowed_actions.clone(),
+        fallback_documents: extra
+            .map(|e| e.fallback_documents.clone())
+            .unwrap_or_default(),
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let vietnamese = in_vietnamese(self.status, &self.problem);
         let problem = self.problem;
         let extra = problem.extra.map(|e| *e).unwrap_or_default();
         let body = Problem {
@@ -133,6 +161,11 @@ impl IntoResponse for ApiError {
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
+        response
+            .extensions_mut()
+            .insert(crate::language::InVietnamese(std::sync::Arc::new(
+                vietnamese,
+            )));
         response
     }
 }
@@ -165,5 +198,34 @@ mod tests {
             std::str::from_utf8(&body).unwrap(),
             r#"{"type":"https://motcua.invalid/problems/file_too_large","title":"Unprocessable Entity","status":422,"detail":"too big","code":"file_too_large"}"#
         );
+    }
+
+    #[test]
+    fn the_same_problem_rides_along_in_vietnamese() {
+        let error = ServiceError::validation(
+            "the patch does not fit the form",
+            vec![
+                FieldProblem::new("/copies", "\"hai\" is not of type \"integer\"").said(
+                    motcua_service::Said::new("Số bản sao", "Nhập một số nguyên từ 1 đến 10."),
+                ),
+                FieldProblem::new("/nobody/said", "wrong"),
+            ],
+        );
+        let response = ApiError::from(error).into_response();
+        let crate::language::InVietnamese(vi) = response
+            .extensions()
+            .get::<crate::language::InVietnamese>()
+            .cloned()
+            .unwrap();
+        assert_eq!(vi.title, "Dữ liệu không hợp lệ");
+        assert_eq!(vi.detail, Code::ValidationFailed.vietnamese());
+        assert_eq!(vi.status, 422);
+        assert_eq!(vi.code, "validation_failed");
+        assert_eq!(
+            vi.errors[0].message,
+            "Số bản sao: nhập một số nguyên từ 1 đến 10."
+        );
+        assert_eq!(vi.errors[0].pointer, "/copies");
+        assert_eq!(vi.errors[1].message, "Giá trị không hợp lệ.");
     }
 }

@@ -6,6 +6,7 @@
 pub mod admission;
 pub mod error;
 pub mod extract;
+pub mod language;
 pub mod layers;
 pub mod measured;
 pub mod metrics;
@@ -154,7 +155,9 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .layer(CatchPanicLayer::custom(panic_to_problem))
         // Around everything that answers: whatever error answer is not a problem yet
         // becomes one (a success is passed on after one look at its status).
-        .layer(middleware::from_fn(problem_only::ensure));
+        .layer(middleware::from_fn(problem_only::ensure))
+        // Every problem, the last layer's included, in the language the request prefers.
+        .layer(middleware::from_fn(language::answer_in_language));
     // The console's pages answer HTML, errors included, with their own layers: merged
     // outside the API's problem+json, metrics and admission layers, inside its headers.
     let app = app
@@ -167,7 +170,11 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
 /// The router of a server too busy to take a connection: every request gets the
 /// admission's 503 `overloaded` with the headers every answer carries.
 pub fn overloaded_router() -> Router {
-    security_headers::add(Router::new().fallback(|| async { admission::overloaded() }))
+    security_headers::add(
+        Router::new()
+            .fallback(|| async { admission::overloaded() })
+            .layer(middleware::from_fn(language::answer_in_language)),
+    )
 }
 
 async fn not_found() -> ApiError {

@@ -62,7 +62,9 @@ pub async fn ensure(request: Request, next: Next) -> Response {
     .with_status(parts.status);
     let mut answer = problem.into_response();
     copy_headers(parts.headers, answer.headers_mut());
-    *answer.extensions_mut() = parts.extensions;
+    // The old answer's extensions, and the problem's own (its Vietnamese) over them.
+    let own = std::mem::replace(answer.extensions_mut(), parts.extensions);
+    answer.extensions_mut().extend(own);
     answer
 }
 

@@ -22,6 +22,7 @@ mod errors;
 mod file_stores;
 mod fuzzing;
 mod identity;
+mod languages;
 mod metrics;
 mod outages;
 mod procedures;
