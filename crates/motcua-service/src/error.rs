@@ -36,12 +36,19 @@ pub struct Said {
 }
 
 impl Said {
-    /// `message` beside the field labelled `label`; the sentence is `label: message`.
+    /// `message` beside the field labelled `label`; the sentence is `label: message`, or
+    /// the message alone when nothing labels it (the whole form, a rule's finding before
+    /// `crate::words::form::say` gives it its field's label).
     pub fn new(label: impl Into<String>, message: impl Into<String>) -> Said {
         let label = label.into();
         let message = message.into();
+        let sentence = if label.is_empty() {
+            message.clone()
+        } else {
+            format!("{label}: {}", crate::words::lower_first(&message))
+        };
         Said {
-            sentence: format!("{label}: {}", crate::words::lower_first(&message)),
+            sentence,
             label,
             message,
         }

@@ -93,7 +93,9 @@ fn expected(schema: &Value) -> String {
         }
         "boolean" => "Chọn Có hoặc Không.".to_owned(),
         "array" => "Chọn hoặc nhập các mục hợp lệ.".to_owned(),
-        "object" => "Nhập đủ và đúng các mục bên trong.".to_owned(),
+        // Core reports a missing member at the member; what is left here is a member the
+        // form does not have, or a value that is no group of members at all.
+        "object" => "Mục này có thông tin không đúng với tờ khai.".to_owned(),
         _ => match schema.get("format").and_then(Value::as_str) {
             Some("date") => "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 15/03/2008.".to_owned(),
             Some("email") => "Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@example.vn).".to_owned(),
@@ -197,6 +199,23 @@ mod tests {
             holder.message.contains("họ và tên người được cấp"),
             "{holder:?}"
         );
+    }
+
+    #[test]
+    fn a_member_the_form_does_not_have_is_said_at_its_group() {
+        let copy = copy();
+        let data = json!({ "applicant": { "shoe_size": 42 } });
+        let problems = said(
+            &copy,
+            crate::checks::field_problems(copy.validate_draft(&data)),
+        );
+        let group = said_at(&problems, "/applicant");
+        assert_eq!(
+            group.sentence,
+            "Người đề nghị: mục này có thông tin không đúng với tờ khai."
+        );
+        let whole = Said::new("", "Giá trị không hợp lệ.");
+        assert_eq!(whole.sentence, "Giá trị không hợp lệ.");
     }
 
     #[test]
