@@ -328,7 +328,10 @@ pub async fn list_for_agency(
     // The dossiers a member of staff holds are found through `dossier_holder`: a handful,
     // where the agency may have a million (`assigned_to` has no index, see the migration).
     let held = match filter.held_by {
-        Some(_) => "id in (select dossier_id from dossier_holder where assigned_to = $8) and",
+        Some(_) => {
+            "id in (select dossier_id from dossier_holder
+                    where agency_id = $1 and assigned_to = $8) and"
+        }
         None => "",
     };
     from_rows(

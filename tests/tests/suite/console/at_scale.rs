@@ -118,7 +118,10 @@ async fn the_held_list_follows_claims_releases_reassignments_and_steps() {
     }
     let mut expected = claimed.clone();
     expected.sort();
-    assert_eq!(held(&queues_page(&engine, &browser).await), expected);
+    let page = queues_page(&engine, &browser).await;
+    assert_eq!(held(&page), expected);
+    assert_eq!(cell(&page, DESK, "count"), "3");
+    assert_eq!(cell(&page, DESK, "unclaimed"), "0");
 
     // Given back to the queue: no longer held.
     let (status, _) = post(
@@ -132,10 +135,10 @@ async fn the_held_list_follows_claims_releases_reassignments_and_steps() {
     // Received: the step clears who held it.
     let (status, _) = act(&engine, &clerk, &claimed[1], "receive", json!({})).await;
     assert_eq!(status, 200);
-    assert_eq!(
-        held(&queues_page(&engine, &browser).await),
-        vec![claimed[2].clone()]
-    );
+    let page = queues_page(&engine, &browser).await;
+    assert_eq!(held(&page), vec![claimed[2].clone()]);
+    assert_eq!(cell(&page, DESK, "count"), "2");
+    assert_eq!(cell(&page, DESK, "unclaimed"), "1");
 
     // Handed to the clerk by the supervisor; then one of theirs to a colleague.
     let (status, _) = post(
