@@ -14,6 +14,7 @@ pub struct Session {
 fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
+        .tcp_nodelay(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()
@@ -48,12 +49,42 @@ pub async fn login(engine: &Engine, kind: &str, username: &str) -> Session {
 /// Goes through the provider's login and returns the engine's answer at the callback,
 /// whatever it is.
 pub async fn login_answer(engine: &Engine, kind: &str, username: &str) -> reqwest::Response {
+    login_from(
+        &browser(),
+        engine,
+        &format!("/v1/auth/login?kind={kind}"),
+        username,
+    )
+    .await
+}
+
+/// A client logged in to the staff console as `username`: its cookie jar holds the
+/// console's session, as a browser's would (it follows no redirect).
+pub async fn console_browser(engine: &Engine, username: &str) -> reqwest::Client {
     let browser = browser();
-    let start = browser
-        .get(engine.at(&format!("/v1/auth/login?kind={kind}")))
-        .send()
-        .await
-        .unwrap();
+    let answer = login_from(
+        &browser,
+        engine,
+        "/v1/auth/login?kind=staff&return_to=/console/",
+        username,
+    )
+    .await;
+    assert_eq!(
+        answer.status(),
+        303,
+        "the console's login should end on its queues"
+    );
+    browser
+}
+
+/// The provider's login, started at the engine's `start` path with `browser`.
+async fn login_from(
+    browser: &reqwest::Client,
+    engine: &Engine,
+    start: &str,
+    username: &str,
+) -> reqwest::Response {
+    let start = browser.get(engine.at(start)).send().await.unwrap();
     assert_eq!(start.status(), 302, "login should redirect to the provider");
     let authorize_url = location(&start);
     let page = browser.get(&authorize_url).send().await.unwrap();

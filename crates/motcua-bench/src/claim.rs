@@ -93,6 +93,11 @@ impl Backlog {
         backlog
     }
 
+    /// The dossier made through the API that the others copy.
+    pub fn template(&self) -> Uuid {
+        self.template
+    }
+
     /// Adds `count` copies to the queue, then vacuums, as after a night's autovacuum.
     pub async fn add(&mut self, pool: &PgPool, count: u64) {
         let started = Instant::now();

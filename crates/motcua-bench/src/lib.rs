@@ -11,6 +11,7 @@ pub mod ceiling;
 pub mod citizens;
 pub mod claim;
 pub mod connections;
+pub mod console;
 pub mod cpu;
 pub mod deadline;
 pub mod drafts;

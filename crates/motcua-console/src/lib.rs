@@ -19,6 +19,7 @@ mod dossier;
 mod error;
 mod keys;
 pub mod login;
+mod numbers;
 mod page;
 mod queues;
 mod reports;

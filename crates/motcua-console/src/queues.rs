@@ -7,14 +7,14 @@ use crate::dates::{self, time_left};
 use crate::error::PageError;
 use crate::page::{self, Who};
 use crate::staff::Staff;
-use crate::{words, Engine};
+use crate::{numbers, words, Engine};
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, FixedOffset, Utc};
 use maud::{html, Markup};
 use motcua_service::dossier_reads::{self, ListQuery};
 use motcua_service::idempotency::Answered;
-use motcua_service::queues::{self, QueueView};
+use motcua_service::queues::{self, Counting, QueueView};
 use motcua_service::view::DossierView;
 use motcua_service::ServiceError;
 use serde::Deserialize;
@@ -22,6 +22,11 @@ use serde::Deserialize;
 /// How many of the dossiers the caller holds are listed (the newest): a desk works a few
 /// at a time.
 const HELD_LISTED: i64 = 200;
+
+/// A queue's figures are counted up to this many and shown as "more than" above it: the
+/// page is read at every click, and its time must not grow with the backlog (the exact
+/// figures are the API's `GET /v1/queues` and the supervisor's reports).
+const COUNTED_UP_TO: i64 = 10_000;
 
 #[derive(Deserialize)]
 pub struct Notice {
@@ -47,10 +52,11 @@ async fn render<E: Engine>(
     error: Option<&PageError>,
 ) -> Response {
     let services = engine.services();
-    let mut list = match queues::list(services, &staff.principal).await {
-        Ok(list) => list,
-        Err(e) => return PageError::service(&e, staff).into_response(),
-    };
+    let mut list =
+        match queues::list(services, &staff.principal, Counting::UpTo(COUNTED_UP_TO)).await {
+            Ok(list) => list,
+            Err(e) => return PageError::service(&e, staff).into_response(),
+        };
     // Queues with work in them first, each group in the engine's order.
     list.items.sort_by_key(|q| q.count == 0);
     let held = match held_by(engine, staff).await {
@@ -98,10 +104,10 @@ fn queue_table(items: &[QueueView], staff: &Staff) -> Markup {
                         tr data-queue=(q.queue) class=[(q.overdue > 0).then_some("overdue")] {
                             td { (q.procedure_name) br; span class="muted" { (q.procedure) } }
                             td { (words::state(&q.state)) }
-                            td class="num count" { (q.count) }
-                            td class="num unclaimed" { (q.unclaimed) }
+                            td class="num count" { (figure(q.count)) }
+                            td class="num unclaimed" { (figure(q.unclaimed)) }
                             td class="num overdue-count" {
-                                @if q.overdue > 0 { strong class="late" { (q.overdue) } } @else { "0" }
+                                @if q.overdue > 0 { strong class="late" { (figure(q.overdue)) } } @else { "0" }
                             }
                             td { @if let Some(due) = q.oldest_due_at { (dates::date_time(due)) } @else { "—" } }
                             td {
@@ -117,6 +123,15 @@ fn queue_table(items: &[QueueView], staff: &Staff) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// A queue's figure as counted: "hơn 10.000" (more than) above [`COUNTED_UP_TO`].
+fn figure(count: i64) -> String {
+    if count > COUNTED_UP_TO {
+        format!("hơn {}", numbers::whole(COUNTED_UP_TO))
+    } else {
+        numbers::whole(count)
     }
 }
 

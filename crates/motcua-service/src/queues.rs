@@ -78,8 +78,22 @@ fn not_found(queue: &str) -> ServiceError {
     )
 }
 
+/// How far a queue's figures are counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// Every dossier: the API's figures, whatever they cost.
+    Exact,
+    /// Up to this many; a figure above it means "more than this many". For a page read at
+    /// every request: it costs the same at a queue of a million as at one of `limit`.
+    UpTo(i64),
+}
+
 /// The queues the caller may work, in their agency, with their figures.
-pub async fn list(services: &Services, principal: &Principal) -> Result<QueueList, ServiceError> {
+pub async fn list(
+    services: &Services,
+    principal: &Principal,
+    counting: Counting,
+) -> Result<QueueList, ServiceError> {
     let (agency, roles) = staff_only(principal)?;
     let queues = queues_for(services, roles);
     let pairs: Vec<(String, String)> = queues
@@ -90,7 +104,15 @@ pub async fn list(services: &Services, principal: &Principal) -> Result<QueueLis
         .store
         .session()
         .await?
-        .queue_figures(agency, &pairs, services.clock.now())
+        .queue_figures(
+            agency,
+            &pairs,
+            services.clock.now(),
+            match counting {
+                Counting::Exact => None,
+                Counting::UpTo(limit) => Some(limit),
+            },
+        )
         .await?;
     let items = queues
         .into_iter()

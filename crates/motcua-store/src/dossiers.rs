@@ -325,10 +325,19 @@ pub async fn list_for_agency(
     after: Option<PageAfter>,
     limit: i64,
 ) -> Result<Vec<Dossier>, DbError> {
+    // The dossiers a member of staff holds are found through `dossier_holder`: a handful,
+    // where the agency may have a million (`assigned_to` has no index, see the migration).
+    let held = match filter.held_by {
+        Some(_) => {
+            "id in (select dossier_id from dossier_holder
+                    where agency_id = $1 and assigned_to = $8) and"
+        }
+        None => "",
+    };
     from_rows(
         sqlx::query_as(&format!(
             "select {COLUMNS} from dossier
-         where agency_id = $1
+         where {held} agency_id = $1
            and ($2::text is null or state = $2)
            and ($3::text is null or procedure_code = $3)
            and ($4::timestamptz is null or (closed_at is null and clock_paused_at is null

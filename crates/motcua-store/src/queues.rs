@@ -63,6 +63,50 @@ pub async fn figures(
     .map(records)?)
 }
 
+/// The figures of the given queues of one agency, each stopping past `limit`: the pages of
+/// a busy agency ask for them at every request, and counting a queue of a million dossiers
+/// reads a million index entries, where this reads at most `limit` and the queue's held
+/// dossiers. `count` and `overdue` are counted in the queue's index alone; `unclaimed` is
+/// `count` less the queue's dossiers in `dossier_holder` (counting it in `dossier` would
+/// read each row), so `count` goes one past `limit` plus those, and `unclaimed` is past
+/// `limit` exactly when the queue holds more than `limit` unclaimed. Every queue of `queues`
+/// has a row.
+pub async fn figures_up_to(
+    executor: impl PgExecutor<'_>,
+    agency_id: &str,
+    queues: &[(String, String)],
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<QueueFigures>, DbError> {
+    let (codes, states): (Vec<&str>, Vec<&str>) =
+        queues.iter().map(|(c, s)| (c.as_str(), s.as_str())).unzip();
+    let in_queue = "d.agency_id = $1 and d.procedure_code = q.code and d.state = q.state
+                    and d.closed_at is null";
+    Ok(sqlx::query_as::<_, QueueFiguresRow>(&format!(
+        "select q.code as procedure_code, q.state, f.count, f.count - h.held as unclaimed,
+                o.overdue,
+                (select min(d.step_due_at) from dossier d where {in_queue}) as oldest_due_at
+         from unnest($2::text[], $3::text[]) as q(code, state)
+         cross join lateral (
+             select count(*) as held from dossier_holder h
+             where h.agency_id = $1 and h.procedure_code = q.code and h.state = q.state) h
+         cross join lateral (
+             select count(*) as count
+             from (select from dossier d where {in_queue} limit $5 + h.held) c) f
+         cross join lateral (
+             select count(*) as overdue
+             from (select from dossier d where {in_queue} and d.step_due_at < $4 limit $5) c) o"
+    ))
+    .bind(agency_id)
+    .bind(&codes)
+    .bind(&states)
+    .bind(now)
+    .bind(limit.saturating_add(1))
+    .fetch_all(executor)
+    .await
+    .map(records)?)
+}
+
 /// Every agency's open queues (for the metrics): agency, then the figures.
 pub async fn all_figures(
     executor: impl PgExecutor<'_>,

@@ -371,8 +371,15 @@ impl QueueRecords for PgSession {
         agency_id: &str,
         queues: &[(String, String)],
         now: DateTime<Utc>,
+        counted_up_to: Option<i64>,
     ) -> Result<Vec<QueueFigures>, StoreError> {
-        Ok(queues::figures(self.conn(), agency_id, queues, now).await?)
+        let figures = match counted_up_to {
+            None => queues::figures(self.conn(), agency_id, queues, now).await?,
+            Some(limit) => {
+                queues::figures_up_to(self.conn(), agency_id, queues, now, limit).await?
+            }
+        };
+        Ok(figures)
     }
 
     async fn all_queue_figures(

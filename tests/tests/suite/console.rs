@@ -4,6 +4,7 @@
 //! skips it. Screenshots go to `target/console-screenshots/` (docs/CONSOLE.md).
 
 mod accessibility;
+mod at_scale;
 mod axe;
 mod browser;
 mod counter;

@@ -9,7 +9,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use motcua_service::idempotency::Answered;
-use motcua_service::queues::{self, QueueList};
+use motcua_service::queues::{self, Counting, QueueList};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -25,7 +25,9 @@ pub async fn list(
     State(state): State<AppState>,
     Auth(principal): Auth,
 ) -> Result<Json<QueueList>, ApiError> {
-    Ok(Json(queues::list(&state.services, &principal).await?))
+    Ok(Json(
+        queues::list(&state.services, &principal, Counting::Exact).await?,
+    ))
 }
 
 #[utoipa::path(post, operation_id = "claimFromQueue", path = "/v1/queues/{queue}/claim", tag = "queues", security(("bearer" = [])),

@@ -31,12 +31,14 @@ pub struct Queue<'a> {
 
 #[async_trait]
 pub trait QueueRecords {
-    /// The figures of each (procedure, state) queue of the agency.
+    /// The figures of each (procedure, state) queue of the agency; with `counted_up_to`,
+    /// each count stops one past it (see [`Counting`]).
     async fn queue_figures(
         &mut self,
         agency_id: &str,
         queues: &[(String, String)],
         now: DateTime<Utc>,
+        counted_up_to: Option<i64>,
     ) -> Result<Vec<QueueFigures>, StoreError>;
     /// Every agency's queues (for the metrics).
     async fn all_queue_figures(
