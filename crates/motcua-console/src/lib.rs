@@ -13,16 +13,13 @@
 
 mod counter;
 mod csrf;
-mod dates;
 mod documents;
 mod dossier;
 mod error;
-mod keys;
 pub mod login;
 mod page;
 mod queues;
 mod reports;
-mod session;
 mod slips;
 mod staff;
 mod words;
@@ -31,8 +28,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use motcua_service::Services;
-
-pub use keys::Keys;
+// Shared with the portal (motcua-web): dates as Vietnamese readers write them.
+use motcua_web::dates;
 
 /// Where the console is served.
 pub const PREFIX: &str = "/console";
@@ -51,37 +48,31 @@ pub trait Engine: Clone + Send + Sync + 'static {
     fn console(&self) -> &Settings;
 }
 
-/// The console's settings, fixed at start.
-pub struct Settings {
-    keys: Keys,
-    /// Cookies are `Secure` when the engine's public URL is https.
-    secure: bool,
-    /// The engine's public origin (`https://host[:port]`): a form posted from anywhere else
-    /// is refused.
-    origin: String,
-    /// A session with no request for this long is over (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
-    idle_timeout_secs: i64,
-}
+/// The console's session cookie: `motcua_console`, sent to the console's pages only.
+const COOKIE: motcua_web::Cookie = motcua_web::Cookie {
+    name: "motcua_console",
+    path: "/console",
+};
+
+/// The console's settings, fixed at start: its keys (labelled `motcua-console`), cookie,
+/// origin and idle timeout (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
+pub struct Settings(motcua_web::Settings);
 
 impl Settings {
     /// From the engine's token secret (`MOTCUA_TOKEN_SECRET`, the same in every process)
     /// and its public URL (`MOTCUA_PUBLIC_URL`).
     pub fn new(token_secret: &[u8], public_url: &str) -> Settings {
-        let url = url::Url::parse(public_url).ok();
-        Settings {
-            keys: Keys::from_secret(token_secret),
-            secure: url.as_ref().is_some_and(|u| u.scheme() == "https"),
-            origin: url
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default(),
-            idle_timeout_secs: session::IDLE_TIMEOUT_SECS,
-        }
+        Settings(motcua_web::Settings::new(
+            token_secret,
+            public_url,
+            "motcua-console",
+            COOKIE,
+        ))
     }
 
     /// A session idle timeout other than the default 30 minutes (at least a second).
-    pub fn with_idle_timeout(mut self, secs: i64) -> Settings {
-        self.idle_timeout_secs = secs.max(1);
-        self
+    pub fn with_idle_timeout(self, secs: i64) -> Settings {
+        Settings(self.0.with_idle_timeout(secs))
     }
 }
 
@@ -140,7 +131,7 @@ pub fn router<E: Engine>(engine: E) -> Router {
             engine.clone(),
             staff::with_session::<E>,
         ))
-        .layer(axum::middleware::from_fn(page::headers))
+        .layer(axum::middleware::from_fn(motcua_web::headers::pages))
         // The console's requests in the logs as the API's are (method, path), under a span
         // of their own: the API's trace layer is not around the merged console.
         .layer(
