@@ -56,24 +56,13 @@ const COOKIE: motcua_web::Cookie = motcua_web::Cookie {
 
 /// The console's settings, fixed at start: its keys (labelled `motcua-console`), cookie,
 /// origin and idle timeout (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
-pub struct Settings(motcua_web::Settings);
+pub use motcua_web::Settings;
 
-impl Settings {
-    /// From the engine's token secret (`MOTCUA_TOKEN_SECRET`, the same in every process)
-    /// and its public URL (`MOTCUA_PUBLIC_URL`).
-    pub fn new(token_secret: &[u8], public_url: &str) -> Settings {
-        Settings(motcua_web::Settings::new(
-            token_secret,
-            public_url,
-            "motcua-console",
-            COOKIE,
-        ))
-    }
-
-    /// A session idle timeout other than the default 30 minutes (at least a second).
-    pub fn with_idle_timeout(self, secs: i64) -> Settings {
-        Settings(self.0.with_idle_timeout(secs))
-    }
+/// The console's settings from the engine's token secret (`MOTCUA_TOKEN_SECRET`, the same in
+/// every process) and its public URL (`MOTCUA_PUBLIC_URL`); `with_idle_timeout` sets
+/// another idle timeout than the default 30 minutes.
+pub fn settings(token_secret: &[u8], public_url: &str) -> Settings {
+    Settings::new(token_secret, public_url, "motcua-console", COOKIE)
 }
 
 /// The console's routes, under [`PREFIX`], for the engine to merge into its router.
@@ -130,23 +119,6 @@ pub fn router<E: Engine>(engine: E) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             engine.clone(),
             staff::with_session::<E>,
-        ))
-        .layer(axum::middleware::from_fn(motcua_web::headers::pages))
-        // The console's requests in the logs as the API's are (method, path), under a span
-        // of their own: the API's trace layer is not around the merged console.
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |request: &axum::http::Request<_>| {
-                    tracing::info_span!(
-                        "console",
-                        method = %request.method(),
-                        path = %request.uri().path()
-                    )
-                },
-            ),
-        )
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            error::panic_page,
         ));
-    pages.with_state(engine)
+    motcua_web::headers::around(pages, "console", error::panic_page).with_state(engine)
 }

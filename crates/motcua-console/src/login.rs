@@ -32,7 +32,7 @@ pub fn returns_here(public_url: &str, return_to: &str) -> bool {
 /// The end of a login that returns to the console: a member of staff gets a session and
 /// goes to their queues; anyone else is told the console is for staff.
 pub fn complete<E: Engine>(engine: &E, principal: &Principal) -> Response {
-    let settings = &engine.console().0;
+    let settings = &engine.console();
     let Some(who) = StaffSession::of(principal) else {
         return PageError::new(
             StatusCode::FORBIDDEN,
@@ -88,7 +88,7 @@ pub struct NoFields {}
 /// Logging out: the cookie is cleared (a forged logout is refused like any other form).
 pub async fn logout<E: Engine>(State(engine): State<E>, _: Checked<NoFields>) -> Response {
     let mut response = Redirect::to("/console/login?ended=logout").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&engine.console().0.cleared_cookie()) {
+    if let Ok(cookie) = HeaderValue::from_str(&engine.console().cleared_cookie()) {
         response.headers_mut().insert(SET_COOKIE, cookie);
     }
     response

@@ -67,14 +67,8 @@ pub async fn with_session<E: Engine>(
     request: Request,
     next: Next,
 ) -> Response {
-    let foreign = || {
-        PageError::new(
-            StatusCode::FORBIDDEN,
-            "Biểu mẫu được gửi từ một trang web khác: không có gì thay đổi.",
-        )
-        .into_response()
-    };
-    guard::read_session::<StaffSession>(&engine.console().0, foreign, request, next).await
+    let foreign = || PageError::new(StatusCode::FORBIDDEN, guard::FOREIGN).into_response();
+    guard::read_session::<StaffSession>(engine.console(), foreign, request, next).await
 }
 
 /// A logged-in member of staff: who they are, their principal, and the token their forms

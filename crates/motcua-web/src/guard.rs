@@ -15,6 +15,9 @@ use chrono::Utc;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// What a person is told of a form another site's page posted.
+pub const FOREIGN: &str = "Biểu mẫu được gửi từ một trang web khác: không có gì thay đổi.";
+
 /// The session of the request and the token its forms carry.
 #[derive(Debug, Clone)]
 pub struct Visit<T> {

@@ -1,10 +1,13 @@
-//! The headers every page answers with, and the stylesheet's answer.
+//! The headers every page answers with, the layers around a set of pages, and the
+//! stylesheet's answer.
 
 use axum::extract::Request;
 use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY};
 use axum::http::HeaderValue;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::any::Any;
 
 /// The pages run no script and load nothing from elsewhere: a value that slipped past the
 /// template's escaping still could not run. Documents are previewed from the engine itself.
@@ -50,4 +53,29 @@ pub fn stylesheet(css: &'static str) -> Response {
         css,
     )
         .into_response()
+}
+
+/// The layers every set of pages has, outermost last: its headers; its requests in the logs
+/// as the API's are (method, path), under a span naming the pages (the API's trace layer is
+/// not around merged pages); and a panic turned into the pages' own error page.
+pub fn around<S: Clone + Send + Sync + 'static>(
+    pages: Router<S>,
+    name: &'static str,
+    panic_page: fn(Box<dyn Any + Send + 'static>) -> Response,
+) -> Router<S> {
+    pages
+        .layer(axum::middleware::from_fn(self::pages))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                move |request: &axum::http::Request<_>| {
+                    tracing::info_span!(
+                        "pages",
+                        pages = name,
+                        method = %request.method(),
+                        path = %request.uri().path()
+                    )
+                },
+            ),
+        )
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
 }

@@ -77,6 +77,15 @@ impl Settings {
     }
 }
 
+/// What a caught panic said, for the log.
+pub fn panic_message(cause: &(dyn std::any::Any + Send)) -> String {
+    cause
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
 /// Whether a login's `return_to` (a URL on the engine's origin, as the API keeps it) is a
 /// page under `prefix` (`/console/`, `/portal/`).
 pub fn returns_to(public_url: &str, return_to: &str, prefix: &str) -> bool {

@@ -24,6 +24,12 @@ pub const DESKTOP: Viewport = Viewport {
     height: 900,
 };
 
+/// A phone's (an iPhone 12 to 15's CSS size): where most citizens meet the portal.
+pub const PHONE: Viewport = Viewport {
+    width: 390,
+    height: 844,
+};
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -67,6 +73,11 @@ impl Browser {
     /// test's helpers that run scripts in the page are not for it).
     pub async fn start_without_javascript() -> Browser {
         Browser::launch(false, DESKTOP).await
+    }
+
+    /// A browser whose window is `viewport`, with JavaScript on or off.
+    pub async fn start_at(viewport: Viewport, javascript: bool) -> Browser {
+        Browser::launch(javascript, viewport).await
     }
 
     async fn launch(javascript: bool, viewport: Viewport) -> Browser {
@@ -208,6 +219,26 @@ impl Browser {
         self.run("window.__motcuaOldPage = true").await;
         self.click(css).await;
         self.wait_for_new_page(css).await;
+    }
+
+    /// Clicks `css` and waits for a page at another address that has `then`, without
+    /// running any script in the page (for a browser whose JavaScript is off).
+    pub async fn click_to(&self, css: &str, then: &str) {
+        let before = self.client.current_url().await.expect("a URL");
+        self.click(css).await;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let now = self.client.current_url().await.ok();
+            if now.is_some_and(|u| u != before) && self.has(then).await {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no page with {then} after clicking {css} (at {})",
+                self.path().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Runs `script`, which navigates (submits a form), and waits for the next page.

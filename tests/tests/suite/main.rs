@@ -26,6 +26,7 @@ mod fuzzing;
 mod identity;
 mod metrics;
 mod outages;
+mod portal;
 mod procedures;
 mod processing;
 mod register;
