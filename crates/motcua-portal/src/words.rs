@@ -83,7 +83,7 @@ pub fn unit(name: &str) -> &str {
 }
 
 const CHANNELS: &[(&str, &str)] = &[
-    ("online", "Nộp trực tuyến trên cổng này"),
+    ("online", "Nộp trực tuyến"),
     ("counter", "Nộp trực tiếp tại Bộ phận Một cửa"),
     ("post", "Gửi qua dịch vụ bưu chính"),
 ];
