@@ -158,11 +158,13 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .layer(middleware::from_fn(problem_only::ensure))
         // Every problem, the last layer's included, in the language the request prefers.
         .layer(middleware::from_fn(language::answer_in_language));
-    // The console's pages answer HTML, errors included, with their own layers: merged
-    // outside the API's problem+json, metrics and admission layers, inside its headers.
+    // The console's and the portal's pages answer HTML, errors included, with their own
+    // layers: merged outside the API's problem+json, metrics and admission layers, inside
+    // its headers.
     let app = app
         .with_state(state.clone())
-        .merge(motcua_console::router(state));
+        .merge(motcua_console::router(state.clone()))
+        .merge(motcua_portal::router(state));
     // Outermost, so that even a refusal by a layer above carries them.
     security_headers::add(app)
 }

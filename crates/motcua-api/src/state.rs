@@ -28,6 +28,8 @@ pub struct Shared {
     pub metrics_scraper: crate::metrics::Scraper,
     /// The console's keys and cookie settings (`motcua_console`).
     pub console: motcua_console::Settings,
+    /// The citizen portal's keys and cookie settings (`motcua_portal`).
+    pub portal: motcua_portal::Settings,
 }
 
 impl AppState {
@@ -56,6 +58,17 @@ impl motcua_console::Engine for AppState {
 
     fn console(&self) -> &motcua_console::Settings {
         &self.console
+    }
+}
+
+/// So do the portal's.
+impl motcua_portal::Engine for AppState {
+    fn services(&self) -> &Services {
+        &self.services
+    }
+
+    fn portal(&self) -> &motcua_portal::Settings {
+        &self.portal
     }
 }
 

@@ -79,11 +79,7 @@ pub async fn not_found() -> PageError {
 
 /// A panic is a bug: logged, and the page says only that something went wrong.
 pub fn panic_page(cause: Box<dyn Any + Send + 'static>) -> Response {
-    let message = cause
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "unknown panic".into());
+    let message = motcua_web::panic_message(cause.as_ref());
     tracing::error!(error.message = %message, "panic in a console page");
     PageError::new(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -13,17 +13,14 @@
 
 mod counter;
 mod csrf;
-mod dates;
 mod documents;
 mod dossier;
 mod error;
-mod keys;
 pub mod login;
 mod numbers;
 mod page;
 mod queues;
 mod reports;
-mod session;
 mod slips;
 mod staff;
 mod words;
@@ -32,8 +29,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use motcua_service::Services;
-
-pub use keys::Keys;
+// Shared with the portal (motcua-web): dates as Vietnamese readers write them.
+use motcua_web::dates;
 
 /// Where the console is served.
 pub const PREFIX: &str = "/console";
@@ -52,38 +49,21 @@ pub trait Engine: Clone + Send + Sync + 'static {
     fn console(&self) -> &Settings;
 }
 
-/// The console's settings, fixed at start.
-pub struct Settings {
-    keys: Keys,
-    /// Cookies are `Secure` when the engine's public URL is https.
-    secure: bool,
-    /// The engine's public origin (`https://host[:port]`): a form posted from anywhere else
-    /// is refused.
-    origin: String,
-    /// A session with no request for this long is over (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
-    idle_timeout_secs: i64,
-}
+/// The console's session cookie: `motcua_console`, sent to the console's pages only.
+const COOKIE: motcua_web::Cookie = motcua_web::Cookie {
+    name: "motcua_console",
+    path: "/console",
+};
 
-impl Settings {
-    /// From the engine's token secret (`MOTCUA_TOKEN_SECRET`, the same in every process)
-    /// and its public URL (`MOTCUA_PUBLIC_URL`).
-    pub fn new(token_secret: &[u8], public_url: &str) -> Settings {
-        let url = url::Url::parse(public_url).ok();
-        Settings {
-            keys: Keys::from_secret(token_secret),
-            secure: url.as_ref().is_some_and(|u| u.scheme() == "https"),
-            origin: url
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_default(),
-            idle_timeout_secs: session::IDLE_TIMEOUT_SECS,
-        }
-    }
+/// The console's settings, fixed at start: its keys (labelled `motcua-console`), cookie,
+/// origin and idle timeout (`MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS`).
+pub use motcua_web::Settings;
 
-    /// A session idle timeout other than the default 30 minutes (at least a second).
-    pub fn with_idle_timeout(mut self, secs: i64) -> Settings {
-        self.idle_timeout_secs = secs.max(1);
-        self
-    }
+/// The console's settings from the engine's token secret (`MOTCUA_TOKEN_SECRET`, the same in
+/// every process) and its public URL (`MOTCUA_PUBLIC_URL`); `with_idle_timeout` sets
+/// another idle timeout than the default 30 minutes.
+pub fn settings(token_secret: &[u8], public_url: &str) -> Settings {
+    Settings::new(token_secret, public_url, "motcua-console", COOKIE)
 }
 
 /// The console's routes, under [`PREFIX`], for the engine to merge into its router.
@@ -140,23 +120,6 @@ pub fn router<E: Engine>(engine: E) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             engine.clone(),
             staff::with_session::<E>,
-        ))
-        .layer(axum::middleware::from_fn(page::headers))
-        // The console's requests in the logs as the API's are (method, path), under a span
-        // of their own: the API's trace layer is not around the merged console.
-        .layer(
-            tower_http::trace::TraceLayer::new_for_http().make_span_with(
-                |request: &axum::http::Request<_>| {
-                    tracing::info_span!(
-                        "console",
-                        method = %request.method(),
-                        path = %request.uri().path()
-                    )
-                },
-            ),
-        )
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            error::panic_page,
         ));
-    pages.with_state(engine)
+    motcua_web::headers::around(pages, "console", error::panic_page).with_state(engine)
 }

@@ -8,7 +8,7 @@
 use crate::csrf::Checked;
 use crate::error::PageError;
 use crate::page;
-use crate::session::{cleared_cookie, Session};
+use crate::staff::StaffSession;
 use crate::Engine;
 use axum::extract::{Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use maud::html;
 use motcua_core::principal::Principal;
+use motcua_web::session::Session;
 use serde::Deserialize;
 
 /// Where the login's button sends the browser: the API's staff login, back to the queues.
@@ -25,16 +26,14 @@ pub const START: &str = "/v1/auth/login?kind=staff&return_to=/console/";
 /// Whether a login's `return_to` (a URL on the engine's origin, as the API keeps it) is a
 /// page of the console.
 pub fn returns_here(public_url: &str, return_to: &str) -> bool {
-    return_to
-        .strip_prefix(public_url)
-        .is_some_and(|path| path.starts_with("/console/"))
+    motcua_web::returns_to(public_url, return_to, "/console/")
 }
 
 /// The end of a login that returns to the console: a member of staff gets a session and
 /// goes to their queues; anyone else is told the console is for staff.
 pub fn complete<E: Engine>(engine: &E, principal: &Principal) -> Response {
-    let settings = engine.console();
-    let Some(session) = Session::begin(principal, Utc::now().timestamp()) else {
+    let settings = &engine.console();
+    let Some(who) = StaffSession::of(principal) else {
         return PageError::new(
             StatusCode::FORBIDDEN,
             "Bảng điều khiển một cửa chỉ dành cho cán bộ. Công dân nộp và theo dõi hồ sơ \
@@ -42,7 +41,8 @@ pub fn complete<E: Engine>(engine: &E, principal: &Principal) -> Response {
         )
         .into_response();
     };
-    let cookie = session.cookie(&settings.keys, settings.secure);
+    let session = Session::begin(who, Utc::now().timestamp());
+    let cookie = settings.session_cookie(&session);
     let mut response = StatusCode::SEE_OTHER.into_response();
     response
         .headers_mut()
@@ -88,26 +88,8 @@ pub struct NoFields {}
 /// Logging out: the cookie is cleared (a forged logout is refused like any other form).
 pub async fn logout<E: Engine>(State(engine): State<E>, _: Checked<NoFields>) -> Response {
     let mut response = Redirect::to("/console/login?ended=logout").into_response();
-    if let Ok(cookie) = HeaderValue::from_str(&cleared_cookie(engine.console().secure)) {
+    if let Ok(cookie) = HeaderValue::from_str(&engine.console().cleared_cookie()) {
         response.headers_mut().insert(SET_COOKIE, cookie);
     }
     response
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_console_pages_on_the_engines_origin_return_here() {
-        let own = "http://127.0.0.1:8080";
-        assert!(returns_here(own, "http://127.0.0.1:8080/console/"));
-        assert!(returns_here(
-            own,
-            "http://127.0.0.1:8080/console/dossiers/x"
-        ));
-        assert!(!returns_here(own, "http://127.0.0.1:8080/"));
-        assert!(!returns_here(own, "http://127.0.0.1:8080/consoles/"));
-        assert!(!returns_here(own, "http://127.0.0.1:80800/console/"));
-    }
 }

@@ -1,22 +1,11 @@
 //! The frame of every page: the header with who is logged in (name, agency, roles) and the
-//! logout form, the main content, the console's own stylesheet; and the headers every page
-//! answers with.
+//! logout form, the main content, the console's own stylesheet.
 
 use crate::csrf;
 use crate::staff::Staff;
 use crate::words;
-use axum::extract::Request;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY};
-use axum::http::HeaderValue;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
-
-/// The pages run no script and load nothing from elsewhere: a value that slipped past the
-/// template's escaping still could not run. Documents are previewed from the engine itself.
-const CONTENT_SECURITY_POLICY_PAGES: &str = "default-src 'none'; style-src 'self'; \
-     img-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-     base-uri 'none'";
+use axum::response::Response;
+use maud::{html, Markup, DOCTYPE};
 
 /// Who the header names, and the token of its logout form.
 #[derive(Debug, Clone)]
@@ -101,42 +90,9 @@ fn nav(who: &Who) -> Markup {
     }
 }
 
-/// Every console answer: its own content security policy and referrer policy, and no cache
-/// keeps it (pages carry citizens' data).
-pub async fn headers(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    // A document sent for a preview has its own.
-    if !headers.contains_key(CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY_PAGES),
-        );
-    }
-    // Not the API's `no-referrer`: under it a browser sends `Origin: null` with the pages'
-    // own forms, and the origin check could not tell them from another site's. The
-    // referrer still never leaves the engine's origin.
-    headers.insert(REFERRER_POLICY, HeaderValue::from_static("same-origin"));
-    if !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-    response
-}
-
-/// The console's stylesheet, written for it (no third-party CSS).
+/// The console's stylesheet: motcua-web's base, then the console's own rules.
 pub async fn stylesheet() -> Response {
-    (
-        [
-            (
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            ),
-            (
-                CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=300"),
-            ),
-        ],
-        PreEscaped(include_str!("style.css")).0,
-    )
-        .into_response()
+    static CSS: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| [motcua_web::BASE_CSS, include_str!("style.css")].concat());
+    motcua_web::headers::stylesheet(CSS.as_str())
 }

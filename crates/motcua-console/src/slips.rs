@@ -187,16 +187,7 @@ fn receipt(slip: &Value) -> Markup {
 }
 
 fn list_of(slip: &Value, pointer: &str) -> Vec<String> {
-    slip.pointer(pointer)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .unwrap_or_default()
+    motcua_service::view::strings_of(slip.pointer(pointer))
 }
 
 fn supplement(slip: &Value) -> Markup {

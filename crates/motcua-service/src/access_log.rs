@@ -18,24 +18,24 @@ use uuid::Uuid;
 /// Who read the citizen's data, when, and why.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AccessEntry {
-    at: DateTime<FixedOffset>,
+    pub at: DateTime<FixedOffset>,
     /// What was read: `register` (the national population database) or `document` (a
     /// staff member opened one of the citizen's documents).
-    source: String,
-    document_id: Option<Uuid>,
+    pub source: String,
+    pub document_id: Option<Uuid>,
     /// `citizen` (the citizen themself, through their dossier) or `staff`.
-    actor_kind: String,
+    pub actor_kind: String,
     /// The citizen's own number, or the staff member's username.
-    actor: String,
-    actor_role: Option<String>,
-    actor_agency: Option<String>,
+    pub actor: String,
+    pub actor_role: Option<String>,
+    pub actor_agency: Option<String>,
     /// The register fields read.
-    fields: Vec<String>,
-    procedure: String,
-    dossier_id: Uuid,
-    purpose: String,
+    pub fields: Vec<String>,
+    pub procedure: String,
+    pub dossier_id: Uuid,
+    pub purpose: String,
     /// `ok`, `not_found`, `deceased`, `under_review`, `unavailable`, `refused`.
-    outcome: String,
+    pub outcome: String,
 }
 
 /// A page of the log.
@@ -51,6 +51,22 @@ pub fn reader(principal: &Principal) -> Result<&Pin, ServiceError> {
         principal,
         "the access log shows a citizen the reads of their own data",
     )
+}
+
+/// The newest entries about dossier `id` of `citizen`, among their last `scan` entries: what
+/// a dossier's own page shows (the whole log is the API's `GET /v1/me/access-log`).
+pub async fn of_dossier(
+    services: &Services,
+    citizen: &Pin,
+    id: Uuid,
+    scan: i64,
+) -> Result<Vec<AccessEntry>, ServiceError> {
+    let page = list(services, citizen, None, scan).await?;
+    Ok(page
+        .items
+        .into_iter()
+        .filter(|entry| entry.dossier_id == id)
+        .collect())
 }
 
 /// At most `limit` entries of `citizen`'s log, before the entry `before` if given.

@@ -99,12 +99,12 @@ pub async fn list(
 // One step of a dossier's timeline, as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct EventView {
-    at: DateTime<FixedOffset>,
-    actor_kind: String,
-    action: String,
-    from_state: Option<String>,
-    to_state: String,
-    comment: Option<String>,
+    pub at: DateTime<FixedOffset>,
+    pub actor_kind: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub comment: Option<String>,
 }
 
 /// What happened to a dossier the principal may see, oldest first.

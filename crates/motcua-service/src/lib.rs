@@ -10,7 +10,9 @@
 pub mod access_log;
 pub mod actions;
 pub mod catalog;
+pub mod catalogue_search;
 pub mod checks;
+pub mod citizen_tasks;
 pub mod clock;
 pub mod code;
 pub mod code_numbers;
@@ -26,6 +28,7 @@ pub mod idempotency;
 pub mod logins;
 pub mod lookup;
 pub mod pages;
+pub mod procedure_info;
 pub mod queues;
 pub mod register;
 pub mod registration_slips;

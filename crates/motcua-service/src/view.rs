@@ -213,3 +213,17 @@ impl From<Document> for DocumentView {
         }
     }
 }
+
+/// The texts of a JSON list (`["a", "b"]`), skipping anything that is not one; none when it
+/// is not a list.
+pub fn strings_of(list: Option<&Value>) -> Vec<String> {
+    list.and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}

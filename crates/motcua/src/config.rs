@@ -92,6 +92,9 @@ pub struct Config {
     /// `MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS` (default 1800): a console session with no request
     /// for this long is over.
     pub console_idle_timeout_secs: i64,
+    /// `MOTCUA_PORTAL_IDLE_TIMEOUT_SECS` (default 1800): a citizen's portal session with no
+    /// request for this long is over.
+    pub portal_idle_timeout_secs: i64,
     pub max_body_bytes: usize,
     /// `MOTCUA_BODY_IDLE_TIMEOUT_SECS`: a request body silent this long is abandoned (408).
     pub body_idle_timeout: std::time::Duration,
@@ -134,6 +137,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_METRICS_TOKEN_FILE",
     "MOTCUA_TOKEN_LIFETIME_SECS",
     "MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS",
+    "MOTCUA_PORTAL_IDLE_TIMEOUT_SECS",
     "MOTCUA_MAX_BODY_BYTES",
     "MOTCUA_BODY_IDLE_TIMEOUT_SECS",
     "MOTCUA_RATE_LIMIT_LOGIN",
@@ -296,6 +300,11 @@ impl Config {
             number("MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS", 1800, &mut problems);
         if console_idle_timeout_secs == 0 {
             problems.push("MOTCUA_CONSOLE_IDLE_TIMEOUT_SECS must be at least 1".to_owned());
+        }
+        let portal_idle_timeout_secs =
+            number("MOTCUA_PORTAL_IDLE_TIMEOUT_SECS", 1800, &mut problems);
+        if portal_idle_timeout_secs == 0 {
+            problems.push("MOTCUA_PORTAL_IDLE_TIMEOUT_SECS must be at least 1".to_owned());
         }
         let max_body_bytes = number("MOTCUA_MAX_BODY_BYTES", 1024 * 1024, &mut problems);
         let body_idle_timeout = number("MOTCUA_BODY_IDLE_TIMEOUT_SECS", 30, &mut problems);
@@ -474,6 +483,9 @@ impl Config {
             metrics_token: metrics_token.map(SecretString::from),
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),
             console_idle_timeout_secs: i64::try_from(console_idle_timeout_secs)
+                .unwrap_or(1800)
+                .max(1),
+            portal_idle_timeout_secs: i64::try_from(portal_idle_timeout_secs)
                 .unwrap_or(1800)
                 .max(1),
             max_body_bytes: usize::try_from(max_body_bytes).unwrap_or(1024 * 1024),

@@ -136,11 +136,16 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .as_ref()
             .map(|s| relying_party(s, &outside.public_url))
             .transpose()?,
-        console: motcua_console::Settings::new(
+        console: motcua_console::settings(
             outside.token_secret.expose_secret().as_bytes(),
             &outside.public_url,
         )
         .with_idle_timeout(config.console_idle_timeout_secs),
+        portal: motcua_portal::settings(
+            outside.token_secret.expose_secret().as_bytes(),
+            &outside.public_url,
+        )
+        .with_idle_timeout(config.portal_idle_timeout_secs),
         public_url: outside.public_url,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),

@@ -11,6 +11,8 @@ mod abuse;
 mod admission;
 mod authorisation;
 mod backup;
+/// The headless Chromium the console's and the portal's tests drive (not an area of its own).
+mod browser;
 mod cli;
 mod console;
 mod crash;
@@ -25,6 +27,7 @@ mod identity;
 mod languages;
 mod metrics;
 mod outages;
+mod portal;
 mod procedures;
 mod processing;
 mod register;

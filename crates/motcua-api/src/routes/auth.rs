@@ -163,11 +163,24 @@ pub async fn callback(
     crate::staff::record_login(&state.services, &principal).await?;
     let access_token = state.tokens.issue(&principal)?;
     tracing::info!(kind = kind.as_str(), subject = %masked_subject(&principal), "login");
-    // A login the console started ends in the console's session cookie: its pages work
+    // A login the console or the portal started ends in its session cookie: their pages work
     // without JavaScript, so a token in the URL's fragment would be of no use to them.
     if let Some(return_to) = &pending.return_to {
-        if motcua_console::login::returns_here(&state.public_url, return_to) {
-            return Ok(motcua_console::login::complete(&state, &principal));
+        let page = if motcua_console::login::returns_here(&state.public_url, return_to) {
+            Some(motcua_console::login::complete(&state, &principal))
+        } else if motcua_portal::login::returns_here(&state.public_url, return_to) {
+            Some(motcua_portal::login::complete(
+                &state, &principal, return_to,
+            ))
+        } else {
+            None
+        };
+        if let Some(mut page) = page {
+            // Their refusal (a citizen at the console, staff at the portal) is a page for a
+            // person, not a problem for a client: the problem layer leaves it as it is.
+            page.extensions_mut()
+                .insert(crate::problem_only::OwnErrorBody);
+            return Ok(page);
         }
     }
     let expires_in = state.tokens.lifetime_secs();

@@ -3,8 +3,8 @@
 //! a dossier (its action forms, a refusal beside a form, a supervisor's view), each slip,
 //! the counter's pages (with mistakes shown beside fields), the reports, an error page.
 
-use super::axe::{assert_accessible, assert_accessible_by_keyboard, violations};
 use super::browser::Browser;
+use crate::browser::axe::{assert_accessible, assert_accessible_by_keyboard, violations};
 use motcua_tests::accounts::{APPROVER, CLERK, MINH, SPECIALIST, SUPERVISOR};
 use motcua_tests::api::{act, claim};
 use motcua_tests::{dossiers, login, Engine};

@@ -6,26 +6,6 @@
 use super::browser::Browser;
 use motcua_tests::accounts::{CLERK, MINH};
 use motcua_tests::{dossiers, login, Engine};
-use std::time::{Duration, Instant};
-
-/// Clicks `css` and waits for the page at another address that has `then`.
-async fn click_to(browser: &Browser, css: &str, then: &str) {
-    let before = browser.client.current_url().await.expect("a URL");
-    browser.click(css).await;
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let now = browser.client.current_url().await.ok();
-        if now.is_some_and(|u| u != before) && browser.has(then).await {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no page with {then} after clicking {css} (at {})",
-            browser.path().await
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 #[tokio::test]
 async fn the_console_works_with_javascript_turned_off() {
@@ -43,50 +23,56 @@ async fn the_console_works_with_javascript_turned_off() {
     // The login: the console's button, the identity provider's form, back to the queues.
     browser.goto(&engine.at("/console/")).await;
     assert_eq!(browser.path().await, "/console/login");
-    click_to(&browser, "#login", "#username").await;
+    browser.click_to("#login", "#username").await;
     browser.fill("#username", CLERK).await;
     browser.fill("#password", "matkhau").await;
-    click_to(&browser, "button[type=submit]", "#who").await;
+    browser.click_to("button[type=submit]", "#who").await;
     assert_eq!(browser.path().await, "/console/");
 
     // Take the next dossier (a form post), receive it (another), print its receipt.
-    click_to(
-        &browser,
-        "tr[data-queue='3.000465:submitted'] button",
-        "#form-receive",
-    )
-    .await;
+    browser
+        .click_to(
+            "tr[data-queue='3.000465:submitted'] button",
+            "#form-receive",
+        )
+        .await;
     assert_eq!(browser.path().await, format!("/console/dossiers/{id}"));
-    click_to(&browser, "#form-receive button", "#notice").await;
+    browser.click_to("#form-receive button", "#notice").await;
     assert_eq!(
         browser.attr("#state", "data-state").await.as_deref(),
         Some("processing")
     );
-    click_to(&browser, "#slips a[data-slip='receipt']", "main.slip").await;
+    browser
+        .click_to("#slips a[data-slip='receipt']", "main.slip")
+        .await;
     assert!(browser
         .text("main.slip")
         .await
         .contains("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"));
-    click_to(&browser, ".slip-tools a", "#timeline").await;
+    browser.click_to(".slip-tools a", "#timeline").await;
 
     // The counter: a draft for Minh, a mistake told beside its field.
-    click_to(&browser, "#nav-counter", "#form-start").await;
+    browser.click_to("#nav-counter", "#form-start").await;
     browser.fill("#citizen", MINH).await;
     browser.select("#procedure", dossiers::COPY).await;
-    click_to(&browser, "#form-start button[type=submit]", "#form-draft").await;
+    browser
+        .click_to("#form-start button[type=submit]", "#form-draft")
+        .await;
     browser.fill("#f-applicant-phone", "12").await;
-    click_to(&browser, "#save", "#f-applicant-phone-error").await;
+    browser.click_to("#save", "#f-applicant-phone-error").await;
     assert!(browser
         .text("#f-applicant-phone-error")
         .await
         .contains("10 chữ số"));
 
     // The reports' form (a GET), then the logout (a post).
-    click_to(&browser, "#nav-reports", "#form-period").await;
+    browser.click_to("#nav-reports", "#form-period").await;
     browser.fill("#from", "01/11/2026").await;
-    click_to(&browser, "#form-period button", "#indicator-table").await;
+    browser
+        .click_to("#form-period button", "#indicator-table")
+        .await;
     assert!(browser.text("#period").await.contains("01/11/2026"));
-    click_to(&browser, "form.logout button", "#login").await;
+    browser.click_to("form.logout button", "#login").await;
     assert!(browser.text("main").await.contains("Bạn đã đăng xuất"));
     browser.close().await;
 }

@@ -1,7 +1,9 @@
-//! The console's keys, derived from the engine's token secret (`MOTCUA_TOKEN_SECRET`): every
-//! `serve` process has the same secret, so a session cookie signed by one process is read by
-//! any other, with no table of sessions. Each purpose has its own key, so that a value
-//! signed for one purpose (a session) is never accepted as another (a CSRF token).
+//! The keys of a set of pages (the console's, the portal's), derived from the engine's token
+//! secret (`MOTCUA_TOKEN_SECRET`): every `serve` process has the same secret, so a session
+//! cookie signed by one process is read by any other, with no table of sessions. Each set
+//! of pages and each purpose has its own key, so that a value signed for one purpose (a
+//! session) is never accepted as another (a CSRF token), nor a staff member's console
+//! session as a citizen's portal session.
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -42,7 +44,7 @@ fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The keys of the console.
+/// The keys of one set of pages.
 #[derive(Clone)]
 pub struct Keys {
     pub session: Key,
@@ -50,10 +52,12 @@ pub struct Keys {
 }
 
 impl Keys {
-    pub fn from_secret(secret: &[u8]) -> Keys {
+    /// The keys of the pages named `pages` (`motcua-console`, `motcua-portal`): the labels
+    /// the console has always used, so its sessions outlive this code's move.
+    pub fn from_secret(secret: &[u8], pages: &str) -> Keys {
         Keys {
-            session: Key::derive(secret, "motcua-console/session/v1"),
-            csrf: Key::derive(secret, "motcua-console/csrf/v1"),
+            session: Key::derive(secret, &format!("{pages}/session/v1")),
+            csrf: Key::derive(secret, &format!("{pages}/csrf/v1")),
         }
     }
 }
@@ -64,12 +68,14 @@ mod tests {
 
     #[test]
     fn each_purpose_has_its_own_key_and_a_changed_message_fails() {
-        let keys = Keys::from_secret(b"0123456789abcdef0123456789abcdef");
+        let keys = Keys::from_secret(b"0123456789abcdef0123456789abcdef", "motcua-console");
         let tag = keys.session.sign(b"hello");
         assert!(keys.session.verify(b"hello", &tag));
         assert!(!keys.session.verify(b"hellp", &tag));
         assert!(!keys.csrf.verify(b"hello", &tag));
-        let other = Keys::from_secret(b"another secret of thirty-two bytes");
+        let other = Keys::from_secret(b"another secret of thirty-two bytes", "motcua-console");
         assert!(!other.session.verify(b"hello", &tag));
+        let portal = Keys::from_secret(b"0123456789abcdef0123456789abcdef", "motcua-portal");
+        assert!(!portal.session.verify(b"hello", &tag));
     }
 }

@@ -3,7 +3,7 @@
 //! into the page by the test (the page's own policy would run no script); and a walk with
 //! the Tab key over every link, button and field of a page.
 
-use super::browser::{screenshots_dir, Browser};
+use super::{target_dir, Browser};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -17,11 +17,7 @@ const AXE_VERSION: &str = "4.14.1";
 fn axe_source() -> &'static str {
     static SOURCE: OnceLock<String> = OnceLock::new();
     SOURCE.get_or_init(|| {
-        let target = screenshots_dir()
-            .parent()
-            .map(std::path::Path::to_path_buf)
-            .expect("the target folder");
-        let dir = target.join(format!("axe-core-{AXE_VERSION}"));
+        let dir = target_dir().join(format!("axe-core-{AXE_VERSION}"));
         let script = dir.join("node_modules/axe-core/axe.min.js");
         if !script.is_file() {
             std::fs::create_dir_all(&dir).expect("axe-core's folder");
@@ -60,7 +56,7 @@ pub async fn violations(browser: &Browser) -> Vec<String> {
             .await
             .expect("axe-core injected");
     }
-    // Frames are documents of the citizen (a PDF's preview), not pages of the console.
+    // Frames are documents of the citizen (a PDF's preview), not pages of the engine.
     let found = browser
         .client
         .execute_async(

@@ -1,0 +1,99 @@
+//! The catalogue (`/portal/`): the procedures a citizen can file, found by words typed with
+//! or without diacritics and by agency (`catalogue_search::search`); those taking dossiers
+//! now first, then those outside their window with when they open. A plain GET form: it
+//! works without JavaScript, and a search is a link one can share.
+
+use crate::citizen::Visitor;
+use crate::page::{self, Who};
+use crate::procedure::{time_limit, window_text};
+use crate::Engine;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use motcua_service::catalogue_search::{self, Search};
+use motcua_service::procedure_info::ProcedureInfo;
+use serde::Deserialize;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CatalogueQuery {
+    /// The words searched for.
+    q: Option<String>,
+    /// An agency's identifier; empty for all.
+    co_quan: Option<String>,
+}
+
+pub async fn page<E: Engine>(
+    State(engine): State<E>,
+    Visitor(citizen): Visitor,
+    query: Result<Query<CatalogueQuery>, QueryRejection>,
+) -> Response {
+    // A query that does not parse is no search: the whole catalogue.
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let services = engine.services();
+    let words = query.q.as_deref().unwrap_or("").trim();
+    let agency = query.co_quan.as_deref().filter(|a| !a.is_empty());
+    let found = catalogue_search::search(services, &Search { words, agency });
+    let agencies = catalogue_search::agencies(services);
+    let (open, closed): (Vec<_>, Vec<_>) = found.iter().partition(|p| p.window.is_open());
+    let searched = !words.is_empty() || agency.is_some();
+    let body = html! {
+        form method="get" action="/portal/" class="search" role="search" {
+            div class="field" {
+                label for="q" { "Tìm thủ tục" }
+                p class="hint" id="q-hint" { "Gõ tên thủ tục, có dấu hoặc không dấu, ví dụ: cap ban sao bang" }
+                input type="search" id="q" name="q" value=(words) aria-describedby="q-hint";
+            }
+            div class="field" {
+                label for="co_quan" { "Cơ quan giải quyết" }
+                select id="co_quan" name="co_quan" {
+                    option value="" { "Tất cả cơ quan" }
+                    @for (id, name) in &agencies {
+                        option value=(id) selected[agency == Some(id.as_str())] { (name) }
+                    }
+                }
+            }
+            button type="submit" { "Tìm" }
+        }
+        p id="result-count" role="status" {
+            @if searched { "Tìm thấy " (found.len()) " thủ tục." } @else { (found.len()) " thủ tục." }
+        }
+        @if found.is_empty() {
+            p id="nothing-found" { "Không tìm thấy thủ tục nào. Hãy thử bớt từ, kiểm tra chính tả hoặc chọn “Tất cả cơ quan”." }
+        }
+        @if !open.is_empty() {
+            section class="list" aria-labelledby="h-open" {
+                h2 id="h-open" { "Đang nhận hồ sơ" }
+                ul class="cards" id="open" { @for p in &open { (card(p)) } }
+            }
+        }
+        @if !closed.is_empty() {
+            section class="list" aria-labelledby="h-closed" {
+                h2 id="h-closed" { "Chưa đến thời gian nhận hồ sơ" }
+                ul class="cards" id="closed" { @for p in &closed { (card(p)) } }
+            }
+        }
+    };
+    let who = citizen.as_ref().map(Who::of);
+    page::layout("Thủ tục hành chính", who.as_ref(), body).into_response()
+}
+
+/// One procedure in the list: its name (the link to its page), its code and agency, the
+/// time limit, and when it takes dossiers if not now.
+fn card(p: &ProcedureInfo) -> Markup {
+    html! {
+        li class="card" data-code=(p.code) {
+            h3 { a href=(format!("/portal/thu-tuc/{}", p.code)) { (p.name) } }
+            p class="meta" {
+                "Mã thủ tục " (p.code)
+                @for (_, name) in &p.agencies { " · " (name) }
+            }
+            @if let Some(limit) = time_limit(p) {
+                p class="meta" { "Thời hạn giải quyết: " (limit) }
+            }
+            @if let Some(window) = window_text(&p.window) {
+                p class=(if p.window.is_open() { "window" } else { "window closed" }) { (window) }
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! A dossier's own page (`/portal/ho-so/{id}`): its state and what the citizen must do
+//! next, the receipt (code, dates, the agency), the answers given, the documents, the
+//! timeline, and who read the citizen's data for it (`access.rs`). Read through the use
+//! cases with the citizen's principal: another citizen's dossier is not found (404), as it
+//! is in the API.
+
+use crate::access;
+use crate::answers;
+use crate::citizen::Citizen;
+use crate::dossiers::{next_step, procedure_name};
+use crate::error::PageError;
+use crate::page::{self, Who};
+use crate::words;
+use crate::Engine;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use motcua_service::dossier_reads::{self, EventView};
+use motcua_service::view::DossierView;
+use motcua_service::{citizen_tasks, ServiceError};
+use motcua_web::dates::{date_time, date_time_text};
+use uuid::Uuid;
+
+pub async fn page<E: Engine>(
+    State(engine): State<E>,
+    citizen: Citizen,
+    Path(id): Path<String>,
+) -> Response {
+    // Not a dossier's id: no such dossier, as for one that is not theirs.
+    let Ok(id) = Uuid::parse_str(&id) else {
+        return PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ.")
+            .for_citizen(&citizen)
+            .into_response();
+    };
+    match render(&engine, &citizen, id).await {
+        Ok(page) => page,
+        Err(e) => PageError::service(&e, Some(&citizen)).into_response(),
+    }
+}
+
+async fn render<E: Engine>(
+    engine: &E,
+    citizen: &Citizen,
+    id: Uuid,
+) -> Result<Response, ServiceError> {
+    let services = engine.services();
+    let principal = &citizen.principal;
+    let dossier = dossier_reads::get(services, principal, id).await?;
+    let task = citizen_tasks::next(services, principal, &dossier).await?;
+    let timeline = dossier_reads::timeline(services, principal, id).await?;
+    let reads = access::reads_of(services, principal, id).await?;
+    let procedure = services
+        .catalog
+        .version(&dossier.procedure.code, dossier.procedure.version);
+    let title = format!("Hồ sơ: {}", procedure_name(services, &dossier));
+    let body = html! {
+        p class="state-line" {
+            "Trạng thái: " strong id="state" data-state=(dossier.state) { (words::state(&dossier.state)) }
+        }
+        (next_step(&task))
+        (receipt(&dossier, procedure.map(|p| p.as_ref())))
+        (answers::section(&dossier, procedure.map(|p| p.as_ref())))
+        (documents(&dossier, procedure.map(|p| p.as_ref())))
+        (timeline_list(&timeline))
+        (access::section(&reads))
+        p { a href="/portal/ho-so" { "← Về danh sách hồ sơ của tôi" } }
+    };
+    Ok(page::layout(&title, Some(&Who::of(citizen)), body).into_response())
+}
+
+/// The receipt's facts: the code, when it was filed and received, the return date, where.
+fn receipt(d: &DossierView, procedure: Option<&motcua_core::procedure::Procedure>) -> Markup {
+    let agency = d.agency.as_deref().map(|id| {
+        procedure
+            .and_then(|p| p.spec().agencies.iter().find(|a| a.id == id))
+            .map_or_else(|| id.to_owned(), |a| a.name.clone())
+    });
+    let received = d.clock.get("received_at").and_then(|v| v.as_str());
+    html! {
+        section aria-labelledby="h-receipt" id="receipt" {
+            h2 id="h-receipt" { "Thông tin tiếp nhận" }
+            dl class="facts" {
+                dt { "Mã hồ sơ" } dd id="code" { (d.code.as_deref().unwrap_or("Chưa có (cấp khi nộp)")) }
+                dt { "Thủ tục" } dd { (d.procedure.code) }
+                @if let Some(agency) = agency { dt { "Cơ quan" } dd { (agency) } }
+                dt { "Ngày nộp" } dd { (d.submitted_at.map_or_else(|| "Chưa nộp".to_owned(), date_time)) }
+                dt { "Ngày tiếp nhận" } dd { (received.map_or_else(|| "Chưa tiếp nhận".to_owned(), date_time_text)) }
+                dt { "Ngày hẹn trả kết quả" }
+                dd id="due" { (d.due_at.map_or_else(|| "Có khi cơ quan tiếp nhận hồ sơ".to_owned(), date_time)) }
+            }
+        }
+    }
+}
+
+fn documents(d: &DossierView, procedure: Option<&motcua_core::procedure::Procedure>) -> Markup {
+    let name_of = |key: &str| {
+        procedure
+            .and_then(|p| p.spec().documents.iter().find(|r| r.key == key))
+            .map_or_else(|| key.to_owned(), |r| r.name.clone())
+    };
+    let documents = d.documents.as_deref().unwrap_or_default();
+    html! {
+        section aria-labelledby="h-documents" id="documents" {
+            h2 id="h-documents" { "Giấy tờ trong hồ sơ" }
+            @if documents.is_empty() {
+                p { "Hồ sơ chưa có giấy tờ nào." }
+            } @else {
+                ul { @for doc in documents {
+                    li {
+                        (name_of(&doc.requirement)) ": "
+                        (doc.file_name.as_deref().unwrap_or("bản giấy đã nộp tại Bộ phận Một cửa"))
+                        span class="muted" { " — " (date_time(doc.added_at)) }
+                    }
+                } }
+            }
+        }
+    }
+}
+
+fn timeline_list(events: &[EventView]) -> Markup {
+    html! {
+        section aria-labelledby="h-timeline" id="timeline" {
+            h2 id="h-timeline" { "Quá trình giải quyết" }
+            ol class="timeline" {
+                @for e in events {
+                    li {
+                        span class="when" { (date_time(e.at)) } " "
+                        (words::action(&e.action))
+                        @if let Some(comment) = &e.comment { span class="comment" { "“" (comment) "”" } }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! A procedure's page (`/portal/thu-tuc/{code}`): what a citizen reads before starting —
+//! what it is for, who may apply, the fees, the time limit, the documents needed, how to
+//! file, the legal basis — all from `procedure_info::ProcedureInfo`, and whether it takes
+//! dossiers now.
+
+use crate::citizen::Visitor;
+use crate::error::PageError;
+use crate::page::{self, Who};
+use crate::words;
+use crate::Engine;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup};
+use motcua_service::procedure_info::{self, DocumentNeeded, ProcedureInfo, Window};
+use motcua_web::dates::date_time;
+
+pub async fn page<E: Engine>(
+    State(engine): State<E>,
+    Visitor(citizen): Visitor,
+    Path(code): Path<String>,
+) -> Response {
+    let info = match procedure_info::get(engine.services(), &code) {
+        Ok(info) => info,
+        Err(e) => return PageError::service(&e, citizen.as_ref()).into_response(),
+    };
+    let who = citizen.as_ref().map(Who::of);
+    page::layout(&info.name, who.as_ref(), body(&info)).into_response()
+}
+
+fn body(p: &ProcedureInfo) -> Markup {
+    html! {
+        @if let Some(window) = window_text(&p.window) {
+            p class=(if p.window.is_open() { "notice" } else { "warning" }) id="window" { (window) }
+        }
+        @if let Some(summary) = &p.summary {
+            p class="lead" id="summary" { (summary) }
+        }
+        @if !p.who_may_apply.is_empty() {
+            section aria-labelledby="h-who" id="who-may-apply" {
+                h2 id="h-who" { "Ai được nộp hồ sơ" }
+                ul { @for line in &p.who_may_apply { li { (line) } } }
+            }
+        }
+        section aria-labelledby="h-facts" {
+            h2 id="h-facts" { "Thông tin chính" }
+            dl class="facts" id="facts" {
+                dt { "Mã thủ tục" } dd { (p.code) }
+                @if let Some(field) = &p.field { dt { "Lĩnh vực" } dd { (field) } }
+                dt { "Cơ quan giải quyết" }
+                dd { @for (i, (_, name)) in p.agencies.iter().enumerate() { @if i > 0 { "; " } (name) } }
+                dt { "Thời hạn giải quyết" }
+                dd id="time-limit" {
+                    (time_limit(p).unwrap_or_else(|| "Không quy định".to_owned()))
+                    @if let Some((amount, unit, when)) = &p.extension {
+                        br;
+                        span class="muted" { "Có thể gia hạn thêm " (amount) " " (words::unit(unit)) " khi: " (when) }
+                    }
+                }
+                dt { "Phí, lệ phí" }
+                dd id="fees" {
+                    @if p.fees.is_empty() { "Không mất phí" }
+                    @for fee in &p.fees {
+                        (words::fee(&fee.kind)) ": " (words::money(fee.amount_vnd))
+                        @if let Some(note) = &fee.note { " (" (note) ")" }
+                        br;
+                    }
+                }
+                @if let Some(result) = &p.result { dt { "Kết quả" } dd { (result) } }
+                dt { "Tài khoản cần có" }
+                dd { "Tài khoản định danh điện tử VNeID mức " (p.assurance_level) }
+            }
+        }
+        section aria-labelledby="h-documents" id="documents" {
+            h2 id="h-documents" { "Giấy tờ cần có" }
+            @if p.documents.is_empty() {
+                p { "Không cần nộp giấy tờ: thông tin của bạn được lấy từ Cơ sở dữ liệu quốc gia về dân cư." }
+            } @else {
+                ul class="documents" { @for d in &p.documents { (document(d)) } }
+            }
+        }
+        section aria-labelledby="h-channels" {
+            h2 id="h-channels" { "Cách nộp hồ sơ" }
+            ul id="channels" { @for c in &p.channels { li { (words::channel(c)) } } }
+        }
+        @if !p.legal_basis.is_empty() {
+            section aria-labelledby="h-basis" {
+                h2 id="h-basis" { "Căn cứ pháp lý" }
+                ul id="legal-basis" { @for line in &p.legal_basis { li { (line) } } }
+            }
+        }
+        p { a href="/portal/" { "← Về danh mục thủ tục" } }
+    }
+}
+
+fn document(d: &DocumentNeeded) -> Markup {
+    let when = if d.fallback {
+        "Chỉ khi CSDL dân cư không có thông tin của bạn"
+    } else if d.required_when.is_some() {
+        "Chỉ trong một số trường hợp, tuỳ câu trả lời trong tờ khai"
+    } else if d.required {
+        "Bắt buộc"
+    } else {
+        "Không bắt buộc"
+    };
+    let types: Vec<&str> = d.accept.iter().map(|t| words::file_type(t)).collect();
+    html! {
+        li {
+            span class="doc-name" { (d.name) }
+            " " span class=(if d.required && d.required_when.is_none() && !d.fallback { "tag required" } else { "tag" }) { (when) }
+            @if let Some(purpose) = &d.purpose { p class="hint" { (purpose) } }
+            @if !types.is_empty() {
+                p class="hint" { "Tệp " (types.join(", ")) ", tối đa " (words::size(d.max_bytes)) "." }
+            }
+        }
+    }
+}
+
+/// "1 ngày làm việc".
+pub fn time_limit(p: &ProcedureInfo) -> Option<String> {
+    p.time_limit
+        .as_ref()
+        .map(|(amount, unit)| format!("{amount} {}", words::unit(unit)))
+}
+
+/// When a procedure takes dossiers, unless all year.
+pub fn window_text(window: &Window) -> Option<String> {
+    match window {
+        Window::Always => None,
+        Window::OpenUntil(until) => Some(format!("Đang nhận hồ sơ đến {}.", date_time(*until))),
+        Window::Opens { from, until } => Some(format!(
+            "Chưa nhận hồ sơ. Mở nhận hồ sơ từ {} đến {}.",
+            date_time(*from),
+            date_time(*until)
+        )),
+        Window::Ended { from, until } => Some(format!(
+            "Chưa nhận hồ sơ: đợt gần nhất từ {} đến {} đã kết thúc; thời gian đợt tiếp theo \
+             sẽ được cơ quan công bố.",
+            date_time(*from),
+            date_time(*until)
+        )),
+    }
+}

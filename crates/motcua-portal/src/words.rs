@@ -1,0 +1,214 @@
+//! The portal's words for the engine's names, as a citizen reads them: states say where the
+//! dossier is and who has it, not the office's jargon; the access log says who read what and
+//! why in a sentence. A name without a word here is shown as the engine writes it.
+//!
+//! Tables rather than the console's `match`es: the words differ (a clerk's "Chờ tiếp nhận"
+//! is the citizen's "Đã gửi, chờ cơ quan tiếp nhận").
+
+fn look_up<'a>(table: &[(&str, &'a str)], name: &'a str) -> &'a str {
+    table
+        .iter()
+        .find(|(key, _)| *key == name)
+        .map_or(name, |(_, word)| word)
+}
+
+const STATES: &[(&str, &str)] = &[
+    ("draft", "Bản nháp (chưa nộp)"),
+    ("submitted", "Đã gửi, chờ cơ quan tiếp nhận"),
+    ("checking", "Cơ quan đang kiểm tra"),
+    ("correction", "Cần bạn điều chỉnh thông tin"),
+    ("confirmed", "Đã được xác nhận"),
+    ("processing", "Đang giải quyết"),
+    ("approval", "Đang chờ lãnh đạo phê duyệt"),
+    ("approved", "Đã được phê duyệt"),
+    ("supplement", "Cần bạn bổ sung hồ sơ"),
+    ("result_ready", "Đã có kết quả, chờ trả"),
+    ("returned", "Đã trả kết quả"),
+    ("refused", "Bị từ chối tiếp nhận"),
+    ("withdrawn", "Bạn đã rút hồ sơ"),
+    ("stopped", "Đã dừng giải quyết"),
+];
+
+/// Where the dossier is, in the citizen's words.
+pub fn state(name: &str) -> &str {
+    look_up(STATES, name)
+}
+
+const ACTIONS: &[(&str, &str)] = &[
+    ("create_draft", "Bạn tạo hồ sơ"),
+    ("patch", "Bạn cập nhật thông tin"),
+    (
+        "refresh_prefill",
+        "Đọc lại dữ liệu từ CSDL quốc gia về dân cư",
+    ),
+    ("submit", "Bạn nộp hồ sơ"),
+    ("claim", "Cán bộ nhận xử lý"),
+    ("release", "Cán bộ trả hồ sơ về hàng chờ"),
+    ("assign", "Hồ sơ được phân công cho cán bộ"),
+    ("receive", "Cơ quan tiếp nhận hồ sơ"),
+    ("acknowledge", "Cơ quan xác nhận đã nhận"),
+    ("confirm", "Cơ quan xác nhận thông tin"),
+    ("correct", "Bạn điều chỉnh thông tin"),
+    ("request_correction", "Cơ quan yêu cầu điều chỉnh"),
+    ("request_supplement", "Cơ quan yêu cầu bổ sung hồ sơ"),
+    ("resubmit", "Bạn nộp bổ sung"),
+    ("refuse", "Cơ quan từ chối tiếp nhận"),
+    ("forward", "Chuyển bộ phận chuyên môn giải quyết"),
+    ("extend_for_complex_case", "Gia hạn do hồ sơ phức tạp"),
+    ("propose", "Trình lãnh đạo phê duyệt"),
+    ("send_back", "Trả lại để xử lý lại"),
+    ("approve", "Lãnh đạo phê duyệt"),
+    ("attach_result", "Đính kèm kết quả"),
+    ("issue_result", "Ban hành kết quả"),
+    ("return_result", "Trả kết quả cho bạn"),
+    ("stop", "Dừng giải quyết"),
+    ("withdraw", "Bạn rút hồ sơ"),
+    ("apologise", "Cơ quan xin lỗi và hẹn lại ngày trả"),
+];
+
+/// A step of the timeline.
+pub fn action(name: &str) -> &str {
+    look_up(ACTIONS, name)
+}
+
+const UNITS: &[(&str, &str)] = &[
+    ("working_hours", "giờ làm việc"),
+    ("working_days", "ngày làm việc"),
+    ("days", "ngày"),
+    ("months", "tháng"),
+];
+
+pub fn unit(name: &str) -> &str {
+    look_up(UNITS, name)
+}
+
+const CHANNELS: &[(&str, &str)] = &[
+    ("online", "Nộp trực tuyến"),
+    ("counter", "Nộp trực tiếp tại Bộ phận Một cửa"),
+    ("post", "Gửi qua dịch vụ bưu chính"),
+];
+
+pub fn channel(name: &str) -> &str {
+    look_up(CHANNELS, name)
+}
+
+const FEES: &[(&str, &str)] = &[("phi", "Phí"), ("le_phi", "Lệ phí")];
+
+pub fn fee(kind: &str) -> &str {
+    look_up(FEES, kind)
+}
+
+const ROLES: &[(&str, &str)] = &[
+    ("desk_clerk", "cán bộ tiếp nhận (Bộ phận Một cửa)"),
+    ("specialist", "chuyên viên giải quyết"),
+    ("approver", "lãnh đạo phê duyệt"),
+    ("supervisor", "cán bộ giám sát"),
+];
+
+pub fn role(name: &str) -> &str {
+    look_up(ROLES, name)
+}
+
+const REGISTER_FIELDS: &[(&str, &str)] = &[
+    ("pin", "số định danh cá nhân"),
+    ("full_name", "họ và tên"),
+    ("birth_date", "ngày sinh"),
+    ("birth_place", "nơi sinh"),
+    ("sex", "giới tính"),
+    ("ethnicity", "dân tộc"),
+    ("nationality", "quốc tịch"),
+    ("permanent_address", "nơi thường trú"),
+    ("id_card", "giấy tờ tùy thân"),
+    ("status", "tình trạng trong CSDL dân cư"),
+];
+
+/// The population register's fields read, in words, each once ("permanent_address.text"
+/// and "permanent_address.commune_code" are both "nơi thường trú").
+pub fn register_fields(fields: &[String]) -> Vec<&str> {
+    let mut said: Vec<&str> = Vec::new();
+    for field in fields {
+        let top = field.split('.').next().unwrap_or(field);
+        let word = look_up(REGISTER_FIELDS, top);
+        if !said.contains(&word) {
+            said.push(word);
+        }
+    }
+    said
+}
+
+/// The Vietnamese half of the engine's bilingual texts (`"tiếng Việt / English"`).
+pub fn in_vietnamese(text: &str) -> &str {
+    text.split_once(" / ").map_or(text, |(vi, _)| vi)
+}
+
+/// What was read, in the access log.
+pub fn read_what(source: &str) -> &str {
+    match source {
+        "register" => "thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư",
+        "document" => "một giấy tờ trong hồ sơ của bạn",
+        "dossier" => "hồ sơ của bạn (các thông tin bạn khai)",
+        other => other,
+    }
+}
+
+/// How a read of the register ended, when it did not simply succeed.
+pub fn outcome(outcome: &str) -> Option<&str> {
+    match outcome {
+        "ok" | "opened" => None,
+        "not_found" => Some("không tìm thấy bạn trong CSDL dân cư"),
+        "deceased" => Some("CSDL dân cư ghi nhận đã mất"),
+        "under_review" => Some("thông tin đang được cơ quan dân cư rà soát"),
+        "unavailable" => Some("CSDL dân cư không trả lời"),
+        "refused" => Some("CSDL dân cư từ chối cung cấp"),
+        other => Some(other),
+    }
+}
+
+/// A file's size: "2 MB", "500 KB".
+pub fn size(bytes: u64) -> String {
+    const MB: u64 = 1024 * 1024;
+    if bytes >= MB {
+        format!("{} MB", bytes.div_ceil(MB))
+    } else {
+        format!("{} KB", bytes.div_ceil(1024).max(1))
+    }
+}
+
+/// A file type by its media type: "PDF", "JPEG".
+pub fn file_type(media: &str) -> &str {
+    match media {
+        "application/pdf" => "PDF",
+        "image/jpeg" => "JPEG",
+        "image/png" => "PNG",
+        other => other,
+    }
+}
+
+/// An amount of money in đồng, grouped by thousands: "50.000 đồng".
+pub fn money(vnd: u64) -> String {
+    let digits = vnd.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped} đồng")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_become_words_and_unknown_ones_stay() {
+        assert_eq!(state("supplement"), "Cần bạn bổ sung hồ sơ");
+        assert_eq!(state("new_state"), "new_state");
+        assert_eq!(money(50_000), "50.000 đồng");
+        assert_eq!(money(1_200_000), "1.200.000 đồng");
+        assert_eq!(money(0), "0 đồng");
+        assert_eq!(size(10 * 1024 * 1024), "10 MB");
+        assert_eq!(size(1), "1 KB");
+    }
+}
