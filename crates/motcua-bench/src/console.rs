@@ -57,6 +57,12 @@ pub async fn run(setup: Setup, plan: Plan, backlog_depth: u64) -> anyhow::Result
         Arrivals::Open { .. } => 8,
     };
     let clerks = prepare_clerks(&engine, &pool, backlog.template(), clerk_count).await?;
+    // The copies left gigabytes of dirty pages: written out now, as a server that has been
+    // running has them, not during the measured minute (where the dossier page's commit
+    // would wait behind them).
+    if let Err(e) = sqlx::query("checkpoint").execute(&pool).await {
+        eprintln!("no checkpoint before the load ({e}): the first pages may wait for the disk");
+    }
     let (open,): (i64,) =
         sqlx::query_as("select count(*) from dossier where closed_at is null and state <> 'draft'")
             .fetch_one(&pool)
