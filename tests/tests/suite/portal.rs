@@ -5,6 +5,7 @@
 
 mod accessibility;
 mod browser;
+mod form;
 mod guards;
 mod journey;
 mod no_javascript;
