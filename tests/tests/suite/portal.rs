@@ -10,3 +10,5 @@ mod guards;
 mod journey;
 mod no_javascript;
 mod sessions;
+mod submit_once;
+mod thpt;
