@@ -141,3 +141,50 @@ pub async fn upload_diploma(engine: &Engine, citizen: &Session, id: &str) -> (u1
     )
     .await
 }
+
+/// Takes a submitted dossier of the diploma procedures the agency's way through the API:
+/// received, proposed, approved, its result attached (a PDF), issued and returned. The
+/// answer to `receive`.
+pub async fn process_to_returned(engine: &Engine, id: &str, result_code: &str) -> Value {
+    let received = process_to_issued(engine, id, result_code).await;
+    let clerk = crate::login(engine, "staff", crate::accounts::CLERK).await;
+    let (status, returned) = crate::api::act(engine, &clerk, id, "return_result", json!({})).await;
+    assert_eq!(
+        (status, returned["status"].as_i64()),
+        (200, Some(10)),
+        "{returned}"
+    );
+    received
+}
+
+/// [`process_to_returned`] up to the result issued (`result_ready`), not yet returned.
+pub async fn process_to_issued(engine: &Engine, id: &str, result_code: &str) -> Value {
+    let clerk = crate::login(engine, "staff", crate::accounts::CLERK).await;
+    let (status, received) = crate::api::act(engine, &clerk, id, "receive", json!({})).await;
+    assert_eq!(status, 200, "{received}");
+    issue_from_processing(engine, id, result_code).await;
+    received
+}
+
+/// A received dossier (`processing`) proposed, approved, its result attached and issued.
+pub async fn issue_from_processing(engine: &Engine, id: &str, result_code: &str) {
+    use crate::accounts::{APPROVER, CLERK, SPECIALIST};
+    use crate::api::{act, put_file};
+    let clerk = crate::login(engine, "staff", CLERK).await;
+    let specialist = crate::login(engine, "staff", SPECIALIST).await;
+    let approver = crate::login(engine, "staff", APPROVER).await;
+    let proposed = act(engine, &specialist, id, "propose", json!({})).await;
+    assert_eq!(proposed.0, 200, "{}", proposed.1);
+    assert_eq!(
+        act(engine, &approver, id, "approve", json!({})).await.0,
+        200
+    );
+    let path = format!("/v1/dossiers/{id}/results/{result_code}");
+    let pdf = b"%PDF-1.7 ket qua".to_vec();
+    let (status, attached) = put_file(engine, &clerk, &path, "application/pdf", pdf).await;
+    assert_eq!(status, 201, "{attached}");
+    assert_eq!(
+        act(engine, &clerk, id, "issue_result", json!({})).await.0,
+        200
+    );
+}

@@ -77,8 +77,16 @@ fn title(schema: Option<&Value>, key: &str) -> String {
         .map_or_else(|| key.to_owned(), str::to_owned)
 }
 
-/// The title of a choice (`oneOf: [{const, title}]`), where the schema gives one.
+/// The title of a choice (its `x-enum-titles`, or `oneOf: [{const, title}]`), where the
+/// schema gives one.
 fn choice_title(schema: Option<&Value>, value: &str) -> Option<String> {
+    if let Some(title) = schema
+        .and_then(|s| s.get("x-enum-titles"))
+        .and_then(|t| t.get(value))
+        .and_then(Value::as_str)
+    {
+        return Some(title.to_owned());
+    }
     schema?
         .get("oneOf")?
         .as_array()?

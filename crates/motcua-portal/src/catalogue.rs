@@ -38,6 +38,7 @@ pub async fn page<E: Engine>(
     let (open, closed): (Vec<_>, Vec<_>) = found.iter().partition(|p| p.window.is_open());
     let searched = !words.is_empty() || agency.is_some();
     let body = html! {
+        @if engine.portal().development { (crate::dev::banner(&found)) }
         form method="get" action="/portal/" class="search" role="search" {
             div class="field" {
                 label for="q" { "Tìm thủ tục" }

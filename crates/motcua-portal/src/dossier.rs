@@ -10,22 +10,35 @@ use crate::citizen::Citizen;
 use crate::dossiers::{next_step, procedure_name};
 use crate::error::PageError;
 use crate::page::{self, Who};
+use crate::tasks;
 use crate::words;
 use crate::Engine;
+use axum::extract::Query;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
+use motcua_service::documents::results;
 use motcua_service::dossier_reads::{self, EventView};
 use motcua_service::view::DossierView;
 use motcua_service::{citizen_tasks, ServiceError};
 use motcua_web::dates::{date_time, date_time_text};
+use serde::Deserialize;
 use uuid::Uuid;
+
+#[derive(Deserialize)]
+pub struct Notice {
+    /// Just submitted: the receipt.
+    da_nop: Option<String>,
+    /// An action just taken.
+    xong: Option<String>,
+}
 
 pub async fn page<E: Engine>(
     State(engine): State<E>,
     citizen: Citizen,
     Path(id): Path<String>,
+    Query(notice): Query<Notice>,
 ) -> Response {
     // Not a dossier's id: no such dossier, as for one that is not theirs.
     let Ok(id) = Uuid::parse_str(&id) else {
@@ -33,7 +46,7 @@ pub async fn page<E: Engine>(
             .for_citizen(&citizen)
             .into_response();
     };
-    match render(&engine, &citizen, id).await {
+    match render(&engine, &citizen, id, &notice).await {
         Ok(page) => page,
         Err(e) => PageError::service(&e, Some(&citizen)).into_response(),
     }
@@ -43,6 +56,7 @@ async fn render<E: Engine>(
     engine: &E,
     citizen: &Citizen,
     id: Uuid,
+    notice: &Notice,
 ) -> Result<Response, ServiceError> {
     let services = engine.services();
     let principal = &citizen.principal;
@@ -50,6 +64,7 @@ async fn render<E: Engine>(
     let task = citizen_tasks::next(services, principal, &dossier).await?;
     let timeline = dossier_reads::timeline(services, principal, id).await?;
     let reads = access::reads_of(services, principal, id).await?;
+    let results = results::issued(services, principal, id).await?;
     let procedure = services
         .catalog
         .version(&dossier.procedure.code, dossier.procedure.version);
@@ -58,7 +73,11 @@ async fn render<E: Engine>(
         p class="state-line" {
             "Trạng thái: " strong id="state" data-state=(dossier.state) { (words::state(&dossier.state)) }
         }
+        @if notice.da_nop.is_some() && dossier.code.is_some() { (submitted(&dossier)) }
+        @if let Some(done) = notice.xong.as_deref() { (done_notice(done)) }
         (next_step(&task))
+        (tasks::section(&dossier, &task, citizen))
+        (tasks::results(&results))
         (receipt(&dossier, procedure.map(|p| p.as_ref())))
         (answers::section(&dossier, procedure.map(|p| p.as_ref())))
         (documents(&dossier, procedure.map(|p| p.as_ref())))
@@ -67,6 +86,36 @@ async fn render<E: Engine>(
         p { a href="/portal/ho-so" { "← Về danh sách hồ sơ của tôi" } }
     };
     Ok(page::layout(&title, Some(&Who::of(citizen)), body).into_response())
+}
+
+/// The receipt, just after submitting: the code to quote, when the agency receives it at
+/// the latest, and when the result is due once it does.
+fn submitted(d: &DossierView) -> Markup {
+    html! {
+        div class="notice receipt" role="status" id="submitted" {
+            h2 { "Đã nộp hồ sơ" }
+            p { "Mã hồ sơ của bạn: " strong id="submitted-code" { (d.code.as_deref().unwrap_or_default()) } ". Hãy ghi lại mã này để tra cứu." }
+            @if let Some(ack) = d.ack_due_at {
+                p { "Cơ quan tiếp nhận hồ sơ chậm nhất lúc " strong { (date_time(ack)) } "." }
+            }
+            p id="appointment" {
+                "Ngày hẹn trả kết quả: "
+                @match d.due_at {
+                    Some(due) => strong { (date_time(due)) },
+                    None => "có khi cơ quan tiếp nhận hồ sơ; bạn xem được tại trang này.",
+                }
+            }
+        }
+    }
+}
+
+fn done_notice(action: &str) -> Markup {
+    let text = match action {
+        "resubmit" => "Đã nộp bổ sung hồ sơ. Cơ quan tiếp tục giải quyết.",
+        "correct" => "Đã gửi thông tin điều chỉnh.",
+        _ => return html! {},
+    };
+    html! { p class="notice" role="status" id="notice" { (text) } }
 }
 
 /// The receipt's facts: the code, when it was filed and received, the return date, where.

@@ -8,7 +8,7 @@ use crate::error::PageError;
 use crate::page::{self, Who};
 use crate::words;
 use crate::Engine;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use motcua_service::citizen_tasks::{self, Task};
@@ -16,11 +16,24 @@ use motcua_service::dossier_reads::{self, ListQuery};
 use motcua_service::view::DossierView;
 use motcua_service::Services;
 use motcua_web::dates::date_time;
+use serde::Deserialize;
 
 /// How many dossiers the page lists: a citizen files a handful a year.
 const MOST: i64 = 100;
 
-pub async fn page<E: Engine>(State(engine): State<E>, citizen: Citizen) -> Response {
+#[derive(Deserialize)]
+pub struct Notice {
+    /// A draft just saved to come back to.
+    da_luu: Option<String>,
+    /// A dossier just withdrawn.
+    da_rut: Option<String>,
+}
+
+pub async fn page<E: Engine>(
+    State(engine): State<E>,
+    citizen: Citizen,
+    Query(notice): Query<Notice>,
+) -> Response {
     let services = engine.services();
     let query = ListQuery {
         limit: MOST,
@@ -45,6 +58,12 @@ pub async fn page<E: Engine>(State(engine): State<E>, citizen: Citizen) -> Respo
         .iter()
         .partition(|(_, task)| *task == Task::FinishDraft);
     let body = html! {
+        @if notice.da_luu.is_some() {
+            p class="notice" role="status" id="notice" { "Đã lưu bản nháp. Bạn có thể quay lại hoàn thành và nộp hồ sơ bất cứ lúc nào." }
+        }
+        @if notice.da_rut.is_some() {
+            p class="notice" role="status" id="notice" { "Đã rút hồ sơ." }
+        }
         @if rows.is_empty() {
             p id="no-dossiers" { "Bạn chưa có hồ sơ nào. " a href="/portal/" { "Tìm thủ tục để nộp hồ sơ" } "." }
         }

@@ -58,9 +58,21 @@ fn explain(error: &ServiceError) -> String {
             "Hồ sơ đã hết thời hạn lưu trữ; thông tin cá nhân trong hồ sơ đã được xoá."
         }
         Code::InternalError => return "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.".into(),
-        _ => "Yêu cầu không thực hiện được.",
+        // The use case's own words: the window's dates, the VNeID level asked, what is
+        // missing.
+        _ => error.vietnamese_detail(),
     };
-    format!("{lead} (Mã lỗi: {})", error.code.as_str())
+    let problems: Vec<String> = error
+        .errors
+        .iter()
+        .map(|p| p.vietnamese_sentence())
+        .collect();
+    let problems = if problems.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", problems.join(" "))
+    };
+    format!("{lead}{problems} (Mã lỗi: {})", error.code.as_str())
 }
 
 impl IntoResponse for PageError {

@@ -7,28 +7,43 @@
 //! of its own. Anyone reads the catalogue (`catalogue.rs`) and a procedure's page
 //! (`procedure.rs`); a citizen logs in through the API's OpenID Connect flow
 //! (`/v1/auth/login?kind=citizen&return_to=/portal/...`), whose callback hands the login to
-//! [`login::complete`], and then follows their dossiers (`dossiers.rs`, `dossier.rs`). The
+//! [`login::complete`], starts a dossier (`start.rs`), fills its form page by page from the
+//! procedure's JSON Schema (`form/`), adds its documents (`documents.rs`), checks and
+//! submits it (`form/check.rs`), and follows it (`dossiers.rs`, `dossier.rs`, `tasks.rs`):
+//! answering a supplement, withdrawing, downloading results (`after.rs`). The
 //! session cookie, the CSRF tokens, the pages' headers, the base stylesheet and dates are
 //! motcua-web's, shared with the console. See docs/PORTAL.md.
 
 mod access;
+mod after;
 mod answers;
 mod catalogue;
 mod citizen;
+mod dev;
+mod documents;
 mod dossier;
 mod dossiers;
+mod editing;
 mod error;
+mod form;
 pub mod login;
 mod page;
 mod procedure;
+mod start;
+mod tasks;
 mod words;
 
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use motcua_service::Services;
 
 /// Where the portal is served.
 pub const PREFIX: &str = "/portal";
+
+/// The largest form the portal reads: a document of 10 MiB (the shipped procedures' most)
+/// with its form's fields.
+const MAX_FORM_BYTES: usize = 11 * 1024 * 1024;
 
 /// The portal's session cookie: `motcua_portal`, sent to the portal's pages only.
 const COOKIE: motcua_web::Cookie = motcua_web::Cookie {
@@ -65,7 +80,25 @@ pub fn router<E: Engine>(engine: E) -> Router {
         .route("/portal/dang-xuat", post(login::logout::<E>))
         .route("/portal/thu-tuc/{code}", get(procedure::page::<E>))
         .route("/portal/ho-so", get(dossiers::page::<E>))
+        .route("/portal/thu-tuc/{code}/bat-dau", post(start::start::<E>))
         .route("/portal/ho-so/{id}", get(dossier::page::<E>))
+        .route(
+            "/portal/ho-so/{id}/to-khai/{n}",
+            get(form::page::<E>).post(form::save::<E>),
+        )
+        .route("/portal/ho-so/{id}/giay-to", get(documents::page::<E>))
+        .route(
+            "/portal/ho-so/{id}/giay-to/{key}",
+            post(documents::upload::<E>),
+        )
+        .route(
+            "/portal/ho-so/{id}/giay-to/{key}/dung-lai",
+            post(documents::reuse::<E>),
+        )
+        .route("/portal/ho-so/{id}/kiem-tra", get(form::check::page::<E>))
+        .route("/portal/ho-so/{id}/nop", post(form::check::submit::<E>))
+        .route("/portal/ho-so/{id}/thao-tac", post(after::act::<E>))
+        .route("/portal/tai-lieu/{id}", get(documents::download::<E>))
         .route(
             "/portal/{*rest}",
             get(error::not_found).post(error::not_found),
@@ -73,6 +106,7 @@ pub fn router<E: Engine>(engine: E) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             engine.clone(),
             citizen::with_session::<E>,
-        ));
+        ))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
     motcua_web::headers::around(pages, "portal", error::panic_page).with_state(engine)
 }

@@ -3,7 +3,7 @@
 //! file, the legal basis — all from `procedure_info::ProcedureInfo`, and whether it takes
 //! dossiers now.
 
-use crate::citizen::Visitor;
+use crate::citizen::{Citizen, Visitor};
 use crate::error::PageError;
 use crate::page::{self, Who};
 use crate::words;
@@ -12,7 +12,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
 use motcua_service::procedure_info::{self, DocumentNeeded, ProcedureInfo, Window};
+use motcua_web::csrf;
 use motcua_web::dates::date_time;
+use uuid::Uuid;
 
 pub async fn page<E: Engine>(
     State(engine): State<E>,
@@ -24,7 +26,35 @@ pub async fn page<E: Engine>(
         Err(e) => return PageError::service(&e, citizen.as_ref()).into_response(),
     };
     let who = citizen.as_ref().map(Who::of);
-    page::layout(&info.name, who.as_ref(), body(&info)).into_response()
+    let main = html! {
+        @if engine.portal().development { (crate::dev::banner(std::slice::from_ref(&info))) }
+        (start(&info, citizen.as_ref()))
+        (body(&info))
+    };
+    page::layout(&info.name, who.as_ref(), main).into_response()
+}
+
+/// "Nộp hồ sơ trực tuyến": for a logged-in citizen a form (its token, and a key so that a
+/// double click opens one draft); otherwise the way to log in first. Nothing while the
+/// procedure takes no dossiers or none online.
+fn start(p: &ProcedureInfo, citizen: Option<&Citizen>) -> Markup {
+    let online = p.channels.iter().any(|c| c == "online");
+    html! {
+        @if online && p.window.is_open() {
+            div class="start" id="start" {
+                @match citizen {
+                    Some(citizen) => form method="post" action=(format!("/portal/thu-tuc/{}/bat-dau", p.code)) {
+                        input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
+                        input type="hidden" name="key" value=(Uuid::now_v7());
+                        button type="submit" id="start-button" class="start-button" { "Nộp hồ sơ trực tuyến" }
+                        p class="hint" { "Thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư được điền sẵn; bạn có thể lưu và quay lại sau." }
+                    },
+                    None => a class="button start-button" id="start-login"
+                        href=(format!("/portal/dang-nhap?tiep=/portal/thu-tuc/{}", p.code)) { "Đăng nhập để nộp hồ sơ trực tuyến" },
+                }
+            }
+        }
+    }
 }
 
 fn body(p: &ProcedureInfo) -> Markup {

@@ -37,6 +37,8 @@ pub fn state(name: &str) -> &str {
 const ACTIONS: &[(&str, &str)] = &[
     ("create_draft", "Bạn tạo hồ sơ"),
     ("patch", "Bạn cập nhật thông tin"),
+    ("add_document", "Đính kèm giấy tờ"),
+    ("remove_document", "Bỏ giấy tờ"),
     (
         "refresh_prefill",
         "Đọc lại dữ liệu từ CSDL quốc gia về dân cư",

@@ -195,3 +195,22 @@ async fn try_submit(
         Recorded::Changed | Recorded::KeyTaken => None,
     })
 }
+
+/// What would keep draft `id` from being submitted now, without submitting it: the form's
+/// schema and named rules, then the documents missing, each said in Vietnamese (the same
+/// checks as [`submit`]). A page asks it to tell a citizen what is left before they press
+/// "submit", and which of a page's answers the engine refuses.
+pub async fn problems(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Vec<crate::FieldProblem>, ServiceError> {
+    let mut db = services.store.session().await?;
+    let dossier = crate::lookup::find_visible(&mut *db, principal, id).await?;
+    let procedure = procedure_of(&services.catalog, &dossier)?;
+    let on = in_vietnam(services.clock.now()).date_naive();
+    let mut problems = form_problems(procedure, &dossier.data, on);
+    let present = db.dossier_documents(id).await?;
+    problems.extend(missing_documents(&mut *db, procedure, &dossier, &present).await?);
+    Ok(problems)
+}

@@ -2,7 +2,9 @@
 //! the citizen portal, `motcua-portal`): the session in a signed cookie (`session.rs`,
 //! `keys.rs`) read once per request (`guard.rs`), the CSRF token every state-changing form
 //! carries (`csrf.rs`), the headers every page answers with and the base stylesheet
-//! (`headers.rs`, `base.css`), and dates as Vietnamese readers write them (`dates.rs`).
+//! (`headers.rs`, `base.css`), dates as Vietnamese readers write them (`dates.rs`), a
+//! procedure's form rendered from its JSON Schema and read back as a merge patch
+//! (`schema_form.rs`, `form_fields.rs`), and multipart forms with a file (`multipart.rs`).
 //!
 //! Each set of pages keeps its own cookie, path and keys ([`Settings`]): a console session
 //! is no portal session, and the other way round. What a page shows and who may see it stay
@@ -10,9 +12,13 @@
 
 pub mod csrf;
 pub mod dates;
+pub mod download;
+pub mod form_fields;
 pub mod guard;
 pub mod headers;
 pub mod keys;
+pub mod multipart;
+pub mod schema_form;
 pub mod session;
 
 pub use keys::Keys;
@@ -39,6 +45,9 @@ pub struct Settings {
     pub origin: String,
     /// A session with no request for this long is over.
     pub idle_timeout_secs: i64,
+    /// Served by `motcua dev`: the pages may say how to try what the engine's clock keeps
+    /// closed (the portal's development banner). Never in `motcua serve`.
+    pub development: bool,
 }
 
 impl Settings {
@@ -54,7 +63,14 @@ impl Settings {
                 .map(|u| u.origin().ascii_serialization())
                 .unwrap_or_default(),
             idle_timeout_secs: session::IDLE_TIMEOUT_SECS,
+            development: false,
         }
+    }
+
+    /// Marks the pages as served by `motcua dev`.
+    pub fn with_development(mut self, development: bool) -> Settings {
+        self.development = development;
+        self
     }
 
     /// A session idle timeout other than the default 30 minutes (at least a second).

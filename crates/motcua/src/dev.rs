@@ -102,6 +102,7 @@ pub async fn run(config: Config) -> Result<()> {
         token_secret,
         public_url: public_url.clone(),
         metrics_token: Some(metrics_token.clone()),
+        development: true,
     };
     // The banner comes once the engine is ready, so every URL it prints answers.
     let result = match server::build_app(&config, services).await {

@@ -31,6 +31,9 @@ pub struct Outside {
     pub public_url: String,
     /// The bearer token of the `/metrics` scraper; `None` refuses every scrape.
     pub metrics_token: Option<SecretString>,
+    /// Served by `motcua dev`: pages may tell a newcomer how to try things (the portal's
+    /// banner on setting the engine's clock into an exam's window).
+    pub development: bool,
 }
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
@@ -145,7 +148,8 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             outside.token_secret.expose_secret().as_bytes(),
             &outside.public_url,
         )
-        .with_idle_timeout(config.portal_idle_timeout_secs),
+        .with_idle_timeout(config.portal_idle_timeout_secs)
+        .with_development(outside.development),
         public_url: outside.public_url,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),
@@ -325,6 +329,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         token_secret,
         public_url,
         metrics_token: config.metrics_token.clone(),
+        development: false,
     };
     let app = build_app(&config, services).await?;
     serve_until(

@@ -5,7 +5,10 @@
 
 mod accessibility;
 mod browser;
+mod form;
 mod guards;
 mod journey;
 mod no_javascript;
 mod sessions;
+mod submit_once;
+mod thpt;

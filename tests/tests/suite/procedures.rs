@@ -4,11 +4,10 @@
 //! correction of a diploma; the recognition of a foreign diploma.
 
 use motcua_tests::accounts::{
-    APPROVER, CLERK, LAN_ANH as RECENT_MOVER, MINH, SCHOOL_CLERK, SPECIALIST,
-    THANG as MINORITY_STUDENT,
+    CLERK, LAN_ANH as RECENT_MOVER, MINH, SCHOOL_CLERK, SPECIALIST, THANG as MINORITY_STUDENT,
 };
 use motcua_tests::api::{self, act, call, get, patch, post, results_in_store};
-use motcua_tests::dossiers::{self, COPY, CORRECTION, RECOGNITION, THPT};
+use motcua_tests::dossiers::{self, process_to_returned, COPY, CORRECTION, RECOGNITION, THPT};
 use motcua_tests::{login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
 
@@ -516,43 +515,6 @@ async fn a_thpt_registration_taken_at_the_counter_goes_the_whole_way() {
         (Some(id.as_str()), Some(10))
     );
     assert_eq!(results_in_store(&engine, &minh).await.len(), 2);
-}
-
-/// Receives, proposes, approves, attaches the result, issues and returns it.
-async fn process_to_returned(engine: &Engine, id: &str, result_code: &str) -> Value {
-    let clerk = login(engine, "staff", CLERK).await;
-    let specialist = login(engine, "staff", SPECIALIST).await;
-    let approver = login(engine, "staff", APPROVER).await;
-    let (status, received) = act(engine, &clerk, id, "receive", json!({})).await;
-    assert_eq!(status, 200, "{received}");
-    assert_eq!(
-        act(engine, &specialist, id, "propose", json!({})).await.0,
-        200
-    );
-    assert_eq!(
-        act(engine, &approver, id, "approve", json!({})).await.0,
-        200
-    );
-    let attached = client()
-        .put(engine.at(&format!("/v1/dossiers/{id}/results/{result_code}")))
-        .bearer_auth(&clerk.token)
-        .header("content-type", "application/pdf")
-        .body(b"%PDF-1.7 ket qua".to_vec())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(attached.status(), 201);
-    assert_eq!(
-        act(engine, &clerk, id, "issue_result", json!({})).await.0,
-        200
-    );
-    let (status, returned) = act(engine, &clerk, id, "return_result", json!({})).await;
-    assert_eq!(
-        (status, returned["status"].as_i64()),
-        (200, Some(10)),
-        "{returned}"
-    );
-    received
 }
 
 #[tokio::test]

@@ -3,8 +3,7 @@
 //! (`drafts::patch`); "save and submit" then the API's submission. A problem comes back
 //! beside its field in Vietnamese, with what was typed kept.
 
-use super::schema_form::{self, Input, Kind, Node};
-use super::{desk_clerk_only, field_error};
+use super::desk_clerk_only;
 use crate::csrf::{self, checked_token};
 use crate::dossier::dossier_id;
 use crate::error::{explain, status_of, PageError};
@@ -19,6 +18,8 @@ use motcua_core::procedure::Procedure;
 use motcua_service::view::DossierView;
 use motcua_service::words::form as form_words;
 use motcua_service::{dossier_reads, drafts, submission, FieldProblem, ServiceError};
+use motcua_web::form_fields::{input_id, is_locked, FieldWords, Fields};
+use motcua_web::schema_form;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -57,11 +58,6 @@ impl Outcome {
 #[derive(Deserialize)]
 pub struct Notice {
     done: Option<String>,
-}
-
-/// The id attribute of the input at `pointer`.
-pub fn input_id(pointer: &str) -> String {
-    format!("f{}", pointer.replace('/', "-"))
 }
 
 pub async fn page<E: Engine>(
@@ -240,16 +236,6 @@ fn citizen(d: &DossierView, _procedure: &Procedure) -> Markup {
     }
 }
 
-/// Whether the value at `pointer` was filled by the register and locked.
-fn locked(d: &DossierView, pointer: &str) -> bool {
-    d.prefill
-        .as_ref()
-        .and_then(|p| p.get(pointer))
-        .and_then(|e| e.get("locked"))
-        .and_then(Value::as_bool)
-        == Some(true)
-}
-
 fn form_section(
     d: &DossierView,
     procedure: &Procedure,
@@ -265,12 +251,13 @@ fn form_section(
         } => Some(sent.as_slice()),
         _ => None,
     };
-    let cx = FieldCx {
-        d,
+    let words = CounterWords { procedure, outcome };
+    let cx = Fields {
         procedure,
         data,
+        prefill: d.prefill.as_ref(),
         sent,
-        outcome,
+        words: &words,
     };
     html! {
         section aria-labelledby="h-form" id="form" {
@@ -289,172 +276,28 @@ fn form_section(
     }
 }
 
-/// What each field of the form is rendered with.
-struct FieldCx<'a> {
-    d: &'a DossierView,
+/// The console's words for the form's fields: labels and problems as the use cases said
+/// them, a locked value's source and that it cannot be changed here.
+struct CounterWords<'a> {
     procedure: &'a Procedure,
-    data: &'a Value,
-    sent: Option<&'a [(String, String)]>,
     outcome: &'a Outcome,
 }
 
-impl FieldCx<'_> {
-    fn node(&self, node: &Node<'_>) -> Markup {
-        match node {
-            Node::Group {
-                children, pointer, ..
-            } => html! {
-                fieldset id=(input_id(pointer)) {
-                    legend { (form_words::label(self.procedure, pointer)) }
-                    @for child in children { (self.node(child)) }
-                }
-            },
-            Node::Input(input) if input.kind == Kind::Unsupported => html! {},
-            Node::Input(input) if locked(self.d, &input.pointer) => self.locked(input),
-            Node::Input(input) => self.input(input),
-        }
+impl FieldWords for CounterWords<'_> {
+    fn label(&self, pointer: &str) -> String {
+        form_words::label(self.procedure, pointer)
     }
 
-    fn locked(&self, input: &Input<'_>) -> Markup {
-        let value = self.data.pointer(&input.pointer);
-        let entry = self.d.prefill.as_ref().and_then(|p| p.get(&input.pointer));
+    fn problem(&self, pointer: &str) -> Option<String> {
+        self.outcome.problems_at(pointer).first().map(|p| beside(p))
+    }
+
+    fn source(&self, entry: Option<&Value>) -> Markup {
         let source = entry
             .and_then(|e| e.get("source"))
             .and_then(Value::as_str)
             .unwrap_or("?");
-        html! {
-            div class="locked" id=(input_id(&input.pointer)) data-pointer=(input.pointer) {
-                span class="locked-label" { (form_words::label(self.procedure, &input.pointer)) ": " }
-                span class="value" { (self.shown(input, value)) }
-                span class="source" { "Nguồn: " (words::prefill_source(source)) " · không sửa được" }
-            }
-        }
-    }
-
-    /// The values posted for `pointer`, or the data's.
-    fn current(&self, input: &Input<'_>) -> Vec<String> {
-        match self.sent {
-            Some(sent) => sent
-                .iter()
-                .filter(|(name, _)| *name == input.pointer)
-                .map(|(_, v)| v.clone())
-                .collect(),
-            None => match (input.kind, self.data.pointer(&input.pointer)) {
-                (Kind::Choices(_), Some(Value::Array(items))) => {
-                    items.iter().map(schema_form::option_value).collect()
-                }
-                (kind, value) => vec![schema_form::shown(kind, value)],
-            },
-        }
-    }
-
-    /// A value as the page shows it: a choice by its label.
-    fn shown(&self, input: &Input<'_>, value: Option<&Value>) -> String {
-        value
-            .and_then(|v| self.procedure.choice_title(&input.pointer, v))
-            .map_or_else(|| schema_form::shown(input.kind, value), str::to_owned)
-    }
-
-    /// The label of an option of the input's list.
-    fn choice(&self, input: &Input<'_>, option: &Value) -> String {
-        self.procedure
-            .choice_title(&input.pointer, option)
-            .map_or_else(|| schema_form::option_value(option), str::to_owned)
-    }
-
-    fn input(&self, input: &Input<'_>) -> Markup {
-        let id = input_id(&input.pointer);
-        let error_id = format!("{id}-error");
-        let problems = self.outcome.problems_at(&input.pointer);
-        let message = problems.first().map(|p| beside(p));
-        let label = form_words::label(self.procedure, &input.pointer);
-        let values = self.current(input);
-        let value = values.first().cloned().unwrap_or_default();
-        let invalid = message.as_ref().map(|_| "true");
-        let described = message.as_ref().map(|_| error_id.clone());
-        let name = &input.pointer;
-        html! {
-            div class="field" {
-                @match input.kind {
-                    Kind::Choices(options) => {
-                        fieldset id=(id) aria-describedby=[described.as_deref()] {
-                            legend { (label) }
-                            (field_error(message.as_deref(), &error_id))
-                            @for (i, option) in options.iter().enumerate() {
-                                @let v = schema_form::option_value(option);
-                                @let option_id = format!("{id}-{i}");
-                                div class="check" {
-                                    input type="checkbox" id=(option_id) name=(name) value=(v) checked[values.contains(&v)];
-                                    label for=(option_id) { (self.choice(input, option)) }
-                                }
-                            }
-                        }
-                    },
-                    _ => {
-                        label for=(id) { (label) }
-                        @if let Some(hint) = hint(input) { p class="hint" { (hint) } }
-                        (field_error(message.as_deref(), &error_id))
-                        @match input.kind {
-                            Kind::Choice(options) => {
-                                select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
-                                    option value="" { "— Chọn —" }
-                                    @for option in options {
-                                        @let v = schema_form::option_value(option);
-                                        option value=(v) selected[v == value] { (self.choice(input, option)) }
-                                    }
-                                }
-                            },
-                            Kind::Boolean => {
-                                select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
-                                    option value="" { "— Chọn —" }
-                                    option value="true" selected[value == "true"] { "Có" }
-                                    option value="false" selected[value == "false"] { "Không" }
-                                }
-                            },
-                            Kind::Lines => {
-                                textarea id=(id) name=(name) rows="3" aria-invalid=[invalid] aria-describedby=[described.as_deref()] { (value) }
-                            },
-                            _ => {
-                                input type=(if input.kind == Kind::Email { "email" } else { "text" })
-                                    id=(id) name=(name) value=(value)
-                                    inputmode=[input_mode(input.kind)]
-                                    placeholder=[(input.kind == Kind::Date).then_some("dd/mm/yyyy")]
-                                    maxlength=[input.schema.get("maxLength").and_then(Value::as_u64)]
-                                    autocomplete="off"
-                                    aria-invalid=[invalid] aria-describedby=[described.as_deref()];
-                            },
-                        }
-                    },
-                }
-            }
-        }
-    }
-}
-
-fn input_mode(kind: Kind<'_>) -> Option<&'static str> {
-    match kind {
-        Kind::Integer => Some("numeric"),
-        Kind::Number => Some("decimal"),
-        _ => None,
-    }
-}
-
-/// What to type: the field's description in the procedure file, then what its type takes.
-fn hint(input: &Input<'_>) -> Option<String> {
-    let number = |name: &str| input.schema.get(name).and_then(Value::as_f64);
-    let typed = match input.kind {
-        Kind::Date => Some("Dạng dd/mm/yyyy.".to_owned()),
-        Kind::Integer => match (number("minimum"), number("maximum")) {
-            (Some(min), Some(max)) => Some(format!("Số nguyên từ {min} đến {max}.")),
-            _ => None,
-        },
-        _ => None,
-    };
-    let described = input.schema.get("description").and_then(Value::as_str);
-    match (described, typed) {
-        (Some(d), Some(t)) => Some(format!("{d} {t}")),
-        (Some(d), None) => Some(d.to_owned()),
-        (None, t) => t,
+        html! { "Nguồn: " (words::prefill_source(source)) " · không sửa được" }
     }
 }
 
@@ -523,7 +366,9 @@ async fn save_fields<E: Engine>(
     let form = &procedure.spec().form;
     let nodes = schema_form::fields(form);
     let data = dossier.data.clone().unwrap_or(Value::Object(Map::new()));
-    let patch = schema_form::patch(&nodes, fields, &data, &|p| locked(&dossier, p));
+    let patch = schema_form::patch(&nodes, fields, &data, &|p| {
+        is_locked(dossier.prefill.as_ref(), p)
+    });
     if patch.as_object().is_some_and(Map::is_empty) {
         return Ok(());
     }

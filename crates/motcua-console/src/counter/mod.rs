@@ -8,7 +8,6 @@
 
 mod draft;
 mod scans;
-pub mod schema_form;
 
 pub use draft::{page as draft_page, save};
 pub use scans::{paper, upload};
@@ -21,7 +20,7 @@ use crate::Engine;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{html, Markup};
+use maud::html;
 use motcua_core::procedure::{Procedure, Role};
 use motcua_service::drafts::{self, NewCounterDraft};
 use motcua_service::idempotency::Answered;
@@ -255,11 +254,5 @@ fn render_start<E: Engine>(
         .into_response()
 }
 
-/// A field's problem, beside it.
-pub fn field_error(message: Option<&str>, id: &str) -> Markup {
-    html! {
-        @if let Some(message) = message {
-            p class="field-error" id=(id) { "Lỗi: " (message) }
-        }
-    }
-}
+/// A field's problem, beside it (motcua-web's, as the portal shows it).
+pub use motcua_web::form_fields::field_error;

@@ -6,7 +6,7 @@
 use super::draft::{render, scan_or_general, Outcome};
 use super::{desk_clerk_only, field_error};
 use crate::csrf::{self, Checked};
-use crate::documents::{check_sniffed, posted_by, stream_of, upload_refusal, Posted};
+use crate::documents::{chosen_file, posted_by};
 use crate::dossier::dossier_id;
 use crate::error::PageError;
 use crate::login::NoFields;
@@ -18,9 +18,10 @@ use maud::{html, Markup};
 use motcua_core::procedure::documents::is_required;
 use motcua_core::procedure::{DocumentRequirement, Procedure};
 use motcua_service::documents::reuse::{attach_existing, AttachExisting};
-use motcua_service::documents::{upload, Declared};
+use motcua_service::documents::whole_file;
 use motcua_service::view::DossierView;
 use motcua_service::ServiceError;
+use motcua_web::multipart::Posted;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -163,25 +164,8 @@ async fn store_scan<E: Engine>(
     key: &str,
     posted: Posted,
 ) -> Result<(), ServiceError> {
-    let services = engine.services();
-    let file = posted.chosen_file("tệp bản scan")?;
-    let content_type = file.declared.unwrap_or_default();
-    let accepted = upload::accept(
-        services,
-        &staff.principal,
-        id,
-        key,
-        Declared {
-            content_type: &content_type,
-            length: Some(file.bytes.len() as u64),
-            file_name: file.name.as_deref(),
-        },
-    )
-    .await?;
-    check_sniffed(&file.bytes, &accepted.content_type)?;
-    upload::store(services, &staff.principal, accepted, stream_of(file.bytes))
-        .await
-        .map_err(upload_refusal)?;
+    let file = chosen_file(posted, "tệp bản scan")?;
+    whole_file::upload(engine.services(), &staff.principal, id, key, file).await?;
     Ok(())
 }
 

@@ -55,7 +55,7 @@ fn filled(value: &Option<String>) -> Option<String> {
 /// is, for the use case to refuse at its field.
 fn iso_date(value: &Option<String>) -> Option<String> {
     filled(value).map(|v| {
-        crate::counter::schema_form::parse_date(&v).map_or(v, |d| d.format("%Y-%m-%d").to_string())
+        motcua_web::schema_form::parse_date(&v).map_or(v, |d| d.format("%Y-%m-%d").to_string())
     })
 }
 

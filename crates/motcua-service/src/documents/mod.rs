@@ -11,6 +11,7 @@
 //!   are in the citizen's access log).
 //! - [`results`]: an electronic result attached by the agency that issues it.
 //! - [`store`]: the citizen's store of documents and issued results.
+//! - [`whole_file`]: a file a page posted whole, checked and stored as an upload or a result.
 //!
 //! An upload comes in two steps, so that nothing of a refused file is read: `accept` checks
 //! what was declared (the requirement, who adds it, the media type, the announced length),
@@ -25,6 +26,7 @@ pub mod results;
 pub mod reuse;
 pub mod store;
 pub mod upload;
+pub mod whole_file;
 
 use crate::error::ServiceError;
 use crate::lookup::{lock_visible, procedure_of};

@@ -180,3 +180,32 @@ async fn record(
     change.tx.commit().await?;
     Ok(document)
 }
+
+/// The results issued to the citizen for dossier `id` (those its steps published into
+/// their store), oldest first: what a portal offers to download. Found by the dossier's
+/// `attach_result` events, each result kept only once it was issued.
+pub async fn issued(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+) -> Result<Vec<DocumentView>, ServiceError> {
+    let mut db = services.store.session().await?;
+    crate::lookup::find_visible(&mut *db, principal, id).await?;
+    let attached: Vec<Uuid> = db
+        .events_of(id)
+        .await?
+        .iter()
+        .filter(|e| e.action == "attach_result")
+        .filter_map(|e| e.detail.get("document")?.as_str()?.parse().ok())
+        .collect();
+    let mut results = Vec::new();
+    for document_id in attached {
+        if !db.is_published_result(document_id).await? {
+            continue;
+        }
+        if let Some(document) = db.document(document_id).await? {
+            results.push(DocumentView::from(document));
+        }
+    }
+    Ok(results)
+}

@@ -49,6 +49,33 @@ async fn every_portal_page_passes_axe_at_phone_and_desktop_width() {
             .goto(&engine.at("/portal/ho-so/00000000-0000-0000-0000-000000000000"))
             .await;
         assert_accessible(&browser, "another citizen's dossier").await;
+
+        // The form's pages, with and without a refusal, its documents, the check page, the
+        // receipt; the keyboard reaches every field of a form page.
+        for n in 1..=3 {
+            browser
+                .goto(&engine.at(&format!("/portal/ho-so/{draft}/to-khai/{n}")))
+                .await;
+            assert_accessible(&browser, &format!("the form's page {n}")).await;
+        }
+        assert_accessible_by_keyboard(&browser, "the form's last page").await;
+        browser
+            .goto(&engine.at(&format!("/portal/ho-so/{draft}/to-khai/1")))
+            .await;
+        browser.fill("#f-applicant-phone", "12").await;
+        browser.click_until("#next", "#error-summary").await;
+        assert_accessible(&browser, "a form page with a refusal").await;
+        for (what, page) in [("the documents", "giay-to"), ("the check page", "kiem-tra")] {
+            browser
+                .goto(&engine.at(&format!("/portal/ho-so/{draft}/{page}")))
+                .await;
+            assert_accessible(&browser, what).await;
+        }
+        assert_accessible_by_keyboard(&browser, "the check page").await;
+        browser
+            .goto(&engine.at(&format!("/portal/ho-so/{filed}?da_nop=1")))
+            .await;
+        assert_accessible(&browser, "the receipt").await;
         browser.close().await;
     }
 }

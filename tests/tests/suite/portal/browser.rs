@@ -59,3 +59,34 @@ pub async fn dossiers_of(engine: &Engine, citizen: &Session) -> (String, String,
     let code = dossier["code"].as_str().expect("a code").to_owned();
     (draft, filed, code)
 }
+
+impl Browser {
+    /// Clicks `css` and waits for `then`, which the page did not have before: a form posted
+    /// back to the same address (a refusal shown beside its fields), without running any
+    /// script in the page.
+    pub async fn click_until(&self, css: &str, then: &str) {
+        assert!(
+            !self.has(then).await,
+            "{then} is there before clicking {css}"
+        );
+        self.click(css).await;
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while !self.has(then).await {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no {then} after clicking {css} (at {})",
+                self.path().await
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The dossier's id in the address of one of its pages (`/portal/ho-so/{id}/…`).
+    pub async fn dossier_in_path(&self) -> String {
+        let path = self.path().await;
+        path.strip_prefix("/portal/ho-so/")
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no dossier in {path}"))
+            .to_owned()
+    }
+}

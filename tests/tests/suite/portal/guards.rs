@@ -140,3 +140,97 @@ async fn forged_posts_change_nothing_and_staff_get_no_portal_session() {
         .is_err());
     browser.close().await;
 }
+
+#[tokio::test]
+async fn another_citizens_document_is_not_found_and_forged_form_posts_change_nothing() {
+    let engine = Engine::start().await;
+    let client = reqwest::Client::new();
+    let thang = login(&engine, "citizen", THANG).await;
+    let theirs = dossiers::submitted_correction(&engine, &client, &thang).await;
+    let (_, dossier) =
+        motcua_tests::api::get(&engine, &thang, &format!("/v1/dossiers/{theirs}")).await;
+    let document = dossier["documents"][0]["id"]
+        .as_str()
+        .expect("a document")
+        .to_owned();
+    let minh = login(&engine, "citizen", MINH).await;
+    let mine = dossiers::filled_copy_draft(&engine, &client, &minh).await;
+    let browser = Browser::start_at(PHONE, true).await;
+    browser.log_in_citizen(&engine, MINH).await;
+
+    // Thắng's scan, by its address: not found for Minh; nor his form or its documents.
+    for path in [
+        format!("/portal/tai-lieu/{document}"),
+        format!("/portal/ho-so/{theirs}/to-khai/1"),
+        format!("/portal/ho-so/{theirs}/giay-to"),
+        format!("/portal/ho-so/{theirs}/kiem-tra"),
+    ] {
+        browser.goto(&engine.at(&path)).await;
+        assert_eq!(browser.text("h1").await, "Không tìm thấy", "{path}");
+    }
+
+    // Posts without the session's token: refused, nothing saved, nothing submitted.
+    let cookie = browser
+        .client
+        .get_named_cookie("motcua_portal")
+        .await
+        .expect("the session cookie");
+    let cookie = format!("motcua_portal={}", cookie.value());
+    let forged = [
+        (
+            format!("/portal/ho-so/{mine}/to-khai/2"),
+            vec![("/copies", "9")],
+        ),
+        (format!("/portal/ho-so/{mine}/nop"), vec![("key", "k1")]),
+        (
+            format!("/portal/ho-so/{mine}/thao-tac"),
+            vec![("action", "withdraw")],
+        ),
+        (
+            "/portal/thu-tuc/3.000465/bat-dau".to_owned(),
+            vec![("key", "k2")],
+        ),
+    ];
+    for (path, form) in forged {
+        for token in [None, Some("forged")] {
+            let mut form = form.clone();
+            if let Some(token) = token {
+                form.push(("_csrf", token));
+            }
+            let answer = client
+                .post(engine.at(&path))
+                .header("cookie", &cookie)
+                .form(&form)
+                .send()
+                .await
+                .expect("an answer");
+            assert_eq!(answer.status(), 403, "{path} {token:?}");
+        }
+    }
+    let (_, draft) = motcua_tests::api::get(&engine, &minh, &format!("/v1/dossiers/{mine}")).await;
+    assert_eq!(draft["state"], "draft");
+    assert_eq!(draft["data"]["copies"], 1);
+    let (_, listed) = motcua_tests::api::get(&engine, &minh, "/v1/dossiers").await;
+    assert_eq!(
+        listed["items"].as_array().map(Vec::len),
+        Some(1),
+        "no new draft"
+    );
+
+    // Markup typed into a field is shown back as text on the form and the check page.
+    browser
+        .goto(&engine.at(&format!("/portal/ho-so/{mine}/to-khai/3")))
+        .await;
+    browser.fill("#f-diploma-issued_by", SCRIPT).await;
+    browser.click_to("#next", "#continue").await;
+    browser
+        .goto(&engine.at(&format!("/portal/ho-so/{mine}/kiem-tra")))
+        .await;
+    assert!(browser.text("main").await.contains(SCRIPT));
+    assert!(!browser.alert_open().await);
+    assert_eq!(
+        browser.run("return window.__xss === undefined").await,
+        json!(true)
+    );
+    browser.close().await;
+}

@@ -41,3 +41,8 @@ async fn the_portal_works_with_javascript_turned_off() {
     assert!(browser.text("#notice").await.contains("Bạn đã đăng xuất"));
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_diploma_copy_is_filed_with_javascript_turned_off() {
+    super::form::diploma_copy(PHONE, false, false).await;
+}

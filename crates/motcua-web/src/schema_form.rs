@@ -1,11 +1,13 @@
-//! A procedure's form, its JSON Schema, as the fields of an HTML form for the counter; and
-//! a posted form back into a JSON Merge Patch of the dossier's data (what the API's PATCH
-//! takes). Each input is named by its JSON pointer (`/applicant/phone`), so that a problem
-//! the engine reports at a pointer lands beside its input.
+//! A procedure's form, its JSON Schema, as the fields of an HTML form (the console's counter
+//! and the citizen portal); and a posted form back into a JSON Merge Patch of the dossier's
+//! data (what the API's PATCH takes). Each input is named by its JSON pointer
+//! (`/applicant/phone`, `/kept_scores/0/year`), so that a problem the engine reports at a
+//! pointer lands beside its input.
 //!
-//! Only what a clerk types is an input: values the register filled and locked are shown,
-//! never posted (the use case refuses to change them anyway). Lists of objects (the THPT
-//! exam's kept scores) have no inputs here; they are filled through the API.
+//! Only what a person types is an input: values the register filled and locked are shown,
+//! never posted (the use case refuses to change them anyway). Nothing here judges a value:
+//! a text that does not read as its field's type is sent as text, and the engine's own
+//! validation says why it is refused.
 
 use chrono::NaiveDate;
 use motcua_core::procedure::form::resolve;
@@ -27,7 +29,7 @@ pub enum Kind<'s> {
     Choices(&'s [Value]),
     /// A list of texts, one a line.
     Lines,
-    /// Not typed at the counter.
+    /// Not typed in a form (a list of lists).
     Unsupported,
 }
 
@@ -40,6 +42,46 @@ pub enum Node<'s> {
         children: Vec<Node<'s>>,
     },
     Input(Input<'s>),
+    /// A list of objects (the THPT exam's kept scores): a row of inputs per item.
+    List {
+        pointer: String,
+        key: String,
+        /// The items' schema.
+        items: &'s Value,
+        root: &'s Value,
+    },
+}
+
+impl<'s> Node<'s> {
+    pub fn pointer(&self) -> &str {
+        match self {
+            Node::Group { pointer, .. } | Node::List { pointer, .. } => pointer,
+            Node::Input(input) => &input.pointer,
+        }
+    }
+
+    /// The inputs of row `index` of a list (none for other nodes).
+    pub fn row(&self, index: usize) -> Vec<Node<'s>> {
+        match self {
+            Node::List {
+                pointer,
+                items,
+                root,
+                ..
+            } => children(root, items, &format!("{pointer}/{index}")),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every input below this node, a list's included (its rows as posted are not known
+    /// here: row 0 stands for them).
+    pub fn inputs(&self) -> Vec<&Input<'s>> {
+        match self {
+            Node::Input(input) => vec![input],
+            Node::Group { children, .. } => children.iter().flat_map(Node::inputs).collect(),
+            Node::List { .. } => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -131,6 +173,15 @@ fn children<'s>(root: &'s Value, schema: &'s Value, pointer: &str) -> Vec<Node<'
             // A fixed value (`const`) is nothing to type.
             if sub.get("const").is_some() {
                 return None;
+            }
+            let items = sub.get("items").map(|i| resolve(root, i));
+            if let Some(items) = items.filter(|i| type_of(i) == Some("object")) {
+                return Some(Node::List {
+                    pointer: here,
+                    key: key.clone(),
+                    items,
+                    root,
+                });
             }
             if type_of(sub) == Some("object") || sub.get("properties").is_some() {
                 return Some(Node::Group {
@@ -284,9 +335,103 @@ pub fn patch(
                 }
             }
             Node::Input(_) => {}
+            Node::List { key, .. } => {
+                let Some(rows) = list_rows(node, sent, locked) else {
+                    continue;
+                };
+                let had = current.get(key).is_some_and(|v| !v.is_null());
+                let value = if rows.is_empty() {
+                    Value::Null
+                } else {
+                    Value::Array(rows)
+                };
+                if (value.is_null() && !had) || current.get(key) == Some(&value) {
+                    continue;
+                }
+                out.insert(key.clone(), value);
+            }
         }
     }
     Value::Object(out)
+}
+
+/// The rows of a list as posted, in order, a row left empty dropped; `None` when the form
+/// did not carry the list.
+fn list_rows(
+    list: &Node<'_>,
+    sent: &[(String, String)],
+    locked: &dyn Fn(&str) -> bool,
+) -> Option<Vec<Value>> {
+    let prefix = format!("{}/", list.pointer());
+    let mut indexes: Vec<usize> = sent
+        .iter()
+        .filter_map(|(name, _)| name.strip_prefix(&prefix))
+        .filter_map(|rest| rest.split('/').next()?.parse().ok())
+        .collect();
+    if indexes.is_empty() {
+        return None;
+    }
+    indexes.sort_unstable();
+    indexes.dedup();
+    let rows = indexes
+        .into_iter()
+        .map(|i| patch(&list.row(i), sent, &Value::Null, locked))
+        .filter(|row| row.as_object().is_some_and(|m| !m.is_empty()))
+        .collect();
+    Some(rows)
+}
+
+/// Whether the field at `pointer` must be filled for the data `data` as it is: its group
+/// lists it as `required`, or a condition of the form (`allOf` of `if`/`then`, as the
+/// shipped procedures write them: `if` a member has a `const` or is in an `enum`) that
+/// `data` meets requires it. For the page's "(không bắt buộc)" only: the engine's
+/// validation decides what is missing.
+pub fn required_now(form: &Value, data: &Value, pointer: &str) -> bool {
+    let Some((parent, key)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    let Some(schema) = (if parent.is_empty() {
+        Some(form)
+    } else {
+        motcua_core::procedure::form::schema_at(form, parent)
+    }) else {
+        return false;
+    };
+    let listed = |s: &Value| {
+        s.get("required")
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|k| k.as_str() == Some(key)))
+    };
+    if listed(schema) {
+        return true;
+    }
+    let here = if parent.is_empty() {
+        data
+    } else {
+        data.pointer(parent).unwrap_or(&Value::Null)
+    };
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| c.get("if").is_some_and(|cond| meets(cond, here)))
+        .any(|c| c.get("then").is_some_and(listed))
+}
+
+/// Whether `data` meets a condition's `if` made of members' `const`s and `enum`s.
+fn meets(condition: &Value, data: &Value) -> bool {
+    let Some(Value::Object(members)) = condition.get("properties") else {
+        return false;
+    };
+    members.iter().all(|(key, test)| {
+        let value = data.get(key);
+        match (test.get("const"), test.get("enum")) {
+            (Some(c), _) => value == Some(c),
+            (None, Some(Value::Array(values))) => value.is_some_and(|v| values.contains(v)),
+            _ => value.is_some(),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -362,6 +507,57 @@ mod tests {
                 "subjects": ["li", "hoa"]
             })
         );
+    }
+
+    #[test]
+    fn a_list_of_objects_is_rows_and_an_empty_row_is_dropped() {
+        let form = json!({
+            "type": "object",
+            "properties": {
+                "kept": { "type": "array", "items": { "type": "object", "properties": {
+                    "subject": { "type": "string" }, "score": { "type": "number" }
+                } } }
+            }
+        });
+        let nodes = fields(&form);
+        assert!(matches!(&nodes[0], Node::List { pointer, .. } if pointer == "/kept"));
+        assert_eq!(nodes[0].row(1)[0].pointer(), "/kept/1/score");
+        let sent: Vec<(String, String)> = [
+            ("/kept/0/subject", "Toán"),
+            ("/kept/0/score", "7,5"),
+            ("/kept/1/subject", ""),
+            ("/kept/1/score", ""),
+        ]
+        .iter()
+        .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+        .collect();
+        assert_eq!(
+            patch(&nodes, &sent, &json!({}), &|_| false),
+            json!({ "kept": [{ "subject": "Toán", "score": 7.5 }] })
+        );
+        // Not on the page: left as it is.
+        assert_eq!(
+            patch(
+                &nodes,
+                &[],
+                &json!({ "kept": [{ "subject": "Văn" }] }),
+                &|_| false
+            ),
+            json!({})
+        );
+    }
+
+    #[test]
+    fn a_condition_met_by_the_data_makes_a_field_required() {
+        let form = json!({
+            "type": "object", "required": ["kind"],
+            "properties": { "kind": { "enum": ["a", "free"] }, "year": { "type": "integer" } },
+            "allOf": [{ "if": { "properties": { "kind": { "const": "free" } }, "required": ["kind"] },
+                        "then": { "required": ["year"] } }]
+        });
+        assert!(required_now(&form, &json!({}), "/kind"));
+        assert!(!required_now(&form, &json!({ "kind": "a" }), "/year"));
+        assert!(required_now(&form, &json!({ "kind": "free" }), "/year"));
     }
 
     #[test]

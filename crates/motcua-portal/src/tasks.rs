@@ -1,0 +1,83 @@
+//! On a dossier's page, what the citizen can do now: finish a draft (the form, the
+//! documents, the check before submitting) or abandon it; answer the agency's request
+//! (change the answers or documents, then resubmit); withdraw a filed dossier; download
+//! the results issued. Each a link, or a form with its CSRF token and idempotency key.
+
+use crate::citizen::Citizen;
+use crate::form::page_href;
+use maud::{html, Markup};
+use motcua_service::citizen_tasks::Task;
+use motcua_service::view::{DocumentView, DossierView};
+use motcua_web::csrf;
+use motcua_web::dates::date_time;
+use uuid::Uuid;
+
+pub fn section(d: &DossierView, task: &Task, citizen: &Citizen) -> Markup {
+    let id = d.id;
+    let may_withdraw = d.allowed_actions.iter().any(|a| a == "withdraw") || d.state == "draft";
+    html! {
+        @match task {
+            Task::FinishDraft => section aria-labelledby="h-todo" id="todo" {
+                h2 id="h-todo" { "Hoàn thành hồ sơ" }
+                ul class="links" {
+                    li { a href=(page_href(id, 1)) id="continue-form" { "Điền tờ khai" } }
+                    li { a href=(format!("/portal/ho-so/{id}/giay-to")) { "Giấy tờ kèm theo" } }
+                    li { a href=(format!("/portal/ho-so/{id}/kiem-tra")) id="to-check" { "Kiểm tra và nộp hồ sơ" } }
+                }
+            },
+            Task::Answer(asked) => section aria-labelledby="h-answer" id="answer" {
+                h2 id="h-answer" { "Trả lời yêu cầu của cơ quan" }
+                p { "Sửa tờ khai hoặc đính kèm giấy tờ theo yêu cầu ở trên, rồi bấm nộp." }
+                ul class="links" {
+                    li { a href=(format!("/portal/ho-so/{id}/giay-to")) id="answer-documents" { "Đính kèm giấy tờ" } }
+                    li { a href=(page_href(id, 1)) { "Sửa tờ khai" } }
+                }
+                form method="post" action=(format!("/portal/ho-so/{id}/thao-tac")) id="form-answer" {
+                    input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
+                    input type="hidden" name="key" value=(Uuid::now_v7());
+                    input type="hidden" name="action" value=(asked.answer);
+                    button type="submit" id="resubmit" {
+                        @if asked.answer == "correct" { "Gửi thông tin điều chỉnh" } @else { "Nộp bổ sung" }
+                    }
+                }
+            },
+            Task::Wait | Task::Finished => {},
+        }
+        @if may_withdraw {
+            details class="withdraw" id="withdraw" {
+                summary { @if d.state == "draft" { "Xoá bản nháp" } @else { "Rút hồ sơ" } }
+                form method="post" action=(format!("/portal/ho-so/{id}/thao-tac")) id="form-withdraw" {
+                    input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
+                    input type="hidden" name="key" value=(Uuid::now_v7());
+                    input type="hidden" name="action" value="withdraw";
+                    @if d.state != "draft" {
+                        label for="withdraw-reason" { "Lý do rút hồ sơ (không bắt buộc)" }
+                        textarea id="withdraw-reason" name="comment" rows="2" maxlength="1000" {}
+                    }
+                    p { @if d.state == "draft" { "Bản nháp sẽ bị xoá." } @else { "Cơ quan dừng giải quyết hồ sơ; bạn không thể hoàn tác." } }
+                    button type="submit" class="warning-button" id="withdraw-confirm" {
+                        @if d.state == "draft" { "Xoá bản nháp" } @else { "Rút hồ sơ" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The results issued, to download.
+pub fn results(results: &[DocumentView]) -> Markup {
+    html! {
+        @if !results.is_empty() {
+            section aria-labelledby="h-results" id="results" {
+                h2 id="h-results" { "Kết quả giải quyết" }
+                ul { @for r in results {
+                    li {
+                        a href=(format!("/portal/tai-lieu/{}", r.id)) data-result=(r.id) download { "Tải về: " (r.file_name) }
+                        span class="muted" { " — ban hành " (date_time(r.created_at)) }
+                    }
+                } }
+                p class="hint" { "Kết quả điện tử đã được lưu vào kho dữ liệu của bạn và dùng lại được cho thủ tục khác." }
+            }
+        }
+    }
+}
