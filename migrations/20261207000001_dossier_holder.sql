@@ -7,8 +7,8 @@
 --
 -- It also gives each queue's count of held dossiers, so that the queues page counts the
 -- unclaimed ones as the queue's count less these: counting them in `dossier` reads each
--- row (`assigned_to` is not in the queue's index), ten thousand rows for a figure shown as
--- "more than 10,000".
+-- row (`assigned_to` is not in the queue's index), a thousand rows for a figure shown as
+-- "more than 1,000".
 --
 -- A trigger keeps it, so every statement that sets `assigned_to` (a claim, a reassignment,
 -- a release, a step of the workflow clearing it) keeps it right without knowing of it; the
