@@ -53,7 +53,6 @@ fn explain(error: &ServiceError) -> String {
     let lead = match error.code {
         Code::DossierNotFound | Code::NotFound => "Không tìm thấy hồ sơ.",
         Code::ProcedureNotFound => "Không có thủ tục này.",
-        Code::DocumentNotFound => "Không tìm thấy tài liệu.",
         Code::DossierAnonymised => {
             "Hồ sơ đã hết thời hạn lưu trữ; thông tin cá nhân trong hồ sơ đã được xoá."
         }

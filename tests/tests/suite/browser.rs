@@ -282,15 +282,7 @@ impl Browser {
             if self.run(&at_target).await == Value::Bool(true) {
                 return true;
             }
-            let focused = self
-                .client
-                .active_element()
-                .await
-                .expect("a focused element");
-            focused
-                .send_keys(&fantoccini::key::Key::Tab.to_string())
-                .await
-                .expect("a Tab");
+            self.press(fantoccini::key::Key::Tab).await;
         }
         self.run(&at_target).await == Value::Bool(true)
     }
@@ -298,16 +290,21 @@ impl Browser {
     /// Presses Enter on the focused element and waits for the page it leads to.
     pub async fn press_enter_through(&self) {
         self.run("window.__motcuaOldPage = true").await;
+        self.press(fantoccini::key::Key::Enter).await;
+        self.wait_for_new_page("Enter").await;
+    }
+
+    /// Sends `key` to the focused element, as a keyboard does.
+    async fn press(&self, key: fantoccini::key::Key) {
         let focused = self
             .client
             .active_element()
             .await
             .expect("a focused element");
         focused
-            .send_keys(&fantoccini::key::Key::Enter.to_string())
+            .send_keys(&key.to_string())
             .await
-            .expect("an Enter");
-        self.wait_for_new_page("Enter").await;
+            .unwrap_or_else(|e| panic!("pressing {key:?}: {e}"));
     }
 
     /// Chooses the option `value` of the list `css`.
