@@ -22,7 +22,7 @@ pub mod stoppable_register;
 pub mod submissions;
 
 pub use engine::{Engine, EngineOptions};
-pub use login::{console_browser, login, login_answer, Session};
+pub use login::{console_browser, login, login_answer, portal_browser, Session};
 
 /// The secret the test engines sign access tokens with, so tests can forge and expire them.
 pub const TEST_TOKEN_SECRET: &str = "motcua-test-secret-0123456789abcdef0123456789";

@@ -77,6 +77,26 @@ pub async fn console_browser(engine: &Engine, username: &str) -> reqwest::Client
     browser
 }
 
+/// A client logged in to the citizen portal as the citizen with this number (`pin`: a
+/// named account or a resident of the simulator's register): its cookie jar holds the
+/// portal's session, as a browser's would (it follows no redirect).
+pub async fn portal_browser(engine: &Engine, pin: &str) -> reqwest::Client {
+    let browser = browser();
+    let answer = login_from(
+        &browser,
+        engine,
+        "/v1/auth/login?kind=citizen&return_to=/portal/ho-so",
+        pin,
+    )
+    .await;
+    assert_eq!(
+        answer.status(),
+        303,
+        "the portal's login should end on the page asked for"
+    );
+    browser
+}
+
 /// The provider's login, started at the engine's `start` path with `browser`.
 async fn login_from(
     browser: &reqwest::Client,

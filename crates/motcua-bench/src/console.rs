@@ -208,8 +208,9 @@ async fn dossier_page(clerk: &Clerk, base: &str, id: Uuid, code: &str) -> Answer
     checked(answer, &body, |page| page.contains(code))
 }
 
-/// `answer`, or [`WRONG_PAGE`] when it is a 200 whose page fails `shows`.
-fn checked(answer: Answer, body: &[u8], shows: impl Fn(&str) -> bool) -> Answer {
+/// `answer`, or [`WRONG_PAGE`] when it is a 200 whose page fails `shows` (the portal's
+/// pages are checked the same way).
+pub fn checked(answer: Answer, body: &[u8], shows: impl Fn(&str) -> bool) -> Answer {
     if answer.ok() && !std::str::from_utf8(body).is_ok_and(shows) {
         return Answer {
             status: WRONG_PAGE,

@@ -18,6 +18,7 @@ pub mod drafts;
 pub mod drive;
 pub mod journey;
 pub mod mixed;
+pub mod portal;
 pub mod reports;
 
 use motcua_tests::{Engine, EngineOptions};

@@ -4,6 +4,7 @@
 //! works without JavaScript, and a search is a link one can share.
 
 use crate::citizen::Visitor;
+use crate::lang;
 use crate::page::{self, Who};
 use crate::procedure::{time_limit, window_text};
 use crate::Engine;
@@ -37,60 +38,62 @@ pub async fn page<E: Engine>(
     let agencies = catalogue_search::agencies(services);
     let (open, closed): (Vec<_>, Vec<_>) = found.iter().partition(|p| p.window.is_open());
     let searched = !words.is_empty() || agency.is_some();
+    let w = lang::words();
     let body = html! {
         @if engine.portal().development { (crate::dev::banner(&found)) }
         form method="get" action="/portal/" class="search" role="search" {
             div class="field" {
-                label for="q" { "Tìm thủ tục" }
-                p class="hint" id="q-hint" { "Gõ tên thủ tục, có dấu hoặc không dấu, ví dụ: cap ban sao bang" }
+                label for="q" { (w.find_procedure) }
+                p class="hint" id="q-hint" { (w.find_hint) }
                 input type="search" id="q" name="q" value=(words) aria-describedby="q-hint";
             }
             div class="field" {
-                label for="co_quan" { "Cơ quan giải quyết" }
+                label for="co_quan" { (w.agency) }
                 select id="co_quan" name="co_quan" {
-                    option value="" { "Tất cả cơ quan" }
+                    option value="" { (w.all_agencies) }
                     @for (id, name) in &agencies {
                         option value=(id) selected[agency == Some(id.as_str())] { (name) }
                     }
                 }
             }
-            button type="submit" { "Tìm" }
+            button type="submit" { (w.search) }
         }
         p id="result-count" role="status" {
-            @if searched { "Tìm thấy " (found.len()) " thủ tục." } @else { (found.len()) " thủ tục." }
+            @if searched { (w.found) " " } (found.len()) " " (w.procedures_counted)
         }
         @if found.is_empty() {
-            p id="nothing-found" { "Không tìm thấy thủ tục nào. Hãy thử bớt từ, kiểm tra chính tả hoặc chọn “Tất cả cơ quan”." }
+            p id="nothing-found" { (w.nothing_found) }
         }
         @if !open.is_empty() {
             section class="list" aria-labelledby="h-open" {
-                h2 id="h-open" { "Đang nhận hồ sơ" }
+                h2 id="h-open" { (w.open_now) }
                 ul class="cards" id="open" { @for p in &open { (card(p)) } }
             }
         }
         @if !closed.is_empty() {
             section class="list" aria-labelledby="h-closed" {
-                h2 id="h-closed" { "Chưa đến thời gian nhận hồ sơ" }
+                h2 id="h-closed" { (w.not_open) }
                 ul class="cards" id="closed" { @for p in &closed { (card(p)) } }
             }
         }
     };
     let who = citizen.as_ref().map(Who::of);
-    page::layout("Thủ tục hành chính", who.as_ref(), body).into_response()
+    page::layout(w.procedures, who.as_ref(), body).into_response()
 }
 
 /// One procedure in the list: its name (the link to its page), its code and agency, the
 /// time limit, and when it takes dossiers if not now.
 fn card(p: &ProcedureInfo) -> Markup {
+    let w = lang::words();
     html! {
         li class="card" data-code=(p.code) {
             h3 { a href=(format!("/portal/thu-tuc/{}", p.code)) { (p.name) } }
             p class="meta" {
-                "Mã thủ tục " (p.code)
+                (w.procedure_code) " " (p.code)
                 @for (_, name) in &p.agencies { " · " (name) }
             }
             @if let Some(limit) = time_limit(p) {
-                p class="meta" { "Thời hạn giải quyết: " (limit) }
+                p class="meta" { (w.time_limit) ": " (limit) }
             }
             @if let Some(window) = window_text(&p.window) {
                 p class=(if p.window.is_open() { "window" } else { "window closed" }) { (window) }

@@ -6,8 +6,8 @@
 use crate::citizen::Citizen;
 use crate::error::PageError;
 use crate::page::{self, Who};
-use crate::words;
 use crate::Engine;
+use crate::{lang, words};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
@@ -57,30 +57,31 @@ pub async fn page<E: Engine>(
     let (drafts, filed): (Vec<_>, Vec<_>) = rows
         .iter()
         .partition(|(_, task)| *task == Task::FinishDraft);
+    let w = lang::words();
     let body = html! {
         @if notice.da_luu.is_some() {
-            p class="notice" role="status" id="notice" { "Đã lưu bản nháp. Bạn có thể quay lại hoàn thành và nộp hồ sơ bất cứ lúc nào." }
+            p class="notice" role="status" id="notice" { (w.draft_saved) }
         }
         @if notice.da_rut.is_some() {
-            p class="notice" role="status" id="notice" { "Đã rút hồ sơ." }
+            p class="notice" role="status" id="notice" { (w.withdrawn) }
         }
         @if rows.is_empty() {
-            p id="no-dossiers" { "Bạn chưa có hồ sơ nào. " a href="/portal/" { "Tìm thủ tục để nộp hồ sơ" } "." }
+            p id="no-dossiers" { (w.no_dossiers) " " a href="/portal/" { (w.find_to_apply) } "." }
         }
         @if !filed.is_empty() {
             section class="list" aria-labelledby="h-filed" {
-                h2 id="h-filed" { "Hồ sơ đã nộp" }
+                h2 id="h-filed" { (w.filed) }
                 ul class="cards" id="filed" { @for (d, task) in &filed { (card(services, d, task)) } }
             }
         }
         @if !drafts.is_empty() {
             section class="list" aria-labelledby="h-drafts" {
-                h2 id="h-drafts" { "Hồ sơ chưa nộp (bản nháp)" }
+                h2 id="h-drafts" { (w.drafts) }
                 ul class="cards" id="drafts" { @for (d, task) in &drafts { (card(services, d, task)) } }
             }
         }
     };
-    page::layout("Hồ sơ của tôi", Some(&Who::of(&citizen)), body).into_response()
+    page::layout(w.my_dossiers, Some(&Who::of(&citizen)), body).into_response()
 }
 
 /// The procedure's name for a dossier (its version's), or its code.
@@ -93,16 +94,17 @@ pub fn procedure_name(services: &Services, d: &DossierView) -> String {
 
 fn card(services: &Services, d: &DossierView, task: &Task) -> Markup {
     let link = format!("/portal/ho-so/{}", d.id);
+    let w = lang::words();
     html! {
         li class="card" data-id=(d.id) data-state=(d.state) {
             h3 { a href=(link) { (procedure_name(services, d)) } }
             dl class="facts" {
-                dt { "Mã hồ sơ" } dd class="code" { (d.code.as_deref().unwrap_or("Chưa có (cấp khi nộp)")) }
-                dt { "Trạng thái" } dd class="state" { (words::state(&d.state)) }
-                @if let Some(at) = d.submitted_at { dt { "Ngày nộp" } dd { (date_time(at)) } }
+                dt { (w.dossier_code) } dd class="code" { (d.code.as_deref().unwrap_or(w.no_code_yet)) }
+                dt { (w.state) } dd class="state" { (words::state(&d.state)) }
+                @if let Some(at) = d.submitted_at { dt { (w.submitted_on) } dd { (date_time(at)) } }
                 @if d.submitted_at.is_some() {
-                    dt { "Ngày hẹn trả" }
-                    dd class="due" { (d.due_at.map_or_else(|| "Có khi cơ quan tiếp nhận hồ sơ".to_owned(), date_time)) }
+                    dt { (w.return_date) }
+                    dd class="due" { (d.due_at.map_or_else(|| w.return_date_unset.to_owned(), date_time)) }
                 }
             }
             (next_step(task))
@@ -112,24 +114,25 @@ fn card(services: &Services, d: &DossierView, task: &Task) -> Markup {
 
 /// What the citizen must do next, said plainly.
 pub fn next_step(task: &Task) -> Markup {
+    let w = lang::words();
     html! {
         @match task {
-            Task::FinishDraft => p class="task" { strong { "Việc cần làm: " } "hoàn thành tờ khai, đính kèm giấy tờ và nộp hồ sơ." },
+            Task::FinishDraft => p class="task" { strong { (w.to_do) } (w.finish_draft) },
             Task::Answer(asked) => div class="task todo" {
                 p {
-                    strong { "Việc cần làm: " }
-                    @if asked.answer == "correct" { "điều chỉnh thông tin theo yêu cầu của cơ quan" } @else { "bổ sung hồ sơ theo yêu cầu của cơ quan" }
-                    @if let Some(at) = asked.asked_at { " (yêu cầu ngày " (date_time(at)) ")" }
+                    strong { (w.to_do) }
+                    @if asked.answer == "correct" { (w.correct) } @else { (w.supplement) }
+                    @if let Some(at) = asked.asked_at { " (" (w.asked_on) " " (date_time(at)) ")" }
                     ":"
                 }
                 @if !asked.items.is_empty() {
                     ul class="asked-items" { @for item in &asked.items { li { (item) } } }
                 }
-                @if let Some(reason) = &asked.reason { p { "Lý do: " (reason) } }
-                p class="muted" { "Thời gian giải quyết tạm dừng cho đến khi bạn nộp bổ sung; ngày hẹn trả sẽ lùi tương ứng." }
+                @if let Some(reason) = &asked.reason { p { (w.reason) (reason) } }
+                p class="muted" { (w.clock_stopped) }
             },
-            Task::Wait => p class="task" { "Bạn chưa cần làm gì: cơ quan đang giải quyết hồ sơ." },
-            Task::Finished => p class="task" { "Hồ sơ đã kết thúc." },
+            Task::Wait => p class="task" { (w.wait) },
+            Task::Finished => p class="task" { (w.finished) },
         }
     }
 }

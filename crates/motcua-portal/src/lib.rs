@@ -1,6 +1,6 @@
 //! The citizen portal (cổng dịch vụ công): the pages citizens use, most of them on a phone,
 //! rendered on the server from compile-time templates (maud, which escapes every value it
-//! writes), in Vietnamese, working without JavaScript.
+//! writes), in Vietnamese or English (`lang.rs`), working without JavaScript.
 //!
 //! It is an interface beside the REST API and the staff console: each page calls the use
 //! cases of `motcua-service` with the principal of the portal's session, and holds no rule
@@ -26,6 +26,7 @@ mod dossiers;
 mod editing;
 mod error;
 mod form;
+mod lang;
 pub mod login;
 mod page;
 mod procedure;
@@ -77,6 +78,7 @@ pub fn router<E: Engine>(engine: E) -> Router {
         .route("/portal/", get(catalogue::page::<E>))
         .route("/portal/style.css", get(page::stylesheet))
         .route("/portal/dang-nhap", get(login::page))
+        .route("/portal/ngon-ngu", get(lang::choose))
         .route("/portal/dang-xuat", post(login::logout::<E>))
         .route("/portal/thu-tuc/{code}", get(procedure::page::<E>))
         .route("/portal/ho-so", get(dossiers::page::<E>))
@@ -107,6 +109,7 @@ pub fn router<E: Engine>(engine: E) -> Router {
             engine.clone(),
             citizen::with_session::<E>,
         ))
+        .layer(axum::middleware::from_fn(lang::scope))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES));
     motcua_web::headers::around(pages, "portal", error::panic_page).with_state(engine)
 }

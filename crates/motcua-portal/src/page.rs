@@ -1,8 +1,9 @@
 //! The frame of every portal page: the header (the portal's name, the citizen's name and the
-//! logout form, or the login link), the sections, the main content; and the stylesheet
+//! logout form, or the login link; the language switch), the sections, the main content; and the stylesheet
 //! (motcua-web's base, then the portal's own rules for small screens).
 
 use crate::citizen::Citizen;
+use crate::lang;
 use axum::response::Response;
 use maud::{html, Markup, DOCTYPE};
 use motcua_web::csrf;
@@ -25,40 +26,45 @@ impl Who {
 
 /// A whole page titled `title`, for `who` (nobody logged in: `None`).
 pub fn layout(title: &str, who: Option<&Who>, main: Markup) -> Markup {
+    let w = lang::words();
     html! {
         (DOCTYPE)
-        html lang="vi" {
+        html lang=(lang::lang().code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – Cổng dịch vụ công" }
+                title { (title) " – " (w.site) }
                 link rel="stylesheet" href="/portal/style.css";
             }
             body class="portal" {
-                a class="skip" href="#main" { "Chuyển đến nội dung chính" }
+                a class="skip" href="#main" { (w.skip) }
                 header class="top" {
-                    a class="brand" href="/portal/" { "Cổng dịch vụ công" }
+                    a class="brand" href="/portal/" { (w.site) }
                     @if let Some(who) = who {
                         div class="who" id="who" {
                             span class="who-name" { (who.name) }
                         }
                         form method="post" action="/portal/dang-xuat" class="logout" {
                             input type="hidden" name=(csrf::FIELD) value=(who.csrf);
-                            button type="submit" { "Đăng xuất" }
+                            button type="submit" { (w.log_out) }
                         }
                     } @else {
                         div class="who" {}
-                        a class="login-link" id="login-link" href="/portal/dang-nhap" { "Đăng nhập" }
+                        a class="login-link" id="login-link" href="/portal/dang-nhap" { (w.log_in) }
                     }
+                    a class="lang" id="lang-switch" href=(lang::switch_href()) lang=(w.other_language_code) hreflang=(w.other_language_code) { (w.other_language) }
                 }
-                nav class="sections" aria-label="Mục chính" {
+                nav class="sections" aria-label=(w.sections) {
                     ul {
-                        li { a href="/portal/" { "Thủ tục hành chính" } }
-                        li { a href="/portal/ho-so" id="nav-dossiers" { "Hồ sơ của tôi" } }
+                        li { a href="/portal/" { (w.procedures) } }
+                        li { a href="/portal/ho-so" id="nav-dossiers" { (w.my_dossiers) } }
                     }
                 }
                 main id="main" tabindex="-1" {
                     h1 { (title) }
+                    @if let Some(note) = w.procedure_texts_note {
+                        p class="lang-note" id="lang-note" { (note) }
+                    }
                     (main)
                 }
             }

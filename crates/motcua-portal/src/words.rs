@@ -29,9 +29,30 @@ const STATES: &[(&str, &str)] = &[
     ("stopped", "Đã dừng giải quyết"),
 ];
 
-/// Where the dossier is, in the citizen's words.
+/// The states in English, for the portal's second language (`crate::lang`).
+const STATES_EN: &[(&str, &str)] = &[
+    ("draft", "Draft (not submitted)"),
+    ("submitted", "Sent, waiting for the agency to receive it"),
+    ("checking", "The agency is checking it"),
+    ("correction", "You need to correct information"),
+    ("confirmed", "Confirmed"),
+    ("processing", "Being processed"),
+    ("approval", "Waiting for approval"),
+    ("approved", "Approved"),
+    ("supplement", "You need to add to the dossier"),
+    ("result_ready", "Result ready, waiting to be handed over"),
+    ("returned", "Result handed over"),
+    ("refused", "Refused at reception"),
+    ("withdrawn", "You withdrew the dossier"),
+    ("stopped", "Processing stopped"),
+];
+
+/// Where the dossier is, in the citizen's words and language.
 pub fn state(name: &str) -> &str {
-    look_up(STATES, name)
+    match crate::lang::lang() {
+        crate::lang::Lang::Vi => look_up(STATES, name),
+        crate::lang::Lang::En => look_up(STATES_EN, name),
+    }
 }
 
 const ACTIONS: &[(&str, &str)] = &[

@@ -8,6 +8,7 @@ mod browser;
 mod form;
 mod guards;
 mod journey;
+mod language;
 mod no_javascript;
 mod sessions;
 mod submit_once;

@@ -81,10 +81,11 @@ fn render(editing: &Editing<'_>, citizen: &Citizen, n: usize, shown: Shown<'_>) 
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let w = crate::lang::words();
     let body = html! {
-        p class="step" id="step" { "Bước " (n) " trên " (pages.len() + 2) " · " (procedure.spec().name.vi) }
+        p class="step" id="step" { (w.step) " " (n) " " (w.of) " " (pages.len() + 2) " · " (procedure.spec().name.vi) }
         @if let Some(refusal) = &shown.refusal {
-            div class="error-summary" role="alert" id="refusal" { h2 { "Chưa lưu được" } p { (refusal) } }
+            div class="error-summary" role="alert" id="refusal" { h2 { (w.not_saved) } p { (refusal) } }
         }
         (summary(procedure, &shown.problems, &editing::here))
         @if this.nodes.iter().all(|node| is_read_only(node, prefill)) {
@@ -94,9 +95,9 @@ fn render(editing: &Editing<'_>, citizen: &Citizen, n: usize, shown: Shown<'_>) 
             input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
             @for node in &this.nodes { (fields.node(node)) }
             div class="buttons" {
-                button type="submit" name="then" value="next" id="next" { "Lưu và tiếp tục" }
+                button type="submit" name="then" value="next" id="next" { (w.save_and_continue) }
                 " "
-                button type="submit" name="then" value="leave" class="secondary" id="leave" { "Lưu và quay lại sau" }
+                button type="submit" name="then" value="leave" class="secondary" id="leave" { (w.save_and_leave) }
             }
         }
         @if n > 1 { p { a href=(page_href(id, n - 1)) { "← Trang trước" } } }
