@@ -92,7 +92,13 @@ fn nav(who: &Who) -> Markup {
 
 /// The console's stylesheet: motcua-web's base, then the console's own rules.
 pub async fn stylesheet() -> Response {
-    static CSS: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| [motcua_web::BASE_CSS, include_str!("style.css")].concat());
+    static CSS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        [
+            motcua_web::BASE_CSS,
+            motcua_web::slips::SLIP_CSS,
+            include_str!("style.css"),
+        ]
+        .concat()
+    });
     motcua_web::headers::stylesheet(CSS.as_str())
 }

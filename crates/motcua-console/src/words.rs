@@ -116,22 +116,6 @@ pub fn prefill_source(source: &str) -> String {
     }
 }
 
-/// A time limit's unit, as a procedure file names it.
-pub fn time_unit(unit: &str) -> &str {
-    match unit {
-        "working_hours" => "giờ làm việc",
-        "working_days" => "ngày làm việc",
-        "days" => "ngày",
-        "months" => "tháng",
-        other => other,
-    }
-}
-
-/// The Vietnamese half of the engine's bilingual texts (`"tiếng Việt / English"`).
-pub fn vietnamese_half(text: &str) -> &str {
-    text.split_once(" / ").map_or(text, |(vi, _)| vi)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,12 +127,6 @@ mod tests {
         assert_eq!(role("approver"), "Lãnh đạo phê duyệt");
         assert_eq!(action("something_new"), "something_new");
         assert_eq!(prefill_source("rule:age"), "Suy ra theo quy tắc age");
-        assert_eq!(time_unit("working_days"), "ngày làm việc");
-        assert_eq!(
-            vietnamese_half("Bộ phận Một cửa / the one-stop desk"),
-            "Bộ phận Một cửa"
-        );
-        assert_eq!(vietnamese_half("chỉ tiếng Việt"), "chỉ tiếng Việt");
         assert!(prefill_source("full_name").starts_with("CSDL quốc gia về dân cư"));
     }
 }

@@ -2,6 +2,7 @@
 //! (`access_log::of_dossier`) in sentences — who (the system at the citizen's request, or
 //! a named member of staff with their role and agency), what they read, when and why.
 
+use crate::lang::t;
 use crate::words;
 use maud::{html, Markup};
 use motcua_core::principal::Principal;
@@ -26,9 +27,9 @@ pub async fn reads_of(
 pub fn section(reads: &[AccessEntry]) -> Markup {
     html! {
         section aria-labelledby="h-access" id="access-log" {
-            h2 id="h-access" { "Ai đã xem thông tin của bạn" }
+            h2 id="h-access" { (t("Ai đã xem thông tin của bạn", "Who read your data")) }
             @if reads.is_empty() {
-                p { "Chưa ai xem thông tin của bạn trong hồ sơ này." }
+                p { (t("Chưa ai xem thông tin của bạn trong hồ sơ này.", "Nobody has read your data for this dossier.")) }
             } @else {
                 ul class="reads" { @for entry in reads { li { (sentence(entry)) } } }
             }
@@ -43,16 +44,16 @@ fn sentence(e: &AccessEntry) -> Markup {
     html! {
         span class="when" { (date_time(e.at)) } " — "
         @if e.actor_kind == "staff" {
-            "Cán bộ " strong { (e.actor) }
+            (t("Cán bộ ", "Officer ")) strong { (e.actor) }
             @if let Some(role) = &e.actor_role { " (" (words::role(role)) @if let Some(agency) = &e.actor_agency { ", " (agency) } ")" }
-            " đã xem "
+            (t(" đã xem ", " read "))
         } @else {
-            "Theo yêu cầu của bạn, hệ thống đã đọc "
+            (t("Theo yêu cầu của bạn, hệ thống đã đọc ", "At your request, the system read "))
         }
         (words::read_what(&e.source))
         @if !fields.is_empty() { " (" (fields.join(", ")) ")" }
         "."
-        @if let Some(outcome) = words::outcome(&e.outcome) { " Kết quả: " (outcome) "." }
-        " Mục đích: " (words::in_vietnamese(&e.purpose)) "."
+        @if let Some(outcome) = words::outcome(&e.outcome) { (t(" Kết quả: ", " Outcome: ")) (outcome) "." }
+        (t(" Mục đích: ", " Purpose: ")) (words::in_language(&e.purpose)) "."
     }
 }

@@ -41,7 +41,7 @@ pub async fn act<E: Engine>(
     if !CITIZENS.contains(&action.as_str()) {
         return PageError::new(
             axum::http::StatusCode::BAD_REQUEST,
-            "Thao tác không hợp lệ.",
+            crate::lang::t("Thao tác không hợp lệ.", "Not an action you can take."),
         )
         .for_citizen(&citizen)
         .into_response();

@@ -4,6 +4,7 @@
 //! the register marked so. Every value is written by the template, escaped: markup a
 //! citizen typed is shown as the text it is.
 
+use crate::lang::t;
 use maud::{html, Markup};
 use motcua_core::procedure::Procedure;
 use motcua_service::view::DossierView;
@@ -15,10 +16,10 @@ pub fn section(d: &DossierView, procedure: Option<&Procedure>) -> Markup {
     let prefill = d.prefill.as_ref();
     html! {
         section aria-labelledby="h-data" id="data" {
-            h2 id="h-data" { "Thông tin bạn đã khai" }
+            h2 id="h-data" { (t("Thông tin bạn đã khai", "The information you gave")) }
             @match d.data.as_ref() {
                 Some(Value::Object(fields)) if !fields.is_empty() => (object(fields, schema, "", prefill)),
-                _ => p { "Chưa có thông tin." },
+                _ => p { (t("Chưa có thông tin.", "No information yet.")) },
             }
         }
     }
@@ -38,7 +39,7 @@ fn object(
                 dt {
                     (title(field_schema, key))
                     @if prefill.and_then(|p| p.get(&here)).is_some() {
-                        " " span class="source" { "từ CSDL dân cư" }
+                        " " span class="source" { (t("từ CSDL dân cư", "from the population register")) }
                     }
                 }
                 dd { (value_of(value, field_schema, &here, prefill)) }
@@ -61,8 +62,8 @@ fn value_of(
                 li { (value_of(item, item_schema, &format!("{pointer}/{i}"), prefill)) }
             } } }
         }
-        Value::Bool(true) => html! { "Có" },
-        Value::Bool(false) => html! { "Không" },
+        Value::Bool(true) => html! { (t("Có", "Yes")) },
+        Value::Bool(false) => html! { (t("Không", "No")) },
         Value::Null => html! { "—" },
         Value::Number(n) => html! { (n) },
         Value::String(s) => html! { (choice_title(schema, s).unwrap_or_else(|| date_text(s))) },

@@ -9,6 +9,7 @@
 use crate::citizen::Citizen;
 use crate::editing::{self, Editing};
 use crate::error::PageError;
+use crate::lang::t;
 use crate::page::{self, Who};
 use crate::words;
 use crate::Engine;
@@ -25,7 +26,7 @@ use motcua_service::documents::{download, store};
 use motcua_service::view::DocumentView;
 use motcua_service::{Code, ServiceError};
 use motcua_web::csrf::{self, Checked, Visitor as _};
-use motcua_web::form_fields::field_error;
+use motcua_web::form_fields::{field_error_in, UI_EN, UI_VI};
 use motcua_web::multipart;
 use serde::Deserialize;
 use serde_json::Value;
@@ -85,25 +86,31 @@ async fn render<E: Engine>(
         .collect();
     let id = editing.id;
     let next = if editing.draft {
-        (format!("/portal/ho-so/{id}/kiem-tra"), "Tiếp tục")
+        (
+            format!("/portal/ho-so/{id}/kiem-tra"),
+            t("Tiếp tục", "Continue"),
+        )
     } else {
-        (format!("/portal/ho-so/{id}"), "Về trang hồ sơ")
+        (
+            format!("/portal/ho-so/{id}"),
+            t("Về trang hồ sơ", "Back to the dossier"),
+        )
     };
     let status = refused.map_or(StatusCode::OK, |_| StatusCode::UNPROCESSABLE_ENTITY);
     let body = html! {
         @if let Some((key, error)) = refused {
             div class="error-summary" role="alert" id="error-summary" {
-                h2 { "Chưa lưu được giấy tờ" }
+                h2 { (t("Chưa lưu được giấy tờ", "The document was not saved")) }
                 ul { li { a href=(format!("#file-{key}")) { (upload_problem(error)) } } }
             }
         }
         @if let Some(key) = done {
-            p class="notice" role="status" id="notice" { "Đã lưu giấy tờ: " (editing::document_name(procedure, key)) "." }
+            p class="notice" role="status" id="notice" { (t("Đã lưu giấy tờ: ", "Document saved: ")) (editing::document_name(procedure, key)) "." }
         }
         @if shown.is_empty() {
-            p id="no-documents" { "Với các thông tin bạn đã khai, hồ sơ không cần giấy tờ kèm theo." }
+            p id="no-documents" { (t("Với các thông tin bạn đã khai, hồ sơ không cần giấy tờ kèm theo.", "With the answers you gave, the dossier needs no documents.")) }
         } @else {
-            p { "Các giấy tờ dưới đây được xác định theo thông tin bạn đã khai; khi bạn sửa tờ khai, danh sách có thể thay đổi." }
+            p { (t("Các giấy tờ dưới đây được xác định theo thông tin bạn đã khai; khi bạn sửa tờ khai, danh sách có thể thay đổi.", "The documents below follow from the answers you gave; when you change the form, the list may change.")) }
         }
         @for (r, required) in &shown {
             (requirement(editing, citizen, r, *required, &owned, refused))
@@ -111,16 +118,23 @@ async fn render<E: Engine>(
         p { a class="button" href=(next.0) id="continue" { (next.1) } }
     };
     let who = Who::of(citizen);
-    (status, page::layout("Giấy tờ kèm theo", Some(&who), body)).into_response()
+    (
+        status,
+        page::layout(t("Giấy tờ kèm theo", "Documents"), Some(&who), body),
+    )
+        .into_response()
 }
 
 /// A refused upload in plain words.
 fn upload_problem(error: &ServiceError) -> String {
     match error.code {
-        Code::EmptyFile => "Chưa chọn tệp.".to_owned(),
-        Code::ContentMismatch => {
-            "Nội dung tệp không đúng loại tệp đã chọn (ví dụ: tệp đổi đuôi thành .pdf).".to_owned()
-        }
+        Code::EmptyFile => t("Chưa chọn tệp.", "No file chosen.").to_owned(),
+        Code::ContentMismatch => t(
+            "Nội dung tệp không đúng loại tệp đã chọn (ví dụ: tệp đổi đuôi thành .pdf).",
+            "The file's content is not of its type (for example a file renamed to .pdf).",
+        )
+        .to_owned(),
+        _ if crate::lang::is_english() => error.detail.clone(),
         _ => error.vietnamese_detail().to_owned(),
     }
 }
@@ -150,43 +164,48 @@ fn requirement(
         .filter(|d| u64::try_from(d.size).unwrap_or(u64::MAX) <= r.max_bytes)
         .collect();
     let types: Vec<&str> = r.accept.iter().map(|t| words::file_type(t)).collect();
+    let ui = if crate::lang::is_english() {
+        &UI_EN
+    } else {
+        &UI_VI
+    };
     let file_id = format!("file-{}", r.key);
     let limits_id = format!("limits-{}", r.key);
     html! {
         section class="requirement" id=(format!("doc-{}", r.key)) data-requirement=(r.key) aria-labelledby=(format!("h-doc-{}", r.key)) {
             h2 id=(format!("h-doc-{}", r.key)) {
                 (r.name) " "
-                @if required { span class="tag required" { "Bắt buộc" } } @else { span class="tag" { "Không bắt buộc" } }
+                @if required { span class="tag required" { (t("Bắt buộc", "Required")) } } @else { span class="tag" { (t("Không bắt buộc", "Optional")) } }
             }
             @if let Some(purpose) = &r.purpose { p class="purpose" { (purpose) } }
             p class="doc-status" {
                 @match attached.and_then(|d| d.id.map(|doc| (doc, d))) {
-                    Some((doc, d)) => { "Đã đính kèm: " a href=(format!("/portal/tai-lieu/{doc}")) { (d.file_name.as_deref().unwrap_or("tệp")) } },
-                    None => "Chưa đính kèm.",
+                    Some((doc, d)) => { (t("Đã đính kèm: ", "Attached: ")) a href=(format!("/portal/tai-lieu/{doc}")) { (d.file_name.as_deref().unwrap_or(t("tệp", "file"))) } },
+                    None => (t("Chưa đính kèm.", "Not attached yet.")),
                 }
             }
             form method="post" enctype="multipart/form-data" action=(format!("/portal/ho-so/{id}/giay-to/{}", r.key)) class="upload" {
                 input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
-                label for=(file_id) { @if attached.is_some() { "Thay bằng tệp khác" } @else { "Chọn tệp" } }
-                p class="hint" id=(limits_id) { "Tệp " (types.join(", ")) ", tối đa " (words::size(r.max_bytes)) "." }
-                (field_error(problem.as_deref(), &format!("{file_id}-error")))
+                label for=(file_id) { @if attached.is_some() { (t("Thay bằng tệp khác", "Replace with another file")) } @else { (t("Chọn tệp", "Choose a file")) } }
+                p class="hint" id=(limits_id) { (t("Tệp ", "Files: ")) (types.join(", ")) (t(", tối đa ", ", at most ")) (words::size(r.max_bytes)) "." }
+                (field_error_in(ui, problem.as_deref(), &format!("{file_id}-error")))
                 input type="file" id=(file_id) name="file" accept=(r.accept.join(","))
                     aria-describedby=(limits_id) aria-invalid=[problem.as_ref().map(|_| "true")];
-                button type="submit" class="secondary" { "Tải tệp lên" }
+                button type="submit" class="secondary" { (t("Tải tệp lên", "Upload the file")) }
             }
             @if !fits.is_empty() {
                 form method="post" action=(format!("/portal/ho-so/{id}/giay-to/{}/dung-lai", r.key)) class="reuse" {
                     input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
-                    label for=(format!("reuse-{}", r.key)) { "Hoặc dùng lại giấy tờ, kết quả đã có trong kho dữ liệu của bạn" }
+                    label for=(format!("reuse-{}", r.key)) { (t("Hoặc dùng lại giấy tờ, kết quả đã có trong kho dữ liệu của bạn", "Or reuse a document or result from your store")) }
                     select id=(format!("reuse-{}", r.key)) name="document" {
                         @for d in &fits {
                             option value=(d.id) {
                                 (d.file_name)
-                                @if d.kind == "result" { " (kết quả " (d.result_code.as_deref().unwrap_or("")) ")" }
+                                @if d.kind == "result" { (t(" (kết quả ", " (result ")) (d.result_code.as_deref().unwrap_or("")) ")" }
                             }
                         }
                     }
-                    button type="submit" class="secondary" { "Dùng giấy tờ này" }
+                    button type="submit" class="secondary" { (t("Dùng giấy tờ này", "Use this document")) }
                 }
             }
         }
@@ -213,7 +232,10 @@ pub async fn upload<E: Engine>(
         Err(why) => {
             return citizen.refusal(
                 StatusCode::BAD_REQUEST,
-                format!("Biểu mẫu không đọc được: {why}"),
+                format!(
+                    "{}{why}",
+                    t("Biểu mẫu không đọc được: ", "The form could not be read: ")
+                ),
             )
         }
     };
@@ -303,9 +325,12 @@ pub async fn download<E: Engine>(
     Path(id): Path<String>,
 ) -> Response {
     let not_found = || {
-        PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy tài liệu.")
-            .for_citizen(&citizen)
-            .into_response()
+        PageError::new(
+            StatusCode::NOT_FOUND,
+            t("Không tìm thấy tài liệu.", "Document not found."),
+        )
+        .for_citizen(&citizen)
+        .into_response()
     };
     let Ok(id) = Uuid::parse_str(&id) else {
         return not_found();

@@ -9,6 +9,7 @@ use crate::answers;
 use crate::citizen::Citizen;
 use crate::dossiers::{next_step, procedure_name};
 use crate::error::PageError;
+use crate::lang::t;
 use crate::page::{self, Who};
 use crate::tasks;
 use crate::words;
@@ -42,9 +43,12 @@ pub async fn page<E: Engine>(
 ) -> Response {
     // Not a dossier's id: no such dossier, as for one that is not theirs.
     let Ok(id) = Uuid::parse_str(&id) else {
-        return PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ.")
-            .for_citizen(&citizen)
-            .into_response();
+        return PageError::new(
+            StatusCode::NOT_FOUND,
+            t("Không tìm thấy hồ sơ.", "Dossier not found."),
+        )
+        .for_citizen(&citizen)
+        .into_response();
     };
     match render(&engine, &citizen, id, &notice).await {
         Ok(page) => page,
@@ -65,25 +69,31 @@ async fn render<E: Engine>(
     let timeline = dossier_reads::timeline(services, principal, id).await?;
     let reads = access::reads_of(services, principal, id).await?;
     let results = results::issued(services, principal, id).await?;
+    let slips = motcua_service::slips::list(services, principal, id).await?;
     let procedure = services
         .catalog
         .version(&dossier.procedure.code, dossier.procedure.version);
-    let title = format!("Hồ sơ: {}", procedure_name(services, &dossier));
+    let title = format!(
+        "{}: {}",
+        t("Hồ sơ", "Dossier"),
+        procedure_name(services, &dossier)
+    );
     let body = html! {
         p class="state-line" {
-            "Trạng thái: " strong id="state" data-state=(dossier.state) { (words::state(&dossier.state)) }
+            (t("Trạng thái: ", "Status: ")) strong id="state" data-state=(dossier.state) { (words::state(&dossier.state)) }
         }
         @if notice.da_nop.is_some() && dossier.code.is_some() { (submitted(&dossier)) }
         @if let Some(done) = notice.xong.as_deref() { (done_notice(done)) }
         (next_step(&task))
         (tasks::section(&dossier, &task, citizen))
         (tasks::results(&results))
+        (crate::slips::section(id, &slips))
         (receipt(&dossier, procedure.map(|p| p.as_ref())))
         (answers::section(&dossier, procedure.map(|p| p.as_ref())))
         (documents(&dossier, procedure.map(|p| p.as_ref())))
         (timeline_list(&timeline))
         (access::section(&reads))
-        p { a href="/portal/ho-so" { "← Về danh sách hồ sơ của tôi" } }
+        p { a href="/portal/ho-so" { (t("← Về danh sách hồ sơ của tôi", "← Back to my dossiers")) } }
     };
     Ok(page::layout(&title, Some(&Who::of(citizen)), body).into_response())
 }
@@ -93,16 +103,16 @@ async fn render<E: Engine>(
 fn submitted(d: &DossierView) -> Markup {
     html! {
         div class="notice receipt" role="status" id="submitted" {
-            h2 { "Đã nộp hồ sơ" }
-            p { "Mã hồ sơ của bạn: " strong id="submitted-code" { (d.code.as_deref().unwrap_or_default()) } ". Hãy ghi lại mã này để tra cứu." }
+            h2 { (t("Đã nộp hồ sơ", "Dossier submitted")) }
+            p { (t("Mã hồ sơ của bạn: ", "Your dossier code: ")) strong id="submitted-code" { (d.code.as_deref().unwrap_or_default()) } (t(". Hãy ghi lại mã này để tra cứu.", ". Note it down to look the dossier up.")) }
             @if let Some(ack) = d.ack_due_at {
-                p { "Cơ quan tiếp nhận hồ sơ chậm nhất lúc " strong { (date_time(ack)) } "." }
+                p { (t("Cơ quan tiếp nhận hồ sơ chậm nhất lúc ", "The agency receives the dossier at the latest on ")) strong { (date_time(ack)) } "." }
             }
             p id="appointment" {
-                "Ngày hẹn trả kết quả: "
+                (t("Ngày hẹn trả kết quả: ", "Result due: "))
                 @match d.due_at {
                     Some(due) => strong { (date_time(due)) },
-                    None => "có khi cơ quan tiếp nhận hồ sơ; bạn xem được tại trang này.",
+                    None => (t("có khi cơ quan tiếp nhận hồ sơ; bạn xem được tại trang này.", "set when the agency receives the dossier; you will see it on this page.")),
                 }
             }
         }
@@ -111,8 +121,14 @@ fn submitted(d: &DossierView) -> Markup {
 
 fn done_notice(action: &str) -> Markup {
     let text = match action {
-        "resubmit" => "Đã nộp bổ sung hồ sơ. Cơ quan tiếp tục giải quyết.",
-        "correct" => "Đã gửi thông tin điều chỉnh.",
+        "resubmit" => t(
+            "Đã nộp bổ sung hồ sơ. Cơ quan tiếp tục giải quyết.",
+            "Supplement submitted. The agency goes on with the dossier.",
+        ),
+        "correct" => t(
+            "Đã gửi thông tin điều chỉnh.",
+            "Corrected information sent.",
+        ),
         _ => return html! {},
     };
     html! { p class="notice" role="status" id="notice" { (text) } }
@@ -126,17 +142,18 @@ fn receipt(d: &DossierView, procedure: Option<&motcua_core::procedure::Procedure
             .map_or_else(|| id.to_owned(), |a| a.name.clone())
     });
     let received = d.clock.get("received_at").and_then(|v| v.as_str());
+    let w = crate::lang::words();
     html! {
         section aria-labelledby="h-receipt" id="receipt" {
-            h2 id="h-receipt" { "Thông tin tiếp nhận" }
+            h2 id="h-receipt" { (t("Thông tin tiếp nhận", "Receipt")) }
             dl class="facts" {
-                dt { "Mã hồ sơ" } dd id="code" { (d.code.as_deref().unwrap_or("Chưa có (cấp khi nộp)")) }
-                dt { "Thủ tục" } dd { (d.procedure.code) }
-                @if let Some(agency) = agency { dt { "Cơ quan" } dd { (agency) } }
-                dt { "Ngày nộp" } dd { (d.submitted_at.map_or_else(|| "Chưa nộp".to_owned(), date_time)) }
-                dt { "Ngày tiếp nhận" } dd { (received.map_or_else(|| "Chưa tiếp nhận".to_owned(), date_time_text)) }
-                dt { "Ngày hẹn trả kết quả" }
-                dd id="due" { (d.due_at.map_or_else(|| "Có khi cơ quan tiếp nhận hồ sơ".to_owned(), date_time)) }
+                dt { (w.dossier_code) } dd id="code" { (d.code.as_deref().unwrap_or(w.no_code_yet)) }
+                dt { (t("Thủ tục", "Procedure")) } dd { (d.procedure.code) }
+                @if let Some(agency) = agency { dt { (t("Cơ quan", "Agency")) } dd { (agency) } }
+                dt { (w.submitted_on) } dd { (d.submitted_at.map_or_else(|| t("Chưa nộp", "Not submitted").to_owned(), date_time)) }
+                dt { (t("Ngày tiếp nhận", "Received")) } dd { (received.map_or_else(|| t("Chưa tiếp nhận", "Not received yet").to_owned(), date_time_text)) }
+                dt { (t("Ngày hẹn trả kết quả", "Result due")) }
+                dd id="due" { (d.due_at.map_or_else(|| w.return_date_unset.to_owned(), date_time)) }
             }
         }
     }
@@ -151,14 +168,14 @@ fn documents(d: &DossierView, procedure: Option<&motcua_core::procedure::Procedu
     let documents = d.documents.as_deref().unwrap_or_default();
     html! {
         section aria-labelledby="h-documents" id="documents" {
-            h2 id="h-documents" { "Giấy tờ trong hồ sơ" }
+            h2 id="h-documents" { (t("Giấy tờ trong hồ sơ", "Documents in the dossier")) }
             @if documents.is_empty() {
-                p { "Hồ sơ chưa có giấy tờ nào." }
+                p { (t("Hồ sơ chưa có giấy tờ nào.", "The dossier has no documents yet.")) }
             } @else {
                 ul { @for doc in documents {
                     li {
                         (name_of(&doc.requirement)) ": "
-                        (doc.file_name.as_deref().unwrap_or("bản giấy đã nộp tại Bộ phận Một cửa"))
+                        (doc.file_name.as_deref().unwrap_or(t("bản giấy đã nộp tại Bộ phận Một cửa", "paper copy handed in at the one-stop desk")))
                         span class="muted" { " — " (date_time(doc.added_at)) }
                     }
                 } }
@@ -170,7 +187,7 @@ fn documents(d: &DossierView, procedure: Option<&motcua_core::procedure::Procedu
 fn timeline_list(events: &[EventView]) -> Markup {
     html! {
         section aria-labelledby="h-timeline" id="timeline" {
-            h2 id="h-timeline" { "Quá trình giải quyết" }
+            h2 id="h-timeline" { (t("Quá trình giải quyết", "Progress")) }
             ol class="timeline" {
                 @for e in events {
                     li {

@@ -4,6 +4,7 @@
 
 use crate::citizen::Citizen;
 use crate::error::PageError;
+use crate::lang::t;
 use crate::Engine;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +15,7 @@ use motcua_service::view::DossierView;
 use motcua_service::words::form as form_words;
 use motcua_service::{dossier_reads, FieldProblem};
 use motcua_web::dates::date_time_text;
-use motcua_web::form_fields::{input_id, FieldWords};
+use motcua_web::form_fields::{input_id, FieldWords, Ui, UI_EN, UI_VI};
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -30,7 +31,11 @@ pub struct Editing<'e> {
 /// Not a dossier's id: no such dossier, as for one that is not theirs.
 pub fn dossier_id(id: &str, citizen: &Citizen) -> Result<Uuid, PageError> {
     Uuid::parse_str(id).map_err(|_| {
-        PageError::new(StatusCode::NOT_FOUND, "Không tìm thấy hồ sơ.").for_citizen(citizen)
+        PageError::new(
+            StatusCode::NOT_FOUND,
+            crate::lang::t("Không tìm thấy hồ sơ.", "Dossier not found."),
+        )
+        .for_citizen(citizen)
     })
 }
 
@@ -62,7 +67,10 @@ pub async fn open<'e, E: Engine>(
         .ok_or_else(|| {
             PageError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "Không tìm thấy phiên bản thủ tục của hồ sơ.",
+                t(
+                    "Không tìm thấy phiên bản thủ tục của hồ sơ.",
+                    "The dossier's version of the procedure was not found.",
+                ),
             )
             .for_citizen(citizen)
         })?;
@@ -101,6 +109,9 @@ pub fn document_name(procedure: &Procedure, key: &str) -> String {
 /// What is said beside a field of its problem: the use case's Vietnamese words
 /// (`motcua_service::words`), which the API and the console say too.
 pub fn beside(problem: &FieldProblem) -> String {
+    if crate::lang::is_english() {
+        return problem.message.clone();
+    }
     problem
         .vietnamese
         .as_ref()
@@ -131,7 +142,15 @@ impl FieldWords for PortalWords<'_> {
     }
 
     fn optional(&self) -> Option<&str> {
-        Some("(không bắt buộc)")
+        Some(t("(không bắt buộc)", "(optional)"))
+    }
+
+    fn ui(&self) -> &'static Ui {
+        if crate::lang::is_english() {
+            &UI_EN
+        } else {
+            &UI_VI
+        }
     }
 }
 
@@ -146,16 +165,25 @@ pub fn source(entry: Option<&Value>) -> Markup {
         .and_then(Value::as_str)
         .map(date_time_text);
     let from = if source.starts_with("rule:") {
-        "Hệ thống xác định từ Cơ sở dữ liệu quốc gia về dân cư"
+        t(
+            "Hệ thống xác định từ Cơ sở dữ liệu quốc gia về dân cư",
+            "Worked out by the system from the national population register",
+        )
     } else if source.starts_with("vneid") {
-        "Từ tài khoản định danh điện tử VNeID"
+        t(
+            "Từ tài khoản định danh điện tử VNeID",
+            "From your VNeID electronic identity account",
+        )
     } else {
-        "Từ Cơ sở dữ liệu quốc gia về dân cư"
+        t(
+            "Từ Cơ sở dữ liệu quốc gia về dân cư",
+            "From the national population register",
+        )
     };
     html! {
         (from)
-        @if let Some(at) = at { ", lúc " (at) }
-        " · không sửa được"
+        @if let Some(at) = at { (t(", lúc ", ", at ")) (at) }
+        (t(" · không sửa được", " · cannot be changed"))
     }
 }
 
@@ -169,7 +197,7 @@ pub fn summary(
     html! {
         @if !problems.is_empty() {
             div class="error-summary" role="alert" id="error-summary" tabindex="-1" {
-                h2 { "Có vấn đề cần sửa" }
+                h2 { (t("Có vấn đề cần sửa", "There is a problem")) }
                 ul {
                     @for problem in problems {
                         li { a href=(href(problem)) { (said(procedure, problem)) } }
@@ -183,7 +211,7 @@ pub fn summary(
 /// A problem as one sentence: its field's label, then what is wrong.
 pub fn said(procedure: &Procedure, problem: &FieldProblem) -> String {
     match &problem.vietnamese {
-        Some(s) if !s.sentence.is_empty() => s.sentence.clone(),
+        Some(s) if !s.sentence.is_empty() && !crate::lang::is_english() => s.sentence.clone(),
         _ => format!(
             "{}: {}",
             form_words::label(procedure, &problem.pointer),

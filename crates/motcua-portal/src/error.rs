@@ -4,6 +4,7 @@
 //! Never a stack trace, never a bare 500.
 
 use crate::citizen::Citizen;
+use crate::lang::t;
 use crate::page;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -46,54 +47,78 @@ impl PageError {
     }
 }
 
-/// The engine's refusal in plain words. The engine's detail is for developers (English,
-/// naming fields): a citizen reads the Vietnamese sentence and the code to quote when
-/// asking for help.
+/// The engine's refusal in plain words. In Vietnamese, the use case's Vietnamese sentence;
+/// in English, the engine's own detail (written for developers, but English); and the
+/// code to quote when asking for help.
 fn explain(error: &ServiceError) -> String {
+    let english = crate::lang::is_english();
     let lead = match error.code {
-        Code::DossierNotFound | Code::NotFound => "Không tìm thấy hồ sơ.",
-        Code::ProcedureNotFound => "Không có thủ tục này.",
-        Code::DossierAnonymised => {
-            "Hồ sơ đã hết thời hạn lưu trữ; thông tin cá nhân trong hồ sơ đã được xoá."
-        }
-        Code::InternalError => return "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.".into(),
+        Code::DossierNotFound | Code::NotFound => t("Không tìm thấy hồ sơ.", "Dossier not found."),
+        Code::ProcedureNotFound => t("Không có thủ tục này.", "No such procedure."),
+        Code::DossierAnonymised => t(
+            "Hồ sơ đã hết thời hạn lưu trữ; thông tin cá nhân trong hồ sơ đã được xoá.",
+            "The dossier's retention period has ended; its personal data was erased.",
+        ),
+        Code::InternalError => return t(UNEXPECTED.0, UNEXPECTED.1).to_owned(),
         // The use case's own words: the window's dates, the VNeID level asked, what is
         // missing.
+        _ if english => error.detail.as_str(),
         _ => error.vietnamese_detail(),
     };
     let problems: Vec<String> = error
         .errors
         .iter()
-        .map(|p| p.vietnamese_sentence())
+        .map(|p| {
+            if english {
+                format!("{}: {}", p.pointer, p.message)
+            } else {
+                p.vietnamese_sentence()
+            }
+        })
         .collect();
     let problems = if problems.is_empty() {
         String::new()
     } else {
         format!(" {}", problems.join(" "))
     };
-    format!("{lead}{problems} (Mã lỗi: {})", error.code.as_str())
+    format!(
+        "{lead}{problems} ({}{})",
+        t("Mã lỗi: ", "Error code: "),
+        error.code.as_str()
+    )
 }
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let body = html! {
             div class="error-summary" role="alert" {
-                h2 { "Không thực hiện được" }
+                h2 { (t("Không thực hiện được", "This could not be done")) }
                 p { (self.message) }
             }
-            p { a href="/portal/" { "Về danh mục thủ tục" } }
+            p { a href="/portal/" { (t("Về danh mục thủ tục", "Back to the procedures")) } }
         };
         let title = match self.status {
-            StatusCode::NOT_FOUND => "Không tìm thấy",
-            s if s.is_server_error() => "Lỗi hệ thống",
-            _ => "Không thực hiện được",
+            StatusCode::NOT_FOUND => t("Không tìm thấy", "Not found"),
+            s if s.is_server_error() => t("Lỗi hệ thống", "System error"),
+            _ => t("Không thực hiện được", "This could not be done"),
         };
         (self.status, page::layout(title, self.who.as_deref(), body)).into_response()
     }
 }
 
 pub async fn not_found() -> PageError {
-    PageError::new(StatusCode::NOT_FOUND, "Không có trang này.")
+    PageError::new(StatusCode::NOT_FOUND, no_such_page())
+}
+
+const NO_SUCH_PAGE: (&str, &str) = ("Không có trang này.", "There is no such page.");
+const UNEXPECTED: (&str, &str) = (
+    "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.",
+    "Something unexpected went wrong; it has been logged.",
+);
+
+/// "There is no such page", in the request's language.
+pub fn no_such_page() -> &'static str {
+    t(NO_SUCH_PAGE.0, NO_SUCH_PAGE.1)
 }
 
 /// A panic is a bug: logged, and the page says only that something went wrong.
@@ -104,7 +129,7 @@ pub fn panic_page(cause: Box<dyn Any + Send + 'static>) -> Response {
     );
     PageError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        "Đã xảy ra lỗi ngoài dự kiến; lỗi đã được ghi lại.",
+        t(UNEXPECTED.0, UNEXPECTED.1),
     )
     .into_response()
 }

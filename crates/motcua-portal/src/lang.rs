@@ -71,6 +71,21 @@ pub fn words() -> &'static Words {
     lang().words()
 }
 
+/// A page's own phrase in the request's language: the Vietnamese first, as the pages are
+/// written, the English beside it. The frame's and the lists' words, which several pages
+/// share, are in [`Words`]; a phrase said on one page only is given where it is said.
+pub fn t(vi: &'static str, en: &'static str) -> &'static str {
+    match lang() {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+/// Whether the request's language is English.
+pub fn is_english() -> bool {
+    lang() == Lang::En
+}
+
 /// The link that switches this page to the other language.
 pub fn switch_href() -> String {
     let here = CURRENT

@@ -10,7 +10,8 @@
 //! [`login::complete`], starts a dossier (`start.rs`), fills its form page by page from the
 //! procedure's JSON Schema (`form/`), adds its documents (`documents.rs`), checks and
 //! submits it (`form/check.rs`), and follows it (`dossiers.rs`, `dossier.rs`, `tasks.rs`):
-//! answering a supplement, withdrawing, downloading results (`after.rs`). The
+//! answering a supplement, withdrawing, downloading results (`after.rs`), opening the
+//! slips issued (`slips.rs`). The
 //! session cookie, the CSRF tokens, the pages' headers, the base stylesheet and dates are
 //! motcua-web's, shared with the console. See docs/PORTAL.md.
 
@@ -30,6 +31,7 @@ mod lang;
 pub mod login;
 mod page;
 mod procedure;
+mod slips;
 mod start;
 mod tasks;
 mod words;
@@ -100,6 +102,7 @@ pub fn router<E: Engine>(engine: E) -> Router {
         .route("/portal/ho-so/{id}/kiem-tra", get(form::check::page::<E>))
         .route("/portal/ho-so/{id}/nop", post(form::check::submit::<E>))
         .route("/portal/ho-so/{id}/thao-tac", post(after::act::<E>))
+        .route("/portal/ho-so/{id}/phieu/{kind}", get(slips::page::<E>))
         .route("/portal/tai-lieu/{id}", get(documents::download::<E>))
         .route(
             "/portal/{*rest}",

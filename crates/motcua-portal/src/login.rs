@@ -6,6 +6,7 @@
 //! token in a URL fragment that pages without JavaScript could not read.
 
 use crate::citizen::{Citizen, CitizenSession};
+use crate::lang::t;
 use crate::page;
 use crate::Engine;
 use axum::extract::{Query, State};
@@ -88,14 +89,17 @@ pub struct LoginQuery {
 /// The login page: why one logs in, and the button.
 pub async fn page(Query(query): Query<LoginQuery>) -> Response {
     let notice = match query.ly_do.as_deref() {
-        Some("het-han") => {
-            Some("Phiên đăng nhập đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại.")
-        }
-        Some("dang-xuat") => Some("Bạn đã đăng xuất."),
-        Some("can-bo") => Some(
+        Some("het-han") => Some(t(
+            "Phiên đăng nhập đã hết hạn do lâu không thao tác. Vui lòng đăng nhập lại.",
+            "Your session ended after a time without activity. Please log in again.",
+        )),
+        Some("dang-xuat") => Some(t("Bạn đã đăng xuất.", "You are logged out.")),
+        Some("can-bo") => Some(t(
             "Cổng dịch vụ công dành cho công dân. Cán bộ làm việc trên Bảng điều khiển một cửa \
              (/console/).",
-        ),
+            "The public services portal is for citizens. Staff work in the one-stop console \
+             (/console/).",
+        )),
         _ => None,
     };
     let next = query.tiep.as_deref().unwrap_or(HOME);
@@ -103,11 +107,11 @@ pub async fn page(Query(query): Query<LoginQuery>) -> Response {
         @if let Some(notice) = notice {
             p class="notice" role="status" id="notice" { (notice) }
         }
-        p { "Đăng nhập để nộp hồ sơ trực tuyến và theo dõi hồ sơ của bạn. Bạn dùng tài khoản định danh điện tử VNeID." }
-        p { a class="button" id="login" href=(start(next)) { "Đăng nhập bằng VNeID" } }
-        p { a href="/portal/" { "Xem danh mục thủ tục (không cần đăng nhập)" } }
+        p { (t("Đăng nhập để nộp hồ sơ trực tuyến và theo dõi hồ sơ của bạn. Bạn dùng tài khoản định danh điện tử VNeID.", "Log in to apply online and follow your dossiers. You use your VNeID electronic identity account.")) }
+        p { a class="button" id="login" href=(start(next)) { (t("Đăng nhập bằng VNeID", "Log in with VNeID")) } }
+        p { a href="/portal/" { (t("Xem danh mục thủ tục (không cần đăng nhập)", "See the procedures (no login needed)")) } }
     };
-    page::layout("Đăng nhập", None, body).into_response()
+    page::layout(crate::lang::words().log_in, None, body).into_response()
 }
 
 /// `/portal` without the slash: to the catalogue.

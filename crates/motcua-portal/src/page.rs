@@ -74,7 +74,13 @@ pub fn layout(title: &str, who: Option<&Who>, main: Markup) -> Markup {
 
 /// The portal's stylesheet: motcua-web's base, then the portal's own rules.
 pub async fn stylesheet() -> Response {
-    static CSS: std::sync::LazyLock<String> =
-        std::sync::LazyLock::new(|| [motcua_web::BASE_CSS, include_str!("style.css")].concat());
+    static CSS: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        [
+            motcua_web::BASE_CSS,
+            motcua_web::slips::SLIP_CSS,
+            include_str!("style.css"),
+        ]
+        .concat()
+    });
     motcua_web::headers::stylesheet(CSS.as_str())
 }

@@ -5,6 +5,7 @@
 
 use crate::citizen::{Citizen, Visitor};
 use crate::error::PageError;
+use crate::lang::t;
 use crate::page::{self, Who};
 use crate::words;
 use crate::Engine;
@@ -46,11 +47,11 @@ fn start(p: &ProcedureInfo, citizen: Option<&Citizen>) -> Markup {
                     Some(citizen) => form method="post" action=(format!("/portal/thu-tuc/{}/bat-dau", p.code)) {
                         input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
                         input type="hidden" name="key" value=(Uuid::now_v7());
-                        button type="submit" id="start-button" class="start-button" { "Nộp hồ sơ trực tuyến" }
-                        p class="hint" { "Thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư được điền sẵn; bạn có thể lưu và quay lại sau." }
+                        button type="submit" id="start-button" class="start-button" { (t("Nộp hồ sơ trực tuyến", "Apply online")) }
+                        p class="hint" { (t("Thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư được điền sẵn; bạn có thể lưu và quay lại sau.", "Your data in the national population register is filled in for you; you can save and come back later.")) }
                     },
                     None => a class="button start-button" id="start-login"
-                        href=(format!("/portal/dang-nhap?tiep=/portal/thu-tuc/{}", p.code)) { "Đăng nhập để nộp hồ sơ trực tuyến" },
+                        href=(format!("/portal/dang-nhap?tiep=/portal/thu-tuc/{}", p.code)) { (t("Đăng nhập để nộp hồ sơ trực tuyến", "Log in to apply online")) },
                 }
             }
         }
@@ -67,70 +68,76 @@ fn body(p: &ProcedureInfo) -> Markup {
         }
         @if !p.who_may_apply.is_empty() {
             section aria-labelledby="h-who" id="who-may-apply" {
-                h2 id="h-who" { "Ai được nộp hồ sơ" }
+                h2 id="h-who" { (t("Ai được nộp hồ sơ", "Who may apply")) }
                 ul { @for line in &p.who_may_apply { li { (line) } } }
             }
         }
         section aria-labelledby="h-facts" {
-            h2 id="h-facts" { "Thông tin chính" }
+            h2 id="h-facts" { (t("Thông tin chính", "Key facts")) }
             dl class="facts" id="facts" {
-                dt { "Mã thủ tục" } dd { (p.code) }
-                @if let Some(field) = &p.field { dt { "Lĩnh vực" } dd { (field) } }
-                dt { "Cơ quan giải quyết" }
+                dt { (t("Mã thủ tục", "Procedure code")) } dd { (p.code) }
+                @if let Some(field) = &p.field { dt { (t("Lĩnh vực", "Field")) } dd { (field) } }
+                dt { (t("Cơ quan giải quyết", "Agency")) }
                 dd { @for (i, (_, name)) in p.agencies.iter().enumerate() { @if i > 0 { "; " } (name) } }
-                dt { "Thời hạn giải quyết" }
+                dt { (t("Thời hạn giải quyết", "Time limit")) }
                 dd id="time-limit" {
-                    (time_limit(p).unwrap_or_else(|| "Không quy định".to_owned()))
+                    (time_limit(p).unwrap_or_else(|| t("Không quy định", "None set").to_owned()))
                     @if let Some((amount, unit, when)) = &p.extension {
                         br;
-                        span class="muted" { "Có thể gia hạn thêm " (amount) " " (words::unit(unit)) " khi: " (when) }
+                        span class="muted" { (t("Có thể gia hạn thêm ", "May be extended by ")) (amount) " " (words::unit(unit)) (t(" khi: ", " when: ")) (when) }
                     }
                 }
-                dt { "Phí, lệ phí" }
+                dt { (t("Phí, lệ phí", "Fees and charges")) }
                 dd id="fees" {
-                    @if p.fees.is_empty() { "Không mất phí" }
+                    @if p.fees.is_empty() { (t("Không mất phí", "Free of charge")) }
                     @for fee in &p.fees {
                         (words::fee(&fee.kind)) ": " (words::money(fee.amount_vnd))
                         @if let Some(note) = &fee.note { " (" (note) ")" }
                         br;
                     }
                 }
-                @if let Some(result) = &p.result { dt { "Kết quả" } dd { (result) } }
-                dt { "Tài khoản cần có" }
-                dd { "Tài khoản định danh điện tử VNeID mức " (p.assurance_level) }
+                @if let Some(result) = &p.result { dt { (t("Kết quả", "Result")) } dd { (result) } }
+                dt { (t("Tài khoản cần có", "Account needed")) }
+                dd { (t("Tài khoản định danh điện tử VNeID mức ", "VNeID electronic identity account, level ")) (p.assurance_level) }
             }
         }
         section aria-labelledby="h-documents" id="documents" {
-            h2 id="h-documents" { "Giấy tờ cần có" }
+            h2 id="h-documents" { (t("Giấy tờ cần có", "Documents needed")) }
             @if p.documents.is_empty() {
-                p { "Không cần nộp giấy tờ: thông tin của bạn được lấy từ Cơ sở dữ liệu quốc gia về dân cư." }
+                p { (t("Không cần nộp giấy tờ: thông tin của bạn được lấy từ Cơ sở dữ liệu quốc gia về dân cư.", "No documents needed: your data is taken from the national population register.")) }
             } @else {
                 ul class="documents" { @for d in &p.documents { (document(d)) } }
             }
         }
         section aria-labelledby="h-channels" {
-            h2 id="h-channels" { "Cách nộp hồ sơ" }
+            h2 id="h-channels" { (t("Cách nộp hồ sơ", "How to apply")) }
             ul id="channels" { @for c in &p.channels { li { (words::channel(c)) } } }
         }
         @if !p.legal_basis.is_empty() {
             section aria-labelledby="h-basis" {
-                h2 id="h-basis" { "Căn cứ pháp lý" }
+                h2 id="h-basis" { (t("Căn cứ pháp lý", "Legal basis")) }
                 ul id="legal-basis" { @for line in &p.legal_basis { li { (line) } } }
             }
         }
-        p { a href="/portal/" { "← Về danh mục thủ tục" } }
+        p { a href="/portal/" { (t("← Về danh mục thủ tục", "← Back to the procedures")) } }
     }
 }
 
 fn document(d: &DocumentNeeded) -> Markup {
     let when = if d.fallback {
-        "Chỉ khi CSDL dân cư không có thông tin của bạn"
+        t(
+            "Chỉ khi CSDL dân cư không có thông tin của bạn",
+            "Only when the population register has no data of yours",
+        )
     } else if d.required_when.is_some() {
-        "Chỉ trong một số trường hợp, tuỳ câu trả lời trong tờ khai"
+        t(
+            "Chỉ trong một số trường hợp, tuỳ câu trả lời trong tờ khai",
+            "Only in some cases, depending on your answers in the form",
+        )
     } else if d.required {
-        "Bắt buộc"
+        t("Bắt buộc", "Required")
     } else {
-        "Không bắt buộc"
+        t("Không bắt buộc", "Optional")
     };
     let types: Vec<&str> = d.accept.iter().map(|t| words::file_type(t)).collect();
     html! {
@@ -139,7 +146,7 @@ fn document(d: &DocumentNeeded) -> Markup {
             " " span class=(if d.required && d.required_when.is_none() && !d.fallback { "tag required" } else { "tag" }) { (when) }
             @if let Some(purpose) = &d.purpose { p class="hint" { (purpose) } }
             @if !types.is_empty() {
-                p class="hint" { "Tệp " (types.join(", ")) ", tối đa " (words::size(d.max_bytes)) "." }
+                p class="hint" { (t("Tệp ", "Files: ")) (types.join(", ")) (t(", tối đa ", ", at most ")) (words::size(d.max_bytes)) "." }
             }
         }
     }
@@ -156,17 +163,34 @@ pub fn time_limit(p: &ProcedureInfo) -> Option<String> {
 pub fn window_text(window: &Window) -> Option<String> {
     match window {
         Window::Always => None,
-        Window::OpenUntil(until) => Some(format!("Đang nhận hồ sơ đến {}.", date_time(*until))),
+        Window::OpenUntil(until) => Some(format!(
+            "{} {}.",
+            t("Đang nhận hồ sơ đến", "Taking applications until"),
+            date_time(*until)
+        )),
         Window::Opens { from, until } => Some(format!(
-            "Chưa nhận hồ sơ. Mở nhận hồ sơ từ {} đến {}.",
+            "{} {} {} {}.",
+            t(
+                "Chưa nhận hồ sơ. Mở nhận hồ sơ từ",
+                "Not taking applications yet. Open from"
+            ),
             date_time(*from),
+            t("đến", "to"),
             date_time(*until)
         )),
         Window::Ended { from, until } => Some(format!(
-            "Chưa nhận hồ sơ: đợt gần nhất từ {} đến {} đã kết thúc; thời gian đợt tiếp theo \
-             sẽ được cơ quan công bố.",
+            "{} {} {} {}{}",
+            t(
+                "Chưa nhận hồ sơ: đợt gần nhất từ",
+                "Not taking applications: the last round, from"
+            ),
             date_time(*from),
-            date_time(*until)
+            t("đến", "to"),
+            date_time(*until),
+            t(
+                " đã kết thúc; thời gian đợt tiếp theo sẽ được cơ quan công bố.",
+                ", has ended; the agency will announce the next round."
+            )
         )),
     }
 }

@@ -5,6 +5,17 @@
 //! Tables rather than the console's `match`es: the words differ (a clerk's "Chờ tiếp nhận"
 //! is the citizen's "Đã gửi, chờ cơ quan tiếp nhận").
 
+/// The table of the request's language.
+fn in_lang<'a>(
+    vi: &'a [(&'a str, &'a str)],
+    en: &'a [(&'a str, &'a str)],
+) -> &'a [(&'a str, &'a str)] {
+    match crate::lang::lang() {
+        crate::lang::Lang::Vi => vi,
+        crate::lang::Lang::En => en,
+    }
+}
+
 fn look_up<'a>(table: &[(&str, &'a str)], name: &'a str) -> &'a str {
     table
         .iter()
@@ -89,9 +100,43 @@ const ACTIONS: &[(&str, &str)] = &[
     ("apologise", "Cơ quan xin lỗi và hẹn lại ngày trả"),
 ];
 
+const ACTIONS_EN: &[(&str, &str)] = &[
+    ("create_draft", "You created the dossier"),
+    ("patch", "You updated the information"),
+    ("add_document", "Document attached"),
+    ("remove_document", "Document removed"),
+    (
+        "refresh_prefill",
+        "Data read again from the national population register",
+    ),
+    ("submit", "You submitted the dossier"),
+    ("claim", "An officer took the dossier"),
+    ("release", "An officer put the dossier back in the queue"),
+    ("assign", "The dossier was assigned to an officer"),
+    ("receive", "The agency received the dossier"),
+    ("acknowledge", "The agency acknowledged receipt"),
+    ("confirm", "The agency confirmed the information"),
+    ("correct", "You corrected the information"),
+    ("request_correction", "The agency asked for a correction"),
+    ("request_supplement", "The agency asked for a supplement"),
+    ("resubmit", "You submitted the supplement"),
+    ("refuse", "The agency refused the dossier"),
+    ("forward", "Forwarded to the specialist department"),
+    ("extend_for_complex_case", "Time extended: a complex case"),
+    ("propose", "Proposed for approval"),
+    ("send_back", "Sent back to be processed again"),
+    ("approve", "Approved"),
+    ("attach_result", "Result attached"),
+    ("issue_result", "Result issued"),
+    ("return_result", "Result handed over to you"),
+    ("stop", "Processing stopped"),
+    ("withdraw", "You withdrew the dossier"),
+    ("apologise", "The agency apologised and set a new date"),
+];
+
 /// A step of the timeline.
 pub fn action(name: &str) -> &str {
-    look_up(ACTIONS, name)
+    look_up(in_lang(ACTIONS, ACTIONS_EN), name)
 }
 
 const UNITS: &[(&str, &str)] = &[
@@ -101,8 +146,15 @@ const UNITS: &[(&str, &str)] = &[
     ("months", "tháng"),
 ];
 
+const UNITS_EN: &[(&str, &str)] = &[
+    ("working_hours", "working hours"),
+    ("working_days", "working days"),
+    ("days", "days"),
+    ("months", "months"),
+];
+
 pub fn unit(name: &str) -> &str {
-    look_up(UNITS, name)
+    look_up(in_lang(UNITS, UNITS_EN), name)
 }
 
 const CHANNELS: &[(&str, &str)] = &[
@@ -111,14 +163,21 @@ const CHANNELS: &[(&str, &str)] = &[
     ("post", "Gửi qua dịch vụ bưu chính"),
 ];
 
+const CHANNELS_EN: &[(&str, &str)] = &[
+    ("online", "Online"),
+    ("counter", "In person at the one-stop desk"),
+    ("post", "By post"),
+];
+
 pub fn channel(name: &str) -> &str {
-    look_up(CHANNELS, name)
+    look_up(in_lang(CHANNELS, CHANNELS_EN), name)
 }
 
 const FEES: &[(&str, &str)] = &[("phi", "Phí"), ("le_phi", "Lệ phí")];
+const FEES_EN: &[(&str, &str)] = &[("phi", "Fee"), ("le_phi", "Charge")];
 
 pub fn fee(kind: &str) -> &str {
-    look_up(FEES, kind)
+    look_up(in_lang(FEES, FEES_EN), kind)
 }
 
 const ROLES: &[(&str, &str)] = &[
@@ -128,8 +187,15 @@ const ROLES: &[(&str, &str)] = &[
     ("supervisor", "cán bộ giám sát"),
 ];
 
+const ROLES_EN: &[(&str, &str)] = &[
+    ("desk_clerk", "reception officer (one-stop desk)"),
+    ("specialist", "specialist"),
+    ("approver", "approving head"),
+    ("supervisor", "supervisor"),
+];
+
 pub fn role(name: &str) -> &str {
-    look_up(ROLES, name)
+    look_up(in_lang(ROLES, ROLES_EN), name)
 }
 
 const REGISTER_FIELDS: &[(&str, &str)] = &[
@@ -145,13 +211,26 @@ const REGISTER_FIELDS: &[(&str, &str)] = &[
     ("status", "tình trạng trong CSDL dân cư"),
 ];
 
+const REGISTER_FIELDS_EN: &[(&str, &str)] = &[
+    ("pin", "personal identification number"),
+    ("full_name", "full name"),
+    ("birth_date", "date of birth"),
+    ("birth_place", "place of birth"),
+    ("sex", "sex"),
+    ("ethnicity", "ethnicity"),
+    ("nationality", "nationality"),
+    ("permanent_address", "permanent address"),
+    ("id_card", "identity document"),
+    ("status", "status in the population register"),
+];
+
 /// The population register's fields read, in words, each once ("permanent_address.text"
 /// and "permanent_address.commune_code" are both "nơi thường trú").
 pub fn register_fields(fields: &[String]) -> Vec<&str> {
     let mut said: Vec<&str> = Vec::new();
     for field in fields {
         let top = field.split('.').next().unwrap_or(field);
-        let word = look_up(REGISTER_FIELDS, top);
+        let word = look_up(in_lang(REGISTER_FIELDS, REGISTER_FIELDS_EN), top);
         if !said.contains(&word) {
             said.push(word);
         }
@@ -159,13 +238,25 @@ pub fn register_fields(fields: &[String]) -> Vec<&str> {
     said
 }
 
-/// The Vietnamese half of the engine's bilingual texts (`"tiếng Việt / English"`).
-pub fn in_vietnamese(text: &str) -> &str {
-    text.split_once(" / ").map_or(text, |(vi, _)| vi)
+/// The half of the engine's bilingual texts in the request's language.
+pub fn in_language(text: &str) -> &str {
+    match text.split_once(" / ") {
+        Some((_, en)) if crate::lang::is_english() => en,
+        Some((vi, _)) => vi,
+        None => text,
+    }
 }
 
 /// What was read, in the access log.
 pub fn read_what(source: &str) -> &str {
+    if crate::lang::is_english() {
+        return match source {
+            "register" => "your data in the national population register",
+            "document" => "a document of your dossier",
+            "dossier" => "your dossier (the information you gave)",
+            other => other,
+        };
+    }
     match source {
         "register" => "thông tin của bạn trong Cơ sở dữ liệu quốc gia về dân cư",
         "document" => "một giấy tờ trong hồ sơ của bạn",
@@ -176,6 +267,17 @@ pub fn read_what(source: &str) -> &str {
 
 /// How a read of the register ended, when it did not simply succeed.
 pub fn outcome(outcome: &str) -> Option<&str> {
+    if crate::lang::is_english() {
+        return match outcome {
+            "ok" | "opened" => None,
+            "not_found" => Some("you were not found in the population register"),
+            "deceased" => Some("the population register records a death"),
+            "under_review" => Some("the population register is reviewing the data"),
+            "unavailable" => Some("the population register did not answer"),
+            "refused" => Some("the population register refused"),
+            other => Some(other),
+        };
+    }
     match outcome {
         "ok" | "opened" => None,
         "not_found" => Some("không tìm thấy bạn trong CSDL dân cư"),
@@ -233,5 +335,10 @@ mod tests {
         assert_eq!(money(0), "0 đồng");
         assert_eq!(size(10 * 1024 * 1024), "10 MB");
         assert_eq!(size(1), "1 KB");
+        assert_eq!(
+            in_language("giải quyết hồ sơ / processing"),
+            "giải quyết hồ sơ"
+        );
+        assert_eq!(in_language("chỉ tiếng Việt"), "chỉ tiếng Việt");
     }
 }

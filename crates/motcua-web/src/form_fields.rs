@@ -23,7 +23,59 @@ pub trait FieldWords {
     fn optional(&self) -> Option<&str> {
         None
     }
+    /// The form's own words (buttons' and lists' words, yes and no): Vietnamese unless a
+    /// set of pages speaks another language.
+    fn ui(&self) -> &'static Ui {
+        &UI_VI
+    }
 }
+
+/// The words the form's inputs say themselves, whatever the procedure.
+#[derive(Debug)]
+pub struct Ui {
+    /// Before a problem beside its field.
+    pub error: &'static str,
+    /// The empty option of a list of choices.
+    pub choose: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    /// How to add and remove a list's items.
+    pub list_hint: &'static str,
+    pub item: &'static str,
+    pub new_item: &'static str,
+    /// How a date is typed.
+    pub date_hint: &'static str,
+    /// "A whole number from" {min} "to" {max}.
+    pub whole_number: (&'static str, &'static str),
+}
+
+pub const UI_VI: Ui = Ui {
+    error: "Lỗi: ",
+    choose: "— Chọn —",
+    yes: "Có",
+    no: "Không",
+    list_hint: "Điền vào mục trống để thêm; xoá hết các ô của một mục để bỏ mục đó.",
+    item: "mục",
+    new_item: "(thêm mới)",
+    date_hint: "Dạng dd/mm/yyyy.",
+    whole_number: ("Số nguyên từ", "đến"),
+};
+
+pub const UI_EN: Ui = Ui {
+    error: "Error: ",
+    choose: "— Choose —",
+    yes: "Yes",
+    no: "No",
+    list_hint: "Fill in the empty item to add one; clear all of an item's boxes to remove it.",
+    item: "item",
+    new_item: "(new)",
+    date_hint: "As dd/mm/yyyy.",
+    whole_number: ("A whole number from", "to"),
+};
+
+/// A choice among at most this many options is a set of radio buttons, all in view (the
+/// GOV.UK pattern); a longer one a list to open.
+pub const RADIOS_UP_TO: usize = 5;
 
 /// The id attribute of the input at `pointer`.
 pub fn input_id(pointer: &str) -> String {
@@ -32,9 +84,14 @@ pub fn input_id(pointer: &str) -> String {
 
 /// A field's problem, beside it.
 pub fn field_error(message: Option<&str>, id: &str) -> Markup {
+    field_error_in(&UI_VI, message, id)
+}
+
+/// [`field_error`] in the words of `ui`.
+pub fn field_error_in(ui: &Ui, message: Option<&str>, id: &str) -> Markup {
     html! {
         @if let Some(message) = message {
-            p class="field-error" id=(id) { "Lỗi: " (message) }
+            p class="field-error" id=(id) { (ui.error) (message) }
         }
     }
 }
@@ -124,15 +181,16 @@ impl Fields<'_> {
                 .map_or(0, Vec::len),
         };
         let label = self.words.label(pointer);
+        let ui = self.words.ui();
         html! {
             fieldset id=(input_id(pointer)) class="list" {
                 legend { (label) }
                 @if let Some(hint) = description(self.procedure, pointer) { p class="hint" { (hint) } }
-                p class="hint" { "Điền vào mục trống để thêm; xoá hết các ô của một mục để bỏ mục đó." }
-                (field_error(self.words.problem(pointer).as_deref(), &format!("{}-error", input_id(pointer))))
+                p class="hint" { (ui.list_hint) }
+                (field_error_in(ui, self.words.problem(pointer).as_deref(), &format!("{}-error", input_id(pointer))))
                 @for i in 0..=count {
                     fieldset class="row-item" id=(input_id(&format!("{pointer}/{i}"))) {
-                        legend { (label) " — mục " (i + 1) @if i == count { " (thêm mới)" } }
+                        legend { (label) " — " (ui.item) " " (i + 1) @if i == count { " " (ui.new_item) } }
                         @for child in node.row(i) { (self.node(&child)) }
                     }
                 }
@@ -187,7 +245,7 @@ impl Fields<'_> {
         let values = self.current(input);
         let value = values.first().cloned().unwrap_or_default();
         let invalid = message.as_ref().map(|_| "true");
-        let hint = hint(input);
+        let hint = hint(input, self.words.ui());
         let hint_id = format!("{id}-hint");
         let described = match (&message, &hint) {
             (Some(_), Some(_)) => Some(format!("{hint_id} {error_id}")),
@@ -196,14 +254,43 @@ impl Fields<'_> {
             (None, None) => None,
         };
         let name = &input.pointer;
+        let ui = self.words.ui();
+        // A short choice (or yes and no) as radio buttons: its options with their values.
+        let radios: Option<Vec<(String, String)>> = match input.kind {
+            Kind::Choice(options) if options.len() <= RADIOS_UP_TO => Some(
+                options
+                    .iter()
+                    .map(|o| (schema_form::option_value(o), self.choice(input, o)))
+                    .collect(),
+            ),
+            Kind::Boolean => Some(vec![
+                ("true".to_owned(), ui.yes.to_owned()),
+                ("false".to_owned(), ui.no.to_owned()),
+            ]),
+            _ => None,
+        };
         html! {
             div class=(if message.is_some() { "field field-invalid" } else { "field" }) {
+                @if let Some(radios) = radios {
+                    fieldset id=(id) class="radios" aria-describedby=[described.as_deref()] {
+                        legend { (self.label_of(name)) }
+                        @if let Some(hint) = &hint { p class="hint" id=(hint_id) { (hint) } }
+                        (field_error_in(ui, message.as_deref(), &error_id))
+                        @for (i, (v, title)) in radios.iter().enumerate() {
+                            @let option_id = format!("{id}-{i}");
+                            div class="check" {
+                                input type="radio" id=(option_id) name=(name) value=(v) checked[*v == value];
+                                label for=(option_id) { (title) }
+                            }
+                        }
+                    }
+                } @else {
                 @match input.kind {
                     Kind::Choices(options) => {
                         fieldset id=(id) aria-describedby=[described.as_deref()] {
                             legend { (self.label_of(name)) }
                             @if let Some(hint) = &hint { p class="hint" id=(hint_id) { (hint) } }
-                            (field_error(message.as_deref(), &error_id))
+                            (field_error_in(ui, message.as_deref(), &error_id))
                             @for (i, option) in options.iter().enumerate() {
                                 @let v = schema_form::option_value(option);
                                 @let option_id = format!("{id}-{i}");
@@ -217,22 +304,15 @@ impl Fields<'_> {
                     _ => {
                         label for=(id) { (self.label_of(name)) }
                         @if let Some(hint) = &hint { p class="hint" id=(hint_id) { (hint) } }
-                        (field_error(message.as_deref(), &error_id))
+                        (field_error_in(ui, message.as_deref(), &error_id))
                         @match input.kind {
                             Kind::Choice(options) => {
                                 select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
-                                    option value="" { "— Chọn —" }
+                                    option value="" { (ui.choose) }
                                     @for option in options {
                                         @let v = schema_form::option_value(option);
                                         option value=(v) selected[v == value] { (self.choice(input, option)) }
                                     }
-                                }
-                            },
-                            Kind::Boolean => {
-                                select id=(id) name=(name) aria-invalid=[invalid] aria-describedby=[described.as_deref()] {
-                                    option value="" { "— Chọn —" }
-                                    option value="true" selected[value == "true"] { "Có" }
-                                    option value="false" selected[value == "false"] { "Không" }
                                 }
                             },
                             Kind::Lines => {
@@ -249,6 +329,7 @@ impl Fields<'_> {
                             },
                         }
                     },
+                }
                 }
             }
         }
@@ -295,12 +376,15 @@ fn input_mode(kind: Kind<'_>) -> Option<&'static str> {
 }
 
 /// What to type: the field's description in the procedure file, then what its type takes.
-fn hint(input: &Input<'_>) -> Option<String> {
+fn hint(input: &Input<'_>, ui: &Ui) -> Option<String> {
     let number = |name: &str| input.schema.get(name).and_then(Value::as_f64);
     let typed = match input.kind {
-        Kind::Date => Some("Dạng dd/mm/yyyy.".to_owned()),
+        Kind::Date => Some(ui.date_hint.to_owned()),
         Kind::Integer => match (number("minimum"), number("maximum")) {
-            (Some(min), Some(max)) => Some(format!("Số nguyên từ {min} đến {max}.")),
+            (Some(min), Some(max)) => Some(format!(
+                "{} {min} {} {max}.",
+                ui.whole_number.0, ui.whole_number.1
+            )),
             _ => None,
         },
         _ => None,

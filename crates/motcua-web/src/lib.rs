@@ -4,7 +4,8 @@
 //! carries (`csrf.rs`), the headers every page answers with and the base stylesheet
 //! (`headers.rs`, `base.css`), dates as Vietnamese readers write them (`dates.rs`), a
 //! procedure's form rendered from its JSON Schema and read back as a merge patch
-//! (`schema_form.rs`, `form_fields.rs`), and multipart forms with a file (`multipart.rs`).
+//! (`schema_form.rs`, `form_fields.rs`), multipart forms with a file (`multipart.rs`), and
+//! the official slips' layout (`slips.rs`, `slip.css`).
 //!
 //! Each set of pages keeps its own cookie, path and keys ([`Settings`]): a console session
 //! is no portal session, and the other way round. What a page shows and who may see it stay
@@ -20,6 +21,7 @@ pub mod keys;
 pub mod multipart;
 pub mod schema_form;
 pub mod session;
+pub mod slips;
 
 pub use keys::Keys;
 

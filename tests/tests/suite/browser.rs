@@ -308,12 +308,23 @@ impl Browser {
     }
 
     /// Chooses the option `value` of the list `css`.
+    /// Chooses `value` in the choice `css`: an option of a list (`select`), or the radio
+    /// button of that value in a set of them (a short choice is radios, a long one a list).
     pub async fn select(&self, css: &str, value: &str) {
-        self.find(css)
-            .await
-            .select_by_value(value)
-            .await
-            .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
+        let field = self.find(css).await;
+        let tag = field.tag_name().await.expect("the field's tag");
+        if tag.eq_ignore_ascii_case("select") {
+            field
+                .select_by_value(value)
+                .await
+                .unwrap_or_else(|e| panic!("no option {value} in {css}: {e}"));
+        } else {
+            self.find(&format!("{css} input[type=radio][value='{value}']"))
+                .await
+                .click()
+                .await
+                .unwrap_or_else(|e| panic!("no radio {value} in {css}: {e}"));
+        }
     }
 
     pub async fn fill(&self, css: &str, text: &str) {

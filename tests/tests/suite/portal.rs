@@ -11,5 +11,6 @@ mod journey;
 mod language;
 mod no_javascript;
 mod sessions;
+mod slips;
 mod submit_once;
 mod thpt;

@@ -11,6 +11,7 @@ use super::pages::{self, FormPage};
 use crate::citizen::Citizen;
 use crate::editing::{self, document_name, summary, Editing};
 use crate::error::PageError;
+use crate::lang::t;
 use crate::page::{self, Who};
 use crate::Engine;
 use axum::extract::{Path, State};
@@ -69,36 +70,44 @@ fn render(
         data,
         prefill,
     };
+    let w = crate::lang::words();
     let body = html! {
-        p class="step" { "Bước " (pages.len() + 2) " trên " (pages.len() + 2) " · " (procedure.spec().name.vi) }
+        p class="step" { (w.step) " " (pages.len() + 2) " " (w.of) " " (pages.len() + 2) " · " (procedure.spec().name.vi) }
         (summary(procedure, problems, &href))
         @for (i, page) in pages.iter().enumerate() {
             (answered.section(page, &page_href(id, i + 1), i))
         }
         section aria-labelledby="h-docs" id="check-documents" {
-            h2 id="h-docs" { "Giấy tờ" }
+            h2 id="h-docs" { (t("Giấy tờ", "Documents")) }
             @let documents = editing.dossier.documents.as_deref().unwrap_or_default();
-            @if documents.is_empty() { p { "Chưa đính kèm giấy tờ nào." } }
+            @if documents.is_empty() { p { (t("Chưa đính kèm giấy tờ nào.", "No documents attached yet.")) } }
             ul { @for doc in documents {
                 li { (document_name(procedure, &doc.requirement)) ": " (doc.file_name.as_deref().unwrap_or("—")) }
             } }
-            p { a href=(format!("/portal/ho-so/{id}/giay-to")) { "Sửa" span class="visually-hidden" { " giấy tờ" } } }
+            p { a href=(format!("/portal/ho-so/{id}/giay-to")) { (t("Sửa", "Change")) span class="visually-hidden" { (t(" giấy tờ", " the documents")) } } }
         }
         @if editing.draft {
             form method="post" action=(format!("/portal/ho-so/{id}/nop")) id="form-submit" {
                 input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
                 input type="hidden" name="key" value=(Uuid::now_v7());
-                p { "Bằng việc nộp hồ sơ, bạn cam đoan các thông tin trên là đúng sự thật." }
-                button type="submit" id="submit" { "Nộp hồ sơ" }
+                p { (t("Bằng việc nộp hồ sơ, bạn cam đoan các thông tin trên là đúng sự thật.", "By submitting, you declare that the information above is true.")) }
+                button type="submit" id="submit" { (t("Nộp hồ sơ", "Submit the dossier")) }
             }
         } @else {
-            p { a href=(format!("/portal/ho-so/{id}")) { "Về trang hồ sơ để nộp bổ sung" } }
+            p { a href=(format!("/portal/ho-so/{id}")) { (t("Về trang hồ sơ để nộp bổ sung", "Back to the dossier to submit the supplement")) } }
         }
     };
     let who = Who::of(citizen);
     (
         status,
-        page::layout("Kiểm tra thông tin trước khi nộp", Some(&who), body),
+        page::layout(
+            t(
+                "Kiểm tra thông tin trước khi nộp",
+                "Check your answers before submitting",
+            ),
+            Some(&who),
+            body,
+        ),
     )
         .into_response()
 }
@@ -119,7 +128,7 @@ impl Answers<'_> {
                 dl class="data" {
                     @for node in &page.nodes { (self.node(node)) }
                 }
-                p { a href=(change) { "Sửa" span class="visually-hidden" { " " (page.title) } } }
+                p { a href=(change) { (t("Sửa", "Change")) span class="visually-hidden" { " " (page.title) } } }
             }
         }
     }
@@ -140,7 +149,7 @@ impl Answers<'_> {
                 html! {
                     dt { (label) }
                     dd {
-                        @if count == 0 { "Không có" }
+                        @if count == 0 { (t("Không có", "None")) }
                         @for i in 0..count {
                             dl class="data row-item" { @for child in node.row(i) { (self.node(&child)) } }
                         }
@@ -152,11 +161,11 @@ impl Answers<'_> {
                 html! {
                     dt {
                         (label)
-                        @if is_locked(self.prefill, &input.pointer) { " " span class="source" { "từ CSDL dân cư" } }
+                        @if is_locked(self.prefill, &input.pointer) { " " span class="source" { (t("từ CSDL dân cư", "from the population register")) } }
                     }
                     dd data-pointer=(input.pointer) {
                         @match value {
-                            None | Some(Value::Null) => span class="muted" { "Chưa trả lời" },
+                            None | Some(Value::Null) => span class="muted" { (t("Chưa trả lời", "Not answered")) },
                             Some(_) => (shown_value(self.procedure, input, value)),
                         }
                     }

@@ -15,6 +15,7 @@ pub mod pages;
 use crate::citizen::Citizen;
 use crate::editing::{self, summary, Editing, PortalWords};
 use crate::error::PageError;
+use crate::lang::t;
 use crate::page::{self, Who};
 use crate::Engine;
 use axum::extract::{Form, Path, State};
@@ -59,7 +60,7 @@ fn render(editing: &Editing<'_>, citizen: &Citizen, n: usize, shown: Shown<'_>) 
     let prefill = editing.dossier.prefill.as_ref();
     let pages = pages::split(procedure, &nodes, prefill);
     let Some(this) = n.checked_sub(1).and_then(|i| pages.get(i)) else {
-        return PageError::new(StatusCode::NOT_FOUND, "Không có trang này.")
+        return PageError::new(StatusCode::NOT_FOUND, crate::error::no_such_page())
             .for_citizen(citizen)
             .into_response();
     };
@@ -89,7 +90,7 @@ fn render(editing: &Editing<'_>, citizen: &Citizen, n: usize, shown: Shown<'_>) 
         }
         (summary(procedure, &shown.problems, &editing::here))
         @if this.nodes.iter().all(|node| is_read_only(node, prefill)) {
-            p { "Các thông tin dưới đây được lấy từ Cơ sở dữ liệu quốc gia về dân cư theo tài khoản định danh điện tử của bạn. Nếu có sai sót, hãy đề nghị Công an cấp xã nơi cư trú điều chỉnh." }
+            p { (t("Các thông tin dưới đây được lấy từ Cơ sở dữ liệu quốc gia về dân cư theo tài khoản định danh điện tử của bạn. Nếu có sai sót, hãy đề nghị Công an cấp xã nơi cư trú điều chỉnh.", "The information below comes from the national population register, by your electronic identity account. If something is wrong, ask the commune police where you live to correct it.")) }
         }
         form method="post" action=(page_href(id, n)) id="form-page" novalidate {
             input type="hidden" name=(csrf::FIELD) value=(citizen.csrf.as_str());
@@ -100,7 +101,7 @@ fn render(editing: &Editing<'_>, citizen: &Citizen, n: usize, shown: Shown<'_>) 
                 button type="submit" name="then" value="leave" class="secondary" id="leave" { (w.save_and_leave) }
             }
         }
-        @if n > 1 { p { a href=(page_href(id, n - 1)) { "← Trang trước" } } }
+        @if n > 1 { p { a href=(page_href(id, n - 1)) { (t("← Trang trước", "← Previous page")) } } }
     };
     let who = Who::of(citizen);
     (status, page::layout(&this.title, Some(&who), body)).into_response()
@@ -145,7 +146,7 @@ pub async fn save<E: Engine>(
     let prefill = editing.dossier.prefill.as_ref();
     let pages = pages::split(procedure, &nodes, prefill);
     let Some(this) = n.checked_sub(1).and_then(|i| pages.get(i)) else {
-        return PageError::new(StatusCode::NOT_FOUND, "Không có trang này.")
+        return PageError::new(StatusCode::NOT_FOUND, crate::error::no_such_page())
             .for_citizen(&citizen)
             .into_response();
     };
@@ -223,10 +224,13 @@ fn on_page(problems: Vec<FieldProblem>, page: &FormPage<'_, '_>) -> Vec<FieldPro
 
 /// A refused save: field problems beside their fields, anything else at the top.
 fn refused(error: ServiceError, sent: &[(String, String)]) -> Shown<'_> {
-    let refusal = error
-        .errors
-        .is_empty()
-        .then(|| error.vietnamese_detail().to_owned());
+    let refusal = error.errors.is_empty().then(|| {
+        if crate::lang::is_english() {
+            error.detail.clone()
+        } else {
+            error.vietnamese_detail().to_owned()
+        }
+    });
     Shown {
         problems: error.errors,
         sent: Some(sent),

@@ -2,6 +2,7 @@
 //! top of the procedure's form: first the groups the register filled in, then the form's own
 //! questions (its top-level fields), then each other group. A short form is one page.
 
+use crate::lang::t;
 use motcua_core::procedure::Procedure;
 use motcua_service::words::form as form_words;
 use motcua_web::form_fields::is_locked;
@@ -54,7 +55,7 @@ pub fn split<'n, 's>(
     let total: usize = nodes.iter().map(|n| typed(n, prefill)).sum();
     if total <= ONE_PAGE_INPUTS {
         return vec![FormPage {
-            title: "Tờ khai".to_owned(),
+            title: t("Tờ khai", "The form").to_owned(),
             nodes: nodes.iter().collect(),
         }];
     }
@@ -67,7 +68,11 @@ pub fn split<'n, 's>(
         .collect();
     if !given.is_empty() {
         pages.push(FormPage {
-            title: "Thông tin của bạn từ Cơ sở dữ liệu quốc gia về dân cư".to_owned(),
+            title: t(
+                "Thông tin của bạn từ Cơ sở dữ liệu quốc gia về dân cư",
+                "Your data from the national population register",
+            )
+            .to_owned(),
             nodes: given,
         });
     }
@@ -82,7 +87,7 @@ pub fn split<'n, 's>(
     let questions: Vec<&Node<'s>> = nodes.iter().filter(|n| !is_group(n)).collect();
     if !questions.is_empty() {
         pages.push(FormPage {
-            title: "Nội dung đề nghị".to_owned(),
+            title: t("Nội dung đề nghị", "What you ask for").to_owned(),
             nodes: questions,
         });
     }

@@ -86,15 +86,21 @@ pub async fn assert_accessible(browser: &Browser, page: &str) {
     );
 }
 
-/// Presses Tab from the top of the page until every link, button and field has had the
-/// focus (or twice as many times as there are): those it never reached.
+/// Presses Tab from the top of the page until every link, button and field (a set of radio
+/// buttons once) has had the focus (or twice as many times as there are): those it never
+/// reached.
 pub async fn unreachable_by_keyboard(browser: &Browser) -> Vec<String> {
     let count = browser
         .run(
             "const all = Array.from(document.querySelectorAll(
                'a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), \
                 select:not([disabled]), textarea:not([disabled]), summary'))
-               .filter(e => e.getClientRects().length > 0);
+               .filter(e => e.getClientRects().length > 0)
+               // A set of radio buttons is one stop of the Tab key (the arrows move within
+               // it): the one checked, else the first.
+               .filter(e => e.type !== 'radio' || e === (
+                 Array.from(document.getElementsByName(e.name)).find(r => r.checked)
+                 || document.getElementsByName(e.name)[0]));
              all.forEach((e, i) => e.dataset.kb = String(i));
              if (document.activeElement) document.activeElement.blur();
              window.scrollTo(0, 0);

@@ -76,6 +76,12 @@ async fn every_portal_page_passes_axe_at_phone_and_desktop_width() {
             .goto(&engine.at(&format!("/portal/ho-so/{filed}?da_nop=1")))
             .await;
         assert_accessible(&browser, "the receipt").await;
+        for kind in ["supplement", "control"] {
+            browser
+                .goto(&engine.at(&format!("/portal/ho-so/{filed}/phieu/{kind}")))
+                .await;
+            assert_accessible(&browser, &format!("the {kind} slip")).await;
+        }
         browser.close().await;
     }
 }
