@@ -26,7 +26,7 @@ use motcua_service::documents::{download, store};
 use motcua_service::view::DocumentView;
 use motcua_service::{Code, ServiceError};
 use motcua_web::csrf::{self, Checked, Visitor as _};
-use motcua_web::form_fields::{field_error_in, UI_EN, UI_VI};
+use motcua_web::form_fields::field_error_in;
 use motcua_web::multipart;
 use serde::Deserialize;
 use serde_json::Value;
@@ -164,11 +164,7 @@ fn requirement(
         .filter(|d| u64::try_from(d.size).unwrap_or(u64::MAX) <= r.max_bytes)
         .collect();
     let types: Vec<&str> = r.accept.iter().map(|t| words::file_type(t)).collect();
-    let ui = if crate::lang::is_english() {
-        &UI_EN
-    } else {
-        &UI_VI
-    };
+    let ui = editing::ui();
     let file_id = format!("file-{}", r.key);
     let limits_id = format!("limits-{}", r.key);
     html! {

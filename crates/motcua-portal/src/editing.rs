@@ -146,11 +146,16 @@ impl FieldWords for PortalWords<'_> {
     }
 
     fn ui(&self) -> &'static Ui {
-        if crate::lang::is_english() {
-            &UI_EN
-        } else {
-            &UI_VI
-        }
+        ui()
+    }
+}
+
+/// The form's own words in the request's language.
+pub fn ui() -> &'static Ui {
+    if crate::lang::is_english() {
+        &UI_EN
+    } else {
+        &UI_VI
     }
 }
 

@@ -217,7 +217,7 @@ impl Fields<'_> {
 
     /// A value as the page shows it: a choice by its label.
     pub fn shown(&self, input: &Input<'_>, value: Option<&Value>) -> String {
-        shown_value(self.procedure, input, value)
+        shown_value_in(self.words.ui(), self.procedure, input, value)
     }
 
     /// The label of an option of the input's list.
@@ -337,8 +337,13 @@ impl Fields<'_> {
 }
 
 /// A value of the form as a person reads it: a choice by its label, a date `dd/mm/yyyy`,
-/// yes or no.
-pub fn shown_value(procedure: &Procedure, input: &Input<'_>, value: Option<&Value>) -> String {
+/// yes or no in the words of `ui`.
+pub fn shown_value_in(
+    ui: &Ui,
+    procedure: &Procedure,
+    input: &Input<'_>,
+    value: Option<&Value>,
+) -> String {
     if let Some(Value::Array(items)) = value {
         if matches!(input.kind, Kind::Choices(_)) {
             return items
@@ -353,8 +358,8 @@ pub fn shown_value(procedure: &Procedure, input: &Input<'_>, value: Option<&Valu
         }
     }
     match value {
-        Some(Value::Bool(true)) => "Có".to_owned(),
-        Some(Value::Bool(false)) => "Không".to_owned(),
+        Some(Value::Bool(true)) => ui.yes.to_owned(),
+        Some(Value::Bool(false)) => ui.no.to_owned(),
         _ => value
             .and_then(|v| procedure.choice_title(&input.pointer, v))
             .map_or_else(|| schema_form::shown(input.kind, value), str::to_owned),

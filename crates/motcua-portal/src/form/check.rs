@@ -22,7 +22,7 @@ use motcua_core::procedure::Procedure;
 use motcua_service::words::form as form_words;
 use motcua_service::{submission, Code, FieldProblem};
 use motcua_web::csrf::{self, Checked};
-use motcua_web::form_fields::{input_id, is_locked, shown_value};
+use motcua_web::form_fields::{input_id, is_locked, shown_value_in};
 use motcua_web::schema_form::{self, Node};
 use serde::Deserialize;
 use serde_json::Value;
@@ -166,7 +166,7 @@ impl Answers<'_> {
                     dd data-pointer=(input.pointer) {
                         @match value {
                             None | Some(Value::Null) => span class="muted" { (t("Chưa trả lời", "Not answered")) },
-                            Some(_) => (shown_value(self.procedure, input, value)),
+                            Some(_) => (shown_value_in(editing::ui(), self.procedure, input, value)),
                         }
                     }
                 }
