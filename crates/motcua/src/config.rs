@@ -809,4 +809,80 @@ mod tests {
         );
         assert!(metrics_token_problem("0123456789abcdef\u{1}").is_some());
     }
+
+    /// Every value given through `Env`'s map (the process environment holds none of these
+    /// names in a test run).
+    fn provider_env(pairs: &[(&'static str, &str)]) -> super::Env {
+        super::Env {
+            from_files: pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn providers_side_by_side_each_with_its_mapping() {
+        let env = provider_env(&[
+            ("OIDC_ISSUER", "https://vneid.example/"),
+            ("OIDC_CLIENT_ID", "motcua"),
+            ("OIDC_CLIENT_SECRET", "s"),
+            ("OIDC_PROFILE", "vneid"),
+            ("OIDC_CLAIM_LEVEL", "IAL, loAs"),
+            ("OIDC_REFRESH_SECS", "60"),
+            ("OIDC_PROVIDERS", "dvcqg, Bad-Name, staff, lgsp"),
+            ("DVCQG_OIDC_ISSUER", "https://sso.dvcqg.example"),
+            ("DVCQG_OIDC_CLIENT_ID", "motcua"),
+            ("DVCQG_OIDC_CLIENT_SECRET", "s"),
+            ("DVCQG_OIDC_PROFILE", "dvcqg"),
+            ("DVCQG_OIDC_ACR_LEVEL2", "urn:loa:2"),
+        ]);
+        let (mut incomplete, mut problems) = (Vec::new(), Vec::new());
+        let default = super::oidc(&env, "", "default", &mut incomplete, &mut problems).unwrap();
+        assert_eq!(default.issuer, "https://vneid.example");
+        assert_eq!(default.mapping.pin, "SoDinhDanh");
+        assert_eq!(default.mapping.level, vec!["IAL", "loAs"]);
+        assert_eq!(default.refresh, std::time::Duration::from_secs(60));
+        let named = super::named_oidc(&env, &mut incomplete, &mut problems);
+        assert_eq!(named.len(), 1);
+        assert_eq!(named[0].name, "dvcqg");
+        assert_eq!(
+            named[0].mapping.claims_from,
+            motcua_auth::ClaimsFrom::Userinfo
+        );
+        assert_eq!(named[0].mapping.acr_value(2), Some("urn:loa:2"));
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("bad-name")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("\"staff\"")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("LGSP_OIDC_ISSUER")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_misspelled_profile_or_source_is_a_problem_and_none_keeps_the_standard() {
+        let env = provider_env(&[
+            ("STAFF_OIDC_ISSUER", "https://idp.example"),
+            ("STAFF_OIDC_CLIENT_ID", "motcua"),
+            ("STAFF_OIDC_CLIENT_SECRET", "s"),
+            ("STAFF_OIDC_PROFILE", "vneld"),
+            ("STAFF_OIDC_CLAIMS_FROM", "both"),
+            ("STAFF_OIDC_REFRESH_SECS", "soon"),
+        ]);
+        let (mut incomplete, mut problems) = (Vec::new(), Vec::new());
+        let staff = super::oidc(&env, "STAFF_", "staff", &mut incomplete, &mut problems).unwrap();
+        assert_eq!(
+            staff.mapping,
+            motcua_auth::ClaimMapping::of(motcua_auth::ProviderProfile::Standard)
+        );
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].starts_with("STAFF_OIDC_PROFILE=\"vneld\""),
+            "{problems:?}"
+        );
+    }
 }

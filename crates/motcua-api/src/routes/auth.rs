@@ -34,8 +34,11 @@ pub struct LoginParams {
 }
 
 #[utoipa::path(get, operation_id = "startLogin", path = "/v1/auth/login", tag = "identity", params(LoginParams),
-    responses((status = 302, description = "to the identity provider"),
-              (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
+    responses((status = 302, description = "to the identity provider (with `acr_values` when a procedure or level is given)"),
+              (status = 400, description = "`invalid_return_to`; `login_failed`: no provider of that name, or a level other than 1 or 2",
+               body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "`procedure_not_found`: `procedure` names no procedure",
+               body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 429, description = "`rate_limited`: too many logins from this account or address; `Retry-After` says when to retry",
                body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 503, body = crate::error::Problem, content_type = "application/problem+json")))]

@@ -216,7 +216,10 @@ async fn a_token_signed_with_a_key_dropped_from_the_jwks_is_refused() {
     let refused = login_answer(&engine, "citizen", MINH).await;
     let body = assert_problem(refused, 401, "id_token_refused").await;
     assert!(
-        body["detail"].as_str().unwrap().contains("does not publish"),
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("does not publish"),
         "{body}"
     );
 
