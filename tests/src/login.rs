@@ -11,7 +11,8 @@ pub struct Session {
     pub principal: Value,
 }
 
-fn browser() -> reqwest::Client {
+/// A browser: a cookie jar, and no redirect followed (each step is looked at).
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .tcp_nodelay(true)
@@ -20,7 +21,8 @@ fn browser() -> reqwest::Client {
         .unwrap()
 }
 
-fn location(response: &reqwest::Response) -> String {
+/// The `Location` of a redirect (panics on any other answer).
+pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()
         .get(LOCATION)
@@ -98,7 +100,7 @@ pub async fn portal_browser(engine: &Engine, pin: &str) -> reqwest::Client {
 }
 
 /// The provider's login, started at the engine's `start` path with `browser`.
-async fn login_from(
+pub async fn login_from(
     browser: &reqwest::Client,
     engine: &Engine,
     start: &str,
@@ -107,6 +109,18 @@ async fn login_from(
     let start = browser.get(engine.at(start)).send().await.unwrap();
     assert_eq!(start.status(), 302, "login should redirect to the provider");
     let authorize_url = location(&start);
+    through_provider(browser, engine, &authorize_url, username).await
+}
+
+/// The provider's login page at `authorize_url` filled in as `username`, and the engine's
+/// answer at the callback it sends the browser to.
+pub async fn through_provider(
+    browser: &reqwest::Client,
+    engine: &Engine,
+    authorize_url: &str,
+    username: &str,
+) -> reqwest::Response {
+    let authorize_url = authorize_url.to_owned();
     let page = browser.get(&authorize_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();

@@ -14,8 +14,14 @@ pub struct Shared {
     pub services: Services,
     pub tokens: AccessTokens,
     pub citizen_login: RelyingParty,
+    /// The other providers citizens may log in with (`OIDC_PROVIDERS`, each
+    /// `<NAME>_OIDC_*`), chosen with `/v1/auth/login?provider=<name>`.
+    pub other_logins: Vec<RelyingParty>,
     /// A separate provider for staff (`STAFF_OIDC_*`); `None` means the citizens' one.
     pub staff_login: Option<RelyingParty>,
+    /// Whether the login cookie is `Secure`: outside `motcua dev` always, in `dev` when the
+    /// public URL is HTTPS.
+    pub secure_cookies: bool,
     /// The engine's public base URL, without a trailing slash.
     pub public_url: String,
     /// Budgets against floods of logins, drafts and submissions.
@@ -46,6 +52,19 @@ impl AppState {
         match (kind, &self.staff_login) {
             (LoginKind::Staff, Some(staff)) => staff,
             _ => &self.citizen_login,
+        }
+    }
+
+    /// The provider a login goes to: a named one (`provider=`), or else the default one of
+    /// its kind. `None` for a name no provider has.
+    pub fn named_provider(&self, kind: LoginKind, name: Option<&str>) -> Option<&RelyingParty> {
+        let default = self.login_provider(kind);
+        match name {
+            None => Some(default),
+            Some(name) if name == default.name() => Some(default),
+            Some(name) => std::iter::once(&self.citizen_login)
+                .chain(self.other_logins.iter())
+                .find(|p| p.name() == name),
         }
     }
 }

@@ -1,24 +1,39 @@
 //! The OpenID Connect relying party: authorization code flow with PKCE S256, state and
-//! nonce, `client_secret_basic` at the token endpoint, and ID tokens checked against the
-//! provider's JWKS.
+//! nonce, `acr_values` for the level a procedure needs, `client_secret_basic` (RFC 6749
+//! §2.3.1 encoding) at the token endpoint, ID tokens checked against the keys the provider
+//! publishes now (JWKS and discovery refreshed), and the person's claims read from the ID
+//! token or `/userinfo` as the provider's [`ClaimMapping`] says.
 
+use crate::claims::{ClaimMapping, ClaimsFrom};
 use crate::pkce::{random_token, s256_challenge};
 use crate::{refusal, AuthError, LoginKind, Principal};
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{decode, decode_header, Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLock;
 use url::Url;
 
-/// How to reach one identity provider (VNeID, or a separate staff provider).
+/// How to reach one identity provider (VNeID, the DVCQG single sign-on, a separate staff
+/// provider) and how to read what it says.
 #[derive(Debug, Clone)]
 pub struct RelyingPartyConfig {
+    /// The provider's name in the engine's configuration (`default` for `OIDC_*`, `staff`
+    /// for `STAFF_OIDC_*`, the lower-case name of `<NAME>_OIDC_*`); kept with each login.
+    pub name: String,
     pub issuer: String,
     pub client_id: String,
     pub client_secret: String,
     /// The engine's `/v1/auth/callback`, as registered with the provider.
     pub redirect_uri: String,
+    /// Where the person's claims are and what they are called.
+    pub mapping: ClaimMapping,
+    /// How long a fetched discovery document and JWKS are trusted: after that the next login
+    /// fetches them again, so a key the provider stopped publishing is refused from then on.
+    pub refresh: Duration,
 }
 
 /// What the engine keeps between `/v1/auth/login` and `/v1/auth/callback`: never sent to
@@ -30,19 +45,39 @@ pub struct PendingLogin {
     pub code_verifier: String,
     pub kind: LoginKind,
     pub return_to: Option<String>,
+    /// The provider it went to ([`RelyingPartyConfig::name`]).
+    pub provider: String,
+    /// The assurance level asked for with `acr_values` (the procedure's), if any.
+    pub level: Option<u8>,
+    /// Whether this login already sent the citizen back for a higher level once.
+    pub step_up: bool,
 }
 
-#[derive(Debug, Deserialize)]
+/// A checked login: who it is, and what the provider said besides.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub principal: Principal,
+    /// The provider's technical id of the account (`TechID`; `sub` for a standard provider).
+    pub tech_id: Option<String>,
+    /// The birth date as the provider gave it, `YYYY-MM-DD` when it could be read as a date.
+    pub birth_date: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 struct Discovery {
     issuer: String,
     authorization_endpoint: String,
     token_endpoint: String,
     jwks_uri: String,
+    #[serde(default)]
+    userinfo_endpoint: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 struct TokenResponse {
     id_token: String,
+    #[serde(default)]
+    access_token: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,18 +89,18 @@ struct IdClaims {
     #[serde(default)]
     azp: Option<String>,
     nonce: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    acr: Option<String>,
-    #[serde(default)]
-    roles: Option<Vec<String>>,
-    #[serde(default)]
-    agency: Option<String>,
+    /// Every claim, the ones above included: what the mapping reads.
+    #[serde(flatten)]
+    all: Map<String, Value>,
 }
 
 struct Keys {
     set: JwkSet,
+    fetched: Instant,
+}
+
+struct Fetched<T> {
+    value: T,
     fetched: Instant,
 }
 
@@ -76,10 +111,13 @@ const ALLOWED_ALGORITHMS: &[Algorithm] = &[Algorithm::RS256, Algorithm::PS256, A
 /// with random key ids cannot make us hammer the provider.
 const MIN_REFRESH: Duration = Duration::from_secs(10);
 
+/// The default of [`RelyingPartyConfig::refresh`].
+pub const DEFAULT_REFRESH: Duration = Duration::from_secs(300);
+
 pub struct RelyingParty {
     config: RelyingPartyConfig,
     http: reqwest::Client,
-    discovery: RwLock<Option<Discovery>>,
+    discovery: RwLock<Option<Fetched<Discovery>>>,
     keys: RwLock<Option<Keys>>,
 }
 
@@ -103,11 +141,17 @@ impl RelyingParty {
         &self.config.issuer
     }
 
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+
     /// Starts a login: the URL to send the browser to, and what to keep until the callback.
+    /// With `level`, the provider is asked for that assurance level (`acr_values`).
     pub async fn begin_login(
         &self,
         kind: LoginKind,
         return_to: Option<String>,
+        level: Option<u8>,
     ) -> Result<(Url, PendingLogin), AuthError> {
         let authorization_endpoint = self
             .with_discovery(|d| d.authorization_endpoint.clone())
@@ -118,6 +162,9 @@ impl RelyingParty {
             code_verifier: random_token(),
             kind,
             return_to,
+            provider: self.config.name.clone(),
+            level,
+            step_up: false,
         };
         let mut url = Url::parse(&authorization_endpoint).map_err(|e| {
             AuthError::ProviderUnavailable(format!("bad authorization_endpoint: {e}"))
@@ -131,20 +178,43 @@ impl RelyingParty {
             .append_pair("nonce", &pending.nonce)
             .append_pair("code_challenge", &s256_challenge(&pending.code_verifier))
             .append_pair("code_challenge_method", "S256");
+        if let Some(acr) = level.and_then(|l| self.config.mapping.acr_value(l)) {
+            url.query_pairs_mut().append_pair("acr_values", acr);
+        }
         Ok((url, pending))
     }
 
-    /// Finishes a login: exchanges the code and checks the ID token.
+    /// Sends a citizen whose login came back below `level` to the provider again, asking
+    /// for `level` and a fresh authentication (`prompt=login`); the login is marked so that
+    /// it happens once.
+    pub async fn step_up(
+        &self,
+        previous: &PendingLogin,
+        level: u8,
+    ) -> Result<(Url, PendingLogin), AuthError> {
+        let (mut url, mut pending) = self
+            .begin_login(previous.kind, previous.return_to.clone(), Some(level))
+            .await?;
+        url.query_pairs_mut().append_pair("prompt", "login");
+        pending.step_up = true;
+        Ok((url, pending))
+    }
+
+    /// Finishes a login: exchanges the code, checks the ID token and reads the person's
+    /// claims where the mapping says (the ID token, or `/userinfo`).
     pub async fn complete_login(
         &self,
         code: &str,
         pending: &PendingLogin,
-    ) -> Result<Principal, AuthError> {
+    ) -> Result<Login, AuthError> {
         let token_endpoint = self.with_discovery(|d| d.token_endpoint.clone()).await?;
         let response = self
             .http
             .post(&token_endpoint)
-            .basic_auth(&self.config.client_id, Some(&self.config.client_secret))
+            .header(
+                reqwest::header::AUTHORIZATION,
+                basic_authorization(&self.config.client_id, &self.config.client_secret),
+            )
             .form(&[
                 ("grant_type", "authorization_code"),
                 ("code", code),
@@ -174,7 +244,48 @@ impl RelyingParty {
         let claims = self
             .verify_id_token(&tokens.id_token, &pending.nonce)
             .await?;
-        principal_from_claims(claims, pending.kind)
+        let person = match self.config.mapping.claims_from {
+            ClaimsFrom::IdToken => claims.all,
+            ClaimsFrom::Userinfo => {
+                let access_token = tokens.access_token.as_deref().ok_or_else(|| {
+                    AuthError::LoginRefused("the provider gave no access token for userinfo".into())
+                })?;
+                self.userinfo(access_token, &claims.sub).await?
+            }
+        };
+        self.config.mapping.login(&person, pending.kind)
+    }
+
+    /// The provider's `/userinfo` for `access_token`, which must be about `sub` (OIDC Core
+    /// §5.3.2: otherwise it is not to be used).
+    async fn userinfo(
+        &self,
+        access_token: &str,
+        sub: &str,
+    ) -> Result<Map<String, Value>, AuthError> {
+        let endpoint = self
+            .with_discovery(|d| d.userinfo_endpoint.clone())
+            .await?
+            .ok_or_else(|| {
+                AuthError::ProviderUnavailable("the provider names no userinfo_endpoint".into())
+            })?;
+        let answer: Map<String, Value> = self
+            .http
+            .get(&endpoint)
+            .bearer_auth(access_token)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| AuthError::ProviderUnavailable(format!("userinfo: {e}")))?
+            .json()
+            .await
+            .map_err(|e| AuthError::ProviderUnavailable(format!("userinfo: {e}")))?;
+        if answer.get("sub").and_then(Value::as_str) != Some(sub) {
+            return Err(AuthError::IdTokenRefused(
+                "userinfo is about another subject than the ID token".into(),
+            ));
+        }
+        Ok(answer)
     }
 
     async fn verify_id_token(&self, id_token: &str, nonce: &str) -> Result<IdClaims, AuthError> {
@@ -204,19 +315,27 @@ impl RelyingParty {
         )
     }
 
-    /// The provider's key `kid` from the cached JWKS; on an unknown `kid` the set is fetched
-    /// again once (providers rotate keys), no more often than [`MIN_REFRESH`].
+    /// The provider's key `kid`, as long as the provider publishes it. The JWKS is fetched
+    /// again once it is older than the refresh interval (a key the provider dropped is then
+    /// refused), and on an unknown `kid` (providers rotate keys), no more often than
+    /// [`MIN_REFRESH`].
     async fn published_key(&self, kid: &str) -> Result<Jwk, AuthError> {
         if let Some(keys) = self.keys.read().await.as_ref() {
-            if let Some(jwk) = keys.set.find(kid) {
-                return Ok(jwk.clone());
+            if keys.fetched.elapsed() < self.config.refresh {
+                if let Some(jwk) = keys.set.find(kid) {
+                    return Ok(jwk.clone());
+                }
             }
         }
         let mut guard = self.keys.write().await;
-        let stale = guard
-            .as_ref()
-            .is_none_or(|k| k.fetched.elapsed() >= MIN_REFRESH);
-        if stale {
+        let due = match guard.as_ref() {
+            None => true,
+            Some(k) => {
+                k.fetched.elapsed() >= self.config.refresh
+                    || (k.set.find(kid).is_none() && k.fetched.elapsed() >= MIN_REFRESH)
+            }
+        };
+        if due {
             let jwks_uri = self.with_discovery(|d| d.jwks_uri.clone()).await?;
             let set: JwkSet = self
                 .http
@@ -238,45 +357,80 @@ impl RelyingParty {
             .and_then(|k| k.set.find(kid))
             .cloned()
             .ok_or_else(|| {
-                AuthError::IdTokenRefused(format!("unknown key id {:?}", refusal::clipped(kid, 64)))
+                AuthError::IdTokenRefused(format!(
+                    "unknown key id {:?}: the provider does not publish it",
+                    refusal::clipped(kid, 64)
+                ))
             })
     }
 
-    /// Reads a value of the provider's discovery document, fetching it on first use so that
-    /// the engine starts even while the provider is briefly down.
+    /// Reads a value of the provider's discovery document, fetching it on first use (so that
+    /// the engine starts even while the provider is briefly down) and again once it is older
+    /// than the refresh interval; a failed refresh keeps the previous document.
     async fn with_discovery<T>(&self, read: impl Fn(&Discovery) -> T) -> Result<T, AuthError> {
         if let Some(d) = self.discovery.read().await.as_ref() {
-            return Ok(read(d));
+            if d.fetched.elapsed() < self.config.refresh {
+                return Ok(read(&d.value));
+            }
         }
         let mut guard = self.discovery.write().await;
-        if guard.is_none() {
-            let url = format!(
-                "{}/.well-known/openid-configuration",
-                self.config.issuer.trim_end_matches('/')
-            );
-            let discovery: Discovery = self
-                .http
-                .get(&url)
-                .send()
-                .await
-                .and_then(|r| r.error_for_status())
-                .map_err(|e| AuthError::ProviderUnavailable(format!("discovery: {e}")))?
-                .json()
-                .await
-                .map_err(|e| AuthError::ProviderUnavailable(format!("discovery: {e}")))?;
-            if discovery.issuer.trim_end_matches('/') != self.config.issuer.trim_end_matches('/') {
-                return Err(AuthError::ProviderUnavailable(format!(
-                    "discovery names issuer {:?}, configured {:?}",
-                    discovery.issuer, self.config.issuer
-                )));
+        let due = guard
+            .as_ref()
+            .is_none_or(|d| d.fetched.elapsed() >= self.config.refresh);
+        if due {
+            match self.fetch_discovery().await {
+                Ok(discovery) => {
+                    *guard = Some(Fetched {
+                        value: discovery,
+                        fetched: Instant::now(),
+                    })
+                }
+                Err(e) if guard.is_some() => {
+                    tracing::warn!(provider = %self.config.name, error = %e, "discovery refresh failed; the previous document is kept");
+                }
+                Err(e) => return Err(e),
             }
-            *guard = Some(discovery);
         }
         guard
             .as_ref()
-            .map(read)
+            .map(|d| read(&d.value))
             .ok_or_else(|| AuthError::ProviderUnavailable("discovery missing".into()))
     }
+
+    async fn fetch_discovery(&self) -> Result<Discovery, AuthError> {
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            self.config.issuer.trim_end_matches('/')
+        );
+        let discovery: Discovery = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map_err(|e| AuthError::ProviderUnavailable(format!("discovery: {e}")))?
+            .json()
+            .await
+            .map_err(|e| AuthError::ProviderUnavailable(format!("discovery: {e}")))?;
+        if discovery.issuer.trim_end_matches('/') != self.config.issuer.trim_end_matches('/') {
+            return Err(AuthError::ProviderUnavailable(format!(
+                "discovery names issuer {:?}, configured {:?}",
+                discovery.issuer, self.config.issuer
+            )));
+        }
+        Ok(discovery)
+    }
+}
+
+/// `client_secret_basic` as RFC 6749 §2.3.1 has it: the client id and the secret are each
+/// form-urlencoded, then joined with `:` and base64-encoded. (reqwest's `basic_auth` skips
+/// the first step, which breaks a secret holding `%`, `+`, `:` or a space.)
+fn basic_authorization(client_id: &str, client_secret: &str) -> String {
+    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{}:{}", encode(client_id), encode(client_secret)))
+    )
 }
 
 /// What the ID token of this login must say.
@@ -310,9 +464,13 @@ fn check_id_token(
     validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
     validation.validate_nbf = true;
     validation.leeway = 30;
-    let claims = decode::<IdClaims>(id_token, &key, &validation)
+    let mut claims = decode::<IdClaims>(id_token, &key, &validation)
         .map_err(|e| AuthError::IdTokenRefused(refusal::reason(&e)))?
         .claims;
+    // `flatten` leaves out the fields read above; the mapping may name `sub`.
+    claims
+        .all
+        .insert("sub".to_owned(), Value::String(claims.sub.clone()));
     if claims.nonce.as_deref() != Some(expected.nonce) {
         return Err(AuthError::IdTokenRefused("nonce does not match".into()));
     }
@@ -336,55 +494,6 @@ fn check_id_token(
         _ => {}
     }
     Ok(claims)
-}
-
-/// The VNeID `acr` values and the assurance level each stands for. A missing or unknown
-/// `acr` counts as the lowest level (certified providers set it only when the login step
-/// does).
-fn assurance_level(acr: Option<&str>) -> u8 {
-    match acr {
-        Some("vneid:2") | Some("LoA2") => 2,
-        _ => 1,
-    }
-}
-
-fn principal_from_claims(claims: IdClaims, kind: LoginKind) -> Result<Principal, AuthError> {
-    let name = claims.name.unwrap_or_default();
-    match kind {
-        LoginKind::Citizen => {
-            if claims.roles.as_ref().is_some_and(|r| !r.is_empty()) {
-                return Err(AuthError::LoginRefused(
-                    "a staff account cannot log in as a citizen".into(),
-                ));
-            }
-            let pin = motcua_core::pin::Pin::parse(&claims.sub).map_err(|e| {
-                AuthError::IdTokenRefused(format!(
-                    "sub is not a personal identification number: {e}"
-                ))
-            })?;
-            Ok(Principal::Citizen {
-                pin,
-                name,
-                assurance_level: assurance_level(claims.acr.as_deref()),
-            })
-        }
-        LoginKind::Staff => {
-            let roles = claims
-                .roles
-                .filter(|r| !r.is_empty())
-                .ok_or_else(|| AuthError::LoginRefused("this account has no staff roles".into()))?;
-            let agency = claims
-                .agency
-                .filter(|a| !a.is_empty())
-                .ok_or_else(|| AuthError::LoginRefused("this account has no agency".into()))?;
-            Ok(Principal::Staff {
-                subject: claims.sub,
-                name,
-                roles: crate::known_roles(&roles),
-                agency,
-            })
-        }
-    }
 }
 
 #[cfg(test)]
@@ -463,10 +572,11 @@ MyLAFSlfN6RCf18DubLpyJmEMoQQMvjUWWOMP8GTcqLhpUERUgiqqGix
 
     #[test]
     fn the_providers_token_passes_and_every_tampered_one_is_refused() {
-        assert_eq!(
-            check(&signed(&good_claims(), PROVIDER_KEY)).unwrap().sub,
-            "001207001234"
-        );
+        let passed = check(&signed(&good_claims(), PROVIDER_KEY)).unwrap();
+        assert_eq!(passed.sub, "001207001234");
+        // What the claim mapping reads has `sub` and the other claims.
+        assert_eq!(passed.all["sub"], "001207001234");
+        assert_eq!(passed.all["acr"], "vneid:2");
         let now = chrono::Utc::now().timestamp();
         let refused = [
             ("wrong nonce", with(json!({"nonce": "n-2"}))),
@@ -518,10 +628,17 @@ MyLAFSlfN6RCf18DubLpyJmEMoQQMvjUWWOMP8GTcqLhpUERUgiqqGix
     }
 
     #[test]
-    fn acr_maps_to_levels() {
-        assert_eq!(assurance_level(Some("vneid:2")), 2);
-        assert_eq!(assurance_level(Some("vneid:1")), 1);
-        assert_eq!(assurance_level(None), 1);
-        assert_eq!(assurance_level(Some("something")), 1);
+    fn the_client_secret_is_form_urlencoded_before_base64() {
+        // RFC 6749 §2.3.1, with the reserved characters a generated secret may hold.
+        let header = basic_authorization("motcua app", "s3:cr%t+/é");
+        let encoded = header.strip_prefix("Basic ").unwrap();
+        let decoded = String::from_utf8(STANDARD.decode(encoded).unwrap()).unwrap();
+        assert_eq!(decoded, "motcua+app:s3%3Acr%25t%2B%2F%C3%A9");
+        // Plain secrets are unchanged by the encoding.
+        let plain = basic_authorization("motcua", "motcua-dev-secret");
+        assert_eq!(
+            plain,
+            format!("Basic {}", STANDARD.encode("motcua:motcua-dev-secret"))
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! by the engine, not the browser, for `LOGIN_TTL_MINUTES`, and used once.
 
 use crate::error::ServiceError;
-use crate::store::logins::LoginAttempt;
+use crate::store::logins::{CitizenLogin, LoginAttempt};
 use crate::Services;
 use motcua_core::principal::LoginKind;
 
@@ -18,6 +18,42 @@ pub struct LoginInFlight {
     pub kind: LoginKind,
     /// Where the browser goes with the token after the login.
     pub return_to: Option<String>,
+    /// The identity provider it went to (its name in the configuration).
+    pub provider: Option<String>,
+    /// The assurance level asked for with `acr_values`.
+    pub required_level: Option<u8>,
+    /// Whether it already went back once for a higher level.
+    pub step_up: bool,
+}
+
+/// A citizen's login, kept for the portal: the provider's technical id of the account.
+pub struct CitizenLoginRecord<'a> {
+    pub pin: &'a str,
+    pub provider: &'a str,
+    pub tech_id: Option<&'a str>,
+    pub birth_date: Option<&'a str>,
+    pub assurance_level: u8,
+}
+
+/// Records a citizen's login at a provider (the last per citizen and provider).
+pub async fn record_citizen(
+    services: &Services,
+    login: CitizenLoginRecord<'_>,
+) -> Result<(), ServiceError> {
+    let record = CitizenLogin {
+        pin: login.pin.to_owned(),
+        provider: login.provider.to_owned(),
+        tech_id: login.tech_id.map(str::to_owned),
+        birth_date: login.birth_date.map(str::to_owned),
+        assurance_level: i16::from(login.assurance_level),
+    };
+    services
+        .store
+        .session()
+        .await?
+        .record_citizen_login(&record)
+        .await?;
+    Ok(())
 }
 
 /// Keeps a started login until its callback (old ones are swept meanwhile).
@@ -28,6 +64,9 @@ pub async fn keep(services: &Services, login: LoginInFlight) -> Result<(), Servi
         code_verifier: login.code_verifier,
         kind: login.kind.as_str().to_owned(),
         return_to: login.return_to,
+        provider: login.provider,
+        required_level: login.required_level.map(i16::from),
+        step_up: login.step_up,
     };
     services.store.session().await?.save_login(&attempt).await?;
     Ok(())
@@ -49,5 +88,8 @@ pub async fn take(services: &Services, state: &str) -> Result<Option<LoginInFlig
         code_verifier: attempt.code_verifier,
         kind,
         return_to: attempt.return_to,
+        provider: attempt.provider,
+        required_level: attempt.required_level.and_then(|l| u8::try_from(l).ok()),
+        step_up: attempt.step_up,
     }))
 }

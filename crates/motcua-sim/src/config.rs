@@ -18,6 +18,8 @@ pub struct SimConfig {
     pub clients: Vec<OidcClient>,
     /// The Bearer token the population register accepts.
     pub register_token: String,
+    /// Which identity provider the simulator acts as at start (`SIM_OIDC_PROFILE`).
+    pub profile: crate::OidcProfile,
 }
 
 // Written by hand so that logging a configuration never prints the register token.
@@ -27,6 +29,7 @@ impl fmt::Debug for SimConfig {
             .field("public_url", &self.public_url)
             .field("clients", &self.clients)
             .field("register_token", &"<redacted>")
+            .field("profile", &self.profile)
             .finish()
     }
 }
@@ -67,12 +70,14 @@ impl SimConfig {
                 ],
             }],
             register_token: DEV_REGISTER_TOKEN.to_owned(),
+            profile: crate::OidcProfile::Standard,
         }
     }
 
     /// The configuration of the `motcua-sim` binary: the development defaults, overridden by
     /// `SIM_PUBLIC_URL`, `SIM_CLIENT_ID`, `SIM_CLIENT_SECRET`, `SIM_REDIRECT_URIS`
-    /// (comma-separated) and `SIM_REGISTER_TOKEN`. `var` looks a variable up, so tests need not touch the process
+    /// (comma-separated), `SIM_REGISTER_TOKEN` and `SIM_OIDC_PROFILE` (`standard`, `vneid`,
+    /// `dvcqg`). `var` looks a variable up, so tests need not touch the process
     /// environment.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> anyhow::Result<Self> {
         // An empty variable is treated as unset: compose files often write `VAR=`.
@@ -104,6 +109,11 @@ impl SimConfig {
         config.clients = vec![client];
         if let Some(token) = var("SIM_REGISTER_TOKEN") {
             config.register_token = token;
+        }
+        if let Some(profile) = var("SIM_OIDC_PROFILE") {
+            config.profile = crate::OidcProfile::parse(&profile).with_context(|| {
+                format!("SIM_OIDC_PROFILE={profile:?}: standard, vneid or dvcqg")
+            })?;
         }
         config.check()?;
         Ok(config)

@@ -7,6 +7,9 @@
 //! - a VNeID-style OpenID Connect provider (discovery, a login form, the authorization code
 //!   flow with PKCE S256, `client_secret_basic`, RS256 ID tokens, JWKS, userinfo) with the
 //!   test accounts of [`accounts()`] and every living resident of the synthetic population;
+//!   it acts as a standard provider, as VNeID or as the DVCQG single sign-on
+//!   ([`OidcProfile`], switched at `/_sim/oidc/switches`, where its signing key can also be
+//!   rotated and the old one dropped);
 //! - the population register's API (`GET /v1/residents/{pin}`), with switches that make it
 //!   slow, failing, down or hung ([`register`]).
 
@@ -19,6 +22,7 @@ pub mod register;
 
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
 pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
+pub use oidc::profile::{tech_id, OidcProfile};
 pub use register::{RegisterCall, RegisterControl};
 
 use anyhow::Context;
@@ -97,7 +101,12 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
     let (key, population) = tokio::join!(key, population);
     let key = key.context("the key generation task failed")??;
     let population = population.context("the population task failed")?;
-    let provider = Arc::new(oidc::Provider::new(issuer.clone(), config.clients, key));
+    let provider = Arc::new(oidc::Provider::new(
+        issuer.clone(),
+        config.clients,
+        key,
+        config.profile,
+    ));
     let control = RegisterControl::new();
     let register = register::routes(population, config.register_token, control.clone());
     let app = router(provider, register);

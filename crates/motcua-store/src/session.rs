@@ -14,7 +14,7 @@ use motcua_service::store::dossiers::{AgencyFilter, DraftData, NewDraft, Page, S
 use motcua_service::store::events::{Event, NewEvent};
 use motcua_service::store::facts::{DocumentFacts, Fact, Report, Scope};
 use motcua_service::store::idempotency::{Claim, KeyRef};
-use motcua_service::store::logins::LoginAttempt;
+use motcua_service::store::logins::{CitizenLogin, LoginAttempt};
 use motcua_service::store::queues::{Queue, QueueFigures};
 use motcua_service::store::register_access::{NewRegisterAccess, RegisterAccess};
 use motcua_service::store::retention::Anonymised;
@@ -361,6 +361,10 @@ impl LoginRecords for PgSession {
 
     async fn take_login(&mut self, state: &str) -> Result<Option<LoginAttempt>, StoreError> {
         Ok(logins::take(self.conn(), state).await?)
+    }
+
+    async fn record_citizen_login(&mut self, login: &CitizenLogin) -> Result<(), StoreError> {
+        Ok(logins::record_citizen(self.conn(), login).await?)
     }
 }
 

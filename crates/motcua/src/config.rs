@@ -15,11 +15,34 @@ use std::net::SocketAddr;
 use std::num::{NonZeroU32, NonZeroUsize};
 use std::path::PathBuf;
 
+/// One identity provider: where it is, the engine's client there, and how to read what it
+/// says (`{prefix}OIDC_PROFILE` and the overrides of its claim mapping).
 #[derive(Debug, Clone)]
 pub struct OidcSettings {
+    /// `default` for `OIDC_*`, `staff` for `STAFF_OIDC_*`, the lower-case name for
+    /// `<NAME>_OIDC_*`.
+    pub name: String,
     pub issuer: String,
     pub client_id: String,
     pub client_secret: SecretString,
+    pub mapping: motcua_auth::ClaimMapping,
+    /// `{prefix}OIDC_REFRESH_SECS`: how long discovery and the JWKS are trusted before the next
+    /// login fetches them again.
+    pub refresh: std::time::Duration,
+}
+
+impl OidcSettings {
+    /// A standard provider with the default refresh (the built-in simulator of `dev`).
+    pub fn standard(name: &str, issuer: String, client_id: String, secret: SecretString) -> Self {
+        OidcSettings {
+            name: name.to_owned(),
+            issuer,
+            client_id,
+            client_secret: secret,
+            mapping: motcua_auth::ClaimMapping::of(motcua_auth::ProviderProfile::Standard),
+            refresh: motcua_auth::DEFAULT_REFRESH,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -81,6 +104,8 @@ pub struct Config {
     pub database_url: Option<SecretString>,
     pub s3: Option<S3Settings>,
     pub oidc: Option<OidcSettings>,
+    /// `OIDC_PROVIDERS`: more providers citizens may log in with, each `<NAME>_OIDC_*`.
+    pub other_oidc: Vec<OidcSettings>,
     pub staff_oidc: Option<OidcSettings>,
     pub registry: Option<RegistrySettings>,
     /// Secret for the engine's own access tokens (at least 32 bytes).
@@ -258,19 +283,131 @@ fn group<const N: usize>(
     }
 }
 
-fn oidc(env: &Env, prefix: &str, incomplete: &mut Vec<String>) -> Option<OidcSettings> {
+/// `template` with its `{prefix}` replaced: the names below are written whole, so that
+/// tests/tests/suite/deploy.rs finds them in this file.
+fn prefixed(prefix: &str, template: &str) -> String {
+    template.replacen("{prefix}", prefix, 1)
+}
+
+/// The provider whose variables are `{prefix}OIDC_*` (prefix `""`, `STAFF_`, or `<NAME>_`
+/// for a provider of `OIDC_PROVIDERS`): `ISSUER`, `CLIENT_ID`, `CLIENT_SECRET` together, and
+/// optionally `PROFILE` (`standard`, `vneid`, `dvcqg`; default standard), `CLAIMS_FROM`
+/// (`id_token` or `userinfo`), `CLAIM_PIN`, `CLAIM_NAME`, `CLAIM_BIRTH_DATE`, `CLAIM_LEVEL`
+/// (comma-separated, tried in order), `CLAIM_TECH_ID`, `ACR_LEVEL1`, `ACR_LEVEL2`,
+/// `REFRESH_SECS`.
+fn oidc(
+    env: &Env,
+    prefix: &str,
+    name: &str,
+    incomplete: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) -> Option<OidcSettings> {
     let names = [
         format!("{prefix}OIDC_ISSUER"),
         format!("{prefix}OIDC_CLIENT_ID"),
         format!("{prefix}OIDC_CLIENT_SECRET"),
     ];
-    group(env, [&names[0] as &str, &names[1], &names[2]], incomplete).map(
-        |[issuer, client_id, secret]| OidcSettings {
-            issuer: issuer.trim_end_matches('/').to_owned(),
-            client_id,
-            client_secret: SecretString::from(secret),
-        },
-    )
+    let [issuer, client_id, secret] =
+        group(env, [&names[0] as &str, &names[1], &names[2]], incomplete)?;
+    let get = |template: &str| {
+        env.get(&prefixed(prefix, template))
+            .map(|v| v.trim().to_owned())
+    };
+    let profile = match get("{prefix}OIDC_PROFILE") {
+        None => motcua_auth::ProviderProfile::Standard,
+        Some(p) => motcua_auth::ProviderProfile::parse(&p).unwrap_or_else(|| {
+            problems.push(format!(
+                "{prefix}OIDC_PROFILE={p:?} must be standard, vneid or dvcqg"
+            ));
+            motcua_auth::ProviderProfile::Standard
+        }),
+    };
+    let mut mapping = motcua_auth::ClaimMapping::of(profile);
+    if let Some(from) = get("{prefix}OIDC_CLAIMS_FROM") {
+        match motcua_auth::ClaimsFrom::parse(&from) {
+            Some(from) => mapping.claims_from = from,
+            None => problems.push(format!(
+                "{prefix}OIDC_CLAIMS_FROM={from:?} must be id_token or userinfo"
+            )),
+        }
+    }
+    let [acr1, acr2] = &mut mapping.acr_values;
+    for (key, field) in [
+        ("{prefix}OIDC_CLAIM_PIN", &mut mapping.pin),
+        ("{prefix}OIDC_CLAIM_NAME", &mut mapping.name),
+        ("{prefix}OIDC_CLAIM_BIRTH_DATE", &mut mapping.birth_date),
+        ("{prefix}OIDC_CLAIM_TECH_ID", &mut mapping.tech_id),
+        ("{prefix}OIDC_ACR_LEVEL1", acr1),
+        ("{prefix}OIDC_ACR_LEVEL2", acr2),
+    ] {
+        if let Some(value) = get(key) {
+            *field = value;
+        }
+    }
+    if let Some(levels) = get("{prefix}OIDC_CLAIM_LEVEL") {
+        mapping.level = levels
+            .split(',')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect();
+    }
+    let refresh = match get("{prefix}OIDC_REFRESH_SECS") {
+        None => motcua_auth::DEFAULT_REFRESH,
+        Some(v) => v
+            .parse()
+            .map(std::time::Duration::from_secs)
+            .unwrap_or_else(|_| {
+                problems.push(format!(
+                    "{prefix}OIDC_REFRESH_SECS={v:?} is not a whole number"
+                ));
+                motcua_auth::DEFAULT_REFRESH
+            }),
+    };
+    Some(OidcSettings {
+        name: name.to_owned(),
+        issuer: issuer.trim_end_matches('/').to_owned(),
+        client_id,
+        client_secret: SecretString::from(secret),
+        mapping,
+        refresh,
+    })
+}
+
+/// The providers `OIDC_PROVIDERS` names (comma-separated, letters, digits and `_`), each
+/// from its `<NAME>_OIDC_*` variables (as `STAFF_OIDC_*` for the staff provider).
+fn named_oidc(
+    env: &Env,
+    incomplete: &mut Vec<String>,
+    problems: &mut Vec<String>,
+) -> Vec<OidcSettings> {
+    let Some(list) = env.get("OIDC_PROVIDERS") else {
+        return Vec::new();
+    };
+    let mut providers: Vec<OidcSettings> = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let name = name.to_ascii_lowercase();
+        if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || matches!(name.as_str(), "default" | "staff")
+        {
+            problems.push(format!(
+                "OIDC_PROVIDERS: {name:?} is not a provider name (letters, digits, _; not default or staff)"
+            ));
+            continue;
+        }
+        if providers.iter().any(|p| p.name == name) {
+            problems.push(format!("OIDC_PROVIDERS names {name:?} twice"));
+            continue;
+        }
+        let prefix = format!("{}_", name.to_ascii_uppercase());
+        match oidc(env, &prefix, &name, incomplete, problems) {
+            Some(settings) => providers.push(settings),
+            None => problems.push(format!(
+                "OIDC_PROVIDERS names {name:?}: set {prefix}OIDC_ISSUER, {prefix}OIDC_CLIENT_ID, {prefix}OIDC_CLIENT_SECRET"
+            )),
+        }
+    }
+    providers
 }
 
 impl Config {
@@ -476,8 +613,9 @@ impl Config {
                 .into(),
             database_url: env.get("DATABASE_URL").map(SecretString::from),
             s3,
-            oidc: oidc(&env, "", &mut incomplete),
-            staff_oidc: oidc(&env, "STAFF_", &mut incomplete),
+            oidc: oidc(&env, "", "default", &mut incomplete, &mut problems),
+            other_oidc: named_oidc(&env, &mut incomplete, &mut problems),
+            staff_oidc: oidc(&env, "STAFF_", "staff", &mut incomplete, &mut problems),
             registry,
             token_secret: token_secret.map(SecretString::from),
             metrics_token: metrics_token.map(SecretString::from),
@@ -670,5 +808,81 @@ mod tests {
             "the problem names the token: {spaced}"
         );
         assert!(metrics_token_problem("0123456789abcdef\u{1}").is_some());
+    }
+
+    /// Every value given through `Env`'s map (the process environment holds none of these
+    /// names in a test run).
+    fn provider_env(pairs: &[(&'static str, &str)]) -> super::Env {
+        super::Env {
+            from_files: pairs.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn providers_side_by_side_each_with_its_mapping() {
+        let env = provider_env(&[
+            ("OIDC_ISSUER", "https://vneid.example/"),
+            ("OIDC_CLIENT_ID", "motcua"),
+            ("OIDC_CLIENT_SECRET", "s"),
+            ("OIDC_PROFILE", "vneid"),
+            ("OIDC_CLAIM_LEVEL", "IAL, loAs"),
+            ("OIDC_REFRESH_SECS", "60"),
+            ("OIDC_PROVIDERS", "dvcqg, Bad-Name, staff, lgsp"),
+            ("DVCQG_OIDC_ISSUER", "https://sso.dvcqg.example"),
+            ("DVCQG_OIDC_CLIENT_ID", "motcua"),
+            ("DVCQG_OIDC_CLIENT_SECRET", "s"),
+            ("DVCQG_OIDC_PROFILE", "dvcqg"),
+            ("DVCQG_OIDC_ACR_LEVEL2", "urn:loa:2"),
+        ]);
+        let (mut incomplete, mut problems) = (Vec::new(), Vec::new());
+        let default = super::oidc(&env, "", "default", &mut incomplete, &mut problems).unwrap();
+        assert_eq!(default.issuer, "https://vneid.example");
+        assert_eq!(default.mapping.pin, "SoDinhDanh");
+        assert_eq!(default.mapping.level, vec!["IAL", "loAs"]);
+        assert_eq!(default.refresh, std::time::Duration::from_secs(60));
+        let named = super::named_oidc(&env, &mut incomplete, &mut problems);
+        assert_eq!(named.len(), 1);
+        assert_eq!(named[0].name, "dvcqg");
+        assert_eq!(
+            named[0].mapping.claims_from,
+            motcua_auth::ClaimsFrom::Userinfo
+        );
+        assert_eq!(named[0].mapping.acr_value(2), Some("urn:loa:2"));
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.contains("bad-name")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("\"staff\"")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("LGSP_OIDC_ISSUER")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_misspelled_profile_or_source_is_a_problem_and_none_keeps_the_standard() {
+        let env = provider_env(&[
+            ("STAFF_OIDC_ISSUER", "https://idp.example"),
+            ("STAFF_OIDC_CLIENT_ID", "motcua"),
+            ("STAFF_OIDC_CLIENT_SECRET", "s"),
+            ("STAFF_OIDC_PROFILE", "vneld"),
+            ("STAFF_OIDC_CLAIMS_FROM", "both"),
+            ("STAFF_OIDC_REFRESH_SECS", "soon"),
+        ]);
+        let (mut incomplete, mut problems) = (Vec::new(), Vec::new());
+        let staff = super::oidc(&env, "STAFF_", "staff", &mut incomplete, &mut problems).unwrap();
+        assert_eq!(
+            staff.mapping,
+            motcua_auth::ClaimMapping::of(motcua_auth::ProviderProfile::Standard)
+        );
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(
+            problems[0].starts_with("STAFF_OIDC_PROFILE=\"vneld\""),
+            "{problems:?}"
+        );
     }
 }

@@ -67,11 +67,12 @@ pub async fn run(config: Config) -> Result<()> {
                 .first()
                 .cloned()
                 .context("the simulator has no client registered")?;
-            OidcSettings {
-                issuer: sim.issuer.clone(),
-                client_id: client.client_id,
-                client_secret: SecretString::from(client.client_secret),
-            }
+            OidcSettings::standard(
+                "default",
+                sim.issuer.clone(),
+                client.client_id,
+                SecretString::from(client.client_secret),
+            )
         }
         (None, None) => bail!("no identity provider and no simulator"),
     };
@@ -97,6 +98,7 @@ pub async fn run(config: Config) -> Result<()> {
     let services = Outside {
         database_url,
         oidc: oidc.clone(),
+        other_oidc: config.other_oidc.clone(),
         staff_oidc: config.staff_oidc.clone(),
         registry: registry.clone(),
         token_secret,

@@ -25,6 +25,8 @@ use tokio::net::TcpListener;
 pub struct Outside {
     pub database_url: SecretString,
     pub oidc: OidcSettings,
+    /// More providers for citizens (`OIDC_PROVIDERS`).
+    pub other_oidc: Vec<OidcSettings>,
     pub staff_oidc: Option<OidcSettings>,
     pub registry: RegistrySettings,
     pub token_secret: SecretString,
@@ -38,11 +40,24 @@ pub struct Outside {
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
     Ok(RelyingParty::new(RelyingPartyConfig {
+        name: settings.name.clone(),
         issuer: settings.issuer.clone(),
         client_id: settings.client_id.clone(),
         client_secret: settings.client_secret.expose_secret().to_owned(),
         redirect_uri: format!("{public_url}/v1/auth/callback"),
+        mapping: settings.mapping.clone(),
+        refresh: settings.refresh,
     })?)
+}
+
+/// The pages' session cookies: `Secure` outside `motcua dev` (motcua-web makes them so
+/// under an HTTPS public URL; `serve` behind a TLS proxy may be given an `http` one).
+fn secure_outside_dev(
+    mut settings: motcua_console::Settings,
+    development: bool,
+) -> motcua_console::Settings {
+    settings.secure |= !development;
+    settings
 }
 
 /// Loads procedures, migrates, records the procedure versions: the engine, ready to serve.
@@ -134,22 +149,36 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             config.token_lifetime_secs,
         )?,
         citizen_login: relying_party(&outside.oidc, &outside.public_url)?,
+        other_logins: outside
+            .other_oidc
+            .iter()
+            .map(|s| relying_party(s, &outside.public_url))
+            .collect::<Result<_>>()?,
+        // Outside `motcua dev` the engine is served over HTTPS (a TLS proxy in front), so
+        // its cookies never travel in clear, whatever MOTCUA_PUBLIC_URL says.
+        secure_cookies: !outside.development,
         staff_login: outside
             .staff_oidc
             .as_ref()
             .map(|s| relying_party(s, &outside.public_url))
             .transpose()?,
-        console: motcua_console::settings(
-            outside.token_secret.expose_secret().as_bytes(),
-            &outside.public_url,
-        )
-        .with_idle_timeout(config.console_idle_timeout_secs),
-        portal: motcua_portal::settings(
-            outside.token_secret.expose_secret().as_bytes(),
-            &outside.public_url,
-        )
-        .with_idle_timeout(config.portal_idle_timeout_secs)
-        .with_development(outside.development),
+        console: secure_outside_dev(
+            motcua_console::settings(
+                outside.token_secret.expose_secret().as_bytes(),
+                &outside.public_url,
+            )
+            .with_idle_timeout(config.console_idle_timeout_secs),
+            outside.development,
+        ),
+        portal: secure_outside_dev(
+            motcua_portal::settings(
+                outside.token_secret.expose_secret().as_bytes(),
+                &outside.public_url,
+            )
+            .with_idle_timeout(config.portal_idle_timeout_secs)
+            .with_development(outside.development),
+            outside.development,
+        ),
         public_url: outside.public_url,
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),
@@ -324,6 +353,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
     let services = Outside {
         database_url,
         oidc,
+        other_oidc: config.other_oidc.clone(),
         staff_oidc: config.staff_oidc.clone(),
         registry,
         token_secret,
@@ -567,5 +597,21 @@ async fn migrate(pool: &sqlx::PgPool) -> Result<()> {
              build migrated it)"
         ),
         result => Ok(result?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pages_cookies_are_secure_outside_dev_whatever_the_public_url() {
+        let http = || motcua_console::settings(&[7u8; 32], "http://127.0.0.1:8080");
+        assert!(!secure_outside_dev(http(), true).secure, "dev over http");
+        assert!(secure_outside_dev(http(), false).secure, "serve over http");
+        let https = motcua_portal::settings(&[7u8; 32], "https://dichvucong.example.vn");
+        assert!(secure_outside_dev(https, true).secure, "dev over https");
+        let cookie = secure_outside_dev(http(), false).cleared_cookie();
+        assert!(cookie.ends_with("; Secure"), "{cookie}");
     }
 }

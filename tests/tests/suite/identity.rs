@@ -2,6 +2,8 @@
 
 #[path = "identity/provider.rs"]
 mod provider;
+#[path = "identity/providers.rs"]
+mod providers;
 #[path = "identity/rogue_provider.rs"]
 mod rogue_provider;
 

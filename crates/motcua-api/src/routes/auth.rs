@@ -24,11 +24,21 @@ pub struct LoginParams {
     /// Where to send the browser with the token after login: a path of this engine or a URL
     /// on its public origin.
     return_to: Option<String>,
+    /// Which configured identity provider (`OIDC_PROVIDERS`); default: the `OIDC_*` one.
+    provider: Option<String>,
+    /// The procedure the citizen logs in for: the provider is asked (`acr_values`) for the
+    /// assurance level it needs, and a login that comes back lower is sent back once.
+    procedure: Option<String>,
+    /// An assurance level to ask for (1 or 2), when no procedure says.
+    level: Option<u8>,
 }
 
 #[utoipa::path(get, operation_id = "startLogin", path = "/v1/auth/login", tag = "identity", params(LoginParams),
-    responses((status = 302, description = "to the identity provider"),
-              (status = 400, body = crate::error::Problem, content_type = "application/problem+json"),
+    responses((status = 302, description = "to the identity provider (with `acr_values` when a procedure or level is given)"),
+              (status = 400, description = "`invalid_return_to`; `login_failed`: no provider of that name, or a level other than 1 or 2",
+               body = crate::error::Problem, content_type = "application/problem+json"),
+              (status = 404, description = "`procedure_not_found`: `procedure` names no procedure",
+               body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 429, description = "`rate_limited`: too many logins from this account or address; `Retry-After` says when to retry",
                body = crate::error::Problem, content_type = "application/problem+json"),
               (status = 503, body = crate::error::Problem, content_type = "application/problem+json")))]
@@ -41,19 +51,58 @@ pub async fn login(
         .return_to
         .map(|r| checked_return_to(&state.public_url, &r))
         .transpose()?;
-    let (url, pending) = state
-        .login_provider(kind)
-        .begin_login(kind, return_to)
-        .await?;
+    let provider = state
+        .named_provider(kind, params.provider.as_deref())
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::LoginFailed,
+                "no identity provider of that name is configured (OIDC_PROVIDERS)",
+            )
+        })?;
+    let level = match (&params.procedure, params.level) {
+        (Some(code), _) => Some(
+            state
+                .services
+                .catalog
+                .current(code)
+                .ok_or_else(|| {
+                    ApiError::new(Code::ProcedureNotFound, "no procedure with this code")
+                })?
+                .assurance_level(),
+        ),
+        (None, Some(level @ 1..=2)) => Some(level),
+        (None, Some(_)) => {
+            return Err(ApiError::new(
+                Code::LoginFailed,
+                "level must be 1 or 2 (the VNeID levels of assurance)",
+            ))
+        }
+        (None, None) => None,
+    };
+    let (url, pending) = provider.begin_login(kind, return_to, level).await?;
+    to_provider(&state, url, pending).await
+}
+
+/// Keeps a login in flight and sends the browser to the provider, with the cookie that
+/// binds the login to it.
+async fn to_provider(
+    state: &AppState,
+    url: url::Url,
+    pending: PendingLogin,
+) -> Result<Response, ApiError> {
     let login = LoginInFlight {
         state: pending.state.clone(),
         nonce: pending.nonce,
         code_verifier: pending.code_verifier,
-        kind,
+        kind: pending.kind,
         return_to: pending.return_to,
+        provider: Some(pending.provider),
+        required_level: pending.level,
+        step_up: pending.step_up,
     };
     logins::keep(&state.services, login).await?;
-    let cookie = login_cookie_header(&pending.state, serves_https(&state.public_url));
+    let secure = state.secure_cookies || serves_https(&state.public_url);
+    let cookie = login_cookie_header(&pending.state, secure);
     let mut response = redirect(StatusCode::FOUND, url.as_str())?;
     let cookie = HeaderValue::from_str(&cookie)
         .map_err(|_| ApiError::internal("the login cookie is not a valid header value"))?;
@@ -150,11 +199,56 @@ pub async fn callback(
         .await?
         .ok_or_else(|| login_failed("unknown, used or expired login state".into()))?;
     let kind = login.kind;
+    // Logins kept before providers were named went to the default one of their kind.
+    let provider_name = login.provider.clone();
     let pending = pending_login(login);
-    let principal = state
-        .login_provider(kind)
-        .complete_login(&code, &pending)
+    let provider = state
+        .named_provider(kind, provider_name.as_deref())
+        .ok_or_else(|| {
+            login_failed("the login's identity provider is no longer configured".into())
+        })?;
+    let outcome = provider.complete_login(&code, &pending).await?;
+    let principal = outcome.principal;
+    // Below the level the procedure needs: back to the provider once, asking for it. A
+    // second time the citizen is logged in at the level they have, and the procedure's own
+    // check tells them what to do.
+    if let (
+        Principal::Citizen {
+            assurance_level, ..
+        },
+        Some(required),
+    ) = (&principal, pending.level)
+    {
+        if *assurance_level < required && !pending.step_up {
+            tracing::info!(
+                subject = %masked_subject(&principal),
+                provider = provider.name(),
+                level = assurance_level,
+                required,
+                "login below the level asked for: back to the provider"
+            );
+            let (url, again) = provider.step_up(&pending, required).await?;
+            return to_provider(&state, url, again).await;
+        }
+    }
+    if let Principal::Citizen {
+        pin,
+        assurance_level,
+        ..
+    } = &principal
+    {
+        logins::record_citizen(
+            &state.services,
+            logins::CitizenLoginRecord {
+                pin: pin.as_str(),
+                provider: provider.name(),
+                tech_id: outcome.tech_id.as_deref(),
+                birth_date: outcome.birth_date.as_deref(),
+                assurance_level: *assurance_level,
+            },
+        )
         .await?;
+    }
     // Only now is the account known: its own login budget is spent here.
     state
         .rate_limits
@@ -236,6 +330,9 @@ fn pending_login(login: LoginInFlight) -> PendingLogin {
         code_verifier: login.code_verifier,
         kind: login.kind,
         return_to: login.return_to,
+        provider: login.provider.unwrap_or_default(),
+        level: login.required_level,
+        step_up: login.step_up,
     }
 }
 

@@ -35,6 +35,8 @@ pub struct AuthorizeRequest {
     pub nonce: Option<String>,
     pub code_challenge: String,
     pub login_hint: Option<String>,
+    /// The levels of assurance asked for (OIDC Core §3.1.2.1), space-separated.
+    pub acr_values: Option<String>,
 }
 
 impl AuthorizeRequest {
@@ -53,6 +55,9 @@ impl AuthorizeRequest {
         }
         if let Some(nonce) = &self.nonce {
             fields.push(("nonce", nonce));
+        }
+        if let Some(acr_values) = &self.acr_values {
+            fields.push(("acr_values", acr_values));
         }
         fields
     }
@@ -158,10 +163,12 @@ pub async fn log_in(
         nonce: request.nonce.clone(),
         scope: request.scope.clone(),
         profile: profile.clone(),
+        shape: provider.profile(),
+        acr_values: request.acr_values.clone(),
         auth_time: chrono::Utc::now().timestamp(),
     };
     let code = provider.grants.issue_code(grant, Instant::now());
-    tracing::info!(user = %profile.log_label(), client_id = %request.client_id, "login succeeded, code issued");
+    tracing::info!(user = %profile.log_label(), client_id = %request.client_id, acr_values = ?request.acr_values, "login succeeded, code issued");
     let mut pairs = vec![("code", code.as_str())];
     if let Some(state) = &request.state {
         pairs.push(("state", state));
@@ -314,6 +321,7 @@ fn check_request(provider: &Provider, params: &Params) -> Result<AuthorizeReques
         nonce: params.get("nonce").map(str::to_owned),
         code_challenge: code_challenge.to_owned(),
         login_hint: params.get("login_hint").map(str::to_owned),
+        acr_values: params.get("acr_values").map(str::to_owned),
     })
 }
 

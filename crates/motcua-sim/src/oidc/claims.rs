@@ -65,6 +65,15 @@ impl Profile {
         }
     }
 
+    /// The assurance level as a number (1 or 2).
+    pub fn level(&self) -> u8 {
+        if self.acr == AssuranceLevel::Level2.acr() {
+            2
+        } else {
+            1
+        }
+    }
+
     /// The subject as it may appear in logs (a personal identification number is masked).
     pub fn log_label(&self) -> String {
         mask_username(&self.sub)
@@ -82,15 +91,17 @@ struct IdTokenClaims<'a> {
     nonce: Option<&'a str>,
     /// Binds the ID token to the access token issued with it (OIDC Core §3.1.3.6).
     at_hash: String,
+    /// The person's claims, as the provider profile names them.
     #[serde(flatten)]
-    profile: Profile,
+    claims: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Everything an ID token needs besides the key.
 pub struct IdTokenRequest<'a> {
     pub issuer: &'a str,
     pub client_id: &'a str,
-    pub profile: &'a Profile,
+    /// The person's claims, as the provider profile names them (`sub` among them).
+    pub claims: serde_json::Map<String, serde_json::Value>,
     pub nonce: Option<&'a str>,
     pub auth_time: i64,
     pub access_token: &'a str,
@@ -108,7 +119,7 @@ pub fn sign_id_token(key: &SigningKey, request: &IdTokenRequest<'_>) -> anyhow::
         auth_time: request.auth_time,
         nonce: request.nonce,
         at_hash: at_hash(request.access_token),
-        profile: request.profile.clone(),
+        claims: request.claims.clone(),
     };
     Ok(jsonwebtoken::encode(&header, &claims, &key.encoding)?)
 }

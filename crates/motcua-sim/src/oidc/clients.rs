@@ -69,18 +69,16 @@ pub fn authenticate<'a>(
         .map_err(|_| ClientAuthError::Invalid)?;
     let decoded = String::from_utf8(decoded).map_err(|_| ClientAuthError::Invalid)?;
     let (id, secret) = decoded.split_once(':').ok_or(ClientAuthError::Invalid)?;
-    // RFC 6749 §2.3.1 says both halves are form-urlencoded before they are joined, but many
-    // clients skip that; accept either reading (both still require knowing the secret).
+    // RFC 6749 §2.3.1: both halves are form-urlencoded before they are joined, and read
+    // back that way only: a client that skips the encoding fails with a secret holding `%`,
+    // `+` or `:` here as it would at a strict provider.
     let (id_decoded, secret_decoded) = (form_decode(id), form_decode(secret));
     let client = clients
         .iter()
-        .find(|c| c.client_id == id || c.client_id == id_decoded)
+        .find(|c| c.client_id == id_decoded)
         .ok_or(ClientAuthError::Invalid)?;
     let expected = client.client_secret.as_bytes();
-    // `|`, not `||`: both comparisons always run.
-    if constant_time_eq(expected, secret.as_bytes())
-        | constant_time_eq(expected, secret_decoded.as_bytes())
-    {
+    if constant_time_eq(expected, secret_decoded.as_bytes()) {
         Ok(client)
     } else {
         Err(ClientAuthError::Invalid)
@@ -245,5 +243,25 @@ mod tests {
             HeaderValue::from_str(&format!("Basic {value}")).unwrap(),
         );
         assert!(authenticate(&clients, &headers).is_ok());
+    }
+
+    #[test]
+    fn an_unencoded_secret_with_reserved_characters_is_refused() {
+        let clients = [OidcClient {
+            client_secret: "s3cr+t%41".into(),
+            ..client()
+        }];
+        assert!(authenticate(&clients, &basic("motcua", "s3cr+t%41")).is_ok());
+        let mut headers = HeaderMap::new();
+        // Read back as form-urlencoded, `+` is a space and `%41` an `A`: not the secret.
+        let value = STANDARD.encode("motcua:s3cr+t%41");
+        headers.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(&format!("Basic {value}")).unwrap(),
+        );
+        assert_eq!(
+            authenticate(&clients, &headers).unwrap_err(),
+            ClientAuthError::Invalid
+        );
     }
 }

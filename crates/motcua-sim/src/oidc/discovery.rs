@@ -7,6 +7,45 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub async fn configuration(State(provider): State<Arc<Provider>>) -> Json<Value> {
+    let profile = provider.profile();
+    let claims: &[&str] = match profile {
+        super::profile::OidcProfile::Standard => &[
+            "iss",
+            "sub",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "acr",
+            "at_hash",
+            "name",
+            "birthdate",
+            "gender",
+            "roles",
+            "agency",
+        ],
+        _ => &[
+            "iss",
+            "sub",
+            "aud",
+            "exp",
+            "iat",
+            "auth_time",
+            "nonce",
+            "at_hash",
+            "LoaiTaiKhoan",
+            "SoDinhDanh",
+            "HoVaTen",
+            "NgayThangNamSinh",
+            "GioiTinh",
+            "TechID",
+            "loAs",
+            "IAL",
+            "roles",
+            "agency",
+        ],
+    };
     Json(json!({
         "issuer": provider.issuer,
         "authorization_endpoint": provider.endpoint("/authorize"),
@@ -21,11 +60,8 @@ pub async fn configuration(State(provider): State<Arc<Provider>>) -> Json<Value>
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic"],
         "scopes_supported": ["openid", "profile"],
-        "claims_supported": [
-            "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "acr", "at_hash",
-            "name", "birthdate", "gender", "roles", "agency"
-        ],
-        "acr_values_supported": ["vneid:1", "vneid:2"],
+        "claims_supported": claims,
+        "acr_values_supported": profile.acr_values(),
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
     }))

@@ -31,6 +31,10 @@ pub struct CodeGrant {
     pub scope: String,
     /// Who logged in, as the tokens will say.
     pub profile: Profile,
+    /// Which provider the simulator acted as when the person logged in.
+    pub shape: super::profile::OidcProfile,
+    /// The `acr_values` the relying party asked for, as sent.
+    pub acr_values: Option<String>,
     /// When the person entered their password (`auth_time`), seconds since the epoch.
     pub auth_time: i64,
 }
@@ -57,6 +61,7 @@ pub enum CodeRefusal {
 pub struct AccessGrant {
     pub client_id: String,
     pub profile: Profile,
+    pub shape: super::profile::OidcProfile,
 }
 
 struct TokenEntry {
@@ -166,6 +171,8 @@ mod tests {
             nonce: Some("n".into()),
             scope: "openid".into(),
             profile: profile(),
+            shape: Default::default(),
+            acr_values: None,
             auth_time: 0,
         }
     }
@@ -174,6 +181,7 @@ mod tests {
         AccessGrant {
             client_id: "motcua".into(),
             profile: profile(),
+            shape: Default::default(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! `GET /jwks`: the public key that verifies ID tokens.
+//! `GET /jwks`: the public keys that verify ID tokens (the current one, and a replaced one
+//! until it is dropped).
 
 use super::Provider;
 use axum::extract::State;
@@ -7,5 +8,5 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 
 pub async fn key_set(State(provider): State<Arc<Provider>>) -> Json<Value> {
-    Json(json!({ "keys": [provider.key.public] }))
+    Json(json!({ "keys": provider.keys.published() }))
 }

@@ -125,6 +125,7 @@ mod tests {
             nonce: Some("n&n".into()),
             code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
             login_hint: None,
+            acr_values: None,
         }
     }
 

@@ -96,15 +96,16 @@ pub async fn exchange_code(
         AccessGrant {
             client_id: grant.client_id.clone(),
             profile: grant.profile.clone(),
+            shape: grant.shape,
         },
         now,
     );
     let id_token = sign_id_token(
-        &provider.key,
+        &provider.keys.signing(),
         &IdTokenRequest {
             issuer: &provider.issuer,
             client_id: &grant.client_id,
-            profile: &grant.profile,
+            claims: grant.shape.id_token_claims(&grant.profile),
             nonce: grant.nonce.as_deref(),
             auth_time: grant.auth_time,
             access_token: &access_token,
@@ -118,7 +119,13 @@ pub async fn exchange_code(
             return Ok(server_error());
         }
     };
-    tracing::info!(user = %grant.profile.log_label(), client_id = %grant.client_id, "tokens issued");
+    tracing::info!(
+        user = %grant.profile.log_label(),
+        client_id = %grant.client_id,
+        profile = grant.shape.as_str(),
+        acr_values = ?grant.acr_values,
+        "tokens issued"
+    );
     let body = json!({
         "access_token": access_token,
         "token_type": "Bearer",

@@ -1,6 +1,5 @@
 //! `GET`/`POST /userinfo` (OIDC Core §5.3): the profile claims for a Bearer access token.
 
-use super::claims::Profile;
 use super::error::OAuthError;
 use super::Provider;
 use axum::extract::State;
@@ -12,7 +11,7 @@ use std::time::Instant;
 pub async fn profile(
     State(provider): State<Arc<Provider>>,
     headers: HeaderMap,
-) -> Result<Json<Profile>, OAuthError> {
+) -> Result<Json<serde_json::Map<String, serde_json::Value>>, OAuthError> {
     let token = bearer_token(&headers)
         .ok_or_else(|| OAuthError::invalid_token("send the access token as a Bearer token"))?;
     let grant = provider
@@ -20,7 +19,7 @@ pub async fn profile(
         .access(token, Instant::now())
         .ok_or_else(|| OAuthError::invalid_token("the access token is unknown or expired"))?;
     tracing::info!(user = %grant.profile.log_label(), client_id = %grant.client_id, "userinfo served");
-    Ok(Json(grant.profile))
+    Ok(Json(grant.shape.userinfo_claims(&grant.profile)))
 }
 
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
