@@ -341,3 +341,37 @@ async fn lgsp_outages_give_the_same_503_with_retry_after_and_recover() {
         "the register answers again"
     );
 }
+
+#[tokio::test]
+async fn through_lgsp_the_engines_logs_never_carry_a_full_pin() {
+    let mut engine = Engine::start_with(EngineOptions {
+        debug_log: true,
+        ..lgsp_engine_options()
+    })
+    .await;
+    let minh = login(&engine, "citizen", MINH).await;
+    draft(&engine, &minh, THPT).await;
+    engine.register.fail_next(1, 400);
+    create(&engine, &minh, &json!({ "procedure": THPT })).await;
+    engine.register.set_outage(true);
+    refused_as_unavailable(&engine, &minh).await;
+    engine.register.set_outage(false);
+    let unknown = login(&engine, "citizen", named::NOT_IN_REGISTER).await;
+    create(&engine, &unknown, &json!({ "procedure": THPT })).await;
+    engine.kill();
+    let logs = engine.log();
+    assert!(
+        logs.contains("register read failed"),
+        "the failed reads are logged:\n{logs}"
+    );
+    for pin in [MINH, named::NOT_IN_REGISTER] {
+        assert!(
+            !logs.contains(pin),
+            "a full PIN is in the logs:\n{}",
+            logs.lines()
+                .filter(|l| l.contains(pin))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
