@@ -46,6 +46,9 @@ pub fn motcua_binary() -> PathBuf {
 /// 28/04/2025, `procedures/1.005142.json`): the cycle the simulator's students belong to.
 pub const THPT_WINDOW_2025: &str = "2025-04-22T09:00:00+07:00";
 
+/// The `MaTichHop` test engines reading the register through LGSP send.
+pub const LGSP_INTEGRATION_CODE: &str = "MOTCUA-TEST-LGSP";
+
 #[derive(Default)]
 pub struct EngineOptions {
     /// `MOTCUA_DEV_CLOCK`: the engine's clock starts at this instant (RFC 3339).
@@ -56,6 +59,9 @@ pub struct EngineOptions {
     pub database_url: Option<String>,
     /// A population register other than the in-process simulator's (with its token).
     pub registry: Option<(String, String)>,
+    /// Read the register through LGSP (`REGISTRY_PROTOCOL=lgsp`): the in-process
+    /// simulator's LGSP query, or `registry` taken as the query's address.
+    pub lgsp_register: bool,
     /// Document storage other than a fresh bucket of the shared S3 server.
     pub s3: Option<crate::garage::S3Settings>,
     /// Keep the engine's logs, at debug level, for [`Engine::log`] (in its data folder,
@@ -211,9 +217,18 @@ impl Engine {
         let sim = motcua_sim::serve(sim_listener, sim_config).await.unwrap();
         let issuer = sim.issuer.clone();
         let register = sim.register();
+        let sim_register_url = if options.lgsp_register {
+            format!(
+                "http://{}{}",
+                sim.local_addr,
+                motcua_sim::register::LGSP_PATH
+            )
+        } else {
+            format!("http://{}", sim.local_addr)
+        };
         let (registry_url, registry_token) = options
             .registry
-            .unwrap_or_else(|| (format!("http://{}", sim.local_addr), register_token));
+            .unwrap_or((sim_register_url, register_token));
         // The simulator lives as long as the test's runtime.
         std::mem::forget(sim);
 
@@ -258,6 +273,13 @@ impl Engine {
                     .into(),
             ),
         ];
+        if options.lgsp_register {
+            env.push(("REGISTRY_PROTOCOL".into(), "lgsp".into()));
+            env.push((
+                "REGISTRY_LGSP_INTEGRATION_CODE".into(),
+                LGSP_INTEGRATION_CODE.into(),
+            ));
+        }
         if options.debug_log {
             env.push(("RUST_LOG".into(), "debug".into()));
         }

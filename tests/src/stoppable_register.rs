@@ -44,4 +44,12 @@ impl StoppableRegister {
             motcua_sim::SimConfig::dev_default().register_token,
         )
     }
+
+    /// `(REGISTRY_URL, REGISTRY_TOKEN)` for an engine that reads this register through LGSP.
+    pub fn lgsp_registry(&self) -> (String, String) {
+        (
+            format!("http://{}{}", self.address, motcua_sim::register::LGSP_PATH),
+            motcua_sim::SimConfig::dev_default().register_token,
+        )
+    }
 }

@@ -1,5 +1,9 @@
-//! The HTTP client of the register API (docs/ARCHITECTURE.md, "The register API").
+//! The HTTP client of the population register: the engine's own register API
+//! (docs/ARCHITECTURE.md, "The register API") or the population-database query through a
+//! province's integration platform (LGSP, [`crate::lgsp`]). Both share the same resilience:
+//! a timeout per attempt, retries with jitter, an overall deadline and a circuit breaker.
 
+use crate::lgsp::{self, Answer, LgspConfig};
 use crate::{CircuitBreaker, CircuitState, Purpose, Register, RegistryError, ResidentRecord};
 use motcua_core::pin::Pin;
 use rand::Rng;
@@ -8,8 +12,19 @@ use serde_json::Value;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
+/// Which shape the register is spoken to in (`REGISTRY_PROTOCOL`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Protocol {
+    /// `GET {base_url}/v1/residents/{pin}?fields=…` answered in JSON.
+    Motcua,
+    /// `POST {base_url}` with the LGSP query, answered in XML; `base_url` is the query's
+    /// whole address on the province's platform.
+    Lgsp(LgspConfig),
+}
+
 #[derive(Debug, Clone)]
 pub struct HttpRegisterConfig {
+    pub protocol: Protocol,
     pub base_url: String,
     pub token: String,
     /// Each attempt gives up after this.
@@ -25,6 +40,7 @@ pub struct HttpRegisterConfig {
 impl HttpRegisterConfig {
     pub fn new(base_url: &str, token: &str) -> Self {
         HttpRegisterConfig {
+            protocol: Protocol::Motcua,
             base_url: base_url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
             attempt_timeout: Duration::from_millis(800),
@@ -32,6 +48,14 @@ impl HttpRegisterConfig {
             retries: 2,
             breaker_threshold: 5,
             breaker_cooldown: Duration::from_secs(10),
+        }
+    }
+
+    /// The same register read through LGSP instead: `endpoint` is the query's address.
+    pub fn lgsp(endpoint: &str, token: &str, lgsp: LgspConfig) -> Self {
+        HttpRegisterConfig {
+            protocol: Protocol::Lgsp(lgsp),
+            ..HttpRegisterConfig::new(endpoint, token)
         }
     }
 }
@@ -67,6 +91,92 @@ impl HttpRegister {
     async fn attempt(
         &self,
         pin: &Pin,
+        fields: &[String],
+        purpose: &Purpose,
+        request_id: Uuid,
+    ) -> Attempt {
+        match &self.config.protocol {
+            Protocol::Motcua => {
+                self.attempt_motcua(pin, &fields.join(","), purpose, request_id)
+                    .await
+            }
+            Protocol::Lgsp(lgsp) => {
+                self.attempt_lgsp(lgsp, pin, fields, purpose, request_id)
+                    .await
+            }
+        }
+    }
+
+    /// One LGSP query. A SOAP fault of the caller's side (`Client`), a 400 or a bad answer
+    /// are final; a fault of the far side (`Server`), a 5xx or 429 may pass.
+    async fn attempt_lgsp(
+        &self,
+        config: &LgspConfig,
+        pin: &Pin,
+        fields: &[String],
+        purpose: &Purpose,
+        request_id: Uuid,
+    ) -> Attempt {
+        let sent = self
+            .http
+            .post(&self.config.base_url)
+            .bearer_auth(&self.config.token)
+            .header(reqwest::header::ACCEPT, "text/xml, application/xml")
+            .header("X-Request-Id", request_id.to_string())
+            .json(&lgsp::request_body(
+                config,
+                pin.as_str(),
+                purpose,
+                request_id,
+            ))
+            .send()
+            .await;
+        let mut response = match sent {
+            Ok(r) => r,
+            Err(e) => return Attempt::Transient(transport_error(&e)),
+        };
+        let status = response.status();
+        if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+            return Attempt::Done(Err(RegistryError::Unauthorized));
+        }
+        let body = match read_limited(&mut response, lgsp::MAX_ANSWER_BYTES).await {
+            Ok(body) => body,
+            Err(Read::TooLarge) => {
+                return Attempt::Done(Err(RegistryError::Protocol(format!(
+                    "the answer is larger than {} bytes",
+                    lgsp::MAX_ANSWER_BYTES
+                ))))
+            }
+            Err(Read::Failed(why)) => return Attempt::Transient(why),
+        };
+        let answer = lgsp::parse_answer(&body, pin.as_str());
+        let transient = status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS;
+        Attempt::Done(match answer {
+            Ok(Answer::Fault {
+                client: true,
+                message,
+            }) => Err(RegistryError::Refused(message)),
+            Ok(Answer::Fault {
+                client: false,
+                message,
+            }) => return Attempt::Transient(format!("answered a fault: {message}")),
+            _ if transient => return Attempt::Transient(format!("answered {status}")),
+            Err(why) if status == StatusCode::BAD_REQUEST => Err(RegistryError::Refused(why)),
+            _ if status != StatusCode::OK => Err(RegistryError::Protocol(format!(
+                "unexpected status {status}"
+            ))),
+            Ok(Answer::Found(all)) => Ok(ResidentRecord {
+                fields: lgsp::select(all, fields),
+                request_id,
+            }),
+            Ok(Answer::NotFound) => Err(RegistryError::NotFound),
+            Err(why) => Err(RegistryError::Protocol(why)),
+        })
+    }
+
+    async fn attempt_motcua(
+        &self,
+        pin: &Pin,
         fields: &str,
         purpose: &Purpose,
         request_id: Uuid,
@@ -84,13 +194,7 @@ impl HttpRegister {
             .await;
         let response = match sent {
             Ok(r) => r,
-            Err(e) => {
-                return Attempt::Transient(if e.is_timeout() {
-                    "timed out".into()
-                } else {
-                    e.to_string()
-                })
-            }
+            Err(e) => return Attempt::Transient(transport_error(&e)),
         };
         let status = response.status();
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
@@ -119,6 +223,42 @@ impl HttpRegister {
     }
 }
 
+fn transport_error(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        "timed out".into()
+    } else {
+        e.to_string()
+    }
+}
+
+enum Read {
+    TooLarge,
+    Failed(String),
+}
+
+/// The body, refused as soon as it passes `limit` bytes (said or counted).
+async fn read_limited(response: &mut reqwest::Response, limit: usize) -> Result<Vec<u8>, Read> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(Read::TooLarge);
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > limit {
+                    return Err(Read::TooLarge);
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => return Err(Read::Failed(transport_error(&e))),
+        }
+    }
+}
+
 /// Full jitter: a random wait up to the exponential bound, so that many clients retrying at
 /// once do not hit the register together.
 fn backoff(attempt: u32) -> Duration {
@@ -144,7 +284,6 @@ impl Register for HttpRegister {
                 wait,
             ));
         }
-        let fields = fields.join(",");
         let request_id = Uuid::new_v4();
         let started = Instant::now();
         let mut last = String::new();
@@ -153,7 +292,7 @@ impl Register for HttpRegister {
             if remaining.is_zero() {
                 break;
             }
-            match tokio::time::timeout(remaining, self.attempt(pin, &fields, purpose, request_id))
+            match tokio::time::timeout(remaining, self.attempt(pin, fields, purpose, request_id))
                 .await
             {
                 Ok(Attempt::Done(result)) => {

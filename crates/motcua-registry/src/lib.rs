@@ -1,16 +1,19 @@
 //! motcua-registry: the resident-data adapter. The engine reads citizens' data from the
 //! national population register (CSDLQGvDC) through the [`Register`] trait; [`HttpRegister`]
-//! speaks the register API of docs/ARCHITECTURE.md, with a timeout per attempt, bounded
+//! speaks the register API of docs/ARCHITECTURE.md or the LGSP population-database query
+//! ([`lgsp`], chosen by [`Protocol`]), with a timeout per attempt, bounded
 //! retries with jitter, an overall deadline and a circuit breaker, so that a slow or absent
 //! register gives a quick, clear "unavailable" instead of hanging requests.
 
 mod breaker;
 mod client;
 mod error;
+pub mod lgsp;
 
 pub use breaker::{CircuitBreaker, CircuitState};
-pub use client::{HttpRegister, HttpRegisterConfig};
+pub use client::{HttpRegister, HttpRegisterConfig, Protocol};
 pub use error::RegistryError;
+pub use lgsp::LgspConfig;
 
 use motcua_core::pin::Pin;
 use serde_json::{Map, Value};

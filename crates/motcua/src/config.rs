@@ -60,6 +60,19 @@ pub struct RegistrySettings {
     pub token: SecretString,
 }
 
+/// `REGISTRY_PROTOCOL`: the shape the population register is spoken to in
+/// (docs/INTEGRATIONS.md, "Population register through LGSP").
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum RegisterProtocol {
+    /// `motcua` (default): the register API of docs/ARCHITECTURE.md at `REGISTRY_URL`.
+    #[default]
+    Motcua,
+    /// `lgsp`: the population-database query through the province's integration platform;
+    /// `REGISTRY_URL` is the query's address, `REGISTRY_LGSP_INTEGRATION_CODE` its
+    /// `MaTichHop`.
+    Lgsp { integration_code: String },
+}
+
 /// How the engine stops: `MOTCUA_SHUTDOWN_DELAY_SECS` and `MOTCUA_SHUTDOWN_GRACE_SECS`.
 #[derive(Debug, Clone, Copy)]
 pub struct ShutdownSettings {
@@ -108,6 +121,8 @@ pub struct Config {
     pub other_oidc: Vec<OidcSettings>,
     pub staff_oidc: Option<OidcSettings>,
     pub registry: Option<RegistrySettings>,
+    /// `REGISTRY_PROTOCOL` and, for `lgsp`, `REGISTRY_LGSP_INTEGRATION_CODE`.
+    pub registry_protocol: RegisterProtocol,
     /// Secret for the engine's own access tokens (at least 32 bytes).
     pub token_secret: Option<SecretString>,
     /// `MOTCUA_METRICS_TOKEN`: the bearer token a scraper must send for `/metrics`; unset,
@@ -582,6 +597,28 @@ impl Config {
                     token: SecretString::from(token),
                 }
             });
+        let registry_protocol = match var("REGISTRY_PROTOCOL").as_deref() {
+            None | Some("motcua") => RegisterProtocol::Motcua,
+            Some("lgsp") => match var("REGISTRY_LGSP_INTEGRATION_CODE") {
+                Some(code) => RegisterProtocol::Lgsp {
+                    integration_code: code.trim().to_owned(),
+                },
+                None => {
+                    problems.push(
+                        "REGISTRY_PROTOCOL=lgsp needs REGISTRY_LGSP_INTEGRATION_CODE (the MaTichHop \
+                         the province's platform gave this system)"
+                            .to_owned(),
+                    );
+                    RegisterProtocol::Motcua
+                }
+            },
+            Some(other) => {
+                problems.push(format!(
+                    "REGISTRY_PROTOCOL={other:?} must be motcua or lgsp"
+                ));
+                RegisterProtocol::Motcua
+            }
+        };
         let dev_clock =
             var("MOTCUA_DEV_CLOCK").and_then(|v| match chrono::DateTime::parse_from_rfc3339(&v) {
                 Ok(t) => Some(t.to_utc()),
@@ -617,6 +654,7 @@ impl Config {
             other_oidc: named_oidc(&env, &mut incomplete, &mut problems),
             staff_oidc: oidc(&env, "STAFF_", "staff", &mut incomplete, &mut problems),
             registry,
+            registry_protocol,
             token_secret: token_secret.map(SecretString::from),
             metrics_token: metrics_token.map(SecretString::from),
             token_lifetime_secs: i64::try_from(token_lifetime_secs).unwrap_or(900),

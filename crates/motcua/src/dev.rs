@@ -79,7 +79,14 @@ pub async fn run(config: Config) -> Result<()> {
     let registry = match (&config.registry, &simulated) {
         (Some(registry), _) => registry.clone(),
         (None, Some(sim)) => RegistrySettings {
-            url: format!("http://{}", sim.local_addr),
+            url: match config.registry_protocol {
+                crate::config::RegisterProtocol::Motcua => format!("http://{}", sim.local_addr),
+                crate::config::RegisterProtocol::Lgsp { .. } => format!(
+                    "http://{}{}",
+                    sim.local_addr,
+                    motcua_sim::register::LGSP_PATH
+                ),
+            },
             token: SecretString::from(sim_config.register_token.clone()),
         },
         (None, None) => bail!("no population register and no simulator"),
@@ -215,6 +222,9 @@ fn print_banner(banner: &Banner<'_>) {
         );
     } else {
         println!("  population register {}", registry.url);
+    }
+    if let crate::config::RegisterProtocol::Lgsp { .. } = config.registry_protocol {
+        println!("  register protocol lgsp (the population-database query through LGSP)");
     }
     if config.oidc.is_none() {
         println!(

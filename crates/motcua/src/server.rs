@@ -115,11 +115,26 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
     let catalog = Catalog::new(procedures)
         .with_recorded_versions(&PgStore::new(pool.clone()))
         .await?;
-    let register = motcua_registry::HttpRegister::new(motcua_registry::HttpRegisterConfig::new(
+    let (url, token) = (
         &outside.registry.url,
         outside.registry.token.expose_secret(),
-    ))
-    .context("the population register client cannot be set up (check REGISTRY_URL)")?;
+    );
+    let register_config = match &config.registry_protocol {
+        crate::config::RegisterProtocol::Motcua => {
+            motcua_registry::HttpRegisterConfig::new(url, token)
+        }
+        crate::config::RegisterProtocol::Lgsp { integration_code } => {
+            motcua_registry::HttpRegisterConfig::lgsp(
+                url,
+                token,
+                motcua_registry::LgspConfig {
+                    integration_code: integration_code.clone(),
+                },
+            )
+        }
+    };
+    let register = motcua_registry::HttpRegister::new(register_config)
+        .context("the population register client cannot be set up (check REGISTRY_URL)")?;
     let files = file_store(config)?;
     if outside.metrics_token.is_none() {
         tracing::warn!(

@@ -31,6 +31,7 @@ mod portal;
 mod procedures;
 mod processing;
 mod register;
+mod register_lgsp;
 mod reports;
 mod retention;
 mod schemathesis;

@@ -14,16 +14,19 @@ pub const HANG: Duration = Duration::from_secs(60);
 /// Calls kept; older ones are forgotten, so a long-running simulator does not grow.
 const KEPT_CALLS: usize = 10_000;
 
-/// One request to `GET /v1/residents/{pin}`, as the register saw it.
+/// One request to `GET /v1/residents/{pin}` (or the LGSP query), as the register saw it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegisterCall {
     /// Order of arrival, from 1.
     pub seq: u64,
+    /// `motcua` (the register API) or `lgsp` (the population-database query through LGSP).
+    pub protocol: &'static str,
     /// The number as requested (whole: this record is for tests, not a log).
     pub pin: String,
     /// The `fields` parameter split at commas; empty when it was missing.
     pub fields: Vec<String>,
-    /// `X-Purpose`, `X-Requester` and `X-Request-Id` as sent.
+    /// `X-Purpose`, `X-Requester` and `X-Request-Id` as sent; through LGSP, `MaDVC/MaHoSo`,
+    /// `MaCanBo` and `MaYeuCau` (and `fields` is empty: the query names none).
     pub purpose: Option<String>,
     pub requester: Option<String>,
     pub request_id: Option<String>,
@@ -233,6 +236,7 @@ mod tests {
     fn call() -> RegisterCall {
         RegisterCall {
             seq: 0,
+            protocol: "motcua",
             pin: "001207001234".into(),
             fields: vec!["pin".into()],
             purpose: None,

@@ -26,12 +26,19 @@
 //!   `{"latency_ms": 300, "outage": true, "hang": false, "fail_next": {"count": 2, "status": 503}}`;
 //! - `POST /_sim/register/reset` — switches off, calls forgotten.
 //!
+//! # The same register through LGSP
+//! `POST /lgsp/dancu/congdan` ([`LGSP_PATH`]) answers the population-database query that
+//! provinces send through their integration platform, in its XML shape, over the same
+//! population and under the same switches; its calls are recorded with the others
+//! (`protocol: "lgsp"`). See `lgsp.rs`.
+//!
 //! Logs never carry a whole personal identification number: `001207****34`.
 
 mod control;
 mod dice;
 mod ethnic;
 mod generate;
+mod lgsp;
 pub mod named;
 mod names;
 mod pin;
@@ -43,6 +50,7 @@ mod routes;
 mod tests;
 
 pub use control::{FailNext, RegisterCall, RegisterControl, Switches};
+pub use lgsp::PATH as LGSP_PATH;
 pub use population::Population;
 pub use record::{ResidentView, FIELDS};
 pub(crate) use routes::routes;

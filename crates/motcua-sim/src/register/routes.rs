@@ -23,10 +23,10 @@ use tokio::sync::watch;
 
 const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-struct RegisterState {
-    population: &'static Population,
-    token: String,
-    control: RegisterControl,
+pub(super) struct RegisterState {
+    pub(super) population: &'static Population,
+    pub(super) token: String,
+    pub(super) control: RegisterControl,
 }
 
 pub(crate) fn routes(
@@ -41,6 +41,7 @@ pub(crate) fn routes(
     });
     Router::new()
         .route("/v1/residents/{pin}", get(read_resident))
+        .route(super::lgsp::PATH, post(super::lgsp::query))
         .route("/_sim/register/calls", get(list_calls))
         .route(
             "/_sim/register/switches",
@@ -51,14 +52,18 @@ pub(crate) fn routes(
 }
 
 /// A refusal: the status and the `{"error", "message"}` body.
-struct Refusal {
-    status: StatusCode,
-    error: &'static str,
-    message: String,
+pub(super) struct Refusal {
+    pub(super) status: StatusCode,
+    pub(super) error: &'static str,
+    pub(super) message: String,
 }
 
 impl Refusal {
-    fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Refusal {
+    pub(super) fn new(
+        status: StatusCode,
+        error: &'static str,
+        message: impl Into<String>,
+    ) -> Refusal {
         Refusal {
             status,
             error,
@@ -66,7 +71,7 @@ impl Refusal {
         }
     }
 
-    fn bad_request(error: &'static str, message: impl Into<String>) -> Refusal {
+    pub(super) fn bad_request(error: &'static str, message: impl Into<String>) -> Refusal {
         Refusal::new(StatusCode::BAD_REQUEST, error, message)
     }
 
@@ -155,6 +160,7 @@ async fn read_resident(
     let control = &state.control;
     let seq = control.record(RegisterCall {
         seq: 0,
+        protocol: "motcua",
         pin: asked.pin.clone(),
         fields: asked.fields.clone(),
         purpose: asked.purpose.clone(),
@@ -197,28 +203,9 @@ async fn read_resident(
 async fn answer(
     state: &RegisterState,
     asked: &Asked,
-    mut released: watch::Receiver<u64>,
+    released: watch::Receiver<u64>,
 ) -> Result<Map<String, Value>, Refusal> {
-    let unavailable =
-        |message: &str| Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message);
-    match state.control.on_arrival() {
-        Misbehaviour::Outage => return Err(unavailable("the register is down (simulated outage)")),
-        Misbehaviour::Hang => {
-            wait(HANG, &mut released).await;
-            return Err(unavailable(
-                "the register did not answer in time (simulated hang)",
-            ));
-        }
-        Misbehaviour::Delay(latency) => wait(latency, &mut released).await,
-    }
-    if let Some(status) = state.control.take_failure() {
-        return Err(Refusal::new(
-            status,
-            "simulated_failure",
-            format!("a failure planned with fail_next ({status})"),
-        ));
-    }
-
+    misbehave(state, released).await?;
     let authorised = asked
         .token
         .as_deref()
@@ -259,6 +246,33 @@ async fn answer(
         )
     })?;
     Ok(resident.fields(&fields))
+}
+
+/// The switches, whatever the protocol: latency, hang, outage and planned failures.
+pub(super) async fn misbehave(
+    state: &RegisterState,
+    mut released: watch::Receiver<u64>,
+) -> Result<(), Refusal> {
+    let unavailable =
+        |message: &str| Refusal::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message);
+    match state.control.on_arrival() {
+        Misbehaviour::Outage => return Err(unavailable("the register is down (simulated outage)")),
+        Misbehaviour::Hang => {
+            wait(HANG, &mut released).await;
+            return Err(unavailable(
+                "the register did not answer in time (simulated hang)",
+            ));
+        }
+        Misbehaviour::Delay(latency) => wait(latency, &mut released).await,
+    }
+    if let Some(status) = state.control.take_failure() {
+        return Err(Refusal::new(
+            status,
+            "simulated_failure",
+            format!("a failure planned with fail_next ({status})"),
+        ));
+    }
+    Ok(())
 }
 
 /// Waits `duration`, or less if the switches are released (switched off, reset, shutdown).
@@ -341,7 +355,7 @@ fn is_purpose(value: &str) -> bool {
     !code.is_empty() && !id.is_empty() && code_ok && id_ok
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
