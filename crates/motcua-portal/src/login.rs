@@ -67,14 +67,32 @@ fn own_page(path: &str) -> bool {
         && !path.chars().any(char::is_control)
 }
 
-/// The API's citizen login, back to `next` afterwards.
+/// The API's citizen login, back to `next` afterwards. A login that starts from a
+/// procedure's page names the procedure, so the identity provider is asked for the
+/// assurance level that procedure needs instead of sending the citizen back a second time.
 pub fn start(next: &str) -> String {
     let next = if own_page(next) { next } else { HOME };
-    let query = url::form_urlencoded::Serializer::new(String::new())
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
         .append_pair("kind", "citizen")
-        .append_pair("return_to", next)
-        .finish();
-    format!("/v1/auth/login?{query}")
+        .append_pair("return_to", next);
+    if let Some(code) = procedure_of(next) {
+        query.append_pair("procedure", code);
+    }
+    format!("/v1/auth/login?{}", query.finish())
+}
+
+/// The procedure code of a procedure's page (`/portal/thu-tuc/{code}`), when it looks like
+/// one; anything else is left to the page itself to refuse.
+fn procedure_of(page: &str) -> Option<&str> {
+    let code = page.strip_prefix("/portal/thu-tuc/")?;
+    let code = code.split(['/', '?', '#']).next()?;
+    let looks_like_a_code = !code.is_empty()
+        && code.len() <= 32
+        && code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+    looks_like_a_code.then_some(code)
 }
 
 #[derive(Deserialize)]
@@ -141,6 +159,9 @@ mod tests {
             start("/portal/ho-so/abc"),
             "/v1/auth/login?kind=citizen&return_to=%2Fportal%2Fho-so%2Fabc"
         );
+        assert!(start("/portal/thu-tuc/1.005142").ends_with("&procedure=1.005142"));
+        assert!(!start("/portal/thu-tuc/%3Cx%3E").contains("procedure="));
+        assert!(!start("/portal/ho-so/abc").contains("procedure="));
         for elsewhere in [
             "https://evil.example/",
             "//evil.example",
