@@ -108,6 +108,8 @@ codes! {
     /// The caller's role may not do this to the dossier (act in this step, submit, reassign,
     /// apologise…).
     RoleNotAllowed = "role_not_allowed", 403, "Role not allowed";
+    /// The outbox's operations, asked by someone who is not a supervisor.
+    SupervisorsOnly = "supervisors_only", 403, "Supervisors only";
     /// Staff asking for another agency's figures.
     OtherAgency = "other_agency", 403, "Other agency";
     /// A desk clerk taking a dossier of a procedure their agency does not receive.
@@ -132,6 +134,8 @@ codes! {
     DocumentNotFound = "document_not_found", 404, "Document not found";
     /// No queue of that name that the caller works.
     QueueNotFound = "queue_not_found", 404, "Queue not found";
+    /// No outbox message with that id among those the caller may see.
+    OutboxMessageNotFound = "outbox_message_not_found", 404, "Outbox message not found";
     /// No slip of that kind was issued for the dossier.
     SlipNotIssued = "slip_not_issued", 404, "Slip not issued";
 
@@ -172,6 +176,8 @@ codes! {
     NotInQueue = "not_in_queue", 409, "Not in queue";
     /// Giving back a dossier nobody holds.
     NotClaimed = "not_claimed", 409, "Not claimed";
+    /// Retrying or dropping an outbox message that was already delivered or dropped.
+    OutboxMessageSettled = "outbox_message_settled", 409, "Outbox message settled";
     /// A result attached by someone, or in a step, that does not issue it.
     ResultNotExpected = "result_not_expected", 409, "Result not expected";
 

@@ -25,6 +25,7 @@ pub mod health;
 pub mod idempotency;
 pub mod logins;
 pub mod lookup;
+pub mod outbox;
 pub mod pages;
 pub mod queues;
 pub mod register;

@@ -24,6 +24,7 @@ mod fuzzing;
 mod identity;
 mod metrics;
 mod outages;
+mod outbox;
 mod procedures;
 mod processing;
 mod register;
