@@ -72,6 +72,9 @@ pub struct Engine {
     pub issuer: String,
     /// The in-process simulator's register: its switches and the calls it received.
     pub register: motcua_sim::RegisterControl,
+    /// The in-process simulator's DVCQG stand-in, which every test engine synchronises to:
+    /// its switches and what it received.
+    pub dvcqg: motcua_sim::DvcqgControl,
     /// The engine's document storage.
     pub s3: crate::garage::S3Settings,
     child: Child,
@@ -211,6 +214,8 @@ impl Engine {
         let sim = motcua_sim::serve(sim_listener, sim_config).await.unwrap();
         let issuer = sim.issuer.clone();
         let register = sim.register();
+        let dvcqg = sim.dvcqg();
+        let (dvcqg_url, dvcqg_login_url) = (sim.dvcqg_url(), sim.dvcqg_login_url());
         let (registry_url, registry_token) = options
             .registry
             .unwrap_or_else(|| (format!("http://{}", sim.local_addr), register_token));
@@ -244,6 +249,24 @@ impl Engine {
             ("S3_SECRET_KEY".into(), s3.secret_key.clone().into()),
             ("REGISTRY_URL".into(), registry_url.into()),
             ("REGISTRY_TOKEN".into(), registry_token.into()),
+            ("DVCQG_URL".into(), dvcqg_url.into()),
+            ("DVCQG_LOGIN_URL".into(), dvcqg_login_url.into()),
+            (
+                "DVCQG_USERNAME".into(),
+                motcua_sim::dvcqg::DEV_USERNAME.into(),
+            ),
+            (
+                "DVCQG_PASSWORD".into(),
+                motcua_sim::dvcqg::DEV_PASSWORD.into(),
+            ),
+            (
+                "DVCQG_AGENCY_CODE".into(),
+                motcua_sim::dvcqg::DEV_AGENCY_CODE.into(),
+            ),
+            // Deliveries follow within a fraction of a second, and retries come back soon.
+            ("MOTCUA_OUTBOX_POLL_MS".into(), "200".into()),
+            ("MOTCUA_OUTBOX_RETRY_BASE_MS".into(), "200".into()),
+            ("MOTCUA_OUTBOX_RETRY_MAX_SECS".into(), "2".into()),
             ("MOTCUA_TOKEN_SECRET".into(), TEST_TOKEN_SECRET.into()),
             ("MOTCUA_METRICS_TOKEN".into(), TEST_METRICS_TOKEN.into()),
             // Every test client comes from 127.0.0.1 and many log in and draft in a burst;
@@ -278,6 +301,7 @@ impl Engine {
             database_url,
             issuer,
             register,
+            dvcqg,
             s3,
             child,
             launch,

@@ -27,6 +27,7 @@ pub mod health;
 pub mod idempotency;
 pub mod logins;
 pub mod lookup;
+pub mod outbox;
 pub mod pages;
 pub mod procedure_info;
 pub mod queues;

@@ -61,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: FactsCommand,
     },
+    /// The outbox: messages owed to other systems (DVCQG). Uses DATABASE_URL.
+    Outbox {
+        #[command(subcommand)]
+        command: crate::outbox_command::OutboxCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -161,6 +166,10 @@ pub async fn run() -> ExitCode {
         } => {
             telemetry::init(false);
             server::rebuild_facts_command(config).await
+        }
+        Command::Outbox { command } => {
+            telemetry::init(false);
+            crate::outbox_command::run(config, command).await
         }
     };
     match result {

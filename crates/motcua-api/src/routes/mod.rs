@@ -5,6 +5,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod me;
 pub mod operations;
+pub mod outbox;
 pub mod procedures;
 pub mod queues;
 pub mod reports;
