@@ -2,7 +2,7 @@
 //! own database and an in-process motcua-sim, on a free port.
 
 use crate::postgres::fresh_database;
-use crate::{TEST_METRICS_TOKEN, TEST_TOKEN_SECRET};
+use crate::{TEST_DVCQG_INBOUND_TOKEN, TEST_METRICS_TOKEN, TEST_TOKEN_SECRET};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -262,6 +262,10 @@ impl Engine {
             (
                 "DVCQG_AGENCY_CODE".into(),
                 motcua_sim::dvcqg::DEV_AGENCY_CODE.into(),
+            ),
+            (
+                "DVCQG_INBOUND_TOKEN".into(),
+                TEST_DVCQG_INBOUND_TOKEN.into(),
             ),
             // Deliveries follow within a fraction of a second, and retries come back soon.
             ("MOTCUA_OUTBOX_POLL_MS".into(), "200".into()),

@@ -38,7 +38,7 @@ use axum::{middleware, Router};
 use error::ApiError;
 use motcua_service::Code;
 use routes::{
-    actions, auth, counter, documents, dossiers, me, operations, outbox, procedures, queues,
+    actions, auth, counter, documents, dossiers, dvcqg, me, operations, outbox, procedures, queues,
     reports, slips,
 };
 use std::any::Any;
@@ -108,6 +108,7 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/outbox/{id}/drop", post(outbox::drop))
+        .route("/dvcqg/dossiers", post(dvcqg::receive))
         // Only the API waits for a place: /healthz, /readyz and /metrics below answer
         // however busy the engine is. Inside the rate limits, so that a client over its
         // budget is refused without taking a place or a queue slot from others.

@@ -1,7 +1,10 @@
 //! The HTTP client of the DVCQG adapter, as provinces reach it through their integration
 //! platform (LGSP): a login for a session token, then one POST a call.
 
-use crate::payload::{HoSo, TienDo, DONG_BO_HO_SO, TIEN_DO_HO_SO};
+use crate::payload::{
+    HoSo, ThuTuc, TienDo, TrangThaiHoSo, DANH_SACH_TTHC, DONG_BO_HO_SO, TIEN_DO_HO_SO,
+    TRANG_THAI_HO_SO,
+};
 use crate::{Dvcqg, DvcqgError};
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
@@ -35,7 +38,8 @@ pub struct HttpDvcqg {
 
 /// How a call ended, before the session is judged.
 enum Answer {
-    Done(Result<(), DvcqgError>),
+    /// The reply's JSON when it succeeded.
+    Done(Result<Value, DvcqgError>),
     /// 401: the session is not (or no longer) accepted.
     SessionRefused,
 }
@@ -111,6 +115,16 @@ impl HttpDvcqg {
     /// Posts `call` (its `service` and data) with the session and the unit code; renews the
     /// session once if it is refused.
     async fn call(&self, call: Map<String, Value>, delivery_key: &str) -> Result<(), DvcqgError> {
+        self.ask(call, Some(delivery_key)).await.map(|_| ())
+    }
+
+    /// Posts `call` and gives the successful reply; renews the session once if it is
+    /// refused.
+    async fn ask(
+        &self,
+        call: Map<String, Value>,
+        delivery_key: Option<&str>,
+    ) -> Result<Value, DvcqgError> {
         for _ in 0..2 {
             let token = self.session().await?;
             let mut body = call.clone();
@@ -132,15 +146,12 @@ impl HttpDvcqg {
         ))
     }
 
-    async fn post(&self, body: &Map<String, Value>, delivery_key: &str) -> Answer {
-        let sent = match self
-            .http
-            .post(&self.config.service_url)
-            .header("Idempotency-Key", delivery_key)
-            .json(body)
-            .send()
-            .await
-        {
+    async fn post(&self, body: &Map<String, Value>, delivery_key: Option<&str>) -> Answer {
+        let mut request = self.http.post(&self.config.service_url).json(body);
+        if let Some(key) = delivery_key {
+            request = request.header("Idempotency-Key", key);
+        }
+        let sent = match request.send().await {
             Ok(sent) => sent,
             Err(e) => return Answer::Done(Err(DvcqgError::Unavailable(transport(&e)))),
         };
@@ -167,7 +178,7 @@ impl HttpDvcqg {
             ))));
         }
         if succeeded(&reply) {
-            Answer::Done(Ok(()))
+            Answer::Done(Ok(reply))
         } else {
             Answer::Done(Err(DvcqgError::Refused(format!(
                 "error_code {}: {}",
@@ -242,6 +253,31 @@ impl Dvcqg for HttpDvcqg {
         let data = serde_json::to_value(step)
             .map_err(|e| DvcqgError::Refused(format!("cannot write the step: {e}")))?;
         self.call(call_of(TIEN_DO_HO_SO, data), delivery_key).await
+    }
+
+    async fn report_status(
+        &self,
+        status: &TrangThaiHoSo,
+        delivery_key: &str,
+    ) -> Result<(), DvcqgError> {
+        let data = serde_json::to_value(status)
+            .map_err(|e| DvcqgError::Refused(format!("cannot write the status: {e}")))?;
+        let mut call = call_of(TRANG_THAI_HO_SO, data);
+        // Type 2: a dossier filed on the national portal.
+        call.insert("type".into(), Value::String("2".into()));
+        self.call(call, delivery_key).await
+    }
+
+    async fn catalogue(&self) -> Result<Vec<ThuTuc>, DvcqgError> {
+        let mut call = Map::new();
+        call.insert("service".into(), Value::String(DANH_SACH_TTHC.into()));
+        let reply = self.ask(call, None).await?;
+        let items = reply
+            .get("result")
+            .cloned()
+            .ok_or_else(|| DvcqgError::Refused("the catalogue's reply has no result".into()))?;
+        serde_json::from_value(items)
+            .map_err(|e| DvcqgError::Refused(format!("the catalogue's reply is not a list: {e}")))
     }
 }
 

@@ -18,8 +18,8 @@ mod payload;
 pub use client::{HttpDvcqg, HttpDvcqgConfig};
 pub use error::DvcqgError;
 pub use payload::{
-    national_time, GiayToKetQua, HoSo, HoSoBoSung, LePhi, TaiLieuNop, TienDo, DONG_BO_HO_SO,
-    TIEN_DO_HO_SO,
+    national_time, GiayToKetQua, HoSo, HoSoBoSung, LePhi, TaiLieuNop, TaiLieuXuLy, ThuTuc, TienDo,
+    TrangThaiHoSo, DANH_SACH_TTHC, DONG_BO_HO_SO, TIEN_DO_HO_SO, TRANG_THAI_HO_SO,
 };
 
 /// The national portal, as the engine's synchronisation sees it.
@@ -36,4 +36,14 @@ pub trait Dvcqg: Send + Sync {
 
     /// `CapNhatTienDoHoSoMC`: appends one processing step to a dossier's progress.
     async fn report_progress(&self, step: &TienDo, delivery_key: &str) -> Result<(), DvcqgError>;
+
+    /// `DongBoTrangThaiHoSo` (type 2): the status of a dossier filed on the national portal.
+    async fn report_status(
+        &self,
+        status: &TrangThaiHoSo,
+        delivery_key: &str,
+    ) -> Result<(), DvcqgError>;
+
+    /// `LayDanhSachTTHC`: the national catalogue of procedures.
+    async fn catalogue(&self) -> Result<Vec<ThuTuc>, DvcqgError>;
 }

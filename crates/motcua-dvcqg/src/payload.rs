@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 pub const DONG_BO_HO_SO: &str = "DongBoHoSoMC";
 /// The `service` of a processing step.
 pub const TIEN_DO_HO_SO: &str = "CapNhatTienDoHoSoMC";
+/// The `service` of the status of a dossier filed on the national portal (type 2).
+pub const TRANG_THAI_HO_SO: &str = "DongBoTrangThaiHoSo";
+/// The `service` of the national catalogue of procedures.
+pub const DANH_SACH_TTHC: &str = "LayDanhSachTTHC";
 
 /// `yyyyMMddHHmmss` in Vietnam's time (UTC+7, no daylight saving), as DVCQG writes times;
 /// empty for none.
@@ -202,6 +206,49 @@ pub struct TienDo {
     /// By when the next step must be done.
     #[serde(rename = "NgayKetThucTheoQuyDinh")]
     pub ngay_ket_thuc_theo_quy_dinh: String,
+}
+
+/// The status of a dossier filed on the national portal, as `DongBoTrangThaiHoSo` carries
+/// it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrangThaiHoSo {
+    /// The national portal's dossier code.
+    #[serde(rename = "MaHoSo")]
+    pub ma_ho_so: String,
+    /// The engine's (the province's) dossier code.
+    #[serde(rename = "MaHoSoDonVi")]
+    pub ma_ho_so_don_vi: String,
+    /// When the step that led to the status was taken.
+    #[serde(rename = "NgayXuLy")]
+    pub ngay_xu_ly: String,
+    /// The national status, 1–10.
+    #[serde(rename = "TrangThai")]
+    pub trang_thai: String,
+    /// What was done, with the comment given.
+    #[serde(rename = "NoiDungXuLy")]
+    pub noi_dung_xu_ly: String,
+    /// The documents of the processing (the results issued, with their links).
+    #[serde(rename = "TaiLieuXuLy")]
+    pub tai_lieu_xu_ly: Vec<TaiLieuXuLy>,
+}
+
+/// A document of the processing: a result issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaiLieuXuLy {
+    #[serde(rename = "TenTepDinhKem")]
+    pub ten_tep_dinh_kem: String,
+    #[serde(rename = "DuongDanTaiTepTin")]
+    pub duong_dan_tai_tep_tin: String,
+}
+
+/// A procedure of the national catalogue (`LayDanhSachTTHC`), as far as the engine reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThuTuc {
+    /// The national procedure code (mã TTHC).
+    #[serde(rename = "MaTTHC")]
+    pub ma_tthc: String,
+    #[serde(rename = "TenTTHC", default)]
+    pub ten_tthc: String,
 }
 
 #[cfg(test)]

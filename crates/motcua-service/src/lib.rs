@@ -27,6 +27,8 @@ pub mod health;
 pub mod idempotency;
 pub mod logins;
 pub mod lookup;
+pub mod national_catalogue;
+pub mod national_intake;
 pub mod outbox;
 pub mod pages;
 pub mod procedure_info;

@@ -233,6 +233,13 @@ impl DossierRecords for PgSession {
         Ok(dossiers::find(self.conn(), id).await?)
     }
 
+    async fn dossier_by_national_code(
+        &mut self,
+        national_code: &str,
+    ) -> Result<Option<Dossier>, StoreError> {
+        Ok(dossiers::find_national(self.conn(), national_code).await?)
+    }
+
     async fn dossier_for_update(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
         Ok(dossiers::find_for_update(self.conn(), id).await?)
     }

@@ -184,6 +184,7 @@ const SECRET_VARS: &[&str] = &[
     "MOTCUA_TOKEN_SECRET",
     "MOTCUA_METRICS_TOKEN",
     "DVCQG_PASSWORD",
+    "DVCQG_INBOUND_TOKEN",
 ];
 
 /// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
@@ -594,8 +595,8 @@ mod tests {
         let names = super::SECRET_VARS;
         assert_eq!(
             names.len(),
-            8,
-            "README.md names eight secrets that may come from files"
+            9,
+            "README.md names nine secrets that may come from files"
         );
         let vars: Vec<(String, String)> = names
             .iter()

@@ -109,6 +109,7 @@ pub async fn run(config: Config) -> Result<()> {
                 session_lifetime: std::time::Duration::from_secs(1800),
             },
             citizen_subject_kind: "1".to_owned(),
+            inbound_token: None,
         }),
         (None, None) => None,
     };

@@ -16,6 +16,10 @@ pub struct DvcqgSettings {
     pub client: HttpDvcqgConfig,
     /// `DVCQG_CITIZEN_SUBJECT_KIND` (default 1): `LoaiDoiTuong` of a citizen.
     pub citizen_subject_kind: String,
+    /// `DVCQG_INBOUND_TOKEN` (at least 32 characters): the bearer token DVCQG's adapter
+    /// sends when it pushes a dossier filed on the national portal
+    /// (`POST /v1/dvcqg/dossiers`); unset: no push is taken.
+    pub inbound_token: Option<SecretString>,
 }
 
 /// The delivery workers.
@@ -109,10 +113,27 @@ pub fn read(
                 },
                 citizen_subject_kind: get("DVCQG_CITIZEN_SUBJECT_KIND")
                     .unwrap_or_else(|| "1".to_owned()),
+                inbound_token: None,
             })
         }
         _ => None,
     };
+    let mut dvcqg = dvcqg;
+    if let Some(token) = get("DVCQG_INBOUND_TOKEN") {
+        if token.trim().chars().count() < 32 {
+            problems.push("DVCQG_INBOUND_TOKEN must be at least 32 characters".to_owned());
+        }
+        match dvcqg.as_mut() {
+            Some(settings) => settings.inbound_token = Some(SecretString::from(token)),
+            // Statuses of a pushed dossier go back over the outbound settings.
+            None if set == 0 => incomplete.push(
+                "DVCQG_INBOUND_TOKEN set without DVCQG_URL, DVCQG_LOGIN_URL, DVCQG_USERNAME, \
+                 DVCQG_PASSWORD, DVCQG_AGENCY_CODE"
+                    .to_owned(),
+            ),
+            None => {}
+        }
+    }
     (dvcqg, outbox)
 }
 
@@ -145,6 +166,32 @@ mod tests {
         assert_eq!(
             incomplete,
             vec!["DVCQG_URL set without DVCQG_USERNAME, DVCQG_PASSWORD, DVCQG_AGENCY_CODE"]
+        );
+    }
+
+    #[test]
+    fn the_inbound_token_needs_the_outbound_settings_and_32_characters() {
+        let all = [
+            ("DVCQG_URL", "http://lgsp.example/dvcqg/api"),
+            ("DVCQG_LOGIN_URL", "http://lgsp.example/dvcqg/login"),
+            ("DVCQG_USERNAME", "tinh"),
+            ("DVCQG_PASSWORD", "secret"),
+            ("DVCQG_AGENCY_CODE", "000.00.00.H26"),
+        ];
+        let token = ("DVCQG_INBOUND_TOKEN", "an-inbound-token-of-32-characters!");
+        let mut with_token = all.to_vec();
+        with_token.push(token);
+        assert_eq!(with(&with_token), (true, vec![], vec![]));
+        let (set, problems, incomplete) = with(&[token]);
+        assert!(!set && problems.is_empty());
+        assert_eq!(incomplete.len(), 1, "{incomplete:?}");
+        assert!(incomplete[0].starts_with("DVCQG_INBOUND_TOKEN set without DVCQG_URL"));
+        let mut short = all.to_vec();
+        short.push(("DVCQG_INBOUND_TOKEN", "short"));
+        let (_, problems, _) = with(&short);
+        assert_eq!(
+            problems,
+            vec!["DVCQG_INBOUND_TOKEN must be at least 32 characters"]
         );
     }
 

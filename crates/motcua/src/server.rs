@@ -162,6 +162,13 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
+        dvcqg_caller: motcua_api::metrics::Scraper::with_token(
+            outside
+                .dvcqg
+                .as_ref()
+                .and_then(|d| d.inbound_token.as_ref())
+                .map(|token| token.expose_secret()),
+        ),
         metrics_scraper: motcua_api::metrics::Scraper::with_token(
             outside
                 .metrics_token

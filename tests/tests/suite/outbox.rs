@@ -8,7 +8,7 @@ use futures::StreamExt;
 use motcua_sim::DvcqgCall;
 use motcua_tests::accounts::{APPROVER, CLERK, MINH, SPECIALIST, SUPERVISOR};
 use motcua_tests::api::{act, call, get, put_file};
-use motcua_tests::{dossiers, login, Engine, EngineOptions, Session};
+use motcua_tests::{dossiers, login, Engine, EngineOptions, Session, TEST_DVCQG_INBOUND_TOKEN};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use std::time::{Duration, Instant};
@@ -224,15 +224,13 @@ async fn with_dvcqg_down_for_the_lives_of_100_dossiers_nothing_is_lost_and_all_a
     let lives: Vec<(String, String)> = futures::stream::iter(0..DOSSIERS)
         .map(|_| async {
             let (id, code) = submitted(&engine, &minh).await;
-            step(&engine, &staff.clerk, &id, "receive").await;
-            step(&engine, &staff.specialist, &id, "propose").await;
-            step(&engine, &staff.approver, &id, "approve").await;
+            process_to_the_end(&engine, &staff, &id).await;
             (id, code)
         })
         .buffer_unordered(8)
         .collect()
         .await;
-    let expected: Vec<(&str, Option<bool>)> = whole_life()[..7].to_vec();
+    let expected = whole_life();
     let messages = DOSSIERS * expected.len();
     println!(
         "{DOSSIERS} dossiers, {messages} messages written in {:.1} s with DVCQG down",
@@ -281,7 +279,10 @@ async fn with_dvcqg_down_for_the_lives_of_100_dossiers_nothing_is_lost_and_all_a
             .filter(|c| c.service == TIEN_DO)
             .map(|c| c.data["TrangThai"].as_str().unwrap())
             .collect();
-        assert_eq!(statuses, STEP_STATUSES[..3], "dossier {code}");
+        assert_eq!(statuses, STEP_STATUSES, "dossier {code}");
+        // The last update carries the result returned.
+        let last = &calls[calls.len() - 2].data;
+        assert_eq!(last["TrangThaiHoSo"], "10", "dossier {code}");
         let rows = outbox_rows(&engine, id).await;
         assert!(
             rows.iter().all(|(_, state, _)| state == "delivered"),
@@ -575,4 +576,262 @@ async fn a_change_rolled_back_sends_nothing() {
         applied(&engine, &code).len() == 3
     })
     .await;
+}
+
+#[tokio::test]
+async fn an_expired_dvcqg_session_is_renewed_and_the_message_goes_through_on_its_attempt() {
+    let engine = Engine::start_at(MONDAY).await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    let (id, code) = submitted(&engine, &minh).await;
+    wait_until(Duration::from_secs(20), "the creation", || {
+        applied(&engine, &code).len() == 1
+    })
+    .await;
+    assert_eq!(engine.dvcqg.logins(), 1);
+
+    // The adapter forgets every session (it expired, or the adapter restarted): the next
+    // call is answered 401, and the client logs in again and sends it once more.
+    engine.dvcqg.expire_sessions();
+    step(&engine, &clerk, &id, "receive").await;
+    wait_until(
+        Duration::from_secs(20),
+        "the step after the renewal",
+        || applied(&engine, &code).len() == 3,
+    )
+    .await;
+    assert_eq!(engine.dvcqg.logins(), 2);
+    assert_eq!(
+        shape(&applied(&engine, &code)),
+        [
+            (DONG_BO, Some(false)),
+            (DONG_BO, Some(true)),
+            (TIEN_DO, None)
+        ]
+    );
+    // Renewed within the attempt: nothing failed, nothing waits.
+    let rows = outbox_rows(&engine, &id).await;
+    assert!(
+        rows.iter()
+            .all(|(_, state, attempts)| state == "delivered" && *attempts == 1),
+        "{rows:?}"
+    );
+}
+
+/// What DVCQG's adapter pushes for a dossier filed on the national portal.
+fn pushed(national_code: &str) -> Value {
+    json!({
+        "MaHoSo": national_code,
+        "MaTTHC": "3.000465",
+        "TenTTHC": "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc",
+        "ChuHoSo": "Nguyễn Đức Minh",
+        "MaDoiTuong": MINH,
+        "LoaiDoiTuong": "1",
+        "NgayTiepNhan": "20261123080000",
+        "TaiLieuNop": [{
+            "TepDinhKemId": "9f1c", "TenTepDinhKem": "don-de-nghi.pdf", "IsDeleted": "0",
+            "MaThanhPhanHoSo": "request_form",
+            "DuongDanTaiTepTin": "https://dichvucong.gov.vn/files/9f1c"
+        }],
+        "DuLieuBieuMau": dossiers::copy_data(),
+    })
+}
+
+/// Pushes `body` as DVCQG's adapter (with `token`): the status and the answer.
+async fn push(engine: &Engine, token: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut request = reqwest::Client::new()
+        .post(engine.at("/v1/dvcqg/dossiers"))
+        .json(body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let answer = request.send().await.unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+/// The calls of `service` the stand-in took for the dossier coded `code` there.
+fn applied_of(engine: &Engine, service: &str, code: &str) -> Vec<DvcqgCall> {
+    applied(engine, code)
+        .into_iter()
+        .filter(|c| c.service == service)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_dossier_pushed_from_dvcqg_twice_is_one_dossier_worked_like_any_other_with_its_statuses_sent_back(
+) {
+    const STATUS: &str = "DongBoTrangThaiHoSo";
+    let engine = Engine::start_at(MONDAY).await;
+    let minh = login(&engine, "citizen", MINH).await;
+    let staff = staff(&engine).await;
+    let national = "G22.99.9-261123-0042";
+    engine.dvcqg.file_national_dossier(national);
+
+    // Only DVCQG's adapter pushes, and what it pushes is checked.
+    for token in [None, Some("not-the-inbound-token-0123456789abcdef")] {
+        let (status, problem) = push(&engine, token, &pushed(national)).await;
+        assert_eq!(
+            (status, problem["code"].as_str()),
+            (401, Some("unauthorized"))
+        );
+    }
+    let mut bad = pushed(national);
+    bad["MaDoiTuong"] = json!("12345");
+    bad["MaTTHC"] = json!("9.999999");
+    let (status, problem) = push(&engine, Some(TEST_DVCQG_INBOUND_TOKEN), &bad).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["code"], "validation_failed");
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(pointers, ["/MaTTHC", "/MaDoiTuong"]);
+
+    // Pushed twice (the first answer lost, say): one dossier.
+    let (status, first) = push(&engine, Some(TEST_DVCQG_INBOUND_TOKEN), &pushed(national)).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["created"], true);
+    assert_eq!(first["state"], "submitted");
+    assert_eq!(first["national_code"], national);
+    let (status, second) = push(&engine, Some(TEST_DVCQG_INBOUND_TOKEN), &pushed(national)).await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(second["created"], false);
+    assert_eq!(
+        (&second["id"], &second["code"]),
+        (&first["id"], &first["code"])
+    );
+    let id = first["id"].as_str().unwrap().to_owned();
+    let local = first["code"].as_str().unwrap().to_owned();
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    let (count,): (i64,) = sqlx::query_as("select count(*) from dossier where national_code = $1")
+        .bind(national)
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert_eq!(count, 1);
+
+    // The same flow: in the desk's queue, claimed, received and worked to the end; the
+    // citizen sees it among theirs.
+    let (status, queues) = get(&engine, &staff.clerk, "/v1/queues").await;
+    assert_eq!(status, 200);
+    let desk = queues["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"] == "3.000465:submitted")
+        .cloned()
+        .expect("the desk's queue");
+    assert_eq!(desk["unclaimed"], 1, "{desk}");
+    let (status, claimed) = call(
+        &engine,
+        &staff.clerk,
+        reqwest::Method::POST,
+        "/v1/queues/3.000465:submitted/claim",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{claimed}");
+    assert_eq!(claimed["id"], id.as_str());
+    assert_eq!(claimed["assigned_to"], CLERK);
+    let (status, seen) = get(&engine, &minh, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!((status, seen["code"].as_str()), (200, Some(local.as_str())));
+    process_to_the_end(&engine, &staff, &id).await;
+
+    // Its statuses went back in order, by the national code with the local one; DVCQG,
+    // which holds the dossier already, was sent no dossier or progress of its own.
+    wait_until(Duration::from_secs(30), "the statuses at DVCQG", || {
+        applied_of(&engine, STATUS, national).len() >= 6
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let statuses = applied_of(&engine, STATUS, national);
+    let codes: Vec<&str> = statuses
+        .iter()
+        .map(|c| c.data["TrangThai"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["1", "4", "4", "4", "9", "10"]);
+    assert!(statuses
+        .iter()
+        .all(|c| c.data["MaHoSoDonVi"] == local.as_str()));
+    let times: Vec<&str> = statuses
+        .iter()
+        .map(|c| c.data["NgayXuLy"].as_str().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    let last = &statuses[5].data;
+    assert_eq!(last["TaiLieuXuLy"].as_array().map(Vec::len), Some(1));
+    assert!(engine
+        .dvcqg
+        .calls()
+        .iter()
+        .all(|c| c.error_code == "0" && c.service == STATUS));
+    assert!(applied(&engine, &local).is_empty());
+    let rows = outbox_rows(&engine, &id).await;
+    assert_eq!(rows.len(), 6);
+    assert!(
+        rows.iter()
+            .all(|(kind, state, _)| kind == "national_status" && state == "delivered"),
+        "{rows:?}"
+    );
+}
+
+/// Runs `procedures check --national` off the test's thread: the stand-in it asks is served
+/// by this test's runtime.
+async fn national_check(mut command: std::process::Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn procedures_check_national_names_each_procedure_the_national_catalogue_lacks() {
+    let engine = Engine::start_at(MONDAY).await;
+    engine.dvcqg.set_catalogue(&[
+        ("3.000465", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc"),
+        ("1.005142", "Đăng ký dự thi tốt nghiệp trung học phổ thông"),
+    ]);
+    let checked = engine.command(&["procedures", "check", "--national"]);
+    let checked = national_check(checked).await;
+    assert!(!checked.status.success(), "{checked:?}");
+    let out = String::from_utf8(checked.stdout).unwrap();
+    let missing: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("missing"))
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .collect();
+    assert_eq!(
+        missing,
+        ["1.004889", "3.000466"],
+        "{out}{}",
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("national  3.000465 v")
+            && l.ends_with(": 3.000465 Cấp bản sao văn bằng, chứng chỉ từ sổ gốc")),
+        "{out}"
+    );
+    assert!(String::from_utf8_lossy(&checked.stderr).contains("2 procedure(s) without"));
+
+    // Once the catalogue lists them all, the check passes.
+    engine.dvcqg.set_catalogue(&[
+        ("1.004889", "Công nhận văn bằng"),
+        ("1.005142", "Đăng ký dự thi"),
+        ("3.000465", "Cấp bản sao"),
+        ("3.000466", "Chỉnh sửa nội dung văn bằng, chứng chỉ"),
+    ]);
+    let checked = engine.command(&["procedures", "check", "--national"]);
+    let checked = national_check(checked).await;
+    assert!(checked.status.success(), "{checked:?}");
+
+    // DVCQG down: the check cannot say, and fails saying why.
+    engine.dvcqg.set_outage(true);
+    let checked = engine.command(&["procedures", "check", "--national"]);
+    let checked = national_check(checked).await;
+    assert!(!checked.status.success());
+    assert!(String::from_utf8_lossy(&checked.stderr).contains("cannot be read from DVCQG"));
 }

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod counter;
 pub mod documents;
 pub mod dossiers;
+pub mod dvcqg;
 pub mod me;
 pub mod operations;
 pub mod outbox;

@@ -139,6 +139,7 @@ async fn take_action(
             id,
             event_id,
             crate::outbox::Change::Step,
+            dossier.national_code.is_some(),
         )
         .await?;
     }

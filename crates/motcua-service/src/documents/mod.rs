@@ -248,6 +248,7 @@ impl<'a> Change<'a> {
                 dossier.id,
                 event_id,
                 crate::outbox::Change::Documents,
+                dossier.national_code.is_some(),
             )
             .await?;
         }

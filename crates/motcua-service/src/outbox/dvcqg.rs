@@ -5,7 +5,7 @@
 //! national status (1–10) of the state. `docs/INTEGRATIONS.md` maps every field.
 
 use super::delivery::{Deliverer, Outcome};
-use super::{DOSSIER_CREATED, DOSSIER_UPDATED, STEP};
+use super::{DOSSIER_CREATED, DOSSIER_UPDATED, NATIONAL_STATUS, STEP};
 use crate::store::documents::{DossierDocument, DossierResult};
 use crate::store::events::Event;
 use crate::store::outbox::Message;
@@ -15,7 +15,8 @@ use async_trait::async_trait;
 use motcua_core::dossier::{Channel, Dossier};
 use motcua_core::procedure::{Procedure, Role};
 use motcua_dvcqg::{
-    national_time, Dvcqg, DvcqgError, GiayToKetQua, HoSo, HoSoBoSung, LePhi, TaiLieuNop, TienDo,
+    national_time, Dvcqg, DvcqgError, GiayToKetQua, HoSo, HoSoBoSung, LePhi, TaiLieuNop,
+    TaiLieuXuLy, TienDo, TrangThaiHoSo,
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -92,6 +93,16 @@ impl Deliverer for DvcqgDeliverer {
                 Ok(step) => self.client.report_progress(&step, &key).await,
                 Err(why) => return Outcome::Refused(why),
             },
+            NATIONAL_STATUS => {
+                let results = match session.dossier_results(read.dossier.id).await {
+                    Ok(results) => results,
+                    Err(e) => return Outcome::Unavailable(e.to_string()),
+                };
+                match self.trang_thai(&read, message.event_id, &results) {
+                    Ok(status) => self.client.report_status(&status, &key).await,
+                    Err(why) => return Outcome::Refused(why),
+                }
+            }
             other => return Outcome::Refused(format!("no DVCQG message of kind {other}")),
         };
         match sent {
@@ -322,6 +333,52 @@ impl DvcqgDeliverer {
             trang_thai: status.to_string(),
             ngay_bat_dau: national_time(began),
             ngay_ket_thuc_theo_quy_dinh: national_time(due),
+        })
+    }
+}
+
+impl DvcqgDeliverer {
+    /// The status after event `event_id` of a dossier filed on the national portal, with the
+    /// results issued so far.
+    fn trang_thai(
+        &self,
+        read: &Read,
+        event_id: Option<i64>,
+        results: &[DossierResult],
+    ) -> Result<TrangThaiHoSo, String> {
+        let dossier = &read.dossier;
+        let national = dossier
+            .national_code
+            .clone()
+            .ok_or_else(|| "the dossier was not filed on the national portal".to_owned())?;
+        let event = read
+            .events
+            .iter()
+            .find(|e| Some(e.id) == event_id)
+            .ok_or_else(|| format!("event {event_id:?} is not in the dossier's timeline"))?;
+        let status = status_of(&read.procedure, &event.to_state)
+            .ok_or_else(|| format!("state {} has no national status", event.to_state))?;
+        let what = match &event.comment {
+            Some(comment) if !comment.is_empty() => format!("{}: {comment}", event.action),
+            _ => event.action.clone(),
+        };
+        Ok(TrangThaiHoSo {
+            ma_ho_so: national,
+            ma_ho_so_don_vi: dossier
+                .code
+                .clone()
+                .ok_or_else(|| "the dossier has no code".to_owned())?,
+            ngay_xu_ly: national_time(Some(event.at)),
+            trang_thai: status.to_string(),
+            noi_dung_xu_ly: what,
+            tai_lieu_xu_ly: results
+                .iter()
+                .filter(|r| r.published_at.is_some())
+                .map(|r| TaiLieuXuLy {
+                    ten_tep_dinh_kem: r.file_name.clone(),
+                    duong_dan_tai_tep_tin: self.link(r.document_id),
+                })
+                .collect(),
         })
     }
 }

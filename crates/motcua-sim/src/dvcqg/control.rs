@@ -79,6 +79,27 @@ struct State {
     applied_keys: HashSet<String>,
     /// The dossiers created, by code.
     dossiers: HashSet<String>,
+    /// The dossiers filed on the national portal itself (and pushed to the province), by
+    /// their national code: their statuses are taken.
+    national_dossiers: HashSet<String>,
+    /// The national catalogue (`LayDanhSachTTHC`); `None`: [`default_catalogue`].
+    catalogue: Option<Vec<Value>>,
+}
+
+/// The national codes of the procedures motcua ships, as the catalogue lists them.
+fn default_catalogue() -> Vec<Value> {
+    [
+        (
+            "1.004889",
+            "Công nhận văn bằng tốt nghiệp các cấp học phổ thông do cơ sở giáo dục nước ngoài cấp",
+        ),
+        ("1.005142", "Đăng ký dự thi tốt nghiệp trung học phổ thông"),
+        ("3.000465", "Cấp bản sao văn bằng, chứng chỉ từ sổ gốc"),
+        ("3.000466", "Chỉnh sửa nội dung văn bằng, chứng chỉ"),
+    ]
+    .into_iter()
+    .map(|(code, name)| serde_json::json!({ "MaTTHC": code, "TenTTHC": name }))
+    .collect()
 }
 
 /// Plain data no panic leaves half-written: a poisoned lock is still usable.
@@ -149,6 +170,39 @@ impl DvcqgControl {
     /// Every call to the service endpoint, oldest first.
     pub fn calls(&self) -> Vec<DvcqgCall> {
         lock(&self.inner.state).calls.clone()
+    }
+
+    /// Every session given so far stops being accepted (as when the adapter restarts).
+    pub fn expire_sessions(&self) {
+        lock(&self.inner.state).sessions.clear();
+    }
+
+    /// A dossier filed on the national portal with this code: its statuses are taken.
+    pub fn file_national_dossier(&self, national_code: &str) {
+        lock(&self.inner.state)
+            .national_dossiers
+            .insert(national_code.to_owned());
+    }
+
+    /// The national catalogue answered from now on: each item's `MaTTHC` and `TenTTHC`.
+    pub fn set_catalogue(&self, procedures: &[(&str, &str)]) {
+        lock(&self.inner.state).catalogue = Some(
+            procedures
+                .iter()
+                .map(|(code, name)| serde_json::json!({ "MaTTHC": code, "TenTTHC": name }))
+                .collect(),
+        );
+    }
+
+    pub(crate) fn catalogue(&self) -> Vec<Value> {
+        lock(&self.inner.state)
+            .catalogue
+            .clone()
+            .unwrap_or_else(default_catalogue)
+    }
+
+    pub(crate) fn national_dossier_exists(&self, code: &str) -> bool {
+        lock(&self.inner.state).national_dossiers.contains(code)
     }
 
     /// How many sessions were given.

@@ -2,7 +2,7 @@
 //! simulator's own `/_sim/dvcqg/*` switches.
 
 use super::control::{DvcqgCall, DvcqgControl, HANG};
-use super::shape::{check_ho_so, check_tien_do};
+use super::shape::{check_ho_so, check_tien_do, check_trang_thai};
 use super::{DEV_AGENCY_CODE, DEV_PASSWORD, DEV_USERNAME};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -94,6 +94,15 @@ async fn service(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let service = text("service").unwrap_or_default();
+    // The catalogue is read, not written: answered at once, not recorded.
+    if service == "LayDanhSachTTHC" {
+        return Json(json!({
+            "error_code": "0",
+            "message": "Thành công",
+            "result": control.catalogue(),
+        }))
+        .into_response();
+    }
     let data = body
         .get("data")
         .and_then(Value::as_array)
@@ -155,6 +164,10 @@ fn judge(control: &DvcqgControl, body: &Value, call: &DvcqgCall) -> Option<Strin
         }
         "DongBoHoSoMC" => check_ho_so(&call.data),
         "CapNhatTienDoHoSoMC" => check_tien_do(&call.data),
+        "DongBoTrangThaiHoSo" if body.get("type").and_then(Value::as_str) != Some("2") => {
+            vec!["type phải là \"2\" (a dossier filed on the national portal)".to_owned()]
+        }
+        "DongBoTrangThaiHoSo" => check_trang_thai(&call.data),
         other => vec![format!(
             "Dịch vụ không được hỗ trợ: {other:?} (unknown service)"
         )],
@@ -166,6 +179,14 @@ fn judge(control: &DvcqgControl, body: &Value, call: &DvcqgCall) -> Option<Strin
         ));
     }
     let code = call.dossier_code.clone().unwrap_or_default();
+    if call.service == "DongBoTrangThaiHoSo" {
+        if !control.national_dossier_exists(&code) {
+            return Some(format!(
+                "Không tìm thấy hồ sơ {code} trên Cổng (not filed on the national portal)"
+            ));
+        }
+        return control.take_refusal();
+    }
     let exists = control.dossier_exists(&code);
     match (call.service.as_str(), call.updating) {
         ("DongBoHoSoMC", Some(false)) if exists => {
@@ -195,6 +216,7 @@ struct SwitchRequest {
     latency_ms: Option<u64>,
     refuse_next: Option<RefuseNext>,
     session_lifetime_ms: Option<u64>,
+    expire_sessions: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -222,6 +244,9 @@ async fn set_switches(
     }
     if let Some(ms) = request.session_lifetime_ms {
         control.set_session_lifetime(Duration::from_millis(ms));
+    }
+    if request.expire_sessions == Some(true) {
+        control.expire_sessions();
     }
     Json(json!(control.switches()))
 }

@@ -108,6 +108,26 @@ const TIEN_DO: &[(&str, Kind)] = &[
     ("NgayKetThucTheoQuyDinh", Kind::Time),
 ];
 
+const TAI_LIEU_XU_LY: &[(&str, Kind)] = &[
+    ("TenTepDinhKem", Kind::Text),
+    ("DuongDanTaiTepTin", Kind::Required),
+];
+
+/// `DongBoTrangThaiHoSo`'s status of a dossier filed on the national portal.
+const TRANG_THAI: &[(&str, Kind)] = &[
+    ("MaHoSo", Kind::Required),
+    ("MaHoSoDonVi", Kind::Required),
+    ("NgayXuLy", Kind::RequiredTime),
+    ("TrangThai", Kind::Status),
+    ("NoiDungXuLy", Kind::Text),
+    ("TaiLieuXuLy", Kind::List(TAI_LIEU_XU_LY)),
+];
+
+/// What is wrong with a status of `DongBoTrangThaiHoSo`.
+pub fn check_trang_thai(item: &Value) -> Vec<String> {
+    check(item, TRANG_THAI, "")
+}
+
 /// What is wrong with a dossier of `DongBoHoSoMC`, every finding.
 pub fn check_ho_so(item: &Value) -> Vec<String> {
     check(item, HO_SO, "")
