@@ -2,7 +2,7 @@
 //! own database and an in-process motcua-sim, on a free port.
 
 use crate::postgres::fresh_database;
-use crate::{TEST_METRICS_TOKEN, TEST_TOKEN_SECRET};
+use crate::{TEST_DVCQG_INBOUND_TOKEN, TEST_METRICS_TOKEN, TEST_TOKEN_SECRET};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -78,6 +78,9 @@ pub struct Engine {
     pub issuer: String,
     /// The in-process simulator's register: its switches and the calls it received.
     pub register: motcua_sim::RegisterControl,
+    /// The in-process simulator's DVCQG stand-in, which every test engine synchronises to:
+    /// its switches and what it received.
+    pub dvcqg: motcua_sim::DvcqgControl,
     /// The engine's document storage.
     pub s3: crate::garage::S3Settings,
     child: Child,
@@ -226,6 +229,8 @@ impl Engine {
         } else {
             format!("http://{}", sim.local_addr)
         };
+        let dvcqg = sim.dvcqg();
+        let (dvcqg_url, dvcqg_login_url) = (sim.dvcqg_url(), sim.dvcqg_login_url());
         let (registry_url, registry_token) = options
             .registry
             .unwrap_or((sim_register_url, register_token));
@@ -259,6 +264,28 @@ impl Engine {
             ("S3_SECRET_KEY".into(), s3.secret_key.clone().into()),
             ("REGISTRY_URL".into(), registry_url.into()),
             ("REGISTRY_TOKEN".into(), registry_token.into()),
+            ("DVCQG_URL".into(), dvcqg_url.into()),
+            ("DVCQG_LOGIN_URL".into(), dvcqg_login_url.into()),
+            (
+                "DVCQG_USERNAME".into(),
+                motcua_sim::dvcqg::DEV_USERNAME.into(),
+            ),
+            (
+                "DVCQG_PASSWORD".into(),
+                motcua_sim::dvcqg::DEV_PASSWORD.into(),
+            ),
+            (
+                "DVCQG_AGENCY_CODE".into(),
+                motcua_sim::dvcqg::DEV_AGENCY_CODE.into(),
+            ),
+            (
+                "DVCQG_INBOUND_TOKEN".into(),
+                TEST_DVCQG_INBOUND_TOKEN.into(),
+            ),
+            // Deliveries follow within a fraction of a second, and retries come back soon.
+            ("MOTCUA_OUTBOX_POLL_MS".into(), "200".into()),
+            ("MOTCUA_OUTBOX_RETRY_BASE_MS".into(), "200".into()),
+            ("MOTCUA_OUTBOX_RETRY_MAX_SECS".into(), "2".into()),
             ("MOTCUA_TOKEN_SECRET".into(), TEST_TOKEN_SECRET.into()),
             ("MOTCUA_METRICS_TOKEN".into(), TEST_METRICS_TOKEN.into()),
             // Every test client comes from 127.0.0.1 and many log in and draft in a burst;
@@ -300,6 +327,7 @@ impl Engine {
             database_url,
             issuer,
             register,
+            dvcqg,
             s3,
             child,
             launch,

@@ -29,6 +29,8 @@ pub const TEST_TOKEN_SECRET: &str = "motcua-test-secret-0123456789abcdef01234567
 
 /// The bearer token the test engines serve `/metrics` with (`MOTCUA_METRICS_TOKEN`).
 pub const TEST_METRICS_TOKEN: &str = "motcua-test-metrics-token-0123456789";
+/// The bearer token DVCQG's adapter pushes dossiers with (`DVCQG_INBOUND_TOKEN`).
+pub const TEST_DVCQG_INBOUND_TOKEN: &str = "test-dvcqg-inbound-token-0123456789abcdef";
 
 /// The workspace root (for `procedures/`).
 pub fn workspace_root() -> std::path::PathBuf {

@@ -79,6 +79,7 @@ pub struct Metrics {
     register_circuit: Gauge,
     storage_calls: OutsideCalls,
     connections: Connections,
+    outbox: crate::outbox_metrics::OutboxGauges,
 }
 
 /// The TCP connections the server loop holds and refuses. The loop sits below the router
@@ -217,6 +218,7 @@ impl Default for Metrics {
         for reason in Connections::REFUSALS {
             drop(connections.refused.get_or_create(&RefusalLabels { reason }));
         }
+        let outbox = crate::outbox_metrics::OutboxGauges::register(&mut registry);
         Metrics {
             registry,
             requests,
@@ -233,6 +235,7 @@ impl Default for Metrics {
             register_circuit,
             storage_calls,
             connections,
+            outbox,
         }
     }
 }
@@ -311,6 +314,7 @@ impl Metrics {
     }
 
     fn show(&self, workload: figures::Workload) {
+        self.outbox.show(&workload.outbox);
         // A state or a queue that emptied since the last scrape must read 0, not its old count.
         self.dossiers.clear();
         for count in workload.dossiers {

@@ -1,7 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::routes::{
-    actions, auth, counter, documents, dossiers, me, procedures, queues, reports, slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, procedures, queues, reports,
+    slips,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,10 +26,12 @@ use overload::Overload;
         documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
         reports::indicators_report, reports::digitisation, reports::timeliness,
+        outbox::list, outbox::retry, outbox::drop,
+        dvcqg::receive,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
     modifiers(&BearerAuth, &ExtractorErrors, &Overload),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"))
 )]
 pub struct ApiDoc;
 
@@ -72,6 +75,11 @@ impl Modify for BearerAuth {
                     .bearer_format("JWT")
                     .build(),
             ),
+        );
+        // DVCQG's adapter, with the token configured as DVCQG_INBOUND_TOKEN.
+        components.add_security_scheme(
+            "dvcqg",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
     }
 }

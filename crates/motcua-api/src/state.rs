@@ -32,6 +32,9 @@ pub struct Shared {
     pub metrics: crate::metrics::Metrics,
     /// Who may read `/metrics`: the scraper with `MOTCUA_METRICS_TOKEN`.
     pub metrics_scraper: crate::metrics::Scraper,
+    /// Who may push dossiers filed on the national portal: DVCQG's adapter, with
+    /// `DVCQG_INBOUND_TOKEN` (the same bearer check as the scraper's); none when unset.
+    pub dvcqg_caller: crate::metrics::Scraper,
     /// The console's keys and cookie settings (`motcua_console`).
     pub console: motcua_console::Settings,
     /// The citizen portal's keys and cookie settings (`motcua_portal`).

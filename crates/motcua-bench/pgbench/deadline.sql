@@ -41,7 +41,8 @@ select dd.requirement, dd.document_id, dd.source, dd.digitised, dd.reused,
          from dossier_document dd left join document d on d.id = dd.document_id
          where dd.dossier_id = :id order by dd.requirement;
 -- submissions::record: the dossier if still the version read, its event, its facts (computed
--- by the engine from the documents read above) and the key with its answer
+-- by the engine from the documents read above), the key with its answer and the outbox's
+-- message telling DVCQG of the new dossier
 with submitted as (
      update dossier set agency_id = :agency, state = 'submitted', code = :agency || '-250422-c' || :n, submitted_at = now(),
             ack_due_at = now() + interval '8 hours', state_entered_at = now(), step_due_at = now() + interval '8 hours', updated_at = now()
@@ -50,7 +51,7 @@ with submitted as (
  event as (
      insert into dossier_event (dossier_id, at, actor_kind, actor, action, from_state, to_state, comment, detail)
      select :id, now(), 'citizen', :pin, 'submit', 'draft', 'submitted', null, '{"code": "x", "channel": "online"}'::jsonb from submitted where submitted.id = :id
-     returning 1),
+     returning id),
  fact as (
      insert into dossier_fact (dossier_id, agency_id, procedure_code, submitted_at, channel,
          received, finished_at, due_at, supplement_requests, on_time_den, on_time_num,
@@ -80,6 +81,13 @@ with submitted as (
      select 'citizen:' || :pin, 'ceiling-' || :n, 'a3f1c9e0b2d4f6a8c0e2b4d6f8a0c2e4b6d8f0a2c4e6b8d0f2a4c6e8b0d2f4a6', 200,
             '{"id": "x", "code": "x", "state": "submitted", "status": 2}'
        from submitted
+     returning 1),
+ outbox as (
+     insert into outbox_message (target, kind, dossier_id, event_id)
+     select t, 'dossier_created', :id, event.id
+       from event, unnest('{dvcqg}'::text[]) with ordinality as u(t, n)
+      order by n
      returning 1)
 select (select count(*) from submitted), (select count(*) from event),
-       (select count(*) from fact), (select count(*) from answer);
+       (select count(*) from fact), (select count(*) from answer),
+       (select count(*) from outbox);

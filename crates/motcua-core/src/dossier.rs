@@ -122,6 +122,9 @@ pub struct Dossier {
     pub taken_by: Option<String>,
     /// When retention took the citizen's identity, the form and the files handed in.
     pub anonymised_at: Option<DateTime<Utc>>,
+    /// The national portal's (DVCQG) code of a dossier filed there and pushed to the
+    /// engine; `None` for a dossier filed with the engine.
+    pub national_code: Option<String>,
 }
 
 impl Dossier {

@@ -118,5 +118,6 @@ pub fn dossier_in(procedure: &Procedure, state: &str) -> Dossier {
         clock,
         taken_by: None,
         anonymised_at: None,
+        national_code: None,
     }
 }

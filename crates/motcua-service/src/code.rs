@@ -136,6 +136,9 @@ codes! {
     /// apologise…).
     RoleNotAllowed = "role_not_allowed", 403, "Role not allowed",
         "Vai trò của bạn không được thực hiện thao tác này.";
+    /// The outbox's operations, asked by someone who is not a supervisor.
+    SupervisorsOnly = "supervisors_only", 403, "Supervisors only",
+        "Chỉ cán bộ giám sát được thực hiện việc này.";
     /// Staff asking for another agency's figures.
     OtherAgency = "other_agency", 403, "Other agency",
         "Bạn chỉ xem được số liệu của cơ quan mình; giám sát xem được số liệu của mọi cơ quan.";
@@ -170,6 +173,9 @@ codes! {
     /// No queue of that name that the caller works.
     QueueNotFound = "queue_not_found", 404, "Queue not found",
         "Bạn không xử lý hàng đợi này.";
+    /// No outbox message with that id among those the caller may see.
+    OutboxMessageNotFound = "outbox_message_not_found", 404, "Outbox message not found",
+        "Không có thông điệp đồng bộ với mã này.";
     /// No slip of that kind was issued for the dossier.
     SlipNotIssued = "slip_not_issued", 404, "Slip not issued",
         "Phiếu này chưa được cấp cho hồ sơ.";
@@ -226,6 +232,9 @@ codes! {
     /// Giving back a dossier nobody holds.
     NotClaimed = "not_claimed", 409, "Not claimed",
         "Chưa có ai nhận xử lý hồ sơ này.";
+    /// Retrying or dropping an outbox message that was already delivered or dropped.
+    OutboxMessageSettled = "outbox_message_settled", 409, "Outbox message settled",
+        "Thông điệp đồng bộ này đã được gửi hoặc đã bị bỏ; không thử lại hay bỏ được nữa.";
     /// A result attached by someone, or in a step, that does not issue it.
     ResultNotExpected = "result_not_expected", 409, "Result not expected",
         "Bước này hoặc người này không ban hành kết quả.";

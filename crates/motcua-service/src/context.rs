@@ -27,4 +27,7 @@ pub struct Services {
     /// The digitisation target of the reports (indicator 4.2's threshold is 80 %; an
     /// operator may aim higher, e.g. the 2030 goal of 100 %).
     pub digitisation_target: f64,
+    /// The outbox targets told of every change of a submitted dossier (DVCQG when
+    /// configured); empty, nothing is written.
+    pub outbox_targets: crate::outbox::Targets,
 }

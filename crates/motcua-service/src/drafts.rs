@@ -244,6 +244,7 @@ async fn open_draft(
             data: &data,
             prefill: &Value::Object(provenance),
             flags: &flags,
+            national_code: None,
         })
         .await?;
     tx.append_event(NewEvent {

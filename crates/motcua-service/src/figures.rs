@@ -1,5 +1,5 @@
 //! The engine's workload as plain figures, read when the metrics are scraped: the database
-//! pool, the dossiers by procedure and state, and every agency's queues. Each scrape reads
+//! pool, the dossiers by procedure and state, every agency's queues and the outbox. Each scrape reads
 //! them again, so every process reports the same dossier counts.
 
 use crate::{ServiceError, Services};
@@ -31,11 +31,15 @@ pub struct AgencyQueue {
     pub figures: QueueFigures,
 }
 
-/// Dossiers and queues, as the database holds them now.
+/// One outbox target's messages (pending, the oldest pending's age, failing, dead).
+pub use crate::store::outbox::TargetFigures;
+
+/// Dossiers, queues and the outbox, as the database holds them now.
 #[derive(Debug, Clone)]
 pub struct Workload {
     pub dossiers: Vec<DossierCount>,
     pub queues: Vec<AgencyQueue>,
+    pub outbox: Vec<TargetFigures>,
 }
 
 pub fn pool(services: &Services) -> Pool {
@@ -46,7 +50,8 @@ pub fn pool(services: &Services) -> Pool {
     }
 }
 
-/// The dossiers by procedure and state, then every agency's open queues (two statements).
+/// The dossiers by procedure and state, every agency's open queues, and the outbox's
+/// targets (three statements).
 pub async fn workload(services: &Services) -> Result<Workload, ServiceError> {
     let mut session = services.store.session().await?;
     let counts = session.count_by_procedure_and_state().await?;
@@ -64,5 +69,23 @@ pub async fn workload(services: &Services) -> Result<Workload, ServiceError> {
         .into_iter()
         .map(|(agency, figures)| AgencyQueue { agency, figures })
         .collect();
-    Ok(Workload { dossiers, queues })
+    let mut outbox = session.outbox_figures().await?;
+    // A configured target with nothing waiting reads 0, not nothing: an alert on its
+    // pending count must see the series.
+    for target in services.outbox_targets.as_slice() {
+        if !outbox.iter().any(|f| f.target == *target) {
+            outbox.push(TargetFigures {
+                target: (*target).to_owned(),
+                pending: 0,
+                oldest_pending_age_secs: 0.0,
+                retrying: 0,
+                dead: 0,
+            });
+        }
+    }
+    Ok(Workload {
+        dossiers,
+        queues,
+        outbox,
+    })
 }

@@ -188,6 +188,7 @@ async fn try_submit(
             },
             fact,
             answer: key.map(|k| k.answer(OK, &body)),
+            outbox_targets: services.outbox_targets.as_slice(),
         })
         .await?;
     Ok(match recorded {

@@ -11,10 +11,14 @@
 //!   ([`OidcProfile`], switched at `/_sim/oidc/switches`, where its signing key can also be
 //!   rotated and the old one dropped);
 //! - the population register's API (`GET /v1/residents/{pin}`), with switches that make it
-//!   slow, failing, down or hung ([`register`]).
+//!   slow, failing, down or hung ([`register`]);
+//! - the national public-service portal's synchronisation adapter (DVCQG: `POST
+//!   /dvcqg/login`, `POST /dvcqg/api`), which checks every payload against the national
+//!   shape, counts what it took, and can refuse, time out or be down ([`dvcqg`]).
 
 pub mod accounts;
 mod config;
+pub mod dvcqg;
 mod html;
 mod keys;
 mod oidc;
@@ -23,6 +27,7 @@ pub mod register;
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
 pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
 pub use oidc::profile::{tech_id, OidcProfile};
+pub use dvcqg::{DvcqgCall, DvcqgControl};
 pub use register::{RegisterCall, RegisterControl};
 
 use anyhow::Context;
@@ -43,6 +48,7 @@ pub struct RunningSim {
     /// Where the listener is bound.
     pub local_addr: SocketAddr,
     register: RegisterControl,
+    dvcqg: DvcqgControl,
     task: Option<JoinHandle<std::io::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -53,10 +59,26 @@ impl RunningSim {
         self.register.clone()
     }
 
+    /// The DVCQG stand-in's switches and record.
+    pub fn dvcqg(&self) -> DvcqgControl {
+        self.dvcqg.clone()
+    }
+
+    /// `DVCQG_URL`: where the stand-in takes calls.
+    pub fn dvcqg_url(&self) -> String {
+        format!("{}/dvcqg/api", self.register_url)
+    }
+
+    /// `DVCQG_LOGIN_URL`: where the stand-in gives sessions.
+    pub fn dvcqg_login_url(&self) -> String {
+        format!("{}/dvcqg/login", self.register_url)
+    }
+
     /// Stops taking connections, lets requests in flight finish, and waits for that.
     pub async fn shutdown(mut self) -> anyhow::Result<()> {
         // A request hung on purpose would hold the graceful shutdown for a minute.
         self.register.release();
+        self.dvcqg.release();
         if let Some(stop) = self.stop.take() {
             // An error only means the server already ended.
             let _ = stop.send(());
@@ -80,6 +102,7 @@ impl RunningSim {
 impl Drop for RunningSim {
     fn drop(&mut self) {
         self.register.release();
+        self.dvcqg.release();
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -109,7 +132,8 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
     ));
     let control = RegisterControl::new();
     let register = register::routes(population, config.register_token, control.clone());
-    let app = router(provider, register);
+    let dvcqg = DvcqgControl::new();
+    let app = router(provider, register).merge(dvcqg::routes(dvcqg.clone()));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -124,6 +148,7 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
         issuer,
         local_addr,
         register: control,
+        dvcqg,
         task: Some(task),
         stop: Some(stop),
     })

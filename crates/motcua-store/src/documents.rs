@@ -3,7 +3,9 @@
 use crate::{records, DbError};
 use chrono::{DateTime, Utc};
 use motcua_core::dossier::DocumentKind;
-pub use motcua_service::store::documents::{Attachment, Document, DossierDocument, NewDocument};
+pub use motcua_service::store::documents::{
+    Attachment, Document, DossierDocument, DossierResult, NewDocument,
+};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -286,6 +288,38 @@ pub async fn record_result(
     .execute(conn)
     .await?;
     Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct ResultRow {
+    document_id: Uuid,
+    file_name: String,
+    result_code: Option<String>,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The dossier's results, oldest first.
+pub async fn results(
+    conn: &mut PgConnection,
+    dossier_id: Uuid,
+) -> Result<Vec<DossierResult>, DbError> {
+    let rows: Vec<ResultRow> = sqlx::query_as(
+        "select r.document_id, d.file_name, d.result_code, r.published_at
+           from dossier_result r join document d on d.id = r.document_id
+          where r.dossier_id = $1 order by d.created_at, d.id",
+    )
+    .bind(dossier_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DossierResult {
+            document_id: r.document_id,
+            file_name: r.file_name,
+            result_code: r.result_code,
+            published_at: r.published_at,
+        })
+        .collect())
 }
 
 /// Whether an electronic result is attached to the dossier.

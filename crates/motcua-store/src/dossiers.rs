@@ -42,6 +42,7 @@ pub(crate) struct DossierRow {
     apologies: i32,
     taken_by: Option<String>,
     anonymised_at: Option<DateTime<Utc>>,
+    national_code: Option<String>,
 }
 
 impl TryFrom<DossierRow> for Dossier {
@@ -83,6 +84,7 @@ impl TryFrom<DossierRow> for Dossier {
             },
             taken_by: r.taken_by,
             anonymised_at: r.anonymised_at,
+            national_code: r.national_code,
         })
     }
 }
@@ -106,7 +108,8 @@ pub(crate) fn from_rows(rows: Vec<DossierRow>) -> Result<Vec<Dossier>, DbError> 
 pub(crate) const COLUMNS: &str = "id, procedure_code, procedure_version, citizen_pin, agency_id, channel, \
     state, data, prefill, code, submitted_at, ack_due_at, closed_at, flags, created_at, updated_at, \
     assigned_to, assigned_at, received_at, clock_started_at, clock_paused_at, state_entered_at, \
-    step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at";
+    step_due_at, due_at, original_due_at, supplement_requests, apologies, taken_by, anonymised_at, \
+    national_code";
 
 pub async fn insert_draft(
     conn: &mut PgConnection,
@@ -114,8 +117,8 @@ pub async fn insert_draft(
 ) -> Result<Dossier, DbError> {
     sqlx::query_as::<_, DossierRow>(&format!(
         "insert into dossier (id, procedure_code, procedure_version, citizen_pin, state, data, prefill,
-                              flags, channel, agency_id, taken_by)
-         values ($1, $2, $3, $4, '{DRAFT}', $5, $6, $7, $8, $9, $10) returning {COLUMNS}"
+                              flags, channel, agency_id, taken_by, national_code)
+         values ($1, $2, $3, $4, '{DRAFT}', $5, $6, $7, $8, $9, $10, $11) returning {COLUMNS}"
     ))
     .bind(draft.id)
     .bind(draft.procedure_code)
@@ -127,9 +130,24 @@ pub async fn insert_draft(
     .bind(if draft.counter.is_some() { "counter" } else { "online" })
     .bind(draft.counter.as_ref().map(|c| c.agency_id))
     .bind(draft.counter.as_ref().map(|c| c.clerk))
+    .bind(draft.national_code)
     .fetch_one(conn)
     .await?
     .try_into()
+}
+
+/// The dossier pushed from the national portal with code `national_code`, if any.
+pub async fn find_national(
+    executor: impl PgExecutor<'_>,
+    national_code: &str,
+) -> Result<Option<Dossier>, DbError> {
+    let row = sqlx::query_as(&format!(
+        "select {COLUMNS} from dossier where national_code = $1"
+    ))
+    .bind(national_code)
+    .fetch_optional(executor)
+    .await?;
+    found(row)
 }
 
 pub async fn find(executor: impl PgExecutor<'_>, id: Uuid) -> Result<Option<Dossier>, DbError> {

@@ -64,16 +64,18 @@ pub(crate) fn bind<'q>(
 /// The statement of [`append`], written once.
 static APPEND: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
-        "insert into dossier_event ({COLUMNS}) values ({})",
+        "insert into dossier_event ({COLUMNS}) values ({}) returning id",
         crate::placeholders(1, PARAMETERS)
     )
 });
 
-pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<(), DbError> {
-    bind(sqlx::query(APPEND.as_str()), event)
-        .execute(conn)
+/// Appends `event`; its id.
+pub async fn append(conn: &mut PgConnection, event: NewEvent<'_>) -> Result<i64, DbError> {
+    use sqlx::Row;
+    let row = bind(sqlx::query(APPEND.as_str()), event)
+        .fetch_one(conn)
         .await?;
-    Ok(())
+    Ok(row.try_get(0)?)
 }
 
 pub async fn list_for_dossier(

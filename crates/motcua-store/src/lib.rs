@@ -16,6 +16,7 @@ pub mod events;
 pub mod facts;
 pub mod idempotency;
 pub mod logins;
+pub mod outbox;
 pub mod procedures;
 pub mod queues;
 pub mod register_access;

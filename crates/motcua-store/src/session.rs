@@ -3,18 +3,21 @@
 //! session's connection: the modules know nothing of the traits.
 
 use crate::{
-    documents, dossiers, events, facts, idempotency, logins, procedures, queues, register_access,
-    retention, staff, submissions, DbError, StoreError,
+    documents, dossiers, events, facts, idempotency, logins, outbox, procedures, queues,
+    register_access, retention, staff, submissions, DbError, StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::dossier::{ClockFacts, Dossier};
-use motcua_service::store::documents::{Attachment, Document, DossierDocument, NewDocument};
+use motcua_service::store::documents::{
+    Attachment, Document, DossierDocument, DossierResult, NewDocument,
+};
 use motcua_service::store::dossiers::{AgencyFilter, DraftData, NewDraft, Page, Step};
 use motcua_service::store::events::{Event, NewEvent};
 use motcua_service::store::facts::{DocumentFacts, Fact, Report, Scope};
 use motcua_service::store::idempotency::{Claim, KeyRef};
 use motcua_service::store::logins::{CitizenLogin, LoginAttempt};
+use motcua_service::store::outbox::{Message, NewMessage, Selection, Settled, TargetFigures};
 use motcua_service::store::queues::{Queue, QueueFigures};
 use motcua_service::store::register_access::{NewRegisterAccess, RegisterAccess};
 use motcua_service::store::retention::Anonymised;
@@ -22,8 +25,8 @@ use motcua_service::store::staff::{StaffLogin, StaffMember};
 use motcua_service::store::submissions::{Opened, Recorded, SubmissionWrites};
 use motcua_service::store::{
     Connections, DocumentRecords, DossierRecords, EventRecords, FactRecords, IdempotencyRecords,
-    LoginRecords, QueueRecords, RegisterAccessRecords, RetentionRecords, Session, StaffRecords,
-    Store, SubmissionRecords,
+    LoginRecords, OutboxRecords, QueueRecords, RegisterAccessRecords, RetentionRecords, Session,
+    StaffRecords, Store, SubmissionRecords,
 };
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
@@ -188,6 +191,13 @@ impl DocumentRecords for PgSession {
         Ok(documents::record_result(self.conn(), dossier_id, document_id, issued_by).await?)
     }
 
+    async fn dossier_results(
+        &mut self,
+        dossier_id: Uuid,
+    ) -> Result<Vec<DossierResult>, StoreError> {
+        Ok(documents::results(self.conn(), dossier_id).await?)
+    }
+
     async fn has_result(&mut self, dossier_id: Uuid) -> Result<bool, StoreError> {
         Ok(documents::has_result(self.conn(), dossier_id).await?)
     }
@@ -221,6 +231,13 @@ impl DossierRecords for PgSession {
 
     async fn dossier(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
         Ok(dossiers::find(self.conn(), id).await?)
+    }
+
+    async fn dossier_by_national_code(
+        &mut self,
+        national_code: &str,
+    ) -> Result<Option<Dossier>, StoreError> {
+        Ok(dossiers::find_national(self.conn(), national_code).await?)
     }
 
     async fn dossier_for_update(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError> {
@@ -289,7 +306,7 @@ impl DossierRecords for PgSession {
 
 #[async_trait]
 impl EventRecords for PgSession {
-    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<(), StoreError> {
+    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<i64, StoreError> {
         Ok(events::append(self.conn(), event).await?)
     }
 
@@ -365,6 +382,48 @@ impl LoginRecords for PgSession {
 
     async fn record_citizen_login(&mut self, login: &CitizenLogin) -> Result<(), StoreError> {
         Ok(logins::record_citizen(self.conn(), login).await?)
+    }
+}
+
+#[async_trait]
+impl OutboxRecords for PgSession {
+    async fn enqueue(&mut self, messages: &[NewMessage<'_>]) -> Result<(), StoreError> {
+        Ok(outbox::enqueue(self.conn(), messages).await?)
+    }
+
+    async fn lock_due_messages(
+        &mut self,
+        targets: &[&str],
+        limit: i64,
+    ) -> Result<Vec<Message>, StoreError> {
+        Ok(outbox::lock_due(self.conn(), targets, limit).await?)
+    }
+
+    async fn settle_message(&mut self, id: i64, outcome: &Settled) -> Result<(), StoreError> {
+        Ok(outbox::settle(self.conn(), id, outcome).await?)
+    }
+
+    async fn list_messages(&mut self, selection: &Selection) -> Result<Vec<Message>, StoreError> {
+        Ok(outbox::list(self.conn(), selection).await?)
+    }
+
+    async fn retry_messages(&mut self, selection: &Selection) -> Result<Vec<i64>, StoreError> {
+        Ok(outbox::retry(self.conn(), selection).await?)
+    }
+
+    async fn drop_messages(&mut self, selection: &Selection) -> Result<Vec<i64>, StoreError> {
+        Ok(outbox::drop(self.conn(), selection).await?)
+    }
+
+    async fn outbox_figures(&mut self) -> Result<Vec<TargetFigures>, StoreError> {
+        Ok(outbox::figures(self.conn()).await?)
+    }
+
+    async fn forget_settled_messages(
+        &mut self,
+        older_than: std::time::Duration,
+    ) -> Result<u64, StoreError> {
+        Ok(outbox::forget_settled(self.conn(), older_than).await?)
     }
 }
 

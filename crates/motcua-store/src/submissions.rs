@@ -1,7 +1,8 @@
 //! A draft's submission without a transaction: [`open`] reads the draft, its row's version
 //! and what the request's `Idempotency-Key` holds (the caller reads its documents next);
 //! [`record`] then writes, in one statement, the submitted dossier, its timeline's event,
-//! its indicator facts and the key with its answer, if the draft is still the version read.
+//! its indicator facts, the key with its answer and the outbox's messages announcing the
+//! new dossier (one per target, e.g. DVCQG), if the draft is still the version read.
 //!
 //! Why not a transaction that locks the draft, as other changes to a dossier do: the submit
 //! is the request of the last day of a registration, when a million candidates press it,
@@ -23,6 +24,7 @@ use crate::events::{self};
 use crate::facts::{self};
 use crate::idempotency::StoredKey;
 use crate::{DbError, StoreError};
+use motcua_service::outbox::DOSSIER_CREATED;
 pub use motcua_service::store::submissions::{
     KeptAnswer, Opened, Recorded, RowVersion, Submission, SubmissionWrites,
 };
@@ -96,7 +98,7 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
          event as (
              insert into dossier_event ({event_columns})
              select {event_values} from submitted where submitted.id = ${event_first}
-             returning 1),
+             returning id),
          fact as (
              insert into dossier_fact ({fact_columns})
              select {fact_values} from submitted where submitted.id = ${fact_first}
@@ -106,9 +108,16 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
              insert into idempotency_key (principal, key, request_sha256, response_status,
                                           response_body)
              select ${a1}, ${a2}, ${a3}, ${a4}, ${a5} from submitted where ${a1}::text is not null
+             returning 1),
+         outbox as (
+             insert into outbox_message (target, kind, dossier_id, event_id)
+             select t, '{DOSSIER_CREATED}', $1, event.id
+               from event, unnest(${targets}::text[]) with ordinality as u(t, n)
+              order by n
              returning 1)
          select (select count(*) from submitted), (select count(*) from event),
-                (select count(*) from fact), (select count(*) from answer)",
+                (select count(*) from fact), (select count(*) from answer),
+                (select count(*) from outbox)",
         event_columns = events::COLUMNS,
         event_values = crate::placeholders(event_first, events::PARAMETERS),
         fact_columns = facts::COLUMNS,
@@ -119,6 +128,7 @@ static RECORD: LazyLock<String> = LazyLock::new(|| {
         a3 = answer_first + 2,
         a4 = answer_first + 3,
         a5 = answer_first + 4,
+        targets = answer_first + 5,
     )
 });
 
@@ -156,6 +166,7 @@ pub async fn record(
         .bind(answer.map(|a| a.request_sha256))
         .bind(answer.map(|a| i16::try_from(a.status).unwrap_or(200)))
         .bind(answer.map(|a| a.body))
+        .bind(writes.outbox_targets)
         .fetch_one(conn)
         .await
     {
@@ -173,15 +184,17 @@ pub async fn record(
     };
     let count = |column: usize| row.try_get::<i64, _>(column);
     let (submitted, event, fact, answered) = (count(0)?, count(1)?, count(2)?, count(3)?);
+    let told = count(4)?;
     if submitted == 0 {
         return Ok(Recorded::Changed);
     }
     // Each write reads the one row of `submitted`, so after the check above this cannot
     // differ; if it ever does, the statement has committed and the error says what is
     // missing rather than claiming the submission.
-    if (event, fact, answered) != (1, 1, i64::from(answer.is_some())) {
+    let targets = i64::try_from(writes.outbox_targets.len()).unwrap_or(i64::MAX);
+    if (event, fact, answered, told) != (1, 1, i64::from(answer.is_some()), targets) {
         return Err(DbError(StoreError::Corrupt(
-            "a submission was written without its event, facts or idempotency answer",
+            "a submission was written without its event, facts, idempotency answer or outbox messages",
         )));
     }
     Ok(Recorded::Submitted)

@@ -61,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: FactsCommand,
     },
+    /// The outbox: messages owed to other systems (DVCQG). Uses DATABASE_URL.
+    Outbox {
+        #[command(subcommand)]
+        command: crate::outbox_command::OutboxCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,7 +96,13 @@ enum FilesCommand {
 enum ProceduresCommand {
     /// Load every procedure file of DIR (default: MOTCUA_PROCEDURES_DIR or ./procedures)
     /// and print every problem with its file and JSON pointer.
-    Check { dir: Option<PathBuf> },
+    Check {
+        dir: Option<PathBuf>,
+        /// Also pull the national catalogue from DVCQG (DVCQG_*) and name every procedure
+        /// whose national code it does not list; fails if there is one.
+        #[arg(long)]
+        national: bool,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -111,9 +122,12 @@ pub async fn run() -> ExitCode {
     }
     let result = match cli.command {
         Command::Procedures {
-            command: ProceduresCommand::Check { dir },
+            command: ProceduresCommand::Check { dir, national },
         } => {
             let dir = dir.unwrap_or(config.procedures_dir.clone());
+            if national {
+                return procedures_dir::national_check_command(&config, &dir).await;
+            }
             return procedures_dir::check_command(&dir);
         }
         Command::Dev => {
@@ -161,6 +175,10 @@ pub async fn run() -> ExitCode {
         } => {
             telemetry::init(false);
             server::rebuild_facts_command(config).await
+        }
+        Command::Outbox { command } => {
+            telemetry::init(false);
+            crate::outbox_command::run(config, command).await
         }
     };
     match result {

@@ -161,6 +161,11 @@ pub struct Config {
     /// `MOTCUA_STAFF_DIRECTORY`: a JSON file of staff (`[{"username", "agency", "roles"}]`)
     /// loaded at start, so that dossiers can be assigned to staff before their first login.
     pub staff_directory: Option<PathBuf>,
+    /// `DVCQG_*`: the national public-service portal the dossiers are synchronised to; unset,
+    /// nothing is synchronised (`serve` warns).
+    pub dvcqg: Option<crate::outbox_config::DvcqgSettings>,
+    /// `MOTCUA_OUTBOX_*`: the delivery workers.
+    pub outbox: crate::outbox_config::OutboxSettings,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -196,6 +201,13 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_HEADER_READ_TIMEOUT_SECS",
     "MOTCUA_MAX_CONNECTIONS",
     "MOTCUA_STAFF_DIRECTORY",
+    "MOTCUA_OUTBOX_WORKERS",
+    "MOTCUA_OUTBOX_POLL_MS",
+    "MOTCUA_OUTBOX_BATCH",
+    "MOTCUA_OUTBOX_MAX_ATTEMPTS",
+    "MOTCUA_OUTBOX_RETRY_BASE_MS",
+    "MOTCUA_OUTBOX_RETRY_MAX_SECS",
+    "MOTCUA_OUTBOX_KEEP_DAYS",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -211,6 +223,8 @@ const SECRET_VARS: &[&str] = &[
     "REGISTRY_TOKEN",
     "MOTCUA_TOKEN_SECRET",
     "MOTCUA_METRICS_TOKEN",
+    "DVCQG_PASSWORD",
+    "DVCQG_INBOUND_TOKEN",
 ];
 
 /// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
@@ -639,6 +653,8 @@ impl Config {
                 }
             },
         };
+        let (dvcqg, outbox) =
+            crate::outbox_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let config = Config {
             listen,
             public_url,
@@ -675,6 +691,8 @@ impl Config {
             connections,
             retention_interval,
             staff_directory: var("MOTCUA_STAFF_DIRECTORY").map(PathBuf::from),
+            dvcqg,
+            outbox,
             incomplete,
         };
         for (name, _) in std::env::vars() {
@@ -753,8 +771,8 @@ mod tests {
         let names = super::SECRET_VARS;
         assert_eq!(
             names.len(),
-            7,
-            "README.md names seven secrets that may come from files"
+            9,
+            "README.md names nine secrets that may come from files"
         );
         let vars: Vec<(String, String)> = names
             .iter()

@@ -102,6 +102,25 @@ pub async fn run(config: Config) -> Result<()> {
         None => dev_metrics_token(&config.data_dir)?,
     };
 
+    // The national portal: configured, else the simulator's stand-in when a simulator runs
+    // (a test that configures the rest configures this too, or synchronises nothing).
+    let dvcqg = match (&config.dvcqg, &simulated) {
+        (Some(dvcqg), _) => Some(dvcqg.clone()),
+        (None, Some(sim)) => Some(crate::outbox_config::DvcqgSettings {
+            client: motcua_dvcqg::HttpDvcqgConfig {
+                service_url: sim.dvcqg_url(),
+                login_url: sim.dvcqg_login_url(),
+                username: motcua_sim::dvcqg::DEV_USERNAME.to_owned(),
+                password: SecretString::from(motcua_sim::dvcqg::DEV_PASSWORD),
+                agency_code: motcua_sim::dvcqg::DEV_AGENCY_CODE.to_owned(),
+                timeout: std::time::Duration::from_secs(10),
+                session_lifetime: std::time::Duration::from_secs(1800),
+            },
+            citizen_subject_kind: "1".to_owned(),
+            inbound_token: None,
+        }),
+        (None, None) => None,
+    };
     let services = Outside {
         database_url,
         oidc: oidc.clone(),
@@ -112,6 +131,7 @@ pub async fn run(config: Config) -> Result<()> {
         public_url: public_url.clone(),
         metrics_token: Some(metrics_token.clone()),
         development: true,
+        dvcqg,
     };
     // The banner comes once the engine is ready, so every URL it prints answers.
     let result = match server::build_app(&config, services).await {

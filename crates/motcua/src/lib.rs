@@ -9,6 +9,8 @@ pub mod connections;
 pub mod dev;
 pub mod generate;
 pub mod jobs;
+pub mod outbox_command;
+pub mod outbox_config;
 pub mod postgres_local;
 pub mod procedures_dir;
 pub mod server;

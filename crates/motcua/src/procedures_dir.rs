@@ -77,6 +77,60 @@ pub fn load(dir: &Path) -> Result<Vec<Procedure>, Vec<Problem>> {
 }
 
 /// `motcua procedures check [DIR]`.
+/// `motcua procedures check --national`: every procedure of `dir` against the national
+/// catalogue DVCQG answers now; fails when one's national code is not listed (its dossiers
+/// would be refused there), or when the catalogue cannot be read.
+pub async fn national_check_command(config: &crate::config::Config, dir: &Path) -> ExitCode {
+    let Some(dvcqg) = &config.dvcqg else {
+        eprintln!(
+            "the national catalogue is read from DVCQG: set DVCQG_URL, DVCQG_LOGIN_URL, \
+             DVCQG_USERNAME, DVCQG_PASSWORD and DVCQG_AGENCY_CODE"
+        );
+        return ExitCode::FAILURE;
+    };
+    // The files first: their problems, as `check` prints them.
+    let Ok(procedures) = load(dir) else {
+        return check_command(dir);
+    };
+    let client = match motcua_dvcqg::HttpDvcqg::new(dvcqg.client.clone()) {
+        Ok(client) => client,
+        Err(e) => {
+            eprintln!("the DVCQG client cannot be set up: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let compared = match motcua_service::national_catalogue::compare(&procedures, &client).await {
+        Ok(compared) => compared,
+        Err(e) => {
+            eprintln!("the national catalogue cannot be read from DVCQG: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut unlisted = 0;
+    for p in &compared {
+        match &p.national_name {
+            Some(name) => println!(
+                "national  {} v{}: {} {name}",
+                p.code, p.version, p.national_code
+            ),
+            None => {
+                unlisted += 1;
+                println!(
+                    "missing   {} v{}: national code {} is not in the national catalogue",
+                    p.code, p.version, p.national_code
+                );
+            }
+        }
+    }
+    if unlisted == 0 {
+        println!("every procedure has a national code in the catalogue");
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("{unlisted} procedure(s) without a national code in the catalogue");
+        ExitCode::FAILURE
+    }
+}
+
 pub fn check_command(dir: &Path) -> ExitCode {
     match load(dir) {
         Ok(procedures) => {

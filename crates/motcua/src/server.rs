@@ -3,6 +3,7 @@
 
 use crate::config::{Config, ConnectionSettings, OidcSettings, RegistrySettings, ShutdownSettings};
 use crate::jobs::Jobs;
+use crate::outbox_config::{DvcqgSettings, OutboxSettings};
 use crate::procedures_dir;
 use anyhow::{bail, Context, Result};
 use axum::extract::Request;
@@ -13,6 +14,7 @@ use motcua_api::{AppState, Shared};
 use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
+use motcua_service::outbox::delivery::Delivery;
 use motcua_service::store::Store;
 use motcua_service::{Catalog, Clock};
 use motcua_store::PgStore;
@@ -36,6 +38,8 @@ pub struct Outside {
     /// Served by `motcua dev`: pages may tell a newcomer how to try things (the portal's
     /// banner on setting the engine's clock into an exam's window).
     pub development: bool,
+    /// The national public-service portal; `None`: nothing is synchronised.
+    pub dvcqg: Option<DvcqgSettings>,
 }
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
@@ -136,6 +140,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
     let register = motcua_registry::HttpRegister::new(register_config)
         .context("the population register client cannot be set up (check REGISTRY_URL)")?;
     let files = file_store(config)?;
+    let delivery = delivery(config, &outside)?;
     if outside.metrics_token.is_none() {
         tracing::warn!(
             "MOTCUA_METRICS_TOKEN is not set: /metrics answers 401 to every request \
@@ -156,6 +161,9 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .map(Clock::starting_at)
             .unwrap_or_else(Clock::system),
         digitisation_target: config.digitisation_target,
+        outbox_targets: motcua_service::outbox::Targets::new(
+            delivery.deliverers.iter().map(|d| d.target()).collect(),
+        ),
     };
     let state = AppState::new(Shared {
         services,
@@ -198,6 +206,13 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         rate_limits: motcua_api::rate_limits::RateLimits::new(config.rate_limits),
         admission: motcua_api::admission::Admission::new(config.admission),
         metrics: motcua_api::metrics::Metrics::default(),
+        dvcqg_caller: motcua_api::metrics::Scraper::with_token(
+            outside
+                .dvcqg
+                .as_ref()
+                .and_then(|d| d.inbound_token.as_ref())
+                .map(|token| token.expose_secret()),
+        ),
         metrics_scraper: motcua_api::metrics::Scraper::with_token(
             outside
                 .metrics_token
@@ -208,7 +223,8 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
     if let Some(path) = &config.staff_directory {
         crate::staff_directory::load(&pool, path, state.services.clock.now()).await?;
     }
-    let jobs = start_jobs(&state, config.retention_interval);
+    let mut jobs = start_jobs(&state, config.retention_interval);
+    start_delivery(&mut jobs, &state, delivery, config.outbox);
     let connections = state.metrics.connections();
     let router = motcua_api::router(
         state,
@@ -222,6 +238,81 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         connections,
         jobs,
     })
+}
+
+/// The outbox's deliverers (DVCQG when configured) and the workers' settings.
+fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
+    let mut deliverers: Vec<Arc<dyn motcua_service::outbox::delivery::Deliverer>> = Vec::new();
+    match &outside.dvcqg {
+        Some(dvcqg) => {
+            let client = motcua_dvcqg::HttpDvcqg::new(dvcqg.client.clone())
+                .map_err(|e| anyhow::anyhow!("the DVCQG client cannot be set up: {e}"))?;
+            deliverers.push(Arc::new(
+                motcua_service::outbox::dvcqg::DvcqgDeliverer::new(
+                    Arc::new(client),
+                    motcua_service::outbox::dvcqg::Mapping {
+                        citizen_subject_kind: dvcqg.citizen_subject_kind.clone(),
+                        public_url: outside.public_url.clone(),
+                    },
+                ),
+            ));
+        }
+        None => tracing::warn!(
+            "DVCQG_URL is not set: dossiers are not synchronised to the national \
+             public-service portal (docs/INTEGRATIONS.md)"
+        ),
+    }
+    Ok(Delivery {
+        deliverers,
+        batch: config.outbox.batch,
+        max_attempts: config.outbox.max_attempts,
+        backoff: motcua_service::outbox::backoff::Backoff {
+            base: config.outbox.retry_base,
+            max: config.outbox.retry_max,
+        },
+    })
+}
+
+/// The outbox's delivery workers (each a job: they stop with the others, after the round
+/// in progress) and its upkeep.
+fn start_delivery(jobs: &mut Jobs, state: &AppState, delivery: Delivery, settings: OutboxSettings) {
+    if delivery.deliverers.is_empty() {
+        return;
+    }
+    // A round ends after a short batch, or after this: a stopping engine waits for at most
+    // one batch beyond it.
+    let budget = std::time::Duration::from_secs(2);
+    let delivery = Arc::new(delivery);
+    for _ in 0..settings.workers {
+        let (state, delivery) = (state.clone(), delivery.clone());
+        jobs.every("outbox delivery", settings.poll, move || {
+            let (state, delivery) = (state.clone(), delivery.clone());
+            async move {
+                delivery.deliver_round(&state.services, budget).await;
+            }
+        });
+    }
+    let store = state.services.store.clone();
+    jobs.every(
+        "outbox upkeep",
+        std::time::Duration::from_secs(3600),
+        move || {
+            let store = store.clone();
+            async move {
+                let forgotten = match store.session().await {
+                    Ok(mut session) => session.forget_settled_messages(settings.keep).await,
+                    Err(e) => Err(e),
+                };
+                match forgotten {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(forgotten = n, "old outbox messages forgotten"),
+                    Err(e) => {
+                        tracing::warn!(error.message = %e, "forgetting old outbox messages failed")
+                    }
+                }
+            }
+        },
+    );
 }
 
 /// Requests that reached a handler and have not answered yet.
@@ -375,6 +466,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         public_url,
         metrics_token: config.metrics_token.clone(),
         development: false,
+        dvcqg: config.dvcqg.clone(),
     };
     let app = build_app(&config, services).await?;
     serve_until(

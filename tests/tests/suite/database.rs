@@ -155,6 +155,8 @@ fn submission_writes<'a>(
             prefilled: 0,
         },
         answer,
+        // Told to DVCQG in the same statement: written whole or not at all, like the rest.
+        outbox_targets: &["dvcqg"],
     }
 }
 

@@ -172,12 +172,22 @@ fn the_stack_builds_from_this_repository_and_starts_in_order() {
     }
 }
 
-/// Every environment-variable name config.rs reads: its string literals that look like one
-/// (outside its unit tests, whose names are made up), the `{prefix}OIDC_*` names for both
-/// prefixes it uses ("" and "STAFF_"), and `NAME_FILE` for each secret of `SECRET_VARS`.
+/// Every environment-variable name config.rs and outbox_config.rs read: their string
+/// literals that look like one (outside their unit tests, whose names are made up), the
+/// `{prefix}OIDC_*` names for both prefixes config.rs uses ("" and "STAFF_"), and
+/// `NAME_FILE` for each secret of `SECRET_VARS`.
 fn engine_variables() -> Vec<String> {
-    let whole = read(&workspace_root().join("crates/motcua/src/config.rs"));
-    let source = whole.split("#[cfg(test)]").next().unwrap_or_default();
+    let source: String = ["config.rs", "outbox_config.rs"]
+        .iter()
+        .map(|file| {
+            let whole = read(&workspace_root().join("crates/motcua/src").join(file));
+            whole
+                .split("#[cfg(test)]")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
     let is_var = |s: &str| {
         s.contains('_')
             && !s.ends_with('_')
@@ -220,6 +230,8 @@ fn env_example_documents_every_variable() {
         "DATABASE_URL",
         "S3_SECRET_KEY",
         "STAFF_OIDC_ISSUER",
+        "DVCQG_URL",
+        "DVCQG_PASSWORD_FILE",
     ] {
         assert!(
             engine.iter().any(|n| n == sure),

@@ -27,6 +27,7 @@ mod identity;
 mod languages;
 mod metrics;
 mod outages;
+mod outbox;
 mod portal;
 mod procedures;
 mod processing;

@@ -1,7 +1,8 @@
 //! Taking an action on a dossier: a step of the procedure's workflow (decided by
 //! `motcua_core::procedure::workflow`, timed by the legal clock), the withdrawal of a
 //! draft, or an apology with a new return date. One transaction: the dossier is locked, the
-//! step recorded with its event and facts, and the answer kept with the request's key.
+//! step recorded with its event, its facts and the outbox's messages (the national portal
+//! is told of the step), and the answer kept with the request's key.
 
 mod apology;
 mod request;
@@ -117,18 +118,31 @@ async fn take_action(
     } else {
         step::workflow_step(&cx, &mut *tx).await?
     };
-    tx.append_event(NewEvent {
-        dossier_id: id,
-        at: now,
-        actor_kind: principal.kind().as_str(),
-        actor: principal.subject(),
-        action,
-        from_state: Some(&dossier.state),
-        to_state: &updated.state,
-        comment: request.comment.as_deref(),
-        detail: event,
-    })
-    .await?;
+    let event_id = tx
+        .append_event(NewEvent {
+            dossier_id: id,
+            at: now,
+            actor_kind: principal.kind().as_str(),
+            actor: principal.subject(),
+            action,
+            from_state: Some(&dossier.state),
+            to_state: &updated.state,
+            comment: request.comment.as_deref(),
+            detail: event,
+        })
+        .await?;
+    // A draft withdrawn was never told to anyone; every other action is a processing step.
+    if dossier.state != DRAFT {
+        crate::outbox::tell_dossier_changed(
+            &mut *tx,
+            &services.outbox_targets,
+            id,
+            event_id,
+            crate::outbox::Change::Step,
+            dossier.national_code.is_some(),
+        )
+        .await?;
+    }
     crate::facts::refresh(&mut *tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.
     record_staff_read(&mut *tx, principal, &updated).await?;

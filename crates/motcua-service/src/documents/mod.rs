@@ -226,7 +226,8 @@ impl<'a> Change<'a> {
         detail: serde_json::Value,
     ) -> Result<(), ServiceError> {
         let (principal, dossier) = (self.principal, &self.dossier);
-        self.tx
+        let event_id = self
+            .tx
             .append_event(NewEvent {
                 dossier_id: dossier.id,
                 at: self.services.clock.now(),
@@ -239,6 +240,18 @@ impl<'a> Change<'a> {
                 detail,
             })
             .await?;
+        // A submitted dossier's documents are part of what the national portal holds.
+        if dossier.code.is_some() {
+            crate::outbox::tell_dossier_changed(
+                &mut *self.tx,
+                &self.services.outbox_targets,
+                dossier.id,
+                event_id,
+                crate::outbox::Change::Documents,
+                dossier.national_code.is_some(),
+            )
+            .await?;
+        }
         Ok(())
     }
 

@@ -56,6 +56,16 @@ pub struct DossierDocument {
     pub sha256: Option<String>,
 }
 
+/// An electronic result attached to a dossier.
+#[derive(Debug, Clone)]
+pub struct DossierResult {
+    pub document_id: Uuid,
+    pub file_name: String,
+    pub result_code: Option<String>,
+    /// When it went into the citizen's store (issued); `None` while it is being prepared.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
 pub struct Attachment<'a> {
     pub dossier_id: Uuid,
     pub requirement: &'a str,
@@ -111,6 +121,9 @@ pub trait DocumentRecords {
         document_id: Uuid,
         issued_by: &str,
     ) -> Result<(), StoreError>;
+    /// The dossier's results, oldest first.
+    async fn dossier_results(&mut self, dossier_id: Uuid)
+        -> Result<Vec<DossierResult>, StoreError>;
     /// Whether an electronic result is attached to the dossier.
     async fn has_result(&mut self, dossier_id: Uuid) -> Result<bool, StoreError>;
     /// The dossier's results go into the citizen's store (issued). Answers their documents.

@@ -17,6 +17,8 @@ pub struct NewDraft<'a> {
     pub citizen_pin: &'a str,
     pub data: &'a Value,
     pub prefill: &'a Value,
+    /// A dossier filed on the national portal: its code there (unique among dossiers).
+    pub national_code: Option<&'a str>,
 }
 
 pub struct CounterIntake<'a> {
@@ -75,6 +77,11 @@ pub struct Page {
 pub trait DossierRecords {
     async fn insert_draft(&mut self, draft: NewDraft<'_>) -> Result<Dossier, StoreError>;
     async fn dossier(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError>;
+    /// The dossier pushed from the national portal with this code there, if any.
+    async fn dossier_by_national_code(
+        &mut self,
+        national_code: &str,
+    ) -> Result<Option<Dossier>, StoreError>;
     /// Reads a dossier and locks it for the rest of the unit of work, so that two changes
     /// to the same dossier happen one after the other.
     async fn dossier_for_update(&mut self, id: Uuid) -> Result<Option<Dossier>, StoreError>;

@@ -37,7 +37,8 @@ pub struct Event {
 
 #[async_trait]
 pub trait EventRecords {
-    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<(), StoreError>;
+    /// Appends `event`; its id (which an outbox message may refer to).
+    async fn append_event(&mut self, event: NewEvent<'_>) -> Result<i64, StoreError>;
     /// The dossier's timeline, oldest first.
     async fn events_of(&mut self, dossier_id: Uuid) -> Result<Vec<Event>, StoreError>;
     /// How many times `action` was taken on the dossier (for actions allowed once).

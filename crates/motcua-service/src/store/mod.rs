@@ -17,6 +17,7 @@ pub mod events;
 pub mod facts;
 pub mod idempotency;
 pub mod logins;
+pub mod outbox;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
@@ -29,6 +30,7 @@ pub use events::EventRecords;
 pub use facts::FactRecords;
 pub use idempotency::IdempotencyRecords;
 pub use logins::LoginRecords;
+pub use outbox::OutboxRecords;
 pub use queues::QueueRecords;
 pub use register_access::RegisterAccessRecords;
 pub use retention::RetentionRecords;
@@ -106,6 +108,7 @@ pub trait Session:
     + FactRecords
     + IdempotencyRecords
     + LoginRecords
+    + OutboxRecords
     + QueueRecords
     + RegisterAccessRecords
     + RetentionRecords

@@ -59,6 +59,9 @@ pub struct SubmissionWrites<'a> {
     pub event: NewEvent<'a>,
     pub fact: Fact<'a>,
     pub answer: Option<KeptAnswer<'a>>,
+    /// The outbox targets told of the new dossier: each gets a `dossier_created` message
+    /// (`crate::outbox`) written by the same statement, referring to the event.
+    pub outbox_targets: &'a [&'a str],
 }
 
 /// What [`SubmissionRecords::record_submission`] did.
