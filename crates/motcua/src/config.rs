@@ -208,6 +208,8 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_OUTBOX_RETRY_BASE_MS",
     "MOTCUA_OUTBOX_RETRY_MAX_SECS",
     "MOTCUA_OUTBOX_KEEP_DAYS",
+    "MOTCUA_OUTBOX_BUSY_ABOVE",
+    "MOTCUA_OUTBOX_LONGEST_WAIT_SECS",
 ];
 
 fn var(name: &str) -> Option<String> {

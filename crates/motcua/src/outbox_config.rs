@@ -42,6 +42,11 @@ pub struct OutboxSettings {
     /// `MOTCUA_OUTBOX_KEEP_DAYS` (default 30): delivered and dropped messages are kept this
     /// long, then forgotten.
     pub keep: Duration,
+    /// `MOTCUA_OUTBOX_BUSY_ABOVE` (default 4): with more API requests than this in flight in
+    /// the process, its workers let their turn pass (the submissions come first)…
+    pub busy_above: usize,
+    /// `MOTCUA_OUTBOX_LONGEST_WAIT_SECS` (default 30): …but for no longer than this.
+    pub longest_wait: Duration,
 }
 
 /// Reads both; `get` looks a variable up (a secret possibly from its file). Problems are
@@ -73,6 +78,8 @@ pub fn read(
         retry_base: Duration::from_millis(number("MOTCUA_OUTBOX_RETRY_BASE_MS", 1000, 1)),
         retry_max: Duration::from_secs(number("MOTCUA_OUTBOX_RETRY_MAX_SECS", 3600, 1)),
         keep: Duration::from_secs(number("MOTCUA_OUTBOX_KEEP_DAYS", 30, 1) * 86_400),
+        busy_above: usize::try_from(number("MOTCUA_OUTBOX_BUSY_ABOVE", 4, 0)).unwrap_or(4),
+        longest_wait: Duration::from_secs(number("MOTCUA_OUTBOX_LONGEST_WAIT_SECS", 30, 1)),
     };
     let timeout = Duration::from_secs(number("DVCQG_TIMEOUT_SECS", 10, 1));
     let session_lifetime = Duration::from_secs(number("DVCQG_SESSION_LIFETIME_SECS", 1800, 1));

@@ -15,6 +15,7 @@ use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
 use motcua_service::outbox::delivery::Delivery;
+use motcua_service::outbox::pace::Pace;
 use motcua_service::store::Store;
 use motcua_service::{Catalog, Clock};
 use motcua_store::PgStore;
@@ -285,10 +286,14 @@ fn start_delivery(jobs: &mut Jobs, state: &AppState, delivery: Delivery, setting
     let delivery = Arc::new(delivery);
     for _ in 0..settings.workers {
         let (state, delivery) = (state.clone(), delivery.clone());
+        let mut pace = Pace::new(settings.busy_above, settings.longest_wait);
         jobs.every("outbox delivery", settings.poll, move || {
+            let deliver = pace.take_turn(state.admission.in_flight(), std::time::Instant::now());
             let (state, delivery) = (state.clone(), delivery.clone());
             async move {
-                delivery.deliver_round(&state.services, budget).await;
+                if deliver {
+                    delivery.deliver_round(&state.services, budget).await;
+                }
             }
         });
     }

@@ -18,6 +18,7 @@ pub mod backoff;
 pub mod delivery;
 pub mod dvcqg;
 pub mod operator;
+pub mod pace;
 
 use crate::store::outbox::NewMessage;
 use crate::store::Session;
