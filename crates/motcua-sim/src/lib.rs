@@ -26,8 +26,8 @@ pub mod register;
 
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
 pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
-pub use oidc::profile::{tech_id, OidcProfile};
 pub use dvcqg::{DvcqgCall, DvcqgControl};
+pub use oidc::profile::{tech_id, OidcProfile};
 pub use register::{RegisterCall, RegisterControl};
 
 use anyhow::Context;
