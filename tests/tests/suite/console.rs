@@ -10,6 +10,7 @@ mod browser;
 mod counter;
 mod guards;
 mod journey;
+mod national;
 mod no_javascript;
 mod reports;
 mod sessions;

@@ -17,7 +17,7 @@ const DONG_BO: &str = "DongBoHoSoMC";
 const TIEN_DO: &str = "CapNhatTienDoHoSoMC";
 
 /// A working Monday morning: the copy's same-day clock runs.
-const MONDAY: &str = "2026-11-23T08:00:00+07:00";
+pub(crate) const MONDAY: &str = "2026-11-23T08:00:00+07:00";
 
 struct Staff {
     clerk: Session,
@@ -104,7 +104,7 @@ fn shape(calls: &[DvcqgCall]) -> Vec<(&str, Option<bool>)> {
 }
 
 /// Waits until `done` holds, or fails after `within` saying what was awaited.
-async fn wait_until(within: Duration, what: &str, mut done: impl FnMut() -> bool) {
+pub(crate) async fn wait_until(within: Duration, what: &str, mut done: impl FnMut() -> bool) {
     let deadline = Instant::now() + within;
     while !done() {
         assert!(Instant::now() < deadline, "waited {within:?} for {what}");
@@ -619,7 +619,7 @@ async fn an_expired_dvcqg_session_is_renewed_and_the_message_goes_through_on_its
 }
 
 /// What DVCQG's adapter pushes for a dossier filed on the national portal.
-fn pushed(national_code: &str) -> Value {
+pub(crate) fn pushed(national_code: &str) -> Value {
     json!({
         "MaHoSo": national_code,
         "MaTTHC": "3.000465",
@@ -638,7 +638,7 @@ fn pushed(national_code: &str) -> Value {
 }
 
 /// Pushes `body` as DVCQG's adapter (with `token`): the status and the answer.
-async fn push(engine: &Engine, token: Option<&str>, body: &Value) -> (u16, Value) {
+pub(crate) async fn push(engine: &Engine, token: Option<&str>, body: &Value) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .post(engine.at("/v1/dvcqg/dossiers"))
         .json(body);
@@ -651,7 +651,7 @@ async fn push(engine: &Engine, token: Option<&str>, body: &Value) -> (u16, Value
 }
 
 /// The calls of `service` the stand-in took for the dossier coded `code` there.
-fn applied_of(engine: &Engine, service: &str, code: &str) -> Vec<DvcqgCall> {
+pub(crate) fn applied_of(engine: &Engine, service: &str, code: &str) -> Vec<DvcqgCall> {
     applied(engine, code)
         .into_iter()
         .filter(|c| c.service == service)

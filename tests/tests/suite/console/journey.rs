@@ -10,7 +10,7 @@ use motcua_tests::{dossiers, login, Engine};
 use serde_json::json;
 
 /// The queue row's figures: (count, unclaimed).
-async fn queue_figures(browser: &Browser, queue: &str) -> (String, String) {
+pub(super) async fn queue_figures(browser: &Browser, queue: &str) -> (String, String) {
     let row = format!("tr[data-queue='{queue}']");
     (
         browser.text(&format!("{row} .count")).await,
@@ -19,7 +19,7 @@ async fn queue_figures(browser: &Browser, queue: &str) -> (String, String) {
 }
 
 /// Takes the next dossier of `queue` from the queues page: the dossier's page.
-async fn take_next(browser: &Browser, queue: &str, id: &str) {
+pub(super) async fn take_next(browser: &Browser, queue: &str, id: &str) {
     browser
         .click_through(&format!("tr[data-queue='{queue}'] button"))
         .await;
@@ -32,7 +32,7 @@ async fn take_next(browser: &Browser, queue: &str, id: &str) {
     );
 }
 
-async fn state(browser: &Browser) -> String {
+pub(super) async fn state(browser: &Browser) -> String {
     browser
         .attr("#state", "data-state")
         .await
@@ -40,7 +40,7 @@ async fn state(browser: &Browser) -> String {
 }
 
 /// The action forms the page offers, by action name.
-async fn offered(browser: &Browser) -> Vec<String> {
+pub(super) async fn offered(browser: &Browser) -> Vec<String> {
     let forms = browser
         .run("return Array.from(document.querySelectorAll('form[data-action]')).map(f => f.dataset.action)")
         .await;
