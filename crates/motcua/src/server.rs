@@ -15,7 +15,7 @@ use motcua_auth::{AccessTokens, RelyingParty, RelyingPartyConfig};
 use motcua_core::calendar::Calendar;
 use motcua_files::FileStore;
 use motcua_service::outbox::delivery::Delivery;
-use motcua_service::outbox::pace::Pace;
+use motcua_service::outbox::pace::{Pace, Turn};
 use motcua_service::store::Store;
 use motcua_service::{Catalog, Clock};
 use motcua_store::PgStore;
@@ -288,11 +288,22 @@ fn start_delivery(jobs: &mut Jobs, state: &AppState, delivery: Delivery, setting
         let (state, delivery) = (state.clone(), delivery.clone());
         let mut pace = Pace::new(settings.busy_above, settings.longest_wait);
         jobs.every("outbox delivery", settings.poll, move || {
-            let deliver = pace.take_turn(state.admission.in_flight(), std::time::Instant::now());
+            let turn = pace.take_turn(state.admission.in_flight(), std::time::Instant::now());
             let (state, delivery) = (state.clone(), delivery.clone());
             async move {
-                if deliver {
-                    delivery.deliver_round(&state.services, budget).await;
+                match turn {
+                    Turn::Pass => {}
+                    Turn::OneBatch => {
+                        if let Err(e) = delivery.deliver_batch(&state.services).await {
+                            tracing::warn!(
+                                error.message = %e.detail,
+                                "outbox delivery batch failed; it will run again"
+                            );
+                        }
+                    }
+                    Turn::Round => {
+                        delivery.deliver_round(&state.services, budget).await;
+                    }
                 }
             }
         });

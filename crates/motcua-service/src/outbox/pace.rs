@@ -3,9 +3,21 @@
 //! deadline day that work would be taken from the citizens still submitting, so a worker
 //! lets its turn pass while the process is busy serving requests, and the messages wait in
 //! the outbox, where nothing is lost. It never waits longer than `longest_wait`, so that
-//! under a load that never ends the outbox still moves, a round at a time.
+//! under a load that never ends the outbox still moves: then it sends one batch, not a
+//! whole round, and lets its turns pass again.
 
 use std::time::{Duration, Instant};
+
+/// What a worker does on its turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// The process is busy: the messages wait.
+    Pass,
+    /// Busy for `longest_wait` already: one batch, so the outbox keeps moving.
+    OneBatch,
+    /// Quiet: batches until the outbox is empty or the round's time is up.
+    Round,
+}
 
 /// One worker's pace.
 #[derive(Debug, Clone)]
@@ -26,18 +38,22 @@ impl Pace {
         }
     }
 
-    /// Whether the worker delivers on this turn, with `in_flight` requests being served
-    /// now; a turn taken is remembered.
-    pub fn take_turn(&mut self, in_flight: usize, now: Instant) -> bool {
+    /// What the worker does on this turn, with `in_flight` requests being served now; a
+    /// turn that sends anything is remembered.
+    pub fn take_turn(&mut self, in_flight: usize, now: Instant) -> Turn {
         let busy = in_flight > self.busy_above;
         let waited_enough = self
             .last_round
             .is_none_or(|last| now.saturating_duration_since(last) >= self.longest_wait);
-        let deliver = !busy || waited_enough;
-        if deliver {
+        let turn = match (busy, waited_enough) {
+            (false, _) => Turn::Round,
+            (true, true) => Turn::OneBatch,
+            (true, false) => Turn::Pass,
+        };
+        if turn != Turn::Pass {
             self.last_round = Some(now);
         }
-        deliver
+        turn
     }
 }
 
@@ -50,7 +66,10 @@ mod tests {
         let mut pace = Pace::new(4, Duration::from_secs(30));
         let start = Instant::now();
         for second in 0..5 {
-            assert!(pace.take_turn(4, start + Duration::from_secs(second)));
+            assert_eq!(
+                pace.take_turn(4, start + Duration::from_secs(second)),
+                Turn::Round
+            );
         }
     }
 
@@ -58,20 +77,42 @@ mod tests {
     fn a_busy_process_delivers_once_per_longest_wait() {
         let mut pace = Pace::new(4, Duration::from_secs(30));
         let start = Instant::now();
-        let turns: Vec<u64> = (0..=61)
-            .filter(|&second| pace.take_turn(32, start + Duration::from_secs(second)))
+        let turns: Vec<(u64, Turn)> = (0..=61)
+            .map(|second| {
+                (
+                    second,
+                    pace.take_turn(32, start + Duration::from_secs(second)),
+                )
+            })
+            .filter(|(_, turn)| *turn != Turn::Pass)
             .collect();
-        // The first turn, then one each time 30 s have passed.
-        assert_eq!(turns, [0, 30, 60]);
+        // The first turn, then one each time 30 s have passed: a batch, not a round.
+        assert_eq!(
+            turns,
+            [
+                (0, Turn::OneBatch),
+                (30, Turn::OneBatch),
+                (60, Turn::OneBatch)
+            ]
+        );
     }
 
     #[test]
     fn when_the_load_ends_the_next_turn_delivers() {
         let mut pace = Pace::new(4, Duration::from_secs(30));
         let start = Instant::now();
-        assert!(pace.take_turn(0, start));
-        assert!(!pace.take_turn(50, start + Duration::from_secs(1)));
-        assert!(!pace.take_turn(50, start + Duration::from_secs(2)));
-        assert!(pace.take_turn(1, start + Duration::from_secs(3)));
+        assert_eq!(pace.take_turn(0, start), Turn::Round);
+        assert_eq!(
+            pace.take_turn(50, start + Duration::from_secs(1)),
+            Turn::Pass
+        );
+        assert_eq!(
+            pace.take_turn(50, start + Duration::from_secs(2)),
+            Turn::Pass
+        );
+        assert_eq!(
+            pace.take_turn(1, start + Duration::from_secs(3)),
+            Turn::Round
+        );
     }
 }
