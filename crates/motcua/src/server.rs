@@ -291,20 +291,13 @@ fn start_delivery(jobs: &mut Jobs, state: &AppState, delivery: Delivery, setting
             let turn = pace.take_turn(state.admission.in_flight(), std::time::Instant::now());
             let (state, delivery) = (state.clone(), delivery.clone());
             async move {
-                match turn {
-                    Turn::Pass => {}
-                    Turn::OneBatch => {
-                        if let Err(e) = delivery.deliver_batch(&state.services).await {
-                            tracing::warn!(
-                                error.message = %e.detail,
-                                "outbox delivery batch failed; it will run again"
-                            );
-                        }
-                    }
-                    Turn::Round => {
-                        delivery.deliver_round(&state.services, budget).await;
-                    }
-                }
+                // A round with no time left ends after its first batch.
+                let budget = match turn {
+                    Turn::Pass => return,
+                    Turn::OneBatch => std::time::Duration::ZERO,
+                    Turn::Round => budget,
+                };
+                delivery.deliver_round(&state.services, budget).await;
             }
         });
     }
