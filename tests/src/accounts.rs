@@ -28,6 +28,8 @@ pub const SUPERVISOR: &str = "motcua.giamsat";
 pub const OTHER_AGENCY_CLERK: &str = "motcua.hcm.tiepnhan";
 /// The exam registration unit of a school (THPT Chu Văn An): desk clerk and specialist.
 pub const SCHOOL_CLERK: &str = "motcua.thpt.chuvanan";
+/// The supervisor of that school (THPT Chu Văn An, under Sở GD&ĐT Hà Nội).
+pub const SCHOOL_SUPERVISOR: &str = "motcua.thpt.chuvanan.giamsat";
 
 /// The `n`th clerk (1 to [`CLERK_POOL`]) of the simulator's pool of desk clerks working one
 /// queue: `motcua.tiepnhan.01` to `motcua.tiepnhan.50`.

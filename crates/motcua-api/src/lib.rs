@@ -39,7 +39,7 @@ use error::ApiError;
 use motcua_service::Code;
 use routes::{
     actions, auth, counter, documents, dossiers, dvcqg, me, operations, outbox, procedures, queues,
-    reports, slips,
+    reports, satisfaction, slips,
 };
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -105,6 +105,23 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/reports/indicators", get(reports::indicators_report))
         .route("/reports/digitisation", get(reports::digitisation))
         .route("/reports/timeliness", get(reports::timeliness))
+        .route("/reports/scorecard", get(reports::scorecard))
+        .route("/reports/officials", get(reports::officials))
+        .route("/reports/ratings", get(satisfaction::ratings))
+        .route("/public/statistics", get(reports::public_statistics))
+        .route("/ratings/questions", get(satisfaction::questions))
+        .route(
+            "/dossiers/{id}/rating",
+            get(satisfaction::rating).put(satisfaction::rate),
+        )
+        .route(
+            "/feedback",
+            get(satisfaction::list).post(satisfaction::send),
+        )
+        .route("/feedback/{id}", get(satisfaction::get))
+        .route("/feedback/{id}/classify", post(satisfaction::classify))
+        .route("/feedback/{id}/answer", post(satisfaction::answer))
+        .route("/feedback/{id}/rating", put(satisfaction::rate_answer))
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/outbox/{id}/drop", post(outbox::drop))

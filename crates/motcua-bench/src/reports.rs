@@ -44,6 +44,12 @@ pub const WRONG_FIGURES: u16 = 1200;
 /// All-agencies indicator reports after the load, one month after the other.
 pub const ALL_AGENCIES_REQUESTS: u64 = 60;
 
+/// Whole-province scorecards after those, one month after the other (issue 32).
+pub const SCORECARD_REQUESTS: u64 = 200;
+
+/// The scorecard's target: the whole province's month, p99 (docs/PERFORMANCE.md).
+const SCORECARD_TARGET_P99_MS: f64 = 100.0;
+
 /// The target, at 10,000,000 dossiers (docs/PERFORMANCE.md, issue 6).
 const TARGET_P99_MS: f64 = 50.0;
 const TARGET_DOSSIERS: u64 = 10_000_000;
@@ -68,6 +74,9 @@ enum Expected {
     Digitisation { dossiers: i64, digitised: i64 },
     /// The indicator report: all the dossiers of the scope in its totals.
     Indicators { dossiers: i64 },
+    /// The scorecard: its total card's 4.2 denominator (every dossier of the scope) and
+    /// numerator.
+    Scorecard { dossiers: i64, digitised: i64 },
 }
 
 impl Expected {
@@ -86,6 +95,16 @@ impl Expected {
             Expected::Indicators { dossiers } => {
                 answer["totals"]["dossiers"].as_i64() == Some(dossiers)
             }
+            Expected::Scorecard {
+                dossiers,
+                digitised,
+            } => answer["total"]["lines"]
+                .as_array()
+                .and_then(|lines| lines.iter().find(|l| l["code"] == "4.2"))
+                .is_some_and(|l| {
+                    l["denominator"].as_i64() == Some(dossiers)
+                        && l["numerator"].as_i64() == Some(digitised)
+                }),
         }
     }
 }
@@ -337,11 +356,27 @@ pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> 
 
     // The whole province's month: every agency × procedure, one request at a time.
     let mut whole_months: BTreeMap<(&str, &str), i64> = BTreeMap::new();
+    let mut whole_digitised: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
     for month in &months {
-        *whole_months
-            .entry((month.first_day.as_str(), month.last_day.as_str()))
-            .or_default() += month.dossiers;
+        let key = (month.first_day.as_str(), month.last_day.as_str());
+        *whole_months.entry(key).or_default() += month.dossiers;
+        let d = whole_digitised.entry(key).or_default();
+        d.0 += month.digitised_den;
+        d.1 += month.digitised_num;
     }
+    let scorecards: Arc<Vec<Request>> = Arc::new(
+        whole_digitised
+            .iter()
+            .map(|((first, last), (dossiers, digitised))| Request {
+                url: format!("{base}/v1/reports/scorecard?from={first}&to={last}"),
+                expected: Expected::Scorecard {
+                    dossiers: *dossiers,
+                    digitised: *digitised,
+                },
+                kind: 0,
+            })
+            .collect(),
+    );
     let all_agencies: Arc<Vec<Request>> = Arc::new(
         whole_months
             .into_iter()
@@ -372,17 +407,48 @@ pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> 
         all.summary()
     );
 
+    // The whole scorecard of the province's month: every agency, every group.
+    let card_plan = Plan {
+        arrivals: Arrivals::Closed { clients: 1 },
+        operations: SCORECARD_REQUESTS,
+        duration: plan.duration,
+    };
+    let asking = supervisor.clone();
+    let cards = drive(card_plan, move |n| {
+        let (requests, supervisor) = (scorecards.clone(), asking.clone());
+        async move {
+            let request = &requests[usize::try_from(n).unwrap_or(usize::MAX) % requests.len()];
+            supervisor.ask(request).await
+        }
+    })
+    .await;
+    let card_p99 = cards.percentile_ms(99.0);
+    println!(
+        "  scorecard: {} (GET /v1/reports/scorecard, the whole province's month: every \
+         agency's card and the total, one request at a time, at most {SCORECARD_REQUESTS}); \
+         target p99 ≤ {SCORECARD_TARGET_P99_MS:.0} ms at {TARGET_DOSSIERS} dossiers; here p99 \
+         {card_p99:.2} ms at {dossiers} dossiers{}",
+        cards.summary(),
+        if dossiers < TARGET_DOSSIERS {
+            " (fewer dossiers: not judged)"
+        } else if card_p99 <= SCORECARD_TARGET_P99_MS {
+            ": met"
+        } else {
+            ": missed"
+        }
+    );
+
     let (in_dossier, in_facts): (i64, i64) = sqlx::query_as(
         "select (select count(*) from dossier), (select count(*) from dossier_fact)",
     )
     .fetch_one(&pool)
     .await?;
-    let (load_wrong, all_wrong) = (wrong(&figures), wrong(&all));
+    let (load_wrong, all_wrong, card_wrong) = (wrong(&figures), wrong(&all), wrong(&cards));
     println!(
         "  check:   {in_dossier} dossiers and {in_facts} facts rows in the database of {dossiers} \
          generated, in {} agency-months; answers with other figures than the database's: \
          {before_wrong} of {} before the load ({before_failed} other failures), {load_wrong} in \
-         it, {all_wrong} all-agencies",
+         it, {all_wrong} all-agencies, {card_wrong} scorecards",
         months.len(),
         every_month.len()
     );
@@ -391,7 +457,8 @@ pub async fn run(setup: Setup, plan: Plan, dossiers: u64) -> anyhow::Result<()> 
         && before_wrong == 0
         && before_failed == 0
         && load_wrong == 0
-        && all_wrong == 0;
+        && all_wrong == 0
+        && card_wrong == 0;
 
     let measured = ceiling::Run {
         name: "reports",

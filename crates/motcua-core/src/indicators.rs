@@ -12,7 +12,13 @@
 //!   with supplement time already excluded from it; more than one supplement request makes
 //!   a dossier late whatever the dates; an unfinished dossier counts, as late, once its
 //!   return date has passed at the moment of judging (the period's end, or now).
-//! - "Digitised documents" means no document of the dossier is left on paper only.
+//! - 4.2 "digitised" follows the national formula (the DVCQG description of the 766
+//!   formulas): the dossier's components carry an attached file ("có file đính kèm trong
+//!   thành phần hồ sơ"), read as at least one document held as a stored file (a counter or
+//!   postal dossier counts once scanned), **and**, where the procedure's result is a written
+//!   document, the result carries one too. A dossier with no document at all, or only
+//!   paper, is not digitised. The stricter "no document left on paper" is not what the
+//!   portal scores; docs/INDICATORS.md says why the engine follows the portal.
 //! - Scores are the share of the indicator's points earned: 1 when `R ≥ T`, else `R / T`;
 //!   without a threshold, `R`.
 
@@ -50,6 +56,8 @@ pub struct DossierFacts {
     pub result_to_store: bool,
     /// The population register answered for this dossier.
     pub register_used: bool,
+    /// When the desk received it (2.2 counts from here).
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 /// The indicators, by their number in the 766 set.
@@ -125,8 +133,20 @@ impl DossierFacts {
         self.finished_at.is_some()
     }
 
+    /// 4.2 (1): at least one component carries an attached file.
     fn digitised(&self) -> bool {
-        self.paper_only_documents == 0
+        self.documents > self.paper_only_documents
+    }
+
+    /// 2.2: the time from receipt to the end of processing, in seconds, of a received and
+    /// finished dossier (none otherwise). Calendar time, as the portal's `ThoiGianGiaiQuyet`
+    /// is taken from the two synchronised dates; a dossier finished before it was received
+    /// (a clock set back) reads 0.
+    pub fn processing_seconds(&self) -> Option<i64> {
+        match (self.received, self.received_at, self.finished_at) {
+            (true, Some(from), Some(to)) => Some((to - from).num_seconds().max(0)),
+            _ => None,
+        }
     }
 
     fn result_done(&self) -> bool {
@@ -244,6 +264,7 @@ mod tests {
             from_store: false,
             result_to_store: true,
             register_used: true,
+            received_at: Some(at("2026-11-20T08:00:00+07:00")),
         }
     }
 
@@ -305,6 +326,33 @@ mod tests {
             ..good()
         };
         assert!(no_result_due.counts(Id::Digitisation).numerator);
+    }
+
+    #[test]
+    fn a_dossier_with_no_attached_component_file_is_not_digitised() {
+        let nothing = DossierFacts {
+            documents: 0,
+            paper_only_documents: 0,
+            ..good()
+        };
+        assert_eq!(nothing.counts(Id::Digitisation), Counts::of(true, false));
+        // One scanned document among paper ones: its components carry a file.
+        let one_scanned = DossierFacts {
+            documents: 3,
+            paper_only_documents: 2,
+            ..good()
+        };
+        assert!(one_scanned.counts(Id::Digitisation).numerator);
+    }
+
+    #[test]
+    fn processing_time_runs_from_receipt_to_the_end() {
+        assert_eq!(good().processing_seconds(), Some(4 * 86_400 + 2 * 3_600));
+        let open = DossierFacts {
+            finished_at: None,
+            ..good()
+        };
+        assert_eq!(open.processing_seconds(), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! the working-day calendar and legal clock, personal identification numbers and dossier codes.
 
 pub mod access;
+pub mod agencies;
 pub mod calendar;
 pub mod dossier;
 pub mod dossier_code;
@@ -18,4 +19,6 @@ pub mod pin;
 pub mod principal;
 pub mod procedure;
 pub mod rules;
+pub mod satisfaction;
+pub mod scorecard;
 pub mod transition;

@@ -141,7 +141,7 @@ codes! {
         "Chỉ cán bộ giám sát được thực hiện việc này.";
     /// Staff asking for another agency's figures.
     OtherAgency = "other_agency", 403, "Other agency",
-        "Bạn chỉ xem được số liệu của cơ quan mình; giám sát xem được số liệu của mọi cơ quan.";
+        "Bạn chỉ xem được số liệu của cơ quan mình; giám sát xem được số liệu của cơ quan mình và các đơn vị trực thuộc.";
     /// A desk clerk taking a dossier of a procedure their agency does not receive.
     AgencyNotReceiving = "agency_not_receiving", 403, "Agency not receiving",
         "Cơ quan của bạn không tiếp nhận thủ tục này.";

@@ -27,6 +27,9 @@ pub struct Services {
     /// The digitisation target of the reports (indicator 4.2's threshold is 80 %; an
     /// operator may aim higher, e.g. the 2030 goal of 100 %).
     pub digitisation_target: f64,
+    /// The agencies in a tree (`MOTCUA_AGENCY_TREE`): who reads whose figures, and the
+    /// roll-ups. Flat when not configured.
+    pub agencies: motcua_core::agencies::AgencyTree,
     /// The outbox targets told of every change of a submitted dossier (DVCQG when
     /// configured); empty, nothing is written.
     pub outbox_targets: crate::outbox::Targets,

@@ -32,6 +32,8 @@ pub struct Subject<'a> {
     /// The form's citizen-data fields, and how many the register filled.
     pub prefill_fields: usize,
     pub prefilled: usize,
+    /// Reached the national portal already (a dossier filed there).
+    pub synchronised: bool,
 }
 
 /// The `dossier_fact` row of a dossier: where it counts, indicator by indicator, as
@@ -62,6 +64,8 @@ pub fn row<'a>(subject: Subject<'a>, f: &DossierFacts) -> Fact<'a> {
         register: flags(f.counts(Id::RegisterUsed)),
         prefill_fields: i32::try_from(subject.prefill_fields).unwrap_or(i32::MAX),
         prefilled: i32::try_from(subject.prefilled).unwrap_or(i32::MAX),
+        synchronised: subject.synchronised,
+        processing_secs: f.processing_seconds(),
     }
 }
 
@@ -112,6 +116,7 @@ pub fn of<'a>(
         from_store: attached.from_store,
         result_to_store: electronic_result,
         register_used: prefilled > 0,
+        received_at: dossier.clock.received_at,
     };
     let subject = Subject {
         dossier_id: dossier.id,
@@ -122,6 +127,8 @@ pub fn of<'a>(
         withdrawn,
         prefill_fields: procedure.prefill_fields().len(),
         prefilled,
+        // Filed on DVCQG and pushed here; one filed here is set when its delivery succeeds.
+        synchronised: dossier.national_code.is_some(),
     };
     Some(row(subject, &f))
 }

@@ -25,6 +25,9 @@ pub struct ReportQuery {
     pub agency: Option<String>,
     pub procedure: Option<String>,
     pub format: Option<String>,
+    /// The agency and every unit under it in the agency tree (`true`), or the agency
+    /// alone (default).
+    pub subtree: Option<bool>,
 }
 
 /// The period and scope a report covers, checked: only [`ask`] makes one, for a caller
@@ -33,7 +36,10 @@ pub struct ReportQuery {
 pub struct Asked {
     from: NaiveDate,
     to: NaiveDate,
+    /// The agency asked for (none: every agency the caller reads).
     agency: Option<String>,
+    /// The agencies covered; `None`: all.
+    agencies: Option<Vec<String>>,
     procedure: Option<String>,
     csv: bool,
 }
@@ -52,6 +58,27 @@ impl Asked {
     pub fn csv(&self) -> bool {
         self.csv
     }
+
+    /// The agency asked for, or none (every agency the caller reads).
+    pub fn agency(&self) -> Option<&str> {
+        self.agency.as_deref()
+    }
+
+    /// The agencies covered; `None`: all.
+    pub fn agencies(&self) -> Option<&[String]> {
+        self.agencies.as_deref()
+    }
+
+    /// The report covers this agency.
+    pub fn covers(&self, agency: &str) -> bool {
+        self.agencies
+            .as_ref()
+            .is_none_or(|all| all.iter().any(|a| a == agency))
+    }
+
+    pub fn procedure(&self) -> Option<&str> {
+        self.procedure.as_deref()
+    }
 }
 
 /// A parameter of the report refused: `message` in English, `vietnamese` for people.
@@ -68,8 +95,9 @@ fn bad_param(pointer: &str, message: &str, vietnamese: &str) -> ServiceError {
     )
 }
 
-/// Checks who asks and what: staff only; the caller's own agency unless a supervisor (who
-/// reads all agencies by default); a period of dates from the first of this month to today
+/// Checks who asks and what: staff only; the caller's own agency, or for a supervisor their
+/// agency and the units under it in the agency tree (every agency without a tree), all of
+/// them by default; `subtree` rolls an agency up with its units; a period of dates from the first of this month to today
 /// by default, of at most five years.
 pub fn ask(
     services: &Services,
@@ -83,17 +111,78 @@ pub fn ask(
         ));
     };
     let supervisor = principal.holds(motcua_core::procedure::Role::Supervisor);
-    let agency = match query.agency {
-        Some(asked) if asked != *agency && !supervisor => {
-            return Err(ServiceError::new(
-                Code::OtherAgency,
-                "staff read their own agency's figures; supervisors read any agency's",
-            ))
-        }
-        Some(asked) => Some(asked),
-        None if supervisor => None,
-        None => Some(agency.clone()),
+    let tree = &services.agencies;
+    // Who reads what: staff their own agency; a supervisor their agency and every unit
+    // under it in the agency tree, or any agency when no tree is configured.
+    let readable = |asked: &str| {
+        asked == agency.as_str()
+            || (supervisor && (!tree.configured() || tree.within(agency, asked)))
     };
+    let refused = || {
+        ServiceError::new(
+            Code::OtherAgency,
+            "staff read their own agency's figures; supervisors those of their agency and \
+             the units under it",
+        )
+    };
+    let subtree = query.subtree.unwrap_or(false);
+    let (asked_agency, agencies) = match query.agency.clone() {
+        Some(asked) if !readable(&asked) => return Err(refused()),
+        Some(asked) if subtree => {
+            let all = tree.subtree(&asked);
+            if !all.iter().all(|a| readable(a)) {
+                return Err(refused());
+            }
+            (Some(asked), Some(all))
+        }
+        Some(asked) => (Some(asked.clone()), Some(vec![asked])),
+        None if supervisor && !tree.configured() => (None, None),
+        None if supervisor => (None, Some(tree.subtree(agency))),
+        None => (None, Some(vec![agency.clone()])),
+    };
+    let (from, to, csv) = period(services, &query)?;
+    Ok(Asked {
+        from,
+        to,
+        agency: asked_agency,
+        agencies,
+        procedure: query.procedure,
+        csv,
+    })
+}
+
+/// The public statistics' scope (no login): one agency, a unit and everything under it in
+/// the agency tree (a province, say), or every agency; a period as [`ask`] reads it.
+pub fn public(
+    services: &Services,
+    query: ReportQuery,
+    unit: Option<String>,
+) -> Result<Asked, ServiceError> {
+    let (from, to, csv) = period(services, &query)?;
+    if csv {
+        return Err(bad_param("/format", "json", "Chọn json."));
+    }
+    let (agency, agencies) = match (query.agency.clone(), unit) {
+        (Some(a), _) => (Some(a.clone()), Some(vec![a])),
+        (None, Some(u)) => (Some(u.clone()), Some(services.agencies.subtree(&u))),
+        (None, None) => (None, None),
+    };
+    Ok(Asked {
+        from,
+        to,
+        agency,
+        agencies,
+        procedure: query.procedure,
+        csv: false,
+    })
+}
+
+/// A report's period and format: from the first of this month to today by default, at most
+/// five years; `csv` asked or not.
+fn period(
+    services: &Services,
+    query: &ReportQuery,
+) -> Result<(NaiveDate, NaiveDate, bool), ServiceError> {
     let today = in_vietnam(services.clock.now()).date_naive();
     let date = |value: Option<String>, pointer: &str, default: NaiveDate| match value {
         None => Ok(default),
@@ -110,8 +199,12 @@ pub fn ask(
                 )
             }),
     };
-    let from = date(query.from, "/from", today.with_day(1).unwrap_or(today))?;
-    let to = date(query.to, "/to", today)?;
+    let from = date(
+        query.from.clone(),
+        "/from",
+        today.with_day(1).unwrap_or(today),
+    )?;
+    let to = date(query.to.clone(), "/to", today)?;
     if to < from {
         return Err(bad_param(
             "/to",
@@ -131,21 +224,15 @@ pub fn ask(
         Some("csv") => true,
         Some(_) => return Err(bad_param("/format", "json or csv", "Chọn json hoặc csv.")),
     };
-    Ok(Asked {
-        from,
-        to,
-        agency,
-        procedure: query.procedure,
-        csv,
-    })
+    Ok((from, to, csv))
 }
 
-async fn sums_for(services: &Services, asked: &Asked) -> Result<Report, ServiceError> {
+pub(crate) async fn sums_for(services: &Services, asked: &Asked) -> Result<Report, ServiceError> {
     let until = asked.to + Duration::days(1);
     let mut db = services.store.session().await?;
     Ok(db
         .sums(Scope {
-            agency_id: asked.agency.as_deref(),
+            agency_ids: asked.agencies.as_deref(),
             procedure_code: asked.procedure.as_deref(),
             from: asked.from,
             until,
@@ -211,13 +298,13 @@ pub struct IndicatorReport {
 }
 
 /// Names for the rows: agencies and procedures as the procedure files give them.
-struct Names {
-    agencies: BTreeMap<String, String>,
-    procedures: BTreeMap<String, String>,
+pub(crate) struct Names {
+    pub(crate) agencies: BTreeMap<String, String>,
+    pub(crate) procedures: BTreeMap<String, String>,
 }
 
 impl Names {
-    fn of(services: &Services) -> Names {
+    pub(crate) fn of(services: &Services) -> Names {
         let mut agencies = BTreeMap::new();
         let mut procedures = BTreeMap::new();
         for p in services.catalog.current_all() {

@@ -251,6 +251,18 @@ static ACCOUNTS: &[Account] = &[
         province: "Hà Nội",
         note: "cán bộ đơn vị đăng ký dự thi, Trường THPT Chu Văn An / the exam registration unit of a school",
     },
+    Account {
+        username: "motcua.thpt.chuvanan.giamsat",
+        kind: AccountKind::Staff {
+            roles: &["supervisor"],
+            agency: "THPT-HN-CVA",
+        },
+        name: "Hoàng Thị Thu Thủy",
+        birthdate: "1978-04-14",
+        gender: Gender::Female,
+        province: "Hà Nội",
+        note: "giám sát của Trường THPT Chu Văn An / a school's supervisor",
+    },
 ];
 
 /// Every named account the simulated provider accepts (the desk-clerk pool of

@@ -3,7 +3,9 @@
 
 use crate::{records, DbError};
 use chrono::{DateTime, Utc};
-pub use motcua_service::store::facts::{DocumentFacts, Fact, Flags, Report, Scope, Sums};
+pub use motcua_service::store::facts::{
+    DocumentFacts, Fact, Flags, OfficialSums, Report, Scope, Sums,
+};
 use sqlx::{PgConnection, PgExecutor};
 use uuid::Uuid;
 
@@ -37,6 +39,9 @@ pub(crate) struct SumsRow {
     register_num: i64,
     prefill_fields: i64,
     prefilled: i64,
+    synchronised: i64,
+    processed: i64,
+    processing_secs: i64,
 }
 
 impl From<SumsRow> for Sums {
@@ -69,6 +74,9 @@ impl From<SumsRow> for Sums {
             register_num: r.register_num,
             prefill_fields: r.prefill_fields,
             prefilled: r.prefilled,
+            synchronised: r.synchronised,
+            processed: r.processed,
+            processing_secs: r.processing_secs,
         }
     }
 }
@@ -100,10 +108,10 @@ pub(crate) const COLUMNS: &str = "dossier_id, agency_id, procedure_code, submitt
     received, finished_at, due_at, supplement_requests, on_time_den, on_time_num, \
     online_den, online_num, eresult_den, eresult_num, digitised_den, digitised_num, \
     reuse_den, reuse_num, store_den, store_num, register_den, register_num, \
-    prefill_fields, prefilled, withdrawn";
+    prefill_fields, prefilled, withdrawn, synchronised, processing_secs";
 
 /// How many parameters [`bind`] binds.
-pub(crate) const PARAMETERS: usize = 26;
+pub(crate) const PARAMETERS: usize = 28;
 
 /// An insert of [`COLUMNS`] becomes a rewrite of the dossier's row.
 pub(crate) const ON_CONFLICT_REWRITE: &str = "on conflict (dossier_id) do update set
@@ -120,6 +128,8 @@ pub(crate) const ON_CONFLICT_REWRITE: &str = "on conflict (dossier_id) do update
     store_den = excluded.store_den, store_num = excluded.store_num,
     register_den = excluded.register_den, register_num = excluded.register_num,
     prefill_fields = excluded.prefill_fields, prefilled = excluded.prefilled,
+    synchronised = dossier_fact.synchronised or excluded.synchronised,
+    processing_secs = excluded.processing_secs,
     updated_at = now()";
 
 /// Binds `f` as the next [`PARAMETERS`] parameters of `query`, in the order of [`COLUMNS`].
@@ -154,6 +164,8 @@ pub(crate) fn bind<'q>(
         .bind(f.prefill_fields)
         .bind(f.prefilled)
         .bind(f.withdrawn)
+        .bind(f.synchronised)
+        .bind(f.processing_secs)
 }
 
 /// The statement of [`upsert`], written once.
@@ -211,7 +223,14 @@ pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), D
             line.push('\t');
             line.push(b(flag.num));
         }
-        line.push_str(&format!("\t{}\t{}\n", f.prefill_fields, f.prefilled));
+        line.push_str(&format!(
+            "\t{}\t{}\t{}\t{}\n",
+            f.prefill_fields,
+            f.prefilled,
+            b(f.synchronised),
+            f.processing_secs
+                .map_or_else(|| "\\N".to_owned(), |s| s.to_string())
+        ));
         text.push_str(&line);
     }
     let mut copy = conn
@@ -220,7 +239,8 @@ pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), D
                 received, withdrawn, finished_at, due_at, supplement_requests,
                 on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
                 digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
-                register_den, register_num, prefill_fields, prefilled) from stdin",
+                register_den, register_num, prefill_fields, prefilled, synchronised,
+                processing_secs) from stdin",
         )
         .await?;
     copy.send(text.into_bytes()).await?;
@@ -238,11 +258,12 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
                     finished, 0::bigint as in_progress_overdue, 0::bigint as in_progress,
                     on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
                     digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
-                    register_den, register_num, prefill_fields, prefilled
+                    register_den, register_num, prefill_fields, prefilled,
+                    synchronised, processed, processing_secs
              from (select * from dossier_fact_day
                    union all
                    select * from dossier_fact_change) summed
-             where ($1::text is null or agency_id = $1)
+             where ($1::text[] is null or agency_id = any($1))
                and ($2::text is null or procedure_code = $2)
                and day >= $3::date and day < $4::date
              union all
@@ -250,10 +271,10 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
                     count(*) filter (where due_at < $5),
                     count(*) filter (where not withdrawn and (due_at is null or due_at >= $5)),
                     count(*) filter (where on_time_den or due_at < $5),
-                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
              from dossier_fact
              where received and finished_at is null
-               and ($1::text is null or agency_id = $1)
+               and ($1::text[] is null or agency_id = any($1))
                and ($2::text is null or procedure_code = $2)
                and submitted_at >= ($3::date::timestamp at time zone interval '7 hours')
                and submitted_at < ($4::date::timestamp at time zone interval '7 hours')
@@ -284,13 +305,16 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
                 coalesce(sum(register_den), 0)::bigint as register_den,
                 coalesce(sum(register_num), 0)::bigint as register_num,
                 coalesce(sum(prefill_fields), 0)::bigint as prefill_fields,
-                coalesce(sum(prefilled), 0)::bigint as prefilled
+                coalesce(sum(prefilled), 0)::bigint as prefilled,
+                coalesce(sum(synchronised), 0)::bigint as synchronised,
+                coalesce(sum(processed), 0)::bigint as processed,
+                coalesce(sum(processing_secs), 0)::bigint as processing_secs
          from parts
          group by grouping sets ((agency_id, procedure_code), ())
          having grouping(agency_id, procedure_code) <> 0 or sum(dossiers) <> 0
          order by is_total, agency_id, procedure_code",
     )
-    .bind(scope.agency_id)
+    .bind(scope.agency_ids)
     .bind(scope.procedure_code)
     .bind(scope.from)
     .bind(scope.until)
@@ -335,4 +359,64 @@ pub async fn document_facts(
     .fetch_one(conn)
     .await?
     .into())
+}
+
+/// A row of [`OfficialSums`], as read.
+#[derive(sqlx::FromRow)]
+pub(crate) struct OfficialRow {
+    official: String,
+    agency_id: String,
+    actions: i64,
+    dossiers: i64,
+    finished: i64,
+    on_time: i64,
+    late: i64,
+}
+
+impl From<OfficialRow> for OfficialSums {
+    fn from(r: OfficialRow) -> Self {
+        OfficialSums {
+            official: r.official,
+            agency_id: r.agency_id,
+            actions: r.actions,
+            dossiers: r.dossiers,
+            finished: r.finished,
+            on_time: r.on_time,
+            late: r.late,
+        }
+    }
+}
+
+/// Staff actions in the period (`dossier_event`, through `dossier_event_staff_at_idx`)
+/// joined to their dossiers' facts, per official and agency.
+pub async fn official_sums(
+    executor: impl PgExecutor<'_>,
+    scope: Scope<'_>,
+) -> Result<Vec<OfficialSums>, DbError> {
+    let rows: Vec<OfficialRow> = sqlx::query_as(
+        "select e.actor as official, f.agency_id,
+                count(*) as actions,
+                count(distinct e.dossier_id) as dossiers,
+                count(distinct e.dossier_id) filter (where f.finished_at is not null) as finished,
+                count(distinct e.dossier_id) filter (where f.on_time_num) as on_time,
+                count(distinct e.dossier_id)
+                    filter (where f.finished_at is not null and f.on_time_den
+                            and not f.on_time_num) as late
+           from dossier_event e
+           join dossier_fact f on f.dossier_id = e.dossier_id
+          where e.actor_kind = 'staff'
+            and e.at >= ($3::date::timestamp at time zone interval '7 hours')
+            and e.at < ($4::date::timestamp at time zone interval '7 hours')
+            and ($1::text[] is null or f.agency_id = any($1))
+            and ($2::text is null or f.procedure_code = $2)
+          group by f.agency_id, e.actor
+          order by f.agency_id, e.actor",
+    )
+    .bind(scope.agency_ids)
+    .bind(scope.procedure_code)
+    .bind(scope.from)
+    .bind(scope.until)
+    .fetch_all(executor)
+    .await?;
+    Ok(records(rows))
 }

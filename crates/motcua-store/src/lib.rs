@@ -21,6 +21,7 @@ pub mod procedures;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
+pub mod satisfaction;
 pub mod session;
 pub mod staff;
 pub mod submissions;

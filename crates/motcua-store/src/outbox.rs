@@ -117,10 +117,20 @@ pub async fn lock_due(
 pub async fn settle(conn: &mut PgConnection, id: i64, outcome: &Settled) -> Result<(), DbError> {
     match outcome {
         Settled::Delivered => {
+            // A dossier delivered to the national portal counts as synchronised (QĐ 766
+            // indicator 1.4), in the same statement.
             sqlx::query(
-                "update outbox_message set state = 'delivered', attempts = attempts + 1,
-                        last_error = null, settled_at = now()
-                  where id = $1",
+                "with settled as (
+                     update outbox_message set state = 'delivered', attempts = attempts + 1,
+                            last_error = null, settled_at = now()
+                      where id = $1
+                  returning target, kind, dossier_id
+                 )
+                 update dossier_fact f set synchronised = true
+                   from settled s
+                  where s.target = 'dvcqg'
+                    and s.kind in ('dossier_created', 'dossier_updated')
+                    and f.dossier_id = s.dossier_id and not f.synchronised",
             )
             .bind(id)
             .execute(conn)

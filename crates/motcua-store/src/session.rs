@@ -4,7 +4,7 @@
 
 use crate::{
     documents, dossiers, events, facts, idempotency, logins, outbox, procedures, queues,
-    register_access, retention, staff, submissions, DbError, StoreError,
+    register_access, retention, satisfaction, staff, submissions, DbError, StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -25,8 +25,8 @@ use motcua_service::store::staff::{StaffLogin, StaffMember};
 use motcua_service::store::submissions::{Opened, Recorded, SubmissionWrites};
 use motcua_service::store::{
     Connections, DocumentRecords, DossierRecords, EventRecords, FactRecords, IdempotencyRecords,
-    LoginRecords, OutboxRecords, QueueRecords, RegisterAccessRecords, RetentionRecords, Session,
-    StaffRecords, Store, SubmissionRecords,
+    LoginRecords, OutboxRecords, QueueRecords, RegisterAccessRecords, RetentionRecords,
+    SatisfactionRecords, Session, StaffRecords, Store, SubmissionRecords,
 };
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
@@ -337,8 +337,86 @@ impl FactRecords for PgSession {
         Ok(facts::compact(self.conn()).await?)
     }
 
+    async fn official_sums(
+        &mut self,
+        scope: Scope<'_>,
+    ) -> Result<Vec<facts::OfficialSums>, StoreError> {
+        Ok(facts::official_sums(self.conn(), scope).await?)
+    }
+
     async fn document_facts(&mut self, dossier_id: Uuid) -> Result<DocumentFacts, StoreError> {
         Ok(facts::document_facts(self.conn(), dossier_id).await?)
+    }
+}
+
+#[async_trait]
+impl SatisfactionRecords for PgSession {
+    async fn rating(
+        &mut self,
+        dossier_id: Uuid,
+    ) -> Result<Option<satisfaction::RatingRecord>, StoreError> {
+        Ok(satisfaction::rating(self.conn(), dossier_id).await?)
+    }
+
+    async fn put_rating(&mut self, rating: &satisfaction::RatingRecord) -> Result<(), StoreError> {
+        Ok(satisfaction::put_rating(self.conn(), rating).await?)
+    }
+
+    async fn rating_counts(
+        &mut self,
+        agencies: Option<&[String]>,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<satisfaction::RatingCount>, StoreError> {
+        Ok(satisfaction::rating_counts(self.conn(), agencies, from, until).await?)
+    }
+
+    async fn insert_feedback(
+        &mut self,
+        f: &satisfaction::FeedbackRecord,
+    ) -> Result<(), StoreError> {
+        Ok(satisfaction::insert_feedback(self.conn(), f).await?)
+    }
+
+    async fn feedback_for_update(
+        &mut self,
+        id: Uuid,
+    ) -> Result<Option<satisfaction::FeedbackRecord>, StoreError> {
+        Ok(satisfaction::feedback(self.conn(), id, true).await?)
+    }
+
+    async fn feedback(
+        &mut self,
+        id: Uuid,
+    ) -> Result<Option<satisfaction::FeedbackRecord>, StoreError> {
+        Ok(satisfaction::feedback(self.conn(), id, false).await?)
+    }
+
+    async fn update_feedback(
+        &mut self,
+        f: &satisfaction::FeedbackRecord,
+    ) -> Result<(), StoreError> {
+        Ok(satisfaction::update_feedback(self.conn(), f).await?)
+    }
+
+    async fn agency_feedback(
+        &mut self,
+        agencies: Option<&[String]>,
+        overdue: bool,
+        now: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<satisfaction::FeedbackRecord>, StoreError> {
+        Ok(satisfaction::agency_feedback(self.conn(), agencies, overdue, now, limit).await?)
+    }
+
+    async fn feedback_sums(
+        &mut self,
+        agencies: Option<&[String]>,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        judged_at: DateTime<Utc>,
+    ) -> Result<Vec<satisfaction::FeedbackSums>, StoreError> {
+        Ok(satisfaction::feedback_sums(self.conn(), agencies, from, until, judged_at).await?)
     }
 }
 

@@ -150,6 +150,8 @@ pub struct Config {
     pub dev_clock: Option<chrono::DateTime<chrono::Utc>>,
     /// The digitisation target reports measure 4.2 against (default 0.8; 1.0 for 2030).
     pub digitisation_target: f64,
+    /// `MOTCUA_AGENCY_TREE`: the agencies in a tree (a JSON file); flat without it.
+    pub agency_tree: motcua_core::agencies::AgencyTree,
     /// `MOTCUA_SHUTDOWN_DELAY_SECS` (default 0) and `MOTCUA_SHUTDOWN_GRACE_SECS` (default 20).
     pub shutdown: ShutdownSettings,
     /// `MOTCUA_HEADER_READ_TIMEOUT_SECS` (default 75) and `MOTCUA_MAX_CONNECTIONS` (default
@@ -195,6 +197,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_DB_MAX_CONNECTIONS",
     "MOTCUA_DEV_CLOCK",
     "MOTCUA_DIGITISATION_TARGET",
+    "MOTCUA_AGENCY_TREE",
     "MOTCUA_SHUTDOWN_DELAY_SECS",
     "MOTCUA_SHUTDOWN_GRACE_SECS",
     "MOTCUA_RETENTION_INTERVAL_SECS",
@@ -655,6 +658,19 @@ impl Config {
                 }
             },
         };
+        let agency_tree = match var("MOTCUA_AGENCY_TREE") {
+            None => motcua_core::agencies::AgencyTree::flat(),
+            Some(path) => match std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| motcua_core::agencies::AgencyTree::from_json(&text))
+            {
+                Ok(tree) => tree,
+                Err(e) => {
+                    problems.push(format!("MOTCUA_AGENCY_TREE={path:?}: {e}"));
+                    motcua_core::agencies::AgencyTree::flat()
+                }
+            },
+        };
         let (dvcqg, outbox) =
             crate::outbox_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let config = Config {
@@ -689,6 +705,7 @@ impl Config {
             db_max_connections,
             dev_clock,
             digitisation_target,
+            agency_tree,
             shutdown,
             connections,
             retention_interval,

@@ -245,6 +245,7 @@ pub async fn run(
                 from_store: documents > 0 && rng.gen_bool(0.2),
                 result_to_store: electronic_result,
                 register_used,
+                received_at,
             };
             let id = uuid::Builder::from_random_bytes(rng.gen()).into_uuid();
             let channel_name = match channel {
@@ -298,6 +299,8 @@ pub async fn run(
                     withdrawn,
                     prefill_fields,
                     prefilled,
+                    // Most dossiers reached the national portal; the rest wait in the outbox.
+                    synchronised: rng.gen_bool(0.95),
                 },
                 &f,
             ));

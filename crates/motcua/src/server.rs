@@ -162,6 +162,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .map(Clock::starting_at)
             .unwrap_or_else(Clock::system),
         digitisation_target: config.digitisation_target,
+        agencies: config.agency_tree.clone(),
         outbox_targets: motcua_service::outbox::Targets::new(
             delivery.deliverers.iter().map(|d| d.target()).collect(),
         ),

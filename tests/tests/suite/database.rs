@@ -153,6 +153,8 @@ fn submission_writes<'a>(
             register: no,
             prefill_fields: 0,
             prefilled: 0,
+            synchronised: false,
+            processing_secs: None,
         },
         answer,
         // Told to DVCQG in the same statement: written whole or not at all, like the rest.

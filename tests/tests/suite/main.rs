@@ -35,6 +35,7 @@ mod register;
 mod register_lgsp;
 mod reports;
 mod retention;
+mod satisfaction;
 mod schemathesis;
 mod shutdown;
 mod two_processes;

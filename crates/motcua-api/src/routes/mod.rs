@@ -10,4 +10,5 @@ pub mod outbox;
 pub mod procedures;
 pub mod queues;
 pub mod reports;
+pub mod satisfaction;
 pub mod slips;

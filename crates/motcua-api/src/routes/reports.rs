@@ -8,10 +8,12 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use motcua_service::officials::{self, OfficialsReport};
 use motcua_service::report_csv;
 use motcua_service::reports::{
     self, DigitisationReport, IndicatorReport, ReportQuery, TimelinessReport,
 };
+use motcua_service::scorecard::{self, ScorecardReport};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -31,6 +33,8 @@ pub struct ReportParams {
     procedure: Option<String>,
     /// `json` (default) or `csv`.
     format: Option<String>,
+    /// `true`: the agency and every unit under it in the agency tree (`MOTCUA_AGENCY_TREE`).
+    subtree: Option<bool>,
 }
 
 impl From<ReportParams> for ReportQuery {
@@ -41,6 +45,7 @@ impl From<ReportParams> for ReportQuery {
             agency: p.agency,
             procedure: p.procedure,
             format: p.format,
+            subtree: p.subtree,
         }
     }
 }
@@ -103,6 +108,84 @@ pub async fn timeliness(
 ) -> Result<Response, ApiError> {
     let asked = reports::ask(&state.services, &principal, params.into())?;
     let report = reports::timeliness(&state.services, &asked).await?;
+    Ok(axum::Json(report).into_response())
+}
+
+#[utoipa::path(get, operation_id = "getScorecard", path = "/v1/reports/scorecard", tag = "reports", security(("bearer" = [])),
+    params(ReportParams),
+    responses((status = 200, body = ScorecardReport),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// The whole QĐ 766 scorecard (six groups, 100 points) of the period: the scope's total and
+/// each agency's (docs/INDICATORS.md).
+pub async fn scorecard(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let asked = reports::ask(&state.services, &principal, params.into())?;
+    let report = scorecard::scorecard(&state.services, &asked).await?;
+    Ok(axum::Json(report).into_response())
+}
+
+#[utoipa::path(get, operation_id = "getOfficialsReport", path = "/v1/reports/officials", tag = "reports", security(("bearer" = [])),
+    params(ReportParams),
+    responses((status = 200, body = OfficialsReport),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// Figures per official: actions in the period and how the dossiers they acted on ended.
+/// Supervisors read every official of the agencies they read; other staff their own line.
+pub async fn officials(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let asked = reports::ask(&state.services, &principal, params.into())?;
+    let report = officials::officials(&state.services, &principal, &asked).await?;
+    Ok(axum::Json(report).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PublicParams {
+    /// First day, `YYYY-MM-DD`; default: the first of this month.
+    from: Option<String>,
+    /// Last day, included; default: today.
+    to: Option<String>,
+    /// One agency's electronic identifier …
+    agency: Option<String>,
+    /// … or a unit of the agency tree with everything under it (a province).
+    unit: Option<String>,
+    /// A procedure code; default: all.
+    procedure: Option<String>,
+}
+
+#[utoipa::path(get, operation_id = "getPublicStatistics", path = "/v1/public/statistics", tag = "reports",
+    params(PublicParams),
+    responses((status = 200, body = ScorecardReport),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// The figures the national portal publishes, for citizens and the press, without a login:
+/// the QĐ 766 scorecard per agency and for the whole (an agency, a unit of the tree such as
+/// a province, or every agency). No personal data: counts and shares only.
+pub async fn public_statistics(
+    State(state): State<AppState>,
+    Query(params): Query<PublicParams>,
+) -> Result<Response, ApiError> {
+    let asked = reports::public(
+        &state.services,
+        ReportQuery {
+            from: params.from,
+            to: params.to,
+            agency: params.agency,
+            procedure: params.procedure,
+            format: None,
+            subtree: None,
+        },
+        params.unit,
+    )?;
+    let report = scorecard::scorecard(&state.services, &asked).await?;
     Ok(axum::Json(report).into_response())
 }
 

@@ -67,6 +67,7 @@ impl ReportForm {
             agency: filled(&self.agency),
             procedure: filled(&self.procedure),
             format: None,
+            subtree: None,
         }
     }
 }

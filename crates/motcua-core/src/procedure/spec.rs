@@ -331,4 +331,8 @@ pub struct ResultSpec {
     pub name: String,
     /// A written result is issued (then an electronic one is due).
     pub written: bool,
+    /// The procedure certifies copies from originals (chứng thực bản sao từ bản chính):
+    /// its dossiers are the scorecard's certified electronic copies.
+    #[serde(default)]
+    pub certified_copy: bool,
 }

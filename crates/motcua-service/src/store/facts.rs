@@ -36,6 +36,10 @@ pub struct Fact<'a> {
     pub register: Flags,
     pub prefill_fields: i32,
     pub prefilled: i32,
+    /// 1.4: reached the national portal (filed there; a delivery sets it later).
+    pub synchronised: bool,
+    /// 2.2: receipt to end of processing, of a received and finished dossier.
+    pub processing_secs: Option<i64>,
 }
 
 /// The sums of one agency × procedure over a period, or of the whole scope.
@@ -72,13 +76,19 @@ pub struct Sums {
     pub register_num: i64,
     pub prefill_fields: i64,
     pub prefilled: i64,
+    /// 1.4: dossiers synchronised to DVCQG.
+    pub synchronised: i64,
+    /// 2.2: dossiers with a processing time, and its sum in seconds.
+    pub processed: i64,
+    pub processing_secs: i64,
 }
 
 /// Which dossiers a report covers: submitted on the days `[from, until)` (Vietnam's dates),
-/// of one agency or all, of one procedure or all; unfinished ones are judged at `judged_at`.
+/// of some agencies or all, of one procedure or all; unfinished ones are judged at `judged_at`.
 #[derive(Debug, Clone, Copy)]
 pub struct Scope<'a> {
-    pub agency_id: Option<&'a str>,
+    /// The agencies covered; `None`: all.
+    pub agency_ids: Option<&'a [String]>,
     pub procedure_code: Option<&'a str>,
     pub from: NaiveDate,
     pub until: NaiveDate,
@@ -115,8 +125,28 @@ impl DocumentFacts {
     }
 }
 
+/// What one official did in a period, for the dossiers of a scope: the year-end
+/// evaluation's figures per official.
+#[derive(Debug, Clone, Default)]
+pub struct OfficialSums {
+    /// The staff member's login name, as the dossiers' history records it.
+    pub official: String,
+    pub agency_id: String,
+    /// Workflow actions taken in the period.
+    pub actions: i64,
+    /// Dossiers acted on; of those, finished (handled), finished on time and late (2.1's
+    /// rule: after the return date, or more than one supplement request).
+    pub dossiers: i64,
+    pub finished: i64,
+    pub on_time: i64,
+    pub late: i64,
+}
+
 #[async_trait]
 pub trait FactRecords {
+    /// Per official of the scope's agencies: their actions in the period and how the
+    /// dossiers they acted on ended.
+    async fn official_sums(&mut self, scope: Scope<'_>) -> Result<Vec<OfficialSums>, StoreError>;
     /// Writes a dossier's facts, replacing the earlier ones.
     async fn upsert_fact(&mut self, fact: &Fact<'_>) -> Result<(), StoreError>;
     /// Writes many dossiers' facts at once (a rebuild), replacing the earlier ones.

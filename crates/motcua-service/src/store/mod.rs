@@ -21,6 +21,7 @@ pub mod outbox;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
+pub mod satisfaction;
 pub mod staff;
 pub mod submissions;
 
@@ -34,6 +35,7 @@ pub use outbox::OutboxRecords;
 pub use queues::QueueRecords;
 pub use register_access::RegisterAccessRecords;
 pub use retention::RetentionRecords;
+pub use satisfaction::SatisfactionRecords;
 pub use staff::StaffRecords;
 pub use submissions::SubmissionRecords;
 
@@ -112,6 +114,7 @@ pub trait Session:
     + QueueRecords
     + RegisterAccessRecords
     + RetentionRecords
+    + SatisfactionRecords
     + StaffRecords
     + SubmissionRecords
     + Send
