@@ -110,9 +110,3 @@ select compact_dossier_fact_changes();
 -- Figures per official (the year-end evaluation): the staff actions of a period.
 create index dossier_event_staff_at_idx on dossier_event (at) where actor_kind = 'staff';
 
--- A province's whole month (the scorecard of every agency) reads the open dossiers of the
--- month without an agency: the open index leads with the agency, so that read scanned every
--- open dossier of every month. This one reads the month's alone.
-create index dossier_fact_open_at_idx on dossier_fact (submitted_at)
-    include (agency_id, procedure_code, withdrawn, due_at, on_time_den)
-    where received and finished_at is null;

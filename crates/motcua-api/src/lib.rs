@@ -109,6 +109,8 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/reports/officials", get(reports::officials))
         .route("/reports/ratings", get(satisfaction::ratings))
         .route("/public/statistics", get(reports::public_statistics))
+        .route("/reports/owed", get(reports::owed_list))
+        .route("/reports/owed/{kind}", get(reports::owed_report))
         .route("/ratings/questions", get(satisfaction::questions))
         .route(
             "/dossiers/{id}/rating",

@@ -25,7 +25,7 @@ use overload::Overload;
         actions::act, dossiers::timeline, dossiers::refresh_prefill,
         documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
-        reports::indicators_report, reports::digitisation, reports::timeliness, reports::scorecard, reports::officials, reports::public_statistics,
+        reports::indicators_report, reports::digitisation, reports::timeliness, reports::scorecard, reports::officials, reports::public_statistics, reports::owed_list, reports::owed_report,
         satisfaction::questions, satisfaction::rate, satisfaction::rating, satisfaction::ratings,
         satisfaction::send, satisfaction::list, satisfaction::get, satisfaction::classify,
         satisfaction::answer, satisfaction::rate_answer,

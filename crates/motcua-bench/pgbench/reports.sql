@@ -13,29 +13,51 @@
 -- its procedure parameter is null (every procedure), and pgbench cannot send a null
 -- parameter, so the script has `null::text` in its place.
 \set n random(0, :operations - 1)
-select agency_id as agency, from_day, until_day, least(until_day::timestamp at time zone interval '7 hours', now()) as judged_at from bench_report_op where n = :n \gset
+select '{' || agency_id || '}' as agencies, from_day, until_day, least(until_day::timestamp at time zone interval '7 hours', now()) as judged_at from bench_report_op where n = :n \gset
 -- facts::sums
 with parts as (
              select agency_id, procedure_code, dossiers, online, counter, post, received,
                     finished, 0::bigint as in_progress_overdue, 0::bigint as in_progress,
                     on_time_den, on_time_num, online_den, online_num, eresult_den, eresult_num,
                     digitised_den, digitised_num, reuse_den, reuse_num, store_den, store_num,
-                    register_den, register_num, prefill_fields, prefilled
+                    register_den, register_num, prefill_fields, prefilled,
+                    synchronised, processed, processing_secs
              from (select * from dossier_fact_day
                    union all
                    select * from dossier_fact_change) summed
-             where (:agency::text is null or agency_id = :agency)
+             where (:agencies::text[] is null or agency_id = any(:agencies::text[]))
                and (null::text is null or procedure_code = null::text)
                and day >= :from_day::date and day < :until_day::date
              union all
+             -- The open dossiers due on a day before or after the judging day, from their
+             -- sums (migration `open_day_sums`).
              select agency_id, procedure_code, 0, 0, 0, 0, 0, 0,
-                    count(*) filter (where due_at < :judged_at),
-                    count(*) filter (where not withdrawn and (due_at is null or due_at >= :judged_at)),
-                    count(*) filter (where on_time_den or due_at < :judged_at),
-                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+                    coalesce(sum(n) filter (where due_day < (:judged_at::timestamptz at time zone interval '7 hours')::date), 0)::bigint,
+                    coalesce(sum(n) filter (where not withdrawn
+                        and due_day > (:judged_at::timestamptz at time zone interval '7 hours')::date), 0)::bigint,
+                    coalesce(sum(n) filter (where due_day < (:judged_at::timestamptz at time zone interval '7 hours')::date), 0)::bigint,
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+             from (select * from dossier_fact_open_day
+                   union all
+                   select * from dossier_fact_open_change) open_summed
+             where (:agencies::text[] is null or agency_id = any(:agencies::text[]))
+               and (null::text is null or procedure_code = null::text)
+               and day >= :from_day::date and day < :until_day::date
+             group by agency_id, procedure_code
+             union all
+             -- Those due on the judging day itself, one by one.
+             select agency_id, procedure_code, 0, 0, 0, 0, 0, 0,
+                    count(*) filter (where due_at < :judged_at::timestamptz),
+                    count(*) filter (where due_at >= :judged_at::timestamptz),
+                    count(*) filter (where due_at < :judged_at::timestamptz),
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
              from dossier_fact
              where received and finished_at is null
-               and (:agency::text is null or agency_id = :agency)
+               and due_at >= ((:judged_at::timestamptz at time zone interval '7 hours')::date::timestamp
+                              at time zone interval '7 hours')
+               and due_at < ((:judged_at::timestamptz at time zone interval '7 hours')::date::timestamp
+                             at time zone interval '7 hours' + interval '1 day')
+               and (:agencies::text[] is null or agency_id = any(:agencies::text[]))
                and (null::text is null or procedure_code = null::text)
                and submitted_at >= (:from_day::date::timestamp at time zone interval '7 hours')
                and submitted_at < (:until_day::date::timestamp at time zone interval '7 hours')
@@ -66,7 +88,10 @@ with parts as (
                 coalesce(sum(register_den), 0)::bigint as register_den,
                 coalesce(sum(register_num), 0)::bigint as register_num,
                 coalesce(sum(prefill_fields), 0)::bigint as prefill_fields,
-                coalesce(sum(prefilled), 0)::bigint as prefilled
+                coalesce(sum(prefilled), 0)::bigint as prefilled,
+                coalesce(sum(synchronised), 0)::bigint as synchronised,
+                coalesce(sum(processed), 0)::bigint as processed,
+                coalesce(sum(processing_secs), 0)::bigint as processing_secs
          from parts
          group by grouping sets ((agency_id, procedure_code), ())
          having grouping(agency_id, procedure_code) <> 0 or sum(dossiers) <> 0

@@ -30,6 +30,10 @@ pub struct Services {
     /// The agencies in a tree (`MOTCUA_AGENCY_TREE`): who reads whose figures, and the
     /// roll-ups. Flat when not configured.
     pub agencies: motcua_core::agencies::AgencyTree,
+    /// The font the owed reports' PDFs are written in (`MOTCUA_REPORT_FONT`); none: no PDF.
+    pub report_font: Option<Arc<Vec<u8>>>,
+    /// When the owed reports fall due (`MOTCUA_DEAN06_DUE_DAY`, `MOTCUA_ND45_DUE_DAY`).
+    pub owed_due: crate::owed::DueDays,
     /// The outbox targets told of every change of a submitted dossier (DVCQG when
     /// configured); empty, nothing is written.
     pub outbox_targets: crate::outbox::Targets,

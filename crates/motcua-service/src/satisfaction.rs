@@ -9,7 +9,7 @@ use crate::lookup::{find_visible, procedure_of};
 use crate::reports::{Asked, Names};
 use crate::store::satisfaction::{FeedbackRecord, RatingRecord};
 use crate::{Code, FieldProblem, Said, ServiceError, Services};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, Utc};
 use motcua_core::calendar::vietnam_midnight;
 use motcua_core::principal::Principal;
 use motcua_core::procedure::Role;
@@ -26,6 +26,11 @@ use uuid::Uuid;
 const WITHDRAWN_STATUS: u8 = 7;
 /// Feedback's text, at most.
 const MAX_TEXT: usize = 5000;
+
+/// Now, to the microsecond the database keeps, so that an answer says what a read says.
+fn now_micros(services: &Services) -> DateTime<Utc> {
+    services.clock.now().trunc_subsecs(6)
+}
 
 fn citizen(principal: &Principal) -> Result<&str, ServiceError> {
     match principal {
@@ -121,7 +126,7 @@ pub async fn rate(
         )
         .in_vietnamese("Hồ sơ được đánh giá sau khi đã có kết quả giải quyết."));
     };
-    let now = services.clock.now();
+    let now = now_micros(services);
     let earlier = tx.rating(dossier_id).await?;
     if let Some(first) = &earlier {
         if !may_change(first.rated_at, now) {
@@ -401,7 +406,7 @@ pub async fn send(
             ))
         }
     };
-    let now = services.clock.now();
+    let now = now_micros(services);
     let record = FeedbackRecord {
         id: Uuid::now_v7(),
         citizen_pin: pin,
@@ -457,11 +462,11 @@ pub async fn get(
         .feedback(id)
         .await?
         .ok_or_else(not_found)?;
-    let mine = matches!(principal, Principal::Citizen { pin, .. } if *pin == f.citizen_pin);
+    let mine = matches!(principal, Principal::Citizen { pin, .. } if pin.as_str() == f.citizen_pin);
     if !mine && !handles(services, principal, &f.agency_id) {
         return Err(not_found());
     }
-    Ok(feedback_view(f, services.clock.now()))
+    Ok(feedback_view(f, now_micros(services)))
 }
 
 /// What staff do with feedback.
@@ -494,7 +499,7 @@ pub async fn handle(
                 .in_vietnamese("Phản ánh, kiến nghị đã được trả lời."),
         );
     }
-    let now = services.clock.now();
+    let now = now_micros(services);
     let me = principal.subject().to_owned();
     match handling {
         Handling::Classify { topic, assignee } => {
@@ -548,7 +553,7 @@ pub async fn rate_answer(
     if f.citizen_pin != pin {
         return Err(not_found());
     }
-    let now = services.clock.now();
+    let now = now_micros(services);
     let Some(answered_at) = f.answered_at else {
         return Err(ServiceError::new(
             Code::ActionNotAllowed,
@@ -579,7 +584,7 @@ pub async fn list(
     principal: &Principal,
     overdue: bool,
 ) -> Result<Vec<FeedbackView>, ServiceError> {
-    let now = services.clock.now();
+    let now = now_micros(services);
     let agency = staff_agency(principal)?;
     let agencies = if principal.holds(Role::Supervisor) {
         if services.agencies.configured() {

@@ -171,7 +171,6 @@ pub async fn scorecard(
     for s in &feedback {
         served.entry(s.agency_id.as_str()).or_default();
     }
-    let feedback_of = |agency: &str| feedback.iter().filter(move |s| s.agency_id == agency);
     let all_rows: Vec<&Sums> = report.rows.iter().collect();
     let mut every: Vec<&Procedure> = Vec::new();
     for p in served.values().flatten() {
@@ -186,7 +185,7 @@ pub async fn scorecard(
                 by_agency.get(agency).map_or(&[][..], |r| r.as_slice()),
                 procedures,
             );
-            for s in feedback_of(agency) {
+            for s in feedback.iter().filter(|s| s.agency_id == *agency) {
                 add_feedback(&mut f, s);
             }
             AgencyScorecard {

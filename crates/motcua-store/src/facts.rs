@@ -250,7 +250,8 @@ pub async fn copy_in(conn: &mut PgConnection, rows: &[Fact<'_>]) -> Result<(), D
 
 /// The sums per agency × procedure and over the whole scope, in one statement (one
 /// snapshot): the day sums, the changes not yet moved into them, and the dossiers still
-/// open judged at `judged_at` (migration `fact_day_sums` says why they are apart).
+/// open judged at `judged_at`: whole days from their own sums, those due on the judging day
+/// one by one (migrations `fact_day_sums` and `open_day_sums` say why they are apart).
 pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Report, DbError> {
     let rows: Vec<SumsRow> = sqlx::query_as(
         "with parts as (
@@ -267,13 +268,34 @@ pub async fn sums(executor: impl PgExecutor<'_>, scope: Scope<'_>) -> Result<Rep
                and ($2::text is null or procedure_code = $2)
                and day >= $3::date and day < $4::date
              union all
+             -- The open dossiers due on a day before or after the judging day, from their
+             -- sums (migration `open_day_sums`).
+             select agency_id, procedure_code, 0, 0, 0, 0, 0, 0,
+                    coalesce(sum(n) filter (where due_day < ($5 at time zone interval '7 hours')::date), 0)::bigint,
+                    coalesce(sum(n) filter (where not withdrawn
+                        and due_day > ($5 at time zone interval '7 hours')::date), 0)::bigint,
+                    coalesce(sum(n) filter (where due_day < ($5 at time zone interval '7 hours')::date), 0)::bigint,
+                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+             from (select * from dossier_fact_open_day
+                   union all
+                   select * from dossier_fact_open_change) open_summed
+             where ($1::text[] is null or agency_id = any($1))
+               and ($2::text is null or procedure_code = $2)
+               and day >= $3::date and day < $4::date
+             group by agency_id, procedure_code
+             union all
+             -- Those due on the judging day itself, one by one.
              select agency_id, procedure_code, 0, 0, 0, 0, 0, 0,
                     count(*) filter (where due_at < $5),
-                    count(*) filter (where not withdrawn and (due_at is null or due_at >= $5)),
-                    count(*) filter (where on_time_den or due_at < $5),
+                    count(*) filter (where due_at >= $5),
+                    count(*) filter (where due_at < $5),
                     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
              from dossier_fact
              where received and finished_at is null
+               and due_at >= (($5 at time zone interval '7 hours')::date::timestamp
+                              at time zone interval '7 hours')
+               and due_at < (($5 at time zone interval '7 hours')::date::timestamp
+                             at time zone interval '7 hours' + interval '1 day')
                and ($1::text[] is null or agency_id = any($1))
                and ($2::text is null or procedure_code = $2)
                and submitted_at >= ($3::date::timestamp at time zone interval '7 hours')

@@ -152,6 +152,11 @@ pub struct Config {
     pub digitisation_target: f64,
     /// `MOTCUA_AGENCY_TREE`: the agencies in a tree (a JSON file); flat without it.
     pub agency_tree: motcua_core::agencies::AgencyTree,
+    /// `MOTCUA_REPORT_FONT`: the TrueType font of the owed reports' PDFs (default Debian's
+    /// Noto Sans, `fonts-noto-core`, when installed).
+    pub report_font: Option<PathBuf>,
+    /// `MOTCUA_DEAN06_DUE_DAY` (default 22), `MOTCUA_ND45_DUE_DAY` (default 5).
+    pub owed_due: motcua_service::owed::DueDays,
     /// `MOTCUA_SHUTDOWN_DELAY_SECS` (default 0) and `MOTCUA_SHUTDOWN_GRACE_SECS` (default 20).
     pub shutdown: ShutdownSettings,
     /// `MOTCUA_HEADER_READ_TIMEOUT_SECS` (default 75) and `MOTCUA_MAX_CONNECTIONS` (default
@@ -198,6 +203,9 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_DEV_CLOCK",
     "MOTCUA_DIGITISATION_TARGET",
     "MOTCUA_AGENCY_TREE",
+    "MOTCUA_REPORT_FONT",
+    "MOTCUA_DEAN06_DUE_DAY",
+    "MOTCUA_ND45_DUE_DAY",
     "MOTCUA_SHUTDOWN_DELAY_SECS",
     "MOTCUA_SHUTDOWN_GRACE_SECS",
     "MOTCUA_RETENTION_INTERVAL_SECS",
@@ -671,6 +679,24 @@ impl Config {
                 }
             },
         };
+        let report_font = var("MOTCUA_REPORT_FONT").map(PathBuf::from).or_else(|| {
+            let noto = PathBuf::from("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf");
+            noto.exists().then_some(noto)
+        });
+        let mut due_day = |name: &str, default: u32| match var(name) {
+            None => default,
+            Some(v) => match v.parse::<u32>() {
+                Ok(d) if (1..=28).contains(&d) => d,
+                _ => {
+                    problems.push(format!("{name}={v:?} is not a day of the month (1 to 28)"));
+                    default
+                }
+            },
+        };
+        let owed_due = motcua_service::owed::DueDays {
+            de_an_06: due_day("MOTCUA_DEAN06_DUE_DAY", 22),
+            nd_45: due_day("MOTCUA_ND45_DUE_DAY", 5),
+        };
         let (dvcqg, outbox) =
             crate::outbox_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let config = Config {
@@ -706,6 +732,8 @@ impl Config {
             dev_clock,
             digitisation_target,
             agency_tree,
+            report_font,
+            owed_due,
             shutdown,
             connections,
             retention_interval,

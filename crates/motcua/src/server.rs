@@ -163,6 +163,12 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .unwrap_or_else(Clock::system),
         digitisation_target: config.digitisation_target,
         agencies: config.agency_tree.clone(),
+        report_font: config
+            .report_font
+            .as_ref()
+            .and_then(|path| std::fs::read(path).ok())
+            .map(std::sync::Arc::new),
+        owed_due: config.owed_due,
         outbox_targets: motcua_service::outbox::Targets::new(
             delivery.deliverers.iter().map(|d| d.target()).collect(),
         ),

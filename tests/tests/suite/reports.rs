@@ -812,8 +812,12 @@ async fn reports_add_up_the_day_sums_and_the_changes_not_yet_moved_into_them_exa
 }
 
 /// Every `dossier_fact` row, without when it was written, in one order.
+/// Every facts row but `synchronised`, which the outbox's delivery to DVCQG sets when it
+/// happens (not computed from the dossier; a rebuild keeps it).
 async fn facts_rows(pool: &sqlx::PgPool) -> Vec<Value> {
-    sqlx::query_scalar("select to_jsonb(f) - 'updated_at' from dossier_fact f order by dossier_id")
+    sqlx::query_scalar(
+        "select to_jsonb(f) - 'updated_at' - 'synchronised' from dossier_fact f order by dossier_id",
+    )
         .fetch_all(pool)
         .await
         .unwrap()
@@ -1296,4 +1300,219 @@ async fn the_public_statistics_need_no_login_roll_up_a_province_and_carry_no_per
     assert_eq!(line(&school["total"], "4.2")["denominator"], 3);
     let bad = get("/v1/public/statistics?from=2026-02-30").await.unwrap();
     assert_eq!(bad.status(), 422);
+}
+
+/// An owed report as the supervisor downloads it: status, content type, bytes.
+async fn download(engine: &Engine, session: &Session, path: &str) -> (u16, String, Vec<u8>) {
+    let answer = reqwest::Client::new()
+        .get(engine.at(path))
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let kind = answer
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap_or("").to_owned())
+        .unwrap_or_default();
+    (status, kind, answer.bytes().await.unwrap().to_vec())
+}
+
+/// The CSV's records by header, BOM removed.
+fn csv_records(bytes: &[u8]) -> Vec<std::collections::BTreeMap<String, String>> {
+    let text = std::str::from_utf8(bytes).expect("UTF-8");
+    let text = text.strip_prefix('\u{feff}').expect("a byte-order mark");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV record");
+            headers
+                .iter()
+                .cloned()
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_owed_reports_equal_the_reports_api_for_their_period_and_open_as_csv_and_pdf() {
+    // Judged on 23 November, with the hand-built set of November.
+    let engine = Engine::start_at("2026-11-23T12:00:00+07:00").await;
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    for (n, h) in SET.iter().enumerate() {
+        insert(&mut db, n, h).await;
+    }
+    rebuild(&engine);
+    let supervisor = login(&engine, "staff", SUPERVISOR).await;
+    let minh = login(&engine, "citizen", MINH).await;
+
+    // What is owed, soonest first, with the due dates ahead of time.
+    let (status, owed) = report(&engine, &supervisor, "/v1/reports/owed").await;
+    assert_eq!(status, 200, "{owed}");
+    let due: Vec<(&str, &str, &str, i64)> = owed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["kind"].as_str().unwrap(),
+                o["period"].as_str().unwrap(),
+                o["due_on"].as_str().unwrap(),
+                o["days_left"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        due,
+        [
+            ("de-an-06", "2026-10", "2026-11-22", -1),
+            ("nd-45", "2026-12", "2026-12-05", 12),
+            ("de-an-06", "2026-11", "2026-12-22", 29),
+            ("nd-45", "2027-06", "2027-06-05", 194),
+        ]
+    );
+
+    // Đề án 06 of November: the indicator report's figures for 1–30 November.
+    let (_, api) = report(
+        &engine,
+        &supervisor,
+        "/v1/reports/indicators?from=2026-11-01&to=2026-11-30",
+    )
+    .await;
+    let (status, kind, bytes) = download(
+        &engine,
+        &supervisor,
+        "/v1/reports/owed/de-an-06?period=2026-11",
+    )
+    .await;
+    assert_eq!((status, kind.as_str()), (200, "text/csv; charset=utf-8"));
+    let records = csv_records(&bytes);
+    assert_eq!(records.len(), 2, "a row and the totals");
+    let (row, total) = (&records[0], &records[1]);
+    let api_row = &api["rows"][0];
+    assert_eq!(row["Mã cơ quan"], "SGDDT-HN");
+    assert_eq!(row["Tên cơ quan"], "Sở Giáo dục và Đào tạo Hà Nội");
+    assert_eq!(row["Từ ngày"], "01/11/2026");
+    assert_eq!(row["Tổng số hồ sơ"], api_row["dossiers"].to_string());
+    assert_eq!(
+        row["Hồ sơ trực tuyến"],
+        api_row["channels"]["online"].to_string()
+    );
+    for (header, id) in [
+        ("Hồ sơ sử dụng CSDL dân cư, VNeID", "4.5b"),
+        ("Hồ sơ tái sử dụng dữ liệu số hóa", "4.3"),
+        ("Hồ sơ có kết quả điện tử", "4.1"),
+    ] {
+        assert_eq!(
+            row[header],
+            indicator(api_row, id)["numerator"].to_string(),
+            "{header}"
+        );
+    }
+    let ratio = indicator(api_row, "4.5b")["ratio"].as_f64().unwrap();
+    assert_eq!(
+        row["Tỷ lệ sử dụng CSDL dân cư, VNeID"],
+        format!("{ratio:.4}")
+    );
+    assert_eq!(total["Tên cơ quan"], "Tổng cộng");
+    assert_eq!(
+        total["Tổng số hồ sơ"],
+        api["totals"]["dossiers"].to_string()
+    );
+
+    // NĐ 45 due in December: June to November, the same figures.
+    let (_, half) = report(
+        &engine,
+        &supervisor,
+        "/v1/reports/indicators?from=2026-06-01&to=2026-11-30",
+    )
+    .await;
+    let (status, _, bytes) = download(
+        &engine,
+        &supervisor,
+        "/v1/reports/owed/nd-45?period=2026-12",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let records = csv_records(&bytes);
+    let row = &records[0];
+    assert_eq!(row["Từ ngày"], "01/06/2026");
+    assert_eq!(row["Đến ngày"], "30/11/2026");
+    for (header, id, which) in [
+        ("Hồ sơ tiếp nhận", "3.3", "denominator"),
+        ("Hồ sơ trực tuyến (có kết quả điện tử)", "3.3", "numerator"),
+        ("Hồ sơ số hóa", "4.2", "numerator"),
+        ("Hồ sơ kết nối Kho dữ liệu cá nhân", "4.4", "numerator"),
+    ] {
+        assert_eq!(
+            row[header],
+            indicator(&half["rows"][0], id)[which].to_string(),
+            "{header}"
+        );
+    }
+
+    // The PDF: a document whose text has the Vietnamese title and headers.
+    let (status, kind, pdf) = download(
+        &engine,
+        &supervisor,
+        "/v1/reports/owed/de-an-06?period=2026-11&format=pdf",
+    )
+    .await;
+    assert_eq!((status, kind.as_str()), (200, "application/pdf"));
+    assert!(pdf.starts_with(b"%PDF"));
+    let folder = motcua_tests::engine::tempdir::TempDir::new();
+    let file = folder.0.join("bao-cao.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&file)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils; scripts/with-test-postgres installs it)");
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for words in [
+        "Báo cáo tháng kết quả thực hiện Đề án 06",
+        "Kỳ báo cáo: từ ngày 01/11/2026 đến ngày 30/11/2026",
+        "Hạn nộp: 22/12/2026",
+        "Tổng số hồ sơ",
+        "Mã cơ quan",
+        "Tổng cộng",
+    ] {
+        assert!(
+            text.contains(words),
+            "{words:?} not in the PDF's text:\n{text}"
+        );
+    }
+
+    // Refusals: a period that is not one, a report that does not exist, a citizen.
+    let (status, problem) = report(
+        &engine,
+        &supervisor,
+        "/v1/reports/owed/nd-45?period=2026-07",
+    )
+    .await;
+    assert_eq!(
+        (status, problem["errors"][0]["pointer"].as_str()),
+        (422, Some("/period"))
+    );
+    let (status, _) = report(
+        &engine,
+        &supervisor,
+        "/v1/reports/owed/bogus?period=2026-11",
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = report(&engine, &minh, "/v1/reports/owed").await;
+    assert_eq!(status, 403);
 }

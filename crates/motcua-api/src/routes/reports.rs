@@ -3,12 +3,13 @@
 //! `format=csv` is the monthly report a supervisor hands in, rendered here.
 
 use crate::error::ApiError;
-use crate::extract::{Auth, Query};
+use crate::extract::{Auth, Path, Query};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_service::officials::{self, OfficialsReport};
+use motcua_service::owed;
 use motcua_service::report_csv;
 use motcua_service::reports::{
     self, DigitisationReport, IndicatorReport, ReportQuery, TimelinessReport,
@@ -187,6 +188,71 @@ pub async fn public_statistics(
     )?;
     let report = scorecard::scorecard(&state.services, &asked).await?;
     Ok(axum::Json(report).into_response())
+}
+
+#[utoipa::path(get, operation_id = "listOwedReports", path = "/v1/reports/owed", tag = "reports", security(("bearer" = [])),
+    responses((status = 200, body = Vec<motcua_service::owed::Owed>),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM)))]
+/// The reports the agency owes around today (the monthly Đề án 06 report, the half-yearly
+/// NĐ 45/2020 report), with each period and due date, soonest first.
+pub async fn owed_list(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> Result<Response, ApiError> {
+    Ok(axum::Json(owed::list(&state.services, &principal)?).into_response())
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct OwedParams {
+    /// `YYYY-MM`: the month (Đề án 06), or the due month `YYYY-06` / `YYYY-12` (NĐ 45).
+    period: String,
+    /// `csv` (default) or `pdf`.
+    format: Option<String>,
+    agency: Option<String>,
+    subtree: Option<bool>,
+}
+
+#[utoipa::path(get, operation_id = "getOwedReport", path = "/v1/reports/owed/{kind}", tag = "reports", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "`de-an-06` or `nd-45`"), OwedParams),
+    responses((status = 200, description = "the report as CSV or PDF", content((String = "text/csv"), (Vec<u8> = "application/pdf"))),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 406, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// One owed report for a period, from the figures of the indicator report for that period.
+pub async fn owed_report(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path(kind): Path<String>,
+    Query(params): Query<OwedParams>,
+) -> Result<Response, ApiError> {
+    let file = owed::document(
+        &state.services,
+        &principal,
+        owed::Asked {
+            kind,
+            period: params.period,
+            format: params.format,
+            agency: params.agency,
+            subtree: params.subtree,
+        },
+    )
+    .await?;
+    let mut response = (StatusCode::OK, file.bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.content_type),
+    );
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}\"", file.file_name))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
 }
 
 /// The monthly report as a CSV download (`motcua_service::report_csv`, the console's too).

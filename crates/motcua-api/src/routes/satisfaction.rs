@@ -20,7 +20,7 @@ use uuid::Uuid;
 const PROBLEM: &str = "application/problem+json";
 
 #[utoipa::path(get, operation_id = "getRatingQuestions", path = "/v1/ratings/questions", tag = "satisfaction",
-    responses((status = 200, description = "the scale and the questions", body = Object)))]
+    responses((status = 200, description = "the scale and the questions")))]
 /// The rating's scale (1 không hài lòng, 2 hài lòng, 3 rất hài lòng) and questions.
 pub async fn questions() -> Json<serde_json::Value> {
     Json(satisfaction::questions())
