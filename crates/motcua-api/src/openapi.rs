@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::routes::{
-    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, procedures, queues, reports,
-    slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, payments, procedures, queues,
+    reports, slips,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,13 +25,14 @@ use overload::Overload;
         actions::act, dossiers::timeline, dossiers::refresh_prefill,
         documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
-        reports::indicators_report, reports::digitisation, reports::timeliness,
+        reports::indicators_report, reports::digitisation, reports::timeliness, reports::payments,
         outbox::list, outbox::retry, outbox::drop,
         dvcqg::receive,
+        payments::bill, payments::start, payments::callback,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
     modifiers(&BearerAuth, &ExtractorErrors, &Overload),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"), (name = "payments"))
 )]
 pub struct ApiDoc;
 

@@ -7,6 +7,7 @@ pub mod access;
 pub mod calendar;
 pub mod dossier;
 pub mod dossier_code;
+pub mod fees;
 pub mod file_name;
 #[cfg(test)]
 mod fixtures;

@@ -163,8 +163,14 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .unwrap_or_else(Clock::system),
         digitisation_target: config.digitisation_target,
         outbox_targets: motcua_service::outbox::Targets::new(
-            delivery.deliverers.iter().map(|d| d.target()).collect(),
+            delivery
+                .deliverers
+                .iter()
+                .map(|d| d.target())
+                .filter(|t| *t != motcua_service::payments::TARGET)
+                .collect(),
         ),
+        payments: payments(config, &outside)?,
     };
     let state = AppState::new(Shared {
         services,
@@ -263,6 +269,9 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
              public-service portal (docs/INTEGRATIONS.md)"
         ),
     }
+    if config.paygov.is_some() {
+        deliverers.push(Arc::new(motcua_service::outbox::paygov::PaygovDeliverer));
+    }
     Ok(Delivery {
         deliverers,
         batch: config.outbox.batch,
@@ -272,6 +281,26 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
             max: config.outbox.retry_max,
         },
     })
+}
+
+/// The national payment platform, when `PAYGOV_*` is set.
+fn payments(
+    config: &Config,
+    outside: &Outside,
+) -> Result<Option<Arc<motcua_service::payments::Payments>>> {
+    let Some(paygov) = &config.paygov else {
+        tracing::info!(
+            "PAYGOV_URL is not set: fees are billed but not paid online (docs/INTEGRATIONS.md, Payments)"
+        );
+        return Ok(None);
+    };
+    let client = motcua_paygov::HttpPaygov::new(paygov.client.clone())
+        .map_err(|e| anyhow::anyhow!("the payment platform's client cannot be set up: {e}"))?;
+    Ok(Some(Arc::new(motcua_service::payments::Payments {
+        platform: Arc::new(client),
+        reconcile_after: paygov.reconcile_after,
+        public_url: outside.public_url.clone(),
+    })))
 }
 
 /// The outbox's delivery workers (each a job: they stop with the others, after the round
@@ -298,6 +327,22 @@ fn start_delivery(jobs: &mut Jobs, state: &AppState, delivery: Delivery, setting
                     Turn::Round => budget,
                 };
                 delivery.deliver_round(&state.services, budget).await;
+            }
+        });
+    }
+    if let Some(payments) = &state.services.payments {
+        // Looks for payments to reconcile at least every minute, and oftener when the
+        // interval is shorter.
+        let every = payments
+            .reconcile_after
+            .min(std::time::Duration::from_secs(60));
+        let state = state.clone();
+        jobs.every("payment reconciliation", every, move || {
+            let state = state.clone();
+            async move {
+                if let Err(e) = motcua_service::payments::reconcile(&state.services).await {
+                    tracing::warn!(error.message = %e.detail, "payment reconciliation failed; it will run again");
+                }
             }
         });
     }

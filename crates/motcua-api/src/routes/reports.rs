@@ -10,7 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use motcua_service::report_csv;
 use motcua_service::reports::{
-    self, DigitisationReport, IndicatorReport, ReportQuery, TimelinessReport,
+    self, DigitisationReport, IndicatorReport, PaymentReport, ReportQuery, TimelinessReport,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -103,6 +103,24 @@ pub async fn timeliness(
 ) -> Result<Response, ApiError> {
     let asked = reports::ask(&state.services, &principal, params.into())?;
     let report = reports::timeliness(&state.services, &asked).await?;
+    Ok(axum::Json(report).into_response())
+}
+
+#[utoipa::path(get, operation_id = "getPaymentsReport", path = "/v1/reports/payments", tag = "reports", security(("bearer" = [])),
+    params(ReportParams),
+    responses((status = 200, body = PaymentReport),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// The online-payment group of QĐ 766: procedures with fees payable online, dossiers owing
+/// fees paid online.
+pub async fn payments(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let asked = reports::ask(&state.services, &principal, params.into())?;
+    let report = reports::payments(&state.services, &asked).await?;
     Ok(axum::Json(report).into_response())
 }
 
