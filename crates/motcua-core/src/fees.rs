@@ -261,7 +261,7 @@ mod tests {
         let p = copy_with_fees(json!([
             {"kind": "phi", "amount_vnd": 20000, "name": "Phí cấp bản sao", "due": "at_reception",
              "exemptions": [{"when": "relationship == heir", "reason": "Người thừa kế"}]},
-            {"kind": "le_phi", "amount_vnd": 5000, "due": "at_result"}
+            {"kind": "le_phi", "amount_vnd": 5000, "name": "Lệ phí", "due": "at_result"}
         ]));
         let holder = json!({"relationship": "holder"});
         let heir = json!({"relationship": "heir"});

@@ -780,8 +780,8 @@ mod tests {
         let names = super::SECRET_VARS;
         assert_eq!(
             names.len(),
-            9,
-            "README.md names nine secrets that may come from files"
+            10,
+            "README.md names ten secrets that may come from files"
         );
         let vars: Vec<(String, String)> = names
             .iter()
