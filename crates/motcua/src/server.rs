@@ -41,6 +41,8 @@ pub struct Outside {
     pub development: bool,
     /// The national public-service portal; `None`: nothing is synchronised.
     pub dvcqg: Option<DvcqgSettings>,
+    /// The national payment platform; `None`: fees are not paid online.
+    pub paygov: Option<crate::paygov_config::PaygovSettings>,
 }
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
@@ -170,7 +172,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
                 .filter(|t| *t != motcua_service::payments::TARGET)
                 .collect(),
         ),
-        payments: payments(config, &outside)?,
+        payments: payments(&outside)?,
     };
     let state = AppState::new(Shared {
         services,
@@ -269,7 +271,7 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
              public-service portal (docs/INTEGRATIONS.md)"
         ),
     }
-    if config.paygov.is_some() {
+    if outside.paygov.is_some() {
         deliverers.push(Arc::new(motcua_service::outbox::paygov::PaygovDeliverer));
     }
     Ok(Delivery {
@@ -284,11 +286,8 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
 }
 
 /// The national payment platform, when `PAYGOV_*` is set.
-fn payments(
-    config: &Config,
-    outside: &Outside,
-) -> Result<Option<Arc<motcua_service::payments::Payments>>> {
-    let Some(paygov) = &config.paygov else {
+fn payments(outside: &Outside) -> Result<Option<Arc<motcua_service::payments::Payments>>> {
+    let Some(paygov) = &outside.paygov else {
         tracing::info!(
             "PAYGOV_URL is not set: fees are billed but not paid online (docs/INTEGRATIONS.md, Payments)"
         );
@@ -521,6 +520,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         metrics_token: config.metrics_token.clone(),
         development: false,
         dvcqg: config.dvcqg.clone(),
+        paygov: config.paygov.clone(),
     };
     let app = build_app(&config, services).await?;
     serve_until(
