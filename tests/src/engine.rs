@@ -81,6 +81,9 @@ pub struct Engine {
     /// The in-process simulator's DVCQG stand-in, which every test engine synchronises to:
     /// its switches and what it received.
     pub dvcqg: motcua_sim::DvcqgControl,
+    /// The in-process simulator's payment platform, which every test engine pays through:
+    /// its switches and what it received.
+    pub paygov: motcua_sim::PaygovControl,
     /// The engine's document storage.
     pub s3: crate::garage::S3Settings,
     child: Child,
@@ -231,6 +234,7 @@ impl Engine {
         };
         let dvcqg = sim.dvcqg();
         let (dvcqg_url, dvcqg_login_url) = (sim.dvcqg_url(), sim.dvcqg_login_url());
+        let (paygov, paygov_url) = (sim.paygov(), sim.paygov_url());
         let (registry_url, registry_token) = options
             .registry
             .unwrap_or((sim_register_url, register_token));
@@ -282,6 +286,15 @@ impl Engine {
                 "DVCQG_INBOUND_TOKEN".into(),
                 TEST_DVCQG_INBOUND_TOKEN.into(),
             ),
+            ("PAYGOV_URL".into(), paygov_url.into()),
+            (
+                "PAYGOV_PARTNER_CODE".into(),
+                motcua_sim::paygov::DEV_PARTNER_CODE.into(),
+            ),
+            (
+                "PAYGOV_SECRET".into(),
+                motcua_sim::paygov::DEV_SECRET.into(),
+            ),
             // Deliveries follow within a fraction of a second, and retries come back soon.
             ("MOTCUA_OUTBOX_POLL_MS".into(), "200".into()),
             ("MOTCUA_OUTBOX_RETRY_BASE_MS".into(), "200".into()),
@@ -328,12 +341,16 @@ impl Engine {
             issuer,
             register,
             dvcqg,
+            paygov,
             s3,
             child,
             launch,
             _data_dir: data_dir,
         };
         engine.wait_ready().await;
+        engine
+            .paygov
+            .set_callback_url(&engine.at("/v1/paygov/callback"));
         engine
     }
 
@@ -352,6 +369,8 @@ impl Engine {
         self.child = child;
         self.url = url;
         self.wait_ready().await;
+        self.paygov
+            .set_callback_url(&self.at("/v1/paygov/callback"));
     }
 
     async fn wait_ready(&self) {

@@ -38,8 +38,8 @@ use axum::{middleware, Router};
 use error::ApiError;
 use motcua_service::Code;
 use routes::{
-    actions, auth, counter, documents, dossiers, dvcqg, me, operations, outbox, procedures, queues,
-    reports, satisfaction, slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, operations, outbox, payments,
+    procedures, queues, reports, satisfaction, slips,
 };
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -124,10 +124,14 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/feedback/{id}/classify", post(satisfaction::classify))
         .route("/feedback/{id}/answer", post(satisfaction::answer))
         .route("/feedback/{id}/rating", put(satisfaction::rate_answer))
+        .route("/reports/payments", get(reports::payments))
         .route("/outbox", get(outbox::list))
         .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/outbox/{id}/drop", post(outbox::drop))
         .route("/dvcqg/dossiers", post(dvcqg::receive))
+        .route("/dossiers/{id}/bill", get(payments::bill))
+        .route("/dossiers/{id}/payments", post(payments::start))
+        .route("/paygov/callback", post(payments::callback))
         // Only the API waits for a place: /healthz, /readyz and /metrics below answer
         // however busy the engine is. Inside the rate limits, so that a client over its
         // budget is refused without taking a place or a queue slot from others.

@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::routes::{
-    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, procedures, queues, reports,
-    satisfaction, slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, payments, procedures, queues,
+    reports, satisfaction, slips,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -25,16 +25,17 @@ use overload::Overload;
         actions::act, dossiers::timeline, dossiers::refresh_prefill,
         documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
-        reports::indicators_report, reports::digitisation, reports::timeliness, reports::scorecard, reports::officials, reports::public_statistics, reports::owed_list, reports::owed_report,
+        reports::indicators_report, reports::digitisation, reports::timeliness, reports::scorecard, reports::officials, reports::public_statistics, reports::owed_list, reports::owed_report, reports::payments,
         satisfaction::questions, satisfaction::rate, satisfaction::rating, satisfaction::ratings,
         satisfaction::send, satisfaction::list, satisfaction::get, satisfaction::classify,
         satisfaction::answer, satisfaction::rate_answer,
         outbox::list, outbox::retry, outbox::drop,
         dvcqg::receive,
+        payments::bill, payments::start, payments::callback,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
     modifiers(&BearerAuth, &ExtractorErrors, &Overload),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"), (name = "satisfaction"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"), (name = "satisfaction"), (name = "payments"))
 )]
 pub struct ApiDoc;
 

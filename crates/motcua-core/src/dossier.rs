@@ -53,6 +53,8 @@ pub enum DocumentKind {
     ClerkScan,
     /// An electronic result the agency issued (kết quả điện tử).
     Result,
+    /// The electronic receipt (biên lai) of a fee paid online, from the payment platform.
+    Receipt,
 }
 
 impl DocumentKind {
@@ -61,6 +63,7 @@ impl DocumentKind {
             DocumentKind::Upload => "upload",
             DocumentKind::ClerkScan => "clerk_scan",
             DocumentKind::Result => "result",
+            DocumentKind::Receipt => "receipt",
         }
     }
 
@@ -69,6 +72,7 @@ impl DocumentKind {
             "upload" => Some(DocumentKind::Upload),
             "clerk_scan" => Some(DocumentKind::ClerkScan),
             "result" => Some(DocumentKind::Result),
+            "receipt" => Some(DocumentKind::Receipt),
             _ => None,
         }
     }

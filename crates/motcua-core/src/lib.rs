@@ -8,6 +8,7 @@ pub mod agencies;
 pub mod calendar;
 pub mod dossier;
 pub mod dossier_code;
+pub mod fees;
 pub mod file_name;
 #[cfg(test)]
 mod fixtures;

@@ -91,8 +91,15 @@ fn body(p: &ProcedureInfo) -> Markup {
                 dd id="fees" {
                     @if p.fees.is_empty() { (t("Không mất phí", "Free of charge")) }
                     @for fee in &p.fees {
-                        (words::fee(&fee.kind)) ": " (words::money(fee.amount_vnd))
+                        @if let Some(name) = &fee.name { (name) } @else { (words::fee(&fee.kind)) }
+                        ": " (words::money(fee.amount_vnd))
                         @if let Some(note) = &fee.note { " (" (note) ")" }
+                        br;
+                        span class="muted" { (words::fee_due(&fee.due)) }
+                        @for reason in &fee.exempt {
+                            br;
+                            span class="muted" { (t("Miễn: ", "Exempt: ")) (reason) }
+                        }
                         br;
                     }
                 }

@@ -180,6 +180,28 @@ pub fn fee(kind: &str) -> &str {
     look_up(in_lang(FEES, FEES_EN), kind)
 }
 
+const FEE_DUE: &[(&str, &str)] = &[
+    ("before_submission", "Thanh toán trước khi nộp hồ sơ"),
+    (
+        "at_reception",
+        "Thanh toán khi hồ sơ được tiếp nhận; hồ sơ được giải quyết sau khi thanh toán",
+    ),
+    ("at_result", "Thanh toán khi nhận kết quả"),
+];
+const FEE_DUE_EN: &[(&str, &str)] = &[
+    ("before_submission", "Paid before the dossier is submitted"),
+    (
+        "at_reception",
+        "Paid when the dossier is received; it is processed once paid",
+    ),
+    ("at_result", "Paid when the result is collected"),
+];
+
+/// When a fee is paid, in a sentence.
+pub fn fee_due(due: &str) -> &str {
+    look_up(in_lang(FEE_DUE, FEE_DUE_EN), due)
+}
+
 const ROLES: &[(&str, &str)] = &[
     ("desk_clerk", "cán bộ tiếp nhận (Bộ phận Một cửa)"),
     ("specialist", "chuyên viên giải quyết"),

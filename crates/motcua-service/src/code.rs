@@ -238,6 +238,18 @@ codes! {
     /// A result attached by someone, or in a step, that does not issue it.
     ResultNotExpected = "result_not_expected", 409, "Result not expected",
         "Bước này hoặc người này không ban hành kết quả.";
+    /// A fee of the dossier is due and not paid: the action (or the submission) waits for
+    /// it. The detail names the bill.
+    PaymentRequired = "payment_required", 409, "Payment required",
+        "Hồ sơ còn phí, lệ phí chưa thanh toán; hồ sơ được xử lý tiếp sau khi thanh toán.";
+    /// A payment asked for when the dossier owes nothing now.
+    NothingToPay = "nothing_to_pay", 409, "Nothing to pay",
+        "Hồ sơ hiện không có khoản phí, lệ phí nào cần thanh toán.";
+    /// A payment platform's callback that does not match what the engine asked (its MAC,
+    /// partner, reference, amount or currency), or a second, different outcome of a payment
+    /// already paid: nothing changed.
+    PaymentCallbackRefused = "payment_callback_refused", 409, "Payment callback refused",
+        "Thông báo thanh toán không khớp với giao dịch đã tạo; không có gì thay đổi.";
 
     // 410 Gone
 
@@ -376,6 +388,9 @@ codes! {
     /// The population register cannot be reached; nothing was created.
     RegisterUnavailable = "register_unavailable", 503, "Register unavailable",
         "Chưa kết nối được Cơ sở dữ liệu quốc gia về dân cư; chưa có gì được tạo, hãy thử lại sau ít phút.";
+    /// Online payment is not configured on this engine.
+    PaymentsUnavailable = "payments_unavailable", 503, "Payments unavailable",
+        "Chưa kết nối được nền tảng thanh toán trực tuyến; hãy thanh toán tại bộ phận một cửa hoặc thử lại sau.";
     /// The engine is at capacity and did not take the request on; send it again shortly.
     Overloaded = "overloaded", 503, "Overloaded",
         "Hệ thống đang quá tải và chưa nhận yêu cầu; hãy gửi lại sau ít giây.";

@@ -37,4 +37,7 @@ pub struct Services {
     /// The outbox targets told of every change of a submitted dossier (DVCQG when
     /// configured); empty, nothing is written.
     pub outbox_targets: crate::outbox::Targets,
+    /// The national payment platform (`PAYGOV_*`); none: fees are shown and billed, and
+    /// paid at the counter only.
+    pub payments: Option<Arc<crate::payments::Payments>>,
 }

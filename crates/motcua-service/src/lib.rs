@@ -33,6 +33,7 @@ pub mod officials;
 pub mod outbox;
 pub mod owed;
 pub mod pages;
+pub mod payments;
 pub mod procedure_info;
 pub mod queues;
 pub mod register;

@@ -42,12 +42,16 @@ pub struct ProcedureInfo {
     pub window: Window,
 }
 
-/// A fee: `phi` or `le_phi`, in đồng, with its note.
+/// A fee: `phi` or `le_phi`, in đồng, with its note, its name, when it is paid
+/// (`before_submission`, `at_reception`, `at_result`) and who is exempt (the reasons).
 #[derive(Debug, Clone)]
 pub struct Fee {
     pub kind: String,
     pub amount_vnd: u64,
     pub note: Option<String>,
+    pub name: Option<String>,
+    pub due: String,
+    pub exempt: Vec<String>,
 }
 
 /// A document the procedure asks for.
@@ -170,6 +174,13 @@ fn fee(value: &Value) -> Option<Fee> {
         kind: text(value, "kind")?,
         amount_vnd: value.get("amount_vnd")?.as_u64()?,
         note: text(value, "note"),
+        name: text(value, "name"),
+        due: text(value, "due").unwrap_or_else(|| "at_reception".to_owned()),
+        exempt: value
+            .get("exemptions")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(|e| text(e, "reason")).collect())
+            .unwrap_or_default(),
     })
 }
 

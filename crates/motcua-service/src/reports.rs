@@ -497,3 +497,53 @@ pub async fn timeliness(
             .collect(),
     })
 }
+
+/// The online-payment group of QĐ 766 over the period: procedures with fees payable
+/// online (the procedures in scope as loaded now), dossiers owing fees paid online
+/// (`motcua_core::fees::payment_indicators`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PaymentReport {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    #[schema(value_type = Vec<Object>)]
+    pub indicators: Vec<motcua_core::fees::PaymentIndicator>,
+}
+
+pub async fn payments(services: &Services, asked: &Asked) -> Result<PaymentReport, ServiceError> {
+    use motcua_core::fees::{self, DossierFees, ProcedureFees};
+    let until = asked.to + Duration::days(1);
+    let procedures: Vec<ProcedureFees> = services
+        .catalog
+        .current_all()
+        .into_iter()
+        .filter(|p| asked.procedure.as_deref().is_none_or(|c| c == p.code()))
+        .filter(|p| {
+            asked
+                .agency
+                .as_deref()
+                .is_none_or(|a| p.spec().agencies.iter().any(|x| x.id == a))
+        })
+        .map(|p| ProcedureFees {
+            has_fees: fees::has_fees(p),
+            online: p.spec().channels.iter().any(|c| c == "online"),
+        })
+        .collect();
+    let mut db = services.store.session().await?;
+    let dossiers: Vec<DossierFees> = db
+        .owing_dossiers(
+            vietnam_midnight(asked.from),
+            vietnam_midnight(until),
+            asked.agency.as_deref(),
+            asked.procedure.as_deref(),
+        )
+        .await?
+        .into_iter()
+        .map(|paid_online| DossierFees { paid_online })
+        .collect();
+    Ok(PaymentReport {
+        from: asked.from,
+        to: asked.to,
+        indicators: fees::payment_indicators(services.payments.is_some(), &procedures, &dossiers)
+            .into(),
+    })
+}

@@ -132,6 +132,10 @@ async fn try_submit(
             problems,
         ));
     }
+    // Fees due before submission are paid first (at the counter, the desk collects them).
+    if dossier.channel != Channel::Counter {
+        crate::payments::gate_submission(conn, procedure, &dossier).await?;
+    }
     // A counter dossier belongs to the desk that took it.
     let agency = match &dossier.agency_id {
         Some(agency) => agency.clone(),

@@ -14,7 +14,9 @@
 //!   slow, failing, down or hung ([`register`]);
 //! - the national public-service portal's synchronisation adapter (DVCQG: `POST
 //!   /dvcqg/login`, `POST /dvcqg/api`), which checks every payload against the national
-//!   shape, counts what it took, and can refuse, time out or be down ([`dvcqg`]).
+//!   shape, counts what it took, and can refuse, time out or be down ([`dvcqg`]);
+//! - the national payment platform (`POST /paygov/api`: INIT, QUERY, RECEIPT; the citizen's
+//!   payment page and the callback), which can lose, repeat or forge callbacks ([`paygov`]).
 
 pub mod accounts;
 mod config;
@@ -22,12 +24,14 @@ pub mod dvcqg;
 mod html;
 mod keys;
 mod oidc;
+pub mod paygov;
 pub mod register;
 
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
 pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
 pub use dvcqg::{DvcqgCall, DvcqgControl};
 pub use oidc::profile::{tech_id, OidcProfile};
+pub use paygov::{CallbackMode, PaygovControl};
 pub use register::{RegisterCall, RegisterControl};
 
 use anyhow::Context;
@@ -49,6 +53,7 @@ pub struct RunningSim {
     pub local_addr: SocketAddr,
     register: RegisterControl,
     dvcqg: DvcqgControl,
+    paygov: PaygovControl,
     task: Option<JoinHandle<std::io::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -62,6 +67,16 @@ impl RunningSim {
     /// The DVCQG stand-in's switches and record.
     pub fn dvcqg(&self) -> DvcqgControl {
         self.dvcqg.clone()
+    }
+
+    /// The payment platform stand-in's switches and record.
+    pub fn paygov(&self) -> PaygovControl {
+        self.paygov.clone()
+    }
+
+    /// `PAYGOV_URL`: where the payment stand-in takes the partner's messages.
+    pub fn paygov_url(&self) -> String {
+        format!("{}/paygov/api", self.register_url)
     }
 
     /// `DVCQG_URL`: where the stand-in takes calls.
@@ -133,7 +148,10 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
     let control = RegisterControl::new();
     let register = register::routes(population, config.register_token, control.clone());
     let dvcqg = DvcqgControl::new();
-    let app = router(provider, register).merge(dvcqg::routes(dvcqg.clone()));
+    let paygov = PaygovControl::new();
+    let app = router(provider, register)
+        .merge(dvcqg::routes(dvcqg.clone()))
+        .merge(paygov::routes(paygov.clone()));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -149,6 +167,7 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
         local_addr,
         register: control,
         dvcqg,
+        paygov,
         task: Some(task),
         stop: Some(stop),
     })

@@ -17,6 +17,7 @@ pub mod facts;
 pub mod idempotency;
 pub mod logins;
 pub mod outbox;
+pub mod payments;
 pub mod procedures;
 pub mod queues;
 pub mod register_access;

@@ -3,7 +3,7 @@
 //! session's connection: the modules know nothing of the traits.
 
 use crate::{
-    documents, dossiers, events, facts, idempotency, logins, outbox, procedures, queues,
+    documents, dossiers, events, facts, idempotency, logins, outbox, payments, procedures, queues,
     register_access, retention, satisfaction, staff, submissions, DbError, StoreError,
 };
 use async_trait::async_trait;
@@ -18,6 +18,9 @@ use motcua_service::store::facts::{DocumentFacts, Fact, Report, Scope};
 use motcua_service::store::idempotency::{Claim, KeyRef};
 use motcua_service::store::logins::{CitizenLogin, LoginAttempt};
 use motcua_service::store::outbox::{Message, NewMessage, Selection, Settled, TargetFigures};
+use motcua_service::store::payments::{
+    BillRecord, NewBill, NewPayment, PaymentRecord, PaymentSettled,
+};
 use motcua_service::store::queues::{Queue, QueueFigures};
 use motcua_service::store::register_access::{NewRegisterAccess, RegisterAccess};
 use motcua_service::store::retention::Anonymised;
@@ -25,8 +28,8 @@ use motcua_service::store::staff::{StaffLogin, StaffMember};
 use motcua_service::store::submissions::{Opened, Recorded, SubmissionWrites};
 use motcua_service::store::{
     Connections, DocumentRecords, DossierRecords, EventRecords, FactRecords, IdempotencyRecords,
-    LoginRecords, OutboxRecords, QueueRecords, RegisterAccessRecords, RetentionRecords,
-    SatisfactionRecords, Session, StaffRecords, Store, SubmissionRecords,
+    LoginRecords, OutboxRecords, PaymentRecords, QueueRecords, RegisterAccessRecords,
+    RetentionRecords, SatisfactionRecords, Session, StaffRecords, Store, SubmissionRecords,
 };
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
@@ -502,6 +505,91 @@ impl OutboxRecords for PgSession {
         older_than: std::time::Duration,
     ) -> Result<u64, StoreError> {
         Ok(outbox::forget_settled(self.conn(), older_than).await?)
+    }
+}
+
+#[async_trait]
+impl PaymentRecords for PgSession {
+    async fn open_bill(&mut self, bill: &NewBill<'_>) -> Result<Option<i64>, StoreError> {
+        Ok(payments::open_bill(self.conn(), bill).await?)
+    }
+
+    async fn bills_of(&mut self, dossier_id: Uuid) -> Result<Vec<BillRecord>, StoreError> {
+        Ok(payments::bills_of(self.conn(), dossier_id).await?)
+    }
+
+    async fn mark_bill_paid(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(payments::mark_bill_paid(self.conn(), id, at).await?)
+    }
+
+    async fn mark_refunds_due(
+        &mut self,
+        dossier_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(payments::mark_refunds_due(self.conn(), dossier_id, at).await?)
+    }
+
+    async fn mark_refunded(&mut self, id: i64, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        Ok(payments::mark_refunded(self.conn(), id, at).await?)
+    }
+
+    async fn record_payment(&mut self, payment: &NewPayment<'_>) -> Result<i64, StoreError> {
+        Ok(payments::record_payment(self.conn(), payment).await?)
+    }
+
+    async fn payments_of(&mut self, dossier_id: Uuid) -> Result<Vec<PaymentRecord>, StoreError> {
+        Ok(payments::payments_of(self.conn(), dossier_id).await?)
+    }
+
+    async fn lock_payment(&mut self, reference: &str) -> Result<Option<PaymentRecord>, StoreError> {
+        Ok(payments::lock_payment(self.conn(), reference).await?)
+    }
+
+    async fn lock_payment_of_event(
+        &mut self,
+        event_id: i64,
+    ) -> Result<Option<PaymentRecord>, StoreError> {
+        Ok(payments::lock_payment_of_event(self.conn(), event_id).await?)
+    }
+
+    async fn payment_initiated(&mut self, id: i64, redirect_url: &str) -> Result<(), StoreError> {
+        Ok(payments::payment_initiated(self.conn(), id, redirect_url).await?)
+    }
+
+    async fn settle_payment(
+        &mut self,
+        id: i64,
+        settled: &PaymentSettled<'_>,
+    ) -> Result<(), StoreError> {
+        Ok(payments::settle_payment(self.conn(), id, settled).await?)
+    }
+
+    async fn payment_receipt_stored(
+        &mut self,
+        id: i64,
+        document_id: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        Ok(payments::payment_receipt_stored(self.conn(), id, document_id, at).await?)
+    }
+
+    async fn owing_dossiers(
+        &mut self,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+        agency: Option<&str>,
+        procedure: Option<&str>,
+    ) -> Result<Vec<bool>, StoreError> {
+        Ok(payments::owing_dossiers(self.conn(), from, until, agency, procedure).await?)
+    }
+
+    async fn take_payments_to_reconcile(
+        &mut self,
+        older_than: std::time::Duration,
+        limit: i64,
+    ) -> Result<Vec<PaymentRecord>, StoreError> {
+        Ok(payments::take_to_reconcile(self.conn(), older_than, limit).await?)
     }
 }
 

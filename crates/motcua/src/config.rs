@@ -173,6 +173,9 @@ pub struct Config {
     pub dvcqg: Option<crate::outbox_config::DvcqgSettings>,
     /// `MOTCUA_OUTBOX_*`: the delivery workers.
     pub outbox: crate::outbox_config::OutboxSettings,
+    /// `PAYGOV_*`: the national payment platform; unset, fees are billed and paid at the
+    /// counter only (`serve` warns when a procedure has fees).
+    pub paygov: Option<crate::paygov_config::PaygovSettings>,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -238,6 +241,7 @@ const SECRET_VARS: &[&str] = &[
     "MOTCUA_METRICS_TOKEN",
     "DVCQG_PASSWORD",
     "DVCQG_INBOUND_TOKEN",
+    "PAYGOV_SECRET",
 ];
 
 /// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
@@ -699,6 +703,8 @@ impl Config {
         };
         let (dvcqg, outbox) =
             crate::outbox_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
+        let paygov =
+            crate::paygov_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let config = Config {
             listen,
             public_url,
@@ -740,6 +746,7 @@ impl Config {
             staff_directory: var("MOTCUA_STAFF_DIRECTORY").map(PathBuf::from),
             dvcqg,
             outbox,
+            paygov,
             incomplete,
         };
         for (name, _) in std::env::vars() {
@@ -818,8 +825,8 @@ mod tests {
         let names = super::SECRET_VARS;
         assert_eq!(
             names.len(),
-            9,
-            "README.md names nine secrets that may come from files"
+            10,
+            "README.md names ten secrets that may come from files"
         );
         let vars: Vec<(String, String)> = names
             .iter()

@@ -121,6 +121,25 @@ pub async fn run(config: Config) -> Result<()> {
         }),
         (None, None) => None,
     };
+    // The payment platform likewise: the simulator's stand-in, whose callbacks come back
+    // to this engine.
+    let paygov = match (&config.paygov, &simulated) {
+        (Some(paygov), _) => Some(paygov.clone()),
+        (None, Some(sim)) => {
+            sim.paygov()
+                .set_callback_url(&format!("{public_url}/v1/paygov/callback"));
+            Some(crate::paygov_config::PaygovSettings {
+                client: motcua_paygov::HttpPaygovConfig {
+                    url: sim.paygov_url(),
+                    partner_code: motcua_sim::paygov::DEV_PARTNER_CODE.to_owned(),
+                    secret: SecretString::from(motcua_sim::paygov::DEV_SECRET),
+                    timeout: std::time::Duration::from_secs(10),
+                },
+                reconcile_after: std::time::Duration::from_secs(1800),
+            })
+        }
+        (None, None) => None,
+    };
     let services = Outside {
         database_url,
         oidc: oidc.clone(),
@@ -132,6 +151,7 @@ pub async fn run(config: Config) -> Result<()> {
         metrics_token: Some(metrics_token.clone()),
         development: true,
         dvcqg,
+        paygov,
     };
     // The banner comes once the engine is ready, so every URL it prints answers.
     let result = match server::build_app(&config, services).await {

@@ -11,6 +11,7 @@ pub mod generate;
 pub mod jobs;
 pub mod outbox_command;
 pub mod outbox_config;
+pub mod paygov_config;
 pub mod postgres_local;
 pub mod procedures_dir;
 pub mod server;

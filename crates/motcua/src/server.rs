@@ -41,6 +41,8 @@ pub struct Outside {
     pub development: bool,
     /// The national public-service portal; `None`: nothing is synchronised.
     pub dvcqg: Option<DvcqgSettings>,
+    /// The national payment platform; `None`: fees are not paid online.
+    pub paygov: Option<crate::paygov_config::PaygovSettings>,
 }
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
@@ -170,8 +172,14 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
             .map(std::sync::Arc::new),
         owed_due: config.owed_due,
         outbox_targets: motcua_service::outbox::Targets::new(
-            delivery.deliverers.iter().map(|d| d.target()).collect(),
+            delivery
+                .deliverers
+                .iter()
+                .map(|d| d.target())
+                .filter(|t| *t != motcua_service::payments::TARGET)
+                .collect(),
         ),
+        payments: payments(&outside)?,
     };
     let state = AppState::new(Shared {
         services,
@@ -270,6 +278,9 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
              public-service portal (docs/INTEGRATIONS.md)"
         ),
     }
+    if outside.paygov.is_some() {
+        deliverers.push(Arc::new(motcua_service::outbox::paygov::PaygovDeliverer));
+    }
     Ok(Delivery {
         deliverers,
         batch: config.outbox.batch,
@@ -279,6 +290,23 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
             max: config.outbox.retry_max,
         },
     })
+}
+
+/// The national payment platform, when `PAYGOV_*` is set.
+fn payments(outside: &Outside) -> Result<Option<Arc<motcua_service::payments::Payments>>> {
+    let Some(paygov) = &outside.paygov else {
+        tracing::info!(
+            "PAYGOV_URL is not set: fees are billed but not paid online (docs/INTEGRATIONS.md, Payments)"
+        );
+        return Ok(None);
+    };
+    let client = motcua_paygov::HttpPaygov::new(paygov.client.clone())
+        .map_err(|e| anyhow::anyhow!("the payment platform's client cannot be set up: {e}"))?;
+    Ok(Some(Arc::new(motcua_service::payments::Payments {
+        platform: Arc::new(client),
+        reconcile_after: paygov.reconcile_after,
+        public_url: outside.public_url.clone(),
+    })))
 }
 
 /// The outbox's delivery workers (each a job: they stop with the others, after the round
@@ -305,6 +333,22 @@ fn start_delivery(jobs: &mut Jobs, state: &AppState, delivery: Delivery, setting
                     Turn::Round => budget,
                 };
                 delivery.deliver_round(&state.services, budget).await;
+            }
+        });
+    }
+    if let Some(payments) = &state.services.payments {
+        // Looks for payments to reconcile at least every minute, and oftener when the
+        // interval is shorter.
+        let every = payments
+            .reconcile_after
+            .min(std::time::Duration::from_secs(60));
+        let state = state.clone();
+        jobs.every("payment reconciliation", every, move || {
+            let state = state.clone();
+            async move {
+                if let Err(e) = motcua_service::payments::reconcile(&state.services).await {
+                    tracing::warn!(error.message = %e.detail, "payment reconciliation failed; it will run again");
+                }
             }
         });
     }
@@ -483,6 +527,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         metrics_token: config.metrics_token.clone(),
         development: false,
         dvcqg: config.dvcqg.clone(),
+        paygov: config.paygov.clone(),
     };
     let app = build_app(&config, services).await?;
     serve_until(

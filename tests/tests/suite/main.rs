@@ -28,6 +28,7 @@ mod languages;
 mod metrics;
 mod outages;
 mod outbox;
+mod payments;
 mod portal;
 mod procedures;
 mod processing;

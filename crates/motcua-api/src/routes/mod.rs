@@ -7,6 +7,7 @@ pub mod dvcqg;
 pub mod me;
 pub mod operations;
 pub mod outbox;
+pub mod payments;
 pub mod procedures;
 pub mod queues;
 pub mod reports;

@@ -12,7 +12,7 @@ use motcua_service::officials::{self, OfficialsReport};
 use motcua_service::owed;
 use motcua_service::report_csv;
 use motcua_service::reports::{
-    self, DigitisationReport, IndicatorReport, ReportQuery, TimelinessReport,
+    self, DigitisationReport, IndicatorReport, PaymentReport, ReportQuery, TimelinessReport,
 };
 use motcua_service::scorecard::{self, ScorecardReport};
 use serde::Deserialize;
@@ -253,6 +253,24 @@ pub async fn owed_report(
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
     Ok(response)
+}
+
+#[utoipa::path(get, operation_id = "getPaymentsReport", path = "/v1/reports/payments", tag = "reports", security(("bearer" = [])),
+    params(ReportParams),
+    responses((status = 200, body = PaymentReport),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM)))]
+/// The online-payment group of QĐ 766: procedures with fees payable online, dossiers owing
+/// fees paid online.
+pub async fn payments(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Query(params): Query<ReportParams>,
+) -> Result<Response, ApiError> {
+    let asked = reports::ask(&state.services, &principal, params.into())?;
+    let report = reports::payments(&state.services, &asked).await?;
+    Ok(axum::Json(report).into_response())
 }
 
 /// The monthly report as a CSV download (`motcua_service::report_csv`, the console's too).

@@ -265,6 +265,42 @@ pub fn check(source: &str, spec: &ProcedureSpec) -> Vec<Problem> {
             }
         }
     }
+    for (i, fee) in spec.fees.iter().enumerate() {
+        for (j, exemption) in fee.exemptions.iter().enumerate() {
+            let pointer = format!("/fees/{i}/exemptions/{j}/when");
+            match super::documents::Condition::parse(&exemption.when) {
+                Err(why) => problem(pointer, why),
+                Ok(c) if !form_has(&spec.form, &c.pointer) => {
+                    problem(pointer, format!("the form has no field {}", c.pointer))
+                }
+                Ok(_) => {}
+            }
+        }
+        // A fee due at a moment the workflow never reaches would never be asked for.
+        let effect = match fee.due {
+            super::spec::FeeDue::BeforeSubmission => None,
+            super::spec::FeeDue::AtReception => Some(super::spec::Effect::Receipt),
+            super::spec::FeeDue::AtResult => Some(super::spec::Effect::ResultToStore),
+        };
+        if let Some(effect) = effect {
+            if !workflow.actions.iter().any(|a| a.has(effect)) {
+                problem(
+                    format!("/fees/{i}/due"),
+                    format!(
+                        "the fee is due {} but no workflow action has the effect that makes it due",
+                        fee.due.as_str()
+                    ),
+                );
+            }
+        }
+        if fee.amount_vnd > 0 && fee.name.is_none() {
+            problem(
+                format!("/fees/{i}/name"),
+                "a fee to pay needs its name (TenPhiLePhi), shown on the bill and the receipt"
+                    .into(),
+            );
+        }
+    }
     for (i, action) in workflow.actions.iter().enumerate() {
         if action.has(super::spec::Effect::ExtendDeadline) && spec.time_limit.extension.is_none() {
             problem(

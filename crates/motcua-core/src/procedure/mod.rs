@@ -14,9 +14,9 @@ pub mod workflow;
 
 pub use prefill::PrefillField;
 pub use spec::{
-    Action, Agency, Derived, DocumentRequirement, Effect, Extension, Fee, FeeKind, LocalizedName,
-    Needs, OpeningWindow, ProcedureSpec, ReplacedBy, Role, StateSpec, TimeLimit, TimeUnit,
-    Workflow,
+    Action, Agency, Derived, DocumentRequirement, Effect, Exemption, Extension, Fee, FeeDue,
+    FeeKind, LocalizedName, Needs, OpeningWindow, ProcedureSpec, ReplacedBy, Role, StateSpec,
+    TimeLimit, TimeUnit, Workflow,
 };
 
 use crate::rules::{self, Violation};

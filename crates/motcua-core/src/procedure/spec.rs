@@ -267,6 +267,58 @@ pub struct Fee {
     pub amount_vnd: u64,
     /// Who is exempt, when it is paid, … in Vietnamese.
     pub note: Option<String>,
+    /// Its name on the bill and the receipt (`TenPhiLePhi`), in Vietnamese.
+    pub name: Option<String>,
+    /// Its code in the fee catalogue (`MaPhiLePhi`), when it has one.
+    pub code: Option<String>,
+    /// When it is paid; a dossier with this fee unpaid does not move past that point.
+    #[serde(default)]
+    pub due: FeeDue,
+    /// Who does not pay it: the first exemption whose condition holds on the form waives it.
+    #[serde(default)]
+    pub exemptions: Vec<Exemption>,
+}
+
+/// When a fee is paid (`crate::fees` says what waits for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeDue {
+    /// Before the dossier is submitted: the draft is not submitted until it is paid.
+    BeforeSubmission,
+    /// When the dossier is received: it is asked for at reception, and the dossier is not
+    /// processed further until it is paid.
+    #[default]
+    AtReception,
+    /// When the result is issued: the result is not handed over until it is paid.
+    AtResult,
+}
+
+impl FeeDue {
+    pub const ALL: [FeeDue; 3] = [
+        FeeDue::BeforeSubmission,
+        FeeDue::AtReception,
+        FeeDue::AtResult,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeeDue::BeforeSubmission => "before_submission",
+            FeeDue::AtReception => "at_reception",
+            FeeDue::AtResult => "at_result",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FeeDue> {
+        FeeDue::ALL.into_iter().find(|d| d.as_str() == text)
+    }
+}
+
+/// A rule waiving a fee: a condition on the form (as a document's `required_when`) and the
+/// reason shown on the bill, in Vietnamese (with the article of law that grants it).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Exemption {
+    pub when: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -131,6 +131,10 @@ async fn take_action(
             detail: event,
         })
         .await?;
+    // What the step does to the dossier's fees: a bill falls due, or a refund is owed.
+    if let Some(taken) = procedure.action_from(&dossier.state, action) {
+        crate::payments::after_step(&mut *tx, procedure, &updated, taken, now).await?;
+    }
     // A draft withdrawn was never told to anyone; every other action is a processing step.
     if dossier.state != DRAFT {
         crate::outbox::tell_dossier_changed(

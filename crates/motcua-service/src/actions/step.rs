@@ -44,6 +44,7 @@ pub(super) async fn workflow_step(
         times_taken,
     );
     let action = decided.map_err(refusal)?;
+    crate::payments::gate(&mut *tx, cx.procedure, cx.dossier, action).await?;
     // Coming back from a supplement, the dossier must be complete again.
     if action.has(Effect::ResumeClock) {
         // Rules are judged on the day the dossier was first registered.

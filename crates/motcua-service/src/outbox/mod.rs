@@ -19,6 +19,7 @@ pub mod delivery;
 pub mod dvcqg;
 pub mod operator;
 pub mod pace;
+pub mod paygov;
 
 use crate::store::outbox::NewMessage;
 use crate::store::Session;

@@ -18,6 +18,7 @@ pub mod facts;
 pub mod idempotency;
 pub mod logins;
 pub mod outbox;
+pub mod payments;
 pub mod queues;
 pub mod register_access;
 pub mod retention;
@@ -32,6 +33,7 @@ pub use facts::FactRecords;
 pub use idempotency::IdempotencyRecords;
 pub use logins::LoginRecords;
 pub use outbox::OutboxRecords;
+pub use payments::PaymentRecords;
 pub use queues::QueueRecords;
 pub use register_access::RegisterAccessRecords;
 pub use retention::RetentionRecords;
@@ -111,6 +113,7 @@ pub trait Session:
     + IdempotencyRecords
     + LoginRecords
     + OutboxRecords
+    + PaymentRecords
     + QueueRecords
     + RegisterAccessRecords
     + RetentionRecords
