@@ -17,6 +17,7 @@ mod cli;
 mod console;
 mod crash;
 mod database;
+mod database_tls;
 mod deploy;
 mod documents;
 mod dossiers;
