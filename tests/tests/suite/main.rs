@@ -11,6 +11,7 @@ mod abuse;
 mod admission;
 mod authorisation;
 mod backup;
+mod balancer;
 /// The headless Chromium the console's and the portal's tests drive (not an area of its own).
 mod browser;
 mod cli;
