@@ -235,3 +235,61 @@ async fn a_sigkilled_engine_behind_haproxy_loses_no_submission_of_a_retrying_cli
         assert_eq!(ready.status(), 200);
     }
 }
+
+/// Rate limits hold for the service, not per process: with `MOTCUA_PROCESSES=2` each of two
+/// engines enforces half of 10 drafts a minute, and a citizen drafting through the balancer
+/// gets 10 accepted, not 20; the rest are refused with 429.
+#[tokio::test]
+async fn a_citizen_through_the_balancer_is_limited_at_the_configured_rate() {
+    const DRAFTS_PER_MINUTE: usize = 10;
+    let options = || EngineOptions {
+        extra_env: vec![
+            (
+                "MOTCUA_RATE_LIMIT_DRAFTS".into(),
+                DRAFTS_PER_MINUTE.to_string(),
+            ),
+            ("MOTCUA_PROCESSES".into(), "2".into()),
+        ],
+        ..Default::default()
+    };
+    let first = Engine::start_with(options()).await;
+    let second = Engine::start_with(EngineOptions {
+        database_url: Some(first.database_url.clone()),
+        s3: Some(first.s3.clone()),
+        ..options()
+    })
+    .await;
+    let balancer = start_balancer(&[&first, &second]).await;
+    let citizen = motcua_tests::login(&first, "citizen", submissions::CITIZENS[0]).await;
+    let client = reqwest::Client::new();
+    let mut accepted = 0;
+    let mut refused = 0;
+    let started = Instant::now();
+    for _ in 0..3 * DRAFTS_PER_MINUTE {
+        let answer = client
+            .post(format!("{}/v1/dossiers", balancer.url))
+            .bearer_auth(&citizen.token)
+            .json(&serde_json::json!({ "procedure": motcua_tests::dossiers::COPY }))
+            .send()
+            .await
+            .unwrap();
+        match answer.status().as_u16() {
+            201 => accepted += 1,
+            429 => {
+                assert!(answer.headers().contains_key("retry-after"));
+                refused += 1;
+            }
+            other => panic!("a draft answered {other}: {}", answer.text().await.unwrap()),
+        }
+    }
+    // The budgets refill continuously (10 a minute for the service): a slow machine may see
+    // a draft or two come back during the burst, never the second engine's whole budget.
+    let refilled = (started.elapsed().as_secs_f64() * DRAFTS_PER_MINUTE as f64 / 60.0).ceil();
+    assert!(
+        accepted >= DRAFTS_PER_MINUTE
+            && accepted as f64 <= DRAFTS_PER_MINUTE as f64 + refilled
+            && accepted < 2 * DRAFTS_PER_MINUTE,
+        "{accepted} drafts accepted and {refused} refused through two engines in {:?}",
+        started.elapsed()
+    );
+}
