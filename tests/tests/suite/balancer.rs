@@ -293,3 +293,52 @@ async fn a_citizen_through_the_balancer_is_limited_at_the_configured_rate() {
         started.elapsed()
     );
 }
+
+/// The console's and portal's sessions belong to no process: a clerk and a citizen logged in
+/// through one engine keep working through the balancer, whichever engine answers (their
+/// cookies are sealed with keys derived from the secret all engines share).
+#[tokio::test]
+async fn console_and_portal_sessions_work_on_any_engine() {
+    let first = Engine::start().await;
+    let second = Engine::start_with(EngineOptions {
+        database_url: Some(first.database_url.clone()),
+        s3: Some(first.s3.clone()),
+        ..Default::default()
+    })
+    .await;
+    let balancer = start_balancer(&[&first, &second]).await;
+    let clerk = motcua_tests::console_browser(&first, &motcua_tests::accounts::pool_clerk(1)).await;
+    let citizen = motcua_tests::portal_browser(&first, submissions::CITIZENS[0]).await;
+
+    // Round robin: four requests in a row reach both engines twice; the cookie jar sends
+    // the session to the balancer's address as to the engine's (cookies ignore the port).
+    for (browser, page) in [(&clerk, "/console/"), (&citizen, "/portal/ho-so")] {
+        for n in 0..4 {
+            let answer = browser
+                .get(format!("{}{page}", balancer.url))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                answer.status(),
+                200,
+                "{page}, request {n} through the balancer: {:?}",
+                answer.headers().get("location")
+            );
+        }
+        // Without the session the same page is not served (the 200s above are the session's).
+        let anonymous = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let answer = anonymous
+            .get(format!("{}{page}", balancer.url))
+            .send()
+            .await
+            .unwrap();
+        assert_ne!(answer.status(), 200, "{page} without a session");
+        // And on the other engine directly.
+        let answer = browser.get(second.at(page)).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "{page} on the second engine");
+    }
+}
