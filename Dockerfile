@@ -1,15 +1,31 @@
-# Multi-stage build of motcua and motcua-sim.
-FROM rust:1.95-bookworm AS build
+# Multi-stage build of motcua, motcua-sim and garage-init (the S3 bucket's set-up in
+# docker-compose.yml). Every base image is pinned to a version (tests/tests/suite/deploy.rs).
+# Garage's image is its static binary alone (no shell): garage-init borrows the binary.
+FROM dxflrs/garage:v2.4.1 AS garage
+
+FROM rust:1.95.0-bookworm AS build
 WORKDIR /src
 COPY . .
-RUN cargo build --release -p motcua -p motcua-sim
+# --locked: the versions of Cargo.lock, or the build fails (never a silent update).
+RUN cargo build --locked --release -p motcua -p motcua-sim
 
-FROM debian:bookworm-slim AS runtime-base
+FROM debian:12-slim AS runtime-base
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates curl \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home /app motcua
 WORKDIR /app
 USER motcua
+
+# One-shot: gives the Garage node its role, imports the engine's key, creates the bucket
+# (deploy/garage/init.sh); also carries rclone for the backups of docs/OPERATIONS.md.
+FROM runtime-base AS garage-init
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends rclone \
+    && rm -rf /var/lib/apt/lists/*
+USER motcua
+COPY --from=garage /garage /usr/local/bin/garage
+COPY deploy/garage/init.sh /usr/local/bin/garage-init
+ENTRYPOINT ["garage-init"]
 
 FROM runtime-base AS motcua-sim
 COPY --from=build /src/target/release/motcua-sim /usr/local/bin/motcua-sim

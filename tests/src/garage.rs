@@ -137,15 +137,26 @@ enum Program {
     Minio(PathBuf),
 }
 
-/// Garage first (PATH, then `~/.cargo/bin`, where `cargo install` puts it), then MinIO.
-fn find_program() -> Program {
-    if let Some(garage) = on_path("garage").or_else(|| {
+/// The `garage` program the tests run, if there is one: on the PATH, then in `~/.cargo/bin`
+/// (where `cargo install` puts it).
+pub fn garage_program() -> Option<PathBuf> {
+    on_path("garage").or_else(|| {
         let home = std::env::var_os("CARGO_HOME")
             .map(PathBuf::from)
             .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))?;
         let garage = home.join("bin").join("garage");
         garage.is_file().then_some(garage)
-    }) {
+    })
+}
+
+/// A loopback port free right now, for a server a test starts itself.
+pub fn loopback_port() -> u16 {
+    free_port()
+}
+
+/// Garage first (PATH, then `~/.cargo/bin`, where `cargo install` puts it), then MinIO.
+fn find_program() -> Program {
+    if let Some(garage) = garage_program() {
         return Program::Garage(garage);
     }
     if let Some(minio) = on_path("minio") {

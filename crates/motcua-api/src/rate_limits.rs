@@ -55,6 +55,25 @@ impl Default for RateLimitSettings {
     }
 }
 
+impl RateLimitSettings {
+    /// One process's share when `processes` engines serve behind a balancer that spreads
+    /// requests evenly (round robin): each budget divided by the number of processes, rounded
+    /// up (at least 1), so that the service as a whole allows the configured rate and not
+    /// that rate times the processes. A process that dies makes the service stricter, never
+    /// looser; no request waits for a shared counter.
+    pub fn shared_by(self, processes: NonZeroU32) -> Self {
+        let share = |n: NonZeroU32| {
+            NonZeroU32::new(n.get().div_ceil(processes.get())).unwrap_or(NonZeroU32::MIN)
+        };
+        RateLimitSettings {
+            logins_per_minute: share(self.logins_per_minute),
+            drafts_per_minute: share(self.drafts_per_minute),
+            submits_per_minute: share(self.submits_per_minute),
+            trust_forwarded_for: self.trust_forwarded_for,
+        }
+    }
+}
+
 /// The limited kinds of request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limited {
@@ -250,6 +269,23 @@ pub fn too_many(kind: Limited, wait: Duration) -> ApiError {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_budget_shared_by_processes_rounds_up_and_never_reaches_zero() {
+        let settings = RateLimitSettings {
+            logins_per_minute: per_minute(12),
+            drafts_per_minute: per_minute(10),
+            submits_per_minute: per_minute(1),
+            trust_forwarded_for: true,
+        };
+        let shared = settings.shared_by(per_minute(3));
+        assert_eq!(shared.logins_per_minute.get(), 4);
+        assert_eq!(shared.drafts_per_minute.get(), 4);
+        assert_eq!(shared.submits_per_minute.get(), 1);
+        assert!(shared.trust_forwarded_for);
+        assert_eq!(settings.shared_by(per_minute(1)), settings);
+    }
+
     use super::*;
     use axum::http::StatusCode;
 

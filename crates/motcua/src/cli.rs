@@ -106,6 +106,9 @@ enum ProceduresCommand {
 }
 
 pub async fn run() -> ExitCode {
+    // One crypto provider for every TLS client of the process (PostgreSQL, S3, the outside
+    // services); an error only means one is installed already.
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     let cli = Cli::parse();
     let (config, mut problems) = Config::from_env();
     // `serve` names what is wrong and what is missing in one refusal, so that an operator

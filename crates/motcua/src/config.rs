@@ -198,6 +198,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_RATE_LIMIT_LOGIN",
     "MOTCUA_RATE_LIMIT_DRAFTS",
     "MOTCUA_RATE_LIMIT_SUBMITS",
+    "MOTCUA_PROCESSES",
     "MOTCUA_TRUST_FORWARDED_FOR",
     "MOTCUA_MAX_IN_FLIGHT",
     "MOTCUA_MAX_QUEUED",
@@ -508,6 +509,18 @@ impl Config {
             0 => None,
             secs => Some(std::time::Duration::from_secs(secs)),
         };
+        // The engines behind one balancer: each process enforces its share of the budgets.
+        let processes = number("MOTCUA_PROCESSES", 1, &mut problems);
+        let processes = u32::try_from(processes)
+            .ok()
+            .and_then(NonZeroU32::new)
+            .unwrap_or_else(|| {
+                problems.push(format!(
+                    "MOTCUA_PROCESSES={processes} must be between 1 and {}",
+                    u32::MAX
+                ));
+                NonZeroU32::MIN
+            });
         let defaults = RateLimitSettings::default();
         let mut per_minute = |name: &str, default: NonZeroU32| {
             let n = number(name, u64::from(default.get()), &mut problems);
@@ -536,7 +549,8 @@ impl Config {
                     false
                 }
             },
-        };
+        }
+        .shared_by(processes);
         let admission_defaults = AdmissionSettings::default();
         // No places would refuse every request, and no queue or no wait every request past
         // the places: a mistake, not a setting.

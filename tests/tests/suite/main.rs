@@ -11,12 +11,14 @@ mod abuse;
 mod admission;
 mod authorisation;
 mod backup;
+mod balancer;
 /// The headless Chromium the console's and the portal's tests drive (not an area of its own).
 mod browser;
 mod cli;
 mod console;
 mod crash;
 mod database;
+mod database_tls;
 mod deploy;
 mod documents;
 mod dossiers;
