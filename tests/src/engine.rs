@@ -81,6 +81,8 @@ pub struct Engine {
     /// The in-process simulator's DVCQG stand-in, which every test engine synchronises to:
     /// its switches and what it received.
     pub dvcqg: motcua_sim::DvcqgControl,
+    /// The in-process simulator's SMS gateway, which every test engine sends SMS through.
+    pub sms: motcua_sim::SmsControl,
     /// The engine's document storage.
     pub s3: crate::garage::S3Settings,
     child: Child,
@@ -230,6 +232,7 @@ impl Engine {
             format!("http://{}", sim.local_addr)
         };
         let dvcqg = sim.dvcqg();
+        let (sms, sms_url) = (sim.sms(), sim.sms_url());
         let (dvcqg_url, dvcqg_login_url) = (sim.dvcqg_url(), sim.dvcqg_login_url());
         let (registry_url, registry_token) = options
             .registry
@@ -282,6 +285,15 @@ impl Engine {
                 "DVCQG_INBOUND_TOKEN".into(),
                 TEST_DVCQG_INBOUND_TOKEN.into(),
             ),
+            ("SMS_GATEWAY_URL".into(), sms_url.into()),
+            (
+                "SMS_GATEWAY_TOKEN".into(),
+                motcua_sim::sms::DEV_TOKEN.into(),
+            ),
+            (
+                "MOTCUA_NOTIFICATIONS_DIR".into(),
+                crate::workspace_root().join("notifications").into(),
+            ),
             // Deliveries follow within a fraction of a second, and retries come back soon.
             ("MOTCUA_OUTBOX_POLL_MS".into(), "200".into()),
             ("MOTCUA_OUTBOX_RETRY_BASE_MS".into(), "200".into()),
@@ -328,6 +340,7 @@ impl Engine {
             issuer,
             register,
             dvcqg,
+            sms,
             s3,
             child,
             launch,

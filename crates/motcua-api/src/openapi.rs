@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::routes::{
-    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, procedures, queues, reports,
-    slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, notifications, outbox, procedures,
+    queues, reports, slips,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -28,10 +28,11 @@ use overload::Overload;
         reports::indicators_report, reports::digitisation, reports::timeliness,
         outbox::list, outbox::retry, outbox::drop,
         dvcqg::receive,
+        notifications::get_contact, notifications::set_contact, notifications::of_dossier,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
     modifiers(&BearerAuth, &ExtractorErrors, &Overload),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"), (name = "notifications"))
 )]
 pub struct ApiDoc;
 

@@ -30,4 +30,6 @@ pub struct Services {
     /// The outbox targets told of every change of a submitted dossier (DVCQG when
     /// configured); empty, nothing is written.
     pub outbox_targets: crate::outbox::Targets,
+    /// Citizens' notifications: the templates and the channels configured.
+    pub notifications: crate::notify::Notifications,
 }

@@ -14,7 +14,9 @@
 //!   slow, failing, down or hung ([`register`]);
 //! - the national public-service portal's synchronisation adapter (DVCQG: `POST
 //!   /dvcqg/login`, `POST /dvcqg/api`), which checks every payload against the national
-//!   shape, counts what it took, and can refuse, time out or be down ([`dvcqg`]).
+//!   shape, counts what it took, and can refuse, time out or be down ([`dvcqg`]);
+//! - an SMS gateway (`POST /sms/send`) that keeps what it sent and can be down or hang
+//!   ([`sms`]).
 
 pub mod accounts;
 mod config;
@@ -23,12 +25,14 @@ mod html;
 mod keys;
 mod oidc;
 pub mod register;
+pub mod sms;
 
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
 pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
 pub use dvcqg::{DvcqgCall, DvcqgControl};
 pub use oidc::profile::{tech_id, OidcProfile};
 pub use register::{RegisterCall, RegisterControl};
+pub use sms::{SentSms, SmsControl, SmsSwitches};
 
 use anyhow::Context;
 use axum::Router;
@@ -49,6 +53,7 @@ pub struct RunningSim {
     pub local_addr: SocketAddr,
     register: RegisterControl,
     dvcqg: DvcqgControl,
+    sms: SmsControl,
     task: Option<JoinHandle<std::io::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -62,6 +67,16 @@ impl RunningSim {
     /// The DVCQG stand-in's switches and record.
     pub fn dvcqg(&self) -> DvcqgControl {
         self.dvcqg.clone()
+    }
+
+    /// The SMS gateway stand-in's switches and record.
+    pub fn sms(&self) -> SmsControl {
+        self.sms.clone()
+    }
+
+    /// `SMS_GATEWAY_URL`: where the stand-in takes messages.
+    pub fn sms_url(&self) -> String {
+        format!("{}{}", self.register_url, sms::SEND_PATH)
     }
 
     /// `DVCQG_URL`: where the stand-in takes calls.
@@ -79,6 +94,7 @@ impl RunningSim {
         // A request hung on purpose would hold the graceful shutdown for a minute.
         self.register.release();
         self.dvcqg.release();
+        self.sms.release();
         if let Some(stop) = self.stop.take() {
             // An error only means the server already ended.
             let _ = stop.send(());
@@ -103,6 +119,7 @@ impl Drop for RunningSim {
     fn drop(&mut self) {
         self.register.release();
         self.dvcqg.release();
+        self.sms.release();
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -133,7 +150,10 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
     let control = RegisterControl::new();
     let register = register::routes(population, config.register_token, control.clone());
     let dvcqg = DvcqgControl::new();
-    let app = router(provider, register).merge(dvcqg::routes(dvcqg.clone()));
+    let sms = SmsControl::new();
+    let app = router(provider, register)
+        .merge(dvcqg::routes(dvcqg.clone()))
+        .merge(sms::routes(sms.clone()));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -149,6 +169,7 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
         local_addr,
         register: control,
         dvcqg,
+        sms,
         task: Some(task),
         stop: Some(stop),
     })

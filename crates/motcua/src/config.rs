@@ -166,6 +166,8 @@ pub struct Config {
     pub dvcqg: Option<crate::outbox_config::DvcqgSettings>,
     /// `MOTCUA_OUTBOX_*`: the delivery workers.
     pub outbox: crate::outbox_config::OutboxSettings,
+    /// `MOTCUA_NOTIFICATIONS_DIR`, `SMTP_*`, `SMS_GATEWAY_*`: citizens' notifications.
+    pub notify: crate::notify_config::NotifySettings,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -210,6 +212,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_OUTBOX_KEEP_DAYS",
     "MOTCUA_OUTBOX_BUSY_ABOVE",
     "MOTCUA_OUTBOX_LONGEST_WAIT_SECS",
+    "MOTCUA_NOTIFICATIONS_DIR",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -227,6 +230,8 @@ const SECRET_VARS: &[&str] = &[
     "MOTCUA_METRICS_TOKEN",
     "DVCQG_PASSWORD",
     "DVCQG_INBOUND_TOKEN",
+    "SMTP_PASSWORD",
+    "SMS_GATEWAY_TOKEN",
 ];
 
 /// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
@@ -657,6 +662,8 @@ impl Config {
         };
         let (dvcqg, outbox) =
             crate::outbox_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
+        let notify =
+            crate::notify_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let config = Config {
             listen,
             public_url,
@@ -695,6 +702,7 @@ impl Config {
             staff_directory: var("MOTCUA_STAFF_DIRECTORY").map(PathBuf::from),
             dvcqg,
             outbox,
+            notify,
             incomplete,
         };
         for (name, _) in std::env::vars() {

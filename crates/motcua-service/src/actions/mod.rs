@@ -142,6 +142,16 @@ async fn take_action(
             dossier.national_code.is_some(),
         )
         .await?;
+        // The citizen is told, by the channels they chose, of what concerns them.
+        let kinds = if action == APOLOGISE {
+            vec![motcua_core::notification::APOLOGISED]
+        } else {
+            procedure
+                .action_from(&dossier.state, action)
+                .map(motcua_core::notification::step_events)
+                .unwrap_or_default()
+        };
+        crate::notify::tell_citizen(&mut *tx, services, &updated, event_id, &kinds).await?;
     }
     crate::facts::refresh(&mut *tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.
