@@ -172,12 +172,12 @@ fn the_stack_builds_from_this_repository_and_starts_in_order() {
     }
 }
 
-/// Every environment-variable name config.rs and outbox_config.rs read: their string
+/// Every environment-variable name config.rs, outbox_config.rs and notify_config.rs read: their string
 /// literals that look like one (outside their unit tests, whose names are made up), the
 /// `{prefix}OIDC_*` names for both prefixes config.rs uses ("" and "STAFF_"), and
 /// `NAME_FILE` for each secret of `SECRET_VARS`.
 fn engine_variables() -> Vec<String> {
-    let source: String = ["config.rs", "outbox_config.rs"]
+    let source: String = ["config.rs", "outbox_config.rs", "notify_config.rs"]
         .iter()
         .map(|file| {
             let whole = read(&workspace_root().join("crates/motcua/src").join(file));
