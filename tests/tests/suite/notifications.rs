@@ -474,3 +474,50 @@ async fn put(who: &Session, body: Value, engine: &Engine) -> (u16, Value) {
     )
     .await
 }
+
+#[tokio::test]
+async fn an_action_rolled_back_after_its_messages_were_written_sends_nothing() {
+    use sqlx::Connection;
+    let smtp = SmtpServer::start().await;
+    let engine = engine_with(&smtp).await;
+    let client = reqwest::Client::new();
+    let minh = login(&engine, "citizen", MINH).await;
+    let clerk = login(&engine, "staff", CLERK).await;
+    by_mail_and_sms(&engine, &minh).await;
+    let id = dossiers::submitted_correction(&engine, &client, &minh).await;
+    // The action's last write (its key's answer, after the outbox messages) fails.
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "create function refuse_key() returns trigger language plpgsql as $$
+         begin
+             if tg_op = 'UPDATE' and new.key = 'roll-back-receive' then
+                 raise exception 'refused by the test';
+             end if;
+             return new;
+         end $$;
+         create trigger refuse_key before update on idempotency_key
+             for each row execute function refuse_key();",
+    )
+    .execute(&mut db)
+    .await
+    .unwrap();
+    let failed = client
+        .post(engine.at(&format!("/v1/dossiers/{id}/actions/receive")))
+        .bearer_auth(&clerk.token)
+        .header("Idempotency-Key", "roll-back-receive")
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 500);
+    let (_, still) = get(&engine, &minh, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!(still["state"], "submitted");
+    assert!(notifications(&engine, &minh, &id).await.is_empty());
+    // The same action committed is told, once, on each channel.
+    step(&engine, &clerk, &id, "receive", json!({})).await;
+    wait_for(&engine, &smtp, 1, 1).await;
+    assert_eq!(smtp.mails().len(), 1);
+    assert_eq!(sms_to_minh(&engine).len(), 1);
+}
