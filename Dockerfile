@@ -36,6 +36,8 @@ FROM runtime-base AS motcua
 COPY --from=build /src/target/release/motcua /usr/local/bin/motcua
 COPY procedures /app/procedures
 ENV MOTCUA_PROCEDURES_DIR=/app/procedures
+COPY notifications /app/notifications
+ENV MOTCUA_NOTIFICATIONS_DIR=/app/notifications
 EXPOSE 8080
 HEALTHCHECK CMD curl -fsS http://127.0.0.1:8080/readyz || exit 1
 ENTRYPOINT ["motcua"]

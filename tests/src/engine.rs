@@ -84,6 +84,8 @@ pub struct Engine {
     /// The in-process simulator's payment platform, which every test engine pays through:
     /// its switches and what it received.
     pub paygov: motcua_sim::PaygovControl,
+    /// The in-process simulator's SMS gateway, which every test engine sends SMS through.
+    pub sms: motcua_sim::SmsControl,
     /// The engine's document storage.
     pub s3: crate::garage::S3Settings,
     child: Child,
@@ -233,6 +235,7 @@ impl Engine {
             format!("http://{}", sim.local_addr)
         };
         let dvcqg = sim.dvcqg();
+        let (sms, sms_url) = (sim.sms(), sim.sms_url());
         let (dvcqg_url, dvcqg_login_url) = (sim.dvcqg_url(), sim.dvcqg_login_url());
         let (paygov, paygov_url) = (sim.paygov(), sim.paygov_url());
         let (registry_url, registry_token) = options
@@ -295,6 +298,15 @@ impl Engine {
                 "PAYGOV_SECRET".into(),
                 motcua_sim::paygov::DEV_SECRET.into(),
             ),
+            ("SMS_GATEWAY_URL".into(), sms_url.into()),
+            (
+                "SMS_GATEWAY_TOKEN".into(),
+                motcua_sim::sms::DEV_TOKEN.into(),
+            ),
+            (
+                "MOTCUA_NOTIFICATIONS_DIR".into(),
+                crate::workspace_root().join("notifications").into(),
+            ),
             // Deliveries follow within a fraction of a second, and retries come back soon.
             ("MOTCUA_OUTBOX_POLL_MS".into(), "200".into()),
             ("MOTCUA_OUTBOX_RETRY_BASE_MS".into(), "200".into()),
@@ -342,6 +354,7 @@ impl Engine {
             register,
             dvcqg,
             paygov,
+            sms,
             s3,
             child,
             launch,

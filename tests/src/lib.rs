@@ -18,6 +18,7 @@ pub mod python_tool;
 pub mod raw_http;
 pub mod requests;
 pub mod schemathesis;
+pub mod smtp;
 pub mod stoppable_register;
 pub mod submissions;
 

@@ -38,8 +38,8 @@ use axum::{middleware, Router};
 use error::ApiError;
 use motcua_service::Code;
 use routes::{
-    actions, auth, counter, documents, dossiers, dvcqg, me, operations, outbox, payments,
-    procedures, queues, reports, satisfaction, slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, notifications, operations, outbox,
+    payments, procedures, queues, reports, satisfaction, slips,
 };
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -82,6 +82,14 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/dossiers/{id}/prefill", post(dossiers::refresh_prefill))
         .route("/me/access-log", get(me::access_log))
         .route("/me/documents", get(me::documents))
+        .route(
+            "/me/contact",
+            get(notifications::get_contact).put(notifications::set_contact),
+        )
+        .route(
+            "/dossiers/{id}/notifications",
+            get(notifications::of_dossier),
+        )
         .route(
             "/dossiers/{id}/documents/{requirement}",
             put(documents::upload)

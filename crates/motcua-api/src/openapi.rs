@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use crate::routes::{
-    actions, auth, counter, documents, dossiers, dvcqg, me, outbox, payments, procedures, queues,
-    reports, satisfaction, slips,
+    actions, auth, counter, documents, dossiers, dvcqg, me, notifications, outbox, payments,
+    procedures, queues, reports, satisfaction, slips,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -32,10 +32,11 @@ use overload::Overload;
         outbox::list, outbox::retry, outbox::drop,
         dvcqg::receive,
         payments::bill, payments::start, payments::callback,
+        notifications::get_contact, notifications::set_contact, notifications::of_dossier,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldProblem, crate::error::DocumentRef, documents::Delivery)),
     modifiers(&BearerAuth, &ExtractorErrors, &Overload),
-    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"), (name = "satisfaction"), (name = "payments"))
+    tags((name = "identity"), (name = "procedures"), (name = "dossiers"), (name = "documents"), (name = "queues"), (name = "slips"), (name = "reports"), (name = "outbox"), (name = "dvcqg"), (name = "satisfaction"), (name = "payments"), (name = "notifications"))
 )]
 pub struct ApiDoc;
 

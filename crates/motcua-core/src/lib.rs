@@ -16,6 +16,7 @@ pub mod indicators;
 pub mod legal_clock;
 pub mod media;
 pub mod merge_patch;
+pub mod notification;
 pub mod pin;
 pub mod principal;
 pub mod procedure;

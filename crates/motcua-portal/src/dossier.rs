@@ -70,6 +70,7 @@ async fn render<E: Engine>(
     let reads = access::reads_of(services, principal, id).await?;
     let results = results::issued(services, principal, id).await?;
     let slips = motcua_service::slips::list(services, principal, id).await?;
+    let sent = motcua_service::notify::of_dossier(services, principal, id).await?;
     let procedure = services
         .catalog
         .version(&dossier.procedure.code, dossier.procedure.version);
@@ -92,6 +93,7 @@ async fn render<E: Engine>(
         (answers::section(&dossier, procedure.map(|p| p.as_ref())))
         (documents(&dossier, procedure.map(|p| p.as_ref())))
         (timeline_list(&timeline))
+        (crate::notifications::section(&sent.items))
         (access::section(&reads))
         p { a href="/portal/ho-so" { (t("← Về danh sách hồ sơ của tôi", "← Back to my dossiers")) } }
     };

@@ -29,6 +29,7 @@ mod error;
 mod form;
 mod lang;
 pub mod login;
+mod notifications;
 mod page;
 mod procedure;
 mod slips;

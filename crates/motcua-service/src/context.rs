@@ -40,4 +40,6 @@ pub struct Services {
     /// The national payment platform (`PAYGOV_*`); none: fees are shown and billed, and
     /// paid at the counter only.
     pub payments: Option<Arc<crate::payments::Payments>>,
+    /// Citizens' notifications: the templates and the channels configured.
+    pub notifications: crate::notify::Notifications,
 }

@@ -29,6 +29,7 @@ pub mod logins;
 pub mod lookup;
 pub mod national_catalogue;
 pub mod national_intake;
+pub mod notify;
 pub mod officials;
 pub mod outbox;
 pub mod owed;

@@ -17,6 +17,8 @@
 //!   shape, counts what it took, and can refuse, time out or be down ([`dvcqg`]);
 //! - the national payment platform (`POST /paygov/api`: INIT, QUERY, RECEIPT; the citizen's
 //!   payment page and the callback), which can lose, repeat or forge callbacks ([`paygov`]).
+//! - an SMS gateway (`POST /sms/send`) that keeps what it sent and can be down or hang
+//!   ([`sms`]).
 
 pub mod accounts;
 mod config;
@@ -26,6 +28,7 @@ mod keys;
 mod oidc;
 pub mod paygov;
 pub mod register;
+pub mod sms;
 
 pub use accounts::{accounts, Account, AccountKind, AssuranceLevel, Gender};
 pub use config::{OidcClient, SimConfig, DEV_REGISTER_TOKEN};
@@ -33,6 +36,7 @@ pub use dvcqg::{DvcqgCall, DvcqgControl};
 pub use oidc::profile::{tech_id, OidcProfile};
 pub use paygov::{CallbackMode, PaygovControl};
 pub use register::{RegisterCall, RegisterControl};
+pub use sms::{SentSms, SmsControl, SmsSwitches};
 
 use anyhow::Context;
 use axum::Router;
@@ -54,6 +58,7 @@ pub struct RunningSim {
     register: RegisterControl,
     dvcqg: DvcqgControl,
     paygov: PaygovControl,
+    sms: SmsControl,
     task: Option<JoinHandle<std::io::Result<()>>>,
     stop: Option<oneshot::Sender<()>>,
 }
@@ -79,6 +84,16 @@ impl RunningSim {
         format!("{}/paygov/api", self.register_url)
     }
 
+    /// The SMS gateway stand-in's switches and record.
+    pub fn sms(&self) -> SmsControl {
+        self.sms.clone()
+    }
+
+    /// `SMS_GATEWAY_URL`: where the stand-in takes messages.
+    pub fn sms_url(&self) -> String {
+        format!("{}{}", self.register_url, sms::SEND_PATH)
+    }
+
     /// `DVCQG_URL`: where the stand-in takes calls.
     pub fn dvcqg_url(&self) -> String {
         format!("{}/dvcqg/api", self.register_url)
@@ -94,6 +109,7 @@ impl RunningSim {
         // A request hung on purpose would hold the graceful shutdown for a minute.
         self.register.release();
         self.dvcqg.release();
+        self.sms.release();
         if let Some(stop) = self.stop.take() {
             // An error only means the server already ended.
             let _ = stop.send(());
@@ -118,6 +134,7 @@ impl Drop for RunningSim {
     fn drop(&mut self) {
         self.register.release();
         self.dvcqg.release();
+        self.sms.release();
         if let Some(task) = self.task.take() {
             task.abort();
         }
@@ -149,9 +166,11 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
     let register = register::routes(population, config.register_token, control.clone());
     let dvcqg = DvcqgControl::new();
     let paygov = PaygovControl::new();
+    let sms = SmsControl::new();
     let app = router(provider, register)
         .merge(dvcqg::routes(dvcqg.clone()))
-        .merge(paygov::routes(paygov.clone()));
+        .merge(paygov::routes(paygov.clone()))
+        .merge(sms::routes(sms.clone()));
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
@@ -168,6 +187,7 @@ pub async fn serve(listener: TcpListener, config: SimConfig) -> anyhow::Result<R
         register: control,
         dvcqg,
         paygov,
+        sms,
         task: Some(task),
         stop: Some(stop),
     })

@@ -83,9 +83,12 @@ pub async fn enqueue(conn: &mut PgConnection, messages: &[NewMessage<'_>]) -> Re
     Ok(())
 }
 
-/// Locks the due messages of `targets` that head their dossier, skipping locked ones.
+/// Locks the due messages of `targets` that head their dossier for their target, skipping
+/// locked ones.
 ///
-/// A later message of a dossier is not taken while an earlier one is pending or dead: when
+/// A later message of a dossier to a target is not taken while an earlier one to the same
+/// target is pending or dead (targets wait for no other: an e-mail server down holds no
+/// DVCQG step back): when
 /// the earlier one is held by another worker, this statement's snapshot still sees it
 /// pending, so the later one waits for the next round.
 pub async fn lock_due(
@@ -100,7 +103,8 @@ pub async fn lock_due(
           where m.state = '{PENDING}' and m.next_attempt_at <= now()
             and m.target = any($1)
             and not exists (select 1 from outbox_message e
-                             where e.dossier_id = m.dossier_id and e.id < m.id
+                             where e.dossier_id = m.dossier_id and e.target = m.target
+                               and e.id < m.id
                                and e.state in ('{PENDING}', '{DEAD}'))
           order by m.next_attempt_at, m.id
           limit $2

@@ -3,12 +3,14 @@
 //! session's connection: the modules know nothing of the traits.
 
 use crate::{
-    documents, dossiers, events, facts, idempotency, logins, outbox, payments, procedures, queues,
-    register_access, retention, satisfaction, staff, submissions, DbError, StoreError,
+    contacts, documents, dossiers, events, facts, idempotency, logins, outbox, payments,
+    procedures, queues, register_access, retention, satisfaction, staff, submissions, DbError,
+    StoreError,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_core::dossier::{ClockFacts, Dossier};
+use motcua_service::store::contacts::Contact;
 use motcua_service::store::documents::{
     Attachment, Document, DossierDocument, DossierResult, NewDocument,
 };
@@ -27,9 +29,10 @@ use motcua_service::store::retention::Anonymised;
 use motcua_service::store::staff::{StaffLogin, StaffMember};
 use motcua_service::store::submissions::{Opened, Recorded, SubmissionWrites};
 use motcua_service::store::{
-    Connections, DocumentRecords, DossierRecords, EventRecords, FactRecords, IdempotencyRecords,
-    LoginRecords, OutboxRecords, PaymentRecords, QueueRecords, RegisterAccessRecords,
-    RetentionRecords, SatisfactionRecords, Session, StaffRecords, Store, SubmissionRecords,
+    Connections, ContactRecords, DocumentRecords, DossierRecords, EventRecords, FactRecords,
+    IdempotencyRecords, LoginRecords, OutboxRecords, PaymentRecords, QueueRecords,
+    RegisterAccessRecords, RetentionRecords, SatisfactionRecords, Session, StaffRecords, Store,
+    SubmissionRecords,
 };
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
@@ -463,6 +466,21 @@ impl LoginRecords for PgSession {
 
     async fn record_citizen_login(&mut self, login: &CitizenLogin) -> Result<(), StoreError> {
         Ok(logins::record_citizen(self.conn(), login).await?)
+    }
+}
+
+#[async_trait]
+impl ContactRecords for PgSession {
+    async fn contact(&mut self, citizen_pin: &str) -> Result<Option<Contact>, StoreError> {
+        Ok(contacts::get(self.conn(), citizen_pin).await?)
+    }
+
+    async fn save_contact(
+        &mut self,
+        citizen_pin: &str,
+        contact: &Contact,
+    ) -> Result<(), StoreError> {
+        Ok(contacts::save(self.conn(), citizen_pin, contact).await?)
     }
 }
 

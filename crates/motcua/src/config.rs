@@ -176,6 +176,8 @@ pub struct Config {
     /// `PAYGOV_*`: the national payment platform; unset, fees are billed and paid at the
     /// counter only (`serve` warns when a procedure has fees).
     pub paygov: Option<crate::paygov_config::PaygovSettings>,
+    /// `MOTCUA_NOTIFICATIONS_DIR`, `SMTP_*`, `SMS_GATEWAY_*`: citizens' notifications.
+    pub notify: crate::notify_config::NotifySettings,
     /// Variables that were set but only partly (e.g. `OIDC_ISSUER` without the client).
     pub incomplete: Vec<String>,
 }
@@ -225,6 +227,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_OUTBOX_KEEP_DAYS",
     "MOTCUA_OUTBOX_BUSY_ABOVE",
     "MOTCUA_OUTBOX_LONGEST_WAIT_SECS",
+    "MOTCUA_NOTIFICATIONS_DIR",
 ];
 
 fn var(name: &str) -> Option<String> {
@@ -243,6 +246,8 @@ const SECRET_VARS: &[&str] = &[
     "DVCQG_PASSWORD",
     "DVCQG_INBOUND_TOKEN",
     "PAYGOV_SECRET",
+    "SMTP_PASSWORD",
+    "SMS_GATEWAY_TOKEN",
 ];
 
 /// The secrets given as `NAME_FILE`, read with `read` (content with its trailing newline
@@ -719,6 +724,8 @@ impl Config {
             crate::outbox_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let paygov =
             crate::paygov_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
+        let notify =
+            crate::notify_config::read(&|name| env.get(name), &mut problems, &mut incomplete);
         let config = Config {
             listen,
             public_url,
@@ -761,6 +768,7 @@ impl Config {
             dvcqg,
             outbox,
             paygov,
+            notify,
             incomplete,
         };
         for (name, _) in std::env::vars() {

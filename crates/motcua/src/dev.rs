@@ -152,6 +152,14 @@ pub async fn run(config: Config) -> Result<()> {
         development: true,
         dvcqg,
         paygov,
+        // The SMS gateway: configured, else the simulator's stand-in when a simulator runs.
+        sms: config.notify.sms.clone().or_else(|| {
+            simulated.as_ref().map(|sim| motcua_notify::SmsConfig {
+                url: sim.sms_url(),
+                token: SecretString::from(motcua_sim::sms::DEV_TOKEN),
+                timeout: std::time::Duration::from_secs(10),
+            })
+        }),
     };
     // The banner comes once the engine is ready, so every URL it prints answers.
     let result = match server::build_app(&config, services).await {

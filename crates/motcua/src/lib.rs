@@ -9,6 +9,7 @@ pub mod connections;
 pub mod dev;
 pub mod generate;
 pub mod jobs;
+pub mod notify_config;
 pub mod outbox_command;
 pub mod outbox_config;
 pub mod paygov_config;

@@ -43,6 +43,8 @@ pub struct Outside {
     pub dvcqg: Option<DvcqgSettings>,
     /// The national payment platform; `None`: fees are not paid online.
     pub paygov: Option<crate::paygov_config::PaygovSettings>,
+    /// The SMS gateway; `None`: no SMS.
+    pub sms: Option<motcua_notify::SmsConfig>,
 }
 
 fn relying_party(settings: &OidcSettings, public_url: &str) -> Result<RelyingParty> {
@@ -143,7 +145,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
     let register = motcua_registry::HttpRegister::new(register_config)
         .context("the population register client cannot be set up (check REGISTRY_URL)")?;
     let files = file_store(config)?;
-    let delivery = delivery(config, &outside)?;
+    let (delivery, notifications) = delivery(config, &outside)?;
     if outside.metrics_token.is_none() {
         tracing::warn!(
             "MOTCUA_METRICS_TOKEN is not set: /metrics answers 401 to every request \
@@ -176,10 +178,11 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
                 .deliverers
                 .iter()
                 .map(|d| d.target())
-                .filter(|t| *t != motcua_service::payments::TARGET)
+                .filter(|t| *t == motcua_service::outbox::dvcqg::TARGET)
                 .collect(),
         ),
         payments: payments(&outside)?,
+        notifications,
     };
     let state = AppState::new(Shared {
         services,
@@ -256,9 +259,14 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
     })
 }
 
-/// The outbox's deliverers (DVCQG when configured) and the workers' settings.
-fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
+/// The outbox's deliverers (DVCQG, e-mail, SMS when configured), the workers' settings and
+/// the citizens' notifications (templates and channels).
+fn delivery(
+    config: &Config,
+    outside: &Outside,
+) -> Result<(Delivery, motcua_service::notify::Notifications)> {
     let mut deliverers: Vec<Arc<dyn motcua_service::outbox::delivery::Deliverer>> = Vec::new();
+    let notifications = notifications(config, outside, &mut deliverers)?;
     match &outside.dvcqg {
         Some(dvcqg) => {
             let client = motcua_dvcqg::HttpDvcqg::new(dvcqg.client.clone())
@@ -281,14 +289,65 @@ fn delivery(config: &Config, outside: &Outside) -> Result<Delivery> {
     if outside.paygov.is_some() {
         deliverers.push(Arc::new(motcua_service::outbox::paygov::PaygovDeliverer));
     }
-    Ok(Delivery {
-        deliverers,
-        batch: config.outbox.batch,
-        max_attempts: config.outbox.max_attempts,
-        backoff: motcua_service::outbox::backoff::Backoff {
-            base: config.outbox.retry_base,
-            max: config.outbox.retry_max,
+    Ok((
+        Delivery {
+            deliverers,
+            batch: config.outbox.batch,
+            max_attempts: config.outbox.max_attempts,
+            backoff: motcua_service::outbox::backoff::Backoff {
+                base: config.outbox.retry_base,
+                max: config.outbox.retry_max,
+            },
         },
+        notifications,
+    ))
+}
+
+/// The notification templates (checked: a bad one stops the start) and the deliverers of
+/// the channels configured.
+fn notifications(
+    config: &Config,
+    outside: &Outside,
+    deliverers: &mut Vec<Arc<dyn motcua_service::outbox::delivery::Deliverer>>,
+) -> Result<motcua_service::notify::Notifications> {
+    use motcua_core::notification::Channel;
+    use motcua_service::notify::{deliver, templates::Templates, Notifications};
+    let settings = &config.notify;
+    let mut channels = Vec::new();
+    if let Some(smtp) = &settings.smtp {
+        let mailer = motcua_notify::SmtpMailer::new(smtp)
+            .map_err(|e| anyhow::anyhow!("the SMTP client cannot be set up: {e}"))?;
+        let domain = smtp
+            .from
+            .rsplit_once('@')
+            .map(|(_, d)| d.trim_end_matches('>').to_owned())
+            .unwrap_or_else(|| "motcua".to_owned());
+        deliverers.push(Arc::new(deliver::EmailDeliverer::new(
+            Arc::new(mailer),
+            domain,
+        )));
+        channels.push(Channel::Email);
+    }
+    if let Some(sms) = &outside.sms {
+        let gateway = motcua_notify::HttpSmsGateway::new(sms.clone())
+            .map_err(|e| anyhow::anyhow!("the SMS gateway client cannot be set up: {e}"))?;
+        deliverers.push(Arc::new(deliver::SmsDeliverer::new(Arc::new(gateway))));
+        channels.push(Channel::Sms);
+    }
+    if channels.is_empty() {
+        tracing::warn!(
+            "neither SMTP_URL nor SMS_GATEWAY_URL is set: citizens are not notified \
+             (docs/INTEGRATIONS.md)"
+        );
+        return Ok(Notifications::none());
+    }
+    let templates = Templates::load(&settings.dir).map_err(|e| {
+        anyhow::anyhow!("the notification templates (MOTCUA_NOTIFICATIONS_DIR) do not load: {e}")
+    })?;
+    Ok(Notifications {
+        templates,
+        channels,
+        public_url: outside.public_url.clone(),
     })
 }
 
@@ -528,6 +587,7 @@ pub async fn serve_command(config: Config) -> Result<()> {
         development: false,
         dvcqg: config.dvcqg.clone(),
         paygov: config.paygov.clone(),
+        sms: config.notify.sms.clone(),
     };
     let app = build_app(&config, services).await?;
     serve_until(

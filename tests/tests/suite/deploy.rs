@@ -433,12 +433,12 @@ async fn garage_init_prepares_the_bucket_and_may_run_again() {
     assert!(wrong_key.is_err(), "a wrong secret was let in");
 }
 
-/// Every environment-variable name config.rs and outbox_config.rs read: their string
+/// Every environment-variable name config.rs, outbox_config.rs and notify_config.rs read: their string
 /// literals that look like one (outside their unit tests, whose names are made up), the
 /// `{prefix}OIDC_*` names for both prefixes config.rs uses ("" and "STAFF_"), and
 /// `NAME_FILE` for each secret of `SECRET_VARS`.
 fn engine_variables() -> Vec<String> {
-    let source: String = ["config.rs", "outbox_config.rs"]
+    let source: String = ["config.rs", "outbox_config.rs", "notify_config.rs"]
         .iter()
         .map(|file| {
             let whole = read(&workspace_root().join("crates/motcua/src").join(file));

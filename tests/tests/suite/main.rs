@@ -28,6 +28,7 @@ mod fuzzing;
 mod identity;
 mod languages;
 mod metrics;
+mod notifications;
 mod outages;
 mod outbox;
 mod payments;

@@ -8,7 +8,7 @@ use crate::outbox::MONDAY;
 use motcua_sim::paygov::{mac, DEV_PARTNER_CODE, DEV_SECRET};
 use motcua_sim::CallbackMode;
 use motcua_tests::accounts::{APPROVER, CLERK, MINH, SPECIALIST};
-use motcua_tests::api::{act, get, post};
+use motcua_tests::api::{act, call, get, post};
 use motcua_tests::engine::tempdir::TempDir;
 use motcua_tests::{dossiers, login, Engine, EngineOptions, Session};
 use serde_json::{json, Value};
@@ -191,6 +191,17 @@ async fn a_diploma_copy_with_a_fee_is_paid_online_then_moves() {
     assert_eq!(procedure["fees"][0]["amount_vnd"], FEE);
     assert_eq!(procedure["fees"][0]["due"], "at_reception");
 
+    // Minh is told by SMS (the notifications' stand-in gateway).
+    let (status, contact) = call(
+        &engine,
+        &minh,
+        reqwest::Method::PUT,
+        "/v1/me/contact",
+        Some(json!({ "phone": "0912 345 678", "channels": ["sms"] })),
+    )
+    .await;
+    assert_eq!(status, 200, "{contact}");
+
     let id = received_copy(&engine, &minh, &clerk).await;
     // Asked to pay: the bill is open, the timeline says so.
     let bill_now = bill(&engine, &minh, &id).await;
@@ -234,6 +245,37 @@ async fn a_diploma_copy_with_a_fee_is_paid_online_then_moves() {
     assert_eq!(
         events(&engine, &minh, &id, "payment_received").await.len(),
         1
+    );
+
+    // Minh was told by SMS that the fee is due, and then that it was paid, once each, with
+    // the amount.
+    let code = get(&engine, &minh, &format!("/v1/dossiers/{id}")).await.1["code"]
+        .as_str()
+        .expect("a code")
+        .to_owned();
+    let told = |text: &str| {
+        engine
+            .sms
+            .sent()
+            .into_iter()
+            .filter(|s| s.to == "+84912345678" && s.text.contains(&code) && s.text.contains(text))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while told("Da nhan thanh toan 20.000") == 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        told("can nop phi, le phi 20.000"),
+        1,
+        "{:#?}",
+        engine.sms.sent()
+    );
+    assert_eq!(
+        told("Da nhan thanh toan 20.000"),
+        1,
+        "{:#?}",
+        engine.sms.sent()
     );
 
     // The electronic receipt comes into the citizen's store.

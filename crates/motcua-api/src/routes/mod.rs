@@ -5,6 +5,7 @@ pub mod documents;
 pub mod dossiers;
 pub mod dvcqg;
 pub mod me;
+pub mod notifications;
 pub mod operations;
 pub mod outbox;
 pub mod payments;

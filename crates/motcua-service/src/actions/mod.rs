@@ -133,7 +133,7 @@ async fn take_action(
         .await?;
     // What the step does to the dossier's fees: a bill falls due, or a refund is owed.
     if let Some(taken) = procedure.action_from(&dossier.state, action) {
-        crate::payments::after_step(&mut *tx, procedure, &updated, taken, now).await?;
+        crate::payments::after_step(services, &mut *tx, procedure, &updated, taken, now).await?;
     }
     // A draft withdrawn was never told to anyone; every other action is a processing step.
     if dossier.state != DRAFT {
@@ -146,6 +146,16 @@ async fn take_action(
             dossier.national_code.is_some(),
         )
         .await?;
+        // The citizen is told, by the channels they chose, of what concerns them.
+        let kinds = if action == APOLOGISE {
+            vec![motcua_core::notification::APOLOGISED]
+        } else {
+            procedure
+                .action_from(&dossier.state, action)
+                .map(motcua_core::notification::step_events)
+                .unwrap_or_default()
+        };
+        crate::notify::tell_citizen(&mut *tx, services, &updated, event_id, &kinds).await?;
     }
     crate::facts::refresh(&mut *tx, procedure, &updated).await?;
     // The answer carries the dossier's data: for staff, a read the citizen sees.

@@ -1,7 +1,7 @@
-//! Delivering the outbox: a worker locks a batch of due messages that head their dossier
-//! (`for update skip locked`: workers of every process share the work, and a dossier's
-//! later message waits for its earlier one), hands each to its target's [`Deliverer`] and
-//! writes the outcome, all in one transaction.
+//! Delivering the outbox: a worker locks a batch of due messages that head their dossier for
+//! their target (`for update skip locked`: workers of every process share the work, and a
+//! dossier's later message to a target waits for its earlier one), hands each to its
+//! target's [`Deliverer`] and writes the outcome, all in one transaction.
 //!
 //! The locks are held while the target is called. A worker that dies mid-batch (kill -9)
 //! leaves its messages pending and unlocked, and they are sent again: with the same

@@ -188,6 +188,7 @@ fn event<'a>(
 /// Opens the bill `due` of `dossier` if it has one to pay, with its `payment_requested`
 /// event: the bill's id.
 async fn open_bill(
+    services: &Services,
     tx: &mut dyn Session,
     procedure: &Procedure,
     dossier: &Dossier,
@@ -212,15 +213,17 @@ async fn open_bill(
     else {
         return Ok(None);
     };
-    tx.append_event(event(
-        dossier,
-        now,
-        "system",
-        "fees",
-        EVENT_REQUESTED,
-        json!({ "bill": id, "due": due_name(due), "amount_vnd": amount, "lines": lines }),
-    ))
-    .await?;
+    let event_id = tx
+        .append_event(event(
+            dossier,
+            now,
+            "system",
+            "fees",
+            EVENT_REQUESTED,
+            json!({ "bill": id, "due": due_name(due), "amount_vnd": amount, "lines": lines }),
+        ))
+        .await?;
+    crate::notify::tell_citizen(tx, services, dossier, event_id, &[EVENT_REQUESTED]).await?;
     Ok(Some(id))
 }
 
@@ -228,6 +231,7 @@ async fn open_bill(
 /// one it makes due, or marks what was paid refund due when it ends the dossier without
 /// its result. In the step's unit of work.
 pub async fn after_step(
+    services: &Services,
     tx: &mut dyn Session,
     procedure: &Procedure,
     updated: &Dossier,
@@ -240,7 +244,7 @@ pub async fn after_step(
     // At the counter, the desk collects the fees itself (cash, card): no bill is kept.
     if let Some(due) = fees::falls_due_with(action).filter(|_| updated.channel != Channel::Counter)
     {
-        open_bill(tx, procedure, updated, due, now).await?;
+        open_bill(services, tx, procedure, updated, due, now).await?;
     }
     if fees::ends_without_result(procedure, action) {
         for bill in tx.mark_refunds_due(updated.id, now).await? {
@@ -287,7 +291,15 @@ pub async fn start(
     }
     let procedure = procedure_of(&services.catalog, &dossier)?;
     if dossier.state == DRAFT {
-        open_bill(&mut *tx, procedure, &dossier, FeeDue::BeforeSubmission, now).await?;
+        open_bill(
+            services,
+            &mut *tx,
+            procedure,
+            &dossier,
+            FeeDue::BeforeSubmission,
+            now,
+        )
+        .await?;
     }
     let bills = tx.bills_of(id).await?;
     let Some(bill) = bills.into_iter().find(|b| b.state == BILL_OPEN) else {
@@ -439,7 +451,7 @@ async fn dossier_of(
 /// The payment is paid (by the callback or the reconciliation `how`): its bill is paid,
 /// the timeline says so, and the receipt is fetched.
 pub(crate) async fn mark_paid(
-    _services: &Services,
+    services: &Services,
     tx: &mut dyn Session,
     payment: &PaymentRecord,
     transaction_code: Option<&str>,
@@ -460,18 +472,20 @@ pub(crate) async fn mark_paid(
     .await?;
     tx.mark_bill_paid(payment.bill_id, now).await?;
     let dossier = dossier_of(tx, payment).await?;
-    tx.append_event(event(
-        &dossier,
-        now,
-        "system",
-        "paygov",
-        EVENT_RECEIVED,
-        json!({
-            "reference": payment.reference, "amount_vnd": payment.amount_vnd,
-            "transaction": transaction_code, "bank": bank_code, "via": how,
-        }),
-    ))
-    .await?;
+    let event_id = tx
+        .append_event(event(
+            &dossier,
+            now,
+            "system",
+            "paygov",
+            EVENT_RECEIVED,
+            json!({
+                "reference": payment.reference, "amount_vnd": payment.amount_vnd,
+                "transaction": transaction_code, "bank": bank_code, "via": how,
+            }),
+        ))
+        .await?;
+    crate::notify::tell_citizen(tx, services, &dossier, event_id, &[EVENT_RECEIVED]).await?;
     tx.enqueue(&[NewMessage {
         target: TARGET,
         kind: RECEIPT,

@@ -11,6 +11,7 @@
 //! undoes them all. A read opens one with [`Store::session`], whose statements each stand
 //! alone.
 
+pub mod contacts;
 pub mod documents;
 pub mod dossiers;
 pub mod events;
@@ -26,6 +27,7 @@ pub mod satisfaction;
 pub mod staff;
 pub mod submissions;
 
+pub use contacts::ContactRecords;
 pub use documents::DocumentRecords;
 pub use dossiers::DossierRecords;
 pub use events::EventRecords;
@@ -106,7 +108,8 @@ pub struct Connections {
 /// [`Store::session`]), with every kind of record.
 #[async_trait]
 pub trait Session:
-    DossierRecords
+    ContactRecords
+    + DossierRecords
     + DocumentRecords
     + EventRecords
     + FactRecords
