@@ -171,6 +171,10 @@ fn dev_with_nothing_configured_serves_and_prints_urls_and_accounts() {
         .env("MOTCUA_LISTEN", "127.0.0.1:0")
         .env("MOTCUA_DATA_DIR", &data_dir)
         .env("MOTCUA_PROCEDURES_DIR", workspace_root().join("procedures"))
+        .env(
+            "MOTCUA_NOTIFICATIONS_DIR",
+            workspace_root().join("notifications"),
+        )
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
