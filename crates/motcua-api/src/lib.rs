@@ -97,6 +97,7 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/dossiers/{id}/events", get(dossiers::timeline))
         .route("/dossiers/{id}/slips", get(slips::list))
         .route("/dossiers/{id}/slips/{kind}", get(slips::get))
+        .route("/dossiers/{id}/slips/{kind}/pdf", get(slips::pdf))
         .route("/dossiers/{id}/release", post(queues::release))
         .route("/dossiers/{id}/assign", post(queues::assign))
         .route("/queues", get(queues::list))

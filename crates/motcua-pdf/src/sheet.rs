@@ -309,13 +309,7 @@ fn draw(pen: &mut Pen<'_, '_>, sheet: &Sheet) -> Result<(), PdfError> {
     pen.rule(left_c - 30.0, left_c + 30.0, ly - 10.0);
     ly += 4.0;
     pen.centred(left_c, ly, &sheet.number, false, 11.0);
-    pen.centred(
-        right_c,
-        y,
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-        true,
-        11.5,
-    );
+    pen.centred(right_c, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", true, 11.5);
     y += 15.0;
     pen.centred(right_c, y, "Độc lập - Tự do - Hạnh phúc", true, 12.5);
     let half = pen.fonts.width("Độc lập - Tự do - Hạnh phúc", true, 12.5) / 2.0;
@@ -325,7 +319,13 @@ fn draw(pen: &mut Pen<'_, '_>, sheet: &Sheet) -> Result<(), PdfError> {
     y = y.max(ly) + 40.0;
 
     if !sheet.form.is_empty() {
-        pen.text(RIGHT - pen.fonts.width(&sheet.form, false, 10.0), 50.0, &sheet.form, false, 10.0);
+        pen.text(
+            RIGHT - pen.fonts.width(&sheet.form, false, 10.0),
+            50.0,
+            &sheet.form,
+            false,
+            10.0,
+        );
     }
     for line in pen.lines(&sheet.title.to_uppercase(), true, 14.0, RIGHT - LEFT) {
         pen.centred(PAGE_W / 2.0, y, &line, true, 14.0);

@@ -13,8 +13,7 @@ use aws_lc_rs::signature::{EcdsaKeyPair, KeyPair, ECDSA_P256_SHA256_ASN1_SIGNING
 use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
-    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo,
-    SignerInfos,
+    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 use der::asn1::{ObjectIdentifier, OctetString, SetOfVec};
 use der::{Any, Decode, Encode};
@@ -29,8 +28,7 @@ use x509_cert::Certificate;
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
-const ID_MESSAGE_DIGEST: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 const ID_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
@@ -63,7 +61,13 @@ pub struct KeyFileSigner {
 impl std::fmt::Debug for KeyFileSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KeyFileSigner")
-            .field("subject", &self.chain.first().map(|c| c.tbs_certificate.subject.to_string()))
+            .field(
+                "subject",
+                &self
+                    .chain
+                    .first()
+                    .map(|c| c.tbs_certificate.subject.to_string()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -88,7 +92,9 @@ impl KeyFileSigner {
         let chain = Certificate::load_pem_chain(chain_pem.as_bytes())
             .map_err(|e| sig_error(format!("the signing certificate is not PEM: {e}")))?;
         let Some(first) = chain.first() else {
-            return Err(sig_error("the signing certificate file holds no certificate"));
+            return Err(sig_error(
+                "the signing certificate file holds no certificate",
+            ));
         };
         let public = first
             .tbs_certificate
@@ -174,7 +180,10 @@ pub fn cms_signature(signer: &dyn Signer, digest: &[u8]) -> Result<Vec<u8>, PdfE
         }],
     };
     let attrs = vec![
-        attribute(ID_CONTENT_TYPE, Any::encode_from(&ID_DATA).map_err(der_error)?)?,
+        attribute(
+            ID_CONTENT_TYPE,
+            Any::encode_from(&ID_DATA).map_err(der_error)?,
+        )?,
         attribute(
             ID_MESSAGE_DIGEST,
             Any::encode_from(&OctetString::new(digest.to_vec()).map_err(der_error)?)
@@ -319,7 +328,11 @@ pub struct SignatureInfo {
 }
 
 /// `pdf` with a PAdES B-B signature by `signer` appended as an incremental update.
-pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec<u8>, PdfError> {
+pub fn sign_pdf(
+    pdf: &[u8],
+    signer: &dyn Signer,
+    info: &SignatureInfo,
+) -> Result<Vec<u8>, PdfError> {
     let document = lopdf::Document::load_mem(pdf)
         .map_err(|e| sig_error(format!("the PDF cannot be read: {e}")))?;
     let root_id = document
@@ -332,7 +345,9 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result
         .map_err(|_| sig_error("the PDF's catalogue is not a dictionary"))?
         .clone();
     if catalog.has(b"AcroForm") {
-        return Err(sig_error("the PDF already has a form (or a signature): it is not re-signed"));
+        return Err(sig_error(
+            "the PDF already has a form (or a signature): it is not re-signed",
+        ));
     }
     let page_id = *document
         .get_pages()
@@ -357,7 +372,10 @@ pub fn sign_pdf(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result
     annots.push(Object::Reference((widget_id, 0)));
     page.set("Annots", Object::Array(annots));
     let mut acroform = lopdf::Dictionary::new();
-    acroform.set("Fields", Object::Array(vec![Object::Reference((widget_id, 0))]));
+    acroform.set(
+        "Fields",
+        Object::Array(vec![Object::Reference((widget_id, 0))]),
+    );
     acroform.set("SigFlags", Object::Integer(3));
     catalog.set("AcroForm", Object::Dictionary(acroform));
     let prev = last_startxref(pdf)?;

@@ -104,9 +104,7 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
                 .map(|d| d.iter().map(|doc| text(doc, "/name")).collect())
                 .unwrap_or_default();
             if documents.is_empty() {
-                body.push(Para::text(
-                    "1. Thành phần hồ sơ nộp gồm: tờ khai điện tử.",
-                ));
+                body.push(Para::text("1. Thành phần hồ sơ nộp gồm: tờ khai điện tử."));
             } else {
                 body.push(Para::text("1. Thành phần hồ sơ nộp gồm:"));
                 for (i, doc) in documents.iter().enumerate() {
@@ -135,7 +133,9 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
         "supplement" => {
             body.push(Para::text(format!("{agency} tiếp nhận hồ sơ của:")));
             body.extend(applicant(slip));
-            body.push(Para::text("Sau khi xem xét, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"));
+            body.push(Para::text(
+                "Sau khi xem xét, đề nghị Ông/Bà bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:",
+            ));
             for (i, item) in list_of(slip, "/items").iter().enumerate() {
                 body.push(Para::item(format!("{}. {item}", i + 1)));
             }
@@ -151,8 +151,13 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
             body.extend(applicant(slip));
             body.push(Para::text("Sau khi xem xét, căn cứ quy định hiện hành, cơ quan từ chối tiếp nhận, giải quyết hồ sơ này với lý do:"));
             body.push(Para::item(text(slip, "/reasons")));
-            body.push(Para::text(format!("Thời điểm: {}.", moment(slip, "/refused_at"))));
-            body.push(Para::text("Xin thông báo để Ông/Bà được biết và thực hiện."));
+            body.push(Para::text(format!(
+                "Thời điểm: {}.",
+                moment(slip, "/refused_at")
+            )));
+            body.push(Para::text(
+                "Xin thông báo để Ông/Bà được biết và thực hiện.",
+            ));
         }
         "apology" => {
             body.push(Para::text(format!("{agency} tiếp nhận hồ sơ của:")));
@@ -161,7 +166,10 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
                 "1. Thời gian hẹn trả kết quả giải quyết hồ sơ trước đây: {}.",
                 moment(slip, "/previous_due_at")
             )));
-            body.push(Para::text(format!("2. Lý do chậm trả kết quả: {}", text(slip, "/reason"))));
+            body.push(Para::text(format!(
+                "2. Lý do chậm trả kết quả: {}",
+                text(slip, "/reason")
+            )));
             body.push(Para::bold(format!(
                 "3. Thời gian hẹn trả kết quả lần sau: {}.",
                 moment(slip, "/new_due_at")
@@ -187,16 +195,30 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
         }
         _ => {
             body.extend(applicant(slip));
-            body.push(Para::text("Cơ quan thông báo dừng giải quyết hồ sơ nêu trên."));
+            body.push(Para::text(
+                "Cơ quan thông báo dừng giải quyết hồ sơ nêu trên.",
+            ));
             body.push(Para::text(format!("Lý do: {}", text(slip, "/reason"))));
             body.push(Para::text(format!("Thời điểm: {}.", moment(slip, "/at"))));
         }
     }
     let hint = "(Ký và ghi rõ họ tên)".to_owned();
     let (left, right, signer) = match kind {
-        "receipt" => ("Người nộp hồ sơ", "Người tiếp nhận hồ sơ", text(slip, "/received_by")),
-        "supplement" => ("Người nộp hồ sơ", "Người hướng dẫn", text(slip, "/requested_by")),
-        "refusal" => ("Người nộp hồ sơ", "Người tiếp nhận hồ sơ", text(slip, "/refused_by")),
+        "receipt" => (
+            "Người nộp hồ sơ",
+            "Người tiếp nhận hồ sơ",
+            text(slip, "/received_by"),
+        ),
+        "supplement" => (
+            "Người nộp hồ sơ",
+            "Người hướng dẫn",
+            text(slip, "/requested_by"),
+        ),
+        "refusal" => (
+            "Người nộp hồ sơ",
+            "Người tiếp nhận hồ sơ",
+            text(slip, "/refused_by"),
+        ),
         "apology" => ("", "Thủ trưởng cơ quan", text(slip, "/issued_by")),
         "control" => ("Người nhận kết quả", "Bộ phận trả kết quả", String::new()),
         _ => ("", "Thủ trưởng cơ quan", text(slip, "/by")),
@@ -210,7 +232,13 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
             "……………, {}",
             date_line(
                 slip,
-                &["/received_at", "/requested_at", "/refused_at", "/issued_at", "/at"]
+                &[
+                    "/received_at",
+                    "/requested_at",
+                    "/refused_at",
+                    "/issued_at",
+                    "/at"
+                ]
             )
         ),
         form: text(slip, "/form"),

@@ -30,4 +30,6 @@ pub struct Services {
     /// The outbox targets told of every change of a submitted dossier (DVCQG when
     /// configured); empty, nothing is written.
     pub outbox_targets: crate::outbox::Targets,
+    /// Official documents as PDF: fonts and the agency's signer.
+    pub pdfs: crate::pdf::Pdfs,
 }

@@ -31,6 +31,7 @@ pub mod national_catalogue;
 pub mod national_intake;
 pub mod outbox;
 pub mod pages;
+pub mod pdf;
 pub mod procedure_info;
 pub mod queues;
 pub mod register;

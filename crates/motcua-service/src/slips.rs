@@ -326,3 +326,37 @@ fn control(events: &[Event], procedure: &Procedure) -> Value {
         .collect();
     json!({ "handovers": rows })
 }
+
+/// The slip of `kind` as a PDF (A4, PDF/A-2b, Noto Serif embedded, the dossier code as a QR
+/// code), signed by the agency when a signer is configured.
+pub async fn slip_pdf(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    kind: &str,
+) -> Result<Vec<u8>, ServiceError> {
+    let content = slip(services, principal, id, kind).await?;
+    let now = services.clock.now();
+    let mut sheet = motcua_pdf::slips::sheet(&content, kind);
+    sheet.created = Some(now);
+    let signed_as = motcua_pdf::sign::SignatureInfo {
+        at: now,
+        name: content
+            .pointer("/agency/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        reason: format!(
+            "{} {}",
+            content
+                .pointer("/title")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            content
+                .pointer("/dossier_code")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ),
+    };
+    services.pdfs.make(sheet, signed_as).await
+}

@@ -37,6 +37,7 @@ mod reports;
 mod retention;
 mod schemathesis;
 mod shutdown;
+mod signed_pdfs;
 mod two_processes;
 mod upgrade;
 mod upload_abuse;

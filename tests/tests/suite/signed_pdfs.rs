@@ -1,0 +1,338 @@
+//! Official PDFs with legal value (issue 31): a slip rendered as PDF with its Vietnamese
+//! text exact and embedded, signed by the agency (PAdES B-B) with a key and certificate
+//! from configuration, checked by two verifiers nobody here wrote: poppler's `pdfsig` and
+//! pyHanko. The test makes its own certificate authority with the openssl command.
+
+use motcua_tests::accounts::{CLERK, MINH};
+use motcua_tests::api::{act, call, get};
+use motcua_tests::engine::tempdir::TempDir;
+use motcua_tests::{dossiers, login, Engine, EngineOptions, Session};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// pyHanko, from PyPI, in a virtualenv of the target folder.
+const PYHANKO: &str = "0.38.0";
+
+fn run(command: &mut Command) -> String {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("{command:?} cannot start: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A test CA (ECDSA P-256) and an agency certificate it issued, for digital signatures;
+/// returns (agency key, agency chain, CA certificate).
+fn test_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let at = |name: &str| dir.join(name);
+    run(Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ])
+        .arg("-keyout")
+        .arg(at("ca.key"))
+        .arg("-out")
+        .arg(at("ca.pem"))
+        .args([
+            "-days",
+            "30",
+            "-subj",
+            "/CN=motcua test CA/O=motcua tests",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ]));
+    run(Command::new("openssl")
+        .args([
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-out",
+        ])
+        .arg(at("agency.key")));
+    run(Command::new("openssl")
+        .args(["req", "-new", "-utf8", "-key"])
+        .arg(at("agency.key"))
+        .args([
+            "-subj",
+            "/CN=Sở Giáo dục và Đào tạo Hà Nội/O=motcua tests/C=VN",
+            "-out",
+        ])
+        .arg(at("agency.csr")));
+    std::fs::write(
+        at("ext.cnf"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n",
+    )
+    .unwrap();
+    run(Command::new("openssl")
+        .args(["x509", "-req", "-in"])
+        .arg(at("agency.csr"))
+        .arg("-CA")
+        .arg(at("ca.pem"))
+        .arg("-CAkey")
+        .arg(at("ca.key"))
+        .args(["-CAcreateserial", "-days", "30", "-extfile"])
+        .arg(at("ext.cnf"))
+        .arg("-out")
+        .arg(at("agency.pem")));
+    let chain = [
+        std::fs::read_to_string(at("agency.pem")).unwrap(),
+        std::fs::read_to_string(at("ca.pem")).unwrap(),
+    ]
+    .concat();
+    std::fs::write(at("chain.pem"), chain).unwrap();
+    (at("agency.key"), at("chain.pem"), at("ca.pem"))
+}
+
+/// The tests' output folder for PDFs and their pictures: `target/pdfs/`.
+fn output_dir() -> PathBuf {
+    let dir = motcua_tests::python_tool::target_dir().join("pdfs");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn require_poppler() {
+    assert!(
+        Command::new("pdfsig").arg("-v").output().is_ok(),
+        "the PDF tests need poppler's pdfsig, pdftotext and pdftoppm: run \
+         'sudo apt-get install poppler-utils' (scripts/test installs it as root)"
+    );
+}
+
+/// What pdfsig says of the file's signatures (`-nocert`: the test CA is in no NSS
+/// database; pyHanko checks the chain against it).
+fn pdfsig(file: &Path) -> String {
+    let output = Command::new("pdfsig")
+        .arg("-nocert")
+        .arg(file)
+        .output()
+        .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+const PYHANKO_CHECK: &str = r#"
+import sys, json
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pyhanko.keys import load_cert_from_pemder
+vc = ValidationContext(trust_roots=[load_cert_from_pemder(sys.argv[2])])
+with open(sys.argv[1], 'rb') as f:
+    sigs = PdfFileReader(f, strict=False).embedded_signatures
+    if not sigs:
+        print(json.dumps({"signatures": 0})); sys.exit(0)
+    s = validate_pdf_signature(sigs[0], vc)
+    print(json.dumps({"signatures": len(sigs), "intact": s.intact, "valid": s.valid,
+        "trusted": s.trusted, "coverage": s.coverage.name, "bottom_line": s.bottom_line,
+        "sub_filter": str(sigs[0].sig_object.get('/SubFilter')),
+        "signer": s.signing_cert.subject.human_friendly}))
+"#;
+
+/// What pyHanko says of the file's first signature, trusting `ca`.
+fn pyhanko(file: &Path, ca: &Path) -> serde_json::Value {
+    let venv = motcua_tests::python_tool::install_library("pyhanko", PYHANKO);
+    let output = Command::new(venv.join("bin").join("python"))
+        .args(["-W", "ignore", "-c", PYHANKO_CHECK])
+        .arg(file)
+        .arg(ca)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    match serde_json::from_str(stdout.trim()) {
+        Ok(v) => v,
+        // A file too broken to read is an invalid one.
+        Err(_) => json!({ "error": String::from_utf8_lossy(&output.stderr) }),
+    }
+}
+
+async fn pdf_of(engine: &Engine, session: &Session, path: &str) -> (u16, String, Vec<u8>) {
+    let response = reqwest::Client::new()
+        .get(engine.at(path))
+        .bearer_auth(&session.token)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    (status, kind, response.bytes().await.unwrap().to_vec())
+}
+
+/// A diploma-copy dossier of Minh received at the desk: it has its receipt (Mẫu 01).
+async fn received_copy(engine: &Engine) -> (Session, String, String) {
+    let minh = login(engine, "citizen", MINH).await;
+    let clerk = login(engine, "staff", CLERK).await;
+    let id = dossiers::submitted_copy(engine, &reqwest::Client::new(), &minh).await;
+    let (status, claimed) = call(
+        engine,
+        &clerk,
+        reqwest::Method::POST,
+        "/v1/queues/3.000465:submitted/claim",
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{claimed}");
+    let (status, received) = act(engine, &clerk, &id, "receive", json!({})).await;
+    assert_eq!(status, 200, "{received}");
+    let name = received["data"]["applicant"]["full_name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (minh, id, name)
+}
+
+#[tokio::test]
+async fn the_receipt_is_a_signed_pdf_that_pdfsig_and_pyhanko_find_valid_until_a_byte_changes() {
+    require_poppler();
+    let ca_dir = TempDir::new();
+    let (key, chain, ca) = test_ca(&ca_dir.0);
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        extra_env: vec![
+            ("MOTCUA_SIGNING_KEY_FILE".into(), key.display().to_string()),
+            (
+                "MOTCUA_SIGNING_CERT_FILE".into(),
+                chain.display().to_string(),
+            ),
+        ],
+        ..EngineOptions::default()
+    })
+    .await;
+    let (minh, id, name) = received_copy(&engine).await;
+    assert!(!name.is_ascii(), "a name with diacritics: {name}");
+
+    let (status, kind, pdf) = pdf_of(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{id}/slips/receipt/pdf"),
+    )
+    .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+    assert_eq!(kind, "application/pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let out = output_dir();
+    let file = out.join("receipt.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+
+    // The text comes back exactly, diacritics and all: the font is embedded with its
+    // Unicode map (pdffonts: "emb yes", "uni yes").
+    let text = run(Command::new("pdftotext").arg(&file).arg("-"));
+    for words in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+        "Mẫu số 01",
+        "Sở Giáo dục và Đào tạo Hà Nội tiếp nhận hồ sơ của:",
+        name.as_str(),
+    ] {
+        assert!(
+            text.contains(words),
+            "{words:?} is not in the PDF's text:\n{text}"
+        );
+    }
+    // The motto as written in running text, whatever the capitals of the page.
+    assert!(text
+        .to_lowercase()
+        .contains(&"Cộng hòa xã hội chủ nghĩa Việt Nam".to_lowercase()));
+    let fonts = run(Command::new("pdffonts").arg(&file));
+    assert!(
+        fonts.contains("NotoSerif-Regular") && !fonts.contains(" no "),
+        "{fonts}"
+    );
+    // A picture of it, to look at.
+    run(Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-singlefile"])
+        .arg(&file)
+        .arg(out.join("receipt")));
+    assert!(out.join("receipt.png").exists());
+
+    // Signed, valid, the whole file covered, for both verifiers.
+    let said = pdfsig(&file);
+    assert!(
+        said.contains("Signature Type: ETSI.CAdES.detached"),
+        "{said}"
+    );
+    assert!(
+        said.contains("Signature Validation: Signature is Valid."),
+        "{said}"
+    );
+    assert!(said.contains("Total document signed"), "{said}");
+    assert!(said.contains("Sở Giáo dục và Đào tạo Hà Nội"), "{said}");
+    let checked = pyhanko(&file, &ca);
+    assert_eq!(checked["intact"], true, "{checked}");
+    assert_eq!(checked["valid"], true, "{checked}");
+    assert_eq!(checked["trusted"], true, "{checked}");
+    assert_eq!(checked["coverage"], "ENTIRE_FILE", "{checked}");
+    assert_eq!(checked["bottom_line"], true, "{checked}");
+    assert_eq!(checked["sub_filter"], "/ETSI.CAdES.detached", "{checked}");
+
+    // One changed byte (in the header's comment: the file still reads) and both say no.
+    let mut changed = pdf.clone();
+    let at = changed.iter().position(|&b| b == b'\n').unwrap() + 2;
+    changed[at] ^= 0x01;
+    let changed_file = out.join("receipt-changed.pdf");
+    std::fs::write(&changed_file, &changed).unwrap();
+    let said = pdfsig(&changed_file);
+    assert!(!said.contains("Signature is Valid."), "{said}");
+    assert!(
+        said.contains("Digest Mismatch") || said.contains("Invalid"),
+        "{said}"
+    );
+    let checked = pyhanko(&changed_file, &ca);
+    assert_ne!(checked["intact"], true, "{checked}");
+    assert_ne!(checked["bottom_line"], true, "{checked}");
+}
+
+#[tokio::test]
+async fn without_a_signing_key_the_slip_pdf_is_printable_but_unsigned() {
+    require_poppler();
+    let engine = Engine::start_at("2026-11-23T08:00:00+07:00").await;
+    let (minh, id, name) = received_copy(&engine).await;
+    let (status, _, pdf) = pdf_of(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{id}/slips/receipt/pdf"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let file = output_dir().join(format!("receipt-unsigned-{id}.pdf"));
+    std::fs::write(&file, &pdf).unwrap();
+    let text = run(Command::new("pdftotext").arg(&file).arg("-"));
+    assert!(text.contains(&name), "{text}");
+    assert!(pdfsig(&file).contains("does not contain any signatures"));
+    // A slip never issued is a precise 404, not a blank page.
+    let (status, problem) = get(
+        &engine,
+        &minh,
+        &format!("/v1/dossiers/{id}/slips/refusal/pdf"),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (404, Some("slip_not_issued"))
+    );
+    let _ = std::fs::remove_file(file);
+}
