@@ -253,3 +253,46 @@ pub fn sheet(slip: &Value, kind: &str) -> Sheet {
         created: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_receipt_says_what_its_html_page_says_with_blanks_to_fill_by_hand() {
+        let slip = json!({
+            "form": "Mẫu số 01",
+            "title": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+            "dossier_code": "G01.123-261207-0001",
+            "agency": { "name": "Sở Giáo dục và Đào tạo Hà Nội" },
+            "applicant": { "full_name": "Nguyễn Đức Minh" },
+            "time_limit": { "amount": 1, "unit": "working_days" },
+            "received_at": "2026-12-07T09:30:00+07:00",
+            "where_to_receive": "Bộ phận Một cửa / the one-stop desk",
+        });
+        let sheet = sheet(&slip, "receipt");
+        let body: Vec<&str> = sheet.body.iter().map(|p| p.text.as_str()).collect();
+        assert!(body.contains(&"Ông/Bà: Nguyễn Đức Minh"));
+        assert!(body.contains(&"3. Thời gian giải quyết hồ sơ theo quy định là: 1 ngày làm việc."));
+        assert!(body.contains(&"4. Thời gian nhận hồ sơ: 09 giờ 30 phút, ngày 07/12/2026."));
+        assert!(body.contains(&"6. Đăng ký nhận kết quả tại: Bộ phận Một cửa."));
+        assert!(body.contains(&"Số định danh cá nhân: …………………………"));
+        assert_eq!(sheet.date_line, "……………, ngày 07 tháng 12 năm 2026");
+        assert_eq!(
+            sheet.qr.as_ref().map(|(payload, _)| payload.as_str()),
+            Some("G01.123-261207-0001")
+        );
+        assert!(sheet.left_signature.is_some());
+    }
+
+    #[test]
+    fn an_apology_has_no_applicant_signature_block() {
+        let sheet = sheet(&json!({ "issued_by": "Thủ trưởng" }), "apology");
+        assert!(sheet.left_signature.is_none());
+        assert_eq!(
+            sheet.right_signature.map(|(role, _, name)| (role, name)),
+            Some(("Thủ trưởng cơ quan".to_owned(), "Thủ trưởng".to_owned()))
+        );
+    }
+}
