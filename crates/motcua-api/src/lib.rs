@@ -93,6 +93,10 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
             "/dossiers/{id}/results/{result_code}",
             put(documents::attach_result),
         )
+        .route(
+            "/dossiers/{id}/results/{result_code}/pdf",
+            post(documents::issue_result_pdf),
+        )
         .route("/dossiers/{id}/actions/{action}", post(actions::act))
         .route("/dossiers/{id}/events", get(dossiers::timeline))
         .route("/dossiers/{id}/slips", get(slips::list))

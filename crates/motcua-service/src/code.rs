@@ -238,6 +238,10 @@ codes! {
     /// A result attached by someone, or in a step, that does not issue it.
     ResultNotExpected = "result_not_expected", 409, "Result not expected",
         "Bước này hoặc người này không ban hành kết quả.";
+    /// The procedure's result must carry the agency's digital signature and it cannot be
+    /// given one: no signing key is configured, or the result was uploaded unsigned.
+    ResultSignatureRequired = "result_signature_required", 409, "Result signature required",
+        "Kết quả của thủ tục này phải được ký số; chưa thể ký số kết quả này.";
 
     // 410 Gone
 

@@ -13,6 +13,8 @@ pub struct Pdfs {
     font_dir: PathBuf,
     fonts: OnceLock<Fonts>,
     signer: Option<Arc<dyn Signer>>,
+    /// The engine's public address: a result's QR code leads to `{it}/xac-minh/{id}`.
+    public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Pdfs {
@@ -32,7 +34,21 @@ impl Pdfs {
             font_dir,
             fonts: OnceLock::new(),
             signer,
+            public_url: None,
         }
+    }
+
+    /// Results' QR codes lead to the verification page under `public_url`.
+    pub fn with_public_url(self, public_url: Option<String>) -> Self {
+        Pdfs { public_url, ..self }
+    }
+
+    /// The public verification page of the result `id` (the address its QR code holds).
+    pub fn verification_url(&self, id: &str) -> String {
+        format!(
+            "{}/xac-minh/{id}",
+            self.public_url.as_deref().unwrap_or_default()
+        )
     }
 
     /// Whether what [`Pdfs::make`] writes is signed.

@@ -228,7 +228,7 @@ fn agency(procedure: &Procedure, dossier: &Dossier) -> Value {
 
 /// The first value named `key` anywhere in the form's data (forms name their applicant
 /// section differently: `candidate`, `applicant`, …).
-fn find_field<'a>(data: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn find_field<'a>(data: &'a Value, key: &str) -> Option<&'a Value> {
     match data {
         Value::Object(map) => map
             .get(key)

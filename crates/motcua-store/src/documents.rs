@@ -290,6 +290,28 @@ pub async fn record_result(
     Ok(())
 }
 
+pub async fn record_verification(
+    conn: &mut PgConnection,
+    v: &motcua_service::store::documents::NewVerification,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "insert into result_verification (id, document_id, dossier_id, kind, issuer, issued_at, \
+         sha256, holder_initials, holder_birth_year) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&v.id)
+    .bind(v.document_id)
+    .bind(v.dossier_id)
+    .bind(&v.kind)
+    .bind(&v.issuer)
+    .bind(v.issued_at)
+    .bind(&v.sha256)
+    .bind(&v.holder_initials)
+    .bind(v.holder_birth_year)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 #[derive(sqlx::FromRow)]
 struct ResultRow {
     document_id: Uuid,

@@ -182,6 +182,13 @@ impl DocumentRecords for PgSession {
         Ok(documents::dossiers_of_agency_holding(self.conn(), document_id, agency).await?)
     }
 
+    async fn record_verification(
+        &mut self,
+        v: &motcua_service::store::documents::NewVerification,
+    ) -> Result<(), StoreError> {
+        Ok(documents::record_verification(self.conn(), v).await?)
+    }
+
     async fn record_result(
         &mut self,
         dossier_id: Uuid,

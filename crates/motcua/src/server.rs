@@ -165,7 +165,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         outbox_targets: motcua_service::outbox::Targets::new(
             delivery.deliverers.iter().map(|d| d.target()).collect(),
         ),
-        pdfs: pdfs(config)?,
+        pdfs: pdfs(config, &outside.public_url)?,
     };
     let state = AppState::new(Shared {
         services,
@@ -719,7 +719,7 @@ async fn migrate(pool: &sqlx::PgPool) -> Result<()> {
 
 /// The official PDFs' fonts and, when `MOTCUA_SIGNING_*` is set, the agency's signer (a key
 /// that cannot be used stops the start: unsigned results would be issued otherwise).
-fn pdfs(config: &Config) -> Result<motcua_service::pdf::Pdfs> {
+fn pdfs(config: &Config, public_url: &str) -> Result<motcua_service::pdf::Pdfs> {
     let signer = match &config.signing {
         Some((key, cert)) => {
             let signer = motcua_pdf::sign::KeyFileSigner::from_files(key, cert)
@@ -735,10 +735,10 @@ fn pdfs(config: &Config) -> Result<motcua_service::pdf::Pdfs> {
             "the PDF fonts are missing: PDFs answer 503 until Debian's fonts-noto-core is installed (or MOTCUA_PDF_FONT_DIR set)"
         );
     }
-    Ok(motcua_service::pdf::Pdfs::new(
-        config.pdf_font_dir.clone(),
-        signer,
-    ))
+    Ok(
+        motcua_service::pdf::Pdfs::new(config.pdf_font_dir.clone(), signer)
+            .with_public_url(Some(public_url.to_owned())),
+    )
 }
 
 #[cfg(test)]

@@ -336,3 +336,178 @@ async fn without_a_signing_key_the_slip_pdf_is_printable_but_unsigned() {
     );
     let _ = std::fs::remove_file(file);
 }
+
+/// The shipped procedures, the diploma copy's result required to be signed.
+fn procedures_with_signed_copies() -> TempDir {
+    let dir = TempDir::new();
+    let shipped = motcua_tests::workspace_root().join("procedures");
+    for entry in std::fs::read_dir(&shipped).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if name == "3.000465.json" {
+            let mut procedure: serde_json::Value = serde_json::from_str(&text).unwrap();
+            procedure["result"]["must_be_signed"] = json!(true);
+            text = procedure.to_string();
+        }
+        std::fs::write(dir.0.join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Minh's diploma-copy dossier received, proposed and approved: its result is due.
+async fn approved_copy(engine: &Engine) -> (Session, Session, String, String) {
+    use motcua_tests::accounts::{APPROVER, SPECIALIST};
+    let (minh, id, name) = received_copy(engine).await;
+    let specialist = login(engine, "staff", SPECIALIST).await;
+    let approver = login(engine, "staff", APPROVER).await;
+    let (status, proposed) = act(engine, &specialist, &id, "propose", json!({})).await;
+    assert_eq!(status, 200, "{proposed}");
+    let (status, approved) = act(engine, &approver, &id, "approve", json!({})).await;
+    assert_eq!(status, 200, "{approved}");
+    (minh, login(engine, "staff", CLERK).await, id, name)
+}
+
+const RESULT_TEXT: &str = "Bản sao được cấp từ sổ gốc cấp văn bằng tốt nghiệp trung học phổ thông.";
+
+#[tokio::test]
+async fn a_result_that_must_be_signed_is_issued_as_a_signed_pdf_with_a_qr_to_its_check() {
+    require_poppler();
+    let ca_dir = TempDir::new();
+    let (key, chain, ca) = test_ca(&ca_dir.0);
+    let procedures = procedures_with_signed_copies();
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        procedures_dir: Some(procedures.0.clone()),
+        extra_env: vec![
+            ("MOTCUA_SIGNING_KEY_FILE".into(), key.display().to_string()),
+            (
+                "MOTCUA_SIGNING_CERT_FILE".into(),
+                chain.display().to_string(),
+            ),
+        ],
+        ..EngineOptions::default()
+    })
+    .await;
+    let (minh, clerk, id, name) = approved_copy(&engine).await;
+
+    // A result signed elsewhere cannot be verified yet: where a signature is required, an
+    // upload is refused, naming why.
+    let (status, problem) = motcua_tests::api::put_file(
+        &engine,
+        &clerk,
+        &format!("/v1/dossiers/{id}/results/BS-2026-000042"),
+        "application/pdf",
+        b"%PDF-1.7 ket qua".to_vec(),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("result_signature_required")),
+        "{problem}"
+    );
+
+    let (status, issued) = motcua_tests::api::post(
+        &engine,
+        &clerk,
+        &format!("/v1/dossiers/{id}/results/BS-2026-000042/pdf"),
+        json!({ "title": "Bản sao văn bằng", "lines": [RESULT_TEXT] }),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let (status, done) = act(&engine, &clerk, &id, "issue_result", json!({})).await;
+    assert_eq!(status, 200, "{done}");
+
+    let document = issued["id"].as_str().unwrap();
+    let (status, kind, pdf) = pdf_of(
+        &engine,
+        &minh,
+        &format!("/v1/attachments/{document}/content"),
+    )
+    .await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&pdf));
+    assert_eq!(kind, "application/pdf");
+    let out = output_dir();
+    let file = out.join("result.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+
+    let text = run(Command::new("pdftotext").arg(&file).arg("-"));
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for words in [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "BẢN SAO VĂN BẰNG",
+        "Sở Giáo dục và Đào tạo Hà Nội cấp cho:",
+        name.as_str(),
+        RESULT_TEXT,
+        "Mã xác minh:",
+    ] {
+        assert!(
+            joined.contains(words),
+            "{words:?} is not in the result's text:\n{text}"
+        );
+    }
+    // Its QR code and caption lead to the public check of this result, under an id of 26
+    // letters and digits nobody can guess.
+    let check = format!("{}/xac-minh/", engine.url.trim_end_matches('/'));
+    let at = joined
+        .find(&check)
+        .unwrap_or_else(|| panic!("no {check} in:\n{text}"));
+    let verification: String = joined[at + check.len()..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect();
+    assert_eq!(verification.len(), 26, "{verification}");
+    run(Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-singlefile"])
+        .arg(&file)
+        .arg(out.join("result")));
+    assert!(out.join("result.png").exists());
+
+    let said = pdfsig(&file);
+    assert!(
+        said.contains("Signature Validation: Signature is Valid."),
+        "{said}"
+    );
+    assert!(said.contains("Total document signed"), "{said}");
+    let checked = pyhanko(&file, &ca);
+    assert_eq!(checked["bottom_line"], true, "{checked}");
+    assert_eq!(checked["coverage"], "ENTIRE_FILE", "{checked}");
+}
+
+#[tokio::test]
+async fn a_result_that_must_be_signed_is_refused_without_a_signing_key() {
+    let procedures = procedures_with_signed_copies();
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        procedures_dir: Some(procedures.0.clone()),
+        ..EngineOptions::default()
+    })
+    .await;
+    let (_, clerk, id, _) = approved_copy(&engine).await;
+    let (status, problem) = motcua_tests::api::post(
+        &engine,
+        &clerk,
+        &format!("/v1/dossiers/{id}/results/BS-2026-000042/pdf"),
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (409, Some("result_signature_required")),
+        "{problem}"
+    );
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("no signing key is configured")),
+        "{problem}"
+    );
+    // Nothing was issued: the step still wants its result.
+    let (status, refused) = act(&engine, &clerk, &id, "issue_result", json!({})).await;
+    assert_eq!(
+        (status, refused["code"].as_str()),
+        (422, Some("result_document_missing")),
+        "{refused}"
+    );
+}

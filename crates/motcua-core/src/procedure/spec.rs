@@ -331,4 +331,9 @@ pub struct ResultSpec {
     pub name: String,
     /// A written result is issued (then an electronic one is due).
     pub written: bool,
+    /// The result must carry the agency's digital signature (NĐ 45/2020: only a signed
+    /// electronic result has legal value): the engine issues it as a PDF it signs, and
+    /// refuses to issue one when it has no signing key, or an unsigned upload.
+    #[serde(default)]
+    pub must_be_signed: bool,
 }

@@ -121,6 +121,11 @@ pub trait DocumentRecords {
         document_id: Uuid,
         issued_by: &str,
     ) -> Result<(), StoreError>;
+    /// What the public verification of an engine-issued result may say of it.
+    async fn record_verification(
+        &mut self,
+        verification: &crate::store::documents::NewVerification,
+    ) -> Result<(), StoreError>;
     /// The dossier's results, oldest first.
     async fn dossier_results(&mut self, dossier_id: Uuid)
         -> Result<Vec<DossierResult>, StoreError>;
@@ -142,4 +147,21 @@ pub trait DocumentRecords {
         owner_pin: &str,
         procedure_code: &str,
     ) -> Result<bool, StoreError>;
+}
+
+/// A result the engine issued as a signed PDF, as its verification id finds it.
+#[derive(Debug, Clone)]
+pub struct NewVerification {
+    /// The unguessable id its QR code carries.
+    pub id: String,
+    pub document_id: Uuid,
+    pub dossier_id: Uuid,
+    /// The result's kind (`ResultSpec::name`).
+    pub kind: String,
+    pub issuer: String,
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+    pub sha256: String,
+    /// The holder's initials only ("N. V. M."), never the full name.
+    pub holder_initials: String,
+    pub holder_birth_year: Option<i32>,
 }
