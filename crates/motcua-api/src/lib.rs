@@ -39,7 +39,7 @@ use error::ApiError;
 use motcua_service::Code;
 use routes::{
     actions, auth, counter, documents, dossiers, dvcqg, me, operations, outbox, procedures, queues,
-    reports, slips,
+    reports, slips, verifications,
 };
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -114,6 +114,14 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/outbox/{id}/retry", post(outbox::retry))
         .route("/outbox/{id}/drop", post(outbox::drop))
         .route("/dvcqg/dossiers", post(dvcqg::receive))
+        .route(
+            "/verifications/{id}",
+            get(verifications::get).post(verifications::check_file),
+        )
+        .route(
+            "/verifications/{id}/revocation",
+            post(verifications::revoke),
+        )
         // Only the API waits for a place: /healthz, /readyz and /metrics below answer
         // however busy the engine is. Inside the rate limits, so that a client over its
         // budget is refused without taking a place or a queue slot from others.
@@ -130,6 +138,15 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/openapi.json", get(operations::openapi))
         .route("/metrics", get(operations::scrape))
         .nest("/v1", v1)
+        // The public check a result's QR code opens, limited per address like its API.
+        .merge(
+            Router::new()
+                .route("/xac-minh/{id}", get(verifications::html_page))
+                .route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    layers::limit_rate,
+                )),
+        )
         // Before anything else a route does (inside the metrics, which count its refusals).
         .route_layer(middleware::from_fn(storable_text::refuse_unstorable))
         .route_layer(middleware::from_fn_with_state(

@@ -2,7 +2,7 @@
 
 use crate::routes::{
     actions, auth, counter, documents, dossiers, dvcqg, me, outbox, procedures, queues, reports,
-    slips,
+    slips, verifications,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -23,7 +23,7 @@ use overload::Overload;
         procedures::list, procedures::get,
         dossiers::create, dossiers::list, dossiers::get, dossiers::patch, dossiers::submit,
         actions::act, dossiers::timeline, dossiers::refresh_prefill,
-        documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, documents::issue_result_pdf, me::documents,
+        documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, documents::issue_result_pdf, verifications::get, verifications::check_file, verifications::revoke, me::documents,
         queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get, slips::pdf,
         reports::indicators_report, reports::digitisation, reports::timeliness,
         outbox::list, outbox::retry, outbox::drop,

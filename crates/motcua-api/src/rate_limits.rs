@@ -27,6 +27,8 @@ pub struct RateLimitSettings {
     pub logins_per_minute: NonZeroU32,
     pub drafts_per_minute: NonZeroU32,
     pub submits_per_minute: NonZeroU32,
+    /// Public checks of issued results from one address (no principal: anyone may check).
+    pub verifications_per_minute: NonZeroU32,
     /// Take the client's address from the last `X-Forwarded-For` entry (set by the reverse
     /// proxy in front of the engine) instead of the connection's peer.
     pub trust_forwarded_for: bool,
@@ -50,6 +52,7 @@ impl Default for RateLimitSettings {
             logins_per_minute: per_minute(12),
             drafts_per_minute: per_minute(30),
             submits_per_minute: per_minute(30),
+            verifications_per_minute: per_minute(60),
             trust_forwarded_for: false,
         }
     }
@@ -61,16 +64,24 @@ pub enum Limited {
     Login,
     Draft,
     Submit,
+    Verification,
 }
 
 /// The limited routes (as the router matches them) with their method: the one list the
 /// middleware and the OpenAPI document's check read.
-pub const LIMITED_ROUTES: [(Method, &str, Limited); 5] = [
+pub const LIMITED_ROUTES: [(Method, &str, Limited); 8] = [
     (Method::GET, "/v1/auth/login", Limited::Login),
     (Method::GET, "/v1/auth/callback", Limited::Login),
     (Method::POST, "/v1/dossiers", Limited::Draft),
     (Method::POST, "/v1/counter/dossiers", Limited::Draft),
     (Method::POST, "/v1/dossiers/{id}/submit", Limited::Submit),
+    (Method::GET, "/v1/verifications/{id}", Limited::Verification),
+    (
+        Method::POST,
+        "/v1/verifications/{id}",
+        Limited::Verification,
+    ),
+    (Method::GET, "/xac-minh/{id}", Limited::Verification),
 ];
 
 impl Limited {
@@ -93,6 +104,7 @@ impl Limited {
             Limited::Login => "logins",
             Limited::Draft => "new dossiers",
             Limited::Submit => "submissions",
+            Limited::Verification => "verifications",
         }
     }
 }
@@ -119,6 +131,7 @@ pub struct RateLimits {
     login: Budget,
     drafts: Budget,
     submits: Budget,
+    verifications: Budget,
     clock: DefaultClock,
 }
 
@@ -139,6 +152,7 @@ impl RateLimits {
                 wider(settings.submits_per_minute),
                 Some(settings.submits_per_minute),
             ),
+            verifications: Budget::new(settings.verifications_per_minute, None),
             clock: DefaultClock::default(),
         }
     }
@@ -148,6 +162,7 @@ impl RateLimits {
             Limited::Login => &self.login,
             Limited::Draft => &self.drafts,
             Limited::Submit => &self.submits,
+            Limited::Verification => &self.verifications,
         }
     }
 
@@ -175,7 +190,12 @@ impl RateLimits {
     /// Forgets the keys whose budgets are full again, so that a flood of addresses or
     /// accounts cannot grow the memory without bound. Called from a timer, not per request.
     pub fn forget_idle(&self) {
-        for budget in [&self.login, &self.drafts, &self.submits] {
+        for budget in [
+            &self.login,
+            &self.drafts,
+            &self.submits,
+            &self.verifications,
+        ] {
             budget.by_address.retain_recent();
             if let Some(limiter) = &budget.by_principal {
                 limiter.retain_recent();
@@ -259,6 +279,7 @@ mod tests {
             logins_per_minute: n,
             drafts_per_minute: n,
             submits_per_minute: n,
+            verifications_per_minute: n,
             trust_forwarded_for: false,
         })
     }

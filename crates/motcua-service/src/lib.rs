@@ -45,6 +45,7 @@ pub mod store;
 pub mod submission;
 pub mod sweep;
 pub mod time;
+pub mod verifications;
 pub mod view;
 pub mod words;
 

@@ -195,6 +195,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_RATE_LIMIT_LOGIN",
     "MOTCUA_RATE_LIMIT_DRAFTS",
     "MOTCUA_RATE_LIMIT_SUBMITS",
+    "MOTCUA_RATE_LIMIT_VERIFICATIONS",
     "MOTCUA_TRUST_FORWARDED_FOR",
     "MOTCUA_MAX_IN_FLIGHT",
     "MOTCUA_MAX_QUEUED",
@@ -520,6 +521,10 @@ impl Config {
             submits_per_minute: per_minute(
                 "MOTCUA_RATE_LIMIT_SUBMITS",
                 defaults.submits_per_minute,
+            ),
+            verifications_per_minute: per_minute(
+                "MOTCUA_RATE_LIMIT_VERIFICATIONS",
+                defaults.verifications_per_minute,
             ),
             trust_forwarded_for: match var("MOTCUA_TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") => false,

@@ -511,3 +511,261 @@ async fn a_result_that_must_be_signed_is_refused_without_a_signing_key() {
         "{refused}"
     );
 }
+
+/// The verification id a result's page prints under its QR code.
+fn verification_id_of(file: &Path, engine: &Engine) -> String {
+    let text = run(Command::new("pdftotext").arg(file).arg("-"));
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let check = format!("{}/xac-minh/", engine.url.trim_end_matches('/'));
+    let at = joined
+        .find(&check)
+        .unwrap_or_else(|| panic!("no {check} in:\n{text}"));
+    joined[at + check.len()..]
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect()
+}
+
+async fn public(
+    engine: &Engine,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Vec<u8>>,
+) -> (u16, String) {
+    let mut request = reqwest::Client::new().request(method, engine.at(path));
+    if let Some(body) = body {
+        request = request.header("content-type", "application/pdf").body(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn checked(engine: &Engine, path: &str, body: Option<Vec<u8>>) -> serde_json::Value {
+    let method = if body.is_some() {
+        reqwest::Method::POST
+    } else {
+        reqwest::Method::GET
+    };
+    let (status, text) = public(engine, method, path, body).await;
+    assert_eq!(status, 200, "{text}");
+    serde_json::from_str(&text).unwrap()
+}
+
+#[tokio::test]
+async fn anyone_checks_an_issued_result_by_its_qr_code_and_guessing_is_slowed_down() {
+    use sha2::Digest;
+    require_poppler();
+    let ca_dir = TempDir::new();
+    let (key, chain, _) = test_ca(&ca_dir.0);
+    let procedures = procedures_with_signed_copies();
+    let engine = Engine::start_with(EngineOptions {
+        clock: Some("2026-11-23T08:00:00+07:00".into()),
+        procedures_dir: Some(procedures.0.clone()),
+        extra_env: vec![
+            ("MOTCUA_SIGNING_KEY_FILE".into(), key.display().to_string()),
+            (
+                "MOTCUA_SIGNING_CERT_FILE".into(),
+                chain.display().to_string(),
+            ),
+        ],
+        ..EngineOptions::default()
+    })
+    .await;
+    let (minh, clerk, id, name) = approved_copy(&engine).await;
+    let (status, issued) = motcua_tests::api::post(
+        &engine,
+        &clerk,
+        &format!("/v1/dossiers/{id}/results/BS-2026-000043/pdf"),
+        json!({ "lines": [RESULT_TEXT] }),
+    )
+    .await;
+    assert_eq!(status, 201, "{issued}");
+    let (status, done) = act(&engine, &clerk, &id, "issue_result", json!({})).await;
+    assert_eq!(status, 200, "{done}");
+    let document = issued["id"].as_str().unwrap();
+    let (status, _, pdf) = pdf_of(
+        &engine,
+        &minh,
+        &format!("/v1/attachments/{document}/content"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let file = output_dir().join(format!("result-{id}.pdf"));
+    std::fs::write(&file, &pdf).unwrap();
+    let vid = verification_id_of(&file, &engine);
+    let _ = std::fs::remove_file(&file);
+    let pin = minh_pin(&engine, &minh, &id).await;
+
+    // Genuine: what it is, who issued it when, the file's hash; of the holder only the
+    // initials and the birth year, on the API and on the page the QR code opens.
+    let genuine = checked(&engine, &format!("/v1/verifications/{vid}"), None).await;
+    assert_eq!(genuine["status"], "genuine", "{genuine}");
+    assert_eq!(genuine["issuer"], "Sở Giáo dục và Đào tạo Hà Nội");
+    assert_eq!(genuine["holder_initials"], "N. Đ. M.");
+    assert_eq!(genuine["holder_birth_year"], 2007);
+    let sha256: String = sha2::Sha256::digest(&pdf)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(genuine["sha256"], sha256.as_str());
+    assert!(genuine["kind"].as_str().is_some_and(|k| !k.is_empty()));
+    let (status, page) = public(
+        &engine,
+        reqwest::Method::GET,
+        &format!("/xac-minh/{vid}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("data-status=\"genuine\""), "{page}");
+    assert!(
+        page.contains("Văn bản hợp lệ") && page.contains(&sha256),
+        "{page}"
+    );
+    assert!(page.contains("N. Đ. M.") && page.contains("2007"), "{page}");
+    // Never the full name nor the PIN, whole or in part of its digits, nor its last name.
+    for whole in [name.as_str(), pin.as_str(), &pin[3..]] {
+        assert!(!page.contains(whole), "{whole} on the page:\n{page}");
+        assert!(!genuine.to_string().contains(whole), "{genuine}");
+    }
+    for word in name.split_whitespace() {
+        assert!(!page.contains(word), "{word} on the page:\n{page}");
+    }
+
+    // The file issued is; a copy with one byte changed is not.
+    let same = checked(
+        &engine,
+        &format!("/v1/verifications/{vid}"),
+        Some(pdf.clone()),
+    )
+    .await;
+    assert_eq!(
+        (same["status"].as_str(), same["file"].as_str()),
+        (Some("genuine"), Some("issued"))
+    );
+    let mut changed = pdf.clone();
+    let at = changed.iter().position(|&b| b == b'\n').unwrap() + 2;
+    changed[at] ^= 0x01;
+    let other = checked(&engine, &format!("/v1/verifications/{vid}"), Some(changed)).await;
+    assert_eq!(other["file"], "not_issued", "{other}");
+
+    // A made-up id is unknown, on the API and on the page.
+    let made_up = "8S82M5FG0MTKQBK891DYQDM19G";
+    let unknown = checked(&engine, &format!("/v1/verifications/{made_up}"), None).await;
+    assert_eq!(unknown["status"], "unknown", "{unknown}");
+    assert!(unknown["issuer"].is_null());
+    let (_, page) = public(
+        &engine,
+        reqwest::Method::GET,
+        &format!("/xac-minh/{made_up}"),
+        None,
+    )
+    .await;
+    assert!(page.contains("data-status=\"unknown\""), "{page}");
+
+    // Revoked by staff, with a reason (nobody else may).
+    let path = format!("/v1/verifications/{vid}/revocation");
+    let (status, _) = public(&engine, reqwest::Method::POST, &path, None).await;
+    assert_eq!(status, 401);
+    let (status, problem) =
+        motcua_tests::api::post(&engine, &minh, &path, json!({ "reason": "x" })).await;
+    assert_eq!(status, 403, "{problem}");
+    let reason = "Cấp nhầm: sai năm tốt nghiệp";
+    let (status, revoked) =
+        motcua_tests::api::post(&engine, &clerk, &path, json!({ "reason": reason })).await;
+    assert_eq!(status, 200, "{revoked}");
+    assert_eq!(revoked["status"], "revoked");
+    let (_, page) = public(
+        &engine,
+        reqwest::Method::GET,
+        &format!("/xac-minh/{vid}"),
+        None,
+    )
+    .await;
+    assert!(
+        page.contains("data-status=\"revoked\"") && page.contains(reason),
+        "{page}"
+    );
+    let again = checked(
+        &engine,
+        &format!("/v1/verifications/{vid}"),
+        Some(pdf.clone()),
+    )
+    .await;
+    assert_eq!(
+        (again["status"].as_str(), again["file"].as_str()),
+        (Some("revoked"), Some("issued"))
+    );
+
+    // Every check was recorded, with what it answered.
+    use sqlx::Connection;
+    let mut db = sqlx::PgConnection::connect(&engine.database_url)
+        .await
+        .unwrap();
+    let outcomes: Vec<String> =
+        sqlx::query_scalar("select outcome from verification_check order by id")
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            "genuine",
+            "genuine",
+            "genuine/issued",
+            "genuine/not_issued",
+            "unknown",
+            "unknown",
+            "revoked",
+            "revoked/issued"
+        ],
+    );
+
+    // 1,000 guesses in a row from one address: after the address's budget (60 a minute),
+    // each is refused with 429 and Retry-After, before any database work.
+    let client = reqwest::Client::new();
+    let mut refused = 0;
+    for guess in 0..1000u32 {
+        let response = client
+            .get(engine.at(&format!("/v1/verifications/{guess:026}")))
+            .send()
+            .await
+            .unwrap();
+        if response.status().as_u16() == 429 {
+            assert!(response.headers().contains_key("retry-after"));
+            refused += 1;
+        }
+    }
+    // (The budget refills one a second while the loop runs: a few more get through.)
+    assert!(
+        refused >= 900,
+        "only {refused} of 1,000 guesses were refused"
+    );
+    let (status, _) = public(
+        &engine,
+        reqwest::Method::GET,
+        &format!("/xac-minh/{vid}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 429);
+    let recorded: i64 = sqlx::query_scalar("select count(*) from verification_check")
+        .fetch_one(&mut db)
+        .await
+        .unwrap();
+    assert!(recorded <= 60 + 60, "{recorded} checks recorded");
+}
+
+/// Minh's PIN as the dossier holds it.
+async fn minh_pin(engine: &Engine, minh: &Session, id: &str) -> String {
+    let (status, dossier) = get(engine, minh, &format!("/v1/dossiers/{id}")).await;
+    assert_eq!(status, 200, "{dossier}");
+    let pin = dossier["citizen_pin"]
+        .as_str()
+        .or_else(|| dossier["pin"].as_str())
+        .map(str::to_owned)
+        .unwrap_or_else(|| MINH.to_owned());
+    assert_eq!(pin.len(), 12, "{pin}");
+    pin
+}

@@ -11,3 +11,4 @@ pub mod procedures;
 pub mod queues;
 pub mod reports;
 pub mod slips;
+pub mod verifications;
