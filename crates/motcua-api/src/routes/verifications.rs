@@ -38,7 +38,7 @@ pub async fn get(
 
 #[utoipa::path(post, operation_id = "checkVerificationFile", path = "/v1/verifications/{id}", tag = "verifications",
     params(("id" = String, Path)),
-    request_body(content = Vec<u8>, description = "the file to compare (e.g. the PDF as received)", content_type = "application/pdf"),
+    request_body(content = Vec<u8>, description = "the file to compare (e.g. the PDF as received), as the body"),
     responses((status = 200, description = "the check, with `file`: `issued` when the file is byte for byte the one issued, else `not_issued`", body = VerificationView),
               (status = 413, body = crate::error::Problem, content_type = PROBLEM),
               (status = 429, body = crate::error::Problem, content_type = PROBLEM)))]
