@@ -33,6 +33,11 @@ EXPOSE 8090
 ENTRYPOINT ["motcua-sim"]
 
 FROM runtime-base AS motcua
+# The official PDFs are set in Noto Serif, from Debian's package (docs/RESULTS.md).
+USER root
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-core \
+    && rm -rf /var/lib/apt/lists/*
+USER motcua
 COPY --from=build /src/target/release/motcua /usr/local/bin/motcua
 COPY procedures /app/procedures
 ENV MOTCUA_PROCEDURES_DIR=/app/procedures

@@ -94,3 +94,42 @@ fn ensure_python_venv(package: &str) {
          run 'sudo apt-get install python3 python3-venv' and try again"
     );
 }
+
+/// The virtualenv holding the library `package` at `version` (one with no command of its
+/// own, e.g. pyHanko, run through `venv/bin/python`), installed unless it already is.
+pub fn install_library(package: &str, version: &str) -> PathBuf {
+    let venv = target_dir().join(format!("{package}-venv"));
+    let python = venv.join("bin").join("python");
+    let lock = std::fs::File::create(target_dir().join(format!(".{package}-venv.lock"))).unwrap();
+    lock.lock().unwrap();
+    let installed = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                &format!("import importlib.metadata as m; print(m.version({package:?}))"),
+            ])
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    if installed().as_deref() != Some(version) {
+        ensure_python_venv(package);
+        if !venv.join("bin").join("pip").exists() {
+            let _ = std::fs::remove_dir_all(&venv);
+            run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+        }
+        eprintln!(
+            "installing {package} {version} from PyPI into {}",
+            venv.display()
+        );
+        run(Command::new(venv.join("bin").join("pip")).args([
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("{package}=={version}"),
+        ]));
+        assert_eq!(installed().as_deref(), Some(version));
+    }
+    lock.unlock().unwrap();
+    venv
+}

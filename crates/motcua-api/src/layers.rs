@@ -24,7 +24,7 @@ pub async fn limit_rate(State(state): State<AppState>, request: Request, next: N
     let address = rate_limits::client_address(&request, state.rate_limits.trust_forwarded_for);
     let (mut parts, body) = request.into_parts();
     let principal = match kind {
-        Limited::Login => None,
+        Limited::Login | Limited::Verification => None,
         Limited::Draft | Limited::Submit => {
             let verified = Auth::from_request_parts(&mut parts, &state).await.ok();
             let key = verified.as_ref().map(|Auth(p)| p.scope_key());

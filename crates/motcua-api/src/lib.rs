@@ -39,7 +39,7 @@ use error::ApiError;
 use motcua_service::Code;
 use routes::{
     actions, auth, counter, documents, dossiers, dvcqg, me, notifications, operations, outbox,
-    payments, procedures, queues, reports, satisfaction, slips,
+    payments, procedures, queues, reports, satisfaction, slips, verifications,
 };
 use std::any::Any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -101,10 +101,15 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
             "/dossiers/{id}/results/{result_code}",
             put(documents::attach_result),
         )
+        .route(
+            "/dossiers/{id}/results/{result_code}/pdf",
+            post(documents::issue_result_pdf),
+        )
         .route("/dossiers/{id}/actions/{action}", post(actions::act))
         .route("/dossiers/{id}/events", get(dossiers::timeline))
         .route("/dossiers/{id}/slips", get(slips::list))
         .route("/dossiers/{id}/slips/{kind}", get(slips::get))
+        .route("/dossiers/{id}/slips/{kind}/pdf", get(slips::pdf))
         .route("/dossiers/{id}/release", post(queues::release))
         .route("/dossiers/{id}/assign", post(queues::assign))
         .route("/queues", get(queues::list))
@@ -140,6 +145,14 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/dossiers/{id}/bill", get(payments::bill))
         .route("/dossiers/{id}/payments", post(payments::start))
         .route("/paygov/callback", post(payments::callback))
+        .route(
+            "/verifications/{id}",
+            get(verifications::get).post(verifications::check_file),
+        )
+        .route(
+            "/verifications/{id}/revocation",
+            post(verifications::revoke),
+        )
         // Only the API waits for a place: /healthz, /readyz and /metrics below answer
         // however busy the engine is. Inside the rate limits, so that a client over its
         // budget is refused without taking a place or a queue slot from others.
@@ -156,6 +169,15 @@ pub fn router(state: AppState, body: BodyLimits) -> Router {
         .route("/openapi.json", get(operations::openapi))
         .route("/metrics", get(operations::scrape))
         .nest("/v1", v1)
+        // The public check a result's QR code opens, limited per address like its API.
+        .merge(
+            Router::new()
+                .route("/xac-minh/{id}", get(verifications::html_page))
+                .route_layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    layers::limit_rate,
+                )),
+        )
         // Before anything else a route does (inside the metrics, which count its refusals).
         .route_layer(middleware::from_fn(storable_text::refuse_unstorable))
         .route_layer(middleware::from_fn_with_state(

@@ -2,7 +2,7 @@
 
 use crate::routes::{
     actions, auth, counter, documents, dossiers, dvcqg, me, notifications, outbox, payments,
-    procedures, queues, reports, satisfaction, slips,
+    procedures, queues, reports, satisfaction, slips, verifications,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -23,8 +23,8 @@ use overload::Overload;
         procedures::list, procedures::get,
         dossiers::create, dossiers::list, dossiers::get, dossiers::patch, dossiers::submit,
         actions::act, dossiers::timeline, dossiers::refresh_prefill,
-        documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, me::documents,
-        queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get,
+        documents::upload, documents::attach_existing, documents::remove, documents::download, documents::attach_result, documents::issue_result_pdf, verifications::get, verifications::check_file, verifications::revoke, me::documents,
+        queues::list, queues::claim, queues::release, queues::assign, counter::create, slips::list, slips::get, slips::pdf,
         reports::indicators_report, reports::digitisation, reports::timeliness, reports::scorecard, reports::officials, reports::public_statistics, reports::owed_list, reports::owed_report, reports::payments,
         satisfaction::questions, satisfaction::rate, satisfaction::rating, satisfaction::ratings,
         satisfaction::send, satisfaction::list, satisfaction::get, satisfaction::classify,

@@ -4,8 +4,8 @@
 //!
 //! Each principal has its own budget, and each client address a larger one (a school's
 //! computer room sits behind one address). The budgets live in this process: with several
-//! `serve` processes behind a balancer each keeps its own, so the effective limit is the
-//! per-process one times the processes — the limits are against floods, not quotas.
+//! `serve` processes behind a balancer each enforces its share (`MOTCUA_PROCESSES`,
+//! [`RateLimitSettings::shared_by`]), so the service as a whole allows the configured rate.
 
 use crate::error::ApiError;
 use axum::extract::{ConnectInfo, Request};
@@ -27,6 +27,8 @@ pub struct RateLimitSettings {
     pub logins_per_minute: NonZeroU32,
     pub drafts_per_minute: NonZeroU32,
     pub submits_per_minute: NonZeroU32,
+    /// Public checks of issued results from one address (no principal: anyone may check).
+    pub verifications_per_minute: NonZeroU32,
     /// Take the client's address from the last `X-Forwarded-For` entry (set by the reverse
     /// proxy in front of the engine) instead of the connection's peer.
     pub trust_forwarded_for: bool,
@@ -50,6 +52,7 @@ impl Default for RateLimitSettings {
             logins_per_minute: per_minute(12),
             drafts_per_minute: per_minute(30),
             submits_per_minute: per_minute(30),
+            verifications_per_minute: per_minute(60),
             trust_forwarded_for: false,
         }
     }
@@ -69,6 +72,7 @@ impl RateLimitSettings {
             logins_per_minute: share(self.logins_per_minute),
             drafts_per_minute: share(self.drafts_per_minute),
             submits_per_minute: share(self.submits_per_minute),
+            verifications_per_minute: share(self.verifications_per_minute),
             trust_forwarded_for: self.trust_forwarded_for,
         }
     }
@@ -80,16 +84,24 @@ pub enum Limited {
     Login,
     Draft,
     Submit,
+    Verification,
 }
 
 /// The limited routes (as the router matches them) with their method: the one list the
 /// middleware and the OpenAPI document's check read.
-pub const LIMITED_ROUTES: [(Method, &str, Limited); 5] = [
+pub const LIMITED_ROUTES: [(Method, &str, Limited); 8] = [
     (Method::GET, "/v1/auth/login", Limited::Login),
     (Method::GET, "/v1/auth/callback", Limited::Login),
     (Method::POST, "/v1/dossiers", Limited::Draft),
     (Method::POST, "/v1/counter/dossiers", Limited::Draft),
     (Method::POST, "/v1/dossiers/{id}/submit", Limited::Submit),
+    (Method::GET, "/v1/verifications/{id}", Limited::Verification),
+    (
+        Method::POST,
+        "/v1/verifications/{id}",
+        Limited::Verification,
+    ),
+    (Method::GET, "/xac-minh/{id}", Limited::Verification),
 ];
 
 impl Limited {
@@ -112,6 +124,7 @@ impl Limited {
             Limited::Login => "logins",
             Limited::Draft => "new dossiers",
             Limited::Submit => "submissions",
+            Limited::Verification => "verifications",
         }
     }
 }
@@ -138,6 +151,7 @@ pub struct RateLimits {
     login: Budget,
     drafts: Budget,
     submits: Budget,
+    verifications: Budget,
     clock: DefaultClock,
 }
 
@@ -158,6 +172,7 @@ impl RateLimits {
                 wider(settings.submits_per_minute),
                 Some(settings.submits_per_minute),
             ),
+            verifications: Budget::new(settings.verifications_per_minute, None),
             clock: DefaultClock::default(),
         }
     }
@@ -167,6 +182,7 @@ impl RateLimits {
             Limited::Login => &self.login,
             Limited::Draft => &self.drafts,
             Limited::Submit => &self.submits,
+            Limited::Verification => &self.verifications,
         }
     }
 
@@ -194,7 +210,12 @@ impl RateLimits {
     /// Forgets the keys whose budgets are full again, so that a flood of addresses or
     /// accounts cannot grow the memory without bound. Called from a timer, not per request.
     pub fn forget_idle(&self) {
-        for budget in [&self.login, &self.drafts, &self.submits] {
+        for budget in [
+            &self.login,
+            &self.drafts,
+            &self.submits,
+            &self.verifications,
+        ] {
             budget.by_address.retain_recent();
             if let Some(limiter) = &budget.by_principal {
                 limiter.retain_recent();
@@ -276,12 +297,14 @@ mod tests {
             logins_per_minute: per_minute(12),
             drafts_per_minute: per_minute(10),
             submits_per_minute: per_minute(1),
+            verifications_per_minute: per_minute(60),
             trust_forwarded_for: true,
         };
         let shared = settings.shared_by(per_minute(3));
         assert_eq!(shared.logins_per_minute.get(), 4);
         assert_eq!(shared.drafts_per_minute.get(), 4);
         assert_eq!(shared.submits_per_minute.get(), 1);
+        assert_eq!(shared.verifications_per_minute.get(), 20);
         assert!(shared.trust_forwarded_for);
         assert_eq!(settings.shared_by(per_minute(1)), settings);
     }
@@ -295,6 +318,7 @@ mod tests {
             logins_per_minute: n,
             drafts_per_minute: n,
             submits_per_minute: n,
+            verifications_per_minute: n,
             trust_forwarded_for: false,
         })
     }

@@ -250,6 +250,10 @@ codes! {
     /// already paid: nothing changed.
     PaymentCallbackRefused = "payment_callback_refused", 409, "Payment callback refused",
         "Thông báo thanh toán không khớp với giao dịch đã tạo; không có gì thay đổi.";
+    /// The procedure's result must carry the agency's digital signature and it cannot be
+    /// given one: no signing key is configured, or the result was uploaded unsigned.
+    ResultSignatureRequired = "result_signature_required", 409, "Result signature required",
+        "Kết quả của thủ tục này phải được ký số; chưa thể ký số kết quả này.";
 
     // 410 Gone
 

@@ -42,4 +42,6 @@ pub struct Services {
     pub payments: Option<Arc<crate::payments::Payments>>,
     /// Citizens' notifications: the templates and the channels configured.
     pub notifications: crate::notify::Notifications,
+    /// Official documents as PDF: fonts and the agency's signer.
+    pub pdfs: crate::pdf::Pdfs,
 }

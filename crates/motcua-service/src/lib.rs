@@ -35,6 +35,7 @@ pub mod outbox;
 pub mod owed;
 pub mod pages;
 pub mod payments;
+pub mod pdf;
 pub mod procedure_info;
 pub mod queues;
 pub mod register;
@@ -51,6 +52,7 @@ pub mod store;
 pub mod submission;
 pub mod sweep;
 pub mod time;
+pub mod verifications;
 pub mod view;
 pub mod words;
 

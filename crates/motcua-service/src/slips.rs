@@ -228,7 +228,7 @@ fn agency(procedure: &Procedure, dossier: &Dossier) -> Value {
 
 /// The first value named `key` anywhere in the form's data (forms name their applicant
 /// section differently: `candidate`, `applicant`, …).
-fn find_field<'a>(data: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn find_field<'a>(data: &'a Value, key: &str) -> Option<&'a Value> {
     match data {
         Value::Object(map) => map
             .get(key)
@@ -325,4 +325,38 @@ fn control(events: &[Event], procedure: &Procedure) -> Value {
         })
         .collect();
     json!({ "handovers": rows })
+}
+
+/// The slip of `kind` as a PDF (A4, PDF/A-2b, Noto Serif embedded, the dossier code as a QR
+/// code), signed by the agency when a signer is configured.
+pub async fn slip_pdf(
+    services: &Services,
+    principal: &Principal,
+    id: Uuid,
+    kind: &str,
+) -> Result<Vec<u8>, ServiceError> {
+    let content = slip(services, principal, id, kind).await?;
+    let now = services.clock.now();
+    let mut sheet = motcua_pdf::slips::sheet(&content, kind);
+    sheet.created = Some(now);
+    let signed_as = motcua_pdf::sign::SignatureInfo {
+        at: now,
+        name: content
+            .pointer("/agency/name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        reason: format!(
+            "{} {}",
+            content
+                .pointer("/title")
+                .and_then(Value::as_str)
+                .unwrap_or_default(),
+            content
+                .pointer("/dossier_code")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        ),
+    };
+    services.pdfs.make(sheet, signed_as).await
 }

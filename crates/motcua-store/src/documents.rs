@@ -291,6 +291,111 @@ pub async fn record_result(
 }
 
 #[derive(sqlx::FromRow)]
+struct VerificationRow {
+    id: String,
+    document_id: Uuid,
+    dossier_id: Uuid,
+    kind: String,
+    issuer: String,
+    issued_at: DateTime<Utc>,
+    sha256: String,
+    holder_initials: String,
+    holder_birth_year: Option<i32>,
+    revoked_at: Option<DateTime<Utc>>,
+    revoked_reason: Option<String>,
+}
+
+pub async fn verification(
+    conn: &mut PgConnection,
+    id: &str,
+) -> Result<Option<motcua_service::store::documents::Verification>, DbError> {
+    let row: Option<VerificationRow> = sqlx::query_as(
+        "select id, document_id, dossier_id, kind, issuer, issued_at, sha256, holder_initials, \
+         holder_birth_year, revoked_at, revoked_reason from result_verification where id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| motcua_service::store::documents::Verification {
+        issued: motcua_service::store::documents::NewVerification {
+            id: r.id,
+            document_id: r.document_id,
+            dossier_id: r.dossier_id,
+            kind: r.kind,
+            issuer: r.issuer,
+            issued_at: r.issued_at,
+            sha256: r.sha256,
+            holder_initials: r.holder_initials,
+            holder_birth_year: r.holder_birth_year,
+        },
+        revoked_at: r.revoked_at,
+        revoked_reason: r.revoked_reason,
+    }))
+}
+
+pub async fn revoke_verification(
+    conn: &mut PgConnection,
+    id: &str,
+    at: DateTime<Utc>,
+    reason: &str,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "update result_verification set revoked_at = $2, revoked_reason = $3 \
+         where id = $1 and revoked_at is null",
+    )
+    .bind(id)
+    .bind(at)
+    .bind(reason)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn record_verification_check(
+    conn: &mut PgConnection,
+    verification_id: &str,
+    at: DateTime<Utc>,
+    address: &str,
+    via: &str,
+    outcome: &str,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "insert into verification_check (verification_id, at, address, via, outcome) \
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(verification_id)
+    .bind(at)
+    .bind(address)
+    .bind(via)
+    .bind(outcome)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_verification(
+    conn: &mut PgConnection,
+    v: &motcua_service::store::documents::NewVerification,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "insert into result_verification (id, document_id, dossier_id, kind, issuer, issued_at, \
+         sha256, holder_initials, holder_birth_year) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&v.id)
+    .bind(v.document_id)
+    .bind(v.dossier_id)
+    .bind(&v.kind)
+    .bind(&v.issuer)
+    .bind(v.issued_at)
+    .bind(&v.sha256)
+    .bind(&v.holder_initials)
+    .bind(v.holder_birth_year)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
 struct ResultRow {
     document_id: Uuid,
     file_name: String,

@@ -188,6 +188,48 @@ impl DocumentRecords for PgSession {
         Ok(documents::dossiers_of_agency_holding(self.conn(), document_id, agency).await?)
     }
 
+    async fn verification(
+        &mut self,
+        id: &str,
+    ) -> Result<Option<motcua_service::store::documents::Verification>, StoreError> {
+        Ok(documents::verification(self.conn(), id).await?)
+    }
+
+    async fn revoke_verification(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(documents::revoke_verification(self.conn(), id, at, reason).await?)
+    }
+
+    async fn record_verification_check(
+        &mut self,
+        verification_id: &str,
+        at: DateTime<Utc>,
+        address: &str,
+        via: &str,
+        outcome: &str,
+    ) -> Result<(), StoreError> {
+        Ok(documents::record_verification_check(
+            self.conn(),
+            verification_id,
+            at,
+            address,
+            via,
+            outcome,
+        )
+        .await?)
+    }
+
+    async fn record_verification(
+        &mut self,
+        v: &motcua_service::store::documents::NewVerification,
+    ) -> Result<(), StoreError> {
+        Ok(documents::record_verification(self.conn(), v).await?)
+    }
+
     async fn record_result(
         &mut self,
         dossier_id: Uuid,

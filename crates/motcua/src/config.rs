@@ -168,6 +168,13 @@ pub struct Config {
     /// `MOTCUA_STAFF_DIRECTORY`: a JSON file of staff (`[{"username", "agency", "roles"}]`)
     /// loaded at start, so that dossiers can be assigned to staff before their first login.
     pub staff_directory: Option<PathBuf>,
+    /// `MOTCUA_PDF_FONT_DIR` (default Debian's `/usr/share/fonts/truetype/noto`): where the
+    /// official PDFs' Noto Serif is read from.
+    pub pdf_font_dir: PathBuf,
+    /// `MOTCUA_SIGNING_KEY_FILE` and `MOTCUA_SIGNING_CERT_FILE`: the agency's signing key
+    /// (PKCS#8 PEM, ECDSA P-256) and its certificate chain (PEM, the agency's first); set,
+    /// every official PDF is signed (PAdES).
+    pub signing: Option<(PathBuf, PathBuf)>,
     /// `DVCQG_*`: the national public-service portal the dossiers are synchronised to; unset,
     /// nothing is synchronised (`serve` warns).
     pub dvcqg: Option<crate::outbox_config::DvcqgSettings>,
@@ -201,6 +208,7 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_RATE_LIMIT_DRAFTS",
     "MOTCUA_RATE_LIMIT_SUBMITS",
     "MOTCUA_PROCESSES",
+    "MOTCUA_RATE_LIMIT_VERIFICATIONS",
     "MOTCUA_TRUST_FORWARDED_FOR",
     "MOTCUA_MAX_IN_FLIGHT",
     "MOTCUA_MAX_QUEUED",
@@ -218,6 +226,9 @@ const KNOWN_MOTCUA_VARS: &[&str] = &[
     "MOTCUA_HEADER_READ_TIMEOUT_SECS",
     "MOTCUA_MAX_CONNECTIONS",
     "MOTCUA_STAFF_DIRECTORY",
+    "MOTCUA_PDF_FONT_DIR",
+    "MOTCUA_SIGNING_KEY_FILE",
+    "MOTCUA_SIGNING_CERT_FILE",
     "MOTCUA_OUTBOX_WORKERS",
     "MOTCUA_OUTBOX_POLL_MS",
     "MOTCUA_OUTBOX_BATCH",
@@ -544,6 +555,10 @@ impl Config {
                 "MOTCUA_RATE_LIMIT_SUBMITS",
                 defaults.submits_per_minute,
             ),
+            verifications_per_minute: per_minute(
+                "MOTCUA_RATE_LIMIT_VERIFICATIONS",
+                defaults.verifications_per_minute,
+            ),
             trust_forwarded_for: match var("MOTCUA_TRUST_FORWARDED_FOR").as_deref() {
                 None | Some("false") => false,
                 Some("true") => true,
@@ -765,6 +780,15 @@ impl Config {
             connections,
             retention_interval,
             staff_directory: var("MOTCUA_STAFF_DIRECTORY").map(PathBuf::from),
+            pdf_font_dir: var("MOTCUA_PDF_FONT_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(motcua_pdf::sheet::DEFAULT_FONT_DIR)),
+            signing: group(
+                &env,
+                ["MOTCUA_SIGNING_KEY_FILE", "MOTCUA_SIGNING_CERT_FILE"],
+                &mut incomplete,
+            )
+            .map(|[key, cert]| (PathBuf::from(key), PathBuf::from(cert))),
             dvcqg,
             outbox,
             paygov,

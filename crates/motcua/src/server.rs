@@ -183,6 +183,7 @@ pub async fn build_app(config: &Config, outside: Outside) -> Result<App> {
         ),
         payments: payments(&outside)?,
         notifications,
+        pdfs: pdfs(config, &outside.public_url)?,
     };
     let state = AppState::new(Shared {
         services,
@@ -826,6 +827,30 @@ async fn migrate(pool: &sqlx::PgPool) -> Result<()> {
         ),
         result => Ok(result?),
     }
+}
+
+/// The official PDFs' fonts and, when `MOTCUA_SIGNING_*` is set, the agency's signer (a key
+/// that cannot be used stops the start: unsigned results would be issued otherwise).
+fn pdfs(config: &Config, public_url: &str) -> Result<motcua_service::pdf::Pdfs> {
+    let signer = match &config.signing {
+        Some((key, cert)) => {
+            let signer = motcua_pdf::sign::KeyFileSigner::from_files(key, cert)
+                .context("MOTCUA_SIGNING_KEY_FILE / MOTCUA_SIGNING_CERT_FILE cannot be used")?;
+            tracing::info!(signer = ?signer, "official PDFs are signed");
+            Some(Arc::new(signer) as Arc<dyn motcua_pdf::sign::Signer>)
+        }
+        None => None,
+    };
+    if !config.pdf_font_dir.join("NotoSerif-Regular.ttf").exists() {
+        tracing::warn!(
+            font_dir = %config.pdf_font_dir.display(),
+            "the PDF fonts are missing: PDFs answer 503 until Debian's fonts-noto-core is installed (or MOTCUA_PDF_FONT_DIR set)"
+        );
+    }
+    Ok(
+        motcua_service::pdf::Pdfs::new(config.pdf_font_dir.clone(), signer)
+            .with_public_url(Some(public_url.to_owned())),
+    )
 }
 
 #[cfg(test)]

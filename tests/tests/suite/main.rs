@@ -42,6 +42,7 @@ mod retention;
 mod satisfaction;
 mod schemathesis;
 mod shutdown;
+mod signed_pdfs;
 mod two_processes;
 mod upgrade;
 mod upload_abuse;

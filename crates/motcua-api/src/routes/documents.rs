@@ -235,3 +235,26 @@ pub async fn attach_result(
         .map_err(upload_body::failed)?;
     Ok((StatusCode::CREATED, axum::Json(view)).into_response())
 }
+
+#[utoipa::path(post, operation_id = "issueResultPdf", path = "/v1/dossiers/{id}/results/{result_code}/pdf", tag = "documents",
+    security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("result_code" = String, Path, description = "mã kết quả")),
+    request_body(content = results::ResultText, description = "the result's title (the procedure's result name when absent) and body"),
+    responses((status = 201, description = "the result, laid out as a PDF signed by the agency, its QR code leading to its public verification page", body = DocumentView),
+              (status = 403, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 409, description = "not the step or person that issues it; or `result_signature_required`: the procedure's result must be signed and no signing key is configured", body = crate::error::Problem, content_type = PROBLEM),
+              (status = 422, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 503, description = "the PDF fonts are not installed", body = crate::error::Problem, content_type = PROBLEM)))]
+/// Staff have the engine issue a dossier's result as a signed PDF, with an unguessable
+/// verification id and a QR code to its public verification page; issuing it (the
+/// workflow's `result_to_store`) then puts it into the citizen's store.
+pub async fn issue_result_pdf(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path((id, result_code)): Path<(Uuid, String)>,
+    Json(text): Json<results::ResultText>,
+) -> Result<Response, ApiError> {
+    let view = results::issue_pdf(&state.services, &principal, id, &result_code, text).await?;
+    Ok((StatusCode::CREATED, axum::Json(view)).into_response())
+}

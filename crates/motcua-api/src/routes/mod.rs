@@ -14,3 +14,4 @@ pub mod queues;
 pub mod reports;
 pub mod satisfaction;
 pub mod slips;
+pub mod verifications;

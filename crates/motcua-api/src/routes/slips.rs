@@ -43,3 +43,38 @@ pub async fn get(
         slips::slip(&state.services, &principal, id, &kind).await?,
     ))
 }
+
+#[utoipa::path(get, operation_id = "getSlipPdf", path = "/v1/dossiers/{id}/slips/{kind}/pdf", tag = "slips", security(("bearer" = [])),
+    params(("id" = Uuid, Path), ("kind" = String, Path, description = "`receipt`, `supplement`, `refusal`, `apology`, `stop`, `control`")),
+    responses((status = 200, description = "the slip as an A4 PDF (PDF/A-2b), signed by the agency (PAdES) when a signing key is configured", content_type = "application/pdf"),
+              (status = 401, body = crate::error::Problem, content_type = PROBLEM),
+              (status = 404, description = "no such dossier, or no such slip issued for it", body = crate::error::Problem, content_type = PROBLEM),
+              (status = 410, description = "the dossier was anonymised when its retention ended", body = crate::error::Problem, content_type = PROBLEM),
+              (status = 503, description = "the PDF fonts are not installed (Debian's fonts-noto-core)", body = crate::error::Problem, content_type = PROBLEM)))]
+/// One slip as a printable, signed PDF.
+pub async fn pdf(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Path((id, kind)): Path<(Uuid, String)>,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let bytes = slips::slip_pdf(&state.services, &principal, id, &kind).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{kind}.pdf\""),
+            ),
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, no-store".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -387,4 +387,9 @@ pub struct ResultSpec {
     /// its dossiers are the scorecard's certified electronic copies.
     #[serde(default)]
     pub certified_copy: bool,
+    /// The result must carry the agency's digital signature (NĐ 45/2020: only a signed
+    /// electronic result has legal value): the engine issues it as a PDF it signs, and
+    /// refuses to issue one when it has no signing key, or an unsigned upload.
+    #[serde(default)]
+    pub must_be_signed: bool,
 }

@@ -388,3 +388,18 @@ fn titles_and_labels_are_read_by_data_pointer() {
         Some("Vật lí")
     );
 }
+
+#[test]
+fn a_result_may_be_required_to_be_signed_and_nothing_but_a_boolean_says_so() {
+    let copy = Procedure::parse("3.000465.json", DIPLOMA_COPY).unwrap();
+    assert!(
+        !copy.spec().result.must_be_signed,
+        "off unless the file says so"
+    );
+    let mut spec: Value = serde_json::from_str(DIPLOMA_COPY).unwrap();
+    spec["result"]["must_be_signed"] = json!(true);
+    let signed = Procedure::parse("signed.json", &spec.to_string()).unwrap();
+    assert!(signed.spec().result.must_be_signed);
+    let problems = broken(|spec| spec["result"]["must_be_signed"] = json!("yes"));
+    assert_eq!(pointers(&problems), ["/result/must_be_signed"]);
+}

@@ -8,7 +8,7 @@
 use super::{forget_orphan, put, size_of, Change, Declared, Put, UploadError};
 use crate::error::ServiceError;
 use crate::lookup::find_with_procedure;
-use crate::store::documents::{Document, NewDocument};
+use crate::store::documents::{Document, NewDocument, NewVerification};
 use crate::view::DocumentView;
 use crate::{Code, Services};
 use motcua_core::dossier::DocumentKind;
@@ -85,6 +85,14 @@ pub async fn accept(
     let (dossier, procedure) = find_with_procedure(services, principal, dossier_id).await?;
     result_may_be_attached(principal, &dossier, procedure)?;
     checked_result_code(result_code)?;
+    if procedure.spec().result.must_be_signed {
+        return Err(ServiceError::new(
+            Code::ResultSignatureRequired,
+            "this procedure's result must be signed by the agency, and a result signed \
+             elsewhere cannot be verified yet: have the engine issue it signed \
+             (POST /v1/dossiers/{id}/results/{result_code}/pdf)",
+        ));
+    }
     if !RESULT_TYPES.contains(&declared.content_type) {
         return Err(ServiceError::new(
             Code::MediaTypeNotAccepted,
@@ -125,7 +133,7 @@ pub async fn store(
         },
     )
     .await?;
-    let written = record(services, principal, &result, &object).await;
+    let written = record(services, principal, &result, &object, None).await;
     match written {
         Ok(document) => Ok(DocumentView::from(document)),
         Err(e) => {
@@ -141,6 +149,7 @@ async fn record(
     principal: &Principal,
     result: &Accepted,
     object: &Put,
+    verification: Option<&NewVerification>,
 ) -> Result<Document, ServiceError> {
     let mut change = Change::begin(
         services,
@@ -168,12 +177,16 @@ async fn record(
         .tx
         .record_result(result.dossier_id, object.document_id, principal.subject())
         .await?;
+    if let Some(verification) = verification {
+        change.tx.record_verification(verification).await?;
+    }
     change
         .append_event(
             "attach_result",
             json!({
                 "document": object.document_id, "result_code": result.result_code,
                 "sha256": object.stored.sha256,
+                "verification": verification.map(|v| v.id.as_str()),
             }),
         )
         .await?;
@@ -208,4 +221,231 @@ pub async fn issued(
         }
     }
     Ok(results)
+}
+
+/// What a result the engine lays out says, as its issuer words it.
+#[derive(Debug, Default, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct ResultText {
+    /// The title ("Bản sao văn bằng"); the procedure's result name when absent.
+    pub title: Option<String>,
+    /// The body, one paragraph each, after the holder's name.
+    #[serde(default)]
+    pub lines: Vec<String>,
+}
+
+impl ResultText {
+    fn checked(&self) -> Result<(), ServiceError> {
+        let too_long = self
+            .title
+            .as_deref()
+            .is_some_and(|t| t.chars().count() > 200)
+            || self.lines.len() > 30
+            || self.lines.iter().any(|l| l.chars().count() > 1000);
+        if too_long {
+            return Err(ServiceError::new(
+                Code::InvalidBody,
+                "a result's title has at most 200 characters, and its body at most 30 \
+                 paragraphs of 1000 characters",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The holder's initials ("N. Đ. M."): what a public check may show of a name.
+pub fn initials(full_name: &str) -> String {
+    full_name
+        .split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .map(|c| format!("{}.", c.to_uppercase()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// An id nobody can guess: 128 random bits, as 26 base-32 letters and digits.
+fn verification_id() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTVWXYZ0123456789";
+    let mut bits = u128::from_le_bytes(*Uuid::new_v4().as_bytes())
+        ^ (u128::from_le_bytes(*Uuid::new_v4().as_bytes()) << 6);
+    (0..26)
+        .map(|_| {
+            let c = ALPHABET[(bits & 31) as usize] as char;
+            bits >>= 5;
+            c
+        })
+        .collect()
+}
+
+/// The engine issues dossier `dossier_id`'s result `result_code` itself: laid out as an
+/// A4 PDF (the agency, the national motto, the holder, `text`), signed by the agency, with a
+/// QR code to its public verification page under a new unguessable id, then attached as the
+/// dossier's result like an uploaded one. A procedure whose result must be signed refuses
+/// (409 `result_signature_required`) when the engine has no signing key.
+pub async fn issue_pdf(
+    services: &Services,
+    principal: &Principal,
+    dossier_id: Uuid,
+    result_code: &str,
+    text: ResultText,
+) -> Result<DocumentView, ServiceError> {
+    let Principal::Staff { agency, .. } = principal else {
+        return Err(ServiceError::new(
+            Code::StaffOnly,
+            "results are issued by the agency handling the dossier",
+        ));
+    };
+    let (dossier, procedure) = find_with_procedure(services, principal, dossier_id).await?;
+    result_may_be_attached(principal, &dossier, procedure)?;
+    checked_result_code(result_code)?;
+    text.checked()?;
+    let spec = procedure.spec();
+    if spec.result.must_be_signed && !services.pdfs.signs() {
+        return Err(ServiceError::new(
+            Code::ResultSignatureRequired,
+            "this procedure's result must be signed by the agency, and no signing key is \
+             configured (MOTCUA_SIGNING_KEY_FILE and MOTCUA_SIGNING_CERT_FILE)",
+        ));
+    }
+    let now = services.clock.now();
+    let field = |key: &str| {
+        crate::slips::find_field(&dossier.data, key)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+    };
+    let full_name = field("full_name").unwrap_or_default();
+    let birth_date = field("birth_date");
+    let agency_name = spec
+        .agencies
+        .iter()
+        .find(|a| Some(a.id.as_str()) == dossier.agency_id.as_deref())
+        .map_or_else(|| agency.clone(), |a| a.name.clone());
+    let title = text
+        .title
+        .clone()
+        .unwrap_or_else(|| spec.result.name.clone());
+    let id = verification_id();
+    let url = services.pdfs.verification_url(&id);
+    let code = dossier.code.clone().unwrap_or_default();
+    let mut body = vec![
+        motcua_pdf::sheet::Para::text(format!("{agency_name} cấp cho:")),
+        motcua_pdf::sheet::Para::bold(format!("Ông/Bà: {full_name}")),
+    ];
+    if let Some(born) = birth_date
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    {
+        body.push(motcua_pdf::sheet::Para::text(format!(
+            "Ngày sinh: {}",
+            born.format("%d/%m/%Y")
+        )));
+    }
+    body.push(motcua_pdf::sheet::Para::text(format!(
+        "Số định danh cá nhân: {}",
+        dossier.citizen_pin
+    )));
+    body.extend(text.lines.iter().map(motcua_pdf::sheet::Para::text));
+    body.push(motcua_pdf::sheet::Para::text(format!(
+        "Mã xác minh: {id}. Kiểm tra văn bản này tại {url}"
+    )));
+    let today = now
+        .with_timezone(&motcua_core::calendar::vietnam_offset())
+        .format("ngày %d tháng %m năm %Y");
+    let sheet = motcua_pdf::sheet::Sheet {
+        agency: agency_name.clone(),
+        unit: String::new(),
+        number: format!("Số: {result_code}"),
+        date_line: format!("……………, {today}"),
+        form: String::new(),
+        title: title.clone(),
+        subtitle: format!("Mã hồ sơ: {code}"),
+        body,
+        left_signature: None,
+        right_signature: Some((
+            "Thủ trưởng cơ quan".to_owned(),
+            "(Chữ ký số của cơ quan)".to_owned(),
+            String::new(),
+        )),
+        basis: if spec.legal_basis.is_empty() {
+            String::new()
+        } else {
+            format!("Căn cứ: {}", spec.legal_basis.join("; "))
+        },
+        qr: Some((url.clone(), format!("Xác minh: {url}"))),
+        meta_title: format!("{title} – {result_code}"),
+        created: Some(now),
+    };
+    let signed_as = motcua_pdf::sign::SignatureInfo {
+        at: now,
+        name: agency_name.clone(),
+        reason: format!("{title} {result_code}"),
+    };
+    let pdf = services.pdfs.make(sheet, signed_as).await?;
+    let accepted = Accepted {
+        content_type: "application/pdf".to_owned(),
+        dossier_id,
+        result_code: result_code.to_owned(),
+        file_name: format!("ket-qua-{}.pdf", result_code.replace('/', "-")),
+        agency: agency.clone(),
+    };
+    let stream: ByteStream = Box::pin(futures::stream::once(
+        async move { Ok(bytes::Bytes::from(pdf)) },
+    ));
+    let object = match put(
+        services,
+        dossier_id,
+        "application/pdf",
+        stream,
+        RESULT_MAX_BYTES,
+        |limit| {
+            ServiceError::new(
+                Code::FileTooLarge,
+                format!("a result takes at most {limit} bytes"),
+            )
+        },
+    )
+    .await
+    {
+        Ok(object) => object,
+        Err(super::UploadError::Refused(e)) => return Err(e),
+        Err(super::UploadError::Interrupted(e)) => return Err(ServiceError::internal(e)),
+    };
+    let verification = NewVerification {
+        id,
+        document_id: object.document_id,
+        dossier_id,
+        kind: spec.result.name.clone(),
+        issuer: agency_name,
+        issued_at: now,
+        sha256: object.stored.sha256.clone(),
+        holder_initials: initials(&full_name),
+        holder_birth_year: birth_date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .and_then(|y| y.parse().ok()),
+    };
+    match record(services, principal, &accepted, &object, Some(&verification)).await {
+        Ok(document) => Ok(DocumentView::from(document)),
+        Err(e) => {
+            forget_orphan(services, &object.key).await;
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_keep_only_the_first_letter_of_each_word() {
+        assert_eq!(initials("Nguyễn Đức Minh"), "N. Đ. M.");
+        assert_eq!(initials("  lê   thị "), "L. T.");
+    }
+
+    #[test]
+    fn verification_ids_are_long_and_differ() {
+        let (a, b) = (verification_id(), verification_id());
+        assert_eq!(a.len(), 26);
+        assert_ne!(a, b);
+    }
 }

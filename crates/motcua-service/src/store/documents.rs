@@ -121,6 +121,29 @@ pub trait DocumentRecords {
         document_id: Uuid,
         issued_by: &str,
     ) -> Result<(), StoreError>;
+    /// What the public verification of an engine-issued result may say of it.
+    async fn record_verification(
+        &mut self,
+        verification: &crate::store::documents::NewVerification,
+    ) -> Result<(), StoreError>;
+    /// The engine-issued result verification `id` finds, with its revocation.
+    async fn verification(&mut self, id: &str) -> Result<Option<Verification>, StoreError>;
+    /// Revokes verification `id` (if not yet): whether this call revoked it.
+    async fn revoke_verification(
+        &mut self,
+        id: &str,
+        at: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<bool, StoreError>;
+    /// Records one public check of `verification_id` and what it answered.
+    async fn record_verification_check(
+        &mut self,
+        verification_id: &str,
+        at: DateTime<Utc>,
+        address: &str,
+        via: &str,
+        outcome: &str,
+    ) -> Result<(), StoreError>;
     /// The dossier's results, oldest first.
     async fn dossier_results(&mut self, dossier_id: Uuid)
         -> Result<Vec<DossierResult>, StoreError>;
@@ -142,4 +165,29 @@ pub trait DocumentRecords {
         owner_pin: &str,
         procedure_code: &str,
     ) -> Result<bool, StoreError>;
+}
+
+/// A result the engine issued as a signed PDF, as its verification id finds it.
+#[derive(Debug, Clone)]
+pub struct NewVerification {
+    /// The unguessable id its QR code carries.
+    pub id: String,
+    pub document_id: Uuid,
+    pub dossier_id: Uuid,
+    /// The result's kind (`ResultSpec::name`).
+    pub kind: String,
+    pub issuer: String,
+    pub issued_at: chrono::DateTime<chrono::Utc>,
+    pub sha256: String,
+    /// The holder's initials only ("N. V. M."), never the full name.
+    pub holder_initials: String,
+    pub holder_birth_year: Option<i32>,
+}
+
+/// A recorded verification, as the public check reads it.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    pub issued: NewVerification,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_reason: Option<String>,
 }
