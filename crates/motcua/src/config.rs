@@ -871,8 +871,8 @@ mod tests {
         let names = super::SECRET_VARS;
         assert_eq!(
             names.len(),
-            10,
-            "README.md names ten secrets that may come from files"
+            12,
+            "README.md names twelve secrets that may come from files"
         );
         let vars: Vec<(String, String)> = names
             .iter()
