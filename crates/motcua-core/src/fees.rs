@@ -60,6 +60,19 @@ fn default_name(kind: FeeKind) -> &'static str {
     }
 }
 
+/// An amount of money in đồng as a citizen reads it, grouped by thousands: "50.000 đồng".
+pub fn money(vnd: u64) -> String {
+    let digits = vnd.to_string();
+    let mut grouped = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(digit);
+    }
+    format!("{grouped} đồng")
+}
+
 /// The first exemption of `fee` that holds on `data`: its reason. An unparsable condition
 /// (refused when the procedure loads) waives nothing.
 pub fn exemption(fee: &Fee, data: &Value) -> Option<String> {
@@ -223,6 +236,13 @@ pub fn payment_indicators(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn amounts_are_grouped_by_thousands() {
+        assert_eq!(money(20_000), "20.000 đồng");
+        assert_eq!(money(1_250_000), "1.250.000 đồng");
+        assert_eq!(money(500), "500 đồng");
+    }
 
     #[test]
     fn payment_indicators_count_procedures_with_fees_and_dossiers_owing() {

@@ -331,18 +331,7 @@ pub fn file_type(media: &str) -> &str {
     }
 }
 
-/// An amount of money in đồng, grouped by thousands: "50.000 đồng".
-pub fn money(vnd: u64) -> String {
-    let digits = vnd.to_string();
-    let mut grouped = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(digit);
-    }
-    format!("{grouped} đồng")
-}
+pub use motcua_core::fees::money;
 
 #[cfg(test)]
 mod tests {

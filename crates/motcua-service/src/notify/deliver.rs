@@ -196,8 +196,8 @@ async fn read(
         "amount": detail.get("amount").cloned().or_else(|| {
             detail
                 .get("amount_vnd")
-                .and_then(serde_json::Value::as_i64)
-                .map(|vnd| json!(vnd_text(vnd)))
+                .and_then(serde_json::Value::as_u64)
+                .map(|vnd| json!(motcua_core::fees::money(vnd)))
         }),
         "portal_url": format!(
             "{}/portal/ho-so/{}",
@@ -206,30 +206,4 @@ async fn read(
         ),
     });
     Ok((address, values))
-}
-
-/// An amount of đồng as a citizen reads it: `20.000 đồng`.
-fn vnd_text(vnd: i64) -> String {
-    let digits = vnd.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    let sign = if vnd < 0 { "-" } else { "" };
-    format!("{sign}{grouped} đồng")
-}
-
-#[cfg(test)]
-mod amount_tests {
-    use super::vnd_text;
-
-    #[test]
-    fn amounts_are_grouped_by_thousands() {
-        assert_eq!(vnd_text(20_000), "20.000 đồng");
-        assert_eq!(vnd_text(1_250_000), "1.250.000 đồng");
-        assert_eq!(vnd_text(500), "500 đồng");
-    }
 }
